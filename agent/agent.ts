@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { PROTOCOL_VERSION } from '../shared/protocol.js';
+import { createLogger, type Logger } from './logger.js';
+import { AgentServer, type MethodHandlers } from './server/agent-server.js';
+import { EventHub } from './server/event-hub.js';
+import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
+import { type HomePaths, resolveHome } from './store/home.js';
+import { acquireInstanceLock } from './store/instance-lock.js';
+import { StateStore } from './store/state-store.js';
+import { agentVersion } from './version.js';
+
+export const DEFAULT_PORT = 47100;
+
+export interface StartAgentOptions {
+  home?: string;
+  /** From `--port`; wins over FF_PORT, the saved port and the default. 0 = any free port. */
+  port?: number;
+  verbose?: boolean;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+}
+
+export interface RunningAgent {
+  paths: HomePaths;
+  port: number;
+  token: string;
+  instanceId: string;
+  hub: EventHub;
+  state: StateStore;
+  log: Logger;
+  /** Stops accepting, closes clients, flushes state, releases the home. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {}
+
+/**
+ * Which port to listen on, and whether the user asked for it explicitly (an
+ * explicit port that is taken is an error; the saved or default one falls
+ * back to a free port, which is then saved).
+ */
+export function choosePort(
+  flag: number | undefined,
+  env: NodeJS.ProcessEnv,
+  saved: number | undefined,
+): { port: number; explicit: boolean } {
+  if (flag !== undefined) return { port: flag, explicit: true };
+  const fromEnv = env.FF_PORT?.trim();
+  if (fromEnv) {
+    const port = Number(fromEnv);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new Error(`FF_PORT must be a port number (0-65535), got ${JSON.stringify(fromEnv)}.`);
+    }
+    return { port, explicit: true };
+  }
+  if (saved !== undefined && saved > 0) return { port: saved, explicit: false };
+  return { port: DEFAULT_PORT, explicit: false };
+}
+
+export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
+  const env = options.env ?? process.env;
+  const paths = resolveHome(options.home, env);
+  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireInstanceLock(paths.lockFile, paths.root);
+  const log = options.log ?? createLogger(paths.logs, { verbose: options.verbose });
+  try {
+    const state = await StateStore.open(paths.stateFile, (message) => log.warn(message));
+    const saved = readAgentFile(paths);
+    const token = saved?.token ?? newToken();
+    const instanceId = randomUUID();
+    const startedAt = new Date();
+    const hub = new EventHub();
+    const fromEnvIds = (env.FF_EXTENSION_IDS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+
+    let server: AgentServer;
+    const handlers: MethodHandlers = {
+      status: () => ({
+        agentVersion,
+        protocol: PROTOCOL_VERSION,
+        instanceId,
+        pid: process.pid,
+        port: server.port,
+        home: paths.root,
+        startedAt: startedAt.toISOString(),
+        uptimeMs: Date.now() - startedAt.getTime(),
+        counts: {
+          projects: state.data.projects.length,
+          workspaces: state.data.workspaces.length,
+          sessions: state.data.sessions.length,
+          clients: server.clientCount,
+        },
+      }),
+      'settings.get': () => state.data.settings,
+      'settings.set': async (patch) => {
+        await state.update((draft) => {
+          draft.settings = { ...draft.settings, ...patch };
+        });
+        return state.data.settings;
+      },
+    };
+    server = new AgentServer({
+      token: () => token,
+      allowedExtensionIds: () => [...fromEnvIds, ...state.data.settings.allowedExtensionIds],
+      handlers,
+      hub,
+      log,
+      agentVersion,
+      instanceId,
+      heartbeatMs: options.heartbeatMs,
+      helloTimeoutMs: options.helloTimeoutMs,
+    });
+
+    const choice = choosePort(options.port, env, saved?.port);
+    let port: number;
+    try {
+      port = await server.listen(choice.port);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      if (choice.explicit) {
+        throw new PortInUseError(
+          `Port ${choice.port} on 127.0.0.1 is in use. Pick another with --port or FF_PORT.`,
+        );
+      }
+      port = await server.listen(0);
+      log.warn(`Port ${choice.port} is in use; listening on ${port} instead (saved for next time).`);
+    }
+    writeAgentFile(paths, {
+      port,
+      token,
+      pid: process.pid,
+      version: agentVersion,
+      startedAt: startedAt.toISOString(),
+    });
+    log.info(
+      `ff-agent ${agentVersion} listening on ws://127.0.0.1:${port} (home ${paths.root}, pid ${process.pid})`,
+    );
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        log.info('Stopping');
+        await server.close();
+        await state.flush();
+        writeAgentFile(paths, { port, token, version: agentVersion });
+        releaseLock();
+        log.info('Stopped');
+        if (!options.log) await log.close();
+      })();
+      return closing;
+    };
+    return { paths, port, token, instanceId, hub, state, log, close };
+  } catch (error) {
+    releaseLock();
+    if (!options.log) await log.close();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+import { PortInUseError, startAgent } from '../agent.js';
+import { AlreadyRunningError } from '../store/instance-lock.js';
+import { StateVersionError } from '../store/state-store.js';
+import { CliError } from './connect.js';
+
+export interface ServeOptions {
+  home?: string;
+  port?: number;
+  verbose?: boolean;
+}
+
+/** `ff-agent serve`: runs the agent in the foreground until SIGINT/SIGTERM. */
+export async function serve(options: ServeOptions): Promise<void> {
+  let agent: Awaited<ReturnType<typeof startAgent>>;
+  try {
+    agent = await startAgent(options);
+  } catch (error) {
+    if (
+      error instanceof AlreadyRunningError ||
+      error instanceof PortInUseError ||
+      error instanceof StateVersionError
+    ) {
+      throw new CliError(error.message);
+    }
+    throw error;
+  }
+  process.stdout.write(`ff-agent listening on ws://127.0.0.1:${agent.port} (home ${agent.paths.root})\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C means "now".
+      process.exit(130);
+    }
+    stopping = true;
+    agent.log.info(`Received ${signal}`);
+    agent.close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`ff-agent: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

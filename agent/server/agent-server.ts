@@ -1,0 +1,368 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import {
+  AgentError,
+  CloseCode,
+  type CloseReason,
+  describeZodError,
+  type ErrorInfo,
+  type EventFrame,
+  HELLO_TIMEOUT_MS,
+  HelloFrame,
+  isMethodName,
+  MAX_FRAME_BYTES,
+  type MethodName,
+  type MethodResult,
+  methods,
+  type ParsedParams,
+  PROTOCOL_VERSION,
+  RequestFrame,
+  type ResponseFrame,
+  type WelcomeFrame,
+} from '../../shared/protocol.js';
+import type { Logger } from '../logger.js';
+import { checkOrigin, isAllowedHost, tokensMatch } from './access.js';
+import type { EventHub, Subscriber } from './event-hub.js';
+
+export interface RequestContext {
+  connection: Connection;
+}
+
+/** Every method but the subscription ones, which the server answers itself. */
+export type HandledMethod = Exclude<MethodName, 'subscribe' | 'unsubscribe'>;
+export type MethodHandlers = {
+  [M in HandledMethod]: (
+    params: ParsedParams<M>,
+    context: RequestContext,
+  ) => MethodResult<M> | Promise<MethodResult<M>>;
+};
+
+export interface AgentServerOptions {
+  /** The current token (read on every hello, so re-pairing needs no restart). */
+  token: () => string;
+  allowedExtensionIds: () => readonly string[];
+  handlers: MethodHandlers;
+  hub: EventHub;
+  log: Logger;
+  agentVersion: string;
+  instanceId: string;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+}
+
+/** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+/** One client socket: unauthenticated until its hello carries the token. */
+export class Connection implements Subscriber {
+  readonly id: number;
+  readonly socket: WebSocket;
+  readonly client: string;
+  authenticated = false;
+  alive = true;
+
+  constructor(id: number, socket: WebSocket, client: string) {
+    this.id = id;
+    this.socket = socket;
+    this.client = client;
+  }
+
+  sendFrame(frame: WelcomeFrame | ResponseFrame | EventFrame): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close('too-slow');
+      return;
+    }
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  send(frame: EventFrame): void {
+    if (this.authenticated) this.sendFrame(frame);
+  }
+
+  reply(id: ResponseFrame['id'], outcome: { result: unknown } | { error: ErrorInfo }): void {
+    if ('error' in outcome) this.sendFrame({ type: 'res', id, ok: false, error: outcome.error });
+    else if (id !== null) this.sendFrame({ type: 'res', id, ok: true, result: outcome.result });
+  }
+
+  close(reason: CloseReason): void {
+    this.socket.close(CloseCode.policyViolation, reason);
+  }
+}
+
+/**
+ * The agent's WebSocket endpoint on 127.0.0.1. Checks Host and Origin before
+ * the upgrade (HTTP 403 otherwise), requires `hello` with the token as the
+ * first frame, then dispatches requests and delivers subscribed events.
+ * Nothing a client sends can take it down: every bad frame gets an error
+ * response (or, before hello, a close).
+ */
+export class AgentServer {
+  readonly #options: AgentServerOptions;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  #port = 0;
+  #nextId = 1;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(options: AgentServerOptions) {
+    this.#options = options;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    this.#http = createServer((req, res) => {
+      // Plain HTTP gets nothing useful: this endpoint is for WebSocket clients only.
+      const allowed = isAllowedHost(req.headers.host, this.#port);
+      res.writeHead(allowed ? 426 : 403, { 'content-type': 'text/plain', connection: 'close' });
+      res.end(allowed ? 'ff-agent speaks WebSocket only.\n' : 'Forbidden\n');
+    });
+    this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#wss.on('connection', (socket: WebSocket, req: IncomingMessage) => this.#onConnection(socket, req));
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Authenticated clients. */
+  get clientCount(): number {
+    let count = 0;
+    for (const connection of this.#connections) if (connection.authenticated) count++;
+    return count;
+  }
+
+  /** Listens on 127.0.0.1 only; `port` 0 picks a free one. Rejects with EADDRINUSE when taken. */
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.#http.off('listening', onListening);
+        reject(error);
+      };
+      const onListening = () => {
+        this.#http.off('error', onError);
+        const address = this.#http.address();
+        this.#port = typeof address === 'object' && address ? address.port : port;
+        this.#startHeartbeat();
+        resolve(this.#port);
+      };
+      this.#http.once('error', onError);
+      this.#http.once('listening', onListening);
+      this.#http.listen({ host: '127.0.0.1', port, exclusive: true });
+    });
+  }
+
+  /** Stops accepting, says goodbye to every client, and resolves when the port is free. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    for (const connection of this.#connections)
+      connection.socket.close(CloseCode.goingAway, 'agent stopping');
+    // Give clients a moment to answer the close, then cut whatever is left.
+    await Promise.race([
+      Promise.all([...this.#connections].map((c) => new Promise((r) => c.socket.once('close', r)))),
+      new Promise((r) => setTimeout(r, 1000).unref()),
+    ]);
+    for (const connection of this.#connections) connection.socket.terminate();
+    this.#http.closeAllConnections();
+    await closed;
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (!isAllowedHost(req.headers.host, this.#port)) {
+      this.#options.log.warn(`Refused a connection for Host ${JSON.stringify(req.headers.host ?? '')}`);
+      rejectUpgrade(socket, 'Host not allowed');
+      return;
+    }
+    const origin = checkOrigin(req.headers.origin, this.#options.allowedExtensionIds());
+    if (!origin.ok) {
+      this.#options.log.warn(
+        `Refused a connection from Origin ${JSON.stringify(req.headers.origin)}: ${origin.reason}`,
+      );
+      rejectUpgrade(socket, 'Origin not allowed');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit('connection', ws, req));
+  }
+
+  #onConnection(socket: WebSocket, req: IncomingMessage): void {
+    const connection = new Connection(this.#nextId++, socket, req.headers.origin ?? 'cli');
+    this.#connections.add(connection);
+    const helloTimer = setTimeout(() => {
+      if (!connection.authenticated) connection.close('hello-timeout');
+    }, this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      connection.alive = true;
+      if (connection.authenticated) void this.#onFrame(connection, data, isBinary);
+      else this.#onHello(connection, data, isBinary);
+    });
+    socket.on('error', (error) => this.#options.log.warn(`Connection ${connection.id}: ${error.message}`));
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      this.#connections.delete(connection);
+      this.#options.hub.removeSubscriber(connection);
+      if (connection.authenticated) this.#options.log.info(`Client ${connection.id} disconnected`);
+    });
+  }
+
+  #onHello(connection: Connection, data: RawData, isBinary: boolean): void {
+    const hello = isBinary ? undefined : HelloFrame.safeParse(parseJson(data)).data;
+    if (!hello) {
+      connection.close('hello-required');
+      return;
+    }
+    if (!tokensMatch(hello.token, this.#options.token())) {
+      this.#options.log.warn(`Refused client ${connection.id} (${connection.client}): bad token`);
+      connection.close('bad-token');
+      return;
+    }
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      connection.close('protocol-mismatch');
+      return;
+    }
+    connection.authenticated = true;
+    this.#options.log.info(
+      `Client ${connection.id} connected: ${hello.client.name} ${hello.client.version} (${connection.client})`,
+    );
+    connection.sendFrame({
+      type: 'welcome',
+      agentVersion: this.#options.agentVersion,
+      protocol: PROTOCOL_VERSION,
+      instanceId: this.#options.instanceId,
+    });
+  }
+
+  async #onFrame(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      connection.reply(null, {
+        error: { code: 'BAD_FRAME', message: 'Binary frames are not accepted; send JSON text.' },
+      });
+      return;
+    }
+    const json = parseJson(data);
+    if (json === undefined) {
+      connection.reply(null, { error: { code: 'BAD_FRAME', message: 'Frame is not valid JSON.' } });
+      return;
+    }
+    const id = requestIdOf(json);
+    const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+    if (type !== 'req') {
+      const message =
+        type === 'hello'
+          ? 'Already greeted: hello is only the first frame.'
+          : `Unknown frame type ${JSON.stringify(type ?? null)}; expected "req".`;
+      connection.reply(id, { error: { code: type === undefined ? 'BAD_FRAME' : 'UNKNOWN_TYPE', message } });
+      return;
+    }
+    const frame = RequestFrame.safeParse(json);
+    if (!frame.success) {
+      connection.reply(id, {
+        error: { code: 'BAD_FRAME', message: describeZodError('request', frame.error) },
+      });
+      return;
+    }
+    const { id: requestId, method, params } = frame.data;
+    try {
+      if (!isMethodName(method)) {
+        throw new AgentError('UNKNOWN_METHOD', `Unknown method ${JSON.stringify(method)}.`);
+      }
+      if (method === 'subscribe') {
+        // Synchronous from registering to replaying, so no live event can slip in between.
+        const replay = this.#subscribe(connection, requestId, params);
+        for (const event of replay) connection.sendFrame(event);
+        return;
+      }
+      connection.reply(requestId, { result: await this.#dispatch(connection, method, params) });
+    } catch (error) {
+      if (error instanceof AgentError) {
+        connection.reply(requestId, { error: error.toInfo() });
+      } else {
+        this.#options.log.error(`${method} failed`, error);
+        connection.reply(requestId, {
+          error: { code: 'INTERNAL', message: `${method} failed inside ff-agent; details are in its log.` },
+        });
+      }
+    }
+  }
+
+  /** Answers a subscribe request and returns the missed events to send right after the answer. */
+  #subscribe(connection: Connection, requestId: RequestFrame['id'], rawParams: unknown): EventFrame[] {
+    const { topic, sinceSeq } = parseParams('subscribe', rawParams);
+    const outcome = this.#options.hub.subscribe(topic, connection, sinceSeq);
+    connection.reply(requestId, {
+      result: checkResult('subscribe', {
+        topic,
+        seq: outcome.seq,
+        replayed: outcome.replay.length,
+        gap: outcome.gap,
+      }),
+    });
+    return outcome.replay;
+  }
+
+  async #dispatch(connection: Connection, method: Exclude<MethodName, 'subscribe'>, rawParams: unknown) {
+    if (method === 'unsubscribe') {
+      const { topic } = parseParams(method, rawParams);
+      return checkResult(method, { topic, wasSubscribed: this.#options.hub.unsubscribe(topic, connection) });
+    }
+    const handler = this.#options.handlers[method] as (p: unknown, c: RequestContext) => unknown;
+    return checkResult(method, await handler(parseParams(method, rawParams), { connection }));
+  }
+
+  #startHeartbeat(): void {
+    // Pings find clients that vanished without a close (sleep, crash, network drop).
+    this.#heartbeat = setInterval(() => {
+      for (const connection of this.#connections) {
+        if (!connection.alive) {
+          this.#options.log.info(`Client ${connection.id} stopped answering pings; dropping it`);
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
+      }
+    }, this.#options.heartbeatMs ?? 30_000);
+    this.#heartbeat.unref();
+  }
+}
+
+function parseParams<M extends MethodName>(method: M, raw: unknown): ParsedParams<M> {
+  const parsed = methods[method].params.safeParse(raw);
+  if (!parsed.success) throw new AgentError('INVALID_PARAMS', describeZodError('params', parsed.error));
+  return parsed.data as ParsedParams<M>;
+}
+
+/** What we send is validated as strictly as what we receive: a shape bug surfaces here, not in a UI. */
+function checkResult<M extends MethodName>(method: M, result: unknown): MethodResult<M> {
+  const checked = methods[method].result.safeParse(result);
+  if (!checked.success) {
+    throw new Error(`${method} produced an invalid result: ${describeZodError('result', checked.error)}`);
+  }
+  return checked.data as MethodResult<M>;
+}
+
+function parseJson(data: RawData): unknown {
+  try {
+    return JSON.parse(data.toString());
+  } catch {
+    return undefined;
+  }
+}
+
+function requestIdOf(json: unknown): ResponseFrame['id'] {
+  if (typeof json !== 'object' || json === null) return null;
+  const id = (json as { id?: unknown }).id;
+  if (typeof id === 'string' && id.length > 0 && id.length <= 64) return id;
+  if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return id;
+  return null;
+}
+
+function rejectUpgrade(socket: Duplex, message: string): void {
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,121 @@
+import type { EventFrame, Topic } from '../../shared/protocol.js';
+
+/** Something that receives events: a client connection. */
+export interface Subscriber {
+  send(frame: EventFrame): void;
+}
+
+/**
+ * A topic whose events are persisted elsewhere (a session transcript): the
+ * hub asks it for seqs and replays instead of keeping a ring.
+ */
+export interface TopicSource {
+  lastSeq(topic: Topic): number;
+  readFrom(topic: Topic, sinceSeq: number): EventFrame[];
+}
+
+export interface SubscribeOutcome {
+  seq: number;
+  replay: EventFrame[];
+  gap: boolean;
+}
+
+interface RingTopic {
+  seq: number;
+  ring: EventFrame[];
+}
+
+/**
+ * Topics, their seq counters and their subscribers. In-memory topics keep
+ * the last `ringSize` events so a client that reconnects quickly gets what it
+ * missed; older history is reported as a gap (reload state instead).
+ */
+export class EventHub {
+  readonly #ringSize: number;
+  readonly #topics = new Map<Topic, RingTopic>();
+  readonly #subscribers = new Map<Topic, Set<Subscriber>>();
+  readonly #sources = new Map<string, TopicSource>();
+
+  constructor(options: { ringSize?: number } = {}) {
+    this.#ringSize = options.ringSize ?? 1000;
+  }
+
+  /** Routes every topic `<prefix>:<id>` to a persisted source. */
+  registerSource(prefix: string, source: TopicSource): void {
+    this.#sources.set(prefix, source);
+  }
+
+  /**
+   * Publishes an event. For sourced topics pass the seq the source assigned
+   * (after persisting); in-memory topics number their own events.
+   */
+  publish(topic: Topic, data: unknown, seq?: number): EventFrame {
+    let frame: EventFrame;
+    const source = this.#sourceFor(topic);
+    if (source) {
+      frame = { type: 'event', topic, seq: seq ?? source.lastSeq(topic), data };
+    } else {
+      const state = this.#ring(topic);
+      state.seq += 1;
+      frame = { type: 'event', topic, seq: state.seq, data };
+      state.ring.push(frame);
+      if (state.ring.length > this.#ringSize) state.ring.splice(0, state.ring.length - this.#ringSize);
+    }
+    for (const subscriber of this.#subscribers.get(topic) ?? []) subscriber.send(frame);
+    return frame;
+  }
+
+  /** Adds a subscriber and returns what it missed since `sinceSeq` (nothing when omitted). */
+  subscribe(topic: Topic, subscriber: Subscriber, sinceSeq?: number): SubscribeOutcome {
+    let set = this.#subscribers.get(topic);
+    if (!set) {
+      set = new Set();
+      this.#subscribers.set(topic, set);
+    }
+    set.add(subscriber);
+    const source = this.#sourceFor(topic);
+    if (source) {
+      const seq = source.lastSeq(topic);
+      if (sinceSeq === undefined) return { seq, replay: [], gap: false };
+      if (sinceSeq > seq) return { seq, replay: source.readFrom(topic, 0), gap: true };
+      return { seq, replay: source.readFrom(topic, sinceSeq), gap: false };
+    }
+    const state = this.#ring(topic);
+    if (sinceSeq === undefined) return { seq: state.seq, replay: [], gap: false };
+    const oldest = state.ring[0]?.seq ?? state.seq + 1;
+    // sinceSeq ahead of us: the agent restarted and numbering began again.
+    const gap = sinceSeq > state.seq || sinceSeq < oldest - 1;
+    const replay = gap ? [...state.ring] : state.ring.filter((frame) => frame.seq > sinceSeq);
+    return { seq: state.seq, replay, gap };
+  }
+
+  unsubscribe(topic: Topic, subscriber: Subscriber): boolean {
+    const set = this.#subscribers.get(topic);
+    const had = set?.delete(subscriber) ?? false;
+    if (set && set.size === 0) this.#subscribers.delete(topic);
+    return had;
+  }
+
+  /** Drops a subscriber from every topic (its connection closed). */
+  removeSubscriber(subscriber: Subscriber): void {
+    for (const topic of [...this.#subscribers.keys()]) this.unsubscribe(topic, subscriber);
+  }
+
+  subscriberCount(topic: Topic): number {
+    return this.#subscribers.get(topic)?.size ?? 0;
+  }
+
+  #ring(topic: Topic): RingTopic {
+    let state = this.#topics.get(topic);
+    if (!state) {
+      state = { seq: 0, ring: [] };
+      this.#topics.set(topic, state);
+    }
+    return state;
+  }
+
+  #sourceFor(topic: Topic): TopicSource | undefined {
+    const colon = topic.indexOf(':');
+    return colon === -1 ? undefined : this.#sources.get(topic.slice(0, colon));
+  }
+}

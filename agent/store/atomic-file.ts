@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes a whole file so that a reader (or a kill -9 at any moment) sees
+ * either the old content or the new, never half: write a temp file beside
+ * it, then rename over. `mode` is applied to the temp file before it holds
+ * any data, so a secret is never readable by others, not even briefly.
+ */
+export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, '', { mode });
+    chmodSync(temp, mode); // the umask may have narrowed or (for 0600) we want exactly this
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,294 @@
+/**
+ * The client half of the protocol, shared by the ff-agent CLI (Node `ws`)
+ * and the extension's background worker (the browser's WebSocket). It speaks
+ * to any object with the WebSocket event-target surface, validates every
+ * frame it receives, correlates responses with requests and keeps the last
+ * seq seen per topic so a reconnecting caller can resubscribe without gaps.
+ */
+import {
+  AgentError,
+  AgentFrame,
+  type ClientFrame,
+  type EventFrame,
+  HelloFrame,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  methods,
+  PROTOCOL_VERSION,
+  type SubscribeResult,
+  type Topic,
+  type WelcomeFrame,
+} from './protocol.js';
+
+/** What both `WebSocket` (browser) and `ws` (Node) offer. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
+  addEventListener(type: 'close', listener: (event: CloseEventLike) => void): void;
+  addEventListener(type: 'open' | 'error', listener: () => void): void;
+}
+
+interface MessageEventLike {
+  data: unknown;
+}
+interface CloseEventLike {
+  code: number;
+  reason: string;
+}
+
+/** Why a connection could not be made or ended; each has a fix a UI can show. */
+export type DisconnectReason =
+  | 'unreachable' // nothing answered: the agent is not running
+  | 'bad-token' // the agent refused our token: pair again
+  | 'protocol-mismatch' // agent and client speak different protocol versions
+  | 'refused' // closed before welcome for another policy reason
+  | 'closed'; // an established connection ended
+
+export class ConnectError extends Error {
+  readonly reason: DisconnectReason;
+  constructor(reason: DisconnectReason, message: string) {
+    super(message);
+    this.name = 'ConnectError';
+    this.reason = reason;
+  }
+}
+
+export interface ConnectOptions {
+  token: string;
+  client: { name: string; version: string };
+  /** Default 10 s. */
+  timeoutMs?: number;
+  /** Per-request timeout, default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+type EventListener = (event: EventFrame) => void;
+
+interface Pending {
+  method: MethodName;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const OPEN = 1;
+
+export class AgentClient {
+  readonly welcome: WelcomeFrame;
+  readonly #socket: SocketLike;
+  readonly #requestTimeoutMs: number;
+  readonly #pending = new Map<number, Pending>();
+  readonly #listeners = new Map<Topic, Set<EventListener>>();
+  readonly #lastSeq = new Map<Topic, number>();
+  readonly #closeListeners = new Set<(reason: DisconnectReason, detail: string) => void>();
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(socket: SocketLike, welcome: WelcomeFrame, requestTimeoutMs: number) {
+    this.#socket = socket;
+    this.welcome = welcome;
+    this.#requestTimeoutMs = requestTimeoutMs;
+    socket.addEventListener('message', (event: MessageEventLike) => this.#onMessage(event.data));
+    socket.addEventListener('close', (event: CloseEventLike) => this.#onClose(event));
+  }
+
+  /** Opens the socket (via `open`), sends hello and resolves on welcome. */
+  static connect(open: () => SocketLike, options: ConnectOptions): Promise<AgentClient> {
+    return new Promise((resolve, reject) => {
+      let socket: SocketLike;
+      try {
+        socket = open();
+      } catch (error) {
+        reject(new ConnectError('unreachable', `Could not open a connection to ff-agent: ${String(error)}`));
+        return;
+      }
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(() => {
+        settle(() => reject(new ConnectError('unreachable', 'ff-agent did not answer in time.')));
+        socket.close();
+      }, options.timeoutMs ?? 10_000);
+      let opened = false;
+      socket.addEventListener('open', () => {
+        opened = true;
+        const hello: ClientFrame = HelloFrame.parse({
+          type: 'hello',
+          token: options.token,
+          protocol: PROTOCOL_VERSION,
+          client: options.client,
+        });
+        socket.send(JSON.stringify(hello));
+      });
+      socket.addEventListener('message', (event: MessageEventLike) => {
+        if (settled) return;
+        const frame = parseAgentFrame(event.data);
+        if (frame?.type !== 'welcome') {
+          settle(() => reject(new ConnectError('refused', 'ff-agent sent something other than welcome.')));
+          socket.close();
+          return;
+        }
+        settle(() => resolve(new AgentClient(socket, frame, options.requestTimeoutMs ?? 30_000)));
+      });
+      socket.addEventListener('close', (event: CloseEventLike) => {
+        settle(() => reject(closeToConnectError(opened, event)));
+      });
+      // 'error' is always followed by 'close'; nothing to do here but keep Node from throwing.
+      socket.addEventListener('error', () => {});
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.#closed && this.#socket.readyState === OPEN;
+  }
+
+  /** Calls a method; rejects with `AgentError` when the agent answers `ok:false`. */
+  call<M extends MethodName>(method: M, ...args: MethodParamsArg<M>): Promise<MethodResult<M>> {
+    if (!this.isOpen) {
+      return Promise.reject(new AgentError('UNAVAILABLE', 'Not connected to ff-agent.'));
+    }
+    const id = this.#nextId++;
+    const params = args[0];
+    return new Promise<MethodResult<M>>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(
+          new AgentError('TIMEOUT', `ff-agent did not answer ${method} within ${this.#requestTimeoutMs} ms.`),
+        );
+      }, this.#requestTimeoutMs);
+      this.#pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
+      const frame: ClientFrame = { type: 'req', id, method, ...(params === undefined ? {} : { params }) };
+      this.#socket.send(JSON.stringify(frame));
+    });
+  }
+
+  /**
+   * Subscribes to a topic. Replayed events (after `sinceSeq`, defaulting to
+   * the last seq this client saw on the topic) and live ones go to `listener`
+   * in order, each exactly once.
+   */
+  async subscribe(topic: Topic, listener: EventListener, sinceSeq?: number): Promise<SubscribeResult> {
+    let set = this.#listeners.get(topic);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(topic, set);
+    }
+    set.add(listener);
+    const since = sinceSeq ?? this.#lastSeq.get(topic);
+    try {
+      return await this.call('subscribe', { topic, ...(since === undefined ? {} : { sinceSeq: since }) });
+    } catch (error) {
+      set.delete(listener);
+      throw error;
+    }
+  }
+
+  async unsubscribe(topic: Topic): Promise<void> {
+    this.#listeners.delete(topic);
+    await this.call('unsubscribe', { topic });
+  }
+
+  /** The last seq delivered on a topic (for resubscribing after a reconnect). */
+  lastSeq(topic: Topic): number | undefined {
+    return this.#lastSeq.get(topic);
+  }
+
+  onClose(listener: (reason: DisconnectReason, detail: string) => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  /** Closes the connection; no event is delivered after this returns. */
+  close(): void {
+    this.#listeners.clear();
+    this.#socket.close(1000, 'client closing');
+  }
+
+  #onMessage(data: unknown): void {
+    const frame = parseAgentFrame(data);
+    if (!frame) return; // A frame we cannot read is dropped; the agent validated what it sent.
+    if (frame.type === 'res') {
+      if (typeof frame.id !== 'number') return;
+      const pending = this.#pending.get(frame.id);
+      if (!pending) return;
+      this.#pending.delete(frame.id);
+      clearTimeout(pending.timer);
+      if (!frame.ok) {
+        pending.reject(new AgentError(frame.error.code, frame.error.message));
+        return;
+      }
+      const parsed = methods[pending.method].result.safeParse(frame.result);
+      if (parsed.success) {
+        // Must happen before the next frame is read: replayed events follow this response directly,
+        // possibly in the same chunk. They carry seqs (seq - replayed, seq], also after a gap.
+        if (pending.method === 'subscribe') {
+          const result = parsed.data as SubscribeResult;
+          this.#lastSeq.set(result.topic, result.seq - result.replayed);
+        }
+        pending.resolve(parsed.data);
+      } else
+        pending.reject(
+          new AgentError('BAD_FRAME', `ff-agent answered ${pending.method} with an unexpected shape.`),
+        );
+    } else if (frame.type === 'event') {
+      const last = this.#lastSeq.get(frame.topic);
+      // Sequence numbers restart only with a new agent (reported as a gap); anything not newer is a duplicate.
+      if (last !== undefined && frame.seq <= last) return;
+      this.#lastSeq.set(frame.topic, frame.seq);
+      for (const listener of this.#listeners.get(frame.topic) ?? []) listener(frame);
+    }
+  }
+
+  #onClose(event: CloseEventLike): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new AgentError('UNAVAILABLE', 'The connection to ff-agent closed.');
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.#pending.clear();
+    for (const listener of this.#closeListeners) listener('closed', event.reason || `code ${event.code}`);
+  }
+}
+
+/** `call('status')` needs no params; other methods require theirs. */
+type MethodParamsArg<M extends MethodName> =
+  undefined extends MethodParams<M> ? [params?: MethodParams<M>] : [params: MethodParams<M>];
+
+function parseAgentFrame(data: unknown): AgentFrame | undefined {
+  if (typeof data !== 'string') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+  const parsed = AgentFrame.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function closeToConnectError(opened: boolean, event: CloseEventLike): ConnectError {
+  if (!opened) return new ConnectError('unreachable', 'ff-agent is not running (nothing answered).');
+  switch (event.reason) {
+    case 'bad-token':
+      return new ConnectError('bad-token', 'ff-agent refused the pairing token.');
+    case 'protocol-mismatch':
+      return new ConnectError(
+        'protocol-mismatch',
+        'ff-agent speaks a different protocol version; update both.',
+      );
+    default:
+      return new ConnectError(
+        'refused',
+        `ff-agent closed the connection (${event.reason || `code ${event.code}`}).`,
+      );
+  }
+}

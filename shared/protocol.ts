@@ -1,0 +1,219 @@
+/**
+ * The one wire protocol between ff-agent and its clients (the extension's
+ * background worker and the ff-agent CLI). JSON text frames over one
+ * WebSocket on 127.0.0.1. Every frame is validated with these schemas on both
+ * ends; TypeScript types are inferred from them, never declared twice.
+ *
+ *   client → agent   hello (first frame, within 5 s), req
+ *   agent  → client  welcome, res, event
+ *
+ * Subscriptions are ordinary requests (`subscribe` / `unsubscribe`); the
+ * events they deliver carry a per-topic `seq` that only grows, so a client
+ * that reconnects asks for `sinceSeq` and gets exactly what it missed.
+ */
+import { z } from 'zod';
+import { Settings, SettingsPatch } from './domain.js';
+
+/** Bumped on any incompatible change to frames or method shapes. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame either side accepts (bytes). Big enough for a diff page, small enough to bound memory. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** How long the agent waits for `hello` before closing the connection. */
+export const HELLO_TIMEOUT_MS = 5_000;
+
+/**
+ * Close codes the agent uses. 1008 is the WebSocket "policy violation" code;
+ * the reason string says which policy, so a client can tell "not paired"
+ * (bad token) from "update the extension" (protocol mismatch).
+ */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  tooBig: 1009,
+} as const;
+
+export const CloseReason = z.enum([
+  'hello-required',
+  'hello-timeout',
+  'bad-token',
+  'protocol-mismatch',
+  'too-slow',
+]);
+export type CloseReason = z.infer<typeof CloseReason>;
+
+export const ErrorCode = z.enum([
+  'BAD_FRAME', // not JSON, or not a frame at all
+  'UNKNOWN_TYPE', // a frame type this side does not know
+  'UNKNOWN_METHOD',
+  'INVALID_PARAMS',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'FAILED_PRECONDITION',
+  'UNAVAILABLE', // the agent (or something it needs) is not reachable right now
+  'TIMEOUT',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorInfo = z.object({
+  code: ErrorCode,
+  /** A sentence a person can act on. Never a stack trace. */
+  message: z.string(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+const RequestId = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]);
+
+export const ClientInfo = z.object({
+  name: z.string().max(64),
+  version: z.string().max(64),
+});
+
+export const HelloFrame = z.object({
+  type: z.literal('hello'),
+  token: z.string().max(512),
+  protocol: z.number().int().positive(),
+  client: ClientInfo,
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+export const WelcomeFrame = z.object({
+  type: z.literal('welcome'),
+  agentVersion: z.string(),
+  protocol: z.number().int().positive(),
+  /** Changes every time the agent starts: in-memory topics restart their seq then. */
+  instanceId: z.string(),
+});
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+
+export const RequestFrame = z.object({
+  type: z.literal('req'),
+  id: RequestId,
+  method: z.string().min(1).max(100),
+  params: z.unknown().optional(),
+});
+export type RequestFrame = z.infer<typeof RequestFrame>;
+
+export const ResponseFrame = z.discriminatedUnion('ok', [
+  z.object({ type: z.literal('res'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    type: z.literal('res'),
+    // null when the request was too broken to carry an id.
+    id: RequestId.nullable(),
+    ok: z.literal(false),
+    error: ErrorInfo,
+  }),
+]);
+export type ResponseFrame = z.infer<typeof ResponseFrame>;
+
+/** `board`, `ratchet`, `workspace:<id>`, `session:<id>`, `terminal:<id>`. */
+export const Topic = z
+  .string()
+  .regex(
+    /^(board|ratchet|(workspace|session|terminal):[A-Za-z0-9_-]{1,64})$/,
+    'topic must be board, ratchet, or workspace:/session:/terminal: followed by an id',
+  );
+export type Topic = z.infer<typeof Topic>;
+
+export const EventFrame = z.object({
+  type: z.literal('event'),
+  topic: Topic,
+  seq: z.number().int().positive(),
+  data: z.unknown(),
+});
+export type EventFrame = z.infer<typeof EventFrame>;
+
+export const ClientFrame = z.discriminatedUnion('type', [HelloFrame, RequestFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const AgentFrame = z.discriminatedUnion('type', [WelcomeFrame, ResponseFrame, EventFrame]);
+export type AgentFrame = z.infer<typeof AgentFrame>;
+
+// ---------------------------------------------------------------------------
+// Methods: params and result schemas, one table both ends use.
+
+export const SubscribeParams = z.object({
+  topic: Topic,
+  /** The last seq the client saw; omitted = only live events from now on. */
+  sinceSeq: z.number().int().nonnegative().optional(),
+});
+
+export const SubscribeResult = z.object({
+  topic: Topic,
+  /** The topic's latest seq when the subscription started. */
+  seq: z.number().int().nonnegative(),
+  /** How many missed events follow this response before live ones. */
+  replayed: z.number().int().nonnegative(),
+  /**
+   * True when events after `sinceSeq` are no longer available (or the seq
+   * restarted with a new agent instance): the client should reload state.
+   */
+  gap: z.boolean(),
+});
+export type SubscribeResult = z.infer<typeof SubscribeResult>;
+
+export const StatusResult = z.object({
+  agentVersion: z.string(),
+  protocol: z.number().int(),
+  instanceId: z.string(),
+  pid: z.number().int(),
+  port: z.number().int(),
+  home: z.string(),
+  startedAt: z.string(),
+  uptimeMs: z.number().nonnegative(),
+  counts: z.object({
+    projects: z.number().int().nonnegative(),
+    workspaces: z.number().int().nonnegative(),
+    sessions: z.number().int().nonnegative(),
+    clients: z.number().int().nonnegative(),
+  }),
+});
+export type StatusResult = z.infer<typeof StatusResult>;
+
+const NoParams = z.object({}).strict().optional();
+
+export const methods = {
+  status: { params: NoParams, result: StatusResult },
+  subscribe: { params: SubscribeParams, result: SubscribeResult },
+  unsubscribe: {
+    params: z.object({ topic: Topic }),
+    result: z.object({ topic: Topic, wasSubscribed: z.boolean() }),
+  },
+  'settings.get': { params: NoParams, result: Settings },
+  'settings.set': { params: SettingsPatch, result: Settings },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+export type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
+export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
+
+/** An error carried across the wire; both ends throw it, both ends turn it into `ErrorInfo`. */
+export class AgentError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'AgentError';
+    this.code = code;
+  }
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Human-readable one-liner for a zod failure: "params.topic: topic must be …". */
+export function describeZodError(prefix: string, error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return `${prefix} is invalid`;
+  const path = [prefix, ...first.path.map(String)].join('.');
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${path}: ${first.message}${more}`;
+}

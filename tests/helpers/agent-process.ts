@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { type AgentFile, readAgentFile } from '../../agent/store/agent-file.js';
+import { resolveHome } from '../../agent/store/home.js';
+import { AgentClient } from '../../shared/agent-client.js';
+import { waitFor } from './temp.js';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+export const cliPath = join(repoRoot, 'dist', 'agent', 'cli', 'main.js');
+
+export interface AgentProcess {
+  proc: ChildProcess;
+  home: string;
+  port: number;
+  token: string;
+  stdout: () => string;
+  stderr: () => string;
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, no goodbye. */
+  kill(): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the built `ff-agent serve` as users do and waits until it listens. */
+export async function spawnAgent(
+  home: string,
+  { args = ['--port', '0'], env = {} }: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<AgentProcess> {
+  const proc = spawn(process.execPath, [cliPath, 'serve', ...args], {
+    env: { ...process.env, FF_HOME: home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout?.on('data', (chunk) => {
+    out += chunk;
+  });
+  proc.stderr?.on('data', (chunk) => {
+    err += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let dead = false;
+  void exited.then(() => {
+    dead = true;
+  });
+  const info = await waitFor(
+    () => {
+      if (dead) throw new Error(`ff-agent exited early: ${err || out}`);
+      const file = readAgentFile(resolveHome(home));
+      return file?.pid === proc.pid && out.includes('listening') ? file : undefined;
+    },
+    { what: 'ff-agent to listen' },
+  );
+  return {
+    proc,
+    home,
+    port: info.port,
+    token: info.token,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (!dead) proc.kill('SIGTERM');
+      return (await exited).code;
+    },
+    async kill() {
+      if (!dead) proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export function agentFileOf(home: string): AgentFile | undefined {
+  return readAgentFile(resolveHome(home));
+}
+
+/** Connects like the CLI: no Origin, token from agent.json. */
+export function connectClient(agent: { port: number; token: string }): Promise<AgentClient> {
+  return AgentClient.connect(() => new WebSocket(`ws://127.0.0.1:${agent.port}`), {
+    token: agent.token,
+    client: { name: 'test', version: '0' },
+  });
+}
+
+/** Runs the CLI to completion. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [cliPath, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    proc.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type RunningAgent, startAgent } from '../../../agent/agent.js';
+import { silentLogger } from '../../../agent/logger.js';
+import type { EventFrame } from '../../../shared/protocol.js';
+import { connectClient } from '../../helpers/agent-process.js';
+import { tempDir, waitFor } from '../../helpers/temp.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function agentInProcess(options: { heartbeatMs?: number } = {}): Promise<RunningAgent> {
+  const dir = tempDir();
+  cleanups.push(dir.cleanup);
+  const agent = await startAgent({ home: dir.path, port: 0, log: silentLogger, ...options });
+  cleanups.push(() => agent.close());
+  return agent;
+}
+
+describe('subscriptions over a real socket', () => {
+  it('deliver events in order, and after a reconnect replay exactly what was missed', async () => {
+    const agent = await agentInProcess();
+    const seen: number[] = [];
+    const first = await connectClient(agent);
+    await first.subscribe('board', (e: EventFrame) => seen.push(e.data as number));
+    for (let n = 1; n <= 50; n++) agent.hub.publish('board', n);
+    await waitFor(() => seen.length === 50, { what: '50 events' });
+    const last = first.lastSeq('board');
+    first.close();
+    // Published while nobody listens.
+    for (let n = 51; n <= 60; n++) agent.hub.publish('board', n);
+
+    const second = await connectClient(agent);
+    const result = await second.subscribe('board', (e: EventFrame) => seen.push(e.data as number), last);
+    expect(result).toMatchObject({ seq: 60, replayed: 10, gap: false });
+    agent.hub.publish('board', 61);
+    await waitFor(() => seen.length >= 61, { what: '61 events' });
+    expect(seen).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
+    second.close();
+  });
+
+  it('events published in the same tick as the subscribe are neither lost nor doubled', async () => {
+    const agent = await agentInProcess();
+    for (let n = 1; n <= 5; n++) agent.hub.publish('ratchet', n);
+    const client = await connectClient(agent);
+    const seen: number[] = [];
+    const subscribing = client.subscribe('ratchet', (e) => seen.push(e.data as number), 2);
+    const burst = setInterval(() => agent.hub.publish('ratchet', seen.length + 100), 0);
+    await subscribing;
+    clearInterval(burst);
+    await new Promise((r) => setTimeout(r, 50));
+    const seqs = seen.slice(0, 3);
+    expect(seqs).toEqual([3, 4, 5]);
+    expect(new Set(seen).size).toBe(seen.length);
+    client.close();
+  });
+
+  it('unsubscribe stops delivery', async () => {
+    const agent = await agentInProcess();
+    const client = await connectClient(agent);
+    const seen: unknown[] = [];
+    await client.subscribe('board', (e) => seen.push(e.data));
+    await client.unsubscribe('board');
+    agent.hub.publish('board', 'late');
+    expect((await client.call('status')).counts.clients).toBe(1);
+    expect(seen).toEqual([]);
+    client.close();
+  });
+
+  it('the heartbeat drops a client that stops answering pings', async () => {
+    const agent = await agentInProcess({ heartbeatMs: 100 });
+    const client = await connectClient(agent);
+    // Freeze the client's socket so it cannot answer pings; the agent must notice on its own.
+    const raw = new WebSocket(`ws://127.0.0.1:${agent.port}`, { autoPong: false });
+    await new Promise((r) => raw.on('open', r));
+    raw.send(
+      JSON.stringify({
+        type: 'hello',
+        token: agent.token,
+        protocol: 1,
+        client: { name: 'mute', version: '0' },
+      }),
+    );
+    await waitFor(async () => (await client.call('status')).counts.clients === 2, { what: 'two clients' });
+    raw.on('message', () => {});
+    const closed = new Promise((r) => raw.on('close', r));
+    await closed;
+    expect((await client.call('status')).counts.clients).toBe(1);
+    client.close();
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { choosePort, DEFAULT_PORT } from '../../../agent/agent.js';
+
+describe('choosePort', () => {
+  it.each([
+    ['--port wins over everything', 5000, { FF_PORT: '6000' }, 7000, { port: 5000, explicit: true }],
+    ['--port 0 means any free port', 0, {}, 7000, { port: 0, explicit: true }],
+    [
+      'FF_PORT wins over the saved port',
+      undefined,
+      { FF_PORT: '6000' },
+      7000,
+      { port: 6000, explicit: true },
+    ],
+    ['the saved port is used next', undefined, {}, 7000, { port: 7000, explicit: false }],
+    [
+      'a blank FF_PORT is ignored',
+      undefined,
+      { FF_PORT: ' ' },
+      undefined,
+      { port: DEFAULT_PORT, explicit: false },
+    ],
+    ['else the default', undefined, {}, undefined, { port: DEFAULT_PORT, explicit: false }],
+  ])('%s', (_name, flag, env, saved, expected) => {
+    expect(choosePort(flag, env, saved)).toEqual(expected);
+  });
+
+  it.each(['abc', '-1', '70000', '1.5'])('FF_PORT=%j is a clear error', (value) => {
+    expect(() => choosePort(undefined, { FF_PORT: value }, undefined)).toThrow(
+      /FF_PORT must be a port number/,
+    );
+  });
+});

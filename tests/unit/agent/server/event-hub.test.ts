@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { EventHub, type Subscriber } from '../../../../agent/server/event-hub.js';
+import type { EventFrame } from '../../../../shared/protocol.js';
+
+function recorder(): Subscriber & { seen: EventFrame[] } {
+  const seen: EventFrame[] = [];
+  return { seen, send: (frame) => seen.push(frame) };
+}
+
+describe('EventHub', () => {
+  it('numbers events per topic from 1, in order', () => {
+    const hub = new EventHub();
+    const sub = recorder();
+    hub.subscribe('board', sub);
+    hub.publish('board', 'a');
+    hub.publish('ratchet', 'x');
+    hub.publish('board', 'b');
+    expect(sub.seen.map((f) => [f.seq, f.data])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+  });
+
+  it('a subscriber that reconnects with sinceSeq gets exactly what it missed', () => {
+    const hub = new EventHub();
+    for (const n of [1, 2, 3, 4, 5]) hub.publish('board', n);
+    const outcome = hub.subscribe('board', recorder(), 3);
+    expect(outcome).toMatchObject({ seq: 5, gap: false });
+    expect(outcome.replay.map((f) => f.data)).toEqual([4, 5]);
+  });
+
+  it('a subscriber that is up to date gets nothing replayed', () => {
+    const hub = new EventHub();
+    hub.publish('board', 1);
+    expect(hub.subscribe('board', recorder(), 1)).toEqual({ seq: 1, replay: [], gap: false });
+  });
+
+  it('history older than the ring is reported as a gap', () => {
+    const hub = new EventHub({ ringSize: 3 });
+    for (const n of [1, 2, 3, 4, 5, 6]) hub.publish('board', n);
+    const outcome = hub.subscribe('board', recorder(), 1);
+    expect(outcome.gap).toBe(true);
+    expect(outcome.replay.map((f) => f.seq)).toEqual([4, 5, 6]);
+  });
+
+  it('a sinceSeq from a previous agent instance (ahead of ours) is a gap', () => {
+    const hub = new EventHub();
+    hub.publish('board', 1);
+    const outcome = hub.subscribe('board', recorder(), 40);
+    expect(outcome.gap).toBe(true);
+    expect(outcome.replay.map((f) => f.seq)).toEqual([1]);
+  });
+
+  it('unsubscribed and removed subscribers receive nothing more', () => {
+    const hub = new EventHub();
+    const a = recorder();
+    const b = recorder();
+    hub.subscribe('board', a);
+    hub.subscribe('board', b);
+    hub.subscribe('ratchet', b);
+    expect(hub.unsubscribe('board', a)).toBe(true);
+    expect(hub.unsubscribe('board', a)).toBe(false);
+    hub.removeSubscriber(b);
+    hub.publish('board', 1);
+    hub.publish('ratchet', 1);
+    expect(a.seen).toEqual([]);
+    expect(b.seen).toEqual([]);
+    expect(hub.subscriberCount('board')).toBe(0);
+  });
+
+  it('sourced topics take seqs and replays from their source', () => {
+    const hub = new EventHub();
+    const log: EventFrame[] = [];
+    hub.registerSource('session', {
+      lastSeq: () => log.length,
+      readFrom: (_topic, since) => log.filter((f) => f.seq > since),
+    });
+    for (const n of [1, 2, 3]) log.push({ type: 'event', topic: 'session:s1', seq: n, data: n });
+    const sub = recorder();
+    const outcome = hub.subscribe('session:s1', sub, 1);
+    expect(outcome.replay.map((f) => f.seq)).toEqual([2, 3]);
+    log.push({ type: 'event', topic: 'session:s1', seq: 4, data: 4 });
+    hub.publish('session:s1', 4, 4);
+    expect(sub.seen.map((f) => f.seq)).toEqual([4]);
+  });
+});
