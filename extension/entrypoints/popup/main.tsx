@@ -30,6 +30,21 @@ async function pair(event: Event): Promise<void> {
   connection.value = await ask({ type: 'connection.pair', pairing: parsed.data });
 }
 
+function PairForm({ port }: { port: number }) {
+  return (
+    <form onSubmit={pair} data-testid="pair-form">
+      <label>
+        Port <input name="port" inputMode="numeric" value={String(port)} />
+      </label>
+      <label>
+        Token <input name="token" autoComplete="off" placeholder="from ~/.ff/agent.json" />
+      </label>
+      <button type="submit">Pair</button>
+      {formError.value && <p class="error">{formError.value}</p>}
+    </form>
+  );
+}
+
 function Popup() {
   const state = connection.value;
   if (!state) return <p>Checking ff-agent…</p>;
@@ -39,17 +54,13 @@ function Popup() {
       <p class="state" data-status={state.status} data-testid="connection-state">
         {state.message}
       </p>
-      {state.status !== 'connected' && (
-        <form onSubmit={pair} data-testid="pair-form">
-          <label>
-            Port <input name="port" inputMode="numeric" value={String(state.port)} />
-          </label>
-          <label>
-            Token <input name="token" autoComplete="off" placeholder="from ~/.ff/agent.json" />
-          </label>
-          <button type="submit">Pair</button>
-          {formError.value && <p class="error">{formError.value}</p>}
-        </form>
+      {state.status === 'connected' ? (
+        <details>
+          <summary>Pair with another agent</summary>
+          <PairForm port={state.port} />
+        </details>
+      ) : (
+        <PairForm port={state.port} />
       )}
     </main>
   );

@@ -1,0 +1,51 @@
+// Rebuilds the agent and the extension when their sources are newer than the build.
+// Used by `npm start` and by the test setup, so neither runs yesterday's build.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const root = resolve(import.meta.dirname, '..');
+
+function newest(paths) {
+  let time = 0;
+  for (const path of paths) {
+    const full = join(root, path);
+    if (!existsSync(full)) continue;
+    if (statSync(full).isFile()) time = Math.max(time, statSync(full).mtimeMs);
+    else
+      for (const entry of readdirSync(full, { withFileTypes: true, recursive: true })) {
+        if (entry.isFile()) time = Math.max(time, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+      }
+  }
+  return time;
+}
+
+function mtime(path) {
+  const full = join(root, path);
+  return existsSync(full) ? statSync(full).mtimeMs : 0;
+}
+
+function run(bin, args, quiet) {
+  execFileSync(process.execPath, [join(root, 'node_modules', ...bin), ...args], {
+    cwd: root,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+  });
+}
+
+/** @param {{ firefox?: boolean, quiet?: boolean }} options */
+export function buildIfStale({ firefox = true, quiet = false } = {}) {
+  const say = (message) => quiet || console.log(message);
+  if (mtime('dist/agent/cli/main.js') < newest(['agent', 'shared', 'package.json', 'tsconfig.build.json'])) {
+    say('Building the agent…');
+    run(['typescript', 'bin', 'tsc'], ['-p', 'tsconfig.build.json'], quiet);
+  }
+  const extension = newest(['extension', 'shared', 'wxt.config.ts', 'package.json']);
+  if (mtime('.output/chrome-mv3/manifest.json') < extension) {
+    say('Building the Chrome extension…');
+    run(['wxt', 'bin', 'wxt.mjs'], ['build'], quiet);
+  }
+  if (firefox && mtime('.output/firefox-mv2/manifest.json') < extension) {
+    say('Building the Firefox extension…');
+    run(['wxt', 'bin', 'wxt.mjs'], ['build', '-b', 'firefox'], quiet);
+  }
+}

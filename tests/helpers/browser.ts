@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { repoRoot } from './agent-process.js';
+import { tempDir, waitFor } from './temp.js';
+
+export const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const extensionDir = join(repoRoot, '.output', 'chrome-mv3');
+export const screenshotDir = join(repoRoot, 'tests', 'e2e', 'screenshots');
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  /** Opens one of the extension's pages (popup.html, options.html, …) in a tab. */
+  openPage(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Real headless Chromium with the built extension loaded, a fresh profile,
+ * and the flags this machine needs (root, no GPU, closed network).
+ */
+export async function launchWithExtension(extraArgs: string[] = []): Promise<ExtensionBrowser> {
+  if (!existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}; set CHROME_PATH.`);
+  const profile = tempDir('ff-chrome-');
+  const browser = await puppeteer.launch({
+    executablePath: chromePath,
+    headless: true,
+    pipe: true,
+    enableExtensions: [extensionDir],
+    userDataDir: profile.path,
+    acceptInsecureCerts: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      ...extraArgs,
+    ],
+  });
+  const worker = await browser.waitForTarget(
+    (target) => target.type() === 'service_worker' && target.url().endsWith('/background.js'),
+    { timeout: 10_000 },
+  );
+  const extensionId = new URL(worker.url()).host;
+  return {
+    browser,
+    extensionId,
+    async openPage(path) {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path}`);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      profile.cleanup();
+    },
+  };
+}
+
+/** Saves a screenshot under tests/e2e/screenshots/ (git-ignored). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
+  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  return path;
+}
+
+/** Waits until the text of the element matching `selector` matches `pattern`. */
+export async function waitForText(
+  page: Page,
+  selector: string,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = await page.$eval(selector, (el) => el.textContent ?? '').catch(() => '');
+      return pattern.test(text) ? text : undefined;
+    },
+    { timeoutMs, what: `${selector} to match ${pattern}` },
+  );
+}
