@@ -9,6 +9,8 @@ import { type HomePaths, resolveHome } from './store/home.js';
 import { acquireInstanceLock } from './store/instance-lock.js';
 import { StateStore } from './store/state-store.js';
 import { agentVersion } from './version.js';
+import { Projects } from './workspaces/projects.js';
+import { Workspaces } from './workspaces/workspaces.js';
 
 export const DEFAULT_PORT = 47100;
 
@@ -30,6 +32,8 @@ export interface RunningAgent {
   instanceId: string;
   hub: EventHub;
   state: StateStore;
+  projects: Projects;
+  workspaces: Workspaces;
   log: Logger;
   /** Stops accepting, closes clients, flushes state, releases the home. Safe to call twice. */
   close(): Promise<void>;
@@ -73,6 +77,9 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const instanceId = randomUUID();
     const startedAt = new Date();
     const hub = new EventHub();
+    const projects = new Projects(state, paths);
+    const workspaces = new Workspaces({ state, projects, hub, paths, log });
+    await workspaces.reconcile();
     const fromEnvIds = (env.FF_EXTENSION_IDS ?? '')
       .split(',')
       .map((id) => id.trim())
@@ -103,6 +110,15 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         });
         return state.data.settings;
       },
+      'project.add': (params) => projects.add(params),
+      'project.list': () => projects.list(),
+      'project.remove': (params) => projects.remove(params.project, params.force),
+      'workspace.create': (params) => workspaces.create(params),
+      'workspace.retry': (params) => workspaces.retry(params.workspaceId),
+      'workspace.list': (params) => workspaces.list(params ?? {}),
+      'workspace.get': (params) => workspaces.get(params.workspaceId),
+      'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
+      'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
     };
     server = new AgentServer({
       token: () => token,
@@ -154,7 +170,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       })();
       return closing;
     };
-    return { paths, port, token, instanceId, hub, state, log, close };
+    return { paths, port, token, instanceId, hub, state, projects, workspaces, log, close };
   } catch (error) {
     releaseLock();
     if (!options.log) await log.close();

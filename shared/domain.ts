@@ -34,29 +34,84 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 export const Project = z.object({
   id: z.string(),
+  /** The local clone. */
   path: z.string(),
+  /** github.com, or a GitHub Enterprise host. */
+  host: z.string(),
   owner: z.string(),
   repo: z.string(),
   defaultBranch: z.string(),
   worktreeRoot: z.string(),
+  /** A shell command run in each new worktree (the user wrote it; it runs via their shell). */
   setupScript: z.string().optional(),
   createdAt: z.string(),
 });
 export type Project = z.infer<typeof Project>;
 
-export const WorkspaceStatus = z.enum(['provisioning', 'ready', 'failed', 'archived']);
+export const projectSlug = (project: Pick<Project, 'owner' | 'repo'>) => `${project.owner}/${project.repo}`;
+
+export const WorkspaceStatus = z.enum(['provisioning', 'ready', 'failed', 'missing', 'archived']);
+export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
+
+/** The steps of provisioning, in order; progress events and failures name them. */
+export const ProvisionStep = z.enum(['fetching', 'creating worktree', 'running setup']);
+export type ProvisionStep = z.infer<typeof ProvisionStep>;
+
+export const WorkspaceFailure = z.object({
+  step: ProvisionStep,
+  message: z.string(),
+  exitCode: z.number().int().optional(),
+  /** The last lines the failing command wrote to stderr. */
+  stderrTail: z.string().optional(),
+  at: z.string(),
+});
+export type WorkspaceFailure = z.infer<typeof WorkspaceFailure>;
+
+export const IssueRef = z.object({
+  number: z.number().int().positive(),
+  title: z.string(),
+  url: z.string(),
+});
+export type IssueRef = z.infer<typeof IssueRef>;
 
 export const Workspace = z.object({
   id: z.string(),
   projectId: z.string(),
   branch: z.string(),
+  baseBranch: z.string(),
   path: z.string(),
   status: WorkspaceStatus,
-  issue: z.object({ number: z.number().int(), url: z.string(), title: z.string() }).optional(),
+  issue: IssueRef.optional(),
   pr: z.object({ number: z.number().int(), url: z.string(), nodeId: z.string() }).optional(),
+  /** The step in progress while provisioning (kept so a restart can say where it stopped). */
+  step: ProvisionStep.optional(),
+  failure: WorkspaceFailure.optional(),
+  /** Things that went wrong without failing (an unreachable origin, …), newest last. */
+  warnings: z.array(z.string()).default([]),
   createdAt: z.string(),
+  updatedAt: z.string(),
 });
 export type Workspace = z.infer<typeof Workspace>;
+
+export const ChangeSummary = z.object({
+  files: z.number().int().nonnegative(),
+  additions: z.number().int().nonnegative(),
+  deletions: z.number().int().nonnegative(),
+  ahead: z.number().int().nonnegative(),
+  behind: z.number().int().nonnegative(),
+  dirty: z.boolean(),
+  unpushed: z.number().int().nonnegative(),
+});
+export type ChangeSummary = z.infer<typeof ChangeSummary>;
+
+/** A workspace as clients see it: the stored record plus what is derived for display. */
+export const WorkspaceView = Workspace.extend({
+  project: z.string(),
+  sessions: z.object({ total: z.number().int(), running: z.number().int() }),
+  /** Null when it cannot be computed (worktree missing, still provisioning). */
+  changes: ChangeSummary.nullable(),
+});
+export type WorkspaceView = z.infer<typeof WorkspaceView>;
 
 export const SessionKind = z.enum(['chat', 'ratchet', 'quick-action']);
 export const SessionStatus = z.enum([

@@ -12,7 +12,15 @@
  * that reconnects asks for `sinceSeq` and gets exactly what it missed.
  */
 import { z } from 'zod';
-import { Settings, SettingsPatch } from './domain.js';
+import {
+  IssueRef,
+  Project,
+  ProvisionStep,
+  Settings,
+  SettingsPatch,
+  Workspace,
+  WorkspaceView,
+} from './domain.js';
 
 /** Bumped on any incompatible change to frames or method shapes. */
 export const PROTOCOL_VERSION = 1;
@@ -176,6 +184,45 @@ export type StatusResult = z.infer<typeof StatusResult>;
 
 const NoParams = z.object({}).strict().optional();
 
+/** `owner/repo`, or a project id. */
+const ProjectRef = z.string().min(1).max(200);
+const WorkspaceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a workspace id');
+/** A user-chosen branch; git's own rules are checked by the agent. */
+const BranchName = z.string().min(1).max(200);
+
+export const ProjectAddParams = z.object({
+  path: z.string().min(1).max(4096),
+  setupScript: z.string().max(10_000).optional(),
+  worktreeRoot: z.string().min(1).max(4096).optional(),
+});
+
+export const WorkspaceCreateParams = z.object({
+  project: ProjectRef,
+  issue: IssueRef.extend({ url: z.string().max(2000).optional() }).optional(),
+  branch: BranchName.optional(),
+  base: BranchName.optional(),
+});
+
+export const WorkspaceDiffResult = z.object({
+  base: z.string(),
+  diff: z.string(),
+  truncated: z.boolean(),
+});
+
+/** What `workspace:<id>` carries. */
+export const WorkspaceEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('progress'), step: ProvisionStep, elapsedMs: z.number().nonnegative() }),
+  z.object({
+    kind: z.literal('output'),
+    step: ProvisionStep,
+    stream: z.enum(['stdout', 'stderr']),
+    text: z.string(),
+  }),
+  z.object({ kind: z.literal('warning'), message: z.string() }),
+  z.object({ kind: z.literal('updated'), workspace: Workspace }),
+]);
+export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
+
 export const methods = {
   status: { params: NoParams, result: StatusResult },
   subscribe: { params: SubscribeParams, result: SubscribeResult },
@@ -185,6 +232,41 @@ export const methods = {
   },
   'settings.get': { params: NoParams, result: Settings },
   'settings.set': { params: SettingsPatch, result: Settings },
+  'project.add': { params: ProjectAddParams, result: Project },
+  'project.list': { params: NoParams, result: z.array(Project) },
+  'project.remove': {
+    params: z.object({ project: ProjectRef, force: z.boolean().optional() }),
+    result: z.object({ removed: Project, workspacesLeftOnDisk: z.array(z.string()) }),
+  },
+  'workspace.create': {
+    params: WorkspaceCreateParams,
+    result: z.object({ workspace: WorkspaceView, created: z.boolean() }),
+  },
+  'workspace.retry': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
+  'workspace.list': {
+    params: z
+      .object({ project: ProjectRef.optional(), includeArchived: z.boolean().optional() })
+      .strict()
+      .optional(),
+    result: z.array(WorkspaceView),
+  },
+  'workspace.get': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
+  'workspace.diff': {
+    params: z.object({
+      workspaceId: WorkspaceId,
+      maxBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(MAX_FRAME_BYTES / 2)
+        .optional(),
+    }),
+    result: WorkspaceDiffResult,
+  },
+  'workspace.archive': {
+    params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),
+    result: WorkspaceView,
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

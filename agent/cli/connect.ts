@@ -39,3 +39,13 @@ export async function connectToAgent(paths: HomePaths): Promise<AgentClient> {
     throw error;
   }
 }
+
+/** Connects, runs `body`, and always closes the connection. */
+export async function withAgent<T>(paths: HomePaths, body: (client: AgentClient) => Promise<T>): Promise<T> {
+  const client = await connectToAgent(paths);
+  try {
+    return await body(client);
+  } finally {
+    client.close();
+  }
+}

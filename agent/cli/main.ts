@@ -4,8 +4,22 @@ import { AgentError } from '../../shared/protocol.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 import { CliError } from './connect.js';
+import { projectAdd, projectList, projectRemove } from './projects.js';
 import { serve } from './serve.js';
 import { status } from './status.js';
+import {
+  workspaceArchive,
+  workspaceCreate,
+  workspaceDiff,
+  workspaceList,
+  workspaceRetry,
+} from './workspaces.js';
+
+function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number.');
+  return n;
+}
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -41,6 +55,68 @@ export function buildProgram(): Command {
     .description('is the agent running? pid, port, uptime and counts')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => status(home(), options));
+
+  const project = program.command('project').description('local clones ff works on');
+  project
+    .command('add <path>')
+    .description('register a local clone (owner/repo is read from its origin remote)')
+    .option('--setup <command>', 'shell command to run in every new worktree (e.g. "npm ci")')
+    .option(
+      '--worktree-root <dir>',
+      "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>)",
+    )
+    .option('--json', 'print JSON')
+    .action((path: string, options: { setup?: string; worktreeRoot?: string; json?: boolean }) =>
+      projectAdd(home(), path, options),
+    );
+  project
+    .command('list')
+    .description('registered projects')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => projectList(home(), options));
+  project
+    .command('remove <owner/repo>')
+    .description('unregister a project (worktrees stay on disk)')
+    .option('--force', 'even while it has active workspaces')
+    .option('--json', 'print JSON')
+    .action((ref: string, options: { force?: boolean; json?: boolean }) =>
+      projectRemove(home(), ref, options),
+    );
+
+  const workspace = program.command('workspace').description('worktrees on their own branches');
+  workspace
+    .command('create')
+    .description('create a workspace: fetch, worktree, setup; prints progress')
+    .requiredOption('--project <owner/repo>', 'which project')
+    .option('--issue <n>', 'the GitHub issue it works on', parsePositiveInt)
+    .option('--title <text>', 'the issue title (names the branch)')
+    .option('--branch <name>', 'branch name (default: ff/<issue>-<title slug>)')
+    .option('--base <branch>', "branch to start from (default: the project's default branch)")
+    .option('--no-wait', 'return at once instead of waiting until it is ready')
+    .option('--json', 'print JSON')
+    .action((options) => workspaceCreate(home(), options));
+  workspace
+    .command('list')
+    .description('workspaces with status, branch, changes and sessions')
+    .option('--project <owner/repo>', 'only this project')
+    .option('--all', 'include archived workspaces')
+    .option('--json', 'print JSON')
+    .action((options) => workspaceList(home(), options));
+  workspace
+    .command('archive <id>')
+    .description('remove the worktree, keep the branch')
+    .option('--force', 'even with uncommitted or unpushed changes')
+    .option('--json', 'print JSON')
+    .action((id: string, options) => workspaceArchive(home(), id, options));
+  workspace
+    .command('retry <id>')
+    .description('retry provisioning a failed or missing workspace')
+    .option('--json', 'print JSON')
+    .action((id: string, options) => workspaceRetry(home(), id, options));
+  workspace
+    .command('diff <id>')
+    .description('the worktree against its base, as a unified diff')
+    .action((id: string) => workspaceDiff(home(), id));
 
   return program;
 }

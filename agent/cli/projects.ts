@@ -1,0 +1,63 @@
+import type { Project } from '../../shared/domain.js';
+import type { HomePaths } from '../store/home.js';
+import { withAgent } from './connect.js';
+
+export async function projectAdd(
+  paths: HomePaths,
+  path: string,
+  options: { setup?: string; worktreeRoot?: string; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const project = await client.call('project.add', {
+      path,
+      ...(options.setup ? { setupScript: options.setup } : {}),
+      ...(options.worktreeRoot ? { worktreeRoot: options.worktreeRoot } : {}),
+    });
+    if (options.json) return print(project);
+    process.stdout.write(
+      `Added ${project.owner}/${project.repo} (${project.path}, default branch ${project.defaultBranch}).\nWorktrees go to ${project.worktreeRoot}.\n`,
+    );
+  });
+}
+
+export function formatProjects(projects: Project[]): string {
+  if (projects.length === 0)
+    return 'No projects yet. Add a local clone with `ff-agent project add <path>`.\n';
+  return `${projects
+    .map(
+      (p) =>
+        `${p.owner}/${p.repo}\n  clone      ${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
+          p.setupScript ? `\n  setup      ${p.setupScript}` : ''
+        }`,
+    )
+    .join('\n')}\n`;
+}
+
+export async function projectList(paths: HomePaths, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const projects = await client.call('project.list');
+    if (options.json) return print(projects);
+    process.stdout.write(formatProjects(projects));
+  });
+}
+
+export async function projectRemove(
+  paths: HomePaths,
+  ref: string,
+  options: { force?: boolean; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const result = await client.call('project.remove', {
+      project: ref,
+      ...(options.force ? { force: true } : {}),
+    });
+    if (options.json) return print(result);
+    process.stdout.write(`Removed ${result.removed.owner}/${result.removed.repo}.\n`);
+    for (const path of result.workspacesLeftOnDisk)
+      process.stdout.write(`  worktree left on disk: ${path}\n`);
+  });
+}
+
+export function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,153 @@
+import type { AgentClient } from '../../shared/agent-client.js';
+import type { WorkspaceView } from '../../shared/domain.js';
+import { WorkspaceEvent } from '../../shared/protocol.js';
+import type { HomePaths } from '../store/home.js';
+import { CliError, withAgent } from './connect.js';
+import { print } from './projects.js';
+
+export function formatWorkspace(w: WorkspaceView): string {
+  const lines = [`${w.id}  ${w.status.padEnd(12)} ${w.project}  ${w.branch}`];
+  lines.push(`  path     ${w.path}`);
+  if (w.issue) lines.push(`  issue    #${w.issue.number} ${w.issue.title}`);
+  if (w.pr) lines.push(`  pr       #${w.pr.number} ${w.pr.url}`);
+  if (w.changes) {
+    const c = w.changes;
+    lines.push(
+      `  changes  ${c.files} files +${c.additions} -${c.deletions}, ${c.ahead} ahead ${c.behind} behind${c.dirty ? ', uncommitted changes' : ''}${c.unpushed ? `, ${c.unpushed} unpushed` : ''}`,
+    );
+  }
+  lines.push(`  sessions ${w.sessions.total} (${w.sessions.running} running)`);
+  if (w.failure) {
+    lines.push(`  failed   while ${w.failure.step}: ${w.failure.message}`);
+    if (w.failure.stderrTail) lines.push(...w.failure.stderrTail.split('\n').map((l) => `    | ${l}`));
+    lines.push(`  retry    ff-agent workspace retry ${w.id}`);
+  }
+  for (const warning of w.warnings.slice(-3)) lines.push(`  warning  ${warning}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Follows `workspace:<id>` until it is ready or failed, printing progress and setup output. */
+async function follow(client: AgentClient, id: string, quiet: boolean): Promise<WorkspaceView> {
+  let done = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await client.subscribe(
+    `workspace:${id}`,
+    (frame) => {
+      const event = WorkspaceEvent.safeParse(frame.data);
+      if (!event.success) return;
+      const data = event.data;
+      if (data.kind === 'progress' && !quiet) {
+        process.stderr.write(`… ${data.step} (${(data.elapsedMs / 1000).toFixed(1)} s)\n`);
+      } else if (data.kind === 'output' && !quiet) {
+        (data.stream === 'stderr' ? process.stderr : process.stdout).write(data.text);
+      } else if (data.kind === 'warning') {
+        process.stderr.write(`warning: ${data.message}\n`);
+      } else if (data.kind === 'updated' && data.workspace.status !== 'provisioning') {
+        done();
+      }
+    },
+    0,
+  );
+  // It may have finished before we subscribed.
+  const current = await client.call('workspace.get', { workspaceId: id });
+  if (current.status !== 'provisioning') return current;
+  await finished;
+  return client.call('workspace.get', { workspaceId: id });
+}
+
+export async function workspaceCreate(
+  paths: HomePaths,
+  options: {
+    project: string;
+    issue?: number;
+    title?: string;
+    branch?: string;
+    base?: string;
+    json?: boolean;
+    wait?: boolean;
+  },
+): Promise<void> {
+  if (options.title !== undefined && options.issue === undefined)
+    throw new CliError('--title needs --issue.');
+  await withAgent(paths, async (client) => {
+    const { workspace, created } = await client.call('workspace.create', {
+      project: options.project,
+      ...(options.issue !== undefined
+        ? { issue: { number: options.issue, title: options.title ?? '' } }
+        : {}),
+      ...(options.branch ? { branch: options.branch } : {}),
+      ...(options.base ? { base: options.base } : {}),
+    });
+    if (!options.json) {
+      process.stderr.write(
+        created
+          ? `Creating workspace ${workspace.id} on ${workspace.branch}\n`
+          : `Workspace ${workspace.id} already exists for this issue\n`,
+      );
+    }
+    const final =
+      options.wait === false ? workspace : await follow(client, workspace.id, Boolean(options.json));
+    if (options.json) print(final);
+    else process.stdout.write(formatWorkspace(final));
+    if (final.status === 'failed') throw new CliError('', 1);
+  });
+}
+
+export async function workspaceList(
+  paths: HomePaths,
+  options: { project?: string; all?: boolean; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const list = await client.call('workspace.list', {
+      ...(options.project ? { project: options.project } : {}),
+      ...(options.all ? { includeArchived: true } : {}),
+    });
+    if (options.json) return print(list);
+    if (list.length === 0) {
+      process.stdout.write(
+        'No workspaces. Create one with `ff-agent workspace create --project owner/repo --issue N --title T`.\n',
+      );
+      return;
+    }
+    process.stdout.write(list.map(formatWorkspace).join('\n'));
+  });
+}
+
+export async function workspaceArchive(
+  paths: HomePaths,
+  id: string,
+  options: { force?: boolean; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const workspace = await client.call('workspace.archive', {
+      workspaceId: id,
+      ...(options.force ? { force: true } : {}),
+    });
+    if (options.json) return print(workspace);
+    process.stdout.write(`Archived ${workspace.id}; branch ${workspace.branch} is kept.\n`);
+  });
+}
+
+export async function workspaceRetry(
+  paths: HomePaths,
+  id: string,
+  options: { json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    await client.call('workspace.retry', { workspaceId: id });
+    const final = await follow(client, id, Boolean(options.json));
+    if (options.json) print(final);
+    else process.stdout.write(formatWorkspace(final));
+    if (final.status === 'failed') throw new CliError('', 1);
+  });
+}
+
+export async function workspaceDiff(paths: HomePaths, id: string): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const result = await client.call('workspace.diff', { workspaceId: id });
+    process.stdout.write(result.diff);
+    if (result.truncated) process.stderr.write('(diff truncated)\n');
+  });
+}

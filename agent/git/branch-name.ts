@@ -1,0 +1,33 @@
+/**
+ * Branch names for new workspaces. Pure; the result is still checked with
+ * `git check-ref-format --branch` before use.
+ *
+ *   issue 12 "Fix the login bug!"  → ff/12-fix-the-login-bug
+ *   issue 12 with an empty or all-emoji title → ff/12
+ *   no issue → ff/<short id>
+ */
+export const MAX_SLUG = 50;
+
+/** ASCII letters, digits and single dashes; at most MAX_SLUG characters; may be empty. */
+export function slugify(title: string, max = MAX_SLUG): string {
+  const ascii = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents off their letters: é → e
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return ascii.slice(0, max).replace(/-+$/g, '');
+}
+
+export function defaultBranchName(input: { issueNumber?: number; title?: string; shortId: string }): string {
+  if (input.issueNumber !== undefined) {
+    const slug = slugify(input.title ?? '');
+    return slug ? `ff/${input.issueNumber}-${slug}` : `ff/${input.issueNumber}`;
+  }
+  return `ff/${input.shortId}`;
+}
+
+/** `name`, then `name-2`, `name-3`, … */
+export function withSuffix(name: string, attempt: number): string {
+  return attempt <= 1 ? name : `${name}-${attempt}`;
+}

@@ -1,0 +1,198 @@
+import { GitError, git, gitText } from './git.js';
+
+/** Git operations on a project clone and its worktrees. Every user-derived argument follows `--` or is validated. */
+
+export async function repoTopLevel(path: string): Promise<string | undefined> {
+  const result = await git(path, ['rev-parse', '--show-toplevel'], { allowFailure: true }).catch(
+    () => undefined,
+  );
+  return result && result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** The URL as configured (`remote get-url` would apply insteadOf rewrites, hiding the GitHub URL). */
+export async function originUrl(repo: string): Promise<string | undefined> {
+  const result = await git(repo, ['config', '--get', 'remote.origin.url'], { allowFailure: true });
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** origin's HEAD (what GitHub calls the default branch), else main, else master. */
+export async function detectDefaultBranch(repo: string): Promise<string> {
+  const head = await git(repo, ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'], {
+    allowFailure: true,
+  });
+  if (head.code === 0 && head.stdout.trim().startsWith('origin/'))
+    return head.stdout.trim().slice('origin/'.length);
+  for (const candidate of ['main', 'master']) {
+    if (await refExists(repo, `refs/remotes/origin/${candidate}`)) return candidate;
+    if (await refExists(repo, `refs/heads/${candidate}`)) return candidate;
+  }
+  return 'main';
+}
+
+export async function refExists(repo: string, ref: string): Promise<boolean> {
+  return (await git(repo, ['show-ref', '--verify', '--quiet', ref], { allowFailure: true })).code === 0;
+}
+
+export async function isValidBranchName(repo: string, name: string): Promise<boolean> {
+  if (name.startsWith('-')) return false;
+  return (await git(repo, ['check-ref-format', '--branch', name], { allowFailure: true })).code === 0;
+}
+
+/** Updates origin/<base>; throws GitError when origin is unreachable. */
+export async function fetchBranch(repo: string, base: string): Promise<void> {
+  await git(repo, ['fetch', '--no-tags', 'origin', '--', `+refs/heads/${base}:refs/remotes/origin/${base}`], {
+    timeoutMs: 60_000,
+  });
+}
+
+/**
+ * Creates the worktree at `path` on `branch`: a new branch from `startPoint`
+ * (without tracking it — the branch pushes to its own name), or the existing
+ * branch when a previous attempt already made it.
+ */
+export async function addWorktree(
+  repo: string,
+  path: string,
+  branch: string,
+  startPoint: string,
+): Promise<void> {
+  const created = await git(repo, ['worktree', 'add', '--no-track', '-b', branch, '--', path, startPoint], {
+    allowFailure: true,
+  });
+  if (created.code === 0) return;
+  if (!(await refExists(repo, `refs/heads/${branch}`)))
+    throw new GitError(['worktree', 'add'], created.code, created.stderr);
+  await git(repo, ['worktree', 'add', '--', path, branch]);
+}
+
+export async function removeWorktree(repo: string, path: string, force: boolean): Promise<void> {
+  await git(repo, ['worktree', 'remove', ...(force ? ['--force', '--force'] : []), '--', path], {
+    allowFailure: true,
+  });
+  await pruneWorktrees(repo);
+}
+
+export async function pruneWorktrees(repo: string): Promise<void> {
+  await git(repo, ['worktree', 'prune']);
+}
+
+export interface WorktreeEntry {
+  path: string;
+  head?: string;
+  branch?: string;
+}
+
+/** Parses `git worktree list --porcelain`. */
+export function parseWorktreeList(porcelain: string): WorktreeEntry[] {
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | undefined;
+  for (const line of porcelain.split('\n')) {
+    if (line.startsWith('worktree ')) {
+      current = { path: line.slice('worktree '.length) };
+      entries.push(current);
+    } else if (current && line.startsWith('HEAD ')) {
+      current.head = line.slice('HEAD '.length);
+    } else if (current && line.startsWith('branch ')) {
+      current.branch = line.slice('branch '.length).replace(/^refs\/heads\//, '');
+    }
+  }
+  return entries;
+}
+
+export async function listWorktrees(repo: string): Promise<WorktreeEntry[]> {
+  return parseWorktreeList(await gitText(repo, ['worktree', 'list', '--porcelain']));
+}
+
+export interface NumstatTotals {
+  files: number;
+  additions: number;
+  deletions: number;
+}
+
+/** Sums `git diff --numstat` output; binary files count as changed with no lines. */
+export function parseNumstat(text: string): NumstatTotals {
+  const totals = { files: 0, additions: 0, deletions: 0 };
+  for (const line of text.split('\n')) {
+    const match = /^(\d+|-)\t(\d+|-)\t/.exec(line);
+    if (!match) continue;
+    totals.files++;
+    if (match[1] !== '-') totals.additions += Number(match[1]);
+    if (match[2] !== '-') totals.deletions += Number(match[2]);
+  }
+  return totals;
+}
+
+export interface ChangeSummary extends NumstatTotals {
+  ahead: number;
+  behind: number;
+  /** Uncommitted changes, including untracked files. */
+  dirty: boolean;
+  /** Commits on the branch that no origin ref contains. */
+  unpushed: number;
+}
+
+/** The ref to compare against: origin/<base> when it exists, else the local base. */
+export async function baseRefFor(repo: string, base: string): Promise<string> {
+  return (await refExists(repo, `refs/remotes/origin/${base}`)) ? `origin/${base}` : base;
+}
+
+export async function changeSummary(worktree: string, baseRef: string): Promise<ChangeSummary> {
+  const mergeBase = await gitText(worktree, ['merge-base', 'HEAD', baseRef]);
+  const [numstat, counts, status, unpushed, untracked] = await Promise.all([
+    gitText(worktree, ['diff', '--numstat', '--no-renames', mergeBase, '--']),
+    gitText(worktree, ['rev-list', '--left-right', '--count', `${baseRef}...HEAD`]),
+    gitText(worktree, ['status', '--porcelain']),
+    gitText(worktree, ['rev-list', '--count', 'HEAD', '--not', '--remotes=origin']),
+    untrackedFiles(worktree),
+  ]);
+  const totals = parseNumstat(numstat);
+  const [behind = 0, ahead = 0] = counts.split(/\s+/).map(Number);
+  return {
+    files: totals.files + untracked.length,
+    additions: totals.additions,
+    deletions: totals.deletions,
+    ahead,
+    behind,
+    dirty: status.length > 0,
+    unpushed: Number(unpushed) || 0,
+  };
+}
+
+async function untrackedFiles(worktree: string): Promise<string[]> {
+  const out = await gitText(worktree, ['ls-files', '--others', '--exclude-standard', '-z']);
+  return out.split('\0').filter(Boolean);
+}
+
+export interface WorktreeDiff {
+  base: string;
+  diff: string;
+  truncated: boolean;
+}
+
+/**
+ * The worktree (committed, staged, unstaged and untracked files) against the
+ * merge base with `baseRef`, as a unified diff of at most `maxBytes`.
+ */
+export async function worktreeDiff(
+  worktree: string,
+  baseRef: string,
+  maxBytes: number,
+): Promise<WorktreeDiff> {
+  const mergeBase = await gitText(worktree, ['merge-base', 'HEAD', baseRef]);
+  const flags = ['--no-color', '--no-ext-diff', '--no-textconv'];
+  let diff = (await git(worktree, ['diff', ...flags, mergeBase, '--'])).stdout;
+  for (const file of await untrackedFiles(worktree)) {
+    if (diff.length > maxBytes) break;
+    // `git diff --no-index` exits 1 when the files differ, which is the point.
+    const result = await git(worktree, ['diff', ...flags, '--no-index', '--', '/dev/null', file], {
+      allowFailure: true,
+    });
+    diff += result.stdout;
+  }
+  const truncated = Buffer.byteLength(diff) > maxBytes;
+  if (truncated) {
+    diff = Buffer.from(diff).subarray(0, maxBytes).toString('utf8');
+    diff = diff.slice(0, diff.lastIndexOf('\n') + 1);
+  }
+  return { base: mergeBase, diff, truncated };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Project, projectSlug } from '../../shared/domain.js';
+import { AgentError } from '../../shared/protocol.js';
+import { parseRemoteUrl } from '../git/remote.js';
+import { detectDefaultBranch, originUrl, repoTopLevel } from '../git/worktree.js';
+import type { HomePaths } from '../store/home.js';
+import type { StateStore } from '../store/state-store.js';
+
+export function newId(): string {
+  return randomBytes(5).toString('hex');
+}
+
+export interface AddProjectInput {
+  path: string;
+  setupScript?: string;
+  worktreeRoot?: string;
+}
+
+/** Projects: local clones linked to `owner/repo`. */
+export class Projects {
+  readonly #state: StateStore;
+  readonly #paths: HomePaths;
+
+  constructor(state: StateStore, paths: HomePaths) {
+    this.#state = state;
+    this.#paths = paths;
+  }
+
+  list(): Project[] {
+    return [...this.#state.data.projects];
+  }
+
+  /** By `owner/repo` (any case) or id; a clear NOT_FOUND naming the fix otherwise. */
+  resolve(ref: string): Project {
+    const lower = ref.toLowerCase();
+    const project = this.#state.data.projects.find(
+      (p) => p.id === ref || projectSlug(p).toLowerCase() === lower,
+    );
+    if (!project) {
+      throw new AgentError(
+        'NOT_FOUND',
+        `No local clone of ${ref} is registered. Run \`ff-agent project add <path to your clone>\`.`,
+      );
+    }
+    return project;
+  }
+
+  get(id: string): Project | undefined {
+    return this.#state.data.projects.find((p) => p.id === id);
+  }
+
+  async add(input: AddProjectInput): Promise<Project> {
+    const given = resolve(input.path);
+    if (!existsSync(given)) throw new AgentError('INVALID_PARAMS', `${given} does not exist.`);
+    const path = await repoTopLevel(given);
+    if (!path) throw new AgentError('FAILED_PRECONDITION', `${given} is not a git repository.`);
+    const url = await originUrl(path);
+    if (!url) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `${path} has no "origin" remote. Add one with \`git remote add origin <GitHub URL>\`.`,
+      );
+    }
+    const remote = parseRemoteUrl(url);
+    if (!remote) {
+      throw new AgentError('FAILED_PRECONDITION', `Cannot read owner/repo from the origin URL of ${path}.`);
+    }
+    const slug = `${remote.owner}/${remote.repo}`;
+    const existing = this.#state.data.projects.find(
+      (p) =>
+        p.path === path || (p.host === remote.host && projectSlug(p).toLowerCase() === slug.toLowerCase()),
+    );
+    if (existing) {
+      throw new AgentError(
+        'ALREADY_EXISTS',
+        `${projectSlug(existing)} is already registered (at ${existing.path}).`,
+      );
+    }
+    const project: Project = {
+      id: newId(),
+      path,
+      host: remote.host,
+      owner: remote.owner,
+      repo: remote.repo,
+      defaultBranch: await detectDefaultBranch(path),
+      worktreeRoot: input.worktreeRoot
+        ? resolve(input.worktreeRoot)
+        : join(this.#paths.worktrees, remote.owner, remote.repo),
+      ...(input.setupScript?.trim() ? { setupScript: input.setupScript } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    await this.#state.update((state) => {
+      state.projects.push(project);
+    });
+    return project;
+  }
+
+  /**
+   * Unregisters a project. Refuses while it has active workspaces unless
+   * forced; forced, those workspaces are marked archived and their worktrees
+   * are left on disk (listed in the answer), never deleted.
+   */
+  async remove(ref: string, force = false): Promise<{ removed: Project; workspacesLeftOnDisk: string[] }> {
+    const project = this.resolve(ref);
+    const active = this.#state.data.workspaces.filter(
+      (w) => w.projectId === project.id && w.status !== 'archived',
+    );
+    if (active.length > 0 && !force) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `${projectSlug(project)} has ${active.length} active workspace(s) (${active
+          .map((w) => w.branch)
+          .join(', ')}). Archive them first, or remove with --force (their worktrees stay on disk).`,
+      );
+    }
+    const now = new Date().toISOString();
+    await this.#state.update((state) => {
+      state.projects = state.projects.filter((p) => p.id !== project.id);
+      for (const workspace of state.workspaces) {
+        if (workspace.projectId === project.id && workspace.status !== 'archived') {
+          workspace.status = 'archived';
+          workspace.updatedAt = now;
+        }
+      }
+    });
+    return { removed: project, workspacesLeftOnDisk: active.map((w) => w.path).filter((p) => existsSync(p)) };
+  }
+}

@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+
+export interface SetupResult {
+  exitCode: number;
+  signal?: NodeJS.Signals;
+  stderrTail: string;
+  timedOut: boolean;
+}
+
+/** Keeps the last `max` lines of a stream of chunks. */
+export class TailBuffer {
+  readonly #max: number;
+  #text = '';
+  constructor(max = 20) {
+    this.#max = max;
+  }
+  push(chunk: string): void {
+    this.#text += chunk;
+    const lines = this.#text.split('\n');
+    if (lines.length > this.#max + 1) this.#text = lines.slice(-(this.#max + 1)).join('\n');
+    if (this.#text.length > 16_384) this.#text = this.#text.slice(-16_384);
+  }
+  toString(): string {
+    return this.#text
+      .split('\n')
+      .slice(-this.#max - 1)
+      .join('\n')
+      .trim();
+  }
+}
+
+/**
+ * Runs the project's setup command in a new worktree. The user wrote it as a
+ * shell command, so it goes to their shell (`$SHELL -c`, or `cmd /c` on
+ * Windows) as one argv element — nothing of ours is interpolated into it.
+ */
+export function runSetupScript(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
+  timeoutMs = 30 * 60_000,
+): Promise<SetupResult> {
+  return new Promise((resolve) => {
+    const [shell, args] =
+      process.platform === 'win32'
+        ? [process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', script]]
+        : [process.env.SHELL || '/bin/sh', ['-c', script]];
+    const child = spawn(shell, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const tail = new TailBuffer();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      tail.push(text);
+      onOutput('stderr', text);
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ exitCode: 127, stderrTail: `Could not start ${shell}: ${error.message}`, timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode: code ?? 128,
+        ...(signal ? { signal } : {}),
+        stderrTail: tail.toString(),
+        timedOut,
+      });
+    });
+  });
+}

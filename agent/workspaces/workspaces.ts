@@ -1,0 +1,526 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import {
+  type IssueRef,
+  type Project,
+  type ProvisionStep,
+  projectSlug,
+  type Workspace,
+  type WorkspaceView,
+} from '../../shared/domain.js';
+import { AgentError, type WorkspaceEvent } from '../../shared/protocol.js';
+import { defaultBranchName, withSuffix } from '../git/branch-name.js';
+import { GitError } from '../git/git.js';
+import {
+  addWorktree,
+  baseRefFor,
+  changeSummary,
+  fetchBranch,
+  isValidBranchName,
+  listWorktrees,
+  pruneWorktrees,
+  refExists,
+  removeWorktree,
+  type WorktreeDiff,
+  worktreeDiff,
+} from '../git/worktree.js';
+import type { Logger } from '../logger.js';
+import type { EventHub } from '../server/event-hub.js';
+import type { HomePaths } from '../store/home.js';
+import type { StateStore } from '../store/state-store.js';
+import { newId, type Projects } from './projects.js';
+import { runSetupScript } from './setup-script.js';
+
+export interface CreateWorkspaceInput {
+  project: string;
+  issue?: { number: number; title: string; url?: string };
+  branch?: string;
+  base?: string;
+}
+
+/** Called before a workspace's worktree goes away: stop its sessions and terminals. */
+export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
+
+const DEFAULT_DIFF_BYTES = 1024 * 1024;
+/** How long a fetch of origin/<base> counts as current for the next new workspace. */
+const FETCH_FRESH_MS = 5_000;
+
+/**
+ * Workspaces: one worktree on its own branch, provisioned in steps
+ * (fetching → creating worktree → running setup) with progress on
+ * `workspace:<id>`, idempotent per issue, recoverable after a crash.
+ */
+export class Workspaces {
+  readonly #state: StateStore;
+  readonly #projects: Projects;
+  readonly #hub: EventHub;
+  readonly #paths: HomePaths;
+  readonly #log: Logger;
+  /** Creations in flight, by project+issue: a second request joins the first. */
+  readonly #creating = new Map<string, Promise<{ workspace: WorkspaceView; created: boolean }>>();
+  readonly #provisioning = new Map<string, Promise<void>>();
+  readonly #archiveHooks: ArchiveHook[] = [];
+  /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
+  readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
+
+  constructor(deps: { state: StateStore; projects: Projects; hub: EventHub; paths: HomePaths; log: Logger }) {
+    this.#state = deps.state;
+    this.#projects = deps.projects;
+    this.#hub = deps.hub;
+    this.#paths = deps.paths;
+    this.#log = deps.log;
+  }
+
+  onArchive(hook: ArchiveHook): void {
+    this.#archiveHooks.push(hook);
+  }
+
+  find(id: string): Workspace {
+    const workspace = this.#state.data.workspaces.find((w) => w.id === id);
+    if (!workspace)
+      throw new AgentError('NOT_FOUND', `No workspace ${id}. \`ff-agent workspace list\` shows them.`);
+    return workspace;
+  }
+
+  /** Resolves once provisioning of this workspace (if any is running) has finished. */
+  settled(id: string): Promise<void> {
+    return this.#provisioning.get(id) ?? Promise.resolve();
+  }
+
+  async create(input: CreateWorkspaceInput): Promise<{ workspace: WorkspaceView; created: boolean }> {
+    const project = this.#projects.resolve(input.project);
+    if (input.issue) {
+      const existing = this.#forIssue(project.id, input.issue.number);
+      if (existing) return { workspace: await this.view(existing), created: false };
+      const key = `${project.id}#${input.issue.number}`;
+      const inFlight = this.#creating.get(key);
+      if (inFlight) return { workspace: (await inFlight).workspace, created: false };
+      const creation = this.#create(project, input);
+      this.#creating.set(key, creation);
+      try {
+        return await creation;
+      } finally {
+        this.#creating.delete(key);
+      }
+    }
+    return this.#create(project, input);
+  }
+
+  async #create(
+    project: Project,
+    input: CreateWorkspaceInput,
+  ): Promise<{ workspace: WorkspaceView; created: boolean }> {
+    const base = input.base ?? project.defaultBranch;
+    // The default branch came from git itself; a base the user typed is checked.
+    if (input.base !== undefined && !(await isValidBranchName(project.path, base))) {
+      throw new AgentError('INVALID_PARAMS', `${JSON.stringify(base)} is not a valid branch name.`);
+    }
+    const id = newId();
+    const branch = await this.#chooseBranch(project, id, input);
+    const path = this.#worktreePath(project, branch);
+    const now = new Date().toISOString();
+    const issue: IssueRef | undefined = input.issue && {
+      number: input.issue.number,
+      title: input.issue.title,
+      url:
+        input.issue.url ??
+        `${(process.env.FF_GITHUB_URL ?? 'https://github.com').replace(/\/+$/, '')}/${projectSlug(project)}/issues/${input.issue.number}`,
+    };
+    const workspace: Workspace = {
+      id,
+      projectId: project.id,
+      branch,
+      baseBranch: base,
+      path,
+      status: 'provisioning',
+      ...(issue ? { issue } : {}),
+      warnings: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#state.update((state) => {
+      state.workspaces.push(workspace);
+    });
+    this.#log.info(`Workspace ${id} (${projectSlug(project)} ${branch}) provisioning at ${path}`);
+    this.#published(workspace);
+    this.#startProvisioning(id);
+    return { workspace: await this.view(workspace), created: true };
+  }
+
+  /** Runs provisioning again for a failed or missing workspace; finished steps are skipped. */
+  async retry(id: string): Promise<WorkspaceView> {
+    const workspace = this.find(id);
+    if (workspace.status !== 'failed' && workspace.status !== 'missing') {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Workspace ${id} is ${workspace.status}; only failed or missing ones can be retried.`,
+      );
+    }
+    await this.#patch(id, { status: 'provisioning', failure: undefined });
+    this.#startProvisioning(id, true);
+    return this.view(this.find(id));
+  }
+
+  async list(filter: { project?: string; includeArchived?: boolean } = {}): Promise<WorkspaceView[]> {
+    const projectId = filter.project ? this.#projects.resolve(filter.project).id : undefined;
+    const workspaces = this.#state.data.workspaces.filter(
+      (w) => (!projectId || w.projectId === projectId) && (filter.includeArchived || w.status !== 'archived'),
+    );
+    return Promise.all(workspaces.map((w) => this.view(w)));
+  }
+
+  async get(id: string): Promise<WorkspaceView> {
+    return this.view(this.find(id));
+  }
+
+  async diff(id: string, maxBytes = DEFAULT_DIFF_BYTES): Promise<WorktreeDiff> {
+    const workspace = this.find(id);
+    if (workspace.status !== 'ready' || !existsSync(workspace.path)) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Workspace ${id} is ${workspace.status}; there is no worktree to diff.`,
+      );
+    }
+    const project = this.#projectOf(workspace);
+    return worktreeDiff(workspace.path, await baseRefFor(project.path, workspace.baseBranch), maxBytes);
+  }
+
+  /**
+   * Stops the workspace's sessions and terminals, removes its worktree and
+   * keeps its branch. Refuses when work would be lost (uncommitted or
+   * unpushed changes) unless forced.
+   */
+  async archive(id: string, force = false): Promise<WorkspaceView> {
+    const workspace = this.find(id);
+    if (workspace.status === 'archived') return this.view(workspace);
+    if (workspace.status === 'provisioning') {
+      throw new AgentError('CONFLICT', `Workspace ${id} is still provisioning; wait for it to finish.`);
+    }
+    const project = this.#projectOf(workspace);
+    if (existsSync(workspace.path) && !force) {
+      const changes = await changeSummary(
+        workspace.path,
+        await baseRefFor(project.path, workspace.baseBranch),
+      ).catch(() => undefined);
+      const reasons = [
+        changes?.dirty ? 'uncommitted changes' : '',
+        changes?.unpushed ? `${changes.unpushed} unpushed commit(s)` : '',
+      ].filter(Boolean);
+      if (reasons.length > 0) {
+        throw new AgentError(
+          'FAILED_PRECONDITION',
+          `Workspace ${workspace.branch} has ${reasons.join(' and ')}. Commit and push them, or archive with --force to remove the worktree anyway (the branch is kept).`,
+        );
+      }
+    }
+    for (const hook of this.#archiveHooks) await hook(workspace);
+    if (existsSync(workspace.path)) {
+      await removeWorktree(project.path, workspace.path, force);
+      if (existsSync(workspace.path)) {
+        throw new AgentError(
+          'FAILED_PRECONDITION',
+          `git could not remove ${workspace.path}; see the agent log.`,
+        );
+      }
+    } else {
+      await removeWorktree(project.path, workspace.path, true);
+    }
+    this.#log.info(`Workspace ${id} archived (branch ${workspace.branch} kept)`);
+    await this.#patch(id, { status: 'archived' });
+    return this.view(this.find(id));
+  }
+
+  /**
+   * Start-up: state meets disk. A workspace stuck provisioning (the agent
+   * died mid-way) becomes failed and retryable; a worktree that vanished
+   * becomes missing (never dropped); one that came back is ready again.
+   */
+  async reconcile(): Promise<void> {
+    const now = new Date().toISOString();
+    await this.#state.update((state) => {
+      for (const workspace of state.workspaces) {
+        if (workspace.status === 'provisioning') {
+          workspace.status = 'failed';
+          workspace.failure = {
+            step: workspace.step ?? 'creating worktree',
+            message: `ff-agent stopped while this workspace was ${workspace.step ?? 'provisioning'}. Retry to finish it.`,
+            at: now,
+          };
+          workspace.step = undefined;
+          workspace.updatedAt = now;
+        } else if (workspace.status === 'ready' && !existsSync(workspace.path)) {
+          workspace.status = 'missing';
+          workspace.warnings = [
+            ...workspace.warnings,
+            `The worktree ${workspace.path} is gone from disk. Retry to recreate it on branch ${workspace.branch}, or archive the workspace.`,
+          ].slice(-10);
+          workspace.updatedAt = now;
+        } else if (workspace.status === 'missing' && existsSync(workspace.path)) {
+          workspace.status = 'ready';
+          workspace.updatedAt = now;
+        }
+      }
+    });
+    for (const workspace of this.#state.data.workspaces) {
+      if (workspace.status === 'failed' || workspace.status === 'missing') {
+        this.#log.warn(
+          `Workspace ${workspace.id} (${workspace.branch}) is ${workspace.status} after start-up`,
+        );
+      }
+    }
+  }
+
+  /** Directories under worktree roots that git knows as worktrees but no workspace does (for `doctor`). */
+  async orphanWorktrees(): Promise<string[]> {
+    const known = new Set(this.#state.data.workspaces.map((w) => resolve(w.path)));
+    const orphans: string[] = [];
+    for (const project of this.#projects.list()) {
+      if (!existsSync(project.path) || !existsSync(project.worktreeRoot)) continue;
+      const entries = await listWorktrees(project.path).catch(() => []);
+      for (const entry of entries) {
+        const path = resolve(entry.path);
+        if (isInside(project.worktreeRoot, path) && !known.has(path)) orphans.push(path);
+      }
+    }
+    return orphans;
+  }
+
+  async view(workspace: Workspace): Promise<WorkspaceView> {
+    const project = this.#projects.get(workspace.projectId);
+    const sessions = this.#state.data.sessions.filter((s) => s.workspaceId === workspace.id);
+    let changes: WorkspaceView['changes'] = null;
+    if (project && workspace.status === 'ready' && existsSync(workspace.path)) {
+      changes = await changeSummary(
+        workspace.path,
+        await baseRefFor(project.path, workspace.baseBranch),
+      ).catch(() => null);
+    }
+    return {
+      ...workspace,
+      project: project ? projectSlug(project) : '(removed project)',
+      sessions: {
+        total: sessions.length,
+        running: sessions.filter((s) => ['starting', 'running', 'waiting-permission'].includes(s.status))
+          .length,
+      },
+      changes,
+    };
+  }
+
+  #forIssue(projectId: string, issue: number): Workspace | undefined {
+    return this.#state.data.workspaces.find(
+      (w) => w.projectId === projectId && w.issue?.number === issue && w.status !== 'archived',
+    );
+  }
+
+  #projectOf(workspace: Workspace): Project {
+    const project = this.#projects.get(workspace.projectId);
+    if (!project)
+      throw new AgentError('FAILED_PRECONDITION', `The project of workspace ${workspace.id} was removed.`);
+    return project;
+  }
+
+  /** A branch nobody uses yet: the given one (validated), else ff/<issue>-<slug> or ff/<id>, suffixed -2, -3… if taken. */
+  async #chooseBranch(project: Project, id: string, input: CreateWorkspaceInput): Promise<string> {
+    const taken = async (name: string) =>
+      this.#state.data.workspaces.some(
+        (w) => w.projectId === project.id && w.branch === name && w.status !== 'archived',
+      ) ||
+      existsSync(this.#worktreePath(project, name)) ||
+      (await refExists(project.path, `refs/heads/${name}`));
+    if (input.branch) {
+      if (!(await isValidBranchName(project.path, input.branch))) {
+        throw new AgentError('INVALID_PARAMS', `${JSON.stringify(input.branch)} is not a valid branch name.`);
+      }
+      const inUse = this.#state.data.workspaces.some(
+        (w) => w.projectId === project.id && w.branch === input.branch && w.status !== 'archived',
+      );
+      if (inUse) throw new AgentError('ALREADY_EXISTS', `Branch ${input.branch} already has a workspace.`);
+      return input.branch;
+    }
+    let stem = defaultBranchName({
+      issueNumber: input.issue?.number,
+      title: input.issue?.title,
+      shortId: id.slice(0, 8),
+    });
+    if (!(await isValidBranchName(project.path, stem))) stem = `ff/${id.slice(0, 8)}`;
+    for (let attempt = 1; attempt < 100; attempt++) {
+      const name = withSuffix(stem, attempt);
+      if (!(await taken(name))) return name;
+    }
+    return `ff/${id}`;
+  }
+
+  /** Under the project's worktree root, always: a branch name cannot climb out of it. */
+  #worktreePath(project: Project, branch: string): string {
+    const root = resolve(project.worktreeRoot);
+    const path = resolve(root, ...branch.split('/'));
+    if (!isInside(root, path) || path === root) {
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `Branch ${JSON.stringify(branch)} would leave the worktree root.`,
+      );
+    }
+    return path;
+  }
+
+  #startProvisioning(id: string, retry = false): void {
+    const run = this.#provision(id, retry)
+      .catch((error) => this.#log.error(`Provisioning ${id} crashed`, error))
+      .finally(() => this.#provisioning.delete(id));
+    this.#provisioning.set(id, run);
+  }
+
+  async #provision(id: string, retry: boolean): Promise<void> {
+    const started = Date.now();
+    const workspace = this.find(id);
+    const project = this.#projectOf(workspace);
+    const logFile = join(this.#paths.logs, 'workspaces', `${id}.log`);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const logLine = (text: string) => appendFileSync(logFile, text);
+    let step: ProvisionStep = 'fetching';
+    const enter = (next: ProvisionStep) => {
+      step = next;
+      logLine(`--- ${next} (${new Date().toISOString()})\n`);
+      // Not awaited: the step only matters after a crash, and the next write carries it anyway.
+      this.#patch(id, { step: next }).catch((error) => this.#log.error(`Saving workspace ${id}`, error));
+      this.#publish(id, { kind: 'progress', step: next, elapsedMs: Date.now() - started });
+    };
+    try {
+      enter('fetching');
+      let startPoint = `origin/${workspace.baseBranch}`;
+      try {
+        await this.#fetchBase(project, workspace.baseBranch);
+      } catch (error) {
+        const local = await refExists(project.path, `refs/heads/${workspace.baseBranch}`);
+        startPoint = local ? workspace.baseBranch : await baseRefFor(project.path, workspace.baseBranch);
+        const reason = error instanceof GitError ? error.message : String(error);
+        await this.#warn(
+          id,
+          `Could not fetch ${workspace.baseBranch} from origin (${reason}); started from ${startPoint} instead.`,
+        );
+      }
+
+      enter('creating worktree');
+      const alreadyThere = existsSync(join(workspace.path, '.git'));
+      if (!alreadyThere) {
+        if (existsSync(workspace.path) && readdirSync(workspace.path).length > 0) {
+          throw new StepFailure(`${workspace.path} exists and is not empty; move it away and retry.`);
+        }
+        mkdirSync(dirname(workspace.path), { recursive: true });
+        // A retry after the directory vanished: forget git's stale registration of this path first.
+        if (retry) await pruneWorktrees(project.path);
+        await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+      }
+
+      if (project.setupScript) {
+        enter('running setup');
+        const result = await runSetupScript(
+          project.setupScript,
+          workspace.path,
+          { FF_WORKSPACE_ID: id, FF_WORKSPACE_BRANCH: workspace.branch, FF_PROJECT: projectSlug(project) },
+          (stream, text) => {
+            logLine(text);
+            this.#publish(id, { kind: 'output', step: 'running setup', stream, text });
+          },
+        );
+        if (result.exitCode !== 0) {
+          throw new StepFailure(
+            result.timedOut
+              ? 'The setup command timed out.'
+              : `The setup command exited with code ${result.exitCode}${result.signal ? ` (${result.signal})` : ''}.`,
+            result.exitCode,
+            result.stderrTail,
+          );
+        }
+      }
+      await this.#patch(id, { status: 'ready', step: undefined, failure: undefined });
+      logLine(`--- ready after ${Date.now() - started} ms\n`);
+      this.#log.info(`Workspace ${id} ready in ${Date.now() - started} ms`);
+    } catch (error) {
+      const failure = {
+        step,
+        message: error instanceof StepFailure || error instanceof GitError ? error.message : String(error),
+        ...(error instanceof StepFailure && error.exitCode !== undefined ? { exitCode: error.exitCode } : {}),
+        ...(error instanceof GitError ? { exitCode: error.code } : {}),
+        ...(error instanceof StepFailure && error.stderrTail ? { stderrTail: error.stderrTail } : {}),
+        ...(error instanceof GitError
+          ? { stderrTail: error.stderr.trim().split('\n').slice(-20).join('\n') }
+          : {}),
+        at: new Date().toISOString(),
+      };
+      logLine(`--- failed while ${step}: ${failure.message}\n`);
+      this.#log.warn(`Workspace ${id} failed while ${step}: ${failure.message}`);
+      await this.#patch(id, { status: 'failed', step: undefined, failure });
+    }
+  }
+
+  /** Fetches origin/<base>, sharing a fetch that is in flight or finished less than FETCH_FRESH_MS ago. */
+  #fetchBase(project: Project, base: string): Promise<void> {
+    const key = `${project.id}#${base}`;
+    const recent = this.#fetches.get(key);
+    if (recent && Date.now() - recent.at < FETCH_FRESH_MS) return recent.done;
+    const done = fetchBranch(project.path, base);
+    const entry = { at: Date.now(), done };
+    this.#fetches.set(key, entry);
+    // A failed fetch is not reused: the next workspace tries again.
+    done.catch(() => {
+      if (this.#fetches.get(key) === entry) this.#fetches.delete(key);
+    });
+    done.then(
+      () => {
+        entry.at = Date.now();
+      },
+      () => {},
+    );
+    return done;
+  }
+
+  async #warn(id: string, message: string): Promise<void> {
+    const workspace = this.find(id);
+    await this.#patch(id, { warnings: [...workspace.warnings, message].slice(-10) });
+    this.#publish(id, { kind: 'warning', message });
+  }
+
+  /** Applies the change now and publishes it; the returned promise is the disk write. */
+  #patch(id: string, patch: Partial<Workspace>): Promise<void> {
+    const write = this.#state.update((state) => {
+      const workspace = state.workspaces.find((w) => w.id === id);
+      if (!workspace) return;
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === undefined) delete (workspace as Record<string, unknown>)[key];
+        else (workspace as Record<string, unknown>)[key] = value;
+      }
+      workspace.updatedAt = new Date().toISOString();
+    });
+    this.#published(this.find(id));
+    return write;
+  }
+
+  #published(workspace: Workspace): void {
+    this.#publish(workspace.id, { kind: 'updated', workspace });
+    this.#hub.publish('board', { kind: 'workspace', workspace });
+  }
+
+  #publish(id: string, event: WorkspaceEvent): void {
+    this.#hub.publish(`workspace:${id}`, event);
+  }
+}
+
+class StepFailure extends Error {
+  readonly exitCode: number | undefined;
+  readonly stderrTail: string | undefined;
+  constructor(message: string, exitCode?: number, stderrTail?: string) {
+    super(message);
+    this.exitCode = exitCode;
+    this.stderrTail = stderrTail;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return (
+    rel === '' ||
+    (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel))
+  );
+}
