@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { PROTOCOL_VERSION } from '../shared/protocol.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { loadQuickActions } from './claude/prompts.js';
+import { Sessions } from './claude/sessions.js';
 import { createLogger, type Logger } from './logger.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
@@ -8,7 +11,7 @@ import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
 import { type HomePaths, resolveHome } from './store/home.js';
 import { acquireInstanceLock } from './store/instance-lock.js';
 import { StateStore } from './store/state-store.js';
-import { agentVersion } from './version.js';
+import { agentVersion, packageRoot } from './version.js';
 import { Projects } from './workspaces/projects.js';
 import { Workspaces } from './workspaces/workspaces.js';
 
@@ -34,6 +37,7 @@ export interface RunningAgent {
   state: StateStore;
   projects: Projects;
   workspaces: Workspaces;
+  sessions: Sessions;
   log: Logger;
   /** Stops accepting, closes clients, flushes state, releases the home. Safe to call twice. */
   close(): Promise<void>;
@@ -78,8 +82,23 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const startedAt = new Date();
     const hub = new EventHub();
     const projects = new Projects(state, paths);
-    const workspaces = new Workspaces({ state, projects, hub, paths, log });
+    const promptsDir = join(packageRoot, 'prompts');
+    const workspaces = new Workspaces({
+      state,
+      projects,
+      hub,
+      paths,
+      log,
+      issueTemplate: readFileSync(join(promptsDir, 'issue.md'), 'utf8'),
+    });
+    const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
+    workspaces.onReady(async (workspace, prompt) => {
+      await sessions.start({ workspaceId: workspace.id, prompt, kind: 'chat', title: 'chat' });
+    });
+    const quickActions = () =>
+      loadQuickActions(join(promptsDir, 'quick-actions'), join(paths.root, 'quick-actions'));
     await workspaces.reconcile();
+    await sessions.reconcile();
     const fromEnvIds = (env.FF_EXTENSION_IDS ?? '')
       .split(',')
       .map((id) => id.trim())
@@ -119,6 +138,38 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'workspace.get': (params) => workspaces.get(params.workspaceId),
       'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
       'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
+      'session.start': (params) => sessions.start(params),
+      'session.send': (params) => sessions.send(params.sessionId, params.text),
+      'session.interrupt': (params) => sessions.interrupt(params.sessionId),
+      'session.stop': (params) => sessions.stop(params.sessionId),
+      'session.resume': (params) => sessions.resume(params.sessionId, params.prompt),
+      'session.list': (params) => sessions.list(params ?? {}),
+      'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
+      'permission.respond': (params) =>
+        sessions.respondPermission(params.sessionId, params.requestId, params.allow, params.message),
+      'quickAction.list': () => {
+        const { actions, problems } = quickActions();
+        return { actions: actions.map(({ prompt: _prompt, ...action }) => action), problems };
+      },
+      'quickAction.run': async (params) => {
+        const { actions, problems } = quickActions();
+        const action = actions.find((a) => a.name === params.action);
+        if (!action) {
+          const broken = problems.find((p) => p.file.endsWith(`${params.action}.md`));
+          throw new AgentError(
+            'NOT_FOUND',
+            broken
+              ? `Quick action ${params.action} is broken (${broken.reason}).`
+              : `No quick action ${JSON.stringify(params.action)}. Available: ${actions.map((a) => a.name).join(', ')}.`,
+          );
+        }
+        return sessions.start({
+          workspaceId: params.workspaceId,
+          prompt: action.prompt,
+          kind: 'quick-action',
+          title: action.name,
+        });
+      },
     };
     server = new AgentServer({
       token: () => token,
@@ -162,6 +213,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       closing ??= (async () => {
         log.info('Stopping');
         await server.close();
+        await sessions.shutdown();
         await state.flush();
         writeAgentFile(paths, { port, token, version: agentVersion });
         releaseLock();
@@ -170,7 +222,9 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       })();
       return closing;
     };
-    return { paths, port, token, instanceId, hub, state, projects, workspaces, log, close };
+    // A restart between "ready" and the first session: start it now.
+    for (const workspace of state.data.workspaces) void workspaces.startInitialSession(workspace.id);
+    return { paths, port, token, instanceId, hub, state, projects, workspaces, sessions, log, close };
   } catch (error) {
     releaseLock();
     if (!options.log) await log.close();

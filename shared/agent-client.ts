@@ -83,6 +83,10 @@ export class AgentClient {
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Map<Topic, Set<EventListener>>();
   readonly #lastSeq = new Map<Topic, number>();
+  readonly #replaying = new Map<
+    Topic,
+    { until: number; resolve: () => void; reject: (error: Error) => void }
+  >();
   readonly #closeListeners = new Set<(reason: DisconnectReason, detail: string) => void>();
   #nextId = 1;
   #closed = false;
@@ -172,7 +176,8 @@ export class AgentClient {
   /**
    * Subscribes to a topic. Replayed events (after `sinceSeq`, defaulting to
    * the last seq this client saw on the topic) and live ones go to `listener`
-   * in order, each exactly once.
+   * in order, each exactly once. Resolves after the replayed events have
+   * been delivered.
    */
   async subscribe(topic: Topic, listener: EventListener, sinceSeq?: number): Promise<SubscribeResult> {
     let set = this.#listeners.get(topic);
@@ -231,6 +236,15 @@ export class AgentClient {
         if (pending.method === 'subscribe') {
           const result = parsed.data as SubscribeResult;
           this.#lastSeq.set(result.topic, result.seq - result.replayed);
+          if (result.replayed > 0) {
+            // subscribe() resolves once the missed events are delivered, so callers see history first.
+            this.#replaying.set(result.topic, {
+              until: result.seq,
+              resolve: () => pending.resolve(result),
+              reject: pending.reject,
+            });
+            return;
+          }
         }
         pending.resolve(parsed.data);
       } else
@@ -243,6 +257,11 @@ export class AgentClient {
       if (last !== undefined && frame.seq <= last) return;
       this.#lastSeq.set(frame.topic, frame.seq);
       for (const listener of this.#listeners.get(frame.topic) ?? []) listener(frame);
+      const replay = this.#replaying.get(frame.topic);
+      if (replay && frame.seq >= replay.until) {
+        this.#replaying.delete(frame.topic);
+        replay.resolve();
+      }
     }
   }
 
@@ -255,6 +274,8 @@ export class AgentClient {
       pending.reject(error);
     }
     this.#pending.clear();
+    for (const replay of this.#replaying.values()) replay.reject(error);
+    this.#replaying.clear();
     for (const listener of this.#closeListeners) listener('closed', event.reason || `code ${event.code}`);
   }
 }

@@ -86,6 +86,8 @@ export const Workspace = z.object({
   /** The step in progress while provisioning (kept so a restart can say where it stopped). */
   step: ProvisionStep.optional(),
   failure: WorkspaceFailure.optional(),
+  /** The first message for the chat session that starts once the workspace is ready (cleared then). */
+  initialPrompt: z.string().optional(),
   /** Things that went wrong without failing (an unreachable origin, …), newest last. */
   warnings: z.array(z.string()).default([]),
   createdAt: z.string(),
@@ -107,13 +109,18 @@ export type ChangeSummary = z.infer<typeof ChangeSummary>;
 /** A workspace as clients see it: the stored record plus what is derived for display. */
 export const WorkspaceView = Workspace.extend({
   project: z.string(),
-  sessions: z.object({ total: z.number().int(), running: z.number().int() }),
+  sessions: z.object({
+    total: z.number().int(),
+    running: z.number().int(),
+    costUsd: z.number().nonnegative(),
+  }),
   /** Null when it cannot be computed (worktree missing, still provisioning). */
   changes: ChangeSummary.nullable(),
 });
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 
 export const SessionKind = z.enum(['chat', 'ratchet', 'quick-action']);
+export type SessionKind = z.infer<typeof SessionKind>;
 export const SessionStatus = z.enum([
   'starting',
   'running',
@@ -124,15 +131,42 @@ export const SessionStatus = z.enum([
   'exited',
 ]);
 
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
 export const Session = z.object({
   id: z.string(),
   workspaceId: z.string(),
+  /** From the CLI's init line; `--resume` uses exactly this id. */
   claudeSessionId: z.string().optional(),
   kind: SessionKind,
+  /** What started it: "chat", a quick action's name, or the ratchet state it fixes. */
+  title: z.string().default(''),
   status: SessionStatus,
+  /** Why it is in this status, for people (the stderr tail of a crash, …). */
+  statusDetail: z.string().optional(),
   permissionMode: PermissionMode,
   model: z.string().optional(),
   costUsd: z.number().nonnegative(),
+  turns: z.number().int().nonnegative().default(0),
   createdAt: z.string(),
+  updatedAt: z.string().optional(),
 });
 export type Session = z.infer<typeof Session>;
+
+export const PermissionRequest = z.object({
+  requestId: z.string(),
+  toolName: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  description: z.string().optional(),
+  at: z.string(),
+});
+export type PermissionRequest = z.infer<typeof PermissionRequest>;
+
+export const SessionView = Session.extend({
+  pendingPermissions: z.array(PermissionRequest),
+  /** User messages accepted but not yet handed to Claude (a turn is running). */
+  queued: z.number().int().nonnegative(),
+  /** Latest transcript seq, for subscribing with sinceSeq. */
+  lastSeq: z.number().int().nonnegative(),
+});
+export type SessionView = z.infer<typeof SessionView>;

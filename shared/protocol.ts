@@ -14,8 +14,13 @@
 import { z } from 'zod';
 import {
   IssueRef,
+  PermissionMode,
+  PermissionRequest,
   Project,
   ProvisionStep,
+  SessionKind,
+  SessionStatus,
+  SessionView,
   Settings,
   SettingsPatch,
   Workspace,
@@ -196,11 +201,35 @@ export const ProjectAddParams = z.object({
   worktreeRoot: z.string().min(1).max(4096).optional(),
 });
 
+export const IssueDetails = IssueRef.extend({
+  url: z.string().max(2000).optional(),
+  body: z.string().max(1_000_000).optional(),
+  labels: z.array(z.string().max(200)).max(100).optional(),
+  comments: z
+    .array(
+      z.object({
+        author: z.string().max(100),
+        body: z.string().max(200_000),
+        createdAt: z.string().optional(),
+      }),
+    )
+    .max(50)
+    .optional(),
+});
+export type IssueDetails = z.infer<typeof IssueDetails>;
+
 export const WorkspaceCreateParams = z.object({
   project: ProjectRef,
-  issue: IssueRef.extend({ url: z.string().max(2000).optional() }).optional(),
+  issue: IssueDetails.optional(),
   branch: BranchName.optional(),
   base: BranchName.optional(),
+  /**
+   * Start a chat session once ready. Its first message is `prompt`, or the
+   * issue rendered with prompts/issue.md. Default: true when an issue or a
+   * prompt is given.
+   */
+  startSession: z.boolean().optional(),
+  prompt: z.string().max(1_000_000).optional(),
 });
 
 export const WorkspaceDiffResult = z.object({
@@ -208,6 +237,50 @@ export const WorkspaceDiffResult = z.object({
   diff: z.string(),
   truncated: z.boolean(),
 });
+
+const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id');
+
+/**
+ * What `session:<id>` carries: the session's transcript, one entry per event,
+ * with the transcript's seq. `claude` entries hold the CLI's own line
+ * (see shared/claude-messages.ts); the others are ff's.
+ */
+export const SessionEvent = z.discriminatedUnion('kind', [
+  /** A user message, acknowledged once this entry is written. `queued` = a turn was running. */
+  z.object({
+    kind: z.literal('user'),
+    ts: z.string(),
+    messageId: z.string(),
+    text: z.string(),
+    queued: z.boolean(),
+  }),
+  /** A queued message handed to Claude. */
+  z.object({ kind: z.literal('delivered'), ts: z.string(), messageId: z.string() }),
+  z.object({ kind: z.literal('claude'), ts: z.string(), line: z.unknown() }),
+  z.object({
+    kind: z.literal('status'),
+    ts: z.string(),
+    status: SessionStatus,
+    detail: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('permission'), ts: z.string(), request: PermissionRequest }),
+  z.object({
+    kind: z.literal('permission-answer'),
+    ts: z.string(),
+    requestId: z.string(),
+    allow: z.boolean(),
+  }),
+]);
+export type SessionEvent = z.infer<typeof SessionEvent>;
+
+export const QuickAction = z.object({
+  name: z.string(),
+  description: z.string(),
+  kind: z.literal('agent'),
+  icon: z.string().optional(),
+  source: z.enum(['builtin', 'user']),
+});
+export type QuickAction = z.infer<typeof QuickAction>;
 
 /** What `workspace:<id>` carries. */
 export const WorkspaceEvent = z.discriminatedUnion('kind', [
@@ -262,6 +335,52 @@ export const methods = {
         .optional(),
     }),
     result: WorkspaceDiffResult,
+  },
+  'session.start': {
+    params: z.object({
+      workspaceId: WorkspaceId,
+      prompt: z.string().max(1_000_000).optional(),
+      kind: SessionKind.optional(),
+      title: z.string().max(200).optional(),
+      permissionMode: PermissionMode.optional(),
+      model: z.string().max(100).optional(),
+    }),
+    result: SessionView,
+  },
+  'session.send': {
+    params: z.object({ sessionId: SessionId, text: z.string().min(1).max(1_000_000) }),
+    result: z.object({ seq: z.number().int().positive(), queued: z.boolean(), messageId: z.string() }),
+  },
+  'session.interrupt': { params: z.object({ sessionId: SessionId }), result: SessionView },
+  'session.stop': { params: z.object({ sessionId: SessionId }), result: SessionView },
+  'session.resume': {
+    params: z.object({ sessionId: SessionId, prompt: z.string().max(1_000_000).optional() }),
+    result: SessionView,
+  },
+  'session.list': {
+    params: z.object({ workspaceId: WorkspaceId.optional() }).strict().optional(),
+    result: z.array(SessionView),
+  },
+  'session.get': { params: z.object({ sessionId: SessionId }), result: SessionView },
+  'permission.respond': {
+    params: z.object({
+      sessionId: SessionId,
+      requestId: z.string().min(1).max(200),
+      allow: z.boolean(),
+      message: z.string().max(2000).optional(),
+    }),
+    result: SessionView,
+  },
+  'quickAction.list': {
+    params: NoParams,
+    result: z.object({
+      actions: z.array(QuickAction),
+      problems: z.array(z.object({ file: z.string(), reason: z.string() })),
+    }),
+  },
+  'quickAction.run': {
+    params: z.object({ workspaceId: WorkspaceId, action: z.string().min(1).max(100) }),
+    result: SessionView,
   },
   'workspace.archive': {
     params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),

@@ -6,6 +6,14 @@ import { agentVersion } from '../version.js';
 import { CliError } from './connect.js';
 import { projectAdd, projectList, projectRemove } from './projects.js';
 import { serve } from './serve.js';
+import {
+  quickAction,
+  sessionControl,
+  sessionList,
+  sessionLog,
+  sessionSend,
+  sessionStart,
+} from './sessions.js';
 import { status } from './status.js';
 import {
   workspaceArchive,
@@ -117,6 +125,57 @@ export function buildProgram(): Command {
     .command('diff <id>')
     .description('the worktree against its base, as a unified diff')
     .action((id: string) => workspaceDiff(home(), id));
+
+  const session = program.command('session').description('Claude Code sessions in workspaces');
+  session
+    .command('start <workspace>')
+    .description('start a Claude Code session in a ready workspace')
+    .option('--prompt <text>', 'the first message')
+    .option('--ask', 'ask before each tool use (default: the permission mode in settings)')
+    .option('--model <model>', 'Claude model')
+    .option('--json', 'print JSON')
+    .action((workspaceId: string, options) => sessionStart(home(), workspaceId, options));
+  session
+    .command('send <session> <text>')
+    .description('send a message (queued while a turn runs; resumes a stopped session)')
+    .option('--json', 'print JSON')
+    .action((id: string, text: string, options) => sessionSend(home(), id, text, options));
+  session
+    .command('log <session>')
+    .description('the transcript, readable')
+    .option('-f, --follow', 'keep printing new events')
+    .option('--json', 'one JSON event per line')
+    .action((id: string, options) => sessionLog(home(), id, options));
+  session
+    .command('list')
+    .description('sessions with status, turns and cost')
+    .option('--workspace <id>', 'only this workspace')
+    .option('--json', 'print JSON')
+    .action((options) => sessionList(home(), options));
+  for (const action of ['interrupt', 'stop', 'resume'] as const) {
+    const command = session
+      .command(`${action} <session>`)
+      .description(
+        {
+          interrupt: 'stop the current turn; the session stays usable',
+          stop: "end the session's claude process",
+          resume: 'continue a stopped, crashed or interrupted session',
+        }[action],
+      )
+      .option('--json', 'print JSON');
+    if (action === 'resume') command.option('--prompt <text>', 'a message to send once resumed');
+    command.action((id: string, options) => sessionControl(home(), action, id, options));
+  }
+
+  program
+    .command('quick [workspace] [action]')
+    .description(
+      'run a quick action (review, simplify, rebase, rename-branch, …) in a workspace; no arguments lists them',
+    )
+    .option('--json', 'print JSON')
+    .action((workspaceId: string | undefined, action: string | undefined, options) =>
+      quickAction(home(), workspaceId, action, options),
+    );
 
   return program;
 }

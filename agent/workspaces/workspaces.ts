@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { z } from 'zod';
 import {
   type IssueRef,
   type Project,
@@ -8,7 +9,8 @@ import {
   type Workspace,
   type WorkspaceView,
 } from '../../shared/domain.js';
-import { AgentError, type WorkspaceEvent } from '../../shared/protocol.js';
+import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
+import { renderIssuePrompt } from '../claude/prompts.js';
 import { defaultBranchName, withSuffix } from '../git/branch-name.js';
 import { GitError } from '../git/git.js';
 import {
@@ -31,15 +33,12 @@ import type { StateStore } from '../store/state-store.js';
 import { newId, type Projects } from './projects.js';
 import { runSetupScript } from './setup-script.js';
 
-export interface CreateWorkspaceInput {
-  project: string;
-  issue?: { number: number; title: string; url?: string };
-  branch?: string;
-  base?: string;
-}
+export type CreateWorkspaceInput = z.infer<typeof WorkspaceCreateParams>;
 
 /** Called before a workspace's worktree goes away: stop its sessions and terminals. */
 export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
+/** Called when a workspace becomes ready with a first prompt to start a session with. */
+export type ReadyHook = (workspace: Workspace, prompt: string) => Promise<void> | void;
 
 const DEFAULT_DIFF_BYTES = 1024 * 1024;
 /** How long a fetch of origin/<base> counts as current for the next new workspace. */
@@ -60,10 +59,20 @@ export class Workspaces {
   readonly #creating = new Map<string, Promise<{ workspace: WorkspaceView; created: boolean }>>();
   readonly #provisioning = new Map<string, Promise<void>>();
   readonly #archiveHooks: ArchiveHook[] = [];
+  readonly #readyHooks: ReadyHook[] = [];
+  readonly #issueTemplate: string;
   /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
   readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
 
-  constructor(deps: { state: StateStore; projects: Projects; hub: EventHub; paths: HomePaths; log: Logger }) {
+  constructor(deps: {
+    state: StateStore;
+    projects: Projects;
+    hub: EventHub;
+    paths: HomePaths;
+    log: Logger;
+    issueTemplate: string;
+  }) {
+    this.#issueTemplate = deps.issueTemplate;
     this.#state = deps.state;
     this.#projects = deps.projects;
     this.#hub = deps.hub;
@@ -73,6 +82,10 @@ export class Workspaces {
 
   onArchive(hook: ArchiveHook): void {
     this.#archiveHooks.push(hook);
+  }
+
+  onReady(hook: ReadyHook): void {
+    this.#readyHooks.push(hook);
   }
 
   find(id: string): Workspace {
@@ -126,6 +139,18 @@ export class Workspaces {
         input.issue.url ??
         `${(process.env.FF_GITHUB_URL ?? 'https://github.com').replace(/\/+$/, '')}/${projectSlug(project)}/issues/${input.issue.number}`,
     };
+    const startSession = input.startSession ?? Boolean(input.issue || input.prompt);
+    const initialPrompt = !startSession
+      ? undefined
+      : (input.prompt ??
+        (input.issue && issue
+          ? renderIssuePrompt(this.#issueTemplate, {
+              ...input.issue,
+              url: issue.url,
+              repo: projectSlug(project),
+              branch,
+            })
+          : undefined));
     const workspace: Workspace = {
       id,
       projectId: project.id,
@@ -134,6 +159,7 @@ export class Workspaces {
       path,
       status: 'provisioning',
       ...(issue ? { issue } : {}),
+      ...(initialPrompt ? { initialPrompt } : {}),
       warnings: [],
       createdAt: now,
       updatedAt: now,
@@ -270,6 +296,25 @@ export class Workspaces {
     }
   }
 
+  /**
+   * Starts the first session of a ready workspace that still has its
+   * initial prompt (also after a restart that came between ready and start).
+   */
+  async startInitialSession(id: string): Promise<void> {
+    const workspace = this.find(id);
+    if (workspace.status !== 'ready' || !workspace.initialPrompt) return;
+    const prompt = workspace.initialPrompt;
+    await this.#patch(id, { initialPrompt: undefined });
+    for (const hook of this.#readyHooks) {
+      try {
+        await hook(this.find(id), prompt);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.#warn(id, `Could not start the first session: ${message}`);
+      }
+    }
+  }
+
   /** Directories under worktree roots that git knows as worktrees but no workspace does (for `doctor`). */
   async orphanWorktrees(): Promise<string[]> {
     const known = new Set(this.#state.data.workspaces.map((w) => resolve(w.path)));
@@ -302,6 +347,7 @@ export class Workspaces {
         total: sessions.length,
         running: sessions.filter((s) => ['starting', 'running', 'waiting-permission'].includes(s.status))
           .length,
+        costUsd: sessions.reduce((sum, s) => sum + s.costUsd, 0),
       },
       changes,
     };
@@ -437,6 +483,7 @@ export class Workspaces {
       await this.#patch(id, { status: 'ready', step: undefined, failure: undefined });
       logLine(`--- ready after ${Date.now() - started} ms\n`);
       this.#log.info(`Workspace ${id} ready in ${Date.now() - started} ms`);
+      await this.startInitialSession(id);
     } catch (error) {
       const failure = {
         step,

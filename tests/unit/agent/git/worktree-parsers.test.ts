@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNumstat, parseWorktreeList } from '../../../../agent/git/worktree.js';
-import { TailBuffer } from '../../../../agent/workspaces/setup-script.js';
+import { TailBuffer } from '../../../../agent/tail-buffer.js';
 
 describe('parseWorktreeList', () => {
   it('reads paths, heads and branches, detached and bare entries included', () => {

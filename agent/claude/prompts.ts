@@ -1,0 +1,109 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { QuickAction } from '../../shared/protocol.js';
+
+/**
+ * Prompt templates: `{{name}}` placeholders filled with plain text. Values
+ * are inserted as they are — a title like `{{body}}` or `$(reboot)` is just
+ * text to Claude, never re-expanded — because replacement is one pass over
+ * the template only.
+ */
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{\{\s*([a-zA-Z][a-zA-Z0-9_]*)\s*\}\}/g, (_, name: string) => vars[name] ?? '');
+}
+
+export interface IssueForPrompt {
+  repo: string;
+  branch: string;
+  number: number;
+  title: string;
+  url: string;
+  body?: string;
+  labels?: string[];
+  comments?: Array<{ author: string; body: string; createdAt?: string }>;
+}
+
+export function renderIssuePrompt(template: string, issue: IssueForPrompt): string {
+  const comments = (issue.comments ?? [])
+    .map((c) => `\n--- comment by @${c.author}${c.createdAt ? ` (${c.createdAt})` : ''}\n${c.body.trim()}`)
+    .join('\n');
+  return renderTemplate(template, {
+    repo: issue.repo,
+    branch: issue.branch,
+    number: String(issue.number),
+    title: issue.title,
+    url: issue.url,
+    labels: issue.labels?.length ? issue.labels.join(', ') : '(none)',
+    body: issue.body?.trim() || '(no description)',
+    comments: comments ? `\nComments:${comments}` : '',
+  });
+}
+
+const Frontmatter = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'name must be lowercase letters, digits and dashes'),
+  description: z.string().min(1).max(200),
+  kind: z.literal('agent'),
+  icon: z.string().max(40).optional(),
+});
+
+export type LoadedQuickAction = QuickAction & { prompt: string };
+
+/** Parses one quick-action file: YAML frontmatter between `---` lines, then the prompt. */
+export function parseQuickAction(
+  text: string,
+  source: QuickAction['source'],
+): { action: LoadedQuickAction } | { error: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+  if (!match) return { error: 'no frontmatter (the file must start with a --- block)' };
+  let meta: unknown;
+  try {
+    meta = parseYaml(match[1]!);
+  } catch (error) {
+    return { error: `frontmatter is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+  }
+  const parsed = Frontmatter.safeParse(meta);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { error: `${issue?.path.join('.') || 'frontmatter'}: ${issue?.message}` };
+  }
+  const prompt = match[2]!.trim();
+  if (!prompt) return { error: 'the prompt after the frontmatter is empty' };
+  return { action: { ...parsed.data, source, prompt } };
+}
+
+/**
+ * Built-in actions, then the user's (`FF_HOME/quick-actions/*.md`), which
+ * replace built-ins of the same name. A broken file is reported and
+ * skipped, never fatal.
+ */
+export function loadQuickActions(
+  builtinDir: string,
+  userDir: string,
+): { actions: LoadedQuickAction[]; problems: Array<{ file: string; reason: string }> } {
+  const byName = new Map<string, LoadedQuickAction>();
+  const problems: Array<{ file: string; reason: string }> = [];
+  for (const [dir, source] of [
+    [builtinDir, 'builtin'],
+    [userDir, 'user'],
+  ] as const) {
+    if (!existsSync(dir)) continue;
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort()) {
+      const path = join(dir, file);
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        problems.push({ file: path, reason: (error as Error).message });
+        continue;
+      }
+      const result = parseQuickAction(text, source);
+      if ('error' in result) problems.push({ file: path, reason: result.error });
+      else byName.set(result.action.name, result.action);
+    }
+  }
+  return { actions: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), problems };
+}

@@ -1,0 +1,48 @@
+import type { SessionStatus } from '../../shared/domain.js';
+
+/** What happens to a session's process, as the session logic sees it. */
+export type SessionSignal =
+  | { type: 'spawned' }
+  | { type: 'turn-started' }
+  | { type: 'turn-ended'; queued: number }
+  | { type: 'permission-requested' }
+  | { type: 'permission-answered'; stillPending: number }
+  | {
+      type: 'exited';
+      code: number | null;
+      signal: string | null;
+      stopRequested: boolean;
+      agentStopping: boolean;
+    };
+
+/**
+ * The session state machine, pure:
+ *
+ *   spawned → idle (ready for input; `starting` is the record before the process exists)
+ *   turn-started → running; turn-ended → idle, or running when a queued message goes next
+ *   permission-requested → waiting-permission; answered → running (or still waiting for others)
+ *   exit after a stop we asked for, or code 0 → exited; the agent stopping → interrupted (resumable);
+ *   any other exit (non-zero code, a signal) → crashed
+ */
+export function nextSessionStatus(current: SessionStatus, signal: SessionSignal): SessionStatus {
+  switch (signal.type) {
+    case 'spawned':
+      return 'idle';
+    case 'turn-started':
+      return current === 'waiting-permission' ? current : 'running';
+    case 'turn-ended':
+      return signal.queued > 0 ? 'running' : 'idle';
+    case 'permission-requested':
+      return 'waiting-permission';
+    case 'permission-answered':
+      return signal.stillPending > 0 ? 'waiting-permission' : 'running';
+    case 'exited':
+      if (signal.agentStopping) return 'interrupted';
+      if (signal.stopRequested) return 'exited';
+      if (signal.code === 0 && !signal.signal) return 'exited';
+      return 'crashed';
+  }
+}
+
+/** Statuses in which a claude process is (supposed to be) alive. */
+export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running', 'idle', 'waiting-permission'];

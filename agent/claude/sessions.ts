@@ -1,0 +1,451 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CanUseToolRequest,
+  type ClaudeLine,
+  classifyClaudeJson,
+  lineForTranscript,
+} from '../../shared/claude-messages.js';
+import type {
+  PermissionMode,
+  PermissionRequest,
+  Session,
+  SessionKind,
+  SessionView,
+} from '../../shared/domain.js';
+import { AgentError, type EventFrame, type SessionEvent } from '../../shared/protocol.js';
+import type { Logger } from '../logger.js';
+import type { EventHub } from '../server/event-hub.js';
+import type { HomePaths } from '../store/home.js';
+import type { StateStore } from '../store/state-store.js';
+import { TranscriptLog } from '../store/transcript-log.js';
+import type { Workspaces } from '../workspaces/workspaces.js';
+import { buildClaudeArgs, ClaudeNotFoundError, claudeEnv, resolveClaudeBinary } from './claude-args.js';
+import { ClaudeProcess } from './claude-process.js';
+import { LIVE_STATUSES, nextSessionStatus, type SessionSignal } from './session-status.js';
+
+export interface StartSessionInput {
+  workspaceId: string;
+  prompt?: string;
+  kind?: SessionKind;
+  title?: string;
+  permissionMode?: PermissionMode;
+  model?: string;
+}
+
+interface Live {
+  process: ClaudeProcess;
+  queue: Array<{ messageId: string; text: string }>;
+  /** A user message is being worked on (between handing it over and its result). */
+  turn: boolean;
+  pending: Map<string, PermissionRequest>;
+  stopRequested: boolean;
+  /** Cost of earlier processes of this session; the CLI reports its own total per process. */
+  costBase: number;
+  exited: Promise<void>;
+}
+
+/** Entries in a session topic carry the transcript entry's data plus its time stamp. */
+type EntryData = SessionEvent extends infer E ? (E extends { ts: string } ? Omit<E, 'ts'> : never) : never;
+
+const STOP_GRACE_MS = 3_000;
+const MAX_OPEN_TRANSCRIPTS = 200;
+
+/**
+ * Claude Code sessions: one long-lived `claude` process per active session,
+ * every event appended to the session's transcript and then published on
+ * `session:<id>`; user messages queue while a turn runs; interrupts, stops,
+ * crashes and resumes are ordinary paths.
+ */
+export class Sessions {
+  readonly #state: StateStore;
+  readonly #hub: EventHub;
+  readonly #paths: HomePaths;
+  readonly #log: Logger;
+  readonly #workspaces: Workspaces;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #live = new Map<string, Live>();
+  readonly #transcripts = new Map<string, TranscriptLog>();
+  #agentStopping = false;
+
+  constructor(deps: {
+    state: StateStore;
+    hub: EventHub;
+    paths: HomePaths;
+    log: Logger;
+    workspaces: Workspaces;
+    env: NodeJS.ProcessEnv;
+  }) {
+    this.#state = deps.state;
+    this.#hub = deps.hub;
+    this.#paths = deps.paths;
+    this.#log = deps.log;
+    this.#workspaces = deps.workspaces;
+    this.#env = deps.env;
+    mkdirSync(join(this.#paths.logs, 'sessions'), { recursive: true });
+    this.#hub.registerSource('session', {
+      lastSeq: (topic) => this.#transcriptIfExists(topic.slice('session:'.length))?.lastSeq ?? 0,
+      readFrom: (topic, since) => {
+        const id = topic.slice('session:'.length);
+        const log = this.#transcriptIfExists(id);
+        return (log?.readFrom(since) ?? []).map((entry) => ({
+          type: 'event',
+          topic,
+          seq: entry.seq,
+          data: { ...(entry.data as object), ts: entry.ts },
+        }));
+      },
+    });
+    this.#workspaces.onArchive((workspace) => this.stopAll(workspace.id));
+  }
+
+  find(id: string): Session {
+    const session = this.#state.data.sessions.find((s) => s.id === id);
+    if (!session)
+      throw new AgentError('NOT_FOUND', `No session ${id}. \`ff-agent session list\` shows them.`);
+    return session;
+  }
+
+  view(session: Session): SessionView {
+    const live = this.#live.get(session.id);
+    return {
+      ...session,
+      pendingPermissions: live ? [...live.pending.values()] : [],
+      queued: live?.queue.length ?? 0,
+      lastSeq: this.#transcriptIfExists(session.id)?.lastSeq ?? 0,
+    };
+  }
+
+  list(filter: { workspaceId?: string } = {}): SessionView[] {
+    return this.#state.data.sessions
+      .filter((s) => !filter.workspaceId || s.workspaceId === filter.workspaceId)
+      .map((s) => this.view(s));
+  }
+
+  async start(input: StartSessionInput): Promise<SessionView> {
+    const workspace = this.#workspaces.find(input.workspaceId);
+    if (workspace.status !== 'ready') {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Workspace ${workspace.id} is ${workspace.status}; a session needs a ready workspace.`,
+      );
+    }
+    const bin = this.#binary();
+    const now = new Date().toISOString();
+    const session: Session = {
+      id: randomBytes(5).toString('hex'),
+      workspaceId: workspace.id,
+      kind: input.kind ?? 'chat',
+      title: input.title ?? input.kind ?? 'chat',
+      status: 'starting',
+      permissionMode: input.permissionMode ?? this.#state.data.settings.defaultPermissionMode,
+      ...(input.model ? { model: input.model } : {}),
+      costUsd: 0,
+      turns: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#state.update((state) => {
+      state.sessions.push(session);
+    });
+    this.#log.info(`Session ${session.id} (${session.kind}) starting in workspace ${workspace.id}`);
+    this.#spawn(session.id, bin);
+    if (input.prompt) this.send(session.id, input.prompt);
+    return this.view(this.find(session.id));
+  }
+
+  /**
+   * Accepts a user message: appended to the transcript (that is the
+   * acknowledgement), then handed to Claude now, or queued until the running
+   * turn ends. A session whose process is gone is resumed first.
+   */
+  send(id: string, text: string): { seq: number; queued: boolean; messageId: string } {
+    const session = this.find(id);
+    let live = this.#live.get(id);
+    if (!live) {
+      this.#spawn(id, this.#binary(), session.claudeSessionId);
+      live = this.#live.get(id)!;
+    }
+    const messageId = randomBytes(6).toString('hex');
+    const queued = live.turn || live.pending.size > 0 || live.queue.length > 0;
+    const seq = this.#append(id, { kind: 'user', messageId, text, queued });
+    if (queued) live.queue.push({ messageId, text });
+    else this.#deliver(id, live, text);
+    return { seq, queued, messageId };
+  }
+
+  interrupt(id: string): SessionView {
+    const live = this.#live.get(id);
+    if (live?.turn) {
+      this.#log.info(`Session ${id}: interrupt`);
+      live.process.interrupt();
+    }
+    return this.view(this.find(id));
+  }
+
+  /** Ends the session's process: interrupt, close its input, then signals if it lingers. */
+  async stop(id: string): Promise<SessionView> {
+    this.find(id);
+    const live = this.#live.get(id);
+    if (live) {
+      live.stopRequested = true;
+      if (live.turn) live.process.interrupt();
+      live.process.closeInput();
+      const term = setTimeout(() => live.process.kill('SIGTERM'), STOP_GRACE_MS);
+      const kill = setTimeout(() => live.process.kill('SIGKILL'), STOP_GRACE_MS * 2);
+      await live.exited;
+      clearTimeout(term);
+      clearTimeout(kill);
+    }
+    return this.view(this.find(id));
+  }
+
+  /** A new process continuing the same Claude conversation (`--resume <claudeSessionId>`). */
+  resume(id: string, prompt?: string): SessionView {
+    const session = this.find(id);
+    if (!this.#live.has(id)) this.#spawn(id, this.#binary(), session.claudeSessionId);
+    if (prompt) this.send(id, prompt);
+    return this.view(this.find(id));
+  }
+
+  respondPermission(id: string, requestId: string, allow: boolean, message?: string): SessionView {
+    const live = this.#live.get(id);
+    const request = live?.pending.get(requestId);
+    if (!live || !request) {
+      throw new AgentError('NOT_FOUND', `Session ${id} has no pending permission request ${requestId}.`);
+    }
+    live.pending.delete(requestId);
+    live.process.answerPermission(requestId, allow, request.input, message);
+    this.#append(id, { kind: 'permission-answer', requestId, allow });
+    this.#signal(id, { type: 'permission-answered', stillPending: live.pending.size });
+    return this.view(this.find(id));
+  }
+
+  /** Stops every session of a workspace (it is being archived). */
+  async stopAll(workspaceId: string): Promise<void> {
+    const ids = this.#state.data.sessions.filter((s) => s.workspaceId === workspaceId).map((s) => s.id);
+    await Promise.all(ids.filter((id) => this.#live.has(id)).map((id) => this.stop(id)));
+  }
+
+  /**
+   * Start-up: no claude process survives the agent (we never detach them),
+   * so sessions recorded as live are now interrupted — resumable with their
+   * history.
+   */
+  async reconcile(): Promise<void> {
+    const now = new Date().toISOString();
+    const changed: string[] = [];
+    await this.#state.update((state) => {
+      for (const session of state.sessions) {
+        if (LIVE_STATUSES.includes(session.status)) {
+          session.status = 'interrupted';
+          session.statusDetail = 'ff-agent restarted; send a message or resume to continue.';
+          session.updatedAt = now;
+          changed.push(session.id);
+        }
+      }
+    });
+    for (const id of changed)
+      this.#append(id, { kind: 'status', status: 'interrupted', detail: 'ff-agent restarted' });
+  }
+
+  /** Agent shutdown: end every process (no orphans), sessions become interrupted. */
+  async shutdown(): Promise<void> {
+    this.#agentStopping = true;
+    await Promise.all(
+      [...this.#live.entries()].map(async ([, live]) => {
+        live.process.closeInput();
+        live.process.kill('SIGTERM');
+        const kill = setTimeout(() => live.process.kill('SIGKILL'), 2_000);
+        await live.exited;
+        clearTimeout(kill);
+      }),
+    );
+    for (const log of this.#transcripts.values()) log.close();
+    this.#transcripts.clear();
+  }
+
+  #binary(): string {
+    try {
+      return resolveClaudeBinary(this.#env);
+    } catch (error) {
+      if (error instanceof ClaudeNotFoundError) throw new AgentError('FAILED_PRECONDITION', error.message);
+      throw error;
+    }
+  }
+
+  #spawn(id: string, bin: string, resumeId?: string): void {
+    const session = this.find(id);
+    const workspace = this.#workspaces.find(session.workspaceId);
+    const args = buildClaudeArgs({
+      permissionMode: session.permissionMode,
+      ...(resumeId ? { resumeId } : {}),
+      ...(session.model ? { model: session.model } : {}),
+    });
+    const env = claudeEnv(this.#env, session.permissionMode, process.getuid?.() === 0);
+    const process_ = new ClaudeProcess(bin, args, workspace.path, env);
+    let exited!: () => void;
+    const live: Live = {
+      process: process_,
+      queue: [],
+      turn: false,
+      pending: new Map(),
+      stopRequested: false,
+      costBase: session.costUsd,
+      exited: new Promise((resolve) => {
+        exited = resolve;
+      }),
+    };
+    this.#live.set(id, live);
+    const stderrLog = join(this.#paths.logs, 'sessions', `${id}.log`);
+    process_.on('line', (line) => this.#onLine(id, live, line));
+    process_.on('stderr', (text) => appendFileSync(stderrLog, text));
+    process_.on('exit', (code, signal) => {
+      this.#onExit(id, live, code, signal);
+      exited();
+    });
+    this.#log.info(`Session ${id}: claude pid ${process_.pid}${resumeId ? ` resuming ${resumeId}` : ''}`);
+    this.#signal(id, { type: 'spawned' });
+  }
+
+  #deliver(id: string, live: Live, text: string): void {
+    live.turn = true;
+    live.process.sendUser(text);
+    this.#signal(id, { type: 'turn-started' });
+  }
+
+  #onLine(id: string, live: Live, line: ClaudeLine): void {
+    this.#append(id, { kind: 'claude', line: lineForTranscript(line) });
+    switch (line.kind) {
+      case 'init':
+        // Record every run's id: a resume may continue under a new one, and we resume by exactly this id.
+        if (this.find(id).claudeSessionId !== line.session_id)
+          this.#patch(id, { claudeSessionId: line.session_id });
+        return;
+      case 'result': {
+        live.turn = false;
+        const session = this.find(id);
+        const cost = live.costBase + (line.total_cost_usd ?? 0);
+        this.#patch(id, { turns: session.turns + 1, costUsd: Math.max(session.costUsd, cost) });
+        const next = live.queue.shift();
+        this.#signal(id, { type: 'turn-ended', queued: next ? 1 : 0 });
+        if (next) {
+          this.#append(id, { kind: 'delivered', messageId: next.messageId });
+          this.#deliver(id, live, next.text);
+        }
+        return;
+      }
+      case 'control_request': {
+        const request = CanUseToolRequest.safeParse(line.request);
+        if (!request.success) return;
+        const pending: PermissionRequest = {
+          requestId: line.request_id,
+          toolName: request.data.tool_name,
+          input: request.data.input,
+          ...(request.data.description ? { description: request.data.description } : {}),
+          at: new Date().toISOString(),
+        };
+        live.pending.set(line.request_id, pending);
+        this.#append(id, { kind: 'permission', request: pending });
+        this.#signal(id, { type: 'permission-requested' });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  #onExit(id: string, live: Live, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.#live.get(id) === live) this.#live.delete(id);
+    const status = nextSessionStatus(this.find(id).status, {
+      type: 'exited',
+      code,
+      signal,
+      stopRequested: live.stopRequested,
+      agentStopping: this.#agentStopping,
+    });
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const detail =
+      status === 'crashed'
+        ? `claude stopped unexpectedly (${how}).${live.process.stderrTail ? `\n${live.process.stderrTail}` : ''}`
+        : status === 'interrupted'
+          ? 'ff-agent stopped; send a message or resume to continue.'
+          : undefined;
+    this.#log.info(`Session ${id}: claude ${how} → ${status}`);
+    this.#setStatus(id, status, detail);
+  }
+
+  #signal(id: string, signal: SessionSignal): void {
+    const session = this.find(id);
+    const status = nextSessionStatus(session.status, signal);
+    if (status !== session.status) this.#setStatus(id, status);
+  }
+
+  #setStatus(id: string, status: Session['status'], detail?: string): void {
+    this.#patch(id, { status, statusDetail: detail });
+    this.#append(id, { kind: 'status', status, ...(detail ? { detail } : {}) });
+    const session = this.find(id);
+    this.#hub.publish('board', { kind: 'session', session: this.view(session) });
+  }
+
+  #patch(id: string, patch: Partial<Session>): void {
+    this.#state
+      .update((state) => {
+        const session = state.sessions.find((s) => s.id === id);
+        if (!session) return;
+        for (const [key, value] of Object.entries(patch)) {
+          if (value === undefined) delete (session as Record<string, unknown>)[key];
+          else (session as Record<string, unknown>)[key] = value;
+        }
+        session.updatedAt = new Date().toISOString();
+      })
+      .catch((error) => this.#log.error(`Saving session ${id}`, error));
+  }
+
+  /** Appends to the transcript (synchronously: after this, the event is on disk), then publishes. */
+  #append(id: string, data: EntryData): number {
+    const entry = this.#transcript(id).append(data);
+    const frame: EventFrame = {
+      type: 'event',
+      topic: `session:${id}`,
+      seq: entry.seq,
+      data: { ...data, ts: entry.ts },
+    };
+    this.#hub.publish(frame.topic, frame.data, frame.seq);
+    return entry.seq;
+  }
+
+  #transcript(id: string): TranscriptLog {
+    let log = this.#transcripts.get(id);
+    if (!log) {
+      log = TranscriptLog.open(join(this.#paths.transcripts, `${id}.jsonl`));
+      this.#transcripts.set(id, log);
+      this.#closeIdleTranscripts();
+    }
+    return log;
+  }
+
+  #transcriptIfExists(id: string): TranscriptLog | undefined {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return undefined;
+    if (!this.#transcripts.has(id) && !this.#state.data.sessions.some((s) => s.id === id)) return undefined;
+    return this.#transcript(id);
+  }
+
+  /** Keeps file descriptors bounded: transcripts of sessions without a process are reopened on demand. */
+  #closeIdleTranscripts(): void {
+    if (this.#transcripts.size <= MAX_OPEN_TRANSCRIPTS) return;
+    for (const [id, log] of this.#transcripts) {
+      if (this.#transcripts.size <= MAX_OPEN_TRANSCRIPTS) break;
+      if (!this.#live.has(id)) {
+        log.close();
+        this.#transcripts.delete(id);
+      }
+    }
+  }
+}
+
+/** For readers of transcripts (CLI, extension): the CLI line of a `claude` entry, classified. */
+export function claudeLineOf(event: SessionEvent): ClaudeLine | undefined {
+  return event.kind === 'claude' ? classifyClaudeJson(event.line) : undefined;
+}

@@ -1,0 +1,151 @@
+/**
+ * What the Claude Code CLI prints in `--output-format stream-json`: one JSON
+ * object per line. Modelled on the Agent SDK's message types — one union,
+ * discriminated by `type` (and `subtype` for system lines) — with two extra
+ * members so nothing is ever dropped: `unknown` (JSON of a type we do not
+ * model) and `malformed` (not JSON at all). Known lines keep every field
+ * they came with (loose objects), so the transcript is the CLI's own output.
+ *
+ * Shared: the agent parses lines with it, the extension renders from it.
+ */
+import { z } from 'zod';
+
+export const TextBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
+export const ToolUseBlock = z.looseObject({
+  type: z.literal('tool_use'),
+  id: z.string(),
+  name: z.string(),
+  input: z.unknown(),
+});
+export const ToolResultBlock = z.looseObject({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string(),
+  content: z.unknown().optional(),
+  is_error: z.boolean().optional(),
+});
+export const ContentBlock = z.union([
+  TextBlock,
+  ToolUseBlock,
+  ToolResultBlock,
+  z.looseObject({ type: z.string() }),
+]);
+export type ContentBlock = z.infer<typeof ContentBlock>;
+
+export const SystemInit = z.looseObject({
+  type: z.literal('system'),
+  subtype: z.literal('init'),
+  session_id: z.string(),
+  cwd: z.string().optional(),
+  model: z.string().optional(),
+  permissionMode: z.string().optional(),
+  tools: z.array(z.string()).optional(),
+});
+
+export const SystemOther = z.looseObject({
+  type: z.literal('system'),
+  subtype: z.string(),
+});
+
+export const AssistantLine = z.looseObject({
+  type: z.literal('assistant'),
+  message: z.looseObject({ content: z.array(ContentBlock) }),
+  session_id: z.string().optional(),
+  parent_tool_use_id: z.string().nullable().optional(),
+});
+
+export const UserLine = z.looseObject({
+  type: z.literal('user'),
+  message: z.looseObject({ content: z.union([z.string(), z.array(ContentBlock)]) }),
+  session_id: z.string().optional(),
+});
+
+export const ResultLine = z.looseObject({
+  type: z.literal('result'),
+  subtype: z.string(),
+  is_error: z.boolean().optional(),
+  result: z.string().optional(),
+  total_cost_usd: z.number().optional(),
+  num_turns: z.number().optional(),
+  duration_ms: z.number().optional(),
+  session_id: z.string().optional(),
+});
+
+export const CanUseToolRequest = z.looseObject({
+  subtype: z.literal('can_use_tool'),
+  tool_name: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  tool_use_id: z.string().optional(),
+  description: z.string().optional(),
+  permission_suggestions: z.array(z.unknown()).optional(),
+});
+
+export const ControlRequestLine = z.looseObject({
+  type: z.literal('control_request'),
+  request_id: z.string(),
+  request: z.looseObject({ subtype: z.string() }),
+});
+
+export const ControlResponseLine = z.looseObject({
+  type: z.literal('control_response'),
+  response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }),
+});
+
+export const StreamEventLine = z.looseObject({
+  type: z.literal('stream_event'),
+  event: z.unknown(),
+});
+
+export type ClaudeLine =
+  | (z.infer<typeof SystemInit> & { kind: 'init' })
+  | (z.infer<typeof SystemOther> & { kind: 'system' })
+  | (z.infer<typeof AssistantLine> & { kind: 'assistant' })
+  | (z.infer<typeof UserLine> & { kind: 'user' })
+  | (z.infer<typeof ResultLine> & { kind: 'result' })
+  | (z.infer<typeof ControlRequestLine> & { kind: 'control_request' })
+  | (z.infer<typeof ControlResponseLine> & { kind: 'control_response' })
+  | (z.infer<typeof StreamEventLine> & { kind: 'stream_event' })
+  | { kind: 'unknown'; json: unknown }
+  | { kind: 'malformed'; text: string };
+
+const known = [
+  ['init', SystemInit],
+  ['system', SystemOther],
+  ['assistant', AssistantLine],
+  ['user', UserLine],
+  ['result', ResultLine],
+  ['control_request', ControlRequestLine],
+  ['control_response', ControlResponseLine],
+  ['stream_event', StreamEventLine],
+] as const;
+
+/** Parses one stdout line. Never throws; never loses the line. */
+export function parseClaudeLine(text: string): ClaudeLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'malformed', text };
+  }
+  return classifyClaudeJson(json);
+}
+
+/** Classifies a CLI object (a parsed line, or one read back from a transcript). */
+export function classifyClaudeJson(json: unknown): ClaudeLine {
+  if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'malformed') {
+    const text = (json as { text?: unknown }).text;
+    if (typeof text === 'string') return { kind: 'malformed', text };
+  }
+  for (const [kind, schema] of known) {
+    const parsed = schema.safeParse(json);
+    if (parsed.success) return { ...parsed.data, kind } as ClaudeLine;
+  }
+  return { kind: 'unknown', json };
+}
+
+/** A line as the transcript keeps it: the CLI's own object (or raw text), without our `kind` tag. */
+export function lineForTranscript(line: ClaudeLine): unknown {
+  if (line.kind === 'unknown') return line.json;
+  if (line.kind === 'malformed') return { type: 'malformed', text: line.text };
+  const { kind: _kind, ...rest } = line;
+  return rest;
+}
