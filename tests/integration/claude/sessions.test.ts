@@ -266,6 +266,24 @@ describe('a chat session with the real claude CLI', () => {
   });
 });
 
+describe('stopping', () => {
+  it('session.stop ends the process (exited); archiving a workspace stops its sessions first', async () => {
+    const w = await world(scripted);
+    const workspace = await w.workspace();
+    const first = await w.client.call('session.start', { workspaceId: workspace.id, prompt: 'one' });
+    await waitForSession(w.client, first.id, (s) => s.turns === 1 && s.status === 'idle', 'turn');
+    expect((await w.client.call('session.stop', { sessionId: first.id })).status).toBe('exited');
+    const second = await w.client.call('session.start', { workspaceId: workspace.id, prompt: 'slow two' });
+    await waitForSession(w.client, second.id, (s) => s.status === 'running', 'running');
+    await w.client.call('workspace.archive', { workspaceId: workspace.id, force: true });
+    expect((await w.client.call('session.get', { sessionId: second.id })).status).toBe('exited');
+    await expect(w.client.call('session.start', { workspaceId: workspace.id })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('is archived'),
+    });
+  });
+});
+
 describe('starting from an issue', () => {
   it('workspace.create with an issue starts a chat session with the issue prompt, sent automatically', async () => {
     const w = await world(scripted);
@@ -328,8 +346,8 @@ describe('quick actions', () => {
     await expect(
       w.client.call('quickAction.run', { workspaceId: workspace.id, action: 'broken' }),
     ).rejects.toThrow(/Quick action broken is broken \(no frontmatter/);
-    await expect(w.client.call('quickAction.run', { workspaceId: workspace.id, action: 'nope' })).rejects.toThrow(
-      /No quick action "nope". Available: rebase, rename-branch, review, simplify/,
-    );
+    await expect(
+      w.client.call('quickAction.run', { workspaceId: workspace.id, action: 'nope' }),
+    ).rejects.toThrow(/No quick action "nope". Available: rebase, rename-branch, review, simplify/);
   });
 });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { nextSessionStatus, type SessionSignal } from '../../../../agent/claude/session-status.js';
+import type { SessionStatus } from '../../../../shared/domain.js';
+
+const exit = (
+  code: number | null,
+  signal: string | null,
+  stopRequested = false,
+  agentStopping = false,
+): SessionSignal => ({
+  type: 'exited',
+  code,
+  signal,
+  stopRequested,
+  agentStopping,
+});
+
+describe('nextSessionStatus', () => {
+  it.each<[SessionStatus, SessionSignal, SessionStatus]>([
+    ['starting', { type: 'spawned' }, 'idle'],
+    ['interrupted', { type: 'spawned' }, 'idle'],
+    ['idle', { type: 'turn-started' }, 'running'],
+    ['waiting-permission', { type: 'turn-started' }, 'waiting-permission'],
+    ['running', { type: 'turn-ended', queued: 0 }, 'idle'],
+    ['running', { type: 'turn-ended', queued: 1 }, 'running'],
+    ['running', { type: 'permission-requested' }, 'waiting-permission'],
+    ['waiting-permission', { type: 'permission-answered', stillPending: 0 }, 'running'],
+    ['waiting-permission', { type: 'permission-answered', stillPending: 1 }, 'waiting-permission'],
+    ['idle', exit(0, null), 'exited'],
+    ['running', exit(1, null), 'crashed'],
+    ['running', exit(null, 'SIGKILL'), 'crashed'],
+    ['running', exit(null, 'SIGTERM', true), 'exited'],
+    ['running', exit(143, null, true), 'exited'],
+    ['running', exit(null, 'SIGTERM', false, true), 'interrupted'],
+    ['idle', exit(0, null, false, true), 'interrupted'],
+  ])('%s + %j → %s', (current, signal, expected) => {
+    expect(nextSessionStatus(current, signal)).toBe(expected);
+  });
+});
