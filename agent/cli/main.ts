@@ -100,6 +100,11 @@ export function buildProgram(): Command {
     .option('--title <text>', 'the issue title (names the branch)')
     .option('--branch <name>', 'branch name (default: ff/<issue>-<title slug>)')
     .option('--base <branch>', "branch to start from (default: the project's default branch)")
+    .option('--prompt <text>', 'first message for the Claude session that starts when it is ready')
+    .option(
+      '--no-session',
+      'do not start a Claude session (default: start one when --issue or --prompt is given)',
+    )
     .option('--no-wait', 'return at once instead of waiting until it is ready')
     .option('--json', 'print JSON')
     .action((options) => workspaceCreate(home(), options));

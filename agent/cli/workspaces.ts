@@ -65,6 +65,8 @@ export async function workspaceCreate(
     title?: string;
     branch?: string;
     base?: string;
+    prompt?: string;
+    session?: boolean;
     json?: boolean;
     wait?: boolean;
   },
@@ -79,6 +81,8 @@ export async function workspaceCreate(
         : {}),
       ...(options.branch ? { branch: options.branch } : {}),
       ...(options.base ? { base: options.base } : {}),
+      ...(options.prompt ? { prompt: options.prompt } : {}),
+      ...(options.session === false ? { startSession: false } : {}),
     });
     if (!options.json) {
       process.stderr.write(
@@ -92,6 +96,11 @@ export async function workspaceCreate(
     if (options.json) print(final);
     else process.stdout.write(formatWorkspace(final));
     if (final.status === 'failed') throw new CliError('', 1);
+    if (!options.json && final.status === 'ready') {
+      // The first session starts right after ready; say where to follow it.
+      const [session] = await client.call('session.list', { workspaceId: final.id });
+      if (session) process.stdout.write(`Claude is on it: ff-agent session log ${session.id} --follow\n`);
+    }
   });
 }
 

@@ -425,15 +425,15 @@ export class Workspaces {
     mkdirSync(dirname(logFile), { recursive: true });
     const logLine = (text: string) => appendFileSync(logFile, text);
     let step: ProvisionStep = 'fetching';
-    const enter = (next: ProvisionStep) => {
+    const enter = async (next: ProvisionStep) => {
       step = next;
       logLine(`--- ${next} (${new Date().toISOString()})\n`);
-      // Not awaited: the step only matters after a crash, and the next write carries it anyway.
-      this.#patch(id, { step: next }).catch((error) => this.#log.error(`Saving workspace ${id}`, error));
+      // Awaited: after a crash, the failure must name the step that was really running.
+      await this.#patch(id, { step: next });
       this.#publish(id, { kind: 'progress', step: next, elapsedMs: Date.now() - started });
     };
     try {
-      enter('fetching');
+      await enter('fetching');
       let startPoint = `origin/${workspace.baseBranch}`;
       try {
         await this.#fetchBase(project, workspace.baseBranch);
@@ -447,7 +447,7 @@ export class Workspaces {
         );
       }
 
-      enter('creating worktree');
+      await enter('creating worktree');
       const alreadyThere = existsSync(join(workspace.path, '.git'));
       if (!alreadyThere) {
         if (existsSync(workspace.path) && readdirSync(workspace.path).length > 0) {
@@ -460,7 +460,7 @@ export class Workspaces {
       }
 
       if (project.setupScript) {
-        enter('running setup');
+        await enter('running setup');
         const result = await runSetupScript(
           project.setupScript,
           workspace.path,

@@ -28,6 +28,7 @@ export async function* figures(): AsyncGenerator<Figure> {
     const { workspace } = await client.call('workspace.create', {
       project: 'octo/app',
       issue: { number: n + 1, title: `bench ${n}` },
+      startSession: false,
     });
     await client.subscribe(
       `workspace:${workspace.id}`,

@@ -29,7 +29,7 @@ export async function spawnAgent(
   { args = ['--port', '0'], env = {} }: { args?: string[]; env?: Record<string, string> } = {},
 ): Promise<AgentProcess> {
   const proc = spawn(process.execPath, [cliPath, 'serve', ...args], {
-    env: { ...process.env, FF_HOME: home, ...env },
+    env: { ...process.env, ...offlineClaudeEnv(home), FF_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -71,6 +71,22 @@ export async function spawnAgent(
       if (!dead) proc.kill('SIGKILL');
       await exited;
     },
+  };
+}
+
+/**
+ * Tests run with node_modules/.bin on PATH, so a real `claude` would be
+ * found. Unless a test brings its own (the fake Anthropic API world), none
+ * is used, and if one ever ran it could only reach a closed loopback port.
+ */
+export function offlineClaudeEnv(home: string): Record<string, string> {
+  return {
+    FF_CLAUDE_BIN: join(home, 'no-claude-in-this-test'),
+    ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
+    ANTHROPIC_API_KEY: 'sk-ant-test-offline',
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
   };
 }
 
