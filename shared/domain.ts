@@ -148,6 +148,8 @@ export const Session = z.object({
   model: z.string().optional(),
   costUsd: z.number().nonnegative(),
   turns: z.number().int().nonnegative().default(0),
+  /** The claude process while one runs (so a restarted agent can end one a crash left behind). */
+  pid: z.number().int().positive().optional(),
   createdAt: z.string(),
   updatedAt: z.string().optional(),
 });

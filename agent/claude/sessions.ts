@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CanUseToolRequest,
@@ -236,8 +236,13 @@ export class Sessions {
   async reconcile(): Promise<void> {
     const now = new Date().toISOString();
     const changed: string[] = [];
+    // An agent killed with -9 cannot take its children along: end the claude processes it left.
+    await Promise.all(
+      this.#state.data.sessions.filter((s) => s.pid).map((s) => endOrphanClaude(s.pid!, this.#log)),
+    );
     await this.#state.update((state) => {
       for (const session of state.sessions) {
+        delete session.pid;
         if (LIVE_STATUSES.includes(session.status)) {
           session.status = 'interrupted';
           session.statusDetail = 'ff-agent restarted; send a message or resume to continue.';
@@ -306,6 +311,7 @@ export class Sessions {
       exited();
     });
     this.#log.info(`Session ${id}: claude pid ${process_.pid}${resumeId ? ` resuming ${resumeId}` : ''}`);
+    if (process_.pid) this.#patch(id, { pid: process_.pid });
     this.#signal(id, { type: 'spawned' });
   }
 
@@ -358,6 +364,7 @@ export class Sessions {
 
   #onExit(id: string, live: Live, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#live.get(id) === live) this.#live.delete(id);
+    this.#patch(id, { pid: undefined });
     const status = nextSessionStatus(this.find(id).status, {
       type: 'exited',
       code,
@@ -448,4 +455,38 @@ export class Sessions {
 /** For readers of transcripts (CLI, extension): the CLI line of a `claude` entry, classified. */
 export function claudeLineOf(event: SessionEvent): ClaudeLine | undefined {
   return event.kind === 'claude' ? classifyClaudeJson(event.line) : undefined;
+}
+
+/**
+ * Ends a claude process left running by an agent that died, if that pid
+ * still is one (Linux: its command line is checked, so a reused pid of
+ * another program is never signalled; elsewhere nothing is done).
+ */
+async function endOrphanClaude(pid: number, log: Logger): Promise<void> {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('stream-json') || !cmdline.includes('--input-format')) return;
+  log.warn(`Ending claude process ${pid} left behind by a previous ff-agent`);
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 3000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone
+  }
 }

@@ -173,8 +173,12 @@ describe('a chat session with the real claude CLI', () => {
     await w.client.call('session.send', { sessionId: session.id, text: 'slow and long' });
     const acked = await w.client.call('session.send', { sessionId: session.id, text: 'queued behind it' });
     expect(acked.queued).toBe(true);
+    const pids = [...readFileSync(join(w.home, 'logs', 'agent.log'), 'utf8').matchAll(/claude pid (\d+)/g)];
+    const orphan = Number(pids.at(-1)?.[1]);
     await w.killAgent();
+    expect(() => process.kill(orphan, 0)).not.toThrow(); // the agent's death left its claude running…
     await w.restart();
+    expect(() => process.kill(orphan, 0)).toThrow(); // …and the restarted agent ended it
     const after = await w.client.call('session.get', { sessionId: session.id });
     expect(after.status).toBe('interrupted');
     const events = await recordSession(w.client, session.id);
