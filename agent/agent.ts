@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
+import { GitHubError } from './github/client.js';
+import { GitHub } from './github/github.js';
+import { Boards } from './kanban/boards.js';
 import { createLogger, type Logger } from './logger.js';
+import { Ratchet } from './ratchet/ratchet.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
 import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
@@ -12,6 +16,7 @@ import { type HomePaths, resolveHome } from './store/home.js';
 import { acquireInstanceLock } from './store/instance-lock.js';
 import { StateStore } from './store/state-store.js';
 import { agentVersion, packageRoot } from './version.js';
+import { openPullRequest } from './workspaces/open-pr.js';
 import { Projects } from './workspaces/projects.js';
 import { Workspaces } from './workspaces/workspaces.js';
 
@@ -38,6 +43,8 @@ export interface RunningAgent {
   projects: Projects;
   workspaces: Workspaces;
   sessions: Sessions;
+  ratchet: Ratchet;
+  github: GitHub;
   log: Logger;
   /** Stops accepting, closes clients, flushes state, releases the home. Safe to call twice. */
   close(): Promise<void>;
@@ -83,6 +90,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const hub = new EventHub();
     const projects = new Projects(state, paths);
     const promptsDir = join(packageRoot, 'prompts');
+    const github = new GitHub(env, log);
     const workspaces = new Workspaces({
       state,
       projects,
@@ -90,11 +98,25 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       paths,
       log,
       issueTemplate: readFileSync(join(promptsDir, 'issue.md'), 'utf8'),
+      issueLookup: (project, number) => viaGitHub(github.issue(project.owner, project.repo, number)),
     });
     const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
     workspaces.onReady(async (workspace, prompt) => {
       await sessions.start({ workspaceId: workspace.id, prompt, kind: 'chat', title: 'chat' });
     });
+    const ratchet = new Ratchet({
+      state,
+      hub,
+      log,
+      paths,
+      github,
+      sessions,
+      workspaces,
+      projects,
+      promptsDir,
+    });
+    const boards = new Boards({ state, projects, github, hub, log });
+    workspaces.onChange((projectId) => boards.changed(projectId));
     const quickActions = () =>
       loadQuickActions(join(promptsDir, 'quick-actions'), join(paths.root, 'quick-actions'));
     await workspaces.reconcile();
@@ -147,6 +169,15 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
       'permission.respond': (params) =>
         sessions.respondPermission(params.sessionId, params.requestId, params.allow, params.message),
+      'workspace.openPr': (params) => viaGitHub(openPullRequest({ workspaces, projects, github }, params)),
+      'ratchet.tick': () => ratchet.tick(),
+      'ratchet.status': () => ratchet.status(),
+      'ratchet.pause': (params) => ratchet.setPaused(params.workspaceId, params.paused),
+      'ratchet.decisions': (params) => ratchet.decisions(params.workspaceId, params.limit),
+      'ratchet.settings.get': (params) => ratchet.getSettings(params?.project),
+      'ratchet.settings.set': (params) => ratchet.setSettings(params.patch, params.project),
+      'board.get': (params) => boards.get(params.project, params),
+      'board.refresh': (params) => boards.get(params.project, { ...params, refresh: true }),
       'quickAction.list': () => {
         const { actions, problems } = quickActions();
         return { actions: actions.map(({ prompt: _prompt, ...action }) => action), problems };
@@ -213,6 +244,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       closing ??= (async () => {
         log.info('Stopping');
         await server.close();
+        await ratchet.stop();
         await sessions.shutdown();
         await state.flush();
         writeAgentFile(paths, { port, token, version: agentVersion });
@@ -222,12 +254,45 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       })();
       return closing;
     };
+    const schedule = env.FF_RATCHET_CRON?.trim() || '0 * * * * *';
+    if (schedule !== 'off') ratchet.start(schedule);
     // A restart between "ready" and the first session: start it now.
     for (const workspace of state.data.workspaces) void workspaces.startInitialSession(workspace.id);
-    return { paths, port, token, instanceId, hub, state, projects, workspaces, sessions, log, close };
+    return {
+      paths,
+      port,
+      token,
+      instanceId,
+      hub,
+      state,
+      projects,
+      workspaces,
+      sessions,
+      ratchet,
+      github,
+      log,
+      close,
+    };
   } catch (error) {
     releaseLock();
     if (!options.log) await log.close();
+    throw error;
+  }
+}
+
+/** GitHub failures become protocol errors a person can act on. */
+async function viaGitHub<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof GitHubError) {
+      throw new AgentError(
+        error.kind === 'no-token' || error.kind === 'unauthorized' || error.kind === 'invalid'
+          ? 'FAILED_PRECONDITION'
+          : 'UNAVAILABLE',
+        error.message,
+      );
+    }
     throw error;
   }
 }

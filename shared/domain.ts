@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 
-export const PermissionMode = z.enum(['bypassPermissions', 'ask']);
-export type PermissionMode = z.infer<typeof PermissionMode>;
+import { PermissionMode } from './permission-mode.js';
+import { RatchetSettings, RatchetSettingsPatch, WorkspaceRatchet } from './ratchet.js';
+
+export { PermissionMode } from './permission-mode.js';
 
 /** A Chrome extension id is 32 letters a–p; Firefox ids are an email-like string or a {uuid}. */
 export const ExtensionId = z
@@ -22,6 +24,7 @@ export const Settings = z.object({
    */
   allowedExtensionIds: AllowedExtensionIds.default([]),
   defaultPermissionMode: PermissionMode.default('bypassPermissions'),
+  ratchet: RatchetSettings.default(RatchetSettings.parse({})),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -44,6 +47,8 @@ export const Project = z.object({
   worktreeRoot: z.string(),
   /** A shell command run in each new worktree (the user wrote it; it runs via their shell). */
   setupScript: z.string().optional(),
+  /** Ratchet settings that differ from the global ones for this project. */
+  ratchet: RatchetSettingsPatch.optional(),
   createdAt: z.string(),
 });
 export type Project = z.infer<typeof Project>;
@@ -90,6 +95,7 @@ export const Workspace = z.object({
   initialPrompt: z.string().optional(),
   /** Things that went wrong without failing (an unreachable origin, …), newest last. */
   warnings: z.array(z.string()).default([]),
+  ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -12,6 +12,7 @@
  * that reconnects asks for `sinceSeq` and gets exactly what it missed.
  */
 import { z } from 'zod';
+import { Board } from './board.js';
 import {
   IssueRef,
   PermissionMode,
@@ -26,6 +27,14 @@ import {
   Workspace,
   WorkspaceView,
 } from './domain.js';
+import {
+  RatchetDecision,
+  RatchetSettings,
+  RatchetSettingsPatch,
+  RatchetStatus,
+  TickResult,
+  WorkspaceRatchet,
+} from './ratchet.js';
 
 /** Bumped on any incompatible change to frames or method shapes. */
 export const PROTOCOL_VERSION = 1;
@@ -202,6 +211,8 @@ export const ProjectAddParams = z.object({
 });
 
 export const IssueDetails = IssueRef.extend({
+  /** Without a title the agent reads the issue from GitHub (title, body, labels, comments). */
+  title: z.string().max(1000).optional(),
   url: z.string().max(2000).optional(),
   body: z.string().max(1_000_000).optional(),
   labels: z.array(z.string().max(200)).max(100).optional(),
@@ -293,6 +304,7 @@ export const WorkspaceEvent = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('warning'), message: z.string() }),
   z.object({ kind: z.literal('updated'), workspace: Workspace }),
+  z.object({ kind: z.literal('ratchet'), ratchet: WorkspaceRatchet }),
 ]);
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
 
@@ -381,6 +393,41 @@ export const methods = {
   'quickAction.run': {
     params: z.object({ workspaceId: WorkspaceId, action: z.string().min(1).max(100) }),
     result: SessionView,
+  },
+  'workspace.openPr': {
+    params: z.object({
+      workspaceId: WorkspaceId,
+      title: z.string().max(256).optional(),
+      body: z.string().max(65_000).optional(),
+      draft: z.boolean().optional(),
+    }),
+    result: WorkspaceView,
+  },
+  'ratchet.tick': { params: NoParams, result: TickResult },
+  'ratchet.status': { params: NoParams, result: RatchetStatus },
+  'ratchet.pause': {
+    params: z.object({ workspaceId: WorkspaceId, paused: z.boolean() }),
+    result: WorkspaceRatchet,
+  },
+  'ratchet.decisions': {
+    params: z.object({ workspaceId: WorkspaceId, limit: z.number().int().min(1).max(500).optional() }),
+    result: z.array(RatchetDecision),
+  },
+  'ratchet.settings.get': {
+    params: z.object({ project: ProjectRef.optional() }).strict().optional(),
+    result: z.object({ settings: RatchetSettings, overrides: RatchetSettingsPatch.optional() }),
+  },
+  'ratchet.settings.set': {
+    params: z.object({ project: ProjectRef.optional(), patch: RatchetSettingsPatch }),
+    result: z.object({ settings: RatchetSettings, overrides: RatchetSettingsPatch.optional() }),
+  },
+  'board.get': {
+    params: z.object({ project: ProjectRef, filter: z.string().max(200).optional() }),
+    result: Board,
+  },
+  'board.refresh': {
+    params: z.object({ project: ProjectRef, filter: z.string().max(200).optional() }),
+    result: Board,
   },
   'workspace.archive': {
     params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),

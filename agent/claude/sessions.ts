@@ -392,8 +392,7 @@ export class Sessions {
   #setStatus(id: string, status: Session['status'], detail?: string): void {
     this.#patch(id, { status, statusDetail: detail });
     this.#append(id, { kind: 'status', status, ...(detail ? { detail } : {}) });
-    const session = this.find(id);
-    this.#hub.publish('board', { kind: 'session', session: this.view(session) });
+    this.#workspaces.notifyChanged(this.find(id).workspaceId);
   }
 
   #patch(id: string, patch: Partial<Session>): void {

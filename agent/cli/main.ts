@@ -5,6 +5,7 @@ import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 import { CliError } from './connect.js';
 import { projectAdd, projectList, projectRemove } from './projects.js';
+import { board, openPr, ratchetPause, ratchetStatus, ratchetTick } from './ratchet.js';
 import { serve } from './serve.js';
 import {
   quickAction,
@@ -130,6 +131,40 @@ export function buildProgram(): Command {
     .command('diff <id>')
     .description('the worktree against its base, as a unified diff')
     .action((id: string) => workspaceDiff(home(), id));
+
+  workspace
+    .command('open-pr <id>')
+    .description('push the branch and open a pull request (title from the issue, "Closes #N")')
+    .option('--title <text>', 'pull request title')
+    .option('--json', 'print JSON')
+    .action((id: string, options) => openPr(home(), id, options));
+
+  const ratchet = program.command('ratchet').description('the loop that keeps pull requests moving to merge');
+  ratchet
+    .command('tick')
+    .description('check every tracked pull request now')
+    .option('--json', 'print JSON')
+    .action((options) => ratchetTick(home(), options));
+  ratchet
+    .command('status')
+    .description("GitHub connection, last and next tick, and each workspace's PR state and last decision")
+    .option('--json', 'print JSON')
+    .action((options) => ratchetStatus(home(), options));
+  ratchet
+    .command('pause <workspace>')
+    .description("stop the ratchet acting on this workspace's PR")
+    .action((id: string) => ratchetPause(home(), id, true));
+  ratchet
+    .command('resume <workspace>')
+    .description('let the ratchet act again (with a fresh attempt budget)')
+    .action((id: string) => ratchetPause(home(), id, false));
+
+  program
+    .command('board <owner/repo>')
+    .description('the kanban: GitHub Issues, Working, Waiting, Done')
+    .option('--filter <text>', 'search within the assigned issues')
+    .option('--json', 'print JSON')
+    .action((project: string, options) => board(home(), project, options));
 
   const session = program.command('session').description('Claude Code sessions in workspaces');
   session

@@ -10,6 +10,7 @@ import {
   type WorkspaceView,
 } from '../../shared/domain.js';
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
+import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
 import { defaultBranchName, withSuffix } from '../git/branch-name.js';
 import { GitError } from '../git/git.js';
@@ -37,6 +38,11 @@ export type CreateWorkspaceInput = z.infer<typeof WorkspaceCreateParams>;
 
 /** Called before a workspace's worktree goes away: stop its sessions and terminals. */
 export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
+/** Reads an issue from GitHub; throws an AgentError saying why it cannot. */
+export type IssueLookup = (
+  project: Project,
+  number: number,
+) => Promise<NonNullable<CreateWorkspaceInput['issue']>>;
 /** Called when a workspace becomes ready with a first prompt to start a session with. */
 export type ReadyHook = (workspace: Workspace, prompt: string) => Promise<void> | void;
 
@@ -61,6 +67,8 @@ export class Workspaces {
   readonly #archiveHooks: ArchiveHook[] = [];
   readonly #readyHooks: ReadyHook[] = [];
   readonly #issueTemplate: string;
+  readonly #issueLookup: IssueLookup | undefined;
+  readonly #changeListeners: Array<(projectId: string) => void> = [];
   /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
   readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
 
@@ -71,8 +79,10 @@ export class Workspaces {
     paths: HomePaths;
     log: Logger;
     issueTemplate: string;
+    issueLookup?: IssueLookup;
   }) {
     this.#issueTemplate = deps.issueTemplate;
+    this.#issueLookup = deps.issueLookup;
     this.#state = deps.state;
     this.#projects = deps.projects;
     this.#hub = deps.hub;
@@ -86,6 +96,17 @@ export class Workspaces {
 
   onReady(hook: ReadyHook): void {
     this.#readyHooks.push(hook);
+  }
+
+  /** Called with the project id whenever one of its workspaces (or their sessions) changes. */
+  onChange(listener: (projectId: string) => void): void {
+    this.#changeListeners.push(listener);
+  }
+
+  /** Sessions report their changes through here, so boards hear of them too. */
+  notifyChanged(workspaceId: string): void {
+    const workspace = this.#state.data.workspaces.find((w) => w.id === workspaceId);
+    if (workspace) for (const listener of this.#changeListeners) listener(workspace.projectId);
   }
 
   find(id: string): Workspace {
@@ -121,8 +142,9 @@ export class Workspaces {
 
   async #create(
     project: Project,
-    input: CreateWorkspaceInput,
+    request: CreateWorkspaceInput,
   ): Promise<{ workspace: WorkspaceView; created: boolean }> {
+    const input = await this.#withIssueDetails(project, request);
     const base = input.base ?? project.defaultBranch;
     // The default branch came from git itself; a base the user typed is checked.
     if (input.base !== undefined && !(await isValidBranchName(project.path, base))) {
@@ -134,7 +156,7 @@ export class Workspaces {
     const now = new Date().toISOString();
     const issue: IssueRef | undefined = input.issue && {
       number: input.issue.number,
-      title: input.issue.title,
+      title: input.issue.title ?? '',
       url:
         input.issue.url ??
         `${(process.env.FF_GITHUB_URL ?? 'https://github.com').replace(/\/+$/, '')}/${projectSlug(project)}/issues/${input.issue.number}`,
@@ -146,6 +168,7 @@ export class Workspaces {
         (input.issue && issue
           ? renderIssuePrompt(this.#issueTemplate, {
               ...input.issue,
+              title: issue.title,
               url: issue.url,
               repo: projectSlug(project),
               branch,
@@ -161,6 +184,7 @@ export class Workspaces {
       ...(issue ? { issue } : {}),
       ...(initialPrompt ? { initialPrompt } : {}),
       warnings: [],
+      ratchet: WorkspaceRatchet.parse({}),
       createdAt: now,
       updatedAt: now,
     };
@@ -171,6 +195,30 @@ export class Workspaces {
     this.#published(workspace);
     this.#startProvisioning(id);
     return { workspace: await this.view(workspace), created: true };
+  }
+
+  /** An issue given by number only is read from GitHub (title, body, labels, comments). */
+  async #withIssueDetails(project: Project, input: CreateWorkspaceInput): Promise<CreateWorkspaceInput> {
+    if (!input.issue || input.issue.title !== undefined) return input;
+    if (!this.#issueLookup) {
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `Issue #${input.issue.number} needs a title (GitHub is not available).`,
+      );
+    }
+    const fetched = await this.#issueLookup(project, input.issue.number);
+    return {
+      ...input,
+      issue: {
+        ...fetched,
+        ...Object.fromEntries(Object.entries(input.issue).filter(([, v]) => v !== undefined)),
+      },
+    };
+  }
+
+  /** Links the workspace to its pull request (found by the ratchet, or opened by ff). */
+  async linkPullRequest(id: string, pr: NonNullable<Workspace['pr']>): Promise<void> {
+    await this.#patch(id, { pr });
   }
 
   /** Runs provisioning again for a failed or missing workspace; finished steps are skipped. */
@@ -546,7 +594,7 @@ export class Workspaces {
 
   #published(workspace: Workspace): void {
     this.#publish(workspace.id, { kind: 'updated', workspace });
-    this.#hub.publish('board', { kind: 'workspace', workspace });
+    for (const listener of this.#changeListeners) listener(workspace.projectId);
   }
 
   #publish(id: string, event: WorkspaceEvent): void {

@@ -81,6 +81,11 @@ export async function spawnAgent(
  */
 export function offlineClaudeEnv(home: string): Record<string, string> {
   return {
+    // Same for GitHub: no token from the developer's environment, no real API, no minute-by-minute ticks.
+    GITHUB_TOKEN: '',
+    GH_TOKEN: '',
+    FF_GITHUB_API_URL: 'http://127.0.0.1:9',
+    FF_RATCHET_CRON: 'off',
     FF_CLAUDE_BIN: join(home, 'no-claude-in-this-test'),
     ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
     ANTHROPIC_API_KEY: 'sk-ant-test-offline',

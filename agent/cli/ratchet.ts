@@ -1,0 +1,122 @@
+import type { Board } from '../../shared/board.js';
+import type { RatchetStatus, TickResult } from '../../shared/ratchet.js';
+import type { HomePaths } from '../store/home.js';
+import { withAgent } from './connect.js';
+import { print } from './projects.js';
+
+export function formatTick(tick: TickResult): string {
+  if (!tick.ran) return `Tick skipped: ${tick.error ?? 'nothing to do'}\n`;
+  const lines = [
+    `Checked ${tick.checked} pull request(s) in ${tick.durationMs} ms${tick.error ? ` — ${tick.error}` : ''}.`,
+  ];
+  for (const { workspaceId, decision } of tick.decisions) {
+    lines.push(
+      `  ${workspaceId}  ${decision.state.padEnd(15)} ${decision.action.padEnd(13)} ${decision.reason}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatRatchetStatus(status: RatchetStatus): string {
+  const gh = status.github;
+  const lines = [
+    gh.connected
+      ? `GitHub: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${gh.rateLimit.remaining} requests left` : ''})`
+      : `GitHub: ${gh.message}`,
+  ];
+  if (gh.lastError)
+    lines.push(
+      `  last error: ${gh.lastError}${gh.backoffUntil ? ` (waiting until ${gh.backoffUntil})` : ''}`,
+    );
+  if (status.lastTick)
+    lines.push(
+      `Last tick: ${status.lastTick.startedAt}${status.lastTick.error ? ` — ${status.lastTick.error}` : ''}`,
+    );
+  if (status.nextTickAt) lines.push(`Next tick: ${status.nextTickAt}`);
+  for (const w of status.workspaces) {
+    const r = w.ratchet;
+    lines.push(
+      `${w.workspaceId}  ${w.project} ${w.branch}  ${w.pr ? `PR #${w.pr.number}` : 'no PR yet'}  ${r.state ?? '-'}${r.paused ? ' (paused)' : ''}`,
+    );
+    if (r.reason) lines.push(`  ${r.reason}`);
+    if (r.lastDecision)
+      lines.push(`  last decision ${r.lastDecision.at}: ${r.lastDecision.action} — ${r.lastDecision.reason}`);
+    if (r.fixerSessionId) lines.push(`  fixer session ${r.fixerSessionId}, ${r.attempts} attempt(s)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function ratchetTick(paths: HomePaths, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const tick = await client.call('ratchet.tick');
+    if (options.json) return print(tick);
+    process.stdout.write(formatTick(tick));
+  });
+}
+
+export async function ratchetStatus(paths: HomePaths, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const status = await client.call('ratchet.status');
+    if (options.json) return print(status);
+    process.stdout.write(formatRatchetStatus(status));
+  });
+}
+
+export async function ratchetPause(paths: HomePaths, workspaceId: string, paused: boolean): Promise<void> {
+  await withAgent(paths, async (client) => {
+    await client.call('ratchet.pause', { workspaceId, paused });
+    process.stdout.write(
+      paused ? `Ratchet paused for ${workspaceId}.\n` : `Ratchet resumed for ${workspaceId}.\n`,
+    );
+  });
+}
+
+export function formatBoard(board: Board): string {
+  const c = board.columns;
+  const lines = [`${board.project}${board.issuesError ? `  (issues: ${board.issuesError})` : ''}`];
+  lines.push(`GitHub Issues (${c.issues.length})`, ...c.issues.map((i) => `  #${i.number} ${i.title}`));
+  for (const [name, cards] of [
+    ['Working', c.working],
+    ['Waiting', c.waiting],
+    ['Done', c.done],
+  ] as const) {
+    lines.push(
+      `${name} (${cards.length})`,
+      ...cards.map(
+        (card) =>
+          `  ${card.workspace.id} ${card.workspace.branch}${card.workspace.issue ? ` #${card.workspace.issue.number}` : ''}${card.workspace.pr ? ` PR #${card.workspace.pr.number}` : ''}`,
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function board(
+  paths: HomePaths,
+  project: string,
+  options: { json?: boolean; filter?: string },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const result = await client.call('board.refresh', {
+      project,
+      ...(options.filter ? { filter: options.filter } : {}),
+    });
+    if (options.json) return print(result);
+    process.stdout.write(formatBoard(result));
+  });
+}
+
+export async function openPr(
+  paths: HomePaths,
+  workspaceId: string,
+  options: { title?: string; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const workspace = await client.call('workspace.openPr', {
+      workspaceId,
+      ...(options.title ? { title: options.title } : {}),
+    });
+    if (options.json) return print(workspace);
+    process.stdout.write(`Pull request #${workspace.pr?.number}: ${workspace.pr?.url}\n`);
+  });
+}

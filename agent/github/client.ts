@@ -1,0 +1,193 @@
+import { GraphqlResponseError, graphql } from '@octokit/graphql';
+import type { z } from 'zod';
+import type { RateLimit } from './queries.js';
+
+export type GitHubErrorKind = 'no-token' | 'unauthorized' | 'rate-limited' | 'unavailable' | 'invalid';
+
+export class GitHubError extends Error {
+  readonly kind: GitHubErrorKind;
+  /** When to try again (rate limits and backoff). */
+  readonly retryAt?: number;
+  constructor(kind: GitHubErrorKind, message: string, retryAt?: number) {
+    super(message);
+    this.name = 'GitHubError';
+    this.kind = kind;
+    if (retryAt !== undefined) this.retryAt = retryAt;
+  }
+}
+
+export interface GitHubStatus {
+  tokenSource?: string;
+  login?: string;
+  rateLimit?: { remaining: number; resetAt: string };
+  lastError?: string;
+  backoffUntil?: string;
+}
+
+/** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 15 min. */
+export function backoffMs(failures: number, random = Math.random): number {
+  const base = Math.min(15 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}
+
+/**
+ * GitHub GraphQL through @octokit/graphql. Reads the rate limit on every
+ * response; turns 5xx, timeouts, network errors and rate limits into one
+ * error type with a time to retry, and refuses calls until then — so a
+ * struggling GitHub gets backoff, not a stampede.
+ */
+export class GitHubClient {
+  readonly #request: typeof graphql;
+  readonly #timeoutMs: number;
+  readonly tokenSource: string;
+  #failures = 0;
+  #blockedUntil = 0;
+  #status: GitHubStatus;
+  #requests = 0;
+
+  constructor(options: { token: string; tokenSource: string; baseUrl: string; timeoutMs?: number }) {
+    this.tokenSource = options.tokenSource;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#request = graphql.defaults({
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      headers: { authorization: `token ${options.token}`, 'user-agent': 'ff-agent' },
+    });
+    this.#status = { tokenSource: options.tokenSource };
+  }
+
+  get status(): GitHubStatus {
+    return { ...this.#status };
+  }
+
+  /** Requests sent so far (for the bench and tests). */
+  get requestCount(): number {
+    return this.#requests;
+  }
+
+  /**
+   * Runs a query and validates the data. With `allowPartial`, GraphQL errors
+   * that come with data (one PR of many unreadable) return the data and the
+   * errors instead of failing everything.
+   */
+  async query<T extends z.ZodType>(
+    document: string,
+    variables: Record<string, unknown>,
+    schema: T,
+    options: { allowPartial?: boolean } = {},
+  ): Promise<{ data: z.infer<T>; errors: string[] }> {
+    const now = Date.now();
+    if (now < this.#blockedUntil) {
+      throw new GitHubError(
+        'rate-limited',
+        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling GitHub again (${this.#status.lastError ?? 'backoff'}).`,
+        this.#blockedUntil,
+      );
+    }
+    this.#requests++;
+    let raw: unknown;
+    let errors: string[] = [];
+    try {
+      raw = await this.#request(document, {
+        ...variables,
+        request: { signal: AbortSignal.timeout(this.#timeoutMs) },
+      });
+    } catch (error) {
+      if (error instanceof GraphqlResponseError && error.data && options.allowPartial) {
+        raw = error.data;
+        errors = error.errors?.map((e) => e.message) ?? [];
+      } else {
+        throw this.#fail(error);
+      }
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw this.#fail(
+        new GitHubError(
+          'invalid',
+          `GitHub answered in an unexpected shape: ${parsed.error.issues[0]?.message}`,
+        ),
+      );
+    }
+    this.#succeeded((raw as { rateLimit?: RateLimit }).rateLimit ?? null);
+    return { data: parsed.data, errors };
+  }
+
+  #succeeded(rateLimit: RateLimit): void {
+    this.#failures = 0;
+    delete this.#status.lastError;
+    delete this.#status.backoffUntil;
+    if (rateLimit) {
+      this.#status.rateLimit = { remaining: rateLimit.remaining, resetAt: rateLimit.resetAt };
+      // Primary limit spent: hold every call until GitHub resets it.
+      if (rateLimit.remaining <= 0) this.#block(Date.parse(rateLimit.resetAt), 'rate limit used up');
+    }
+  }
+
+  #fail(error: unknown): GitHubError {
+    const failure = classifyGitHubFailure(error);
+    this.#failures++;
+    const retryAt =
+      failure.retryAt ??
+      (failure.kind === 'unavailable' || failure.kind === 'rate-limited'
+        ? Date.now() + backoffMs(this.#failures)
+        : undefined);
+    this.#status.lastError = failure.message;
+    if (retryAt !== undefined) this.#block(retryAt, failure.message);
+    return retryAt === undefined ? failure : new GitHubError(failure.kind, failure.message, retryAt);
+  }
+
+  #block(until: number, why: string): void {
+    if (!Number.isFinite(until)) return;
+    this.#blockedUntil = Math.max(this.#blockedUntil, until);
+    this.#status.backoffUntil = new Date(this.#blockedUntil).toISOString();
+    this.#status.lastError ??= why;
+  }
+}
+
+/** Pure: what kind of failure an @octokit/graphql error is, and when to retry if GitHub said. */
+export function classifyGitHubFailure(error: unknown, now = Date.now()): GitHubError {
+  if (error instanceof GitHubError) return error;
+  if (error instanceof GraphqlResponseError) {
+    const messages = (error.errors ?? []).map((e) => e.message).join('; ');
+    return new GitHubError('invalid', `GitHub: ${messages || error.message}`.slice(0, 500));
+  }
+  const e = error as {
+    status?: number;
+    message?: string;
+    name?: string;
+    response?: { headers?: Record<string, string> };
+  };
+  const status = e.status;
+  const headers = e.response?.headers ?? {};
+  const retryAfter = Number(headers['retry-after']);
+  const reset = Number(headers['x-ratelimit-reset']);
+  const message = (e.message ?? String(error)).split('\n')[0]!.slice(0, 300);
+  if (status === 401)
+    return new GitHubError(
+      'unauthorized',
+      'GitHub refused the token (401). Check GITHUB_TOKEN or `gh auth login`.',
+    );
+  if (status === 403 || status === 429) {
+    const limited =
+      status === 429 ||
+      /rate limit/i.test(message) ||
+      Number.isFinite(retryAfter) ||
+      headers['x-ratelimit-remaining'] === '0';
+    if (limited) {
+      const retryAt = Number.isFinite(retryAfter)
+        ? now + retryAfter * 1000
+        : Number.isFinite(reset)
+          ? reset * 1000
+          : undefined;
+      return new GitHubError('rate-limited', `GitHub rate limit (${status}): ${message}`, retryAt);
+    }
+    return new GitHubError('unauthorized', `GitHub refused the request (403): ${message}`);
+  }
+  if (status !== undefined && status >= 500)
+    return new GitHubError('unavailable', `GitHub is having trouble (${status}).`);
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || /timeout|aborted/i.test(message)) {
+    return new GitHubError('unavailable', 'GitHub did not answer in time.');
+  }
+  if (status === undefined) return new GitHubError('unavailable', `Cannot reach GitHub: ${message}`);
+  return new GitHubError('invalid', `GitHub error (${status}): ${message}`);
+}

@@ -1,0 +1,275 @@
+import { z } from 'zod';
+import type { PrSnapshot } from '../../shared/ratchet.js';
+import type { Logger } from '../logger.js';
+import { GitHubClient, GitHubError, type GitHubStatus } from './client.js';
+import {
+  ASSIGNED_ISSUES_QUERY,
+  AssignedIssuesData,
+  assignedIssuesSearch,
+  BranchRepo,
+  CREATE_PULL_REQUEST_MUTATION,
+  CreatePullRequestData,
+  ENABLE_AUTO_MERGE_MUTATION,
+  ISSUE_QUERY,
+  IssueData,
+  MERGE_PULL_REQUEST_MUTATION,
+  type PrRef,
+  PULL_REQUESTS_QUERY,
+  PullRequestNode,
+  pullRequestsForBranchesQuery,
+  REPOSITORY_ID_QUERY,
+  RepositoryIdData,
+  toSnapshot,
+  VIEWER_QUERY,
+  ViewerData,
+} from './queries.js';
+import { discoverToken } from './token.js';
+
+export interface IssueDetailsFromGitHub {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  labels: string[];
+  comments: Array<{ author: string; body: string; createdAt: string }>;
+}
+
+export interface AssignedIssue {
+  number: number;
+  title: string;
+  url: string;
+  labels: string[];
+  updatedAt: string;
+}
+
+/** GitHub caps `nodes(ids:)` at 100 ids. */
+const NODES_PER_REQUEST = 100;
+const BRANCHES_PER_REQUEST = 50;
+
+/**
+ * What ff asks GitHub, in ff's terms. Created lazily from the token
+ * (GITHUB_TOKEN / GH_TOKEN / gh); without one, every call says so and the
+ * rest of the agent keeps working.
+ */
+export class GitHub {
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #log: Logger;
+  #client: GitHubClient | undefined;
+  #discovery: Promise<GitHubClient | undefined> | undefined;
+  #viewer: string | undefined;
+
+  constructor(env: NodeJS.ProcessEnv, log: Logger) {
+    this.#env = env;
+    this.#log = log;
+  }
+
+  get apiUrl(): string {
+    return (this.#env.FF_GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+  }
+
+  async status(): Promise<GitHubStatus & { connected: boolean; message?: string }> {
+    const client = await this.#clientOrUndefined();
+    if (!client) {
+      return {
+        connected: false,
+        message: 'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then restart ff-agent.',
+      };
+    }
+    return { connected: true, ...client.status, ...(this.#viewer ? { login: this.#viewer } : {}) };
+  }
+
+  get requestCount(): number {
+    return this.#client?.requestCount ?? 0;
+  }
+
+  async viewerLogin(): Promise<string> {
+    if (this.#viewer) return this.#viewer;
+    const { data } = await (await this.#clientOrThrow()).query(VIEWER_QUERY, {}, ViewerData);
+    this.#viewer = data.viewer.login;
+    return this.#viewer;
+  }
+
+  async issue(owner: string, repo: string, number: number): Promise<IssueDetailsFromGitHub> {
+    const { data } = await (await this.#clientOrThrow()).query(
+      ISSUE_QUERY,
+      { owner, repo, number },
+      IssueData,
+    );
+    const issue = data.repository?.issue;
+    if (!issue) throw new GitHubError('invalid', `GitHub has no issue #${number} in ${owner}/${repo}.`);
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      url: issue.url,
+      labels: (issue.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+      comments: issue.comments.nodes.flatMap((c) =>
+        c ? [{ author: c.author?.login ?? 'ghost', body: c.body, createdAt: c.createdAt }] : [],
+      ),
+    };
+  }
+
+  async assignedIssues(owner: string, repo: string, filter = ''): Promise<AssignedIssue[]> {
+    const { data } = await (await this.#clientOrThrow()).query(
+      ASSIGNED_ISSUES_QUERY,
+      { query: assignedIssuesSearch(owner, repo, filter) },
+      AssignedIssuesData,
+    );
+    return data.search.nodes.flatMap((node) =>
+      'number' in node
+        ? [
+            {
+              number: node.number,
+              title: node.title,
+              url: node.url,
+              updatedAt: node.updatedAt,
+              labels: (node.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+            },
+          ]
+        : [],
+    );
+  }
+
+  /** The newest PR for each branch (index-aligned; undefined where none), in as few requests as possible. */
+  async pullRequestsForBranches(
+    branches: Array<{ owner: string; repo: string; branch: string }>,
+  ): Promise<Array<PrRef | undefined>> {
+    const client = await this.#clientOrThrow();
+    const out: Array<PrRef | undefined> = [];
+    for (let start = 0; start < branches.length; start += BRANCHES_PER_REQUEST) {
+      const chunk = branches.slice(start, start + BRANCHES_PER_REQUEST);
+      const { query, variables } = pullRequestsForBranchesQuery(chunk);
+      const shape = z.object(Object.fromEntries(chunk.map((_, i) => [`b${i}`, BranchRepo])));
+      const { data } = await client.query(query, variables, shape, { allowPartial: true });
+      const record = data as Record<string, z.infer<typeof BranchRepo> | undefined>;
+      chunk.forEach((_, i) => {
+        out.push(record[`b${i}`]?.pullRequests.nodes[0] ?? undefined);
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Snapshots of PRs by node id: one request per 100. A PR GitHub cannot
+   * resolve comes back as an error for that PR only.
+   */
+  async pullRequests(
+    ids: string[],
+  ): Promise<{ snapshots: Map<string, PrSnapshot>; errors: Map<string, string> }> {
+    const client = await this.#clientOrThrow();
+    const snapshots = new Map<string, PrSnapshot>();
+    const errors = new Map<string, string>();
+    for (let start = 0; start < ids.length; start += NODES_PER_REQUEST) {
+      const chunk = ids.slice(start, start + NODES_PER_REQUEST);
+      const { data, errors: partial } = await client.query(
+        PULL_REQUESTS_QUERY,
+        { ids: chunk },
+        z.object({ nodes: z.array(z.unknown()) }),
+        { allowPartial: true },
+      );
+      chunk.forEach((id, i) => {
+        const node = PullRequestNode.safeParse(data.nodes[i]);
+        if (node.success) snapshots.set(id, toSnapshot(node.data));
+        else
+          errors.set(
+            id,
+            partial.find((message) => message.includes(id)) ??
+              partial[0] ??
+              'GitHub returned no data for this PR.',
+          );
+      });
+    }
+    return { snapshots, errors };
+  }
+
+  async createPullRequest(input: {
+    owner: string;
+    repo: string;
+    base: string;
+    head: string;
+    title: string;
+    body: string;
+  }): Promise<PrRef> {
+    const client = await this.#clientOrThrow();
+    const { data: repo } = await client.query(
+      REPOSITORY_ID_QUERY,
+      { owner: input.owner, repo: input.repo },
+      RepositoryIdData,
+    );
+    if (!repo.repository)
+      throw new GitHubError('invalid', `GitHub has no repository ${input.owner}/${input.repo}.`);
+    const { data } = await client.query(
+      CREATE_PULL_REQUEST_MUTATION,
+      {
+        input: {
+          repositoryId: repo.repository.id,
+          baseRefName: input.base,
+          headRefName: input.head,
+          title: input.title,
+          body: input.body,
+        },
+      },
+      CreatePullRequestData,
+    );
+    const pr = data.createPullRequest?.pullRequest;
+    if (!pr) throw new GitHubError('invalid', 'GitHub did not create the pull request.');
+    return pr;
+  }
+
+  /**
+   * Merges when ready: enables auto-merge, or merges directly when the repo
+   * does not allow auto-merge. Both pin the head commit, so a PR that moved
+   * since the snapshot is never merged.
+   */
+  async merge(pullRequestId: string, headOid: string, method: string): Promise<'auto-merge' | 'merged'> {
+    const client = await this.#clientOrThrow();
+    const input = { pullRequestId, expectedHeadOid: headOid, mergeMethod: method };
+    try {
+      await client.query(ENABLE_AUTO_MERGE_MUTATION, { input }, z.unknown());
+      return 'auto-merge';
+    } catch (error) {
+      // Only GitHub refusing auto-merge itself (not allowed in this repo, or the PR is already
+      // mergeable — "clean status") falls back; a moved head or an unreachable GitHub does not.
+      if (
+        !(error instanceof GitHubError) ||
+        error.kind !== 'invalid' ||
+        /head branch was modified|expected head/i.test(error.message)
+      ) {
+        throw error;
+      }
+      this.#log.info(`Auto-merge not available (${error.message}); merging directly`);
+      await client.query(MERGE_PULL_REQUEST_MUTATION, { input }, z.unknown());
+      return 'merged';
+    }
+  }
+
+  async #clientOrThrow(): Promise<GitHubClient> {
+    const client = await this.#clientOrUndefined();
+    if (!client) {
+      throw new GitHubError(
+        'no-token',
+        'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then restart ff-agent.',
+      );
+    }
+    return client;
+  }
+
+  #clientOrUndefined(): Promise<GitHubClient | undefined> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#discovery ??= discoverToken(this.#env).then((found) => {
+      if (!found) {
+        this.#log.warn('No GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token); the ratchet is idle.');
+        this.#discovery = undefined; // look again next time (the user may log in)
+        return undefined;
+      }
+      this.#log.info(`GitHub token from ${found.source}; API ${this.apiUrl}`);
+      this.#client = new GitHubClient({
+        token: found.token,
+        tokenSource: found.source,
+        baseUrl: this.apiUrl,
+      });
+      return this.#client;
+    });
+    return this.#discovery;
+  }
+}

@@ -1,0 +1,352 @@
+/**
+ * Every GraphQL document ff sends to GitHub, with zod schemas for what
+ * comes back and pure mappers to ff's own shapes. Tests validate each
+ * document against GitHub's published schema (@octokit/graphql-schema).
+ * User-derived values (owners, branches, search terms) travel only as
+ * variables, never inside the query text.
+ */
+import { z } from 'zod';
+import type { CheckState, PrSnapshot } from '../../shared/ratchet.js';
+
+const RATE_LIMIT = 'rateLimit { remaining resetAt cost }';
+
+export const RateLimit = z
+  .object({ remaining: z.number(), resetAt: z.string(), cost: z.number() })
+  .nullable();
+export type RateLimit = z.infer<typeof RateLimit>;
+
+export const VIEWER_QUERY = `query Viewer { viewer { login } ${RATE_LIMIT} }`;
+export const ViewerData = z.object({ viewer: z.object({ login: z.string() }), rateLimit: RateLimit });
+
+export const ISSUE_QUERY = `query Issue($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    issue(number: $number) {
+      number title body url state
+      labels(first: 20) { nodes { name } }
+      comments(first: 50) { nodes { author { login } body createdAt } }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+
+const Author = z.object({ login: z.string() }).nullable();
+
+export const IssueData = z.object({
+  repository: z
+    .object({
+      issue: z
+        .object({
+          number: z.number(),
+          title: z.string(),
+          body: z.string(),
+          url: z.string(),
+          state: z.string(),
+          labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
+          comments: z.object({
+            nodes: z.array(z.object({ author: Author, body: z.string(), createdAt: z.string() }).nullable()),
+          }),
+        })
+        .nullable(),
+    })
+    .nullable(),
+  rateLimit: RateLimit,
+});
+
+export const ASSIGNED_ISSUES_QUERY = `query AssignedIssues($query: String!) {
+  search(query: $query, type: ISSUE, first: 50) {
+    nodes {
+      __typename
+      ... on Issue { number title url state updatedAt labels(first: 10) { nodes { name } } }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+
+export const AssignedIssuesData = z.object({
+  search: z.object({
+    nodes: z.array(
+      z.union([
+        z.object({
+          __typename: z.literal('Issue'),
+          number: z.number(),
+          title: z.string(),
+          url: z.string(),
+          state: z.string(),
+          updatedAt: z.string(),
+          labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
+        }),
+        z.object({ __typename: z.string() }),
+      ]),
+    ),
+  }),
+  rateLimit: RateLimit,
+});
+
+/** The search for the kanban intake: open issues in one repo assigned to the token's user, plus the user's filter. */
+export function assignedIssuesSearch(owner: string, repo: string, filter = ''): string {
+  // Qualifiers the user might type to widen the search beyond this repo are dropped.
+  const safe = filter.replace(/\b(repo|org|user):\S*/gi, '').trim();
+  return `repo:${owner}/${repo} is:issue is:open assignee:@me ${safe}`.trim();
+}
+
+/**
+ * Finds PRs for branches — one aliased field per branch, all in one request.
+ * Returns the document and its variables.
+ */
+export function pullRequestsForBranchesQuery(
+  branches: Array<{ owner: string; repo: string; branch: string }>,
+): {
+  query: string;
+  variables: Record<string, string>;
+} {
+  const variables: Record<string, string> = {};
+  const declarations: string[] = [];
+  const fields = branches.map((b, i) => {
+    variables[`o${i}`] = b.owner;
+    variables[`r${i}`] = b.repo;
+    variables[`h${i}`] = b.branch;
+    declarations.push(`$o${i}: String!, $r${i}: String!, $h${i}: String!`);
+    return `b${i}: repository(owner: $o${i}, name: $r${i}) {
+    pullRequests(headRefName: $h${i}, first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
+      nodes { id number url state }
+    }
+  }`;
+  });
+  return {
+    query: `query PullRequestsForBranches(${declarations.join(', ')}) {\n  ${fields.join('\n  ')}\n  ${RATE_LIMIT}\n}`,
+    variables,
+  };
+}
+
+export const PrRef = z.object({ id: z.string(), number: z.number(), url: z.string(), state: z.string() });
+export type PrRef = z.infer<typeof PrRef>;
+export const BranchRepo = z
+  .object({ pullRequests: z.object({ nodes: z.array(PrRef.nullable()) }) })
+  .nullable();
+
+/** All tracked PRs by node id, ≤ 100 per request: everything the classifier needs. */
+export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    ... on PullRequest {
+      id number url state merged headRefName headRefOid baseRefName
+      mergeable mergeStateStatus reviewDecision
+      autoMergeRequest { enabledAt }
+      commits(last: 1) {
+        nodes {
+          commit {
+            oid
+            statusCheckRollup {
+              state
+              contexts(first: 100) {
+                nodes {
+                  __typename
+                  ... on CheckRun { name status conclusion detailsUrl databaseId startedAt completedAt }
+                  ... on StatusContext { context state targetUrl createdAt }
+                }
+              }
+            }
+          }
+        }
+      }
+      latestReviews(first: 50) { nodes { author { login } state submittedAt } }
+      reviewThreads(first: 50) {
+        nodes {
+          isResolved
+          comments(first: 20) { nodes { author { login } body path line createdAt url } }
+        }
+      }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+
+const CheckRunNode = z.object({
+  __typename: z.literal('CheckRun'),
+  name: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  detailsUrl: z.string().nullable(),
+  databaseId: z.number().nullable(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+});
+const StatusContextNode = z.object({
+  __typename: z.literal('StatusContext'),
+  context: z.string(),
+  state: z.string(),
+  targetUrl: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const PullRequestNode = z.object({
+  __typename: z.literal('PullRequest'),
+  id: z.string(),
+  number: z.number(),
+  url: z.string(),
+  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+  merged: z.boolean(),
+  headRefName: z.string(),
+  headRefOid: z.string(),
+  baseRefName: z.string(),
+  mergeable: z.string(),
+  mergeStateStatus: z.string(),
+  reviewDecision: z.string().nullable(),
+  autoMergeRequest: z.object({ enabledAt: z.string().nullable() }).nullable(),
+  commits: z.object({
+    nodes: z.array(
+      z
+        .object({
+          commit: z.object({
+            oid: z.string(),
+            statusCheckRollup: z
+              .object({
+                state: z.string(),
+                contexts: z.object({
+                  nodes: z.array(z.union([CheckRunNode, StatusContextNode, z.null()])),
+                }),
+              })
+              .nullable(),
+          }),
+        })
+        .nullable(),
+    ),
+  }),
+  latestReviews: z
+    .object({
+      nodes: z.array(
+        z.object({ author: Author, state: z.string(), submittedAt: z.string().nullable() }).nullable(),
+      ),
+    })
+    .nullable(),
+  reviewThreads: z.object({
+    nodes: z.array(
+      z
+        .object({
+          isResolved: z.boolean(),
+          comments: z.object({
+            nodes: z.array(
+              z
+                .object({
+                  author: Author,
+                  body: z.string(),
+                  path: z.string().nullable(),
+                  line: z.number().nullable(),
+                  createdAt: z.string(),
+                  url: z.string(),
+                })
+                .nullable(),
+            ),
+          }),
+        })
+        .nullable(),
+    ),
+  }),
+});
+export type PullRequestNode = z.infer<typeof PullRequestNode>;
+
+/** Pure: GitHub's PR node → ff's snapshot. */
+export function toSnapshot(node: PullRequestNode): PrSnapshot {
+  const rollup = node.commits.nodes[0]?.commit.statusCheckRollup;
+  const checks: CheckState[] = [];
+  for (const context of rollup?.contexts.nodes ?? []) {
+    if (!context) continue;
+    if (context.__typename === 'CheckRun') {
+      checks.push({
+        name: context.name,
+        status: context.status === 'COMPLETED' ? 'completed' : 'pending',
+        conclusion: context.conclusion,
+        url: context.detailsUrl,
+        runId: context.databaseId,
+        startedAt: context.startedAt,
+      });
+    } else {
+      checks.push({
+        name: context.context,
+        status: context.state === 'PENDING' || context.state === 'EXPECTED' ? 'pending' : 'completed',
+        conclusion: context.state === 'PENDING' || context.state === 'EXPECTED' ? null : context.state,
+        url: context.targetUrl,
+        runId: null,
+        startedAt: context.createdAt,
+      });
+    }
+  }
+  return {
+    nodeId: node.id,
+    number: node.number,
+    url: node.url,
+    state: node.merged ? 'MERGED' : node.state,
+    headRefName: node.headRefName,
+    headRefOid: node.headRefOid,
+    baseRefName: node.baseRefName,
+    mergeable: node.mergeable,
+    mergeStateStatus: node.mergeStateStatus,
+    autoMergeEnabled: Boolean(node.autoMergeRequest?.enabledAt),
+    checks,
+    reviews: (node.latestReviews?.nodes ?? []).flatMap((r) =>
+      r ? [{ author: r.author?.login ?? 'ghost', state: r.state, submittedAt: r.submittedAt ?? '' }] : [],
+    ),
+    unresolvedThreads: node.reviewThreads.nodes.flatMap((t) =>
+      t && !t.isResolved
+        ? [
+            {
+              comments: t.comments.nodes.flatMap((c) =>
+                c
+                  ? [
+                      {
+                        author: c.author?.login ?? 'ghost',
+                        body: c.body,
+                        path: c.path,
+                        line: c.line,
+                        createdAt: c.createdAt,
+                        url: c.url,
+                      },
+                    ]
+                  : [],
+              ),
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
+export const REPOSITORY_ID_QUERY = `query RepositoryId($owner: String!, $repo: String!) {
+  repository(owner: $owner, name: $repo) { id }
+  ${RATE_LIMIT}
+}`;
+export const RepositoryIdData = z.object({
+  repository: z.object({ id: z.string() }).nullable(),
+  rateLimit: RateLimit,
+});
+
+export const CREATE_PULL_REQUEST_MUTATION = `mutation CreatePullRequest($input: CreatePullRequestInput!) {
+  createPullRequest(input: $input) { pullRequest { id number url state } }
+}`;
+export const CreatePullRequestData = z.object({
+  createPullRequest: z.object({ pullRequest: PrRef.nullable() }).nullable(),
+});
+
+export const ENABLE_AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($input: EnablePullRequestAutoMergeInput!) {
+  enablePullRequestAutoMerge(input: $input) { pullRequest { id autoMergeRequest { enabledAt } } }
+}`;
+
+export const MERGE_PULL_REQUEST_MUTATION = `mutation MergePullRequest($input: MergePullRequestInput!) {
+  mergePullRequest(input: $input) { pullRequest { id merged } }
+}`;
+
+/** Every document above, for the schema-validation test. */
+export const ALL_DOCUMENTS = [
+  VIEWER_QUERY,
+  ISSUE_QUERY,
+  ASSIGNED_ISSUES_QUERY,
+  PULL_REQUESTS_QUERY,
+  REPOSITORY_ID_QUERY,
+  CREATE_PULL_REQUEST_MUTATION,
+  ENABLE_AUTO_MERGE_MUTATION,
+  MERGE_PULL_REQUEST_MUTATION,
+  pullRequestsForBranchesQuery([
+    { owner: 'o', repo: 'r', branch: 'a' },
+    { owner: 'o', repo: 'r', branch: 'b' },
+  ]).query,
+];

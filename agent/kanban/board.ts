@@ -1,0 +1,47 @@
+import type { AssignedIssue, Board, BoardSession, WorkspaceCard } from '../../shared/board.js';
+import type { Workspace } from '../../shared/domain.js';
+
+/**
+ * deriveBoard — pure. The kanban for one repo, by factory-factory's rules:
+ *
+ * - Done: the workspace's PR is merged.
+ * - Working: provisioning, failed or missing (it needs the agent or you to
+ *   get going), or a session is running.
+ * - Waiting: at least one session, none running (idle, waiting for a
+ *   permission, interrupted, crashed, exited): the ball is in your court.
+ * - A ready workspace that never had a session is not shown; archived ones
+ *   neither.
+ * - GitHub Issues: issues assigned to you that no (unarchived) workspace is
+ *   linked to yet — never the same issue twice.
+ */
+export function deriveBoard(input: {
+  project: string;
+  workspaces: readonly Workspace[];
+  sessions: readonly BoardSession[];
+  assignedIssues: readonly AssignedIssue[];
+}): Board['columns'] {
+  const columns: Board['columns'] = { issues: [], working: [], waiting: [], done: [] };
+  const linked = new Set<number>();
+  const newestFirst = [...input.workspaces].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  for (const workspace of newestFirst) {
+    if (workspace.status === 'archived') continue;
+    if (workspace.issue) linked.add(workspace.issue.number);
+    const sessions = input.sessions
+      .filter((s) => s.workspaceId === workspace.id)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const running = sessions.filter((s) => s.status === 'running' || s.status === 'starting').length;
+    const waitingForYou = sessions.filter((s) => s.status === 'waiting-permission').length;
+    const focus = sessions.find((s) => s.status === 'waiting-permission') ?? sessions[0];
+    const card: WorkspaceCard = {
+      workspace,
+      sessions: { total: sessions.length, running, waitingForYou },
+      ...(focus ? { focusSessionId: focus.id } : {}),
+    };
+    if (workspace.ratchet.state === 'MERGED') columns.done.push(card);
+    else if (['provisioning', 'failed', 'missing'].includes(workspace.status) || running > 0)
+      columns.working.push(card);
+    else if (sessions.length > 0) columns.waiting.push(card);
+  }
+  columns.issues = input.assignedIssues.filter((issue) => !linked.has(issue.number));
+  return columns;
+}

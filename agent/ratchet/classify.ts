@@ -1,0 +1,122 @@
+import type {
+  CheckState,
+  Classification,
+  PrSnapshot,
+  RatchetState,
+  ReviewComment,
+} from '../../shared/ratchet.js';
+
+/**
+ * classifyPullRequest — pure. The rules, in order (as in factory-factory):
+ *
+ * 1. MERGED / CLOSED: the PR's own state wins over everything.
+ * 2. CI is reduced to the latest attempt of each check (by name; the latest
+ *    start time, then the highest run id). Any latest attempt still pending
+ *    → CI_RUNNING.
+ * 3. Any latest attempt concluded FAILURE, TIMED_OUT, CANCELLED, ERROR,
+ *    ACTION_REQUIRED or STARTUP_FAILURE → CI_FAILED.
+ * 4. mergeable CONFLICTING (or merge state DIRTY) → MERGE_CONFLICT.
+ * 5. REVIEW_PENDING: an allowed reviewer's latest review requests changes,
+ *    or an unresolved review thread has a comment from an allowed reviewer.
+ *    Reviews and comments by the token's own user are ignored; an empty
+ *    allow-list allows everyone else.
+ * 6. Otherwise READY.
+ *
+ * tests/unit/agent/ratchet/classify.test.ts holds the table for each rule.
+ */
+export const FAILURE_CONCLUSIONS = new Set([
+  'FAILURE',
+  'TIMED_OUT',
+  'CANCELLED',
+  'ERROR',
+  'ACTION_REQUIRED',
+  'STARTUP_FAILURE',
+]);
+
+export interface ClassifyOptions {
+  viewerLogin?: string;
+  allowedReviewers: readonly string[];
+}
+
+/** The latest attempt of each check, by name. */
+export function latestAttempts(checks: readonly CheckState[]): CheckState[] {
+  const byName = new Map<string, CheckState>();
+  for (const check of checks) {
+    const current = byName.get(check.name);
+    if (!current || isLater(check, current)) byName.set(check.name, check);
+  }
+  return [...byName.values()];
+}
+
+function isLater(a: CheckState, b: CheckState): boolean {
+  const at = a.startedAt ?? '';
+  const bt = b.startedAt ?? '';
+  if (at !== bt) return at > bt;
+  return (a.runId ?? 0) > (b.runId ?? 0);
+}
+
+export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptions): Classification {
+  const checks = latestAttempts(snapshot.checks);
+  const failing = checks.filter(
+    (c) => c.status === 'completed' && FAILURE_CONCLUSIONS.has(c.conclusion ?? ''),
+  );
+  const pending = checks.filter((c) => c.status === 'pending');
+  const summary = {
+    total: checks.length,
+    passed: checks.length - failing.length - pending.length,
+    failed: failing.length,
+    pending: pending.length,
+  };
+  const viewer = options.viewerLogin?.toLowerCase();
+  const allowed = options.allowedReviewers.map((r) => r.toLowerCase());
+  const counts = (login: string) => {
+    const lower = login.toLowerCase();
+    return lower !== viewer && (allowed.length === 0 || allowed.includes(lower));
+  };
+  const changesRequestedBy = latestReviewPerAuthor(snapshot.reviews)
+    .filter((r) => r.state === 'CHANGES_REQUESTED' && counts(r.author))
+    .map((r) => r.author);
+  const reviewComments: ReviewComment[] = snapshot.unresolvedThreads.flatMap((thread) =>
+    thread.comments.some((c) => counts(c.author))
+      ? thread.comments.filter((c) => c.author.toLowerCase() !== viewer)
+      : [],
+  );
+  const result = (state: RatchetState, reason: string): Classification => ({
+    state,
+    reason,
+    failingChecks: failing,
+    reviewComments,
+    changesRequestedBy,
+    checks: summary,
+  });
+
+  if (snapshot.state === 'MERGED') return result('MERGED', 'Merged.');
+  if (snapshot.state === 'CLOSED') return result('CLOSED', 'Closed without merging.');
+  if (pending.length > 0) return result('CI_RUNNING', `CI running: ${names(pending)}`);
+  if (failing.length > 0) return result('CI_FAILED', `CI failing: ${names(failing)}`);
+  if (snapshot.mergeable === 'CONFLICTING' || snapshot.mergeStateStatus === 'DIRTY') {
+    return result('MERGE_CONFLICT', `Merge conflict with ${snapshot.baseRefName}`);
+  }
+  if (changesRequestedBy.length > 0 || reviewComments.length > 0) {
+    const who = [...new Set([...changesRequestedBy, ...reviewComments.map((c) => c.author)])];
+    return result('REVIEW_PENDING', `Review feedback from ${who.map((w) => `@${w}`).join(', ')}`);
+  }
+  return result('READY', checks.length ? `Ready: ${summary.passed} checks passed` : 'Ready: no checks');
+}
+
+function names(checks: CheckState[]): string {
+  const list = checks.map((c) => c.name);
+  return list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', ');
+}
+
+function latestReviewPerAuthor(reviews: PrSnapshot['reviews']): PrSnapshot['reviews'] {
+  const byAuthor = new Map<string, PrSnapshot['reviews'][number]>();
+  for (const review of reviews) {
+    // COMMENTED reviews do not change a reviewer's verdict.
+    if (review.state === 'COMMENTED' || review.state === 'PENDING') continue;
+    const current = byAuthor.get(review.author.toLowerCase());
+    if (!current || review.submittedAt > current.submittedAt)
+      byAuthor.set(review.author.toLowerCase(), review);
+  }
+  return [...byAuthor.values()];
+}

@@ -1,0 +1,395 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CronJob } from 'cron';
+import { projectSlug, type Workspace } from '../../shared/domain.js';
+import { AgentError } from '../../shared/protocol.js';
+import {
+  type Classification,
+  type PrSnapshot,
+  type RatchetDecision,
+  RatchetSettings,
+  type RatchetSettingsPatch,
+  type WorkspaceRatchet,
+} from '../../shared/ratchet.js';
+import type { Sessions } from '../claude/sessions.js';
+import { GitHubError } from '../github/client.js';
+import type { GitHub } from '../github/github.js';
+import type { Logger } from '../logger.js';
+import type { EventHub } from '../server/event-hub.js';
+import type { HomePaths } from '../store/home.js';
+import type { StateStore } from '../store/state-store.js';
+import { TranscriptLog } from '../store/transcript-log.js';
+import type { Projects } from '../workspaces/projects.js';
+import type { Workspaces } from '../workspaces/workspaces.js';
+import { classifyPullRequest } from './classify.js';
+import { decideRatchetAction } from './decide.js';
+import { type FixerTemplates, renderFixerPrompt } from './prompts.js';
+
+export interface TickResult {
+  /** False when the tick did not talk to GitHub (no token, backoff). */
+  ran: boolean;
+  checked: number;
+  decisions: Array<{ workspaceId: string; decision: RatchetDecision }>;
+  error?: string;
+  startedAt: string;
+  durationMs: number;
+}
+
+const MAX_FINGERPRINTS = 50;
+
+export interface RatchetDeps {
+  state: StateStore;
+  hub: EventHub;
+  log: Logger;
+  paths: HomePaths;
+  github: GitHub;
+  sessions: Sessions;
+  workspaces: Workspaces;
+  projects: Projects;
+  promptsDir: string;
+}
+
+/**
+ * The ratchet: every minute (and on demand) one batched look at every
+ * tracked PR, a pure classification and decision for each, then the action
+ * — start or nudge the one fixer session, merge, pause. Ticks never overlap:
+ * a tick asked for while one runs joins it.
+ */
+export class Ratchet {
+  readonly #deps: RatchetDeps;
+  #running: Promise<TickResult> | undefined;
+  #last: TickResult | undefined;
+  #job: CronJob | undefined;
+  readonly #logs = new Map<string, TranscriptLog>();
+  #templates: FixerTemplates | undefined;
+
+  constructor(deps: RatchetDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
+  start(schedule = '0 * * * * *'): void {
+    this.#job = CronJob.from({
+      cronTime: schedule,
+      onTick: () => {
+        void this.tick().catch((error) => this.#deps.log.error('Ratchet tick failed', error));
+      },
+      start: true,
+    });
+  }
+
+  stop(): Promise<TickResult | undefined> {
+    void this.#job?.stop();
+    for (const log of this.#logs.values()) log.close();
+    this.#logs.clear();
+    return this.#running ?? Promise.resolve(undefined);
+  }
+
+  get nextTickAt(): string | undefined {
+    const next = this.#job?.nextDate();
+    return next ? next.toJSDate().toISOString() : undefined;
+  }
+
+  tick(): Promise<TickResult> {
+    this.#running ??= this.#tick().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  settingsFor(projectId: string): RatchetSettings {
+    const global = this.#deps.state.data.settings.ratchet;
+    const project = this.#deps.projects.get(projectId);
+    return RatchetSettings.parse({ ...global, ...(project?.ratchet ?? {}) });
+  }
+
+  getSettings(projectRef?: string): { settings: RatchetSettings; overrides?: RatchetSettingsPatch } {
+    if (!projectRef) return { settings: this.#deps.state.data.settings.ratchet };
+    const project = this.#deps.projects.resolve(projectRef);
+    return { settings: this.settingsFor(project.id), overrides: project.ratchet ?? {} };
+  }
+
+  async setSettings(
+    patch: RatchetSettingsPatch,
+    projectRef?: string,
+  ): Promise<{ settings: RatchetSettings; overrides?: RatchetSettingsPatch }> {
+    const projectId = projectRef ? this.#deps.projects.resolve(projectRef).id : undefined;
+    await this.#deps.state.update((state) => {
+      if (!projectId) {
+        state.settings.ratchet = RatchetSettings.parse({ ...state.settings.ratchet, ...patch });
+        return;
+      }
+      const project = state.projects.find((p) => p.id === projectId);
+      if (project) project.ratchet = { ...(project.ratchet ?? {}), ...patch };
+    });
+    return this.getSettings(projectRef);
+  }
+
+  async setPaused(workspaceId: string, paused: boolean): Promise<WorkspaceRatchet> {
+    this.#deps.workspaces.find(workspaceId);
+    await this.#update(workspaceId, (r) => {
+      r.paused = paused;
+      if (paused) r.pausedReason = 'paused by you';
+      else {
+        delete r.pausedReason;
+        // Resuming after the attempt cap means "try again": a fresh budget.
+        r.attempts = 0;
+      }
+    });
+    return this.#deps.workspaces.find(workspaceId).ratchet;
+  }
+
+  /** The decision log of one workspace, oldest first. */
+  decisions(workspaceId: string, limit = 50): RatchetDecision[] {
+    const log = this.#log(workspaceId);
+    return log.readFrom(Math.max(0, log.lastSeq - limit)).map((e) => e.data as RatchetDecision);
+  }
+
+  async status(): Promise<{
+    github: Awaited<ReturnType<GitHub['status']>>;
+    lastTick?: TickResult;
+    nextTickAt?: string;
+    running: boolean;
+    workspaces: Array<{
+      workspaceId: string;
+      branch: string;
+      project: string;
+      pr?: Workspace['pr'];
+      ratchet: WorkspaceRatchet;
+    }>;
+  }> {
+    return {
+      github: await this.#deps.github.status(),
+      ...(this.#last ? { lastTick: this.#last } : {}),
+      ...(this.nextTickAt ? { nextTickAt: this.nextTickAt } : {}),
+      running: Boolean(this.#running),
+      workspaces: this.#tracked().map((w) => ({
+        workspaceId: w.id,
+        branch: w.branch,
+        project: this.#projectSlugOf(w),
+        ...(w.pr ? { pr: w.pr } : {}),
+        ratchet: w.ratchet,
+      })),
+    };
+  }
+
+  async #tick(): Promise<TickResult> {
+    const started = Date.now();
+    const result: TickResult = {
+      ran: false,
+      checked: 0,
+      decisions: [],
+      startedAt: new Date(started).toISOString(),
+      durationMs: 0,
+    };
+    try {
+      const viewerLogin = await this.#deps.github.viewerLogin();
+      result.ran = true;
+      await this.#discoverPullRequests();
+      const tracked = this.#tracked().filter((w) => w.pr && this.settingsFor(w.projectId).enabled);
+      if (tracked.length > 0) {
+        const { snapshots, errors } = await this.#deps.github.pullRequests(tracked.map((w) => w.pr!.nodeId));
+        for (const workspace of tracked) {
+          const snapshot = snapshots.get(workspace.pr!.nodeId);
+          if (!snapshot) {
+            this.#deps.log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(workspace.pr!.nodeId)}`);
+            continue;
+          }
+          result.checked++;
+          const decision = await this.#handle(workspace.id, snapshot, viewerLogin);
+          if (decision) result.decisions.push({ workspaceId: workspace.id, decision });
+        }
+      }
+    } catch (error) {
+      // GitHub trouble: skip the tick, change nothing, say why.
+      result.error =
+        error instanceof GitHubError || error instanceof AgentError ? error.message : String(error);
+      if (!(error instanceof GitHubError)) this.#deps.log.error('Ratchet tick failed', error);
+      else this.#deps.log.warn(`Ratchet tick skipped: ${error.message}`);
+    }
+    result.durationMs = Date.now() - started;
+    this.#last = result;
+    this.#deps.hub.publish('ratchet', { kind: 'tick', tick: result });
+    return result;
+  }
+
+  /** Workspaces the ratchet looks after: ready, not archived, in a known project. */
+  #tracked(): Workspace[] {
+    return this.#deps.state.data.workspaces.filter(
+      (w) => w.status === 'ready' && this.#deps.projects.get(w.projectId) !== undefined,
+    );
+  }
+
+  /** Finds the PR of each workspace that has none yet (after its session pushed), in one request. */
+  async #discoverPullRequests(): Promise<void> {
+    const without = this.#tracked().filter((w) => !w.pr);
+    if (without.length === 0) return;
+    const refs = await this.#deps.github.pullRequestsForBranches(
+      without.map((w) => {
+        const project = this.#deps.projects.get(w.projectId)!;
+        return { owner: project.owner, repo: project.repo, branch: w.branch };
+      }),
+    );
+    for (const [i, ref] of refs.entries()) {
+      const workspace = without[i]!;
+      if (!ref) continue;
+      await this.#deps.workspaces.linkPullRequest(workspace.id, {
+        number: ref.number,
+        url: ref.url,
+        nodeId: ref.id,
+      });
+      this.#deps.log.info(`Ratchet: workspace ${workspace.id} has PR #${ref.number}`);
+    }
+  }
+
+  async #handle(
+    workspaceId: string,
+    snapshot: PrSnapshot,
+    viewerLogin: string,
+  ): Promise<RatchetDecision | undefined> {
+    const workspace = this.#deps.workspaces.find(workspaceId);
+    const settings = this.settingsFor(workspace.projectId);
+    const classification = classifyPullRequest(snapshot, {
+      viewerLogin,
+      allowedReviewers: settings.allowedReviewers,
+    });
+    const decided = decideRatchetAction({
+      ratchet: workspace.ratchet,
+      classification,
+      snapshot,
+      settings,
+      fixer: this.#fixerState(workspace.ratchet.fixerSessionId),
+    });
+    const decision: RatchetDecision = {
+      action: decided.action,
+      reason: decided.reason,
+      state: classification.state,
+      ...(decided.fingerprint ? { fingerprint: decided.fingerprint } : {}),
+      headRefOid: snapshot.headRefOid,
+      at: new Date().toISOString(),
+    };
+    const previous = workspace.ratchet.lastDecision;
+    const changed = !previous || previous.action !== decision.action || previous.reason !== decision.reason;
+
+    // Record first (durably), then act: a restart mid-dispatch finds the fingerprint and never dispatches twice.
+    await this.#update(workspaceId, (r) => {
+      r.state = classification.state;
+      r.reason = classification.reason;
+      r.checks = classification.checks;
+      r.lastCheckedAt = decision.at;
+      if (changed || decision.action !== 'none') r.lastDecision = decision;
+      if (decision.fingerprint && (decision.action === 'start-fixer' || decision.action === 'notify-fixer')) {
+        r.dispatched = [...r.dispatched, decision.fingerprint].slice(-MAX_FINGERPRINTS);
+        r.attempts += 1;
+        r.fixerState = classification.state;
+      }
+      if (decision.action === 'merge') r.mergeRequestedFor = snapshot.headRefOid;
+      if (decision.action === 'pause') {
+        r.paused = true;
+        r.pausedReason = `${settings.maxAttempts} fix attempts used`;
+      }
+    });
+    try {
+      await this.#act(workspace, decision, snapshot, classification, settings);
+    } catch (error) {
+      decision.reason = `${decision.reason} Failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.#deps.log.warn(`Ratchet ${workspaceId}: ${decision.reason}`);
+      await this.#update(workspaceId, (r) => {
+        r.lastDecision = decision;
+      });
+    }
+    if (changed || decision.action !== 'none') {
+      this.#log(workspaceId).append(decision);
+      this.#deps.hub.publish('ratchet', { kind: 'decision', workspaceId, decision });
+      this.#deps.log.info(
+        `Ratchet ${workspaceId} PR #${snapshot.number}: ${decision.state} → ${decision.action}: ${decision.reason}`,
+      );
+    }
+    return decision;
+  }
+
+  async #act(
+    workspace: Workspace,
+    decision: RatchetDecision,
+    snapshot: PrSnapshot,
+    classification: Classification,
+    settings: RatchetSettings,
+  ): Promise<void> {
+    switch (decision.action) {
+      case 'start-fixer': {
+        const session = await this.#deps.sessions.start({
+          workspaceId: workspace.id,
+          kind: 'ratchet',
+          title: `ratchet: ${classification.state}`,
+          permissionMode: settings.permissionMode,
+          prompt: renderFixerPrompt(this.#fixerTemplates(), classification.state, snapshot, classification),
+        });
+        decision.sessionId = session.id;
+        await this.#update(workspace.id, (r) => {
+          r.fixerSessionId = session.id;
+          r.lastDecision = decision;
+        });
+        return;
+      }
+      case 'notify-fixer': {
+        const sessionId = workspace.ratchet.fixerSessionId!;
+        const prompt = renderFixerPrompt(
+          this.#fixerTemplates(),
+          classification.state,
+          snapshot,
+          classification,
+        );
+        this.#deps.sessions.send(sessionId, `New on the pull request — this comes first now.\n\n${prompt}`);
+        decision.sessionId = sessionId;
+        return;
+      }
+      case 'merge':
+        await this.#deps.github.merge(snapshot.nodeId, snapshot.headRefOid, settings.mergeMethod);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #fixerState(sessionId: string | undefined): 'none' | 'busy' | 'idle' {
+    if (!sessionId) return 'none';
+    const session = this.#deps.state.data.sessions.find((s) => s.id === sessionId);
+    if (!session) return 'none';
+    if (['starting', 'running', 'waiting-permission'].includes(session.status)) return 'busy';
+    if (session.status === 'idle' || session.status === 'interrupted') return 'idle';
+    return 'none';
+  }
+
+  #fixerTemplates(): FixerTemplates {
+    const read = (name: string) => readFileSync(join(this.#deps.promptsDir, 'ratchet', name), 'utf8');
+    this.#templates ??= {
+      CI_FAILED: read('ci-failed.md'),
+      MERGE_CONFLICT: read('merge-conflict.md'),
+      REVIEW_PENDING: read('review.md'),
+    };
+    return this.#templates;
+  }
+
+  async #update(workspaceId: string, change: (ratchet: WorkspaceRatchet) => void): Promise<void> {
+    await this.#deps.state.update((state) => {
+      const workspace = state.workspaces.find((w) => w.id === workspaceId);
+      if (workspace) change(workspace.ratchet);
+    });
+    const workspace = this.#deps.workspaces.find(workspaceId);
+    this.#deps.hub.publish(`workspace:${workspaceId}`, { kind: 'ratchet', ratchet: workspace.ratchet });
+  }
+
+  #log(workspaceId: string): TranscriptLog {
+    let log = this.#logs.get(workspaceId);
+    if (!log) {
+      log = TranscriptLog.open(join(this.#deps.paths.root, 'ratchet', `${workspaceId}.jsonl`));
+      this.#logs.set(workspaceId, log);
+    }
+    return log;
+  }
+
+  #projectSlugOf(workspace: Workspace): string {
+    const project = this.#deps.projects.get(workspace.projectId);
+    return project ? projectSlug(project) : '';
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { type Session, Workspace } from './domain.js';
+
+export const AssignedIssue = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  url: z.string(),
+  labels: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type AssignedIssue = z.infer<typeof AssignedIssue>;
+
+export const WorkspaceCard = z.object({
+  workspace: Workspace,
+  sessions: z.object({ total: z.number().int(), running: z.number().int(), waitingForYou: z.number().int() }),
+  /** The session to open from the card: the one that needs you, else the newest. */
+  focusSessionId: z.string().optional(),
+});
+export type WorkspaceCard = z.infer<typeof WorkspaceCard>;
+
+export const Board = z.object({
+  project: z.string(),
+  columns: z.object({
+    issues: z.array(AssignedIssue),
+    working: z.array(WorkspaceCard),
+    waiting: z.array(WorkspaceCard),
+    done: z.array(WorkspaceCard),
+  }),
+  /** Why the GitHub Issues column may be empty or stale (no token, rate limit). */
+  issuesError: z.string().optional(),
+  issuesFetchedAt: z.string().optional(),
+});
+export type Board = z.infer<typeof Board>;
+
+export type BoardSession = Pick<Session, 'id' | 'workspaceId' | 'status' | 'createdAt'>;

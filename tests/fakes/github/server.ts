@@ -1,0 +1,449 @@
+/**
+ * A GitHub GraphQL API on 127.0.0.1 that executes queries against GitHub's
+ * real schema (@octokit/graphql-schema) over in-memory repos, issues, PRs,
+ * checks and reviews that tests change as they go. Every document is
+ * validated first: a field GitHub doesn't have fails the request (and is
+ * recorded in `invalid`), so the agent cannot drift from the real API.
+ * Failure injection: HTTP errors (500, 403/429 with retry-after), delays.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { schema as githubSchema } from '@octokit/graphql-schema';
+import { buildSchema, execute, type GraphQLSchema, parse, validate } from 'graphql';
+
+let cachedSchema: GraphQLSchema | undefined;
+export function githubGraphQLSchema(): GraphQLSchema {
+  cachedSchema ??= buildSchema(githubSchema.idl, { assumeValidSDL: true });
+  return cachedSchema;
+}
+
+export interface FakeCheck {
+  kind: 'CheckRun' | 'StatusContext';
+  name: string;
+  /** CheckRun: QUEUED | IN_PROGRESS | COMPLETED; StatusContext: PENDING | SUCCESS | FAILURE | ERROR */
+  status: string;
+  conclusion: string | null;
+  runId: number;
+  startedAt: string;
+}
+
+export interface FakeReview {
+  author: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+  submittedAt: string;
+}
+
+export interface FakeThread {
+  isResolved: boolean;
+  comments: Array<{ author: string; body: string; path: string; line: number; createdAt: string }>;
+}
+
+export interface FakePullRequest {
+  id: string;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  state: 'OPEN' | 'CLOSED' | 'MERGED';
+  headRefName: string;
+  headRefOid: string;
+  baseRefName: string;
+  mergeable: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN';
+  checks: FakeCheck[];
+  reviews: FakeReview[];
+  threads: FakeThread[];
+  autoMerge: { enabledAt: string; mergeMethod: string } | null;
+}
+
+export interface FakeIssue {
+  id: string;
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  state: 'OPEN' | 'CLOSED';
+  labels: string[];
+  assignees: string[];
+  comments: Array<{ author: string; body: string; createdAt: string }>;
+}
+
+export interface Failure {
+  status: number;
+  retryAfter?: number;
+  message?: string;
+  delayMs?: number;
+}
+
+export interface RecordedRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  operation: string;
+}
+
+export class FakeGitHub {
+  readonly viewer = { login: 'ff-bot' };
+  readonly repos = new Map<string, { id: string }>();
+  readonly issues: FakeIssue[] = [];
+  readonly pullRequests: FakePullRequest[] = [];
+  readonly requests: RecordedRequest[] = [];
+  /** Documents that did not validate against GitHub's schema. */
+  readonly invalid: Array<{ query: string; errors: string[] }> = [];
+  readonly mutations: Array<{ name: string; input: Record<string, unknown> }> = [];
+  readonly failures: Failure[] = [];
+  /** Node ids whose resolution fails (a GraphQL error for that PR only). */
+  readonly brokenNodes = new Set<string>();
+  rateLimit = { remaining: 5000, resetAt: new Date(Date.now() + 3600_000).toISOString() };
+  #server: Server;
+  #port = 0;
+  #nextNumber = 1;
+  #nextId = 1;
+
+  constructor() {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: String(error) }));
+      });
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  async start(): Promise<this> {
+    githubGraphQLSchema();
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    this.#port = (this.#server.address() as { port: number }).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+
+  env(): Record<string, string> {
+    return { GITHUB_TOKEN: 'ghp_fake_token_for_tests', FF_GITHUB_API_URL: this.url };
+  }
+
+  /** Requests since `from`, by operation name. */
+  operations(from = 0): string[] {
+    return this.requests.slice(from).map((r) => r.operation);
+  }
+
+  addRepo(slug: string): void {
+    if (!this.repos.has(slug)) this.repos.set(slug, { id: `R_${this.#nextId++}` });
+  }
+
+  addIssue(slug: string, issue: Partial<FakeIssue> & { title: string }): FakeIssue {
+    this.addRepo(slug);
+    const created: FakeIssue = {
+      id: `I_${this.#nextId++}`,
+      repo: slug,
+      number: this.#nextNumber++,
+      body: '',
+      state: 'OPEN',
+      labels: [],
+      assignees: [this.viewer.login],
+      comments: [],
+      ...issue,
+    };
+    this.issues.push(created);
+    return created;
+  }
+
+  addPullRequest(slug: string, pr: Partial<FakePullRequest> & { headRefName: string }): FakePullRequest {
+    this.addRepo(slug);
+    const created: FakePullRequest = {
+      id: `PR_${this.#nextId++}`,
+      repo: slug,
+      number: this.#nextNumber++,
+      title: `PR for ${pr.headRefName}`,
+      body: '',
+      state: 'OPEN',
+      headRefOid: '0'.repeat(40),
+      baseRefName: 'main',
+      mergeable: 'MERGEABLE',
+      checks: [],
+      reviews: [],
+      threads: [],
+      autoMerge: null,
+      ...pr,
+    };
+    this.pullRequests.push(created);
+    return created;
+  }
+
+  pr(number: number): FakePullRequest {
+    const pr = this.pullRequests.find((p) => p.number === number);
+    if (!pr) throw new Error(`no PR #${number}`);
+    return pr;
+  }
+
+  /** Sets a check's latest run (a new run id each time, as a re-run would). */
+  setCheck(number: number, name: string, conclusion: string | null): void {
+    const pr = this.pr(number);
+    pr.checks.push({
+      kind: 'CheckRun',
+      name,
+      status: conclusion === null ? 'IN_PROGRESS' : 'COMPLETED',
+      conclusion,
+      runId: this.#nextId++,
+      startedAt: new Date(Date.now() + pr.checks.length).toISOString(),
+    });
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const failure = this.failures.shift();
+    if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
+    if (req.url !== '/graphql' || req.method !== 'POST') {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.headers.authorization !== 'token ghp_fake_token_for_tests') {
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Bad credentials' }));
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      query: string;
+      variables?: Record<string, unknown>;
+    };
+    const document = parse(body.query);
+    const operation =
+      document.definitions.find((d) => d.kind === 'OperationDefinition' && d.name)?.kind ===
+      'OperationDefinition'
+        ? ((
+            document.definitions.find((d) => d.kind === 'OperationDefinition') as { name?: { value: string } }
+          ).name?.value ?? 'anonymous')
+        : 'anonymous';
+    this.requests.push({ query: body.query, variables: body.variables ?? {}, operation });
+    if (failure && failure.status !== 200) {
+      res.writeHead(failure.status, {
+        'content-type': 'application/json',
+        ...(failure.retryAfter !== undefined ? { 'retry-after': String(failure.retryAfter) } : {}),
+      });
+      res.end(JSON.stringify({ message: failure.message ?? `scripted ${failure.status}` }));
+      return;
+    }
+    const errors = validate(githubGraphQLSchema(), document);
+    if (errors.length > 0) {
+      this.invalid.push({ query: body.query, errors: errors.map((e) => e.message) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: errors.map((e) => ({ message: e.message })) }));
+      return;
+    }
+    const result = await execute({
+      schema: githubGraphQLSchema(),
+      document,
+      rootValue: this.#root(),
+      variableValues: body.variables ?? {},
+    });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(result));
+  }
+
+  #root(): Record<string, unknown> {
+    return {
+      viewer: { login: this.viewer.login },
+      rateLimit: () => ({
+        ...this.rateLimit,
+        cost: 1,
+        limit: 5000,
+        used: 5000 - this.rateLimit.remaining,
+        nodeCount: 0,
+      }),
+      repository: ({ owner, name }: { owner: string; name: string }) => {
+        const slug = `${owner}/${name}`;
+        const repo = this.repos.get(slug);
+        return repo ? this.#repository(slug, repo.id) : null;
+      },
+      nodes: ({ ids }: { ids: string[] }) =>
+        ids.map((id) => {
+          if (this.brokenNodes.has(id))
+            return new Error(`Could not resolve to a node with the global id of '${id}'`);
+          const pr = this.pullRequests.find((p) => p.id === id);
+          return pr ? this.#pullRequest(pr) : null;
+        }),
+      search: ({ query }: { query: string }) => {
+        const repo = /repo:(\S+)/.exec(query)?.[1];
+        const assignee = /assignee:(\S+)/.exec(query)?.[1]?.replace('@me', this.viewer.login);
+        const terms = query
+          .replace(/\S+:\S+/g, '')
+          .trim()
+          .toLowerCase();
+        const nodes = this.issues
+          .filter((i) => (!repo || i.repo === repo) && i.state === 'OPEN')
+          .filter((i) => !assignee || i.assignees.includes(assignee))
+          .filter((i) => !terms || i.title.toLowerCase().includes(terms))
+          .map((i) => this.#issue(i));
+        return { nodes, issueCount: nodes.length };
+      },
+      enablePullRequestAutoMerge: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'enablePullRequestAutoMerge', input });
+        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
+        if (!pr) throw new Error('Could not resolve to a PullRequest');
+        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
+          throw new Error('Head branch was modified');
+        pr.autoMerge = {
+          enabledAt: new Date().toISOString(),
+          mergeMethod: String(input.mergeMethod ?? 'MERGE'),
+        };
+        return { pullRequest: this.#pullRequest(pr) };
+      },
+      mergePullRequest: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'mergePullRequest', input });
+        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
+        if (!pr) throw new Error('Could not resolve to a PullRequest');
+        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
+          throw new Error('Head branch was modified');
+        pr.state = 'MERGED';
+        return { pullRequest: this.#pullRequest(pr) };
+      },
+      createPullRequest: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'createPullRequest', input });
+        const slug = [...this.repos.entries()].find(([, r]) => r.id === input.repositoryId)?.[0];
+        if (!slug) throw new Error('Could not resolve to a Repository');
+        const pr = this.addPullRequest(slug, {
+          headRefName: String(input.headRefName),
+          baseRefName: String(input.baseRefName),
+          title: String(input.title),
+          body: String(input.body ?? ''),
+        });
+        return { pullRequest: this.#pullRequest(pr) };
+      },
+    };
+  }
+
+  #repository(slug: string, id: string): Record<string, unknown> {
+    return {
+      __typename: 'Repository',
+      id,
+      nameWithOwner: slug,
+      issue: ({ number }: { number: number }) => {
+        const issue = this.issues.find((i) => i.repo === slug && i.number === number);
+        return issue ? this.#issue(issue) : null;
+      },
+      pullRequests: ({ headRefName, states }: { headRefName?: string; states?: string[] }) => ({
+        nodes: this.pullRequests
+          .filter((p) => p.repo === slug && (!headRefName || p.headRefName === headRefName))
+          .filter((p) => !states || states.includes(p.state))
+          .reverse()
+          .map((p) => this.#pullRequest(p)),
+      }),
+    };
+  }
+
+  #issue(issue: FakeIssue): Record<string, unknown> {
+    return {
+      __typename: 'Issue',
+      id: issue.id,
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      url: `https://github.com/${issue.repo}/issues/${issue.number}`,
+      state: issue.state,
+      updatedAt: new Date().toISOString(),
+      labels: () => ({ nodes: issue.labels.map((name) => ({ name })) }),
+      comments: () => ({
+        nodes: issue.comments.map((c) => ({
+          author: { __typename: 'User', login: c.author },
+          body: c.body,
+          createdAt: c.createdAt,
+        })),
+      }),
+    };
+  }
+
+  #pullRequest(pr: FakePullRequest): Record<string, unknown> {
+    const merged = pr.state === 'MERGED';
+    const contexts = pr.checks.map((c) =>
+      c.kind === 'CheckRun'
+        ? {
+            __typename: 'CheckRun',
+            name: c.name,
+            status: c.status,
+            conclusion: c.conclusion,
+            detailsUrl: `https://github.com/${pr.repo}/actions/runs/${c.runId}`,
+            databaseId: c.runId,
+            startedAt: c.startedAt,
+            completedAt: c.status === 'COMPLETED' ? c.startedAt : null,
+          }
+        : {
+            __typename: 'StatusContext',
+            context: c.name,
+            state: c.status,
+            targetUrl: `https://ci.example/${c.runId}`,
+            createdAt: c.startedAt,
+          },
+    );
+    const failing = contexts.some((c) =>
+      ['FAILURE', 'ERROR', 'TIMED_OUT', 'CANCELLED'].includes(
+        String(c.__typename === 'CheckRun' ? c.conclusion : c.state),
+      ),
+    );
+    const pending = pr.checks.some(
+      (c) =>
+        c.status !== 'COMPLETED' && c.status !== 'SUCCESS' && c.status !== 'FAILURE' && c.status !== 'ERROR',
+    );
+    return {
+      __typename: 'PullRequest',
+      id: pr.id,
+      number: pr.number,
+      url: `https://github.com/${pr.repo}/pull/${pr.number}`,
+      title: pr.title,
+      state: merged ? 'MERGED' : pr.state,
+      merged,
+      headRefName: pr.headRefName,
+      headRefOid: pr.headRefOid,
+      baseRefName: pr.baseRefName,
+      mergeable: pr.mergeable,
+      mergeStateStatus:
+        pr.mergeable === 'CONFLICTING' ? 'DIRTY' : failing ? 'UNSTABLE' : pending ? 'BLOCKED' : 'CLEAN',
+      reviewDecision: pr.reviews.some((r) => r.state === 'CHANGES_REQUESTED') ? 'CHANGES_REQUESTED' : null,
+      autoMergeRequest: pr.autoMerge ? { enabledAt: pr.autoMerge.enabledAt } : null,
+      commits: () => ({
+        nodes: [
+          {
+            commit: {
+              oid: pr.headRefOid,
+              statusCheckRollup: contexts.length
+                ? {
+                    state: failing ? 'FAILURE' : pending ? 'PENDING' : 'SUCCESS',
+                    contexts: () => ({ nodes: contexts }),
+                  }
+                : null,
+            },
+          },
+        ],
+      }),
+      latestReviews: () => ({
+        nodes: pr.reviews.map((r) => ({
+          author: { __typename: 'User', login: r.author },
+          state: r.state,
+          submittedAt: r.submittedAt,
+        })),
+      }),
+      reviewThreads: () => ({
+        nodes: pr.threads.map((t, i) => ({
+          isResolved: t.isResolved,
+          comments: () => ({
+            nodes: t.comments.map((c, j) => ({
+              author: { __typename: 'User', login: c.author },
+              body: c.body,
+              path: c.path,
+              line: c.line,
+              createdAt: c.createdAt,
+              url: `https://github.com/${pr.repo}/pull/${pr.number}#discussion_r${i}${j}`,
+            })),
+          }),
+        })),
+      }),
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { backoffMs, classifyGitHubFailure } from '../../../../agent/github/client.js';
+import {
+  ALL_DOCUMENTS,
+  assignedIssuesSearch,
+  pullRequestsForBranchesQuery,
+} from '../../../../agent/github/queries.js';
+import { githubGraphQLSchema } from '../../../fakes/github/server.js';
+
+describe('every GraphQL document ff sends', () => {
+  it.each(ALL_DOCUMENTS.map((doc) => [/(query|mutation) (\w+)/.exec(doc)?.[2] ?? doc.slice(0, 30), doc]))(
+    "%s validates against GitHub's schema",
+    (_name, doc) => {
+      expect(validate(githubGraphQLSchema(), parse(doc)).map((e) => e.message)).toEqual([]);
+    },
+  );
+
+  it('a field GitHub does not have is caught', () => {
+    const broken = ALL_DOCUMENTS[3]!.replace('headRefOid', 'headRefSha');
+    expect(
+      validate(githubGraphQLSchema(), parse(broken))
+        .map((e) => e.message)
+        .join(),
+    ).toMatch(/headRefSha/);
+  });
+
+  it('branch names travel as variables, never in the query text', () => {
+    const { query, variables } = pullRequestsForBranchesQuery([
+      { owner: 'o', repo: 'r', branch: 'x") { evil }' },
+    ]);
+    expect(query).not.toContain('evil');
+    expect(variables.h0).toBe('x") { evil }');
+  });
+
+  it('the kanban search stays inside the repo', () => {
+    expect(assignedIssuesSearch('octo', 'app', 'bug repo:other/secret org:x')).toBe(
+      'repo:octo/app is:issue is:open assignee:@me bug',
+    );
+  });
+});
+
+describe('GitHub failures', () => {
+  const now = 1_000_000;
+  it.each([
+    [{ status: 500, message: 'boom' }, 'unavailable', undefined],
+    [{ status: 502, message: 'bad gateway' }, 'unavailable', undefined],
+    [{ status: 401, message: 'Bad credentials' }, 'unauthorized', undefined],
+    [{ status: 403, message: 'Resource not accessible' }, 'unauthorized', undefined],
+    [
+      {
+        status: 403,
+        message: 'You have exceeded a secondary rate limit',
+        response: { headers: { 'retry-after': '60' } },
+      },
+      'rate-limited',
+      now + 60_000,
+    ],
+    [
+      { status: 429, message: 'too many', response: { headers: { 'retry-after': '5' } } },
+      'rate-limited',
+      now + 5_000,
+    ],
+    [
+      {
+        status: 403,
+        message: 'API rate limit exceeded',
+        response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2000' } },
+      },
+      'rate-limited',
+      2_000_000,
+    ],
+    [{ name: 'TimeoutError', message: 'The operation was aborted due to timeout' }, 'unavailable', undefined],
+    [{ message: 'fetch failed' }, 'unavailable', undefined],
+  ])('%j → %s', (error, kind, retryAt) => {
+    const failure = classifyGitHubFailure(error, now);
+    expect(failure.kind).toBe(kind);
+    expect(failure.retryAt).toBe(retryAt);
+  });
+
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoffMs(1, () => 0.5)).toBe(5_000);
+    expect(backoffMs(3, () => 0.5)).toBe(20_000);
+    expect(backoffMs(30, () => 0.5)).toBe(15 * 60_000);
+    expect(backoffMs(1, () => 0)).toBe(3_750);
+    expect(backoffMs(1, () => 1)).toBe(6_250);
+  });
+});
