@@ -245,6 +245,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         log.info('Stopping');
         await server.close();
         await ratchet.stop();
+        await workspaces.drain();
         await sessions.shutdown();
         await state.flush();
         writeAgentFile(paths, { port, token, version: agentVersion });

@@ -127,6 +127,12 @@ export const WorkspaceRatchet = z.object({
   pausedReason: z.string().optional(),
   /** Fingerprints already dispatched (newest last, bounded): the same failure is never dispatched twice. */
   dispatched: z.array(z.string()).default([]),
+  /**
+   * A dispatch recorded but not yet confirmed by a fixer session id. After
+   * a crash the next tick adopts the session it started, or dispatches again
+   * if none was started: exactly one fixer either way.
+   */
+  pendingDispatch: z.object({ fingerprint: z.string(), at: z.string() }).optional(),
   /** Head we asked GitHub to merge; never asked twice for the same head. */
   mergeRequestedFor: z.string().optional(),
 });

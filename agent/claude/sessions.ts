@@ -18,6 +18,7 @@ import { AgentError, type EventFrame, type SessionEvent } from '../../shared/pro
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import type { HomePaths } from '../store/home.js';
+import { isProcessAlive } from '../store/instance-lock.js';
 import type { StateStore } from '../store/state-store.js';
 import { TranscriptLog } from '../store/transcript-log.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
@@ -477,11 +478,7 @@ async function endOrphanClaude(pid: number, log: Logger): Promise<void> {
   }
   for (let waited = 0; waited < 3000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
+    if (!isProcessAlive(pid)) return;
   }
   try {
     process.kill(pid, 'SIGKILL');

@@ -1,4 +1,4 @@
-import { PortInUseError, startAgent } from '../agent.js';
+import { PortInUseError, type RunningAgent, startAgent } from '../agent.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';
 import { StateVersionError } from '../store/state-store.js';
 import { CliError } from './connect.js';
@@ -11,7 +11,26 @@ export interface ServeOptions {
 
 /** `ff-agent serve`: runs the agent in the foreground until SIGINT/SIGTERM. */
 export async function serve(options: ServeOptions): Promise<void> {
-  let agent: Awaited<ReturnType<typeof startAgent>>;
+  let agent: RunningAgent | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130); // a second Ctrl-C means "now"
+    stopRequested = signal;
+    if (!agent) return; // still starting: stop as soon as it is up
+    stopping = true;
+    agent.log.info(`Received ${signal}`);
+    agent.close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`ff-agent: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  // Installed before anything is announced, so a signal can never meet Node's default (instant death).
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     agent = await startAgent(options);
   } catch (error) {
@@ -25,23 +44,5 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
   process.stdout.write(`ff-agent listening on ws://127.0.0.1:${agent.port} (home ${agent.paths.root})\n`);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second Ctrl-C means "now".
-      process.exit(130);
-    }
-    stopping = true;
-    agent.log.info(`Received ${signal}`);
-    agent.close().then(
-      () => process.exit(0),
-      (error) => {
-        process.stderr.write(`ff-agent: error while stopping: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (stopRequested) stop(stopRequested);
 }

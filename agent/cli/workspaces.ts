@@ -76,8 +76,14 @@ export async function workspaceCreate(
   await withAgent(paths, async (client) => {
     const { workspace, created } = await client.call('workspace.create', {
       project: options.project,
+      // Without --title the agent reads the issue from GitHub.
       ...(options.issue !== undefined
-        ? { issue: { number: options.issue, title: options.title ?? '' } }
+        ? {
+            issue: {
+              number: options.issue,
+              ...(options.title !== undefined ? { title: options.title } : {}),
+            },
+          }
         : {}),
       ...(options.branch ? { branch: options.branch } : {}),
       ...(options.base ? { base: options.base } : {}),
@@ -96,10 +102,21 @@ export async function workspaceCreate(
     if (options.json) print(final);
     else process.stdout.write(formatWorkspace(final));
     if (final.status === 'failed') throw new CliError('', 1);
-    if (!options.json && final.status === 'ready') {
-      // The first session starts right after ready; say where to follow it.
-      const [session] = await client.call('session.list', { workspaceId: final.id });
-      if (session) process.stdout.write(`Claude is on it: ff-agent session log ${session.id} --follow\n`);
+    if (!options.json && final.status === 'ready' && workspace.initialPrompt) {
+      // The first session starts right after ready; wait a moment for it and say where to follow it.
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const [session] = await client.call('session.list', { workspaceId: final.id });
+        if (session) {
+          process.stdout.write(`Claude is on it: ff-agent session log ${session.id} --follow\n`);
+          break;
+        }
+        const current = await client.call('workspace.get', { workspaceId: final.id });
+        if (!current.initialPrompt && current.warnings.length > final.warnings.length) {
+          process.stderr.write(`warning: ${current.warnings.at(-1)}\n`);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     }
   });
 }

@@ -112,7 +112,7 @@ export class GitHub {
   async assignedIssues(owner: string, repo: string, filter = ''): Promise<AssignedIssue[]> {
     const { data } = await (await this.#clientOrThrow()).query(
       ASSIGNED_ISSUES_QUERY,
-      { query: assignedIssuesSearch(owner, repo, filter) },
+      { search: assignedIssuesSearch(owner, repo, filter) },
       AssignedIssuesData,
     );
     return data.search.nodes.flatMap((node) =>

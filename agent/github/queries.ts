@@ -52,8 +52,8 @@ export const IssueData = z.object({
   rateLimit: RateLimit,
 });
 
-export const ASSIGNED_ISSUES_QUERY = `query AssignedIssues($query: String!) {
-  search(query: $query, type: ISSUE, first: 50) {
+export const ASSIGNED_ISSUES_QUERY = `query AssignedIssues($search: String!) {
+  search(query: $search, type: ISSUE, first: 50) {
     nodes {
       __typename
       ... on Issue { number title url state updatedAt labels(first: 10) { nodes { name } } }

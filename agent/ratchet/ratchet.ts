@@ -272,7 +272,8 @@ export class Ratchet {
     const changed = !previous || previous.action !== decision.action || previous.reason !== decision.reason;
 
     // Record first (durably), then act: a restart mid-dispatch finds the fingerprint and never dispatches twice.
-    await this.#update(workspaceId, (r) => {
+    // A "none" only refreshes what is shown; its write joins the others of this tick instead of being awaited.
+    const recorded = this.#update(workspaceId, (r) => {
       r.state = classification.state;
       r.reason = classification.reason;
       r.checks = classification.checks;
@@ -282,6 +283,8 @@ export class Ratchet {
         r.dispatched = [...r.dispatched, decision.fingerprint].slice(-MAX_FINGERPRINTS);
         r.attempts += 1;
         r.fixerState = classification.state;
+        if (decision.action === 'start-fixer')
+          r.pendingDispatch = { fingerprint: decision.fingerprint, at: decision.at };
       }
       if (decision.action === 'merge') r.mergeRequestedFor = snapshot.headRefOid;
       if (decision.action === 'pause') {
@@ -289,6 +292,8 @@ export class Ratchet {
         r.pausedReason = `${settings.maxAttempts} fix attempts used`;
       }
     });
+    if (decision.action !== 'none') await recorded;
+    else recorded.catch((error) => this.#deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
     try {
       await this.#act(workspace, decision, snapshot, classification, settings);
     } catch (error) {
@@ -327,6 +332,7 @@ export class Ratchet {
         decision.sessionId = session.id;
         await this.#update(workspace.id, (r) => {
           r.fixerSessionId = session.id;
+          delete r.pendingDispatch;
           r.lastDecision = decision;
         });
         return;

@@ -9,14 +9,23 @@ export class AlreadyRunningError extends Error {
   }
 }
 
-/** True when a process with this pid exists (signal 0 checks without sending anything). */
+/**
+ * True when a process with this pid exists and is not a zombie (signal 0
+ * checks without sending anything; on Linux /proc tells a zombie — dead,
+ * waiting to be reaped — from a live process).
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
   }
 }
 

@@ -98,6 +98,7 @@ class StateFileAdapter {
 export class StateStore {
   readonly #db: Low<State>;
   #lastWrite: Promise<void> = Promise.resolve();
+  #scheduled: Promise<void> | undefined;
 
   private constructor(db: Low<State>) {
     this.#db = db;
@@ -116,7 +117,11 @@ export class StateStore {
     return this.#db.data;
   }
 
-  /** Applies a change and persists it. Writes are coalesced: a burst of updates costs a few file writes. */
+  /**
+   * Applies a change now and persists it. Changes made in the same turn of
+   * the event loop share one write (one JSON.stringify of the whole state),
+   * so a burst of updates costs a few file writes, not one each.
+   */
   update(change: (state: State) => void): Promise<void> {
     change(this.#db.data);
     return this.#save();
@@ -128,7 +133,13 @@ export class StateStore {
   }
 
   #save(): Promise<void> {
-    const write = this.#db.write();
+    this.#scheduled ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.#scheduled = undefined;
+        this.#db.write().then(resolve, reject);
+      });
+    });
+    const write = this.#scheduled;
     this.#lastWrite = write.catch(() => {});
     return write;
   }

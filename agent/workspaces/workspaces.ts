@@ -27,6 +27,7 @@ import {
   type WorktreeDiff,
   worktreeDiff,
 } from '../git/worktree.js';
+import { KeyedMutex } from '../keyed-mutex.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import type { HomePaths } from '../store/home.js';
@@ -69,6 +70,8 @@ export class Workspaces {
   readonly #issueTemplate: string;
   readonly #issueLookup: IssueLookup | undefined;
   readonly #changeListeners: Array<(projectId: string) => void> = [];
+  /** git commands that change a repository's worktrees or refs run one at a time per repository. */
+  readonly #repoLock = new KeyedMutex();
   /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
   readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
 
@@ -119,6 +122,18 @@ export class Workspaces {
   /** Resolves once provisioning of this workspace (if any is running) has finished. */
   settled(id: string): Promise<void> {
     return this.#provisioning.get(id) ?? Promise.resolve();
+  }
+
+  /**
+   * Shutdown: give provisioning in flight a few seconds to finish (a git
+   * command cut off halfway leaves a half-made worktree). What is still
+   * running after that is marked failed on the next start and can be retried.
+   */
+  async drain(graceMs = 5_000): Promise<void> {
+    await Promise.race([
+      Promise.all(this.#provisioning.values()),
+      new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
   }
 
   async create(input: CreateWorkspaceInput): Promise<{ workspace: WorkspaceView; created: boolean }> {
@@ -289,7 +304,7 @@ export class Workspaces {
     }
     for (const hook of this.#archiveHooks) await hook(workspace);
     if (existsSync(workspace.path)) {
-      await removeWorktree(project.path, workspace.path, force);
+      await this.#repoLock.run(project.path, () => removeWorktree(project.path, workspace.path, force));
       if (existsSync(workspace.path)) {
         throw new AgentError(
           'FAILED_PRECONDITION',
@@ -297,7 +312,7 @@ export class Workspaces {
         );
       }
     } else {
-      await removeWorktree(project.path, workspace.path, true);
+      await this.#repoLock.run(project.path, () => removeWorktree(project.path, workspace.path, true));
     }
     this.#log.info(`Workspace ${id} archived (branch ${workspace.branch} kept)`);
     await this.#patch(id, { status: 'archived' });
@@ -503,8 +518,10 @@ export class Workspaces {
         }
         mkdirSync(dirname(workspace.path), { recursive: true });
         // A retry after the directory vanished: forget git's stale registration of this path first.
-        if (retry) await pruneWorktrees(project.path);
-        await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+        await this.#repoLock.run(project.path, async () => {
+          if (retry) await pruneWorktrees(project.path);
+          await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+        });
       }
 
       if (project.setupScript) {
@@ -555,7 +572,7 @@ export class Workspaces {
     const key = `${project.id}#${base}`;
     const recent = this.#fetches.get(key);
     if (recent && Date.now() - recent.at < FETCH_FRESH_MS) return recent.done;
-    const done = fetchBranch(project.path, base);
+    const done = this.#repoLock.run(project.path, () => fetchBranch(project.path, base));
     const entry = { at: Date.now(), done };
     this.#fetches.set(key, entry);
     // A failed fetch is not reused: the next workspace tries again.

@@ -54,13 +54,16 @@ export async function claudeWorld(
       issue: { number, title: `task ${number}` },
       startSession: false,
     });
-    return waitFor(
+    const settled = await waitFor(
       async () => {
         const w = await world.client.call('workspace.get', { workspaceId: workspace.id });
-        return w.status === 'ready' ? w : undefined;
+        return w.status === 'provisioning' ? undefined : w;
       },
-      { what: 'workspace ready', timeoutMs: 20_000 },
+      { what: 'workspace provisioning', timeoutMs: 60_000 },
     );
+    if (settled.status !== 'ready')
+      throw new Error(`workspace ${settled.status}: ${JSON.stringify(settled.failure)}`);
+    return settled;
   };
   world.restart = async () => {
     world.client.close();

@@ -181,6 +181,8 @@ describe('creating a workspace', () => {
     expect(plain.workspace.branch).toMatch(/^ff\/[0-9a-f]{8}$/);
     const named = await f.client.call('workspace.create', { project: 'octo/app', branch: 'feature/mine' });
     expect(named.workspace.branch).toBe('feature/mine');
+    for (const w of [workspace, plain.workspace, named.workspace])
+      expect((await settled(f.client, w.id)).status).toBe('ready');
     await expect(
       f.client.call('workspace.create', { project: 'octo/app', branch: 'bad..name' }),
     ).rejects.toMatchObject({
@@ -430,5 +432,24 @@ describe('recovery', () => {
     const back = await settled(f.client, workspace.id);
     expect(back.status).toBe('ready');
     expect(f.repo.git(back.path, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('ff/13-gone');
+  });
+});
+
+describe('concurrency', () => {
+  it('20 workspaces created at once in one repo all become ready', async () => {
+    const f = await fixture();
+    await f.client.call('project.add', { path: f.repo.clone });
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        f.client.call('workspace.create', {
+          project: 'octo/app',
+          issue: { number: 200 + i, title: `parallel ${i}` },
+          startSession: false,
+        }),
+      ),
+    );
+    const settledAll = await Promise.all(created.map(({ workspace }) => settled(f.client, workspace.id)));
+    expect(settledAll.map((w) => w.status)).toEqual(Array(20).fill('ready'));
+    expect(f.repo.git(f.repo.clone, 'worktree', 'list').trim().split('\n')).toHaveLength(21);
   });
 });

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeGitHub } from '../fakes/github/server.js';
+import { connectClient, spawnAgent } from '../helpers/agent-process.js';
+import { createGitHubLikeRepo } from '../helpers/git-repos.js';
+import { tempDir } from '../helpers/temp.js';
+import { type Figure, figure, median } from './figure.js';
+
+function cpuMs(pid: number): number {
+  // utime + stime of the agent, in clock ticks (100 per second on Linux).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * One ratchet tick over 200 tracked PRs against the fake GitHub: requests
+ * per tick (baseline: one per PR, as per-PR polling does), wall time, and
+ * the agent's CPU time.
+ */
+export async function* figures(): AsyncGenerator<Figure> {
+  const dir = tempDir();
+  const github = await new FakeGitHub().start();
+  github.addRepo('octo/app');
+  const repo = createGitHubLikeRepo(dir.path);
+  const agent = await spawnAgent(join(dir.path, 'home'), { env: { ...repo.env, ...github.env() } });
+  const client = await connectClient(agent);
+  await client.call('project.add', { path: repo.clone });
+  await client.call('ratchet.settings.set', { patch: { fixCi: false } }); // measure the look, not 200 fixers
+  const workspaces = [];
+  for (let i = 0; i < 200; i++) {
+    const { workspace } = await client.call('workspace.create', {
+      project: 'octo/app',
+      branch: `bench/${i}`,
+      startSession: false,
+    });
+    workspaces.push(workspace);
+    const pr = github.addPullRequest('octo/app', { headRefName: `bench/${i}` });
+    github.setCheck(pr.number, 'test', i % 3 === 0 ? 'FAILURE' : 'SUCCESS');
+  }
+  for (;;) {
+    const list = await client.call('workspace.list');
+    if (list.every((w) => w.status === 'ready')) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await client.call('ratchet.tick'); // discovers the 200 PRs
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const requests: number[] = [];
+  for (let n = 0; n < 5; n++) {
+    const before = github.requests.length;
+    const cpuBefore = cpuMs(agent.proc.pid!);
+    const started = performance.now();
+    const tick = await client.call('ratchet.tick');
+    walls.push(performance.now() - started);
+    cpus.push(cpuMs(agent.proc.pid!) - cpuBefore);
+    requests.push(github.requests.length - before);
+    if (tick.checked !== 200)
+      throw new Error(`tick checked ${tick.checked} PRs, expected 200 (${tick.error ?? ''})`);
+  }
+  client.close();
+  await agent.stop();
+  await github.stop();
+  dir.cleanup();
+  yield figure('ratchet.tick_200_prs.graphql_requests', median(requests), 'requests', 200);
+  yield figure('ratchet.tick_200_prs.wall.median', median(walls), 'ms');
+  yield figure('ratchet.tick_200_prs.agent_cpu.median', median(cpus), 'ms');
+}
