@@ -81,12 +81,19 @@ export class AgentClient {
   readonly #socket: SocketLike;
   readonly #requestTimeoutMs: number;
   readonly #pending = new Map<number, Pending>();
-  readonly #listeners = new Map<Topic, Set<EventListener>>();
-  readonly #lastSeq = new Map<Topic, number>();
+  /**
+   * Listeners per topic, each with the last seq it was given. Seqs are kept
+   * per listener so a second listener that subscribes with an older
+   * `sinceSeq` gets its replay while the first one is not given duplicates.
+   */
+  readonly #listeners = new Map<Topic, Map<EventListener, number>>();
+  /** Subscriptions whose replay is still arriving: subscribe() resolves when it is in. */
   readonly #replaying = new Map<
-    Topic,
-    { until: number; resolve: () => void; reject: (error: Error) => void }
+    EventListener,
+    { topic: Topic; until: number; resolve: () => void; reject: (error: Error) => void }
   >();
+  /** Subscribe requests in flight, by request id: the listener they are for. */
+  readonly #subscribing = new Map<number, { listener: EventListener; sinceSeq?: number }>();
   readonly #closeListeners = new Set<(reason: DisconnectReason, detail: string) => void>();
   #nextId = 1;
   #closed = false;
@@ -174,35 +181,47 @@ export class AgentClient {
   }
 
   /**
-   * Subscribes to a topic. Replayed events (after `sinceSeq`, defaulting to
-   * the last seq this client saw on the topic) and live ones go to `listener`
-   * in order, each exactly once. Resolves after the replayed events have
-   * been delivered.
+   * Subscribes `listener` to a topic. Events after `sinceSeq` (replayed) and
+   * live ones reach it in order, each exactly once; without `sinceSeq` only
+   * live ones. Resolves after the replayed events have been delivered.
    */
   async subscribe(topic: Topic, listener: EventListener, sinceSeq?: number): Promise<SubscribeResult> {
-    let set = this.#listeners.get(topic);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(topic, set);
+    let listeners = this.#listeners.get(topic);
+    if (!listeners) {
+      listeners = new Map();
+      this.#listeners.set(topic, listeners);
     }
-    set.add(listener);
-    const since = sinceSeq ?? this.#lastSeq.get(topic);
+    // Until the answer says otherwise, accept nothing older than what was asked for.
+    listeners.set(listener, sinceSeq ?? Number.POSITIVE_INFINITY);
+    const id = this.#nextId;
+    this.#subscribing.set(id, { listener, ...(sinceSeq === undefined ? {} : { sinceSeq }) });
     try {
-      return await this.call('subscribe', { topic, ...(since === undefined ? {} : { sinceSeq: since }) });
+      return await this.call('subscribe', { topic, ...(sinceSeq === undefined ? {} : { sinceSeq }) });
     } catch (error) {
-      set.delete(listener);
+      listeners.delete(listener);
       throw error;
+    } finally {
+      this.#subscribing.delete(id);
     }
   }
 
-  async unsubscribe(topic: Topic): Promise<void> {
+  /** Stops delivering to `listener` (or to every listener of the topic), and tells the agent when none is left. */
+  async unsubscribe(topic: Topic, listener?: EventListener): Promise<void> {
+    const listeners = this.#listeners.get(topic);
+    if (listener) listeners?.delete(listener);
+    else listeners?.clear();
+    if (listeners && listeners.size > 0) return;
     this.#listeners.delete(topic);
-    await this.call('unsubscribe', { topic });
+    if (this.isOpen) await this.call('unsubscribe', { topic });
   }
 
-  /** The last seq delivered on a topic (for resubscribing after a reconnect). */
-  lastSeq(topic: Topic): number | undefined {
-    return this.#lastSeq.get(topic);
+  /** The last seq delivered to a listener (or to any listener) of a topic, for resubscribing after a reconnect. */
+  lastSeq(topic: Topic, listener?: EventListener): number | undefined {
+    const listeners = this.#listeners.get(topic);
+    if (!listeners) return undefined;
+    const seqs = listener ? [listeners.get(listener)] : [...listeners.values()];
+    const known = seqs.filter((s): s is number => s !== undefined && Number.isFinite(s));
+    return known.length ? Math.max(...known) : undefined;
   }
 
   onClose(listener: (reason: DisconnectReason, detail: string) => void): () => void {
@@ -233,12 +252,17 @@ export class AgentClient {
       if (parsed.success) {
         // Must happen before the next frame is read: replayed events follow this response directly,
         // possibly in the same chunk. They carry seqs (seq - replayed, seq], also after a gap.
-        if (pending.method === 'subscribe') {
+        const subscription = pending.method === 'subscribe' ? this.#subscribing.get(frame.id) : undefined;
+        if (subscription) {
+          this.#subscribing.delete(frame.id);
           const result = parsed.data as SubscribeResult;
-          this.#lastSeq.set(result.topic, result.seq - result.replayed);
+          // The replay carries seqs (seq - replayed, seq] — also after a gap (a restarted agent numbers anew).
+          const from = result.gap || subscription.sinceSeq === undefined ? result.seq - result.replayed : subscription.sinceSeq;
+          this.#listeners.get(result.topic)?.set(subscription.listener, from);
           if (result.replayed > 0) {
             // subscribe() resolves once the missed events are delivered, so callers see history first.
-            this.#replaying.set(result.topic, {
+            this.#replaying.set(subscription.listener, {
+              topic: result.topic,
               until: result.seq,
               resolve: () => pending.resolve(result),
               reject: pending.reject,
@@ -252,17 +276,27 @@ export class AgentClient {
           new AgentError('BAD_FRAME', `ff-agent answered ${pending.method} with an unexpected shape.`),
         );
     } else if (frame.type === 'event') {
-      const last = this.#lastSeq.get(frame.topic);
-      // Sequence numbers restart only with a new agent (reported as a gap); anything not newer is a duplicate.
-      if (last !== undefined && frame.seq <= last) return;
-      this.#lastSeq.set(frame.topic, frame.seq);
-      for (const listener of this.#listeners.get(frame.topic) ?? []) listener(frame);
-      const replay = this.#replaying.get(frame.topic);
-      if (replay && frame.seq >= replay.until) {
-        this.#replaying.delete(frame.topic);
-        replay.resolve();
+      const listeners = this.#listeners.get(frame.topic);
+      if (!listeners) return;
+      for (const [listener, last] of [...listeners]) {
+        // Until its subscription is answered a listener gets nothing: its replay starts right after the answer.
+        if (this.#isAwaitingAnswer(listener)) continue;
+        // Anything not newer than what this listener has is a duplicate (or a replay meant for another listener).
+        if (frame.seq <= last) continue;
+        listeners.set(listener, frame.seq);
+        listener(frame);
+        const replay = this.#replaying.get(listener);
+        if (replay && frame.seq >= replay.until) {
+          this.#replaying.delete(listener);
+          replay.resolve();
+        }
       }
     }
+  }
+
+  #isAwaitingAnswer(listener: EventListener): boolean {
+    for (const subscription of this.#subscribing.values()) if (subscription.listener === listener) return true;
+    return false;
   }
 
   #onClose(event: CloseEventLike): void {

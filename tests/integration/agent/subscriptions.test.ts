@@ -57,6 +57,22 @@ describe('subscriptions over a real socket', () => {
     client.close();
   });
 
+  it('a second listener with an older sinceSeq gets its replay; the first gets no duplicates', async () => {
+    const agent = await agentInProcess();
+    const client = await connectClient(agent);
+    const first: number[] = [];
+    const second: number[] = [];
+    await client.subscribe('board', (e) => first.push(e.seq));
+    for (let n = 0; n < 5; n++) agent.hub.publish('board', n);
+    await waitFor(() => first.length === 5);
+    await client.subscribe('board', (e) => second.push(e.seq), 2);
+    agent.hub.publish('board', 'live');
+    await waitFor(() => first.length === 6 && second.length === 4);
+    expect(first).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(second).toEqual([3, 4, 5, 6]);
+    client.close();
+  });
+
   it('unsubscribe stops delivery', async () => {
     const agent = await agentInProcess();
     const client = await connectClient(agent);
