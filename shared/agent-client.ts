@@ -257,7 +257,10 @@ export class AgentClient {
           this.#subscribing.delete(frame.id);
           const result = parsed.data as SubscribeResult;
           // The replay carries seqs (seq - replayed, seq] — also after a gap (a restarted agent numbers anew).
-          const from = result.gap || subscription.sinceSeq === undefined ? result.seq - result.replayed : subscription.sinceSeq;
+          const from =
+            result.gap || subscription.sinceSeq === undefined
+              ? result.seq - result.replayed
+              : subscription.sinceSeq;
           this.#listeners.get(result.topic)?.set(subscription.listener, from);
           if (result.replayed > 0) {
             // subscribe() resolves once the missed events are delivered, so callers see history first.
@@ -295,7 +298,8 @@ export class AgentClient {
   }
 
   #isAwaitingAnswer(listener: EventListener): boolean {
-    for (const subscription of this.#subscribing.values()) if (subscription.listener === listener) return true;
+    for (const subscription of this.#subscribing.values())
+      if (subscription.listener === listener) return true;
     return false;
   }
 

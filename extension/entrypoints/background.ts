@@ -1,25 +1,84 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { AgentError, type EventFrame } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
-import { BackgroundRequest } from '../lib/messages.js';
+import { PORT_NAME, type PortMessage } from '../lib/messages.js';
+import { PortRequest } from '../lib/port-schemas.js';
 
 export default defineBackground(() => {
   const connection = new AgentConnection(browser.storage.local, browser.runtime.getManifest().version);
   void connection.connect();
 
-  browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
-    // Only our own pages and content scripts; never another extension.
-    if (sender.id !== browser.runtime.id) return false;
-    const request = BackgroundRequest.safeParse(message);
-    if (!request.success) {
-      sendResponse({ error: 'Unknown request' });
-      return false;
+  // Pages and content scripts reach the agent only through this port: typed calls and subscriptions, never the token.
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== PORT_NAME || port.sender?.id !== browser.runtime.id) {
+      port.disconnect();
+      return;
     }
-    const answer =
-      request.data.type === 'connection.pair'
-        ? connection.pair(request.data.pairing)
-        : Promise.resolve(connection.state);
-    answer.then(sendResponse, (error: unknown) => sendResponse({ error: String(error) }));
-    return true;
+    let open = true;
+    const post = (message: PortMessage) => {
+      if (open) port.postMessage(message);
+    };
+    const unsubscribers = new Map<string, () => void>();
+    post({ type: 'connection', state: connection.state });
+    const offState = connection.onChange((state) => post({ type: 'connection', state }));
+    port.onDisconnect.addListener(() => {
+      open = false;
+      offState();
+      for (const off of unsubscribers.values()) off();
+      unsubscribers.clear();
+    });
+    port.onMessage.addListener((raw: unknown) => {
+      const parsed = PortRequest.safeParse(raw);
+      if (!parsed.success) return;
+      const request = parsed.data;
+      const answer = (id: number, work: Promise<unknown>) =>
+        work.then(
+          (result) => post({ type: 'result', id, ok: true, result }),
+          (error: unknown) =>
+            post({
+              type: 'result',
+              id,
+              ok: false,
+              error:
+                error instanceof AgentError
+                  ? error.toInfo()
+                  : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+            }),
+        );
+      switch (request.type) {
+        case 'call':
+          void answer(request.id, connection.call(request.method, request.params));
+          return;
+        case 'pair':
+          void answer(request.id, connection.pair(request.pairing));
+          return;
+        case 'reconnect':
+          void answer(request.id, connection.connect());
+          return;
+        case 'subscribe':
+          unsubscribers.get(request.topic)?.();
+          unsubscribers.set(
+            request.topic,
+            connection.subscribe(
+              request.topic,
+              (frame: EventFrame) => post({ type: 'event', frame }),
+              request.sinceSeq,
+            ),
+          );
+          return;
+        case 'open':
+          void browser.tabs.create({
+            url: browser.runtime.getURL(
+              `/${request.page}.html${request.hash ? `#${encodeURIComponent(request.hash)}` : ''}`,
+            ),
+          });
+          return;
+        case 'unsubscribe':
+          unsubscribers.get(request.topic)?.();
+          unsubscribers.delete(request.topic);
+          return;
+      }
+    });
   });
 });

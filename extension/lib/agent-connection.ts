@@ -1,5 +1,12 @@
 import { AgentClient, ConnectError } from '../../shared/agent-client.js';
-import type { ConnectionState, PairingInput } from './messages.js';
+import {
+  AgentError,
+  type EventFrame,
+  isMethodName,
+  type MethodName,
+  type Topic,
+} from '../../shared/protocol.js';
+import type { ConnectionState, PairingInput } from './port-schemas.js';
 
 export const DEFAULT_AGENT_PORT = 47100;
 const STORAGE_KEY = 'ff.pairing';
@@ -13,15 +20,26 @@ interface StorageArea {
   set(items: Record<string, unknown>): Promise<void>;
 }
 
+type Listener = (frame: EventFrame) => void;
+
+interface Subscription {
+  topic: Topic;
+  listener: Listener;
+  /** Last seq delivered: a reconnect resubscribes from here, so nothing is lost or doubled. */
+  lastSeq?: number;
+}
+
 /**
  * The background worker's one connection to ff-agent: connects with the
- * stored pairing, reconnects with exponential backoff, keeps the worker alive
- * and reports a state every surface can show with its fix.
+ * stored pairing, reconnects with exponential backoff, keeps the worker
+ * alive, resubscribes every subscription from its last seq after a
+ * reconnect, and reports a state every surface shows with its fix.
  */
 export class AgentConnection {
   readonly #storage: StorageArea;
   readonly #version: string;
   readonly #listeners = new Set<(state: ConnectionState) => void>();
+  readonly #subscriptions = new Set<Subscription>();
   #client: AgentClient | undefined;
   #state: ConnectionState = {
     status: 'connecting',
@@ -52,6 +70,44 @@ export class AgentConnection {
     return this.connect();
   }
 
+  async call(method: string, params: unknown): Promise<unknown> {
+    if (!isMethodName(method))
+      throw new AgentError('UNKNOWN_METHOD', `Unknown method ${JSON.stringify(method)}.`);
+    const client = this.#client;
+    if (!client?.isOpen) throw new AgentError('UNAVAILABLE', this.#state.message);
+    return (client.call as (m: MethodName, p?: unknown) => Promise<unknown>)(method, params);
+  }
+
+  /** Subscribes now if connected, and again (from the last seq) after every reconnect. */
+  subscribe(topic: Topic, listener: Listener, sinceSeq?: number): () => void {
+    const subscription: Subscription = {
+      topic,
+      listener,
+      ...(sinceSeq === undefined ? {} : { lastSeq: sinceSeq }),
+    };
+    this.#subscriptions.add(subscription);
+    if (this.#client?.isOpen) void this.#subscribeOn(this.#client, subscription);
+    return () => {
+      this.#subscriptions.delete(subscription);
+      void this.#client?.unsubscribe(topic, this.#wrapped.get(subscription)).catch(() => {});
+    };
+  }
+
+  readonly #wrapped = new WeakMap<Subscription, Listener>();
+
+  async #subscribeOn(client: AgentClient, subscription: Subscription): Promise<void> {
+    const wrapped: Listener = (frame) => {
+      subscription.lastSeq = frame.seq;
+      subscription.listener(frame);
+    };
+    this.#wrapped.set(subscription, wrapped);
+    try {
+      await client.subscribe(subscription.topic, wrapped, subscription.lastSeq);
+    } catch {
+      // The connection dropped while subscribing; the reconnect resubscribes.
+    }
+  }
+
   /** (Re)connects now; resolves with the resulting state. */
   async connect(): Promise<ConnectionState> {
     const generation = ++this.#generation;
@@ -64,7 +120,8 @@ export class AgentConnection {
       this.#set({
         status: 'not-paired',
         port: DEFAULT_AGENT_PORT,
-        message: 'Not paired with ff-agent. Enter the port and token from ~/.ff/agent.json.',
+        message:
+          'Not paired with ff-agent. Open ff Options and enter the port and token from ~/.ff/agent.json.',
       });
       return this.#state;
     }
@@ -80,15 +137,16 @@ export class AgentConnection {
       }
       this.#client = client;
       this.#backoffMs = 1_000;
+      this.#keepalive = setInterval(() => void client.call('status').catch(() => {}), KEEPALIVE_MS);
+      client.onClose(() => {
+        if (generation === this.#generation) this.#scheduleRetry(pairing.port);
+      });
+      await Promise.all([...this.#subscriptions].map((s) => this.#subscribeOn(client, s)));
       this.#set({
         status: 'connected',
         port: pairing.port,
         agentVersion: client.welcome.agentVersion,
         message: `Connected to ff-agent ${client.welcome.agentVersion}.`,
-      });
-      this.#keepalive = setInterval(() => void client.call('status').catch(() => {}), KEEPALIVE_MS);
-      client.onClose(() => {
-        if (generation === this.#generation) this.#scheduleRetry(pairing.port, 'agent-not-running');
       });
     } catch (error) {
       if (generation !== this.#generation) return this.#state;
@@ -97,7 +155,7 @@ export class AgentConnection {
         this.#set({
           status: 'not-paired',
           port: pairing.port,
-          message: 'ff-agent refused the token. Pair again.',
+          message: 'ff-agent refused the token. Pair again in ff Options.',
         });
       } else if (reason === 'protocol-mismatch') {
         this.#set({
@@ -106,18 +164,23 @@ export class AgentConnection {
           message: 'ff-agent and the extension are different versions. Update both.',
         });
       } else {
-        this.#scheduleRetry(pairing.port, 'agent-not-running');
+        this.#scheduleRetry(pairing.port);
       }
     }
     return this.#state;
   }
 
-  #scheduleRetry(port: number, status: 'agent-not-running'): void {
+  #scheduleRetry(port: number): void {
     clearInterval(this.#keepalive);
     this.#client = undefined;
-    this.#set({ status, port, message: 'ff-agent is not running. Start it with `ff-agent serve`.' });
+    this.#set({
+      status: 'agent-not-running',
+      port,
+      message: 'ff-agent is not running. Start it with `ff-agent serve` (or `npm start` in the ff checkout).',
+    });
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
+    clearTimeout(this.#retry);
     this.#retry = setTimeout(() => void this.connect(), delay * (0.8 + Math.random() * 0.4));
   }
 

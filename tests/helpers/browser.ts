@@ -85,3 +85,56 @@ export async function waitForText(
     { timeoutMs, what: `${selector} to match ${pattern}` },
   );
 }
+
+/** Pairs the extension with an agent through its Options page, as a user would. */
+export async function pairExtension(
+  chrome: ExtensionBrowser,
+  agent: { port: number; token: string },
+): Promise<void> {
+  const page = await chrome.openPage('options.html');
+  await page.waitForSelector('input[name="port"]');
+  await page.$eval('input[name="port"]', (el) => {
+    (el as HTMLInputElement).value = '';
+  });
+  await page.type('input[name="port"]', String(agent.port));
+  await page.type('input[name="token"]', agent.token);
+  await page.click('[data-testid="pair-form"] button[type="submit"]');
+  await waitForText(page, '[data-testid="connection-state"]', /Connected to ff-agent/);
+  await page.close();
+}
+
+/** Text inside a shadow-root feature host (pierce selectors reach into shadow roots). */
+export async function shadowText(page: Page, selector: string): Promise<string> {
+  const handle = await page.$(`pierce/${selector}`);
+  if (!handle) return '';
+  return (await handle.evaluate((el) => el.textContent ?? '')) as string;
+}
+
+export async function waitForShadowText(
+  page: Page,
+  selector: string,
+  pattern: RegExp,
+  timeoutMs = 15_000,
+): Promise<string> {
+  return waitFor(
+    async () => {
+      const text = await shadowText(page, selector);
+      return pattern.test(text) ? text : undefined;
+    },
+    { timeoutMs, what: `${selector} to match ${pattern}` },
+  );
+}
+
+/** How many hosts of a feature are on the page. */
+export function featureCount(page: Page, name: string): Promise<number> {
+  return page.$$eval(`[data-ff-feature="${name}"]`, (els) => els.length);
+}
+
+/**
+ * Waits for an element inside a shadow root. (puppeteer's waitForSelector
+ * watches the document's mutations, which do not include changes inside a
+ * shadow root, so it can miss them; this polls.)
+ */
+export async function waitForShadow(page: Page, selector: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(async () => (await page.$(`pierce/${selector}`)) !== null, { timeoutMs, what: selector });
+}

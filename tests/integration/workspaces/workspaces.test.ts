@@ -399,13 +399,8 @@ describe('recovery', () => {
       project: 'octo/app',
       issue: { number: 11, title: 'slow' },
     });
-    await waitFor(
-      async () =>
-        (await f.client.call('workspace.get', { workspaceId: workspace.id })).step === 'running setup',
-      {
-        what: 'setup to start',
-      },
-    );
+    // The setup script itself is running (it made its marker): the agent dies in the middle of it.
+    await waitFor(() => existsSync(join(workspace.path, '.resumed')), { what: 'setup to start' });
     await f.kill();
     await f.restart();
     const failed = await f.client.call('workspace.get', { workspaceId: workspace.id });

@@ -1,0 +1,195 @@
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import type { Project } from '../../../shared/domain.js';
+import type { RatchetSettings } from '../../../shared/ratchet.js';
+import { ConnectionBanner } from '../../components/connection-banner.js';
+import { PairForm } from '../../components/pair-form.js';
+import { AgentPort, RemoteError } from '../../lib/agent-port.js';
+import '../popup/style.css';
+
+const agent = new AgentPort();
+const projects = signal<Project[]>([]);
+const ratchet = signal<RatchetSettings | undefined>(undefined);
+const permissionMode = signal<'bypassPermissions' | 'ask'>('bypassPermissions');
+const message = signal('');
+
+async function load(): Promise<void> {
+  if (agent.connection.value?.status !== 'connected') return;
+  try {
+    projects.value = await agent.call('project.list');
+    ratchet.value = (await agent.call('ratchet.settings.get')).settings;
+    permissionMode.value = (await agent.call('settings.get')).defaultPermissionMode;
+  } catch (error) {
+    message.value = error instanceof Error ? error.message : String(error);
+  }
+}
+agent.connection.subscribe((state) => {
+  if (state?.status === 'connected') void load();
+});
+
+async function act(work: () => Promise<unknown>, done: string): Promise<void> {
+  try {
+    await work();
+    message.value = done;
+    await load();
+  } catch (error) {
+    message.value = error instanceof RemoteError || error instanceof Error ? error.message : String(error);
+  }
+}
+
+function Projects() {
+  const add = (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const path = String(data.get('path')).trim();
+    const setup = String(data.get('setup')).trim();
+    void act(
+      () => agent.call('project.add', { path, ...(setup ? { setupScript: setup } : {}) }),
+      `Added ${path}.`,
+    ).then(() => form.reset());
+  };
+  return (
+    <section>
+      <h2>Projects</h2>
+      <ul data-testid="projects">
+        {projects.value.map((p) => (
+          <li key={p.id}>
+            <strong>
+              {p.owner}/{p.repo}
+            </strong>{' '}
+            <code>{p.path}</code>{' '}
+            <button
+              type="button"
+              onClick={() =>
+                void act(
+                  () => agent.call('project.remove', { project: p.id }),
+                  `Removed ${p.owner}/${p.repo}.`,
+                )
+              }
+            >
+              Remove
+            </button>
+          </li>
+        ))}
+        {projects.value.length === 0 && (
+          <li class="ff-muted">No projects yet: add the path of a local clone.</li>
+        )}
+      </ul>
+      <form onSubmit={add} class="ff-form" data-testid="add-project">
+        <label>
+          Local clone <input name="path" placeholder="/home/you/src/app" required />
+        </label>
+        <label>
+          Setup command (optional) <input name="setup" placeholder="npm ci" />
+        </label>
+        <button type="submit">Add project</button>
+      </form>
+    </section>
+  );
+}
+
+function Ratchet() {
+  const settings = ratchet.value;
+  if (!settings) return null;
+  const set = (patch: Partial<RatchetSettings>) =>
+    void act(() => agent.call('ratchet.settings.set', { patch }), 'Ratchet settings saved.');
+  const toggle = (key: 'enabled' | 'fixCi' | 'fixConflicts' | 'fixReviews' | 'autoMerge', label: string) => (
+    <label>
+      <input
+        type="checkbox"
+        checked={settings[key]}
+        onChange={(e) => set({ [key]: (e.currentTarget as HTMLInputElement).checked })}
+      />{' '}
+      {label}
+    </label>
+  );
+  return (
+    <section data-testid="ratchet-settings">
+      <h2>Ratchet</h2>
+      {toggle('enabled', 'Watch pull requests')}
+      {toggle('fixCi', 'Fix failing CI')}
+      {toggle('fixConflicts', 'Resolve merge conflicts')}
+      {toggle('fixReviews', 'Address review comments')}
+      {toggle('autoMerge', 'Merge when ready')}
+      <label>
+        Allowed reviewers (comma-separated; empty = everyone){' '}
+        <input
+          value={settings.allowedReviewers.join(', ')}
+          onChange={(e) =>
+            set({
+              allowedReviewers: (e.currentTarget as HTMLInputElement).value
+                .split(',')
+                .map((s) => s.trim().replace(/^@/, ''))
+                .filter(Boolean),
+            })
+          }
+        />
+      </label>
+      <label>
+        Max fix attempts per PR{' '}
+        <input
+          type="number"
+          min={1}
+          max={50}
+          value={settings.maxAttempts}
+          onChange={(e) => set({ maxAttempts: Number((e.currentTarget as HTMLInputElement).value) })}
+        />
+      </label>
+    </section>
+  );
+}
+
+function Options() {
+  const state = agent.connection.value;
+  return (
+    <main class="options">
+      <h1>ff options</h1>
+      <section>
+        <h2>Connection</h2>
+        <p data-testid="connection-state" data-status={state?.status}>
+          {state?.message ?? 'Checking…'} {state ? `(127.0.0.1:${state.port})` : ''}
+        </p>
+        <ConnectionBanner agent={agent} showPairLink={false} />
+        <PairForm agent={agent} />
+      </section>
+      {state?.status === 'connected' && (
+        <>
+          <Projects />
+          <Ratchet />
+          <section>
+            <h2>New sessions</h2>
+            <label>
+              Permission mode{' '}
+              <select
+                value={permissionMode.value}
+                onChange={(e) =>
+                  void act(
+                    () =>
+                      agent.call('settings.set', {
+                        defaultPermissionMode: (e.currentTarget as HTMLSelectElement).value as 'ask',
+                      }),
+                    'Saved.',
+                  )
+                }
+              >
+                <option value="bypassPermissions">Run tools without asking (bypassPermissions)</option>
+                <option value="ask">Ask before each tool use</option>
+              </select>
+            </label>
+            {permissionMode.value === 'bypassPermissions' && (
+              <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
+            )}
+          </section>
+        </>
+      )}
+      {message.value && (
+        <p role="status" data-testid="options-message">
+          {message.value}
+        </p>
+      )}
+    </main>
+  );
+}
+
+render(<Options />, document.getElementById('app')!);

@@ -1,0 +1,148 @@
+import { useSignal } from '@preact/signals';
+import type { Board, WorkspaceCard } from '../../shared/board.js';
+import { ConnectionBanner } from '../components/connection-banner.js';
+import type { AgentPort } from '../lib/agent-port.js';
+import { anchors } from '../lib/anchors.js';
+import type { Feature } from '../lib/feature-registry.js';
+import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+
+interface ListMatch {
+  owner: string;
+  repo: string;
+}
+
+function Card({ card }: { card: WorkspaceCard }) {
+  const w = card.workspace;
+  return (
+    <div class="ff-card" data-testid="ff-card" data-workspace={w.id}>
+      <div>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</div>
+      <div class="ff-muted">
+        <code>{w.branch}</code>
+        {w.pr && (
+          <>
+            {' · '}
+            <a href={w.pr.url}>PR #{w.pr.number}</a>
+          </>
+        )}
+        {w.ratchet.state && ` · ${w.ratchet.state}`}
+        {card.sessions.waitingForYou > 0 && ' · needs you'}
+      </div>
+    </div>
+  );
+}
+
+function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
+  const project = `${match.owner}/${match.repo}`;
+  const open = useSignal(false);
+  const board = useSignal<Board | undefined>(undefined);
+  const error = useSignal('');
+  const starting = useSignal<number | undefined>(undefined);
+  const load = async (refresh = false) => {
+    try {
+      board.value = await agent.call(refresh ? 'board.refresh' : 'board.get', { project });
+      error.value = '';
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  // Opening the board is a user asking to look: fetch the assigned issues fresh.
+  const connected = useWhenConnected(agent, () => open.value && void load(true), [open.value]);
+  useTopic(agent, connected && open.value ? 'board' : undefined, (frame) => {
+    const data = frame.data as { kind?: string; project?: string; board?: Board };
+    if (data.kind === 'board' && data.project?.toLowerCase() === project.toLowerCase() && data.board) {
+      // Pushed boards carry the last fetched issues; keep ours if the push has none yet.
+      board.value = {
+        ...data.board,
+        columns: {
+          ...data.board.columns,
+          issues: data.board.issuesFetchedAt
+            ? data.board.columns.issues
+            : (board.value?.columns.issues ?? []),
+        },
+      };
+    }
+  });
+  const start = async (number: number) => {
+    starting.value = number;
+    try {
+      await agent.call('workspace.create', { project, issue: { number } });
+      await load();
+    } catch (e) {
+      error.value = errorText(e);
+    } finally {
+      starting.value = undefined;
+    }
+  };
+  const columns = board.value?.columns;
+  return (
+    <div class="ff-box" data-testid="ff-kanban">
+      <div class="ff-row">
+        <button
+          type="button"
+          class="ff-btn"
+          data-testid="ff-kanban-toggle"
+          onClick={() => (open.value = !open.value)}
+        >
+          {open.value ? 'Hide ff board' : 'ff board'}
+        </button>
+        {open.value && connected && (
+          <button type="button" class="ff-btn" onClick={() => void load(true)}>
+            Refresh
+          </button>
+        )}
+      </div>
+      {open.value && !connected && <ConnectionBanner agent={agent} />}
+      {open.value && connected && error.value && <div class="ff-error">{error.value}</div>}
+      {open.value && connected && columns && (
+        <>
+          {board.value?.issuesError && <div class="ff-muted">GitHub issues: {board.value.issuesError}</div>}
+          <div class="ff-board">
+            <section class="ff-column" data-column="issues">
+              <h3>GitHub Issues ({columns.issues.length})</h3>
+              {columns.issues.map((issue) => (
+                <div class="ff-card" key={issue.number} data-testid="ff-issue-card" data-issue={issue.number}>
+                  <div>
+                    <a href={issue.url}>#{issue.number}</a> {issue.title}
+                  </div>
+                  <button
+                    type="button"
+                    class="ff-btn"
+                    disabled={starting.value === issue.number}
+                    onClick={() => void start(issue.number)}
+                  >
+                    {starting.value === issue.number ? 'Starting…' : 'Start'}
+                  </button>
+                </div>
+              ))}
+            </section>
+            {(
+              [
+                ['working', 'Working'],
+                ['waiting', 'Waiting'],
+                ['done', 'Done'],
+              ] as const
+            ).map(([key, title]) => (
+              <section class="ff-column" data-column={key} key={key}>
+                <h3>
+                  {title} ({columns[key].length})
+                </h3>
+                {columns[key].map((card) => (
+                  <Card card={card} key={card.workspace.id} />
+                ))}
+              </section>
+            ))}
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export const kanbanPanel: Feature<ListMatch> = {
+  name: 'kanban-panel',
+  match: (page) => (page.kind === 'issues' ? { owner: page.owner, repo: page.repo } : undefined),
+  key: (m) => `${m.owner}/${m.repo}`,
+  anchors: anchors.issueListToolbar,
+  placement: 'after',
+  render: (match, agent) => <KanbanPanel match={match} agent={agent} />,
+};

@@ -1,0 +1,146 @@
+import { useSignal } from '@preact/signals';
+import type { WorkspaceView } from '../../shared/domain.js';
+import type { RatchetDecision } from '../../shared/ratchet.js';
+import { ConnectionBanner } from '../components/connection-banner.js';
+import type { AgentPort } from '../lib/agent-port.js';
+import { anchors } from '../lib/anchors.js';
+import type { Feature } from '../lib/feature-registry.js';
+import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+
+interface PullMatch {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+const STATE_LABELS: Record<string, string> = {
+  CI_RUNNING: 'CI running',
+  CI_FAILED: 'CI failing',
+  MERGE_CONFLICT: 'Merge conflict',
+  REVIEW_PENDING: 'Review feedback',
+  READY: 'Ready',
+  MERGED: 'Merged',
+  CLOSED: 'Closed',
+};
+const STATE_TONES: Record<string, string> = {
+  CI_RUNNING: 'working',
+  CI_FAILED: 'bad',
+  MERGE_CONFLICT: 'bad',
+  REVIEW_PENDING: 'waiting',
+  READY: 'good',
+  MERGED: 'done',
+};
+
+function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) {
+  const workspace = useSignal<WorkspaceView | undefined>(undefined);
+  const decisions = useSignal<RatchetDecision[]>([]);
+  const searched = useSignal(false);
+  const error = useSignal('');
+
+  const load = async () => {
+    try {
+      const list = await agent.call('workspace.list', { project: `${match.owner}/${match.repo}` });
+      const found = list.find((w) => w.pr?.number === match.number);
+      workspace.value = found;
+      if (found) decisions.value = await agent.call('ratchet.decisions', { workspaceId: found.id, limit: 5 });
+    } catch (e) {
+      // A repo ff doesn't know: this PR is not ff's; show nothing.
+      if ((e as { code?: string }).code !== 'NOT_FOUND') error.value = errorText(e);
+    } finally {
+      searched.value = true;
+    }
+  };
+  const connected = useWhenConnected(agent, () => void load());
+  useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, () => void load());
+  useTopic(agent, connected ? 'ratchet' : undefined, () => void load());
+
+  if (!connected) {
+    return (
+      <div class="ff-box" data-testid="ff-ratchet">
+        <ConnectionBanner agent={agent} />
+      </div>
+    );
+  }
+  const w = workspace.value;
+  if (!searched.value || !w) return error.value ? <div class="ff-box ff-error">{error.value}</div> : null;
+  const r = w.ratchet;
+  const fixer = r.fixerSessionId;
+  const act = (work: Promise<unknown>) =>
+    void work.then(
+      () => load(),
+      (e) => {
+        error.value = errorText(e);
+      },
+    );
+  return (
+    <div class="ff-box" data-testid="ff-ratchet">
+      <div class="ff-row">
+        <strong>ff ratchet</strong>
+        <span
+          class="ff-chip"
+          data-tone={STATE_TONES[r.state ?? ''] ?? ''}
+          data-testid="ff-ratchet-state"
+          data-state={r.state ?? 'UNKNOWN'}
+        >
+          {r.state ? STATE_LABELS[r.state] : 'Not checked yet'}
+        </span>
+        {r.paused && (
+          <span class="ff-chip" data-tone="bad">
+            Paused
+          </span>
+        )}
+        {r.checks && (
+          <span class="ff-muted">
+            checks: {r.checks.passed} passed, {r.checks.failed} failed, {r.checks.pending} running
+          </span>
+        )}
+      </div>
+      {r.reason && <div data-testid="ff-ratchet-reason">{r.reason}</div>}
+      {r.lastDecision && (
+        <div class="ff-muted" data-testid="ff-ratchet-decision">
+          {r.lastDecision.reason}
+        </div>
+      )}
+      {fixer && (
+        <div class="ff-muted">
+          Fixer session <code>{fixer}</code> — attempt {r.attempts}
+        </div>
+      )}
+      {decisions.value.length > 0 && (
+        <ul class="ff-decisions">
+          {decisions.value
+            .slice()
+            .reverse()
+            .map((d) => (
+              <li key={d.at}>
+                {new Date(d.at).toLocaleTimeString()} · {d.action} · {d.reason}
+              </li>
+            ))}
+        </ul>
+      )}
+      <div class="ff-row">
+        <button
+          type="button"
+          class="ff-btn"
+          onClick={() => act(agent.call('ratchet.pause', { workspaceId: w.id, paused: !r.paused }))}
+        >
+          {r.paused ? 'Resume ratchet' : 'Pause ratchet'}
+        </button>
+        <button type="button" class="ff-btn" onClick={() => act(agent.call('ratchet.tick'))}>
+          Check now
+        </button>
+      </div>
+      {error.value && <div class="ff-error">{error.value}</div>}
+    </div>
+  );
+}
+
+export const ratchetPanel: Feature<PullMatch> = {
+  name: 'ratchet-panel',
+  match: (page) =>
+    page.kind === 'pull' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
+  key: (m) => `${m.owner}/${m.repo}#${m.number}`,
+  anchors: anchors.pullPanel,
+  placement: 'before',
+  render: (match, agent) => <RatchetPanel match={match} agent={agent} />,
+};

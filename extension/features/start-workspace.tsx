@@ -1,0 +1,222 @@
+import { useSignal } from '@preact/signals';
+import type { WorkspaceView } from '../../shared/domain.js';
+import type { QuickAction, WorkspaceEvent } from '../../shared/protocol.js';
+import { ConnectionBanner } from '../components/connection-banner.js';
+import type { AgentPort } from '../lib/agent-port.js';
+import { anchors, firstMatch } from '../lib/anchors.js';
+import type { Feature } from '../lib/feature-registry.js';
+import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+
+/** Issue pages: Start workspace, then the workspace's live status. */
+interface IssueMatch {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+export function workspaceChip(workspace: WorkspaceView): { label: string; tone: string } {
+  if (workspace.ratchet.state === 'MERGED') return { label: 'Done', tone: 'done' };
+  switch (workspace.status) {
+    case 'provisioning':
+      return { label: `Setting up${workspace.step ? `: ${workspace.step}` : ''}`, tone: 'working' };
+    case 'failed':
+      return { label: 'Setup failed', tone: 'bad' };
+    case 'missing':
+      return { label: 'Worktree missing', tone: 'bad' };
+    case 'archived':
+      return { label: 'Archived', tone: '' };
+    default:
+      if (workspace.sessions.running > 0) return { label: 'Working', tone: 'working' };
+      if (workspace.sessions.total > 0) return { label: 'Waiting', tone: 'waiting' };
+      return { label: 'Ready', tone: 'good' };
+  }
+}
+
+function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort }) {
+  const project = `${match.owner}/${match.repo}`;
+  const workspace = useSignal<WorkspaceView | undefined>(undefined);
+  const loading = useSignal(true);
+  const busy = useSignal(false);
+  const error = useSignal('');
+  const unknownProject = useSignal(false);
+  const actions = useSignal<QuickAction[]>([]);
+
+  const refresh = async (id?: string) => {
+    try {
+      if (id) workspace.value = await agent.call('workspace.get', { workspaceId: id });
+      else {
+        const list = await agent.call('workspace.list', { project });
+        workspace.value = list.find((w) => w.issue?.number === match.number);
+        unknownProject.value = false;
+      }
+    } catch (e) {
+      if ((e as { code?: string }).code === 'NOT_FOUND' && !id) unknownProject.value = true;
+      else error.value = errorText(e);
+    } finally {
+      loading.value = false;
+    }
+  };
+  const connected = useWhenConnected(agent, () => {
+    void refresh();
+    void agent.call('quickAction.list').then(
+      (r) => {
+        actions.value = r.actions;
+      },
+      () => {},
+    );
+  });
+  useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, (frame) => {
+    const event = frame.data as WorkspaceEvent;
+    if (event.kind === 'progress' && workspace.value)
+      workspace.value = { ...workspace.value, step: event.step };
+    if (event.kind === 'updated' || event.kind === 'ratchet') void refresh(workspace.value?.id);
+  });
+  useTopic(agent, connected ? 'board' : undefined, () => {
+    if (workspace.value) void refresh(workspace.value.id);
+  });
+
+  const start = async () => {
+    busy.value = true;
+    error.value = '';
+    try {
+      let result: { workspace: WorkspaceView };
+      try {
+        // The agent reads the issue (title, body, labels, comments) from GitHub itself.
+        result = await agent.call('workspace.create', { project, issue: { number: match.number } });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'INVALID_PARAMS') throw e;
+        // No GitHub token on the agent: hand over what this page shows.
+        const title =
+          firstMatch(document, anchors.issueTitle)?.textContent?.trim() || `Issue #${match.number}`;
+        const body = firstMatch(document, anchors.issueBody)?.textContent?.trim().slice(0, 100_000) ?? '';
+        result = await agent.call('workspace.create', {
+          project,
+          issue: { number: match.number, title, body },
+        });
+      }
+      workspace.value = result.workspace;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'NOT_FOUND') unknownProject.value = true;
+      else error.value = errorText(e);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  if (!connected) {
+    return (
+      <div class="ff-box" data-testid="ff-start">
+        <ConnectionBanner agent={agent} />
+      </div>
+    );
+  }
+  if (loading.value) return <div class="ff-box ff-muted">ff…</div>;
+  if (unknownProject.value) {
+    return (
+      <div class="ff-box" data-testid="ff-start">
+        <div>ff doesn't know a local clone of {project} yet.</div>
+        <div class="ff-muted">
+          Run <code>ff-agent project add &lt;path to your clone&gt;</code>, or{' '}
+          <button type="button" class="ff-link" onClick={() => agent.open('options')}>
+            add it in ff Options
+          </button>
+          .
+        </div>
+        <button type="button" class="ff-btn" onClick={() => void refresh()}>
+          Check again
+        </button>
+      </div>
+    );
+  }
+  const w = workspace.value;
+  if (!w) {
+    return (
+      <div class="ff-box ff-row" data-testid="ff-start">
+        <button
+          type="button"
+          class="ff-btn ff-btn-primary"
+          disabled={busy.value}
+          onClick={() => void start()}
+          data-testid="ff-start-button"
+        >
+          {busy.value ? 'Starting…' : 'Start workspace'}
+        </button>
+        {error.value && <span class="ff-error">{error.value}</span>}
+      </div>
+    );
+  }
+  const chip = workspaceChip(w);
+  return (
+    <div class="ff-box" data-testid="ff-start">
+      <div class="ff-row">
+        <span class="ff-chip" data-tone={chip.tone} data-testid="ff-chip">
+          {chip.label}
+        </span>
+        <code>{w.branch}</code>
+        {w.pr && (
+          <a href={w.pr.url} data-testid="ff-pr-link">
+            PR #{w.pr.number}
+          </a>
+        )}
+        {w.sessions.total > 0 && (
+          <span class="ff-muted">
+            {w.sessions.total} session{w.sessions.total === 1 ? '' : 's'} · ${w.sessions.costUsd.toFixed(2)}
+          </span>
+        )}
+      </div>
+      {w.status === 'failed' && w.failure && (
+        <div class="ff-error">
+          Failed while {w.failure.step}: {w.failure.message}{' '}
+          <button
+            type="button"
+            class="ff-btn"
+            onClick={() =>
+              void agent.call('workspace.retry', { workspaceId: w.id }).then(
+                () => refresh(w.id),
+                (e) => {
+                  error.value = errorText(e);
+                },
+              )
+            }
+          >
+            Retry
+          </button>
+        </div>
+      )}
+      {w.status === 'ready' && actions.value.length > 0 && (
+        <div class="ff-row">
+          <span class="ff-muted">Quick actions:</span>
+          {actions.value.map((a) => (
+            <button
+              type="button"
+              class="ff-btn"
+              key={a.name}
+              title={a.description}
+              onClick={() =>
+                void agent.call('quickAction.run', { workspaceId: w.id, action: a.name }).then(
+                  () => refresh(w.id),
+                  (e) => {
+                    error.value = errorText(e);
+                  },
+                )
+              }
+            >
+              {a.name}
+            </button>
+          ))}
+        </div>
+      )}
+      {error.value && <div class="ff-error">{error.value}</div>}
+    </div>
+  );
+}
+
+export const startWorkspace: Feature<IssueMatch> = {
+  name: 'start-workspace',
+  match: (page) =>
+    page.kind === 'issue' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
+  key: (m) => `${m.owner}/${m.repo}#${m.number}`,
+  anchors: anchors.issueActions,
+  placement: 'after',
+  render: (match, agent) => <StartWorkspace match={match} agent={agent} />,
+};

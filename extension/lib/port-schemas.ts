@@ -1,0 +1,58 @@
+/**
+ * What extension pages and content scripts say to the background worker over
+ * a runtime port named "ff-agent". The worker owns the one agent connection
+ * and the token; pages and GitHub pages never see it. Requests are validated
+ * with zod in the worker; pages import only the types.
+ */
+import { z } from 'zod';
+import { type ErrorInfo, type EventFrame, Topic } from '../../shared/protocol.js';
+
+export const PORT_NAME = 'ff-agent';
+
+export const ConnectionStatus = z.enum([
+  'connecting',
+  'connected',
+  'agent-not-running',
+  'not-paired',
+  'protocol-mismatch',
+]);
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+export const ConnectionState = z.object({
+  status: ConnectionStatus,
+  /** What to do about it, ready to show. */
+  message: z.string(),
+  agentVersion: z.string().optional(),
+  port: z.number().int(),
+});
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const PairingInput = z.object({
+  port: z.number().int().min(1).max(65535),
+  token: z.string().regex(/^[0-9a-f]{64}$/, 'the token is 64 hex characters (from agent.json)'),
+});
+export type PairingInput = z.infer<typeof PairingInput>;
+
+export const PortRequest = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('call'),
+    id: z.number().int(),
+    method: z.string().max(100),
+    params: z.unknown().optional(),
+  }),
+  z.object({
+    type: z.literal('subscribe'),
+    topic: Topic,
+    sinceSeq: z.number().int().nonnegative().optional(),
+  }),
+  z.object({ type: z.literal('unsubscribe'), topic: Topic }),
+  z.object({ type: z.literal('pair'), id: z.number().int(), pairing: PairingInput }),
+  z.object({ type: z.literal('reconnect'), id: z.number().int() }),
+  /** Opens an extension page in a tab (content scripts cannot). */
+  z.object({
+    type: z.literal('open'),
+    page: z.enum(['options']),
+    hash: z.string().max(200).optional(),
+  }),
+]);
+export type PortRequest = z.infer<typeof PortRequest>;

@@ -1,0 +1,33 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { EventFrame, Topic } from '../../shared/protocol.js';
+import type { AgentPort } from './agent-port.js';
+
+/** Subscribes while the component is mounted. */
+export function useTopic(
+  agent: AgentPort,
+  topic: Topic | undefined,
+  listener: (frame: EventFrame) => void,
+): void {
+  useEffect(() => {
+    if (!topic) return;
+    return agent.subscribe(topic, listener);
+    // The listener is a closure over the latest state through refs/signals; resubscribe only on topic change.
+    // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  }, [agent, topic]);
+}
+
+/** Re-runs `load` whenever the agent (re)connects, and when `deps` change. */
+export function useWhenConnected(agent: AgentPort, load: () => void, deps: unknown[] = []): boolean {
+  const connected = agent.connection.value?.status === 'connected';
+  const [, force] = useState(0);
+  useEffect(() => {
+    if (connected) load();
+    force((n) => n + 1);
+    // biome-ignore lint/correctness/useExhaustiveDependencies: load is recreated each render; deps are explicit
+  }, [connected, ...deps]);
+  return connected;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

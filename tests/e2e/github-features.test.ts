@@ -1,0 +1,247 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub, type FakePullRequest } from '../fakes/github/server.js';
+import { spawnAgent } from '../helpers/agent-process.js';
+import {
+  type ExtensionBrowser,
+  featureCount,
+  launchWithExtension,
+  pairExtension,
+  screenshot,
+  shadowText,
+  waitForShadow,
+  waitForShadowText,
+} from '../helpers/browser.js';
+import { type ClaudeWorld, claudeWorld } from '../helpers/claude-fixture.js';
+import { waitFor } from '../helpers/temp.js';
+import { GitHubSite } from './github-site.js';
+
+let github: FakeGitHub;
+let world: ClaudeWorld;
+let site: GitHubSite;
+let chrome: ExtensionBrowser;
+const pages: Page[] = [];
+
+const HOSTILE_TITLE = '<img src=x onerror="window.__ffPwned=1"> Crash on <b>save</b>';
+
+beforeAll(async () => {
+  github = await new FakeGitHub().start();
+  github.addRepo('octo/app');
+  world = await claudeWorld(() => ({ text: 'On it.' }), github.env());
+  site = await new GitHubSite(github).start();
+  chrome = await launchWithExtension(site.chromeArgs());
+  await pairExtension(chrome, world.agent);
+}, 60_000);
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail') {
+    for (const [i, page] of pages.entries())
+      await screenshot(page, `github-${context.task.name}-${i}`).catch(() => {});
+  }
+  for (const page of pages.splice(0)) await page.close().catch(() => {});
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await site?.stop();
+  await world?.close();
+  await github?.stop();
+  expect(github.invalid).toEqual([]);
+});
+
+async function open(path: string): Promise<Page> {
+  const page = await chrome.browser.newPage();
+  pages.push(page);
+  await page.goto(`https://github.com${path}`);
+  return page;
+}
+
+describe('Start workspace on an issue page', () => {
+  it('appears once; a click creates the workspace and shows progress, then its state; a reload shows the same one', async () => {
+    const issue = github.addIssue('octo/app', { title: 'Add dark mode', body: 'Users want it.' });
+    site.issueNumber = issue.number;
+    const page = await open(`/octo/app/issues/${issue.number}`);
+    await waitForShadow(page, '[data-testid="ff-start-button"]');
+    expect(await featureCount(page, 'start-workspace')).toBe(1);
+    // Mounted next to GitHub's header actions, inside a shadow root.
+    expect(
+      await page.$eval('[data-component="PH_Actions"] + [data-ff-feature]', (el) =>
+        el.getAttribute('data-ff-feature'),
+      ),
+    ).toBe('start-workspace');
+    await page.click('pierce/[data-testid="ff-start-button"]');
+    await waitForShadowText(page, '[data-testid="ff-chip"]', /Setting up|Ready|Working|Waiting/);
+    await waitForShadowText(page, '[data-testid="ff-chip"]', /Working|Waiting/, 30_000);
+    const list = await world.client.call('workspace.list', { project: 'octo/app' });
+    const created = list.filter((w) => w.issue?.number === issue.number);
+    expect(created).toHaveLength(1);
+    expect(await shadowText(page, '[data-testid="ff-start"]')).toContain(created[0]!.branch);
+
+    await page.reload();
+    await waitForShadowText(page, '[data-testid="ff-chip"]', /Working|Waiting/);
+    expect(await page.$('pierce/[data-testid="ff-start-button"]')).toBeNull();
+    expect(await featureCount(page, 'start-workspace')).toBe(1);
+    expect(
+      (await world.client.call('workspace.list', { project: 'octo/app' })).filter(
+        (w) => w.issue?.number === issue.number,
+      ),
+    ).toHaveLength(1);
+    await screenshot(page, 'start-workspace-light');
+  }, 60_000);
+
+  it('hostile issue text stays inert: no script runs, the text shows as text', async () => {
+    const issue = github.addIssue('octo/app', {
+      title: HOSTILE_TITLE,
+      body: `<script>window.__ffPwned=2</script> [x](javascript:window.__ffPwned=3) ${'long line '.repeat(100_000)}`,
+    });
+    const page = await open(`/octo/app/issues/${issue.number}`);
+    await waitForShadow(page, '[data-testid="ff-start-button"]');
+    await page.click('pierce/[data-testid="ff-start-button"]');
+    await waitForShadowText(page, '[data-testid="ff-chip"]', /Setting up|Ready|Working|Waiting/);
+    // The kanban shows the title: as text.
+    await page.goto('https://github.com/octo/app/issues');
+    await page.click('pierce/[data-testid="ff-kanban-toggle"]');
+    await waitForShadowText(page, '[data-testid="ff-kanban"]', /Crash on <b>save<\/b>/);
+    expect(
+      await page.evaluate(() => (window as unknown as { __ffPwned?: number }).__ffPwned),
+    ).toBeUndefined();
+    expect(await page.$$('pierce/[data-testid="ff-kanban"] img')).toHaveLength(0);
+    expect(await page.$$('pierce/[data-testid="ff-kanban"] b')).toHaveLength(0);
+  }, 60_000);
+});
+
+describe('soft navigation', () => {
+  it('issue → PR → issue list → issue: each feature mounts once and leaves with its page', async () => {
+    const issue = github.addIssue('octo/app', { title: 'Navigate around' });
+    const pr = github.addPullRequest('octo/app', { headRefName: 'someone-else' });
+    site.issueNumber = issue.number;
+    site.prNumber = pr.number;
+    const page = await open(`/octo/app/issues/${issue.number}`);
+    await waitForShadow(page, '[data-testid="ff-start"]');
+    const counts = async () => ({
+      start: await featureCount(page, 'start-workspace'),
+      ratchet: await featureCount(page, 'ratchet-panel'),
+      kanban: await featureCount(page, 'kanban-panel'),
+    });
+    await page.click('#nav-pull');
+    await waitFor(async () => (await counts()).ratchet === 1, { what: 'the PR panel host' });
+    expect(await counts()).toEqual({ start: 0, ratchet: 1, kanban: 0 });
+    await page.click('#nav-issues');
+    await waitFor(async () => (await counts()).kanban === 1, { what: 'the kanban host' });
+    expect(await counts()).toEqual({ start: 0, ratchet: 0, kanban: 1 });
+    await page.click('#nav-code');
+    await waitFor(async () => (await counts()).kanban === 0, { what: 'the kanban to leave' });
+    expect(await counts()).toEqual({ start: 0, ratchet: 0, kanban: 0 });
+    await page.goBack();
+    await page.goBack();
+    await page.goBack();
+    await waitFor(async () => (await counts()).start === 1, { what: 'the Start button back' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await counts()).toEqual({ start: 1, ratchet: 0, kanban: 0 });
+  }, 60_000);
+});
+
+describe('the ratchet panel on a PR page', () => {
+  it('shows CI failing, then READY when GitHub turns green — without a reload', async () => {
+    await world.client.call('ratchet.settings.set', { patch: { fixCi: false } });
+    const ws = await world.workspace(9001);
+    const pr: FakePullRequest = github.addPullRequest('octo/app', {
+      headRefName: ws.branch,
+      title: 'Fix the thing',
+    });
+    github.setCheck(pr.number, 'test (ubuntu)', 'FAILURE');
+    await world.client.call('ratchet.tick');
+    const page = await open(`/octo/app/pull/${pr.number}`);
+    await waitForShadowText(page, '[data-testid="ff-ratchet-state"]', /CI failing/);
+    expect(await shadowText(page, '[data-testid="ff-ratchet-reason"]')).toContain(
+      'CI failing: test (ubuntu)',
+    );
+    await screenshot(page, 'ratchet-panel-light');
+    github.setCheck(pr.number, 'test (ubuntu)', 'SUCCESS');
+    await world.client.call('ratchet.tick');
+    await waitForShadowText(page, '[data-testid="ff-ratchet-state"]', /Ready/);
+    await world.client.call('ratchet.settings.set', { patch: { fixCi: true } });
+  }, 60_000);
+});
+
+describe('the kanban on the issue list', () => {
+  it('shows the same columns as board.get, and Start on an issue card creates its workspace', async () => {
+    const todo = github.addIssue('octo/app', { title: 'Kanban candidate' });
+    const page = await open('/octo/app/issues');
+    await page.click('pierce/[data-testid="ff-kanban-toggle"]');
+    await waitForShadow(page, `[data-testid="ff-issue-card"][data-issue="${todo.number}"]`);
+    const board = await world.client.call('board.get', { project: 'octo/app' });
+    const shown = await page.$$eval('pierce/[data-testid="ff-issue-card"]', (els) =>
+      els.map((e) => Number(e.getAttribute('data-issue'))),
+    );
+    expect(shown.sort()).toEqual(board.columns.issues.map((i) => i.number).sort());
+    await screenshot(page, 'kanban-light');
+    await page.click(`pierce/[data-testid="ff-issue-card"][data-issue="${todo.number}"] button`);
+    await waitFor(
+      async () =>
+        (await world.client.call('workspace.list', { project: 'octo/app' })).some(
+          (w) => w.issue?.number === todo.number,
+        ),
+      {
+        what: 'the workspace from the card',
+        timeoutMs: 20_000,
+      },
+    );
+    await waitFor(
+      async () =>
+        (await page.$(`pierce/[data-testid="ff-issue-card"][data-issue="${todo.number}"]`)) === null,
+      {
+        what: 'the card to leave the GitHub Issues column',
+      },
+    );
+  }, 60_000);
+});
+
+describe('without the agent', () => {
+  it('every surface says the agent is not running; when it is back they reconnect by themselves', async () => {
+    const issue = github.addIssue('octo/app', { title: 'Agent comes and goes' });
+    const port = world.agent.port;
+    world.client.close();
+    await world.agent.stop();
+    const page = await open(`/octo/app/issues/${issue.number}`);
+    await waitForShadowText(page, '[data-testid="ff-start"]', /ff-agent is not running/);
+    const popup = await chrome.openPage('popup.html');
+    pages.push(popup);
+    await popup.waitForSelector('[data-testid="connection-state"][data-status="agent-not-running"]');
+    world.agent = await spawnAgent(world.home, { env: world.env, args: ['--port', String(port)] });
+    const { connectClient } = await import('../helpers/agent-process.js');
+    world.client = await connectClient(world.agent);
+    await waitForShadow(page, '[data-testid="ff-start-button"]', 40_000);
+    await popup.waitForSelector('[data-testid="connection-state"][data-status="connected"]', {
+      timeout: 40_000,
+    });
+  }, 90_000);
+
+  it("a web page's own script cannot reach the agent", async () => {
+    const page = await open('/octo/app');
+    const outcome = await page.evaluate(
+      (port) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}`);
+          ws.onopen = () => resolve('open');
+          ws.onerror = () => resolve('refused');
+          setTimeout(() => resolve('timeout'), 5000);
+        }),
+      world.agent.port,
+    );
+    expect(outcome).toBe('refused');
+  });
+});
+
+describe('themes', () => {
+  it('features follow GitHub dark mode (screenshots)', async () => {
+    site.colorMode = 'dark';
+    const issue = github.addIssue('octo/app', { title: 'Dark mode look' });
+    const page = await open(`/octo/app/issues/${issue.number}`);
+    await waitForShadow(page, '[data-testid="ff-start-button"]');
+    const color = await page.$eval('pierce/.ff-box', (el) => getComputedStyle(el).backgroundColor);
+    expect(color).toBe('rgb(13, 17, 23)'); // GitHub's dark --bgColor-default
+    await screenshot(page, 'start-workspace-dark');
+    site.colorMode = 'light';
+  });
+});

@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { join } from 'node:path';
+import type { FakeGitHub } from '../fakes/github/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+const read = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+
+/** GitHub escapes everything users write; so does this fake. */
+export function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+function fill(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => vars[name] ?? '');
+}
+
+/**
+ * A fake github.com over HTTPS on 127.0.0.1 (self-signed cert for
+ * github.com; Chromium maps the name here with --host-resolver-rules). Pages
+ * are built from tests/e2e/fixtures with content from the fake GitHub API's
+ * data, so the page and the API agree.
+ */
+export class GitHubSite {
+  port = 0;
+  colorMode: 'light' | 'dark' = 'light';
+  #server: Server;
+  #dir = tempDir('ff-site-');
+  readonly github: FakeGitHub;
+  issueNumber = 1;
+  prNumber = 1;
+
+  constructor(github: FakeGitHub) {
+    this.github = github;
+    const key = join(this.#dir.path, 'key.pem');
+    const cert = join(this.#dir.path, 'cert.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=github.com',
+        '-addext',
+        'subjectAltName=DNS:github.com',
+      ],
+      { stdio: 'ignore' },
+    );
+    this.#server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      const url = new URL(req.url ?? '/', 'https://github.com');
+      if (url.pathname === '/__fixtures/soft-nav.js') {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(read('soft-nav.js'));
+        return;
+      }
+      const page = this.#page(url.pathname);
+      if (!page) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        fill(read('layout.html'), {
+          colorMode: this.colorMode,
+          title: escapeHtml(page.title),
+          issueNumber: String(this.issueNumber),
+          prNumber: String(this.prNumber),
+          main: page.main,
+        }),
+      );
+    });
+  }
+
+  async start(): Promise<this> {
+    this.#server.listen(0, '127.0.0.1');
+    await once(this.#server, 'listening');
+    this.port = (this.#server.address() as { port: number }).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+    this.#dir.cleanup();
+  }
+
+  /** Chromium flags that send github.com here. */
+  chromeArgs(): string[] {
+    return [`--host-resolver-rules=MAP github.com:443 127.0.0.1:${this.port}`];
+  }
+
+  #page(path: string): { title: string; main: string } | undefined {
+    const issue = /^\/octo\/app\/issues\/(\d+)$/.exec(path);
+    if (issue) {
+      const found = this.github.issues.find((i) => i.number === Number(issue[1]));
+      if (!found) return undefined;
+      return {
+        title: `${found.title} · Issue #${found.number} · octo/app`,
+        main: fill(read('issue.html'), {
+          issueTitle: escapeHtml(found.title),
+          issueNumber: String(found.number),
+          issueBody: escapeHtml(found.body),
+        }),
+      };
+    }
+    const pull = /^\/octo\/app\/pull\/(\d+)$/.exec(path);
+    if (pull) {
+      const found = this.github.pullRequests.find((p) => p.number === Number(pull[1]));
+      if (!found) return undefined;
+      return {
+        title: `${found.title} · Pull Request #${found.number} · octo/app`,
+        main: fill(read('pull.html'), { prTitle: escapeHtml(found.title), prNumber: String(found.number) }),
+      };
+    }
+    if (path === '/octo/app/issues') {
+      const rows = this.github.issues
+        .filter((i) => i.repo === 'octo/app')
+        .map(
+          (i) =>
+            `<li><a data-soft data-testid="issue-pr-title-link" href="/octo/app/issues/${i.number}">${escapeHtml(i.title)}</a></li>`,
+        )
+        .join('');
+      return { title: 'Issues · octo/app', main: fill(read('issues.html'), { rows }) };
+    }
+    if (path === '/octo/app') return { title: 'octo/app', main: read('code.html') };
+    return undefined;
+  }
+}
