@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Ratchet } from './ratchet/ratchet.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
+import { PairingCodes } from './server/pairing-codes.js';
 import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
 import { type HomePaths, resolveHome } from './store/home.js';
 import { acquireInstanceLock } from './store/instance-lock.js';
@@ -127,6 +128,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       .filter(Boolean);
 
     let server: AgentServer;
+    const pairingCodes = new PairingCodes();
+    let lastExtensionSeenAt: string | undefined;
     const handlers: MethodHandlers = {
       status: () => ({
         agentVersion,
@@ -137,6 +140,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         home: paths.root,
         startedAt: startedAt.toISOString(),
         uptimeMs: Date.now() - startedAt.getTime(),
+        ...(lastExtensionSeenAt ? { lastExtensionSeenAt } : {}),
         counts: {
           projects: state.data.projects.length,
           workspaces: state.data.workspaces.length,
@@ -151,6 +155,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         });
         return state.data.settings;
       },
+      'pairing.create': () => pairingCodes.create(),
+      'doctor.orphans': () => workspaces.orphanWorktrees(),
       'project.add': (params) => projects.add(params),
       'project.list': () => projects.list(),
       'project.remove': (params) => projects.remove(params.project, params.force),
@@ -211,6 +217,10 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       agentVersion,
       instanceId,
       heartbeatMs: options.heartbeatMs,
+      redeemPairingCode: (code) => pairingCodes.redeem(code),
+      onExtensionConnected: () => {
+        lastExtensionSeenAt = new Date().toISOString();
+      },
       helloTimeoutMs: options.helloTimeoutMs,
     });
 

@@ -57,7 +57,9 @@ export class ConnectError extends Error {
 }
 
 export interface ConnectOptions {
-  token: string;
+  /** The token from agent.json — or `pairingCode` instead, once, for manual pairing. */
+  token?: string;
+  pairingCode?: string;
   client: { name: string; version: string };
   /** Default 10 s. */
   timeoutMs?: number;
@@ -132,7 +134,8 @@ export class AgentClient {
         opened = true;
         const hello: ClientFrame = HelloFrame.parse({
           type: 'hello',
-          token: options.token,
+          ...(options.token !== undefined ? { token: options.token } : {}),
+          ...(options.pairingCode !== undefined ? { pairingCode: options.pairingCode } : {}),
           protocol: PROTOCOL_VERSION,
           client: options.client,
         });
@@ -339,6 +342,11 @@ function closeToConnectError(opened: boolean, event: CloseEventLike): ConnectErr
   switch (event.reason) {
     case 'bad-token':
       return new ConnectError('bad-token', 'ff-agent refused the pairing token.');
+    case 'bad-pairing-code':
+      return new ConnectError(
+        'bad-token',
+        'ff-agent refused the pairing code (wrong, used or expired). Run `ff-agent pair` for a new one.',
+      );
     case 'protocol-mismatch':
       return new ConnectError(
         'protocol-mismatch',

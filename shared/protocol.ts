@@ -61,6 +61,7 @@ export const CloseReason = z.enum([
   'hello-required',
   'hello-timeout',
   'bad-token',
+  'bad-pairing-code',
   'protocol-mismatch',
   'too-slow',
 ]);
@@ -95,12 +96,24 @@ export const ClientInfo = z.object({
   version: z.string().max(64),
 });
 
-export const HelloFrame = z.object({
-  type: z.literal('hello'),
-  token: z.string().max(512),
-  protocol: z.number().int().positive(),
-  client: ClientInfo,
-});
+/** A short-lived, single-use code from `ff-agent pair`: XXXX-XXXX (no 0/O/1/I). */
+export const PairingCode = z
+  .string()
+  .regex(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/, 'a pairing code looks like K7F2-9QX4');
+
+export const HelloFrame = z
+  .object({
+    type: z.literal('hello'),
+    /** The token from agent.json — or, for manual pairing, a pairing code instead. */
+    token: z.string().max(512).optional(),
+    pairingCode: z.string().max(20).optional(),
+    protocol: z.number().int().positive(),
+    client: ClientInfo,
+  })
+  .refine(
+    (hello) => hello.token !== undefined || hello.pairingCode !== undefined,
+    'hello needs a token or a pairing code',
+  );
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
 export const WelcomeFrame = z.object({
@@ -109,6 +122,8 @@ export const WelcomeFrame = z.object({
   protocol: z.number().int().positive(),
   /** Changes every time the agent starts: in-memory topics restart their seq then. */
   instanceId: z.string(),
+  /** Only after pairing with a code: the token to use from now on. */
+  token: z.string().optional(),
 });
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 
@@ -149,7 +164,7 @@ export const EventFrame = z.object({
 });
 export type EventFrame = z.infer<typeof EventFrame>;
 
-export const ClientFrame = z.discriminatedUnion('type', [HelloFrame, RequestFrame]);
+export const ClientFrame = z.union([HelloFrame, RequestFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const AgentFrame = z.discriminatedUnion('type', [WelcomeFrame, ResponseFrame, EventFrame]);
@@ -187,6 +202,8 @@ export const StatusResult = z.object({
   home: z.string(),
   startedAt: z.string(),
   uptimeMs: z.number().nonnegative(),
+  /** The last time the browser extension connected (since this agent started). */
+  lastExtensionSeenAt: z.string().optional(),
   counts: z.object({
     projects: z.number().int().nonnegative(),
     workspaces: z.number().int().nonnegative(),
@@ -316,6 +333,11 @@ export const methods = {
     result: z.object({ topic: Topic, wasSubscribed: z.boolean() }),
   },
   'settings.get': { params: NoParams, result: Settings },
+  'pairing.create': {
+    params: NoParams,
+    result: z.object({ code: PairingCode, expiresAt: z.string() }),
+  },
+  'doctor.orphans': { params: NoParams, result: z.array(z.string()) },
   'settings.set': { params: SettingsPatch, result: Settings },
   'project.add': { params: ProjectAddParams, result: Project },
   'project.list': { params: NoParams, result: z.array(Project) },

@@ -4,6 +4,8 @@ import { AgentError } from '../../shared/protocol.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 import { CliError } from './connect.js';
+import { doctor, pair } from './doctor.js';
+import { install, uninstall } from './install.js';
 import { projectAdd, projectList, projectRemove } from './projects.js';
 import { board, openPr, ratchetPause, ratchetStatus, ratchetTick } from './ratchet.js';
 import { serve } from './serve.js';
@@ -165,6 +167,30 @@ export function buildProgram(): Command {
     .option('--filter <text>', 'search within the assigned issues')
     .option('--json', 'print JSON')
     .action((project: string, options) => board(home(), project, options));
+
+  program
+    .command('install')
+    .description('start ff-agent at login and let the extension pair by itself (native messaging host)')
+    .option('--browser <name>', 'chrome, chromium, edge, brave, firefox or all', 'all')
+    .option('--no-autostart', 'only the native messaging host, no start at login')
+    .option('--extension-id <id...>', 'also allow this extension id (development builds)')
+    .option('--no-start', 'do not start the agent now')
+    .option('--dry-run', 'print every file it would write, with its content, and every command')
+    .action((options) => install(home(), options));
+  program
+    .command('pair')
+    .description('print a short-lived, single-use code to pair the extension by hand')
+    .option('--json', 'print JSON')
+    .action((options) => pair(home(), options));
+  program
+    .command('doctor')
+    .description('check everything ff needs, each with a fix; exit 1 when something is broken')
+    .option('--json', 'print JSON')
+    .action((options) => doctor(home(), options));
+  program
+    .command('uninstall')
+    .description('remove exactly what install wrote and stop the login service')
+    .action(() => uninstall(home()));
 
   const session = program.command('session').description('Claude Code sessions in workspaces');
   session

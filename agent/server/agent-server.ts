@@ -49,6 +49,10 @@ export interface AgentServerOptions {
   instanceId: string;
   heartbeatMs?: number;
   helloTimeoutMs?: number;
+  /** Redeems a manual pairing code (single use); the client then gets the token in its welcome. */
+  redeemPairingCode?: (code: string) => boolean;
+  /** Told when a browser extension says hello. */
+  onExtensionConnected?: () => void;
 }
 
 /** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
@@ -214,7 +218,16 @@ export class AgentServer {
       connection.close('hello-required');
       return;
     }
-    if (!tokensMatch(hello.token, this.#options.token())) {
+    const pairedByCode = hello.token === undefined && hello.pairingCode !== undefined;
+    if (pairedByCode) {
+      if (!this.#options.redeemPairingCode?.(hello.pairingCode!)) {
+        this.#options.log.warn(
+          `Refused client ${connection.id} (${connection.client}): bad or used pairing code`,
+        );
+        connection.close('bad-pairing-code');
+        return;
+      }
+    } else if (!tokensMatch(hello.token ?? '', this.#options.token())) {
       this.#options.log.warn(`Refused client ${connection.id} (${connection.client}): bad token`);
       connection.close('bad-token');
       return;
@@ -227,11 +240,13 @@ export class AgentServer {
     this.#options.log.info(
       `Client ${connection.id} connected: ${hello.client.name} ${hello.client.version} (${connection.client})`,
     );
+    if (connection.client !== 'cli') this.#options.onExtensionConnected?.();
     connection.sendFrame({
       type: 'welcome',
       agentVersion: this.#options.agentVersion,
       protocol: PROTOCOL_VERSION,
       instanceId: this.#options.instanceId,
+      ...(pairedByCode ? { token: this.#options.token() } : {}),
     });
   }
 

@@ -26,7 +26,8 @@ export function PairForm({ agent }: { agent: AgentPort }) {
         Port <input name="port" inputMode="numeric" value={String(port)} />
       </label>
       <label>
-        Token <input name="token" autoComplete="off" placeholder="from ~/.ff/agent.json" />
+        Code or token{' '}
+        <input name="token" autoComplete="off" placeholder="from `ff-agent pair`, or agent.json" />
       </label>
       <button type="submit">Pair</button>
       {error.value && <p class="error">{error.value}</p>}

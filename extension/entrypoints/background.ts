@@ -5,8 +5,24 @@ import { AgentConnection } from '../lib/agent-connection.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import { PortRequest } from '../lib/port-schemas.js';
 
+/** The native messaging host `ff-agent install` registers (agent/login/install-plan.ts). */
+const NATIVE_HOST_NAME = 'dev.ff.agent';
+
 export default defineBackground(() => {
-  const connection = new AgentConnection(browser.storage.local, browser.runtime.getManifest().version);
+  const connection = new AgentConnection(
+    browser.storage.local,
+    browser.runtime.getManifest().version,
+    async () => {
+      const answer = (await browser.runtime.sendNativeMessage(NATIVE_HOST_NAME, { type: 'ensureAgent' })) as {
+        ok?: boolean;
+        port?: number;
+        token?: string;
+      };
+      return answer?.ok && answer.port && answer.token
+        ? { port: answer.port, token: answer.token }
+        : undefined;
+    },
+  );
   void connection.connect();
 
   // Pages and content scripts reach the agent only through this port: typed calls and subscriptions, never the token.
@@ -52,6 +68,9 @@ export default defineBackground(() => {
           return;
         case 'pair':
           void answer(request.id, connection.pair(request.pairing));
+          return;
+        case 'pair-code':
+          void answer(request.id, connection.pairWithCode(request.port, request.code));
           return;
         case 'reconnect':
           void answer(request.id, connection.connect());

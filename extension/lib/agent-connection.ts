@@ -35,9 +35,14 @@ interface Subscription {
  * alive, resubscribes every subscription from its last seq after a
  * reconnect, and reports a state every surface shows with its fix.
  */
+/** Asks the native messaging host (installed by `ff-agent install`) for the agent's port and token. */
+export type NativePairing = () => Promise<PairingInput | undefined>;
+
 export class AgentConnection {
   readonly #storage: StorageArea;
   readonly #version: string;
+  readonly #native: NativePairing | undefined;
+  #triedNative = false;
   readonly #listeners = new Set<(state: ConnectionState) => void>();
   readonly #subscriptions = new Set<Subscription>();
   #client: AgentClient | undefined;
@@ -51,9 +56,10 @@ export class AgentConnection {
   #keepalive: ReturnType<typeof setInterval> | undefined;
   #generation = 0;
 
-  constructor(storage: StorageArea, version: string) {
+  constructor(storage: StorageArea, version: string, native?: NativePairing) {
     this.#storage = storage;
     this.#version = version;
+    this.#native = native;
   }
 
   get state(): ConnectionState {
@@ -68,6 +74,39 @@ export class AgentConnection {
   async pair(pairing: PairingInput): Promise<ConnectionState> {
     await this.#storage.set({ [STORAGE_KEY]: pairing });
     return this.connect();
+  }
+
+  /** Manual pairing with a code from `ff-agent pair`: the agent answers with the token, which is stored. */
+  async pairWithCode(port: number, code: string): Promise<ConnectionState> {
+    try {
+      const client = await AgentClient.connect(() => new WebSocket(`ws://127.0.0.1:${port}`), {
+        pairingCode: code.trim().toUpperCase(),
+        client: { name: 'ff-extension', version: this.#version },
+      });
+      const token = client.welcome.token;
+      client.close();
+      if (!token) throw new ConnectError('refused', 'ff-agent did not hand over a token.');
+      return this.pair({ port, token });
+    } catch (error) {
+      this.#set({
+        status: 'not-paired',
+        port,
+        message: error instanceof Error ? error.message : 'Pairing failed.',
+      });
+      return this.#state;
+    }
+  }
+
+  /** The native host knows the port and token (and starts the agent if it is not running). */
+  async #nativePairing(): Promise<PairingInput | undefined> {
+    if (!this.#native) return undefined;
+    try {
+      const pairing = await this.#native();
+      if (pairing) await this.#storage.set({ [STORAGE_KEY]: pairing });
+      return pairing;
+    } catch {
+      return undefined; // no host installed, or a browser without native messaging: manual pairing remains
+    }
   }
 
   async call(method: string, params: unknown): Promise<unknown> {
@@ -115,6 +154,11 @@ export class AgentConnection {
     clearInterval(this.#keepalive);
     this.#client?.close();
     this.#client = undefined;
+    // Zero-config pairing: at start, ask the native host once (it also starts a stopped agent).
+    if (!this.#triedNative) {
+      this.#triedNative = true;
+      await this.#nativePairing();
+    }
     const pairing = await this.#pairing();
     if (!pairing) {
       this.#set({

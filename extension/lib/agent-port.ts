@@ -48,6 +48,10 @@ export class AgentPort {
     return this.#request((id) => ({ type: 'pair', id, pairing })) as Promise<ConnectionState>;
   }
 
+  pairWithCode(port: number, code: string): Promise<ConnectionState> {
+    return this.#request((id) => ({ type: 'pair-code', id, port, code })) as Promise<ConnectionState>;
+  }
+
   reconnect(): Promise<ConnectionState> {
     return this.#request((id) => ({ type: 'reconnect', id })) as Promise<ConnectionState>;
   }

@@ -48,6 +48,12 @@ export const PortRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unsubscribe'), topic: Topic }),
   z.object({ type: z.literal('pair'), id: z.number().int(), pairing: PairingInput }),
   z.object({ type: z.literal('reconnect'), id: z.number().int() }),
+  z.object({
+    type: z.literal('pair-code'),
+    id: z.number().int(),
+    port: z.number().int().min(1).max(65535),
+    code: z.string().regex(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/),
+  }),
   /** Opens an extension page in a tab (content scripts cannot). */
   z.object({
     type: z.literal('open'),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { type AgentFile, readAgentFile } from '../../agent/store/agent-file.js';
 import { resolveHome } from '../../agent/store/home.js';
+import { isProcessAlive } from '../../agent/store/instance-lock.js';
 import { AgentClient } from '../../shared/agent-client.js';
 import { waitFor } from './temp.js';
 
@@ -127,4 +128,16 @@ export function runCli(
     });
     proc.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Stops an agent this test did not spawn itself (started detached) and waits until it is gone. */
+export async function stopDetachedAgent(home: string): Promise<void> {
+  const pid = agentFileOf(home)?.pid;
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  await waitFor(() => !isProcessAlive(pid), { what: `agent ${pid} to stop`, timeoutMs: 10_000 });
 }

@@ -20,9 +20,13 @@ export interface ExtensionBrowser {
  * Real headless Chromium with the built extension loaded, a fresh profile,
  * and the flags this machine needs (root, no GPU, closed network).
  */
-export async function launchWithExtension(extraArgs: string[] = []): Promise<ExtensionBrowser> {
+export async function launchWithExtension(
+  extraArgs: string[] = [],
+  prepareProfile?: (profileDir: string) => void,
+): Promise<ExtensionBrowser> {
   if (!existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}; set CHROME_PATH.`);
   const profile = tempDir('ff-chrome-');
+  prepareProfile?.(profile.path);
   const browser = await puppeteer.launch({
     executablePath: chromePath,
     headless: true,

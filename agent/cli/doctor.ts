@@ -1,0 +1,281 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { resolveClaudeBinary } from '../claude/claude-args.js';
+import { discoverToken } from '../github/token.js';
+import { planInstall } from '../login/install-plan.js';
+import { reachableAgent } from '../login/start-detached.js';
+import { readAgentFile } from '../store/agent-file.js';
+import type { HomePaths } from '../store/home.js';
+import { isProcessAlive } from '../store/instance-lock.js';
+import { CliError, withAgent } from './connect.js';
+import { installContext } from './install.js';
+
+export interface Check {
+  name: string;
+  status: 'ok' | 'warn' | 'fail';
+  detail: string;
+  fix?: string;
+}
+
+function exec(bin: string, args: string[]): Promise<{ ok: boolean; out: string }> {
+  return new Promise((resolve) => {
+    execFile(bin, args, { timeout: 10_000 }, (error, stdout, stderr) =>
+      resolve({ ok: !error, out: `${stdout}${stderr}`.trim() }),
+    );
+  });
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '127.0.0.1', port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Every check, each with a fix. Pure data out; `doctor` prints it. */
+export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+  const checks: Check[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  checks.push(
+    major > 20 || (major === 20 && minor >= 19)
+      ? { name: 'Node.js', status: 'ok', detail: `v${process.versions.node}` }
+      : {
+          name: 'Node.js',
+          status: 'fail',
+          detail: `v${process.versions.node}`,
+          fix: 'Install Node.js 20.19 or newer.',
+        },
+  );
+  const git = await exec('git', ['--version']);
+  checks.push(
+    git.ok
+      ? { name: 'git', status: 'ok', detail: git.out }
+      : { name: 'git', status: 'fail', detail: 'not found', fix: 'Install git.' },
+  );
+
+  try {
+    const claude = resolveClaudeBinary(env);
+    const version = await exec(claude, ['--version']);
+    const home = env.HOME ?? homedir();
+    const loggedIn =
+      Boolean(env.ANTHROPIC_API_KEY) ||
+      existsSync(join(env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'), '.credentials.json')) ||
+      existsSync(join(home, '.claude.json'));
+    checks.push({
+      name: 'Claude Code',
+      status: version.ok ? 'ok' : 'fail',
+      detail: `${claude} ${version.out}`,
+      ...(version.ok ? {} : { fix: 'Reinstall Claude Code.' }),
+    });
+    checks.push(
+      loggedIn
+        ? {
+            name: 'Claude login',
+            status: 'ok',
+            detail: env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY is set' : 'logged in',
+          }
+        : {
+            name: 'Claude login',
+            status: 'warn',
+            detail: 'no API key and no login found',
+            fix: 'Run `claude` once and log in, or set ANTHROPIC_API_KEY.',
+          },
+    );
+  } catch (error) {
+    checks.push({
+      name: 'Claude Code',
+      status: 'fail',
+      detail: (error as Error).message,
+      fix: 'npm install -g @anthropic-ai/claude-code, or set FF_CLAUDE_BIN.',
+    });
+  }
+
+  const token = await discoverToken(env);
+  checks.push(
+    token
+      ? { name: 'GitHub token', status: 'ok', detail: `from ${token.source}` }
+      : {
+          name: 'GitHub token',
+          status: 'warn',
+          detail: 'none: the ratchet and the kanban issues are off',
+          fix: 'Set GITHUB_TOKEN (repo scope) or run `gh auth login`, then restart ff-agent.',
+        },
+  );
+
+  const info = readAgentFile(paths);
+  const live = await reachableAgent(paths);
+  if (live) {
+    checks.push({
+      name: 'ff-agent',
+      status: 'ok',
+      detail: `running on ws://127.0.0.1:${live.port} (${live.agentVersion})`,
+    });
+    await withAgent(paths, async (client) => {
+      const status = await client.call('status');
+      if (token) {
+        const ratchet = await client.call('ratchet.status');
+        const gh = ratchet.github;
+        checks.push(
+          gh.lastError
+            ? {
+                name: 'GitHub API',
+                status: 'warn',
+                detail: gh.lastError,
+                fix: gh.backoffUntil
+                  ? `Retrying after ${gh.backoffUntil}.`
+                  : 'Check the token and the network.',
+              }
+            : {
+                name: 'GitHub API',
+                status: 'ok',
+                detail: gh.rateLimit
+                  ? `${gh.rateLimit.remaining} requests left until ${gh.rateLimit.resetAt}`
+                  : 'not called yet',
+              },
+        );
+      }
+      checks.push(
+        status.lastExtensionSeenAt
+          ? { name: 'extension', status: 'ok', detail: `last connected ${status.lastExtensionSeenAt}` }
+          : {
+              name: 'extension',
+              status: 'warn',
+              detail: 'has not connected since the agent started',
+              fix: 'Load the extension (see README) and pair it: `ff-agent install`, or `ff-agent pair`.',
+            },
+      );
+      const orphans = await client.call('doctor.orphans');
+      checks.push(
+        orphans.length === 0
+          ? { name: 'worktrees', status: 'ok', detail: 'no orphan worktrees' }
+          : {
+              name: 'worktrees',
+              status: 'warn',
+              detail: `${orphans.length} worktree(s) no workspace knows: ${orphans.join(', ')}`,
+              fix: 'Remove them with `git worktree remove <path>` if you no longer need them.',
+            },
+      );
+    });
+  } else {
+    checks.push({
+      name: 'ff-agent',
+      status: 'fail',
+      detail:
+        info?.pid && isProcessAlive(info.pid) ? `pid ${info.pid} runs but does not answer` : 'not running',
+      fix: 'Start it: `ff-agent serve` (or `ff-agent install` to start it at login).',
+    });
+    const port = info?.port ?? 47100;
+    if (!(await portFree(port))) {
+      checks.push({
+        name: 'port',
+        status: 'warn',
+        detail: `127.0.0.1:${port} is taken by another program`,
+        fix: 'ff-agent will pick a free port; or set FF_PORT.',
+      });
+    }
+  }
+
+  const context = await installContext(paths, {});
+  const plan = planInstall(context);
+  const manifests = plan.files.filter((f) => f.purpose.startsWith('native host manifest'));
+  for (const manifest of manifests) {
+    const browser = manifest.purpose.replace('native host manifest for ', '');
+    const browserDir = join(manifest.path, '..', '..');
+    if (!existsSync(manifest.path)) {
+      if (existsSync(browserDir)) {
+        checks.push({
+          name: `native host (${browser})`,
+          status: 'warn',
+          detail: 'not installed',
+          fix: 'Run `ff-agent install` so the extension pairs by itself.',
+        });
+      }
+      continue;
+    }
+    let target = '';
+    try {
+      target = JSON.parse(readFileSync(manifest.path, 'utf8')).path;
+      accessSync(target, constants.X_OK);
+      checks.push({ name: `native host (${browser})`, status: 'ok', detail: manifest.path });
+    } catch {
+      checks.push({
+        name: `native host (${browser})`,
+        status: 'fail',
+        detail: `${manifest.path} points at ${target || 'nothing'}, which is not an executable`,
+        fix: 'Run `ff-agent install` again.',
+      });
+    }
+  }
+  const autostart = plan.files.find((f) => f.purpose.includes('login'));
+  if (autostart) {
+    if (!existsSync(autostart.path)) {
+      checks.push({
+        name: 'start at login',
+        status: 'warn',
+        detail: 'not installed',
+        fix: 'Run `ff-agent install`.',
+      });
+    } else if (autostart.path.endsWith('.service')) {
+      const active = await exec('systemctl', ['--user', 'is-active', 'ff-agent.service']);
+      checks.push(
+        active.out === 'active'
+          ? { name: 'start at login', status: 'ok', detail: 'systemd user service active' }
+          : {
+              name: 'start at login',
+              status: 'warn',
+              detail: `systemd user service ${active.out || 'inactive'}`,
+              fix: 'systemctl --user enable --now ff-agent.service',
+            },
+      );
+    } else {
+      checks.push({ name: 'start at login', status: 'ok', detail: autostart.path });
+    }
+  }
+
+  try {
+    mkdirSync(paths.worktrees, { recursive: true });
+    accessSync(paths.worktrees, constants.W_OK);
+    checks.push({ name: 'worktree root', status: 'ok', detail: `${paths.worktrees} is writable` });
+  } catch {
+    checks.push({
+      name: 'worktree root',
+      status: 'fail',
+      detail: `${paths.worktrees} is not writable`,
+      fix: 'Fix its permissions, or use --worktree-root per project.',
+    });
+  }
+  return checks;
+}
+
+export async function doctor(paths: HomePaths, options: { json?: boolean }): Promise<void> {
+  const checks = await runChecks(paths);
+  const broken = checks.some((c) => c.status === 'fail');
+  if (options.json) process.stdout.write(`${JSON.stringify({ ok: !broken, checks }, null, 2)}\n`);
+  else {
+    for (const c of checks) {
+      const mark = { ok: '✓', warn: '!', fail: '✗' }[c.status];
+      process.stdout.write(
+        `${mark} ${c.name}: ${c.detail}\n${c.fix && c.status !== 'ok' ? `    fix: ${c.fix}\n` : ''}`,
+      );
+    }
+  }
+  if (broken) throw new CliError('', 1);
+}
+
+export async function pair(paths: HomePaths, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const { code, expiresAt } = await client.call('pairing.create');
+    const info = readAgentFile(paths);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ code, expiresAt, port: info?.port })}\n`);
+      return;
+    }
+    process.stdout.write(
+      `Pairing code: ${code}\nIn ff's Options, enter port ${info?.port} and this code. It works once, until ${expiresAt}.\n`,
+    );
+  });
+}
