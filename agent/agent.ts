@@ -16,6 +16,7 @@ import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
 import { type HomePaths, resolveHome } from './store/home.js';
 import { acquireInstanceLock } from './store/instance-lock.js';
 import { StateStore } from './store/state-store.js';
+import { Terminals } from './terminal/terminals.js';
 import { agentVersion, packageRoot } from './version.js';
 import { openPullRequest } from './workspaces/open-pr.js';
 import { Projects } from './workspaces/projects.js';
@@ -117,6 +118,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       promptsDir,
     });
     const boards = new Boards({ state, projects, github, hub, log });
+    const terminals = new Terminals({ hub, workspaces, log, env });
     workspaces.onChange((projectId) => boards.changed(projectId));
     const quickActions = () =>
       loadQuickActions(join(promptsDir, 'quick-actions'), join(paths.root, 'quick-actions'));
@@ -176,6 +178,14 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'permission.respond': (params) =>
         sessions.respondPermission(params.sessionId, params.requestId, params.allow, params.message),
       'workspace.openPr': (params) => viaGitHub(openPullRequest({ workspaces, projects, github }, params)),
+      'terminal.open': (params) => terminals.open(params),
+      'terminal.input': (params) => {
+        terminals.input(params.terminalId, params.data);
+        return { ok: true as const };
+      },
+      'terminal.resize': (params) => terminals.resize(params.terminalId, params.cols, params.rows),
+      'terminal.close': (params) => terminals.close(params.terminalId),
+      'terminal.list': (params) => terminals.list(params?.workspaceId),
       'ratchet.tick': () => ratchet.tick(),
       'ratchet.status': () => ratchet.status(),
       'ratchet.pause': (params) => ratchet.setPaused(params.workspaceId, params.paused),
@@ -255,6 +265,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         log.info('Stopping');
         await server.close();
         await ratchet.stop();
+        terminals.closeAll();
         await workspaces.drain();
         await sessions.shutdown();
         await state.flush();

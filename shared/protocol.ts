@@ -310,6 +310,30 @@ export const QuickAction = z.object({
 });
 export type QuickAction = z.infer<typeof QuickAction>;
 
+const TerminalId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a terminal id');
+const TerminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
+
+export const TerminalInfo = z.object({
+  id: z.string(),
+  workspaceId: z.string(),
+  shell: z.string(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  pid: z.number().int(),
+  createdAt: z.string(),
+  exitCode: z.number().int().optional(),
+  signal: z.number().int().optional(),
+});
+export type TerminalInfo = z.infer<typeof TerminalInfo>;
+
+/** What `terminal:<id>` carries: output (coalesced), a scrollback snapshot on (re)attach, and the exit. */
+export const TerminalEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('output'), data: z.string() }),
+  z.object({ kind: z.literal('snapshot'), data: z.string(), exitCode: z.number().int().optional() }),
+  z.object({ kind: z.literal('exit'), exitCode: z.number().int(), signal: z.number().int().optional() }),
+]);
+export type TerminalEvent = z.infer<typeof TerminalEvent>;
+
 /** What `workspace:<id>` carries. */
 export const WorkspaceEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('progress'), step: ProvisionStep, elapsedMs: z.number().nonnegative() }),
@@ -424,6 +448,17 @@ export const methods = {
       draft: z.boolean().optional(),
     }),
     result: WorkspaceView,
+  },
+  'terminal.open': { params: z.object({ workspaceId: WorkspaceId, ...TerminalSize }), result: TerminalInfo },
+  'terminal.input': {
+    params: z.object({ terminalId: TerminalId, data: z.string().max(64 * 1024) }),
+    result: z.object({ ok: z.literal(true) }),
+  },
+  'terminal.resize': { params: z.object({ terminalId: TerminalId, ...TerminalSize }), result: TerminalInfo },
+  'terminal.close': { params: z.object({ terminalId: TerminalId }), result: TerminalInfo },
+  'terminal.list': {
+    params: z.object({ workspaceId: WorkspaceId.optional() }).strict().optional(),
+    result: z.array(TerminalInfo),
   },
   'ratchet.tick': { params: NoParams, result: TickResult },
   'ratchet.status': { params: NoParams, result: RatchetStatus },

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as pty from 'node-pty';
+import { AgentError, type TerminalEvent, type TerminalInfo } from '../../shared/protocol.js';
+import type { Logger } from '../logger.js';
+import type { EventHub } from '../server/event-hub.js';
+import type { Workspaces } from '../workspaces/workspaces.js';
+import { RingBuffer } from './ring-buffer.js';
+
+/** Scrollback kept per terminal for reattaching clients. */
+export const SCROLLBACK_CHARS = 1024 * 1024;
+/** Output is sent at most this often, coalesced: a flood becomes a few large events, not thousands. */
+const FLUSH_MS = 16;
+/** Above this much unsent output the PTY is paused until it is sent: memory stays bounded under `yes`. */
+const HIGH_WATER = 256 * 1024;
+
+interface Terminal {
+  info: TerminalInfo;
+  pty: pty.IPty | undefined;
+  ring: RingBuffer;
+  seq: number;
+  pending: string;
+  timer: NodeJS.Timeout | undefined;
+  paused: boolean;
+}
+
+/**
+ * PTY terminals in workspaces (the user's shell, cwd = the worktree).
+ * Output goes out on `terminal:<id>` in order, coalesced; a reattaching
+ * client gets the scrollback as one snapshot, then live output. Terminals
+ * end with their workspace and with the agent — no orphan shells.
+ */
+export class Terminals {
+  readonly #terminals = new Map<string, Terminal>();
+  readonly #hub: EventHub;
+  readonly #workspaces: Workspaces;
+  readonly #log: Logger;
+  readonly #env: NodeJS.ProcessEnv;
+
+  constructor(deps: { hub: EventHub; workspaces: Workspaces; log: Logger; env: NodeJS.ProcessEnv }) {
+    this.#hub = deps.hub;
+    this.#workspaces = deps.workspaces;
+    this.#log = deps.log;
+    this.#env = deps.env;
+    this.#hub.registerSource('terminal', {
+      lastSeq: (topic) => this.#terminals.get(topic.slice('terminal:'.length))?.seq ?? 0,
+      // A reattaching client gets the screen as one snapshot at the current seq, then live output.
+      readFrom: (topic, since) => {
+        const terminal = this.#terminals.get(topic.slice('terminal:'.length));
+        if (!terminal || since >= terminal.seq) return [];
+        const data: TerminalEvent = {
+          kind: 'snapshot',
+          data: terminal.ring.toString(),
+          ...(terminal.info.exitCode !== undefined ? { exitCode: terminal.info.exitCode } : {}),
+        };
+        return [{ type: 'event', topic, seq: terminal.seq, data }];
+      },
+    });
+    this.#workspaces.onArchive((workspace) => this.closeAll(workspace.id));
+  }
+
+  open(input: { workspaceId: string; cols: number; rows: number }): TerminalInfo {
+    const workspace = this.#workspaces.find(input.workspaceId);
+    if (workspace.status !== 'ready' || !existsSync(workspace.path)) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Workspace ${workspace.id} is ${workspace.status}; a terminal needs its worktree.`,
+      );
+    }
+    const shell =
+      process.platform === 'win32' ? (this.#env.ComSpec ?? 'cmd.exe') : this.#env.SHELL || '/bin/bash';
+    const id = randomBytes(5).toString('hex');
+    const child = pty.spawn(shell, [], {
+      name: 'xterm-256color',
+      cols: input.cols,
+      rows: input.rows,
+      cwd: workspace.path,
+      env: { ...this.#env, TERM: 'xterm-256color', FF_WORKSPACE_ID: workspace.id } as Record<string, string>,
+    });
+    const terminal: Terminal = {
+      info: {
+        id,
+        workspaceId: workspace.id,
+        shell,
+        cols: input.cols,
+        rows: input.rows,
+        pid: child.pid,
+        createdAt: new Date().toISOString(),
+      },
+      pty: child,
+      ring: new RingBuffer(SCROLLBACK_CHARS),
+      seq: 0,
+      pending: '',
+      timer: undefined,
+      paused: false,
+    };
+    this.#terminals.set(id, terminal);
+    child.onData((data) => this.#output(terminal, data));
+    child.onExit(({ exitCode, signal }) => {
+      this.#flush(terminal);
+      terminal.pty = undefined;
+      terminal.info.exitCode = exitCode;
+      if (signal) terminal.info.signal = signal;
+      this.#emit(terminal, { kind: 'exit', exitCode, ...(signal ? { signal } : {}) });
+      this.#log.info(`Terminal ${id} exited with code ${exitCode}`);
+    });
+    this.#log.info(`Terminal ${id} opened in workspace ${workspace.id} (${shell}, pid ${child.pid})`);
+    return { ...terminal.info };
+  }
+
+  input(id: string, data: string): void {
+    const terminal = this.#live(id);
+    terminal.pty!.write(data);
+  }
+
+  resize(id: string, cols: number, rows: number): TerminalInfo {
+    const terminal = this.#live(id);
+    terminal.pty!.resize(cols, rows);
+    terminal.info.cols = cols;
+    terminal.info.rows = rows;
+    return { ...terminal.info };
+  }
+
+  close(id: string): TerminalInfo {
+    const terminal = this.#find(id);
+    terminal.pty?.kill();
+    this.#terminals.delete(id);
+    return { ...terminal.info };
+  }
+
+  list(workspaceId?: string): TerminalInfo[] {
+    return [...this.#terminals.values()]
+      .filter((t) => !workspaceId || t.info.workspaceId === workspaceId)
+      .map((t) => ({ ...t.info }));
+  }
+
+  closeAll(workspaceId?: string): void {
+    for (const terminal of [...this.#terminals.values()]) {
+      if (!workspaceId || terminal.info.workspaceId === workspaceId) {
+        clearTimeout(terminal.timer);
+        terminal.pty?.kill();
+        this.#terminals.delete(terminal.info.id);
+      }
+    }
+  }
+
+  #output(terminal: Terminal, data: string): void {
+    terminal.ring.push(data);
+    terminal.pending += data;
+    if (terminal.pending.length > HIGH_WATER && !terminal.paused && terminal.pty) {
+      terminal.paused = true;
+      terminal.pty.pause();
+    }
+    terminal.timer ??= setTimeout(() => this.#flush(terminal), FLUSH_MS);
+  }
+
+  #flush(terminal: Terminal): void {
+    clearTimeout(terminal.timer);
+    terminal.timer = undefined;
+    if (terminal.pending) {
+      const data = terminal.pending;
+      terminal.pending = '';
+      this.#emit(terminal, { kind: 'output', data });
+    }
+    if (terminal.paused && terminal.pty) {
+      terminal.paused = false;
+      // Give the event loop (other sessions' events, requests) a turn before reading more.
+      setImmediate(() => terminal.pty?.resume());
+    }
+  }
+
+  #emit(terminal: Terminal, event: TerminalEvent): void {
+    terminal.seq += 1;
+    this.#hub.publish(`terminal:${terminal.info.id}`, event, terminal.seq);
+  }
+
+  #find(id: string): Terminal {
+    const terminal = this.#terminals.get(id);
+    if (!terminal) throw new AgentError('NOT_FOUND', `No terminal ${id}.`);
+    return terminal;
+  }
+
+  #live(id: string): Terminal {
+    const terminal = this.#find(id);
+    if (!terminal.pty)
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Terminal ${id} has exited (code ${terminal.info.exitCode}).`,
+      );
+    return terminal;
+  }
+}
