@@ -4,11 +4,13 @@ import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from './shared/extension-i
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  publicDir: 'extension/public',
   manifest: ({ browser }) => ({
     name: 'ff — Claude Code workspaces for GitHub',
     description: 'Start Claude Code workspaces from GitHub issues and keep their pull requests green.',
     // The minimum: GitHub pages, settings storage, desktop notifications, the native pairing host.
     permissions: ['storage', 'notifications', 'nativeMessaging'],
+    icons: { 128: 'icon-128.png' },
     host_permissions: ['https://github.com/*'],
     // GitHub Enterprise hosts are granted one by one from the Options page.
     optional_host_permissions: ['https://*/*'],

@@ -1,8 +1,18 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import type { Board } from '../../shared/board.js';
 import { AgentError, type EventFrame } from '../../shared/protocol.js';
+import type { RatchetDecision } from '../../shared/ratchet.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
+import {
+  defaultNotificationSettings,
+  NOTIFICATION_SETTINGS_KEY,
+  type Notice,
+  type NotificationSettings,
+  noticeFromDecision,
+  noticesFromBoard,
+} from '../lib/notifications.js';
 import { PortRequest } from '../lib/port-schemas.js';
 
 /** The native messaging host `ff-agent install` registers (agent/login/install-plan.ts). */
@@ -24,6 +34,42 @@ export default defineBackground(() => {
     },
   );
   void connection.connect();
+
+  // Desktop notifications, each kind toggleable in Options; a click opens the issue or PR.
+  const seen = new Set<string>();
+  const urls = new Map<string, string>();
+  const notify = async (notice: Notice) => {
+    if (seen.has(notice.id)) return;
+    seen.add(notice.id);
+    const stored = (await browser.storage.local.get(NOTIFICATION_SETTINGS_KEY))[NOTIFICATION_SETTINGS_KEY] as
+      | Partial<NotificationSettings>
+      | undefined;
+    if (!{ ...defaultNotificationSettings, ...stored }[notice.kind]) return;
+    if (notice.url) urls.set(notice.id, notice.url);
+    await browser.notifications.create(notice.id, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon-128.png'),
+      title: notice.title,
+      message: notice.message.slice(0, 300),
+    });
+  };
+  browser.notifications.onClicked.addListener((id) => {
+    const url = urls.get(id);
+    if (url) void browser.tabs.create({ url });
+  });
+  connection.subscribe('board', (frame) => {
+    const data = frame.data as { kind?: string; board?: Board };
+    if (data.kind === 'board' && data.board)
+      for (const notice of noticesFromBoard(data.board, seen)) void notify(notice);
+  });
+  connection.subscribe('ratchet', (frame) => {
+    const data = frame.data as { kind?: string; workspaceId?: string; decision?: RatchetDecision };
+    const notice =
+      data.kind === 'decision' && data.workspaceId && data.decision
+        ? noticeFromDecision(data.workspaceId, data.decision)
+        : undefined;
+    if (notice) void notify(notice);
+  });
 
   // Pages and content scripts reach the agent only through this port: typed calls and subscriptions, never the token.
   browser.runtime.onConnect.addListener((port) => {

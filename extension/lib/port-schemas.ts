@@ -1,13 +1,10 @@
 /**
- * What extension pages and content scripts say to the background worker over
- * a runtime port named "ff-agent". The worker owns the one agent connection
- * and the token; pages and GitHub pages never see it. Requests are validated
- * with zod in the worker; pages import only the types.
+ * The zod schemas of the port protocol (see messages.ts). Only the worker and
+ * extension pages import this file: the content script on GitHub stays free
+ * of zod (a 100 KB difference) and uses the types from messages.ts.
  */
 import { z } from 'zod';
-import { type ErrorInfo, type EventFrame, Topic } from '../../shared/protocol.js';
-
-export const PORT_NAME = 'ff-agent';
+import { Topic } from '../../shared/protocol.js';
 
 export const ConnectionStatus = z.enum([
   'connecting',

@@ -11,8 +11,7 @@ export function useTopic(
   useEffect(() => {
     if (!topic) return;
     return agent.subscribe(topic, listener);
-    // The listener is a closure over the latest state through refs/signals; resubscribe only on topic change.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+    // Resubscribes only when the topic changes; the listener reads current state through signals.
   }, [agent, topic]);
 }
 
@@ -23,7 +22,6 @@ export function useWhenConnected(agent: AgentPort, load: () => void, deps: unkno
   useEffect(() => {
     if (connected) load();
     force((n) => n + 1);
-    // biome-ignore lint/correctness/useExhaustiveDependencies: load is recreated each render; deps are explicit
   }, [connected, ...deps]);
   return connected;
 }

@@ -104,13 +104,17 @@ export function waitForSession(
   what = 'session state',
   timeoutMs = 30_000,
 ): Promise<SessionView> {
+  let last: SessionView | undefined;
   return waitFor(
     async () => {
-      const session = await client.call('session.get', { sessionId });
-      return predicate(session) ? session : undefined;
+      last = await client.call('session.get', { sessionId });
+      return predicate(last) ? last : undefined;
     },
     { what, timeoutMs, intervalMs: 50 },
-  );
+  ).catch((error: Error) => {
+    // Say where the session got stuck: its status, why, and how far it got.
+    throw new Error(`${error.message}; last seen: ${last?.status} (${last?.statusDetail ?? 'no detail'}), ${last?.turns} turns`);
+  });
 }
 
 /** Results the CLI reported in a transcript, in order. */

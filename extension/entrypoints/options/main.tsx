@@ -1,10 +1,18 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import type { Project } from '../../../shared/domain.js';
 import type { RatchetSettings } from '../../../shared/ratchet.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
+import {
+  defaultNotificationSettings,
+  NOTIFICATION_SETTINGS_KEY,
+  type NotificationKind,
+  NotificationKinds,
+  type NotificationSettings,
+} from '../../lib/notifications.js';
 import '../popup/style.css';
 
 const agent = new AgentPort();
@@ -140,6 +148,44 @@ function Ratchet() {
   );
 }
 
+const notifications = signal<NotificationSettings>(defaultNotificationSettings);
+void browser.storage.local.get(NOTIFICATION_SETTINGS_KEY).then((stored) => {
+  notifications.value = {
+    ...defaultNotificationSettings,
+    ...(stored[NOTIFICATION_SETTINGS_KEY] as Partial<NotificationSettings>),
+  };
+});
+const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
+  permission: 'A session waits for your permission',
+  fixer: 'The ratchet started a fixer',
+  ready: 'A pull request became ready to merge',
+  merged: 'A pull request was merged',
+};
+
+function Notifications() {
+  return (
+    <section data-testid="notification-settings">
+      <h2>Notifications</h2>
+      {NotificationKinds.map((kind) => (
+        <label key={kind}>
+          <input
+            type="checkbox"
+            checked={notifications.value[kind]}
+            onChange={(e) => {
+              notifications.value = {
+                ...notifications.value,
+                [kind]: (e.currentTarget as HTMLInputElement).checked,
+              };
+              void browser.storage.local.set({ [NOTIFICATION_SETTINGS_KEY]: notifications.value });
+            }}
+          />{' '}
+          {NOTIFICATION_LABELS[kind]}
+        </label>
+      ))}
+    </section>
+  );
+}
+
 function Options() {
   const state = agent.connection.value;
   return (
@@ -157,6 +203,7 @@ function Options() {
         <>
           <Projects />
           <Ratchet />
+          <Notifications />
           <section>
             <h2>New sessions</h2>
             <label>

@@ -1,27 +1,171 @@
+import { signal } from '@preact/signals';
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import type { QuickAction } from '../../../shared/protocol.js';
+import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
+import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
+import { detectPage } from '../../lib/github-pages.js';
+import { errorText } from '../../lib/use-agent.js';
 import './style.css';
 
 const agent = new AgentPort();
+const workspaces = signal<WorkspaceView[]>([]);
+const sessions = signal<SessionView[]>([]);
+const actions = signal<QuickAction[]>([]);
+const selected = signal<string | undefined>(undefined);
+const sessionId = signal<string | undefined>(undefined);
+const currentRepo = signal<string | undefined>(undefined);
+const error = signal('');
+const SELECTION_KEY = 'ff.popup.selection';
+
+async function loadWorkspaces(): Promise<void> {
+  try {
+    const list = await agent.call('workspace.list');
+    // The repo of the current tab first, then the most recently active.
+    workspaces.value = list.sort(
+      (a, b) =>
+        Number(b.project === currentRepo.value) - Number(a.project === currentRepo.value) ||
+        b.updatedAt.localeCompare(a.updatedAt),
+    );
+    actions.value = (await agent.call('quickAction.list')).actions;
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+async function select(workspaceId: string, preferredSession?: string): Promise<void> {
+  selected.value = workspaceId;
+  sessions.value = (await agent.call('session.list', { workspaceId })).sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  );
+  sessionId.value = sessions.value.find((s) => s.id === preferredSession)?.id ?? sessions.value[0]?.id;
+  void browser.storage.local.set({ [SELECTION_KEY]: { workspaceId, sessionId: sessionId.value } });
+}
+
+async function startChat(): Promise<void> {
+  if (!selected.value) return;
+  try {
+    const session = await agent.call('session.start', { workspaceId: selected.value });
+    await select(selected.value, session.id);
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+async function runAction(name: string): Promise<void> {
+  if (!selected.value) return;
+  try {
+    const session = await agent.call('quickAction.run', { workspaceId: selected.value, action: name });
+    await select(selected.value, session.id);
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+agent.connection.subscribe((state) => {
+  if (state?.status !== 'connected') return;
+  void (async () => {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
+    const page = tab?.url ? detectPage(tab.url) : undefined;
+    currentRepo.value = page ? `${page.owner}/${page.repo}` : undefined;
+    await loadWorkspaces();
+    // Reopening restores the workspace and session last looked at.
+    const saved = (await browser.storage.local.get(SELECTION_KEY))[SELECTION_KEY] as
+      | { workspaceId?: string; sessionId?: string }
+      | undefined;
+    const restore =
+      saved?.workspaceId && workspaces.value.some((w) => w.id === saved.workspaceId) ? saved : undefined;
+    const first = restore?.workspaceId ?? workspaces.value[0]?.id;
+    // Only if the user has not picked one meanwhile (or on a reconnect, kept the one they had).
+    if (first && !selected.value) await select(first, restore?.sessionId);
+  })();
+});
+
+function Workspaces() {
+  return (
+    <ul class="ff-workspaces" data-testid="ff-workspaces">
+      {workspaces.value.map((w) => {
+        const chip = workspaceChip(w);
+        return (
+          <li key={w.id}>
+            <button
+              type="button"
+              class={`ff-ws ${selected.value === w.id ? 'ff-selected' : ''}`}
+              data-testid="ff-workspace"
+              data-workspace={w.id}
+              onClick={() => void select(w.id)}
+            >
+              <span class="ff-chip" data-tone={chip.tone}>
+                {chip.label}
+              </span>{' '}
+              {w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}
+              <span class="ff-muted"> {w.project}</span>
+            </button>
+          </li>
+        );
+      })}
+      {workspaces.value.length === 0 && (
+        <li class="ff-muted">No workspaces yet: click Start workspace on a GitHub issue.</li>
+      )}
+    </ul>
+  );
+}
 
 function Popup() {
   const state = agent.connection.value;
+  const connected = state?.status === 'connected';
   return (
-    <main>
+    <main class="ff-popup">
       <h1>ff</h1>
       <p class="state" data-status={state?.status ?? 'connecting'} data-testid="connection-state">
         {state?.message ?? 'Checking ff-agent…'}
       </p>
       <ConnectionBanner agent={agent} showPairLink={false} />
-      {state?.status === 'connected' ? (
-        <details>
-          <summary>Pair with another agent</summary>
-          <PairForm agent={agent} />
-        </details>
-      ) : (
-        <PairForm agent={agent} />
+      {!connected && <PairForm agent={agent} />}
+      {connected && (
+        <>
+          <Workspaces />
+          {selected.value && (
+            <div class="ff-row">
+              <select
+                data-testid="ff-session-select"
+                value={sessionId.value ?? ''}
+                onChange={(e) => void select(selected.value!, (e.currentTarget as HTMLSelectElement).value)}
+              >
+                {sessions.value.map((s) => (
+                  <option value={s.id} key={s.id}>
+                    {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
+                  </option>
+                ))}
+              </select>
+              <button type="button" onClick={() => void startChat()}>
+                New chat
+              </button>
+              <select
+                data-testid="ff-quick"
+                value=""
+                onChange={(e) => void runAction((e.currentTarget as HTMLSelectElement).value)}
+              >
+                <option value="">Quick action…</option>
+                {actions.value.map((a) => (
+                  <option value={a.name} key={a.name} title={a.description}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {sessionId.value && <Chat agent={agent} sessionId={sessionId.value} key={sessionId.value} />}
+          {error.value && <p class="error">{error.value}</p>}
+          <details>
+            <summary>Pair with another agent</summary>
+            <PairForm agent={agent} />
+          </details>
+        </>
       )}
     </main>
   );

@@ -12,13 +12,14 @@ afterEach(async () => {
 });
 
 function screen(client: AgentClient, terminalId: string) {
-  const state = { text: '', exit: undefined as number | undefined, snapshots: 0 };
+  const state = { text: '', exit: undefined as number | undefined, snapshots: 0, snapshotLength: 0 };
   const done = client.subscribe(
     `terminal:${terminalId}`,
     (frame) => {
       const event = frame.data as TerminalEvent;
       if (event.kind === 'snapshot') {
         state.snapshots++;
+        state.snapshotLength = event.data.length;
         state.text = event.data;
       } else if (event.kind === 'output') state.text += event.data;
       else state.exit = event.exitCode;
@@ -82,7 +83,8 @@ describe('terminals', () => {
     const fresh = await connectClient(w.agent);
     const view = screen(fresh, terminal.id);
     await view.done;
-    expect(view.state.text.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(view.state.snapshots).toBe(1);
+    expect(view.state.snapshotLength).toBeLessThanOrEqual(1024 * 1024);
     fresh.close();
     await w.client.call('terminal.input', { terminalId: terminal.id, data: '\u0003' });
     await w.client.call('terminal.close', { terminalId: terminal.id });

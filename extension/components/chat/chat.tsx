@@ -1,0 +1,259 @@
+import { useSignal } from '@preact/signals';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { SessionView } from '../../../shared/domain.js';
+import type { SessionEvent } from '../../../shared/protocol.js';
+import type { AgentPort } from '../../lib/agent-port.js';
+import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
+import { renderMarkdown } from '../../lib/markdown.js';
+import { errorText } from '../../lib/use-agent.js';
+
+type Stored = SessionEvent & { seq: number };
+const MAX_CACHED = 2000;
+const cacheKey = (id: string) => `ff.transcript.${id}`;
+const draftKey = (id: string) => `ff.draft.${id}`;
+
+/**
+ * One session's chat: the streamed transcript and a composer. The
+ * transcript is cached per session, so reopening the popup replays only
+ * what is new (sinceSeq), and the draft and scroll position survive the
+ * popup closing.
+ */
+export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string }) {
+  const events = useSignal<Stored[]>([]);
+  const session = useSignal<SessionView | undefined>(undefined);
+  const draft = useSignal('');
+  const error = useSignal('');
+  const list = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+
+  useEffect(() => {
+    let cancelled = false;
+    let unsubscribe: (() => void) | undefined;
+    let save: ReturnType<typeof setTimeout> | undefined;
+    const storage = browser.storage.local;
+    const refresh = async () => {
+      try {
+        session.value = await agent.call('session.get', { sessionId });
+      } catch (e) {
+        error.value = errorText(e);
+      }
+    };
+    void (async () => {
+      const stored = (await storage.get([cacheKey(sessionId), draftKey(sessionId)])) as Record<
+        string,
+        unknown
+      >;
+      if (cancelled) return;
+      const cached = (stored[cacheKey(sessionId)] as Stored[] | undefined) ?? [];
+      events.value = cached;
+      // Restore the draft unless the user already started typing.
+      if (!draft.value) draft.value = (stored[draftKey(sessionId)] as string | undefined) ?? '';
+      const since = cached.at(-1)?.seq ?? 0;
+      unsubscribe = agent.subscribe(
+        `session:${sessionId}`,
+        (frame) => {
+          const event = { ...(frame.data as SessionEvent), seq: frame.seq } as Stored;
+          if (events.value.at(-1) && frame.seq <= events.value.at(-1)!.seq) return;
+          events.value = [...events.value, event].slice(-MAX_CACHED);
+          clearTimeout(save);
+          save = setTimeout(() => void storage.set({ [cacheKey(sessionId)]: events.value }), 300);
+          if (['status', 'permission', 'permission-answer'].includes(event.kind)) void refresh();
+        },
+        since,
+      );
+      await refresh();
+    })();
+    return () => {
+      cancelled = true;
+      unsubscribe?.();
+      clearTimeout(save);
+      void storage.set({ [cacheKey(sessionId)]: events.value });
+    };
+  }, [agent, sessionId]);
+
+  const items = useMemo(() => toChatItems(events.value), [events.value]);
+  useEffect(() => {
+    const el = list.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [items.length]);
+
+  const send = async () => {
+    const text = draft.value.trim();
+    if (!text) return;
+    error.value = '';
+    try {
+      await agent.call('session.send', { sessionId, text });
+      draft.value = '';
+      void browser.storage.local.remove(draftKey(sessionId));
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  const s = session.value;
+  const running = s?.status === 'running' || s?.status === 'starting';
+  return (
+    <div class="ff-chat" data-testid="ff-chat" data-session={sessionId} data-status={s?.status ?? ''}>
+      <div class="ff-chat-head">
+        <span class="ff-chip">{s?.status ?? '…'}</span>
+        {s && (
+          <span class="ff-muted">
+            ${s.costUsd.toFixed(4)} · {s.turns} turns
+          </span>
+        )}
+        {s?.permissionMode === 'bypassPermissions' && (
+          <span class="ff-warning" title="Claude runs tools without asking">
+            ⚠ no permission prompts
+          </span>
+        )}
+      </div>
+      <div
+        class="ff-transcript"
+        ref={list}
+        data-testid="ff-transcript"
+        onScroll={(e) => {
+          const el = e.currentTarget as HTMLDivElement;
+          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        {items.map((item) => (
+          <Item
+            key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`}
+            item={item}
+            agent={agent}
+            sessionId={sessionId}
+          />
+        ))}
+      </div>
+      {error.value && <div class="error">{error.value}</div>}
+      <div class="ff-composer">
+        <textarea
+          data-testid="ff-composer"
+          placeholder={
+            running
+              ? 'Queued until the current turn ends…'
+              : 'Message Claude (Enter to send, Shift+Enter for a new line)'
+          }
+          value={draft.value}
+          onInput={(e) => {
+            draft.value = (e.currentTarget as HTMLTextAreaElement).value;
+            void browser.storage.local.set({ [draftKey(sessionId)]: draft.value });
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <div class="ff-row">
+          <button type="button" onClick={() => void send()} data-testid="ff-send">
+            Send
+          </button>
+          {running && (
+            <button
+              type="button"
+              onClick={() => void agent.call('session.interrupt', { sessionId })}
+              data-testid="ff-interrupt"
+            >
+              Interrupt
+            </button>
+          )}
+          {s && s.queued > 0 && <span class="ff-muted">{s.queued} queued</span>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; sessionId: string }) {
+  const expanded = useSignal(false);
+  switch (item.kind) {
+    case 'user':
+      return (
+        <div class="ff-msg ff-user" data-testid="ff-msg-user">
+          {item.text}
+          {!item.delivered && <span class="ff-muted"> (queued)</span>}
+        </div>
+      );
+    case 'assistant':
+      // Sanitized markdown: parsed with marked, cleaned by DOMPurify.
+      return (
+        <div
+          class="ff-msg ff-assistant"
+          data-testid="ff-msg-assistant"
+          dangerouslySetInnerHTML={{ __html: renderMarkdown(item.text) }}
+        />
+      );
+    case 'tool': {
+      const long = (item.resultLength ?? 0) > 300;
+      return (
+        <details class="ff-tool" data-testid="ff-tool" data-tool={item.name}>
+          <summary>
+            <strong>{item.name}</strong> <code>{item.summary}</code>{' '}
+            {item.result === undefined ? '…' : item.isError ? '✗' : '✓'}
+          </summary>
+          {item.result !== undefined && (
+            <pre>
+              {expanded.value || !long ? item.result : `${item.result.slice(0, 300)}…`}
+              {long && (
+                <button type="button" class="ff-link" onClick={() => (expanded.value = !expanded.value)}>
+                  {expanded.value ? 'show less' : 'show more'}
+                </button>
+              )}
+            </pre>
+          )}
+        </details>
+      );
+    }
+    case 'permission':
+      return (
+        <div class="ff-permission" data-testid="ff-permission">
+          <div>
+            <strong>{item.toolName}</strong> wants to run <code>{item.summary}</code>
+          </div>
+          {item.answered ? (
+            <span class="ff-muted">{item.allowed ? 'Allowed' : 'Denied'}</span>
+          ) : (
+            <div class="ff-row">
+              <button
+                type="button"
+                data-testid="ff-allow"
+                onClick={() =>
+                  void agent.call('permission.respond', { sessionId, requestId: item.requestId, allow: true })
+                }
+              >
+                Allow
+              </button>
+              <button
+                type="button"
+                data-testid="ff-deny"
+                onClick={() =>
+                  void agent.call('permission.respond', {
+                    sessionId,
+                    requestId: item.requestId,
+                    allow: false,
+                  })
+                }
+              >
+                Deny
+              </button>
+            </div>
+          )}
+        </div>
+      );
+    case 'status':
+      return (
+        <div class="ff-status">
+          · {item.status}
+          {item.detail ? `: ${item.detail}` : ''}
+        </div>
+      );
+    case 'result':
+      return item.ok ? null : (
+        <div class="ff-status error">· turn ended with an error{item.text ? `: ${item.text}` : ''}</div>
+      );
+    default:
+      return <div class="ff-status ff-muted">· {item.text}</div>;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Transcript events → what the chat shows. Pure (table-tested with events
+ * recorded from the real CLI): user turns, assistant text, tool calls with
+ * their key argument and (truncated) result, permission requests and
+ * status lines, in order.
+ */
+import type { SessionEvent } from '../../shared/protocol.js';
+
+export type ChatItem =
+  | { kind: 'user'; seq: number; text: string; queued: boolean; delivered: boolean }
+  | { kind: 'assistant'; seq: number; text: string }
+  | {
+      kind: 'tool';
+      seq: number;
+      id: string;
+      name: string;
+      summary: string;
+      result?: string;
+      isError?: boolean;
+      resultLength?: number;
+    }
+  | {
+      kind: 'permission';
+      seq: number;
+      requestId: string;
+      toolName: string;
+      summary: string;
+      answered?: boolean;
+      allowed?: boolean;
+    }
+  | { kind: 'status'; seq: number; status: string; detail?: string }
+  | { kind: 'result'; seq: number; ok: boolean; costUsd?: number; text?: string }
+  | { kind: 'other'; seq: number; text: string };
+
+export const RESULT_PREVIEW = 2000;
+
+type Block = {
+  type?: string;
+  text?: string;
+  id?: string;
+  name?: string;
+  input?: unknown;
+  tool_use_id?: string;
+  content?: unknown;
+  is_error?: boolean;
+};
+
+export function toolSummary(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return '';
+  const record = input as Record<string, unknown>;
+  for (const key of ['command', 'file_path', 'path', 'pattern', 'url', 'description']) {
+    if (typeof record[key] === 'string') return String(record[key]);
+  }
+  const json = JSON.stringify(input);
+  return json.length > 120 ? `${json.slice(0, 120)}…` : json;
+}
+
+function resultText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content))
+    return content
+      .map((c) => (typeof c === 'object' && c && 'text' in c ? String((c as Block).text) : JSON.stringify(c)))
+      .join('\n');
+  return content === undefined ? '' : JSON.stringify(content);
+}
+
+export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }>): ChatItem[] {
+  const items: ChatItem[] = [];
+  const tools = new Map<string, Extract<ChatItem, { kind: 'tool' }>>();
+  const users = new Map<string, Extract<ChatItem, { kind: 'user' }>>();
+  const permissions = new Map<string, Extract<ChatItem, { kind: 'permission' }>>();
+  for (const event of events) {
+    switch (event.kind) {
+      case 'user': {
+        const item = {
+          kind: 'user' as const,
+          seq: event.seq,
+          text: event.text,
+          queued: event.queued,
+          delivered: !event.queued,
+        };
+        users.set(event.messageId, item);
+        items.push(item);
+        break;
+      }
+      case 'delivered': {
+        const user = users.get(event.messageId);
+        if (user) user.delivered = true;
+        break;
+      }
+      case 'status':
+        if (['crashed', 'interrupted', 'exited'].includes(event.status)) {
+          items.push({
+            kind: 'status',
+            seq: event.seq,
+            status: event.status,
+            ...(event.detail ? { detail: event.detail } : {}),
+          });
+        }
+        break;
+      case 'permission': {
+        const item = {
+          kind: 'permission' as const,
+          seq: event.seq,
+          requestId: event.request.requestId,
+          toolName: event.request.toolName,
+          summary: toolSummary(event.request.input),
+        };
+        permissions.set(item.requestId, item);
+        items.push(item);
+        break;
+      }
+      case 'permission-answer': {
+        const item = permissions.get(event.requestId);
+        if (item) {
+          item.answered = true;
+          item.allowed = event.allow;
+        }
+        break;
+      }
+      case 'claude': {
+        const line = event.line as {
+          type?: string;
+          subtype?: string;
+          message?: { content?: unknown };
+          is_error?: boolean;
+          total_cost_usd?: number;
+          result?: string;
+          text?: string;
+        };
+        if (line.type === 'assistant' && Array.isArray(line.message?.content)) {
+          for (const block of line.message.content as Block[]) {
+            if (block.type === 'text' && block.text)
+              items.push({ kind: 'assistant', seq: event.seq, text: block.text });
+            if (block.type === 'tool_use' && block.id) {
+              const tool = {
+                kind: 'tool' as const,
+                seq: event.seq,
+                id: block.id,
+                name: block.name ?? 'tool',
+                summary: toolSummary(block.input),
+              };
+              tools.set(block.id, tool);
+              items.push(tool);
+            }
+          }
+        } else if (line.type === 'user' && Array.isArray(line.message?.content)) {
+          for (const block of line.message.content as Block[]) {
+            const tool =
+              block.type === 'tool_result' && block.tool_use_id ? tools.get(block.tool_use_id) : undefined;
+            if (!tool) continue;
+            const full = resultText(block.content);
+            tool.result = full.slice(0, RESULT_PREVIEW);
+            tool.resultLength = full.length;
+            tool.isError = Boolean(block.is_error);
+          }
+        } else if (line.type === 'result') {
+          items.push({
+            kind: 'result',
+            seq: event.seq,
+            ok: !line.is_error && line.subtype === 'success',
+            ...(line.total_cost_usd !== undefined ? { costUsd: line.total_cost_usd } : {}),
+            ...(line.is_error && line.result ? { text: line.result } : {}),
+          });
+        } else if (
+          line.type === 'malformed' ||
+          (line.type &&
+            !['system', 'stream_event', 'control_request', 'control_response'].includes(line.type))
+        ) {
+          items.push({
+            kind: 'other',
+            seq: event.seq,
+            text: line.type === 'malformed' ? String(line.text) : `(${line.type})`,
+          });
+        }
+        break;
+      }
+    }
+  }
+  return items;
+}

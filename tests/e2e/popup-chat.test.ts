@@ -1,0 +1,180 @@
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isToolResultTurn, lastUserText } from '../fakes/anthropic-api/server.js';
+import { type ExtensionBrowser, launchWithExtension, pairExtension, screenshot } from '../helpers/browser.js';
+import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
+import { waitFor } from '../helpers/temp.js';
+
+let world: ClaudeWorld;
+let chrome: ExtensionBrowser;
+const pages: Page[] = [];
+const HOSTILE = [
+  'Here you go: <script>window.__ffPwned=1</script> <img src=x onerror="window.__ffPwned=2">',
+  '[click me](javascript:window.__ffPwned=3)',
+  '```',
+  ...Array.from({ length: 10_000 }, (_, i) => `line ${i}`),
+  '```',
+].join('\n');
+
+beforeAll(async () => {
+  world = await claudeWorld((request) => {
+    const text = lastUserText(request);
+    if (isToolResultTurn(request)) return { text: 'Wrote it.' };
+    const write = /^write (\S+)$/.exec(text);
+    if (write)
+      return { toolUse: { name: 'Write', input: { file_path: write[1]!, content: 'from the popup\n' } } };
+    if (text === 'be hostile') return { text: HOSTILE };
+    return { text: `**Echo:** ${text}` };
+  });
+  chrome = await launchWithExtension();
+  await pairExtension(chrome, world.agent);
+}, 60_000);
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail')
+    for (const [i, p] of pages.entries())
+      await screenshot(p, `popup-chat-${context.task.name}-${i}`).catch(() => {});
+  for (const page of pages.splice(0)) await page.close().catch(() => {});
+});
+afterAll(async () => {
+  await chrome?.close();
+  await world?.close();
+});
+
+async function openPopup(): Promise<Page> {
+  const page = await chrome.openPage('popup.html');
+  pages.push(page);
+  await page.waitForSelector('[data-testid="ff-workspaces"]');
+  return page;
+}
+
+const texts = (page: Page, selector: string) =>
+  page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
+
+describe('popup chat', () => {
+  it('select a workspace, send a message: the reply streams in, with a tool row for a Write', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    const page = await openPopup();
+    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await page.waitForSelector(
+      `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-composer"]`,
+    );
+    await page.type('[data-testid="ff-composer"]', 'hello from the popup');
+    await page.keyboard.press('Enter');
+    await waitFor(
+      async () =>
+        (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) =>
+          t.includes('Echo: hello from the popup'),
+        ),
+      { what: 'the reply' },
+    );
+    expect(await page.$eval('[data-testid="ff-msg-assistant"] strong', (el) => el.textContent)).toBe('Echo:');
+    await page.type('[data-testid="ff-composer"]', `write ${workspace.path}/popup.txt`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="ff-tool"][data-tool="Write"]');
+    await waitForSession(world.client, session.id, (s) => s.turns === 2 && s.status === 'idle', 'write turn');
+    await waitFor(
+      async () =>
+        (await texts(page, '[data-testid="ff-tool"] summary')).some(
+          (t) => t.includes('popup.txt') && t.includes('✓'),
+        ),
+      { what: 'the tool row done' },
+    );
+    await screenshot(page, 'popup-chat');
+  }, 60_000);
+
+  it('reopening keeps the draft and shows each event once', async () => {
+    const page = await openPopup();
+    await page.waitForSelector('[data-testid="ff-composer"]');
+    await waitFor(async () => (await texts(page, '[data-testid="ff-msg-user"]')).length >= 2, {
+      what: 'the transcript',
+    });
+    const before = await texts(page, '[data-testid="ff-msg-user"]');
+    await page.type('[data-testid="ff-composer"]', 'half a thought');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await page.close();
+    pages.pop();
+    const again = await openPopup();
+    await again.waitForSelector('[data-testid="ff-composer"]');
+    await waitFor(
+      async () =>
+        (await again.$eval('[data-testid="ff-composer"]', (el) => (el as HTMLTextAreaElement).value)) ===
+        'half a thought',
+      { what: 'the draft' },
+    );
+    const after = await texts(again, '[data-testid="ff-msg-user"]');
+    expect(after).toEqual(before);
+  }, 30_000);
+
+  it('hostile markdown from the model is inert and the page stays responsive', async () => {
+    const page = await openPopup();
+    await page.waitForSelector('[data-testid="ff-composer"]');
+    await page.$eval('[data-testid="ff-composer"]', (el) => {
+      (el as HTMLTextAreaElement).value = '';
+    });
+    await page.type('[data-testid="ff-composer"]', 'be hostile');
+    await page.keyboard.press('Enter');
+    await waitFor(
+      async () =>
+        (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) => t.includes('line 9999')),
+      { what: 'the hostile reply', timeoutMs: 20_000 },
+    );
+    expect(
+      await page.evaluate(() => (window as unknown as { __ffPwned?: number }).__ffPwned),
+    ).toBeUndefined();
+    expect(
+      await page.$$('[data-testid="ff-msg-assistant"] script, [data-testid="ff-msg-assistant"] img'),
+    ).toHaveLength(0);
+    const hrefs = await page.$$eval('[data-testid="ff-msg-assistant"] a', (els) =>
+      els.map((a) => a.getAttribute('href')),
+    );
+    expect(hrefs.filter((h) => h?.startsWith('javascript:'))).toEqual([]);
+    // Still responsive: a click on the composer and typing work.
+    const started = Date.now();
+    await page.type('[data-testid="ff-composer"]', 'ok');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await page.$eval('[data-testid="ff-composer"]', (el) => {
+      (el as HTMLTextAreaElement).value = '';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }, 40_000);
+
+  it('ask mode: the permission card allows the tool', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', {
+      workspaceId: workspace.id,
+      permissionMode: 'ask',
+    });
+    const page = await openPopup();
+    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await page.waitForSelector(
+      `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-composer"]`,
+    );
+    await page.type('[data-testid="ff-composer"]', `write ${workspace.path}/asked.txt`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="ff-allow"]', { timeout: 20_000 });
+    // The worker raised a desktop notification for it (read through the extension API).
+    const workerTarget = await chrome.browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+    );
+    const worker = await workerTarget.worker();
+    await waitFor(
+      async () =>
+        Object.keys(
+          (await worker!.evaluate('chrome.notifications.getAll()')) as Record<string, unknown>,
+        ).some((id) => id.startsWith('permission:')),
+      { what: 'the permission notification' },
+    );
+    await page.click('[data-testid="ff-allow"]');
+    await waitForSession(
+      world.client,
+      session.id,
+      (s) => s.turns === 1 && s.status === 'idle',
+      'allowed turn',
+    );
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(`${workspace.path}/asked.txt`, 'utf8')).toBe('from the popup\n');
+  }, 40_000);
+});

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toChatItems } from '../../../extension/lib/chat-model.js';
+import type { SessionEvent } from '../../../shared/protocol.js';
+
+/** A transcript as the agent writes it, around lines recorded from the real CLI. */
+function transcript(name: string, userTexts: string[]): Array<SessionEvent & { seq: number }> {
+  const lines = readFileSync(
+    join(import.meta.dirname, '..', 'agent', 'claude', 'recorded', `${name}.jsonl`),
+    'utf8',
+  )
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const events: SessionEvent[] = [];
+  let user = 0;
+  for (const line of lines) {
+    if (line.type === 'system' && line.subtype === 'init') {
+      events.push({
+        kind: 'user',
+        ts: '',
+        messageId: `m${user}`,
+        text: userTexts[user] ?? '',
+        queued: false,
+      });
+      user++;
+    }
+    if (line.type === 'control_request') {
+      events.push({
+        kind: 'permission',
+        ts: '',
+        request: {
+          requestId: line.request_id,
+          toolName: line.request.tool_name,
+          input: line.request.input,
+          at: '',
+        },
+      });
+      events.push({ kind: 'permission-answer', ts: '', requestId: line.request_id, allow: true });
+    }
+    events.push({ kind: 'claude', ts: '', line });
+  }
+  return events.map((e, i) => ({ ...e, seq: i + 1 }));
+}
+
+describe('toChatItems', () => {
+  it('a text turn and a Write turn: user, assistant text, tool row with path and result', () => {
+    const items = toChatItems(transcript('bypass', ['hello there', 'please write a file']));
+    expect(items.map((i) => i.kind)).toEqual([
+      'user',
+      'assistant',
+      'result',
+      'user',
+      'tool',
+      'assistant',
+      'result',
+    ]);
+    const tool = items.find((i) => i.kind === 'tool');
+    expect(tool).toMatchObject({ name: 'Write', summary: '/home/user/project/hello.txt', isError: false });
+    expect(tool && 'result' in tool && tool.result).toMatch(/File created successfully/);
+    expect(
+      items.filter((i) => i.kind === 'result').every((r) => r.kind === 'result' && r.ok && r.costUsd! > 0),
+    ).toBe(true);
+  });
+
+  it('ask mode: a permission card, answered', () => {
+    const items = toChatItems(transcript('ask', ['hello there', 'please write a file']));
+    expect(items.find((i) => i.kind === 'permission')).toMatchObject({
+      toolName: 'Write',
+      answered: true,
+      allowed: true,
+    });
+  });
+
+  it('an interrupted turn shows as a turn that ended with an error', () => {
+    const items = toChatItems(transcript('slow', ['be slow', 'after interrupt']));
+    expect(items.find((i) => i.kind === 'result')).toMatchObject({ ok: false });
+  });
+
+  it('queued messages show as queued until delivered; unknown lines are kept', () => {
+    const items = toChatItems([
+      { kind: 'user', ts: '', messageId: 'a', text: 'later', queued: true, seq: 1 },
+      { kind: 'claude', ts: '', line: { type: 'malformed', text: 'garbage' }, seq: 2 },
+      { kind: 'claude', ts: '', line: { type: 'mystery' }, seq: 3 },
+    ]);
+    expect(items).toMatchObject([
+      { kind: 'user', delivered: false },
+      { kind: 'other', text: 'garbage' },
+      { kind: 'other', text: '(mystery)' },
+    ]);
+    const delivered = toChatItems([
+      { kind: 'user', ts: '', messageId: 'a', text: 'later', queued: true, seq: 1 },
+      { kind: 'delivered', ts: '', messageId: 'a', seq: 2 },
+    ]);
+    expect(delivered[0]).toMatchObject({ delivered: true });
+  });
+});
