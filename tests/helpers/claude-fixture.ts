@@ -113,7 +113,9 @@ export function waitForSession(
     { what, timeoutMs, intervalMs: 50 },
   ).catch((error: Error) => {
     // Say where the session got stuck: its status, why, and how far it got.
-    throw new Error(`${error.message}; last seen: ${last?.status} (${last?.statusDetail ?? 'no detail'}), ${last?.turns} turns`);
+    throw new Error(
+      `${error.message}; last seen: ${last?.status} (${last?.statusDetail ?? 'no detail'}), ${last?.turns} turns`,
+    );
   });
 }
 
