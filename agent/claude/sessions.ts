@@ -17,6 +17,7 @@ import type {
 import { AgentError, type EventFrame, type SessionEvent } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
+import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import { isProcessAlive } from '../store/instance-lock.js';
 import type { StateStore } from '../store/state-store.js';
@@ -401,11 +402,7 @@ export class Sessions {
       .update((state) => {
         const session = state.sessions.find((s) => s.id === id);
         if (!session) return;
-        for (const [key, value] of Object.entries(patch)) {
-          if (value === undefined) delete (session as Record<string, unknown>)[key];
-          else (session as Record<string, unknown>)[key] = value;
-        }
-        session.updatedAt = new Date().toISOString();
+        applyPatch(session, patch);
       })
       .catch((error) => this.#log.error(`Saving session ${id}`, error));
   }

@@ -30,6 +30,7 @@ import {
 import { KeyedMutex } from '../keyed-mutex.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
+import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { newId, type Projects } from './projects.js';
@@ -599,11 +600,7 @@ export class Workspaces {
     const write = this.#state.update((state) => {
       const workspace = state.workspaces.find((w) => w.id === id);
       if (!workspace) return;
-      for (const [key, value] of Object.entries(patch)) {
-        if (value === undefined) delete (workspace as Record<string, unknown>)[key];
-        else (workspace as Record<string, unknown>)[key] = value;
-      }
-      workspace.updatedAt = new Date().toISOString();
+      applyPatch(workspace, patch);
     });
     this.#published(this.find(id));
     return write;
