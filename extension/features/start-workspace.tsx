@@ -158,6 +158,16 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
             PR #{w.pr.number}
           </a>
         )}
+        {w.status === 'ready' && (
+          <button
+            type="button"
+            class="ff-btn"
+            data-testid="ff-open-chat"
+            onClick={() => agent.open('popup', w.id)}
+          >
+            Open chat
+          </button>
+        )}
         {w.sessions.total > 0 && (
           <span class="ff-muted">
             {w.sessions.total} session{w.sessions.total === 1 ? '' : 's'} · ${w.sessions.costUsd.toFixed(2)}

@@ -74,7 +74,8 @@ export class AgentPort {
     };
   }
 
-  open(page: 'options', hash?: string): void {
+  /** Opens an extension page in a tab: Options, or the chat (popup.html, `#<workspace id>` selects one). */
+  open(page: 'options' | 'popup', hash?: string): void {
     this.#send({ type: 'open', page, ...(hash ? { hash } : {}) });
   }
 

@@ -87,6 +87,18 @@ describe('Start workspace on an issue page', () => {
       ),
     ).toHaveLength(1);
     await screenshot(page, 'start-workspace-light');
+    // Open chat: the chat opens in a tab, on this workspace.
+    const opened = chrome.browser.waitForTarget((t) => t.url().includes('/popup.html#'));
+    await page.click('pierce/[data-testid="ff-open-chat"]');
+    const chatPage = await (await opened).page();
+    if (chatPage) pages.push(chatPage);
+    const [mine] = (await world.client.call('workspace.list', { project: 'octo/app' })).filter(
+      (w) => w.issue?.number === issue.number,
+    );
+    await chatPage!.waitForSelector(
+      `[data-testid="ff-workspace"].ff-selected[data-workspace="${mine!.id}"]`,
+      { timeout: 15_000 },
+    );
   }, 60_000);
 
   it('hostile issue text stays inert: no script runs, the text shows as text', async () => {

@@ -110,9 +110,15 @@ describe('popup chat', () => {
   it('hostile markdown from the model is inert and the page stays responsive', async () => {
     const page = await openPopup();
     await page.waitForSelector('[data-testid="ff-composer"]');
-    await page.$eval('[data-testid="ff-composer"]', (el) => {
-      (el as HTMLTextAreaElement).value = '';
-    });
+    // The draft left by the previous test comes back (asynchronously); wait for it, then clear it as a user would.
+    await waitFor(
+      async () =>
+        (await page.$eval('[data-testid="ff-composer"]', (el) => (el as HTMLTextAreaElement).value)) ===
+        'half a thought',
+      { what: 'the restored draft' },
+    );
+    await page.click('[data-testid="ff-composer"]', { clickCount: 3 });
+    await page.keyboard.press('Backspace');
     await page.type('[data-testid="ff-composer"]', 'be hostile');
     await page.keyboard.press('Enter');
     await waitFor(

@@ -79,9 +79,12 @@ agent.connection.subscribe((state) => {
       | undefined;
     const restore =
       saved?.workspaceId && workspaces.value.some((w) => w.id === saved.workspaceId) ? saved : undefined;
-    const first = restore?.workspaceId ?? workspaces.value[0]?.id;
+    // Opened in a tab from a GitHub page ("Open chat"): popup.html#<workspace id> selects that workspace.
+    const linked = decodeURIComponent(location.hash.slice(1));
+    const fromLink = workspaces.value.some((w) => w.id === linked) ? linked : undefined;
+    const first = fromLink ?? restore?.workspaceId ?? workspaces.value[0]?.id;
     // Only if the user has not picked one meanwhile (or on a reconnect, kept the one they had).
-    if (first && !selected.value) await select(first, restore?.sessionId);
+    if (first && !selected.value) await select(first, fromLink ? undefined : restore?.sessionId);
   })();
 });
 
