@@ -54,7 +54,7 @@ export const PortRequest = z.discriminatedUnion('type', [
   /** Opens an extension page in a tab (content scripts cannot). */
   z.object({
     type: z.literal('open'),
-    page: z.enum(['options', 'popup']),
+    page: z.enum(['options', 'popup', 'workspace']),
     hash: z.string().max(200).optional(),
   }),
 ]);

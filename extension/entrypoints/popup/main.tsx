@@ -148,6 +148,13 @@ function Popup() {
               <button type="button" onClick={() => void startChat()}>
                 New chat
               </button>
+              <button
+                type="button"
+                data-testid="ff-full-view"
+                onClick={() => agent.open('workspace', selected.value)}
+              >
+                Open full view
+              </button>
               <select
                 data-testid="ff-quick"
                 value=""

@@ -191,7 +191,23 @@ describe('a chat session with the real claude CLI', () => {
       session.id,
       (s) => s.status === 'idle' && s.turns >= 2,
       'turn after restart',
-    );
+    ).catch((error: Error) => {
+      // Rarely seen under load only: keep what is needed to tell why in the failure itself.
+      const transcript = readFileSync(join(w.home, 'transcripts', `${session.id}.jsonl`), 'utf8')
+        .trim()
+        .split('\n');
+      const tail = transcript.slice(-8).map((l) => {
+        const d = JSON.parse(l).data;
+        return d.kind === 'claude'
+          ? `claude:${d.line.type}/${d.line.subtype ?? ''}`
+          : `${d.kind}${d.status ? `:${d.status}` : ''}`;
+      });
+      const stderr = readFileSync(join(w.home, 'logs', 'sessions', `${session.id}.log`), 'utf8').slice(-500);
+      const requests = w.api.conversationRequests.map((r) => lastUserText(r)).slice(-4);
+      throw new Error(
+        `${error.message}\ntranscript tail: ${tail.join(' ')}\nstderr: ${stderr}\nlast API asks: ${JSON.stringify(requests)}`,
+      );
+    });
     const back = w.api.conversationRequests.find((r) => lastUserText(r) === 'back again');
     expect(conversationText(back!)).toContain('first words');
   }, 60_000);

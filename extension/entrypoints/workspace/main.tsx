@@ -1,0 +1,263 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal as XTerm } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import type { TerminalEvent, TerminalInfo } from '../../../shared/protocol.js';
+import type { RatchetDecision } from '../../../shared/ratchet.js';
+import { Chat } from '../../components/chat/chat.js';
+import { ConnectionBanner } from '../../components/connection-banner.js';
+import { workspaceChip } from '../../features/start-workspace.js';
+import { AgentPort } from '../../lib/agent-port.js';
+import { type DiffFile, parseUnifiedDiff } from '../../lib/diff-files.js';
+import { errorText } from '../../lib/use-agent.js';
+import '../popup/style.css';
+import './style.css';
+
+const agent = new AgentPort();
+const workspaceId = decodeURIComponent(location.hash.slice(1));
+const workspace = signal<WorkspaceView | undefined>(undefined);
+const sessions = signal<SessionView[]>([]);
+const sessionId = signal<string | undefined>(undefined);
+const terminals = signal<TerminalInfo[]>([]);
+const terminalId = signal<string | undefined>(undefined);
+const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);
+const decisions = signal<RatchetDecision[]>([]);
+const error = signal('');
+
+async function load(): Promise<void> {
+  try {
+    workspace.value = await agent.call('workspace.get', { workspaceId });
+    sessions.value = (await agent.call('session.list', { workspaceId })).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
+    sessionId.value ??= sessions.value[0]?.id;
+    terminals.value = (await agent.call('terminal.list', { workspaceId })).filter(
+      (t) => t.exitCode === undefined,
+    );
+    terminalId.value ??= terminals.value[0]?.id;
+    decisions.value = await agent.call('ratchet.decisions', { workspaceId, limit: 20 });
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+async function loadDiff(): Promise<void> {
+  try {
+    const result = await agent.call('workspace.diff', { workspaceId });
+    diff.value = { files: parseUnifiedDiff(result.diff), truncated: result.truncated };
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+agent.connection.subscribe((state) => {
+  if (state?.status === 'connected') void load().then(loadDiff);
+});
+
+/** One xterm bound to one agent terminal: snapshot on attach, live output, keys in, resize through the fit addon. */
+function TerminalPanel({ id }: { id: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const term = new XTerm({ convertEol: false, fontSize: 13, cursorBlink: true });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(host.current!);
+    fit.fit();
+    void agent.call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows }).catch(() => {});
+    const off = agent.subscribe(
+      `terminal:${id}`,
+      (frame) => {
+        const event = frame.data as TerminalEvent;
+        if (event.kind === 'snapshot') {
+          term.reset();
+          term.write(event.data);
+        } else if (event.kind === 'output') term.write(event.data);
+        else term.write(`\r\n[exited with code ${event.exitCode}]\r\n`);
+      },
+      0,
+    );
+    const input = term.onData(
+      (data) => void agent.call('terminal.input', { terminalId: id, data }).catch(() => {}),
+    );
+    const onResize = () => {
+      fit.fit();
+      void agent
+        .call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows })
+        .catch(() => {});
+    };
+    window.addEventListener('resize', onResize);
+    term.focus();
+    return () => {
+      window.removeEventListener('resize', onResize);
+      input.dispose();
+      off();
+      term.dispose();
+    };
+  }, [id]);
+  return <div class="ff-xterm" ref={host} data-testid="ff-terminal" data-terminal={id} />;
+}
+
+function Terminals() {
+  const open = async () => {
+    try {
+      const t = await agent.call('terminal.open', { workspaceId, cols: 100, rows: 24 });
+      terminals.value = [...terminals.value, t];
+      terminalId.value = t.id;
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  return (
+    <section class="ff-panel">
+      <div class="ff-row">
+        <h2>Terminal</h2>
+        {terminals.value.map((t, i) => (
+          <button
+            type="button"
+            key={t.id}
+            class={terminalId.value === t.id ? 'ff-selected' : ''}
+            onClick={() => (terminalId.value = t.id)}
+          >
+            {i + 1}
+          </button>
+        ))}
+        <button type="button" onClick={() => void open()} data-testid="ff-new-terminal">
+          New terminal
+        </button>
+      </div>
+      {terminalId.value && <TerminalPanel id={terminalId.value} key={terminalId.value} />}
+    </section>
+  );
+}
+
+function Diff() {
+  const d = diff.value;
+  return (
+    <section class="ff-panel" data-testid="ff-diff">
+      <div class="ff-row">
+        <h2>Changes</h2>
+        <button type="button" onClick={() => void loadDiff()}>
+          Refresh
+        </button>
+        {d?.truncated && <span class="ff-muted">(truncated)</span>}
+      </div>
+      {d && d.files.length === 0 && <p class="ff-muted">No changes against the base branch.</p>}
+      {d?.files.map((file) => (
+        <details key={file.path} open={d.files.length <= 5} data-testid="ff-diff-file" data-path={file.path}>
+          <summary>
+            <code>{file.path}</code> <span class="ff-add">+{file.additions}</span>{' '}
+            <span class="ff-del">−{file.deletions}</span>
+          </summary>
+          <pre class="ff-diff-body">
+            {file.lines.slice(0, 2000).map((line, i) => (
+              <div
+                key={i}
+                class={
+                  line.startsWith('+')
+                    ? 'ff-add'
+                    : line.startsWith('-')
+                      ? 'ff-del'
+                      : line.startsWith('@@')
+                        ? 'ff-hunk'
+                        : ''
+                }
+              >
+                {line || ' '}
+              </div>
+            ))}
+          </pre>
+        </details>
+      ))}
+    </section>
+  );
+}
+
+function WorkspacePage() {
+  const w = workspace.value;
+  const state = agent.connection.value;
+  if (!workspaceId) return <p>No workspace in the address (workspace.html#&lt;id&gt;).</p>;
+  if (state?.status !== 'connected') return <ConnectionBanner agent={agent} />;
+  if (!w) return <p class="ff-muted">{error.value || 'Loading…'}</p>;
+  const chip = workspaceChip(w);
+  const resumable = sessions.value.filter((s) => s.status === 'interrupted' || s.status === 'crashed');
+  return (
+    <main class="ff-workspace-page">
+      <header class="ff-row">
+        <span class="ff-chip" data-tone={chip.tone}>
+          {chip.label}
+        </span>
+        <strong>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</strong>
+        <code>{w.branch}</code>
+        {w.pr && <a href={w.pr.url}>PR #{w.pr.number}</a>}
+        {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
+      </header>
+      <div class="ff-columns">
+        <section class="ff-panel">
+          <div class="ff-row">
+            <h2>Chat</h2>
+            <select
+              value={sessionId.value ?? ''}
+              onChange={(e) => (sessionId.value = (e.currentTarget as HTMLSelectElement).value)}
+            >
+              {sessions.value.map((s) => (
+                <option value={s.id} key={s.id}>
+                  {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              onClick={() =>
+                void agent.call('session.start', { workspaceId }).then(
+                  (session) => {
+                    sessionId.value = session.id;
+                    return load();
+                  },
+                  (e) => {
+                    error.value = errorText(e);
+                  },
+                )
+              }
+            >
+              New chat
+            </button>
+            {resumable.map((s) => (
+              <button
+                type="button"
+                key={s.id}
+                onClick={() => void agent.call('session.resume', { sessionId: s.id }).then(load)}
+              >
+                Resume {s.title}
+              </button>
+            ))}
+          </div>
+          {sessionId.value && <Chat agent={agent} sessionId={sessionId.value} key={sessionId.value} />}
+        </section>
+        <div>
+          <Terminals />
+          <Diff />
+          <section class="ff-panel">
+            <h2>Ratchet</h2>
+            {w.ratchet.reason && <p>{w.ratchet.reason}</p>}
+            <ul class="ff-decisions">
+              {decisions.value
+                .slice()
+                .reverse()
+                .map((d) => (
+                  <li key={d.at}>
+                    {new Date(d.at).toLocaleString()} · {d.action} · {d.reason}
+                  </li>
+                ))}
+            </ul>
+          </section>
+        </div>
+      </div>
+      {error.value && <p class="error">{error.value}</p>}
+    </main>
+  );
+}
+
+render(<WorkspacePage />, document.getElementById('app')!);
