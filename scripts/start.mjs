@@ -16,7 +16,8 @@ Load the ff extension (once):
                         ${join(root, '.output', 'chrome-mv3')}
   Firefox:              open about:debugging#/runtime/this-firefox, "Load Temporary Add-on…" →
                         ${join(root, '.output', 'firefox-mv2', 'manifest.json')}
-Then pair it: click the ff toolbar button and enter the port and token from agent.json in ff's home.
+Then pair it, once: \`npx ff-agent install\` in another terminal (the extension then pairs by itself
+and the agent starts at login), or \`npx ff-agent pair\` and enter the code in ff's Options.
 Stop the agent with Ctrl-C.
 `);
 
