@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import type { WorkspaceView } from '../../shared/domain.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
+import { DecisionLog } from '../components/decision-log.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
@@ -106,18 +107,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
           Fixer session <code>{fixer}</code> — attempt {r.attempts}
         </div>
       )}
-      {decisions.value.length > 0 && (
-        <ul class="ff-decisions">
-          {decisions.value
-            .slice()
-            .reverse()
-            .map((d) => (
-              <li key={d.at}>
-                {new Date(d.at).toLocaleTimeString()} · {d.action} · {d.reason}
-              </li>
-            ))}
-        </ul>
-      )}
+      <DecisionLog decisions={decisions.value} />
       <div class="ff-row">
         <button
           type="button"

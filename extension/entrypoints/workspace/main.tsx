@@ -9,6 +9,7 @@ import type { TerminalEvent, TerminalInfo } from '../../../shared/protocol.js';
 import type { RatchetDecision } from '../../../shared/ratchet.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { DecisionLog } from '../../components/decision-log.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { type DiffFile, parseUnifiedDiff } from '../../lib/diff-files.js';
@@ -242,16 +243,7 @@ function WorkspacePage() {
           <section class="ff-panel">
             <h2>Ratchet</h2>
             {w.ratchet.reason && <p>{w.ratchet.reason}</p>}
-            <ul class="ff-decisions">
-              {decisions.value
-                .slice()
-                .reverse()
-                .map((d) => (
-                  <li key={d.at}>
-                    {new Date(d.at).toLocaleString()} · {d.action} · {d.reason}
-                  </li>
-                ))}
-            </ul>
+            <DecisionLog decisions={decisions.value} withDate />
           </section>
         </div>
       </div>
