@@ -139,6 +139,7 @@ export const WorkspaceRatchet = z.object({
 export type WorkspaceRatchet = z.infer<typeof WorkspaceRatchet>;
 
 export const TickResult = z.object({
+  /** False when the tick did not talk to GitHub (no token, backoff). */
   ran: z.boolean(),
   checked: z.number().int(),
   decisions: z.array(z.object({ workspaceId: z.string(), decision: RatchetDecision })),

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CanUseToolRequest,
-  type ClaudeLine,
-  classifyClaudeJson,
-  lineForTranscript,
-} from '../../shared/claude-messages.js';
+import { CanUseToolRequest, type ClaudeLine, lineForTranscript } from '../../shared/claude-messages.js';
 import type {
   PermissionMode,
   PermissionRequest,
@@ -447,11 +442,6 @@ export class Sessions {
       }
     }
   }
-}
-
-/** For readers of transcripts (CLI, extension): the CLI line of a `claude` entry, classified. */
-export function claudeLineOf(event: SessionEvent): ClaudeLine | undefined {
-  return event.kind === 'claude' ? classifyClaudeJson(event.line) : undefined;
 }
 
 /**

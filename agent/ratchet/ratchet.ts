@@ -9,6 +9,7 @@ import {
   type RatchetDecision,
   RatchetSettings,
   type RatchetSettingsPatch,
+  type TickResult,
   type WorkspaceRatchet,
 } from '../../shared/ratchet.js';
 import type { Sessions } from '../claude/sessions.js';
@@ -24,16 +25,6 @@ import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
 import { decideRatchetAction } from './decide.js';
 import { type FixerTemplates, renderFixerPrompt } from './prompts.js';
-
-export interface TickResult {
-  /** False when the tick did not talk to GitHub (no token, backoff). */
-  ran: boolean;
-  checked: number;
-  decisions: Array<{ workspaceId: string; decision: RatchetDecision }>;
-  error?: string;
-  startedAt: string;
-  durationMs: number;
-}
 
 const MAX_FINGERPRINTS = 50;
 

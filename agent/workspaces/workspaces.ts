@@ -120,11 +120,6 @@ export class Workspaces {
     return workspace;
   }
 
-  /** Resolves once provisioning of this workspace (if any is running) has finished. */
-  settled(id: string): Promise<void> {
-    return this.#provisioning.get(id) ?? Promise.resolve();
-  }
-
   /**
    * Shutdown: give provisioning in flight a few seconds to finish (a git
    * command cut off halfway leaves a half-made worktree). What is still
