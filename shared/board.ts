@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Session, Workspace } from './domain.js';
+import { Session, Workspace } from './domain.js';
 
 export const AssignedIssue = z.object({
   number: z.number().int(),
@@ -10,9 +10,19 @@ export const AssignedIssue = z.object({
 });
 export type AssignedIssue = z.infer<typeof AssignedIssue>;
 
+/** A session as the board shows it: enough to say what it is doing, and for notifications to see it change. */
+export const CardSession = Session.pick({ id: true, kind: true, title: true, status: true, turns: true });
+export type CardSession = z.infer<typeof CardSession>;
+
 export const WorkspaceCard = z.object({
   workspace: Workspace,
-  sessions: z.object({ total: z.number().int(), running: z.number().int(), waitingForYou: z.number().int() }),
+  sessions: z.object({
+    total: z.number().int(),
+    running: z.number().int(),
+    waitingForYou: z.number().int(),
+    /** Newest first. */
+    list: z.array(CardSession),
+  }),
   /** The session to open from the card: the one that needs you, else the newest. */
   focusSessionId: z.string().optional(),
 });
@@ -32,4 +42,7 @@ export const Board = z.object({
 });
 export type Board = z.infer<typeof Board>;
 
-export type BoardSession = Pick<Session, 'id' | 'workspaceId' | 'status' | 'createdAt'>;
+export type BoardSession = Pick<
+  Session,
+  'id' | 'workspaceId' | 'status' | 'createdAt' | 'kind' | 'title' | 'turns'
+>;

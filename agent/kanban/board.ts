@@ -34,7 +34,12 @@ export function deriveBoard(input: {
     const focus = sessions.find((s) => s.status === 'waiting-permission') ?? sessions[0];
     const card: WorkspaceCard = {
       workspace,
-      sessions: { total: sessions.length, running, waitingForYou },
+      sessions: {
+        total: sessions.length,
+        running,
+        waitingForYou,
+        list: sessions.map(({ id, kind, title, status, turns }) => ({ id, kind, title, status, turns })),
+      },
       ...(focus ? { focusSessionId: focus.id } : {}),
     };
     if (workspace.ratchet.state === 'MERGED') columns.done.push(card);

@@ -7,11 +7,14 @@ import { AgentConnection } from '../lib/agent-connection.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
   defaultNotificationSettings,
+  emptyNoticeMemory,
   NOTIFICATION_SETTINGS_KEY,
   type Notice,
   type NotificationSettings,
   noticeFromDecision,
+  noticePath,
   noticesFromBoard,
+  rememberBoard,
 } from '../lib/notifications.js';
 import { PortRequest } from '../lib/port-schemas.js';
 
@@ -35,18 +38,17 @@ export default defineBackground(() => {
   );
   void connection.connect();
 
-  // Desktop notifications, each kind toggleable in Options; a click opens the issue or PR.
-  const seen = new Set<string>();
-  const urls = new Map<string, string>();
+  // Desktop notifications, each kind toggleable in Options; a click opens the workspace page.
+  let memory = emptyNoticeMemory();
+  /** Session topics some popup or workspace page has open, with how many of them. */
+  const viewers = new Map<string, number>();
   const notify = async (notice: Notice) => {
-    if (seen.has(notice.id)) return;
-    seen.add(notice.id);
     const stored = (await browser.storage.local.get(NOTIFICATION_SETTINGS_KEY))[NOTIFICATION_SETTINGS_KEY] as
       | Partial<NotificationSettings>
       | undefined;
     if (!{ ...defaultNotificationSettings, ...stored }[notice.kind]) return;
-    if (notice.url) urls.set(notice.id, notice.url);
-    await browser.notifications.create(notice.id, {
+    // The id carries what a click opens, so a click still works after the worker restarted.
+    await browser.notifications.create(`${notice.id}|${noticePath(notice)}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('/icon-128.png'),
       title: notice.title,
@@ -54,13 +56,18 @@ export default defineBackground(() => {
     });
   };
   browser.notifications.onClicked.addListener((id) => {
-    const url = urls.get(id);
-    if (url) void browser.tabs.create({ url });
+    const path = id.slice(id.indexOf('|') + 1);
+    if (path.startsWith('/workspace.html'))
+      void browser.tabs.create({ url: browser.runtime.getURL(path as '/') });
+    void browser.notifications.clear(id);
   });
   connection.subscribe('board', (frame) => {
     const data = frame.data as { kind?: string; board?: Board };
-    if (data.kind === 'board' && data.board)
-      for (const notice of noticesFromBoard(data.board, seen)) void notify(notice);
+    if (data.kind !== 'board' || !data.board) return;
+    const viewed = new Set([...viewers.keys()].map((topic) => topic.slice('session:'.length)));
+    const notices = noticesFromBoard(data.board, memory, viewed);
+    memory = rememberBoard(memory, data.board, notices);
+    for (const notice of notices) void notify(notice);
   });
   connection.subscribe('ratchet', (frame) => {
     const data = frame.data as { kind?: string; workspaceId?: string; decision?: RatchetDecision };
@@ -68,7 +75,10 @@ export default defineBackground(() => {
       data.kind === 'decision' && data.workspaceId && data.decision
         ? noticeFromDecision(data.workspaceId, data.decision)
         : undefined;
-    if (notice) void notify(notice);
+    if (notice && !memory.seen.has(notice.id)) {
+      memory = { ...memory, seen: new Set([...memory.seen, notice.id]) };
+      void notify(notice);
+    }
   });
 
   // Pages and content scripts reach the agent only through this port: typed calls and subscriptions, never the token.
@@ -82,12 +92,21 @@ export default defineBackground(() => {
       if (open) port.postMessage(message);
     };
     const unsubscribers = new Map<string, () => void>();
+    const watch = (topic: string, delta: number) => {
+      if (!topic.startsWith('session:')) return;
+      const count = (viewers.get(topic) ?? 0) + delta;
+      if (count > 0) viewers.set(topic, count);
+      else viewers.delete(topic);
+    };
     post({ type: 'connection', state: connection.state });
     const offState = connection.onChange((state) => post({ type: 'connection', state }));
     port.onDisconnect.addListener(() => {
       open = false;
       offState();
-      for (const off of unsubscribers.values()) off();
+      for (const [topic, off] of unsubscribers) {
+        off();
+        watch(topic, -1);
+      }
       unsubscribers.clear();
     });
     port.onMessage.addListener((raw: unknown) => {
@@ -122,7 +141,8 @@ export default defineBackground(() => {
           void answer(request.id, connection.connect());
           return;
         case 'subscribe':
-          unsubscribers.get(request.topic)?.();
+          if (unsubscribers.has(request.topic)) unsubscribers.get(request.topic)?.();
+          else watch(request.topic, 1);
           unsubscribers.set(
             request.topic,
             connection.subscribe(
@@ -140,8 +160,10 @@ export default defineBackground(() => {
           });
           return;
         case 'unsubscribe':
+          if (!unsubscribers.has(request.topic)) return;
           unsubscribers.get(request.topic)?.();
           unsubscribers.delete(request.topic);
+          watch(request.topic, -1);
           return;
       }
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionBrowser, launchWithExtension, pairExtension, screenshot } from '../helpers/browser.js';
-import { type ClaudeWorld, claudeWorld } from '../helpers/claude-fixture.js';
+import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
 
 let world: ClaudeWorld;
@@ -54,5 +54,54 @@ describe('the workspace page', () => {
       throw error;
     }
     expect(await page.$eval('[data-testid="ff-diff"]', (el) => el.textContent)).toContain('+1');
+  }, 60_000);
+
+  it('notifications: a turn that ends unseen and a crash notify; a click opens the page on that session', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    const worker = await (
+      await chrome.browser.waitForTarget(
+        (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),
+      )
+    ).worker();
+    const notificationIds = async () =>
+      Object.keys((await worker!.evaluate('chrome.notifications.getAll()')) as Record<string, unknown>);
+    const about = (kind: string, turns: number) => `${kind}:${session.id}:${turns}|`;
+
+    // No view shows the session: its finished turn is news.
+    await world.client.call('session.send', { sessionId: session.id, text: 'first' });
+    await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'first turn');
+    await waitFor(async () => (await notificationIds()).some((id) => id.startsWith(about('turn', 1))), {
+      what: 'the turn notification',
+    });
+    const turnId = (await notificationIds()).find((id) => id.startsWith(about('turn', 1)))!;
+
+    // What a click opens: the workspace page on that session — even when a newer session exists.
+    await world.client.call('session.start', { workspaceId: workspace.id });
+    page = await chrome.openPage(turnId.slice(turnId.indexOf('|') + 2));
+    await page.waitForSelector(
+      `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-composer"]`,
+    );
+
+    // The page shows the session: a turn that ends now is not news.
+    await page.type('[data-testid="ff-composer"]', 'second');
+    await page.keyboard.press('Enter');
+    await waitForSession(
+      world.client,
+      session.id,
+      (s) => s.turns === 2 && s.status === 'idle',
+      'second turn',
+    );
+
+    // claude dies under the session: news, whether or not it is on screen.
+    const { pid } = await world.client.call('session.get', { sessionId: session.id });
+    process.kill(pid!, 'SIGKILL');
+    await waitFor(async () => (await notificationIds()).some((id) => id.startsWith(about('crashed', 2))), {
+      what: 'the crash notification',
+    });
+    // Boards arrive in order, so the one with the viewed turn's end came before the crash.
+    expect((await notificationIds()).filter((id) => id.startsWith(about('turn', 2)))).toEqual([]);
+    await page.close();
+    page = undefined;
   }, 60_000);
 });

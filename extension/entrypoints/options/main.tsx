@@ -157,6 +157,8 @@ void browser.storage.local.get(NOTIFICATION_SETTINGS_KEY).then((stored) => {
 });
 const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   permission: 'A session waits for your permission',
+  turn: 'A chat finished its turn while you were not looking at it',
+  crashed: 'A session crashed',
   fixer: 'The ratchet started a fixer',
   ready: 'A pull request became ready to merge',
   merged: 'A pull request was merged',

@@ -21,7 +21,10 @@ const agent = new AgentPort();
 const workspaceId = decodeURIComponent(location.hash.slice(1));
 const workspace = signal<WorkspaceView | undefined>(undefined);
 const sessions = signal<SessionView[]>([]);
-const sessionId = signal<string | undefined>(undefined);
+/** `?session=<id>` (a notification's click) picks the session; else the newest. */
+const sessionId = signal<string | undefined>(
+  new URLSearchParams(location.search).get('session') ?? undefined,
+);
 const terminals = signal<TerminalInfo[]>([]);
 const terminalId = signal<string | undefined>(undefined);
 const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);

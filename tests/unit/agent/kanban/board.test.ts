@@ -23,7 +23,15 @@ function workspace(overrides: Partial<Workspace> = {}): Workspace {
 }
 function session(workspaceId: string, status: Session['status']): BoardSession {
   n++;
-  return { id: `s${n}`, workspaceId, status, createdAt: `2026-11-25T10:00:${10 + (n % 40)}Z` };
+  return {
+    id: `s${n}`,
+    workspaceId,
+    status,
+    kind: 'chat',
+    title: 'chat',
+    turns: 1,
+    createdAt: `2026-11-25T10:00:${10 + (n % 40)}Z`,
+  };
 }
 const issue = (number: number): AssignedIssue => ({
   number,
@@ -92,7 +100,15 @@ describe('deriveBoard', () => {
       assignedIssues: [],
     });
     expect(board.waiting[0]).toMatchObject({
-      sessions: { total: 2, running: 0, waitingForYou: 1 },
+      sessions: {
+        total: 2,
+        running: 0,
+        waitingForYou: 1,
+        list: [
+          { id: asking.id, status: 'waiting-permission' },
+          { id: older.id, status: 'idle' },
+        ],
+      },
       focusSessionId: asking.id,
     });
   });
