@@ -56,6 +56,37 @@ describe('the workspace page', () => {
     expect(await page.$eval('[data-testid="ff-diff"]', (el) => el.textContent)).toContain('+1');
   }, 60_000);
 
+  it('the diff: numbered lines, unified or split (the choice is kept), file names and text inert', async () => {
+    const workspace = await world.workspace();
+    writeFileSync(join(workspace.path, 'README.md'), '# changed\n<img src=x onerror="window.__ffPwned=1">\n');
+    page = await chrome.openPage(`workspace.html#${workspace.id}`);
+    const rows = (layout: string) =>
+      page!.$$eval(`[data-path="README.md"] table[data-layout="${layout}"] tr`, (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join('|')),
+      );
+    await page.waitForSelector('[data-path="README.md"] table[data-layout="unified"]', { timeout: 15_000 });
+    expect((await rows('unified')).slice(1)).toEqual([
+      '||@@ -1 +1,2 @@',
+      '1||-# app',
+      '|1|+# changed',
+      '|2|+<img src=x onerror="window.__ffPwned=1">',
+    ]);
+    await page.click('[data-testid="ff-diff-split"]');
+    await page.waitForSelector('[data-path="README.md"] table[data-layout="split"]');
+    expect((await rows('split')).slice(1)).toEqual([
+      '@@ -1 +1,2 @@',
+      '1|# app|1|# changed',
+      '||2|<img src=x onerror="window.__ffPwned=1">',
+    ]);
+    await screenshot(page, 'workspace-page-split-diff');
+    await page.reload();
+    await page.waitForSelector('[data-path="README.md"] table[data-layout="split"]', { timeout: 15_000 });
+    expect(await page.evaluate('window.__ffPwned')).toBeUndefined();
+    expect(await page.$('[data-path="README.md"] img')).toBeNull();
+    await page.close();
+    page = undefined;
+  }, 60_000);
+
   it('notifications: a turn that ends unseen and a crash notify; a click opens the page on that session', async () => {
     const workspace = await world.workspace();
     const session = await world.client.call('session.start', { workspaceId: workspace.id });

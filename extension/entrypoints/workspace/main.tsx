@@ -12,7 +12,7 @@ import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
-import { type DiffFile, parseUnifiedDiff } from '../../lib/diff-files.js';
+import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
 import { errorText } from '../../lib/use-agent.js';
 import '../popup/style.css';
 import './style.css';
@@ -137,8 +137,71 @@ function Terminals() {
   );
 }
 
+const DIFF_LAYOUT_KEY = 'ff.diffLayout';
+const diffLayout = signal<'unified' | 'split'>(
+  localStorage.getItem(DIFF_LAYOUT_KEY) === 'split' ? 'split' : 'unified',
+);
+/** Lines shown per file; a bigger file says how many more there are. */
+const DIFF_LINES_SHOWN = 2000;
+const MARKS: Record<DiffLine['kind'], string> = { add: '+', del: '-', context: ' ', hunk: '', meta: '' };
+
+function UnifiedDiff({ lines }: { lines: DiffLine[] }) {
+  return (
+    <table class="ff-diff-body" data-layout="unified">
+      <tbody>
+        {lines.map((line, i) => (
+          <tr key={i} class={`ff-diff-${line.kind}`}>
+            <td class="ff-ln">{line.oldNo}</td>
+            <td class="ff-ln">{line.newNo}</td>
+            <td class="ff-code">
+              {MARKS[line.kind]}
+              {line.text}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function SplitDiff({ lines }: { lines: DiffLine[] }) {
+  const side = (line: DiffLine | undefined, no: number | undefined) => [
+    <td class="ff-ln" key="n">
+      {no}
+    </td>,
+    <td class={`ff-code ff-diff-${line?.kind ?? 'empty'}`} key="t">
+      {line?.text}
+    </td>,
+  ];
+  return (
+    <table class="ff-diff-body" data-layout="split">
+      <tbody>
+        {splitRows(lines).map((row, i) =>
+          row.kind === 'pair' ? (
+            <tr key={i}>
+              {side(row.left, row.left?.oldNo)}
+              {side(row.right, row.right?.newNo)}
+            </tr>
+          ) : (
+            <tr key={i} class={`ff-diff-${row.kind}`}>
+              <td class="ff-code" colSpan={4}>
+                {row.text}
+              </td>
+            </tr>
+          ),
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 function Diff() {
   const d = diff.value;
+  const layout = diffLayout.value;
+  const choose = (value: 'unified' | 'split') => {
+    diffLayout.value = value;
+    localStorage.setItem(DIFF_LAYOUT_KEY, value);
+  };
   return (
     <section class="ff-panel" data-testid="ff-diff">
       <div class="ff-row">
@@ -146,35 +209,44 @@ function Diff() {
         <button type="button" onClick={() => void loadDiff()}>
           Refresh
         </button>
+        <span class="ff-segmented">
+          {(['unified', 'split'] as const).map((value) => (
+            <button
+              type="button"
+              key={value}
+              aria-pressed={layout === value}
+              data-testid={`ff-diff-${value}`}
+              onClick={() => choose(value)}
+            >
+              {value === 'unified' ? 'Unified' : 'Split'}
+            </button>
+          ))}
+        </span>
         {d?.truncated && <span class="ff-muted">(truncated)</span>}
       </div>
       {d && d.files.length === 0 && <p class="ff-muted">No changes against the base branch.</p>}
-      {d?.files.map((file) => (
-        <details key={file.path} open={d.files.length <= 5} data-testid="ff-diff-file" data-path={file.path}>
-          <summary>
-            <code>{file.path}</code> <span class="ff-add">+{file.additions}</span>{' '}
-            <span class="ff-del">−{file.deletions}</span>
-          </summary>
-          <pre class="ff-diff-body">
-            {file.lines.slice(0, 2000).map((line, i) => (
-              <div
-                key={i}
-                class={
-                  line.startsWith('+')
-                    ? 'ff-add'
-                    : line.startsWith('-')
-                      ? 'ff-del'
-                      : line.startsWith('@@')
-                        ? 'ff-hunk'
-                        : ''
-                }
-              >
-                {line || ' '}
-              </div>
-            ))}
-          </pre>
-        </details>
-      ))}
+      {d?.files.map((file) => {
+        const shown = file.lines.slice(0, DIFF_LINES_SHOWN);
+        return (
+          <details
+            key={file.path}
+            open={d.files.length <= 5}
+            data-testid="ff-diff-file"
+            data-path={file.path}
+          >
+            <summary>
+              <code>{file.path}</code> <span class="ff-add">+{file.additions}</span>{' '}
+              <span class="ff-del">−{file.deletions}</span>
+            </summary>
+            <div class="ff-diff-scroll">
+              {layout === 'split' ? <SplitDiff lines={shown} /> : <UnifiedDiff lines={shown} />}
+            </div>
+            {file.lines.length > shown.length && (
+              <p class="ff-muted">{file.lines.length - shown.length} more lines not shown.</p>
+            )}
+          </details>
+        );
+      })}
     </section>
   );
 }
