@@ -92,6 +92,17 @@ export default defineBackground(() => {
       if (open) port.postMessage(message);
     };
     const unsubscribers = new Map<string, () => void>();
+    // Events go out in batches: a replay of thousands is a few messages, not thousands.
+    let outbox: EventFrame[] = [];
+    const deliver = (frame: EventFrame) => {
+      if (outbox.length === 0)
+        setTimeout(() => {
+          const frames = outbox;
+          outbox = [];
+          post({ type: 'events', frames });
+        }, 0);
+      outbox.push(frame);
+    };
     const watch = (topic: string, delta: number) => {
       if (!topic.startsWith('session:')) return;
       const count = (viewers.get(topic) ?? 0) + delta;
@@ -143,14 +154,7 @@ export default defineBackground(() => {
         case 'subscribe':
           if (unsubscribers.has(request.topic)) unsubscribers.get(request.topic)?.();
           else watch(request.topic, 1);
-          unsubscribers.set(
-            request.topic,
-            connection.subscribe(
-              request.topic,
-              (frame: EventFrame) => post({ type: 'event', frame }),
-              request.sinceSeq,
-            ),
-          );
+          unsubscribers.set(request.topic, connection.subscribe(request.topic, deliver, request.sinceSeq));
           return;
         case 'open':
           void browser.tabs.create({

@@ -106,12 +106,14 @@ export class AgentPort {
     port.onMessage.addListener((message: PortMessage) => {
       if (message.type === 'connection') {
         this.connection.value = message.state;
-      } else if (message.type === 'event') {
-        const entry = this.#topics.get(message.frame.topic);
-        if (!entry) return;
-        if (entry.lastSeq !== undefined && message.frame.seq <= entry.lastSeq) return;
-        entry.lastSeq = message.frame.seq;
-        for (const listener of entry.listeners) listener(message.frame);
+      } else if (message.type === 'events') {
+        for (const frame of message.frames) {
+          const entry = this.#topics.get(frame.topic);
+          if (!entry) continue;
+          if (entry.lastSeq !== undefined && frame.seq <= entry.lastSeq) continue;
+          entry.lastSeq = frame.seq;
+          for (const listener of entry.listeners) listener(frame);
+        }
       } else {
         const pending = this.#pending.get(message.id);
         if (!pending) return;

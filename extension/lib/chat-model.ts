@@ -43,12 +43,17 @@ type Block = {
   tool_use_id?: string;
   content?: unknown;
   is_error?: boolean;
+  /** The full length of a tool result that slimEvent cut to its preview. */
+  content_length?: number;
 };
 
+const SUMMARY_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'description'] as const;
+
 export function toolSummary(input: unknown): string {
+  if (typeof input === 'string') return input; // already summarized by slimEvent
   if (typeof input !== 'object' || input === null) return '';
   const record = input as Record<string, unknown>;
-  for (const key of ['command', 'file_path', 'path', 'pattern', 'url', 'description']) {
+  for (const key of SUMMARY_KEYS) {
     if (typeof record[key] === 'string') return String(record[key]);
   }
   const json = JSON.stringify(input);
@@ -62,6 +67,53 @@ function resultText(content: unknown): string {
       .map((c) => (typeof c === 'object' && c && 'text' in c ? String((c as Block).text) : JSON.stringify(c)))
       .join('\n');
   return content === undefined ? '' : JSON.stringify(content);
+}
+
+/**
+ * The part of an event the chat shows — pure. A CLI line carries much more
+ * (usage, uuids, the tool's full input and output twice over); the popup
+ * keeps and caches thousands of events, so it keeps only this: what
+ * toChatItems reads, with tool inputs cut to their summary and tool results
+ * to their preview (and their full length).
+ */
+export function slimEvent<E extends SessionEvent>(event: E): E {
+  if (event.kind !== 'claude') return event;
+  const line = event.line as Record<string, unknown> & { message?: { content?: unknown } };
+  const slim: Record<string, unknown> = {};
+  for (const key of ['type', 'subtype', 'is_error', 'total_cost_usd', 'result', 'text'])
+    if (line[key] !== undefined) slim[key] = line[key];
+  if (Array.isArray(line.message?.content))
+    slim.message = { content: (line.message.content as Block[]).map(slimBlock) };
+  return { ...event, line: slim };
+}
+
+function slimBlock(block: Block): Block {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', ...(block.text !== undefined ? { text: block.text } : {}) };
+    case 'tool_use': {
+      const input = (block.input ?? {}) as Record<string, unknown>;
+      const key = SUMMARY_KEYS.find((k) => typeof input[k] === 'string');
+      return {
+        type: 'tool_use',
+        ...(block.id ? { id: block.id } : {}),
+        ...(block.name ? { name: block.name } : {}),
+        input: key ? { [key]: input[key] } : toolSummary(input),
+      };
+    }
+    case 'tool_result': {
+      const full = resultText(block.content);
+      return {
+        type: 'tool_result',
+        ...(block.tool_use_id ? { tool_use_id: block.tool_use_id } : {}),
+        content: full.slice(0, RESULT_PREVIEW),
+        content_length: full.length,
+        ...(block.is_error ? { is_error: true } : {}),
+      };
+    }
+    default:
+      return { type: block.type };
+  }
 }
 
 export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }>): ChatItem[] {
@@ -151,7 +203,7 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
             if (!tool) continue;
             const full = resultText(block.content);
             tool.result = full.slice(0, RESULT_PREVIEW);
-            tool.resultLength = full.length;
+            tool.resultLength = block.content_length ?? full.length;
             tool.isError = Boolean(block.is_error);
           }
         } else if (line.type === 'result') {

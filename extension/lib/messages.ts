@@ -14,5 +14,6 @@ export const PORT_NAME = 'ff-agent';
 export type PortMessage =
   | { type: 'result'; id: number; ok: true; result: unknown }
   | { type: 'result'; id: number; ok: false; error: ErrorInfo }
-  | { type: 'event'; frame: EventFrame }
+  /** Events in the order they came; several at once when they come fast (a replay). */
+  | { type: 'events'; frames: EventFrame[] }
   | { type: 'connection'; state: ConnectionState };

@@ -1,16 +1,20 @@
 import { useSignal } from '@preact/signals';
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SessionView } from '../../../shared/domain.js';
 import type { SessionEvent } from '../../../shared/protocol.js';
 import type { AgentPort } from '../../lib/agent-port.js';
-import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
+import { type ChatItem, slimEvent, toChatItems } from '../../lib/chat-model.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { readTranscriptCache, writeTranscriptCache } from '../../lib/transcript-cache.js';
 import { errorText } from '../../lib/use-agent.js';
 
 type Stored = SessionEvent & { seq: number };
 const MAX_CACHED = 2000;
-const cacheKey = (id: string) => `ff.transcript.${id}`;
+/** At most one render per this many ms while events stream in (a replay: thousands, in a few renders). */
+const FLUSH_MS = 16;
+/** Items rendered at first (the newest); older ones one page at a time on request. */
+const PAGE_ITEMS = 100;
 const draftKey = (id: string) => `ff.draft.${id}`;
 
 /**
@@ -20,18 +24,22 @@ const draftKey = (id: string) => `ff.draft.${id}`;
  * popup closing.
  */
 export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string }) {
-  const events = useSignal<Stored[]>([]);
+  // The cached transcript, read as the chat mounts (it is keyed by session), so it shows in the first frame.
+  const cached = useMemo(() => readTranscriptCache<Stored>(sessionId), [sessionId]);
+  const events = useSignal<Stored[]>(cached);
   const session = useSignal<SessionView | undefined>(undefined);
   const draft = useSignal('');
   const error = useSignal('');
   const list = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
-  useEffect(() => {
+  // A layout effect: the subscription goes out before the first paint, so the agent's answer overlaps it.
+  useLayoutEffect(() => {
     let cancelled = false;
-    let unsubscribe: (() => void) | undefined;
     let save: ReturnType<typeof setTimeout> | undefined;
-    const storage = browser.storage.local;
+    // Events arrive one message at a time (a replay: thousands); they are applied in batches, one render each.
+    let pending: Stored[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
     const refresh = async () => {
       try {
         session.value = await agent.call('session.get', { sessionId });
@@ -39,40 +47,54 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
         error.value = errorText(e);
       }
     };
-    void (async () => {
-      const stored = (await storage.get([cacheKey(sessionId), draftKey(sessionId)])) as Record<
-        string,
-        unknown
-      >;
-      if (cancelled) return;
-      const cached = (stored[cacheKey(sessionId)] as Stored[] | undefined) ?? [];
-      events.value = cached;
-      // Restore the draft unless the user already started typing.
-      if (!draft.value) draft.value = (stored[draftKey(sessionId)] as string | undefined) ?? '';
-      const since = cached.at(-1)?.seq ?? 0;
-      unsubscribe = agent.subscribe(
-        `session:${sessionId}`,
-        (frame) => {
-          const event = { ...(frame.data as SessionEvent), seq: frame.seq } as Stored;
-          if (events.value.at(-1) && frame.seq <= events.value.at(-1)!.seq) return;
-          events.value = [...events.value, event].slice(-MAX_CACHED);
-          clearTimeout(save);
-          save = setTimeout(() => void storage.set({ [cacheKey(sessionId)]: events.value }), 300);
-          if (['status', 'permission', 'permission-answer'].includes(event.kind)) void refresh();
-        },
-        since,
-      );
-      await refresh();
-    })();
+    let applied = 0;
+    const apply = () => {
+      flush = undefined;
+      applied = performance.now();
+      const batch = pending;
+      pending = [];
+      events.value = [...events.value, ...batch].slice(-MAX_CACHED);
+      clearTimeout(save);
+      save = setTimeout(() => writeTranscriptCache(sessionId, events.value), 300);
+      if (batch.some((event) => ['status', 'permission', 'permission-answer'].includes(event.kind)))
+        void refresh();
+    };
+    const unsubscribe = agent.subscribe(
+      `session:${sessionId}`,
+      (frame) => {
+        const last = pending.at(-1)?.seq ?? events.value.at(-1)?.seq ?? 0;
+        if (frame.seq <= last) return;
+        pending.push(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as Stored));
+        // Leading edge: the first events after a quiet spell render at once, a stream at most every FLUSH_MS.
+        flush ??= setTimeout(apply, Math.max(0, applied + FLUSH_MS - performance.now()));
+      },
+      events.value.at(-1)?.seq ?? 0,
+    );
+    void refresh();
+    // Restore the draft unless the user already started typing.
+    void browser.storage.local.get(draftKey(sessionId)).then((stored) => {
+      if (!cancelled && !draft.value) draft.value = (stored[draftKey(sessionId)] as string | undefined) ?? '';
+    });
+    // The popup closes the moment it loses focus: what arrived is cached then, synchronously.
+    const keep = () => {
+      clearTimeout(save);
+      clearTimeout(flush);
+      if (pending.length) events.value = [...events.value, ...pending].slice(-MAX_CACHED);
+      pending = [];
+      writeTranscriptCache(sessionId, events.value);
+    };
+    addEventListener('pagehide', keep);
     return () => {
       cancelled = true;
-      unsubscribe?.();
-      clearTimeout(save);
-      void storage.set({ [cacheKey(sessionId)]: events.value });
+      unsubscribe();
+      removeEventListener('pagehide', keep);
+      keep();
     };
   }, [agent, sessionId]);
 
   const items = useMemo(() => toChatItems(events.value), [events.value]);
+  const shown = useSignal(PAGE_ITEMS);
+  const hidden = Math.max(0, items.length - shown.value);
   useEffect(() => {
     const el = list.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
@@ -116,7 +138,17 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
-        {items.map((item) => (
+        {hidden > 0 && (
+          <button
+            type="button"
+            class="ff-link"
+            data-testid="ff-show-earlier"
+            onClick={() => (shown.value += PAGE_ITEMS)}
+          >
+            Show {Math.min(hidden, PAGE_ITEMS)} earlier
+          </button>
+        )}
+        {items.slice(hidden).map((item) => (
           <Item
             key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`}
             item={item}

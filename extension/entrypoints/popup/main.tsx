@@ -12,6 +12,7 @@ import { detectPage } from '../../lib/github-pages.js';
 import { errorText } from '../../lib/use-agent.js';
 import './style.css';
 
+performance.mark('ff-popup-script'); // npm run bench: what is ff's part of opening the popup
 const agent = new AgentPort();
 const workspaces = signal<WorkspaceView[]>([]);
 const sessions = signal<SessionView[]>([]);
@@ -24,14 +25,14 @@ const SELECTION_KEY = 'ff.popup.selection';
 
 async function loadWorkspaces(): Promise<void> {
   try {
-    const list = await agent.call('workspace.list');
+    const [list, quick] = await Promise.all([agent.call('workspace.list'), agent.call('quickAction.list')]);
     // The repo of the current tab first, then the most recently active.
     workspaces.value = list.sort(
       (a, b) =>
         Number(b.project === currentRepo.value) - Number(a.project === currentRepo.value) ||
         b.updatedAt.localeCompare(a.updatedAt),
     );
-    actions.value = (await agent.call('quickAction.list')).actions;
+    actions.value = quick.actions;
   } catch (e) {
     error.value = errorText(e);
   }
@@ -66,25 +67,43 @@ async function runAction(name: string): Promise<void> {
   }
 }
 
+// Reopening restores the workspace and session last looked at: read at once, while the port connects.
+const savedSelection = browser.storage.local
+  .get(SELECTION_KEY)
+  .then((stored) => stored[SELECTION_KEY] as { workspaceId?: string; sessionId?: string } | undefined)
+  .catch(() => undefined);
+// Opened in a tab from a GitHub page ("Open chat"): popup.html#<workspace id> selects that workspace.
+const linked = decodeURIComponent(location.hash.slice(1));
+/** The chat shown before the workspace list came: it stays unless that workspace is gone. */
+let early: string | undefined;
+
 agent.connection.subscribe((state) => {
   if (state?.status !== 'connected') return;
   void (async () => {
+    const saved = await savedSelection;
+    // The chat looked at last shows at once, from its cache; the lists load meanwhile.
+    if (
+      !selected.value &&
+      saved?.workspaceId &&
+      saved.sessionId &&
+      (!linked || linked === saved.workspaceId)
+    ) {
+      early = saved.workspaceId;
+      selected.value = saved.workspaceId;
+      sessionId.value = saved.sessionId;
+    }
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
     const page = tab?.url ? detectPage(tab.url) : undefined;
     currentRepo.value = page ? `${page.owner}/${page.repo}` : undefined;
     await loadWorkspaces();
-    // Reopening restores the workspace and session last looked at.
-    const saved = (await browser.storage.local.get(SELECTION_KEY))[SELECTION_KEY] as
-      | { workspaceId?: string; sessionId?: string }
-      | undefined;
     const restore =
       saved?.workspaceId && workspaces.value.some((w) => w.id === saved.workspaceId) ? saved : undefined;
-    // Opened in a tab from a GitHub page ("Open chat"): popup.html#<workspace id> selects that workspace.
-    const linked = decodeURIComponent(location.hash.slice(1));
     const fromLink = workspaces.value.some((w) => w.id === linked) ? linked : undefined;
     const first = fromLink ?? restore?.workspaceId ?? workspaces.value[0]?.id;
     // Only if the user has not picked one meanwhile (or on a reconnect, kept the one they had).
-    if (first && !selected.value) await select(first, fromLink ? undefined : restore?.sessionId);
+    if (first && (!selected.value || selected.value === early))
+      await select(first, fromLink && fromLink !== restore?.workspaceId ? undefined : restore?.sessionId);
+    early = undefined;
   })();
 });
 

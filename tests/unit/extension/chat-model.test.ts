@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toChatItems } from '../../../extension/lib/chat-model.js';
+import { slimEvent, toChatItems } from '../../../extension/lib/chat-model.js';
 import type { SessionEvent } from '../../../shared/protocol.js';
 
 /** A transcript as the agent writes it, around lines recorded from the real CLI. */
@@ -94,5 +94,61 @@ describe('toChatItems', () => {
       { kind: 'delivered', ts: '', messageId: 'a', seq: 2 },
     ]);
     expect(delivered[0]).toMatchObject({ delivered: true });
+  });
+});
+
+describe('slimEvent', () => {
+  it.each(['bypass', 'ask', 'slow'])(
+    'keeps what the chat shows of the recorded %s transcript, and less',
+    (name) => {
+      const events = transcript(name, ['one', 'two', 'three']);
+      const slim = events.map(slimEvent);
+      expect(toChatItems(slim)).toEqual(toChatItems(events));
+      expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(events).length / 2);
+    },
+  );
+
+  it('cuts a big tool input to its summary and a big result to its preview, keeping the full length', () => {
+    const big = 'x'.repeat(50_000);
+    const events = [
+      {
+        kind: 'claude',
+        ts: '',
+        seq: 1,
+        line: {
+          type: 'assistant',
+          message: {
+            content: [
+              { type: 'tool_use', id: 't1', name: 'Write', input: { file_path: '/a', content: big } },
+            ],
+          },
+        },
+      },
+      {
+        kind: 'claude',
+        ts: '',
+        seq: 2,
+        line: {
+          type: 'user',
+          message: {
+            content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: big }] }],
+          },
+          tool_use_result: { file: { content: big } },
+        },
+      },
+      {
+        kind: 'claude',
+        ts: '',
+        seq: 3,
+        line: {
+          type: 'assistant',
+          message: { content: [{ type: 'tool_use', id: 't2', name: 'Custom', input: { a: big } }] },
+        },
+      },
+    ] as const satisfies Array<SessionEvent & { seq: number }>;
+    const slim = events.map(slimEvent);
+    expect(JSON.stringify(slim).length).toBeLessThan(5_000);
+    expect(toChatItems(slim)).toEqual(toChatItems(events));
+    expect(toChatItems(slim)[0]).toMatchObject({ summary: '/a', resultLength: 50_000 });
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * The chats' transcript cache, in the extension's localStorage: a reopened
+ * popup reads it synchronously as the chat mounts (chrome.storage would
+ * cost a round trip to the browser process and a structured clone of
+ * thousands of events first), then asks the agent only for what is newer.
+ * The most recently shown sessions are kept; when the origin's quota is
+ * reached, the oldest go first.
+ */
+const PREFIX = 'ff.transcript.';
+const INDEX_KEY = 'ff.transcript-index';
+const KEEP_SESSIONS = 20;
+
+export function readTranscriptCache<T>(sessionId: string, storage: Storage = localStorage): T[] {
+  try {
+    const raw = storage.getItem(PREFIX + sessionId);
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(parsed) ? (parsed as T[]) : [];
+  } catch {
+    return []; // unreadable: the agent replays everything
+  }
+}
+
+export function writeTranscriptCache(
+  sessionId: string,
+  events: readonly unknown[],
+  storage: Storage = localStorage,
+): void {
+  const index = readIndex(storage).filter((id) => id !== sessionId);
+  index.unshift(sessionId);
+  for (const id of index.splice(KEEP_SESSIONS)) storage.removeItem(PREFIX + id);
+  const value = JSON.stringify(events);
+  for (;;) {
+    try {
+      storage.setItem(PREFIX + sessionId, value);
+      break;
+    } catch {
+      // Over quota: drop the least recently shown session's cache and try again; alone, give up.
+      const oldest = index.length > 1 ? index.pop() : undefined;
+      if (!oldest) {
+        storage.removeItem(PREFIX + sessionId);
+        index.shift();
+        break;
+      }
+      storage.removeItem(PREFIX + oldest);
+    }
+  }
+  storage.setItem(INDEX_KEY, JSON.stringify(index));
+}
+
+function readIndex(storage: Storage): string[] {
+  try {
+    const parsed: unknown = JSON.parse(storage.getItem(INDEX_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}

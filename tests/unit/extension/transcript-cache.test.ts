@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { readTranscriptCache, writeTranscriptCache } from '../../../extension/lib/transcript-cache.js';
+
+/** A Storage like the browser's, with a quota in characters. */
+function storage(quota = Number.POSITIVE_INFINITY): Storage & { keys(): string[] } {
+  const items = new Map<string, string>();
+  const used = () => [...items].reduce((n, [k, v]) => n + k.length + v.length, 0);
+  return {
+    get length() {
+      return items.size;
+    },
+    key: (i) => [...items.keys()][i] ?? null,
+    getItem: (k) => items.get(k) ?? null,
+    setItem(k, v) {
+      const before = items.get(k);
+      items.set(k, v);
+      if (used() > quota) {
+        if (before === undefined) items.delete(k);
+        else items.set(k, before);
+        throw new DOMException('quota', 'QuotaExceededError');
+      }
+    },
+    removeItem: (k) => void items.delete(k),
+    clear: () => items.clear(),
+    keys: () => [...items.keys()].filter((k) => k.startsWith('ff.transcript.')).sort(),
+  };
+}
+
+describe('transcript cache', () => {
+  it('reads back what was written; nothing or garbage reads as empty', () => {
+    const s = storage();
+    writeTranscriptCache('s1', [{ seq: 1 }, { seq: 2 }], s);
+    expect(readTranscriptCache('s1', s)).toEqual([{ seq: 1 }, { seq: 2 }]);
+    expect(readTranscriptCache('s2', s)).toEqual([]);
+    s.setItem('ff.transcript.s3', '{not json');
+    expect(readTranscriptCache('s3', s)).toEqual([]);
+  });
+
+  it('keeps the 20 sessions shown last', () => {
+    const s = storage();
+    for (let n = 0; n < 25; n++) writeTranscriptCache(`s${n}`, [{ seq: n }], s);
+    writeTranscriptCache('s0', [{ seq: 0 }], s); // shown again: the newest
+    expect(s.keys()).toHaveLength(20);
+    expect(readTranscriptCache('s0', s)).toEqual([{ seq: 0 }]);
+    expect(readTranscriptCache('s1', s)).toEqual([]);
+    expect(readTranscriptCache('s24', s)).toEqual([{ seq: 24 }]);
+  });
+
+  it('over quota, the least recently shown go first; a session too big for the quota alone is not cached', () => {
+    const s = storage(1_000);
+    const events = (n: number) => Array.from({ length: n }, (_, seq) => ({ seq }));
+    writeTranscriptCache('old', events(30), s);
+    writeTranscriptCache('mid', events(30), s);
+    writeTranscriptCache('new', events(30), s);
+    expect(s.keys()).toEqual(['ff.transcript.mid', 'ff.transcript.new']);
+    writeTranscriptCache('huge', events(500), s);
+    expect(readTranscriptCache('huge', s)).toEqual([]);
+  });
+});
