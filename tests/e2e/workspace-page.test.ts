@@ -62,7 +62,11 @@ describe('the workspace page', () => {
     page = await chrome.openPage(`workspace.html#${workspace.id}`);
     const rows = (layout: string) =>
       page!.$$eval(`[data-path="README.md"] table[data-layout="${layout}"] tr`, (trs) =>
-        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent).join('|')),
+        trs.map((tr) =>
+          Array.from(tr.querySelectorAll('td'))
+            .map((td) => td.textContent)
+            .join('|'),
+        ),
       );
     await page.waitForSelector('[data-path="README.md"] table[data-layout="unified"]', { timeout: 15_000 });
     expect((await rows('unified')).slice(1)).toEqual([

@@ -147,8 +147,9 @@ function Popup() {
         {state?.message ?? 'Checking ff-agent…'}
       </p>
       <ConnectionBanner agent={agent} showPairLink={false} />
-      {!connected && <PairForm agent={agent} />}
-      {connected && (
+      {!connected && !selected.value && <PairForm agent={agent} />}
+      {/* While the agent is away, the chat stays (its cache, and its subscription: it resumes from its last event). */}
+      {(connected || selected.value) && (
         <>
           <Workspaces />
           {selected.value && (
