@@ -5,18 +5,23 @@ export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   publicDir: 'extension/public',
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, mode }) => ({
     name: 'ff — Claude Code workspaces for GitHub',
     description: 'Start Claude Code workspaces from GitHub issues and keep their pull requests green.',
-    // The minimum: GitHub pages, settings storage, desktop notifications, the native pairing host.
-    permissions: ['storage', 'notifications', 'nativeMessaging'],
+    // The minimum: GitHub pages, settings storage, desktop notifications, the native pairing host, and
+    // scripting to run ff's content script on the GitHub Enterprise hosts the user grants.
+    permissions: ['storage', 'notifications', 'nativeMessaging', 'scripting'],
     icons: { 128: 'icon-128.png' },
-    host_permissions: ['https://github.com/*'],
-    // GitHub Enterprise hosts are granted one by one from the Options page.
-    optional_host_permissions: ['https://*/*'],
+    // `--mode e2e` (tests only): headless Chromium cannot answer the permission dialog, so the e2e build
+    // has its test GitHub Enterprise host granted at install; the Options flow runs unchanged.
+    host_permissions: ['https://github.com/*', ...(mode === 'e2e' ? ['https://ghe.test/*'] : [])],
+    // GitHub Enterprise hosts are granted one by one from the Options page (MV2 has no optional_host_permissions).
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '115.0' } } }
-      : { key: CHROME_EXTENSION_KEY }),
+      ? {
+          optional_permissions: ['https://*/*'],
+          browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '115.0' } },
+        }
+      : { optional_host_permissions: ['https://*/*'], key: CHROME_EXTENSION_KEY }),
   }),
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -1,2 +1,2 @@
 export const root: string;
-export function buildIfStale(options?: { firefox?: boolean; quiet?: boolean }): void;
+export function buildIfStale(options?: { firefox?: boolean; e2e?: boolean; quiet?: boolean }): void;

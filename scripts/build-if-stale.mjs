@@ -32,8 +32,8 @@ function run(bin, args, quiet) {
   });
 }
 
-/** @param {{ firefox?: boolean, quiet?: boolean }} options */
-export function buildIfStale({ firefox = true, quiet = false } = {}) {
+/** @param {{ firefox?: boolean, e2e?: boolean, quiet?: boolean }} options */
+export function buildIfStale({ firefox = true, e2e = false, quiet = false } = {}) {
   const say = (message) => quiet || console.log(message);
   if (mtime('dist/agent/cli/main.js') < newest(['agent', 'shared', 'package.json', 'tsconfig.build.json'])) {
     say('Building the agent…');
@@ -43,6 +43,11 @@ export function buildIfStale({ firefox = true, quiet = false } = {}) {
   if (mtime('.output/chrome-mv3/manifest.json') < extension) {
     say('Building the Chrome extension…');
     run(['wxt', 'bin', 'wxt.mjs'], ['build'], quiet);
+  }
+  // The e2e tests' build: the same extension, with its test GitHub Enterprise host granted (wxt.config.ts).
+  if (e2e && mtime('.output/chrome-mv3-e2e/manifest.json') < extension) {
+    say('Building the Chrome extension for e2e tests…');
+    run(['wxt', 'bin', 'wxt.mjs'], ['build', '--mode', 'e2e'], quiet);
   }
   if (firefox && mtime('.output/firefox-mv2/manifest.json') < extension) {
     say('Building the Firefox extension…');

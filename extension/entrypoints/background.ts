@@ -4,6 +4,13 @@ import type { Board } from '../../shared/board.js';
 import { AgentError, type EventFrame } from '../../shared/protocol.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { AgentConnection } from '../lib/agent-connection.js';
+import {
+  ENTERPRISE_HOSTS_KEY,
+  grantedHosts,
+  originPattern,
+  planScripts,
+  scriptId,
+} from '../lib/enterprise-hosts.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
   defaultNotificationSettings,
@@ -79,6 +86,42 @@ export default defineBackground(() => {
       memory = { ...memory, seen: new Set([...memory.seen, notice.id]) };
       void notify(notice);
     }
+  });
+
+  // GitHub Enterprise: ff's content script on each host the user added in Options and the browser granted.
+  const syncEnterpriseScripts = async () => {
+    const stored = await browser.storage.local.get(ENTERPRISE_HOSTS_KEY);
+    const wanted = (stored[ENTERPRISE_HOSTS_KEY] as string[] | undefined) ?? [];
+    const { origins = [] } = await browser.permissions.getAll();
+    const registered = (await browser.scripting.getRegisteredContentScripts()).map((s) => s.id);
+    const plan = planScripts({ wanted, granted: grantedHosts(origins), registered });
+    if (plan.unregister.length > 0)
+      await browser.scripting.unregisterContentScripts({ ids: plan.unregister });
+    if (plan.register.length === 0) return;
+    // The same script the manifest runs on github.com.
+    const [github] = browser.runtime.getManifest().content_scripts ?? [];
+    await browser.scripting.registerContentScripts(
+      plan.register.map((host) => ({
+        id: scriptId(host),
+        matches: [originPattern(host)],
+        js: github?.js ?? [],
+        ...(github?.css ? { css: github.css } : {}),
+        runAt: 'document_end' as const,
+        persistAcrossSessions: true,
+      })),
+    );
+  };
+  let syncing = Promise.resolve();
+  const resync = () => {
+    syncing = syncing
+      .then(syncEnterpriseScripts)
+      .catch((error: unknown) => console.error('ff: GitHub Enterprise', error));
+  };
+  resync();
+  browser.permissions.onAdded.addListener(resync);
+  browser.permissions.onRemoved.addListener(resync);
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && ENTERPRISE_HOSTS_KEY in changes) resync();
   });
 
   // Pages and content scripts reach the agent only through this port: typed calls and subscriptions, never the token.

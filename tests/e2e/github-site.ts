@@ -98,9 +98,11 @@ export class GitHubSite {
     this.#dir.cleanup();
   }
 
-  /** Chromium flags that send github.com here. */
-  chromeArgs(): string[] {
-    return [`--host-resolver-rules=MAP github.com:443 127.0.0.1:${this.port}`];
+  /** Chromium flags that send github.com (and any other hosts given, e.g. a GitHub Enterprise) here. */
+  chromeArgs(hosts = ['github.com']): string[] {
+    return [
+      `--host-resolver-rules=${hosts.map((host) => `MAP ${host}:443 127.0.0.1:${this.port}`).join(',')}`,
+    ];
   }
 
   #page(path: string): { title: string; main: string } | undefined {

@@ -6,6 +6,8 @@ import { tempDir, waitFor } from './temp.js';
 
 export const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const extensionDir = join(repoRoot, '.output', 'chrome-mv3');
+/** The same extension built with `--mode e2e`: its test GitHub Enterprise host is granted at install. */
+export const e2eExtensionDir = join(repoRoot, '.output', 'chrome-mv3-e2e');
 export const screenshotDir = join(repoRoot, 'tests', 'e2e', 'screenshots');
 
 export interface ExtensionBrowser {
@@ -23,6 +25,7 @@ export interface ExtensionBrowser {
 export async function launchWithExtension(
   extraArgs: string[] = [],
   prepareProfile?: (profileDir: string) => void,
+  extension = extensionDir,
 ): Promise<ExtensionBrowser> {
   if (!existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}; set CHROME_PATH.`);
   const profile = tempDir('ff-chrome-');
@@ -31,7 +34,7 @@ export async function launchWithExtension(
     executablePath: chromePath,
     headless: true,
     pipe: true,
-    enableExtensions: [extensionDir],
+    enableExtensions: [extension],
     userDataDir: profile.path,
     acceptInsecureCerts: true,
     args: [

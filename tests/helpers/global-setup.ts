@@ -6,5 +6,5 @@ import { buildIfStale } from '../../scripts/build-if-stale.mjs';
  * newer, so a stale build never passes for the current code.
  */
 export default function setup(): void {
-  buildIfStale({ firefox: false, quiet: true });
+  buildIfStale({ firefox: false, e2e: true, quiet: true });
 }

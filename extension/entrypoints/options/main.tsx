@@ -7,6 +7,12 @@ import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import {
+  ENTERPRISE_HOSTS_KEY,
+  grantedHosts,
+  originPattern,
+  parseEnterpriseHost,
+} from '../../lib/enterprise-hosts.js';
+import {
   defaultNotificationSettings,
   NOTIFICATION_SETTINGS_KEY,
   type NotificationKind,
@@ -188,6 +194,85 @@ function Notifications() {
   );
 }
 
+const enterpriseHosts = signal<string[]>([]);
+const grantedEnterpriseHosts = signal<string[]>([]);
+async function loadEnterprise(): Promise<void> {
+  const stored = await browser.storage.local.get(ENTERPRISE_HOSTS_KEY);
+  enterpriseHosts.value = (stored[ENTERPRISE_HOSTS_KEY] as string[] | undefined) ?? [];
+  grantedEnterpriseHosts.value = grantedHosts((await browser.permissions.getAll()).origins ?? []);
+}
+void loadEnterprise();
+browser.storage.onChanged.addListener((changes) => {
+  if (ENTERPRISE_HOSTS_KEY in changes) void loadEnterprise();
+});
+browser.permissions.onAdded.addListener(() => void loadEnterprise());
+browser.permissions.onRemoved.addListener(() => void loadEnterprise());
+
+/** GitHub Enterprise hosts: the browser grants each one, then ff's features run on its pages too. */
+function Enterprise() {
+  const add = (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const parsed = parseEnterpriseHost(String(new FormData(form).get('host')));
+    if ('error' in parsed) {
+      message.value = parsed.error;
+      return;
+    }
+    const { host } = parsed;
+    // Asked right in the click's task: browsers show the permission prompt only for a user gesture.
+    void browser.permissions.request({ origins: [originPattern(host)] }).then(
+      async (granted) => {
+        if (!granted) {
+          message.value = `The browser did not grant ${host}; nothing changed.`;
+          return;
+        }
+        await browser.storage.local.set({
+          [ENTERPRISE_HOSTS_KEY]: [...new Set([...enterpriseHosts.value, host])],
+        });
+        form.reset();
+        message.value = `ff now runs on ${host} (reload its open pages). Add your clones from it as projects; the agent needs a token for it: GH_ENTERPRISE_TOKEN, or gh auth login --hostname ${host}.`;
+      },
+      (error: unknown) => {
+        message.value = error instanceof Error ? error.message : String(error);
+      },
+    );
+  };
+  const remove = async (host: string) => {
+    await browser.storage.local.set({
+      [ENTERPRISE_HOSTS_KEY]: enterpriseHosts.value.filter((h) => h !== host),
+    });
+    await browser.permissions.remove({ origins: [originPattern(host)] }).catch(() => false);
+    message.value = `ff no longer runs on ${host}.`;
+  };
+  return (
+    <section data-testid="enterprise">
+      <h2>GitHub Enterprise</h2>
+      <ul data-testid="enterprise-hosts">
+        {enterpriseHosts.value.map((host) => (
+          <li key={host} data-host={host}>
+            <code>{host}</code>{' '}
+            {grantedEnterpriseHosts.value.includes(host) ? (
+              <span class="ff-muted">on</span>
+            ) : (
+              <span class="ff-warning">not granted by the browser: add it again</span>
+            )}{' '}
+            <button type="button" onClick={() => void remove(host)}>
+              Remove
+            </button>
+          </li>
+        ))}
+        {enterpriseHosts.value.length === 0 && <li class="ff-muted">Only github.com.</li>}
+      </ul>
+      <form onSubmit={add} class="ff-form" data-testid="add-enterprise-host">
+        <label>
+          Host <input name="host" placeholder="github.example.com" required />
+        </label>
+        <button type="submit">Add host</button>
+      </form>
+    </section>
+  );
+}
+
 function Options() {
   const state = agent.connection.value;
   return (
@@ -201,6 +286,7 @@ function Options() {
         <ConnectionBanner agent={agent} showPairLink={false} />
         <PairForm agent={agent} />
       </section>
+      <Enterprise />
       {state?.status === 'connected' && (
         <>
           <Projects />
