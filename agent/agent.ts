@@ -5,7 +5,7 @@ import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
 import { GitHubError } from './github/client.js';
-import { GitHub } from './github/github.js';
+import { GitHubHosts } from './github/hosts.js';
 import { Boards } from './kanban/boards.js';
 import { createLogger, type Logger } from './logger.js';
 import { Ratchet } from './ratchet/ratchet.js';
@@ -46,7 +46,7 @@ export interface RunningAgent {
   workspaces: Workspaces;
   sessions: Sessions;
   ratchet: Ratchet;
-  github: GitHub;
+  github: GitHubHosts;
   log: Logger;
   /** Stops accepting, closes clients, flushes state, releases the home. Safe to call twice. */
   close(): Promise<void>;
@@ -92,7 +92,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const hub = new EventHub();
     const projects = new Projects(state, paths);
     const promptsDir = join(packageRoot, 'prompts');
-    const github = new GitHub(env, log);
+    const github = new GitHubHosts(env, log);
     const workspaces = new Workspaces({
       state,
       projects,
@@ -100,7 +100,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       paths,
       log,
       issueTemplate: readFileSync(join(promptsDir, 'issue.md'), 'utf8'),
-      issueLookup: (project, number) => viaGitHub(github.issue(project.owner, project.repo, number)),
+      issueLookup: (project, number) =>
+        viaGitHub(github.forHost(project.host).issue(project.owner, project.repo, number)),
     });
     const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
     workspaces.onReady(async (workspace, prompt) => {

@@ -160,7 +160,10 @@ export const GitHubConnection = z.object({
 });
 
 export const RatchetStatus = z.object({
+  /** github.com's connection. */
   github: GitHubConnection,
+  /** The connections of the other hosts registered projects live on (GitHub Enterprise); absent when none. */
+  hosts: z.array(GitHubConnection.extend({ host: z.string() })).optional(),
   lastTick: TickResult.optional(),
   nextTickAt: z.string().optional(),
   running: z.boolean(),

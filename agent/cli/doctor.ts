@@ -116,8 +116,30 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
     });
     await withAgent(paths, async (client) => {
       const status = await client.call('status');
+      const ratchet = await client.call('ratchet.status');
+      // Enterprise hosts as the agent sees them (its environment holds their tokens, not this shell's).
+      for (const { host, ...gh } of ratchet.hosts ?? []) {
+        checks.push(
+          !gh.connected
+            ? {
+                name: `GitHub (${host})`,
+                status: 'warn',
+                detail: 'no token: its projects get no GitHub calls',
+                fix: gh.message ?? '',
+              }
+            : gh.lastError
+              ? {
+                  name: `GitHub (${host})`,
+                  status: 'warn',
+                  detail: gh.lastError,
+                  fix: gh.backoffUntil
+                    ? `Retrying after ${gh.backoffUntil}.`
+                    : 'Check the token and the network.',
+                }
+              : { name: `GitHub (${host})`, status: 'ok', detail: `token from ${gh.tokenSource}` },
+        );
+      }
       if (token) {
-        const ratchet = await client.call('ratchet.status');
         const gh = ratchet.github;
         checks.push(
           gh.lastError

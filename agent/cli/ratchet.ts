@@ -17,17 +17,24 @@ export function formatTick(tick: TickResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatRatchetStatus(status: RatchetStatus): string {
-  const gh = status.github;
+function formatConnection(label: string, gh: RatchetStatus['github']): string[] {
   const lines = [
     gh.connected
-      ? `GitHub: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${gh.rateLimit.remaining} requests left` : ''})`
-      : `GitHub: ${gh.message}`,
+      ? `${label}: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${gh.rateLimit.remaining} requests left` : ''})`
+      : `${label}: ${gh.message}`,
   ];
   if (gh.lastError)
     lines.push(
       `  last error: ${gh.lastError}${gh.backoffUntil ? ` (waiting until ${gh.backoffUntil})` : ''}`,
     );
+  return lines;
+}
+
+export function formatRatchetStatus(status: RatchetStatus): string {
+  const lines = [
+    ...formatConnection('GitHub', status.github),
+    ...(status.hosts ?? []).flatMap(({ host, ...gh }) => formatConnection(host, gh)),
+  ];
   if (status.lastTick)
     lines.push(
       `Last tick: ${status.lastTick.startedAt}${status.lastTick.error ? ` — ${status.lastTick.error}` : ''}`,

@@ -1,6 +1,8 @@
 import { GraphqlResponseError, graphql } from '@octokit/graphql';
 import type { z } from 'zod';
+import { GITHUB_COM, githubName } from './api-url.js';
 import type { RateLimit } from './queries.js';
+import { tokenFix } from './token.js';
 
 export type GitHubErrorKind = 'no-token' | 'unauthorized' | 'rate-limited' | 'unavailable' | 'invalid';
 
@@ -39,14 +41,23 @@ export function backoffMs(failures: number, random = Math.random): number {
 export class GitHubClient {
   readonly #request: typeof graphql;
   readonly #timeoutMs: number;
+  readonly #host: string;
   readonly tokenSource: string;
   #failures = 0;
   #blockedUntil = 0;
   #status: GitHubStatus;
   #requests = 0;
 
-  constructor(options: { token: string; tokenSource: string; baseUrl: string; timeoutMs?: number }) {
+  constructor(options: {
+    token: string;
+    tokenSource: string;
+    baseUrl: string;
+    /** Which GitHub this is (github.com or an Enterprise host): errors name it. */
+    host?: string;
+    timeoutMs?: number;
+  }) {
     this.tokenSource = options.tokenSource;
+    this.#host = options.host ?? GITHUB_COM;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     this.#request = graphql.defaults({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
@@ -79,7 +90,7 @@ export class GitHubClient {
     if (now < this.#blockedUntil) {
       throw new GitHubError(
         'rate-limited',
-        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling GitHub again (${this.#status.lastError ?? 'backoff'}).`,
+        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling ${githubName(this.#host)} again (${this.#status.lastError ?? 'backoff'}).`,
         this.#blockedUntil,
       );
     }
@@ -104,7 +115,7 @@ export class GitHubClient {
       throw this.#fail(
         new GitHubError(
           'invalid',
-          `GitHub answered in an unexpected shape: ${parsed.error.issues[0]?.message}`,
+          `${githubName(this.#host)} answered in an unexpected shape: ${parsed.error.issues[0]?.message}`,
         ),
       );
     }
@@ -124,7 +135,7 @@ export class GitHubClient {
   }
 
   #fail(error: unknown): GitHubError {
-    const failure = classifyGitHubFailure(error);
+    const failure = classifyGitHubFailure(error, Date.now(), this.#host);
     this.#failures++;
     const retryAt =
       failure.retryAt ??
@@ -144,12 +155,16 @@ export class GitHubClient {
   }
 }
 
-/** Pure: what kind of failure an @octokit/graphql error is, and when to retry if GitHub said. */
-export function classifyGitHubFailure(error: unknown, now = Date.now()): GitHubError {
+/**
+ * Pure: what kind of failure an @octokit/graphql error is, and when to retry
+ * if GitHub said. Messages name the host when it is not github.com.
+ */
+export function classifyGitHubFailure(error: unknown, now = Date.now(), host = GITHUB_COM): GitHubError {
   if (error instanceof GitHubError) return error;
+  const name = githubName(host);
   if (error instanceof GraphqlResponseError) {
     const messages = (error.errors ?? []).map((e) => e.message).join('; ');
-    return new GitHubError('invalid', `GitHub: ${messages || error.message}`.slice(0, 500));
+    return new GitHubError('invalid', `${name}: ${messages || error.message}`.slice(0, 500));
   }
   const e = error as {
     status?: number;
@@ -163,10 +178,7 @@ export function classifyGitHubFailure(error: unknown, now = Date.now()): GitHubE
   const reset = Number(headers['x-ratelimit-reset']);
   const message = (e.message ?? String(error)).split('\n')[0]!.slice(0, 300);
   if (status === 401)
-    return new GitHubError(
-      'unauthorized',
-      'GitHub refused the token (401). Check GITHUB_TOKEN or `gh auth login`.',
-    );
+    return new GitHubError('unauthorized', `${name} refused the token (401): ${tokenFix(host)}.`);
   if (status === 403 || status === 429) {
     const limited =
       status === 429 ||
@@ -179,15 +191,15 @@ export function classifyGitHubFailure(error: unknown, now = Date.now()): GitHubE
         : Number.isFinite(reset)
           ? reset * 1000
           : undefined;
-      return new GitHubError('rate-limited', `GitHub rate limit (${status}): ${message}`, retryAt);
+      return new GitHubError('rate-limited', `${name} rate limit (${status}): ${message}`, retryAt);
     }
-    return new GitHubError('unauthorized', `GitHub refused the request (403): ${message}`);
+    return new GitHubError('unauthorized', `${name} refused the request (403): ${message}`);
   }
   if (status !== undefined && status >= 500)
-    return new GitHubError('unavailable', `GitHub is having trouble (${status}).`);
+    return new GitHubError('unavailable', `${name} is having trouble (${status}).`);
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || /timeout|aborted/i.test(message)) {
-    return new GitHubError('unavailable', 'GitHub did not answer in time.');
+    return new GitHubError('unavailable', `${name} did not answer in time.`);
   }
-  if (status === undefined) return new GitHubError('unavailable', `Cannot reach GitHub: ${message}`);
-  return new GitHubError('invalid', `GitHub error (${status}): ${message}`);
+  if (status === undefined) return new GitHubError('unavailable', `Cannot reach ${name}: ${message}`);
+  return new GitHubError('invalid', `${name} error (${status}): ${message}`);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PrSnapshot } from '../../shared/ratchet.js';
 import type { Logger } from '../logger.js';
+import { GITHUB_COM, githubApiUrl, githubName, parseApiUrlOverrides } from './api-url.js';
 import { GitHubClient, GitHubError, type GitHubStatus } from './client.js';
 import {
   ASSIGNED_ISSUES_QUERY,
@@ -23,7 +24,7 @@ import {
   VIEWER_QUERY,
   ViewerData,
 } from './queries.js';
-import { discoverToken } from './token.js';
+import { discoverToken, missingTokenMessage, tokenVariables } from './token.js';
 
 export interface IssueDetailsFromGitHub {
   number: number;
@@ -47,34 +48,30 @@ const NODES_PER_REQUEST = 100;
 const BRANCHES_PER_REQUEST = 50;
 
 /**
- * What ff asks GitHub, in ff's terms. Created lazily from the token
- * (GITHUB_TOKEN / GH_TOKEN / gh); without one, every call says so and the
- * rest of the agent keeps working.
+ * What ff asks one GitHub (github.com or an Enterprise host), in ff's terms.
+ * Created lazily from the host's token (see token.ts); without one, every
+ * call says so and the rest of the agent keeps working.
  */
 export class GitHub {
   readonly #env: NodeJS.ProcessEnv;
   readonly #log: Logger;
+  readonly host: string;
+  readonly apiUrl: string;
   #client: GitHubClient | undefined;
   #discovery: Promise<GitHubClient | undefined> | undefined;
   #viewer: string | undefined;
 
-  constructor(env: NodeJS.ProcessEnv, log: Logger) {
+  constructor(env: NodeJS.ProcessEnv, log: Logger, options: { host?: string; apiUrl?: string } = {}) {
     this.#env = env;
     this.#log = log;
-  }
-
-  get apiUrl(): string {
-    return (this.#env.FF_GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+    this.host = options.host ?? GITHUB_COM;
+    this.apiUrl =
+      options.apiUrl ?? githubApiUrl(this.host, env, parseApiUrlOverrides(env.FF_GITHUB_API_URLS).urls);
   }
 
   async status(): Promise<GitHubStatus & { connected: boolean; message?: string }> {
     const client = await this.#clientOrUndefined();
-    if (!client) {
-      return {
-        connected: false,
-        message: 'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then restart ff-agent.',
-      };
-    }
+    if (!client) return { connected: false, message: missingTokenMessage(this.host) };
     return { connected: true, ...client.status, ...(this.#viewer ? { login: this.#viewer } : {}) };
   }
 
@@ -96,7 +93,11 @@ export class GitHub {
       IssueData,
     );
     const issue = data.repository?.issue;
-    if (!issue) throw new GitHubError('invalid', `GitHub has no issue #${number} in ${owner}/${repo}.`);
+    if (!issue)
+      throw new GitHubError(
+        'invalid',
+        `${githubName(this.host)} has no issue #${number} in ${owner}/${repo}.`,
+      );
     return {
       number: issue.number,
       title: issue.title,
@@ -197,7 +198,10 @@ export class GitHub {
       RepositoryIdData,
     );
     if (!repo.repository)
-      throw new GitHubError('invalid', `GitHub has no repository ${input.owner}/${input.repo}.`);
+      throw new GitHubError(
+        'invalid',
+        `${githubName(this.host)} has no repository ${input.owner}/${input.repo}.`,
+      );
     const { data } = await client.query(
       CREATE_PULL_REQUEST_MUTATION,
       {
@@ -212,7 +216,7 @@ export class GitHub {
       CreatePullRequestData,
     );
     const pr = data.createPullRequest?.pullRequest;
-    if (!pr) throw new GitHubError('invalid', 'GitHub did not create the pull request.');
+    if (!pr) throw new GitHubError('invalid', `${githubName(this.host)} did not create the pull request.`);
     return pr;
   }
 
@@ -245,28 +249,27 @@ export class GitHub {
 
   async #clientOrThrow(): Promise<GitHubClient> {
     const client = await this.#clientOrUndefined();
-    if (!client) {
-      throw new GitHubError(
-        'no-token',
-        'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then restart ff-agent.',
-      );
-    }
+    if (!client) throw new GitHubError('no-token', missingTokenMessage(this.host));
     return client;
   }
 
   #clientOrUndefined(): Promise<GitHubClient | undefined> {
     if (this.#client) return Promise.resolve(this.#client);
-    this.#discovery ??= discoverToken(this.#env).then((found) => {
+    this.#discovery ??= discoverToken(this.#env, this.host).then((found) => {
       if (!found) {
-        this.#log.warn('No GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token); the ratchet is idle.');
+        const gh = this.host === GITHUB_COM ? 'gh auth token' : `gh auth token --hostname ${this.host}`;
+        this.#log.warn(
+          `No token for ${this.host} found (${[...tokenVariables(this.host), gh].join(', ')}); its projects get no GitHub calls.`,
+        );
         this.#discovery = undefined; // look again next time (the user may log in)
         return undefined;
       }
-      this.#log.info(`GitHub token from ${found.source}; API ${this.apiUrl}`);
+      this.#log.info(`${this.host} token from ${found.source}; API ${this.apiUrl}`);
       this.#client = new GitHubClient({
         token: found.token,
         tokenSource: found.source,
         baseUrl: this.apiUrl,
+        host: this.host,
       });
       return this.#client;
     });

@@ -1,6 +1,6 @@
 import type { AssignedIssue, Board } from '../../shared/board.js';
 import { projectSlug } from '../../shared/domain.js';
-import type { GitHub } from '../github/github.js';
+import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import type { StateStore } from '../store/state-store.js';
@@ -24,7 +24,7 @@ export class Boards {
     private readonly deps: {
       state: StateStore;
       projects: Projects;
-      github: GitHub;
+      github: GitHubHosts;
       hub: EventHub;
       log: Logger;
     },
@@ -33,11 +33,13 @@ export class Boards {
   async get(projectRef: string, options: { refresh?: boolean; filter?: string } = {}): Promise<Board> {
     const project = this.deps.projects.resolve(projectRef);
     const slug = projectSlug(project);
-    const key = `${slug}#${options.filter ?? ''}`;
+    const key = `${project.id}#${options.filter ?? ''}`;
     let cached = this.#issues.get(key);
     if (options.refresh || !cached || Date.now() - cached.at > ISSUES_TTL_MS) {
       try {
-        const issues = await this.deps.github.assignedIssues(project.owner, project.repo, options.filter);
+        const issues = await this.deps.github
+          .forHost(project.host)
+          .assignedIssues(project.owner, project.repo, options.filter);
         cached = { at: Date.now(), issues };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -59,7 +61,7 @@ export class Boards {
         const project = this.deps.projects.get(id);
         if (!project) continue;
         const slug = projectSlug(project);
-        const board = this.#board(id, slug, this.#issues.get(`${slug}#`));
+        const board = this.#board(id, slug, this.#issues.get(`${id}#`));
         this.deps.hub.publish('board', { kind: 'board', project: slug, board });
       }
     }, 50);

@@ -9,12 +9,15 @@ import {
   type RatchetDecision,
   RatchetSettings,
   type RatchetSettingsPatch,
+  type RatchetStatus,
   type TickResult,
   type WorkspaceRatchet,
 } from '../../shared/ratchet.js';
 import type { Sessions } from '../claude/sessions.js';
+import { GITHUB_COM } from '../github/api-url.js';
 import { GitHubError } from '../github/client.js';
 import type { GitHub } from '../github/github.js';
+import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import type { HomePaths } from '../store/home.js';
@@ -33,18 +36,28 @@ export interface RatchetDeps {
   hub: EventHub;
   log: Logger;
   paths: HomePaths;
-  github: GitHub;
+  github: GitHubHosts;
   sessions: Sessions;
   workspaces: Workspaces;
   projects: Projects;
   promptsDir: string;
 }
 
+/** What one host answered in a tick: who we are there, and its tracked PRs. */
+interface HostLook {
+  github: GitHub;
+  viewerLogin: string;
+  tracked: Workspace[];
+  snapshots: Map<string, PrSnapshot>;
+  errors: Map<string, string>;
+}
+
 /**
  * The ratchet: every minute (and on demand) one batched look at every
  * tracked PR, a pure classification and decision for each, then the action
  * — start or nudge the one fixer session, merge, pause. Ticks never overlap:
- * a tick asked for while one runs joins it.
+ * a tick asked for while one runs joins it. Each GitHub host (github.com,
+ * Enterprise hosts) is looked at on its own: one failing skips only its PRs.
  */
 export class Ratchet {
   readonly #deps: RatchetDeps;
@@ -136,21 +149,17 @@ export class Ratchet {
     return log.readFrom(Math.max(0, log.lastSeq - limit)).map((e) => e.data as RatchetDecision);
   }
 
-  async status(): Promise<{
-    github: Awaited<ReturnType<GitHub['status']>>;
-    lastTick?: TickResult;
-    nextTickAt?: string;
-    running: boolean;
-    workspaces: Array<{
-      workspaceId: string;
-      branch: string;
-      project: string;
-      pr?: Workspace['pr'];
-      ratchet: WorkspaceRatchet;
-    }>;
-  }> {
+  async status(): Promise<RatchetStatus> {
+    const others = this.#hosts().filter((host) => host !== GITHUB_COM);
     return {
-      github: await this.#deps.github.status(),
+      github: await this.#deps.github.forHost(GITHUB_COM).status(),
+      ...(others.length > 0
+        ? {
+            hosts: await Promise.all(
+              others.map(async (host) => ({ host, ...(await this.#deps.github.forHost(host).status()) })),
+            ),
+          }
+        : {}),
       ...(this.#last ? { lastTick: this.#last } : {}),
       ...(this.nextTickAt ? { nextTickAt: this.nextTickAt } : {}),
       running: Boolean(this.#running),
@@ -173,31 +182,46 @@ export class Ratchet {
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
     };
-    try {
-      const viewerLogin = await this.#deps.github.viewerLogin();
+    const failures: string[] = [];
+    const failed = (host: string, error: unknown) => {
+      // GitHub trouble: skip this host's PRs, change nothing, say why.
+      failures.push(
+        error instanceof GitHubError || error instanceof AgentError ? error.message : String(error),
+      );
+      if (!(error instanceof GitHubError)) this.#deps.log.error(`Ratchet tick failed for ${host}`, error);
+      else this.#deps.log.warn(`Ratchet tick skipped ${host}: ${error.message}`);
+    };
+    // The hosts are asked at once (a slow one does not delay the others); their PRs are then handled in turn.
+    const looks = await Promise.all(
+      this.#hosts().map((host) =>
+        this.#look(host).then(
+          (look) => ({ host, look }),
+          (error: unknown) => {
+            failed(host, error);
+            return { host, look: undefined };
+          },
+        ),
+      ),
+    );
+    for (const { host, look } of looks) {
+      if (!look) continue;
       result.ran = true;
-      await this.#discoverPullRequests();
-      const tracked = this.#tracked().filter((w) => w.pr && this.settingsFor(w.projectId).enabled);
-      if (tracked.length > 0) {
-        const { snapshots, errors } = await this.#deps.github.pullRequests(tracked.map((w) => w.pr!.nodeId));
-        for (const workspace of tracked) {
-          const snapshot = snapshots.get(workspace.pr!.nodeId);
+      try {
+        for (const workspace of look.tracked) {
+          const snapshot = look.snapshots.get(workspace.pr!.nodeId);
           if (!snapshot) {
-            this.#deps.log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(workspace.pr!.nodeId)}`);
+            this.#deps.log.warn(`Ratchet: PR of ${workspace.id}: ${look.errors.get(workspace.pr!.nodeId)}`);
             continue;
           }
           result.checked++;
-          const decision = await this.#handle(workspace.id, snapshot, viewerLogin);
+          const decision = await this.#handle(look.github, workspace.id, snapshot, look.viewerLogin);
           if (decision) result.decisions.push({ workspaceId: workspace.id, decision });
         }
+      } catch (error) {
+        failed(host, error);
       }
-    } catch (error) {
-      // GitHub trouble: skip the tick, change nothing, say why.
-      result.error =
-        error instanceof GitHubError || error instanceof AgentError ? error.message : String(error);
-      if (!(error instanceof GitHubError)) this.#deps.log.error('Ratchet tick failed', error);
-      else this.#deps.log.warn(`Ratchet tick skipped: ${error.message}`);
     }
+    if (failures.length > 0) result.error = failures.join(' ');
     result.durationMs = Date.now() - started;
     this.#last = result;
     this.#deps.hub.publish('ratchet', { kind: 'tick', tick: result });
@@ -211,11 +235,37 @@ export class Ratchet {
     );
   }
 
+  /**
+   * The GitHub hosts a tick talks to: those of the registered projects
+   * (github.com when there are none, so a tick still checks the token).
+   */
+  #hosts(): string[] {
+    const hosts = new Set(this.#deps.projects.list().map((p) => p.host.toLowerCase()));
+    return hosts.size > 0 ? [...hosts] : [GITHUB_COM];
+  }
+
+  #hostOf(workspace: Workspace): string | undefined {
+    return this.#deps.projects.get(workspace.projectId)?.host.toLowerCase();
+  }
+
+  /** One host's part of a tick: its viewer, the PRs of its new workspaces, then snapshots of its tracked PRs. */
+  async #look(host: string): Promise<HostLook> {
+    const github = this.#deps.github.forHost(host);
+    const viewerLogin = await github.viewerLogin();
+    const onHost = () => this.#tracked().filter((w) => this.#hostOf(w) === host);
+    await this.#discoverPullRequests(github, onHost());
+    const tracked = onHost().filter((w) => w.pr && this.settingsFor(w.projectId).enabled);
+    if (tracked.length === 0)
+      return { github, viewerLogin, tracked, snapshots: new Map(), errors: new Map() };
+    const { snapshots, errors } = await github.pullRequests(tracked.map((w) => w.pr!.nodeId));
+    return { github, viewerLogin, tracked, snapshots, errors };
+  }
+
   /** Finds the PR of each workspace that has none yet (after its session pushed), in one request. */
-  async #discoverPullRequests(): Promise<void> {
-    const without = this.#tracked().filter((w) => !w.pr);
+  async #discoverPullRequests(github: GitHub, workspaces: Workspace[]): Promise<void> {
+    const without = workspaces.filter((w) => !w.pr);
     if (without.length === 0) return;
-    const refs = await this.#deps.github.pullRequestsForBranches(
+    const refs = await github.pullRequestsForBranches(
       without.map((w) => {
         const project = this.#deps.projects.get(w.projectId)!;
         return { owner: project.owner, repo: project.repo, branch: w.branch };
@@ -234,6 +284,7 @@ export class Ratchet {
   }
 
   async #handle(
+    github: GitHub,
     workspaceId: string,
     snapshot: PrSnapshot,
     viewerLogin: string,
@@ -286,7 +337,7 @@ export class Ratchet {
     if (decision.action !== 'none') await recorded;
     else recorded.catch((error) => this.#deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
     try {
-      await this.#act(workspace, decision, snapshot, classification, settings);
+      await this.#act(github, workspace, decision, snapshot, classification, settings);
     } catch (error) {
       decision.reason = `${decision.reason} Failed: ${error instanceof Error ? error.message : String(error)}`;
       this.#deps.log.warn(`Ratchet ${workspaceId}: ${decision.reason}`);
@@ -305,6 +356,7 @@ export class Ratchet {
   }
 
   async #act(
+    github: GitHub,
     workspace: Workspace,
     decision: RatchetDecision,
     snapshot: PrSnapshot,
@@ -341,7 +393,7 @@ export class Ratchet {
         return;
       }
       case 'merge':
-        await this.#deps.github.merge(snapshot.nodeId, snapshot.headRefOid, settings.mergeMethod);
+        await github.merge(snapshot.nodeId, snapshot.headRefOid, settings.mergeMethod);
         return;
       default:
         return;

@@ -1,7 +1,7 @@
 import { projectSlug, type WorkspaceView } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { git, gitText } from '../git/git.js';
-import type { GitHub } from '../github/github.js';
+import type { GitHubHosts } from '../github/hosts.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 
@@ -11,7 +11,7 @@ import type { Workspaces } from './workspaces.js';
  * A PR that already exists for the branch is linked instead.
  */
 export async function openPullRequest(
-  deps: { workspaces: Workspaces; projects: Projects; github: GitHub },
+  deps: { workspaces: Workspaces; projects: Projects; github: GitHubHosts },
   input: { workspaceId: string; title?: string; body?: string },
 ): Promise<WorkspaceView> {
   const workspace = deps.workspaces.find(input.workspaceId);
@@ -43,13 +43,14 @@ export async function openPullRequest(
     ]
       .join('\n')
       .trim();
-  const [existing] = await deps.github.pullRequestsForBranches([
+  const github = deps.github.forHost(project.host);
+  const [existing] = await github.pullRequestsForBranches([
     { owner: project.owner, repo: project.repo, branch: workspace.branch },
   ]);
   const pr =
     existing && existing.state === 'OPEN'
       ? existing
-      : await deps.github.createPullRequest({
+      : await github.createPullRequest({
           owner: project.owner,
           repo: project.repo,
           base: workspace.baseBranch,

@@ -168,9 +168,7 @@ export class Workspaces {
     const issue: IssueRef | undefined = input.issue && {
       number: input.issue.number,
       title: input.issue.title ?? '',
-      url:
-        input.issue.url ??
-        `${(process.env.FF_GITHUB_URL ?? 'https://github.com').replace(/\/+$/, '')}/${projectSlug(project)}/issues/${input.issue.number}`,
+      url: input.issue.url ?? `https://${project.host}/${projectSlug(project)}/issues/${input.issue.number}`,
     };
     const startSession = input.startSession ?? Boolean(input.issue || input.prompt);
     const initialPrompt = !startSession

@@ -85,7 +85,12 @@ export function offlineClaudeEnv(home: string): Record<string, string> {
     // Same for GitHub: no token from the developer's environment, no real API, no minute-by-minute ticks.
     GITHUB_TOKEN: '',
     GH_TOKEN: '',
+    GH_ENTERPRISE_TOKEN: '',
+    GITHUB_ENTERPRISE_TOKEN: '',
     FF_GITHUB_API_URL: 'http://127.0.0.1:9',
+    FF_GITHUB_API_URLS: '',
+    // An empty gh config: `gh auth token` (when gh is installed) finds no login either.
+    GH_CONFIG_DIR: join(home, 'no-gh-config'),
     FF_RATCHET_CRON: 'off',
     FF_CLAUDE_BIN: join(home, 'no-claude-in-this-test'),
     ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface GitHubLikeRepo {
-  /** The bare repo standing in for github.com/<owner>/<repo>. */
+  /** The bare repo standing in for <host>/<owner>/<repo>. */
   bare: string;
-  /** A user's clone, with origin = https://github.com/<owner>/<repo>.git. */
+  /** A user's clone, with origin = https://<host>/<owner>/<repo>.git. */
   clone: string;
-  /** Env that makes https://github.com/ resolve to the bare repos (pass it to the agent too). */
+  /** Env that makes https://<host>/ resolve to the bare repos (pass it to the agent too). */
   env: Record<string, string>;
   git(cwd: string, ...args: string[]): string;
   /** Commits a file straight to origin's branch, as a teammate would. */
@@ -17,16 +17,27 @@ export interface GitHubLikeRepo {
 /**
  * A real repo with a bare origin that reads as https://github.com/owner/repo
  * (`url.<dir>.insteadOf` in a test-only global git config), so the agent
- * sees the same remote URL a user's clone has.
+ * sees the same remote URL a user's clone has. With another `host` (a GitHub
+ * Enterprise server) the origin reads as https://<host>/owner/repo; repos of
+ * different hosts can share one root (and so one git config).
  */
-export function createGitHubLikeRepo(root: string, owner = 'octo', repo = 'app'): GitHubLikeRepo {
-  const remotes = join(root, 'remotes');
+export function createGitHubLikeRepo(
+  root: string,
+  owner = 'octo',
+  repo = 'app',
+  host = 'github.com',
+): GitHubLikeRepo {
+  const suffix = host === 'github.com' ? '' : `-${host}`;
+  const remotes = join(root, `remotes${suffix}`);
   const gitconfig = join(root, 'gitconfig');
   mkdirSync(remotes, { recursive: true });
-  writeFileSync(
-    gitconfig,
-    `[user]\n\tname = ff test\n\temail = test@ff.invalid\n[url "${remotes}/"]\n\tinsteadOf = https://github.com/\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n`,
-  );
+  if (!existsSync(gitconfig)) {
+    writeFileSync(
+      gitconfig,
+      '[user]\n\tname = ff test\n\temail = test@ff.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n',
+    );
+  }
+  appendFileSync(gitconfig, `[url "${remotes}/"]\n\tinsteadOf = https://${host}/\n`);
   const env = { GIT_CONFIG_GLOBAL: gitconfig, GIT_CONFIG_NOSYSTEM: '1' };
   const git = (cwd: string, ...args: string[]) =>
     execFileSync('git', args, {
@@ -38,17 +49,18 @@ export function createGitHubLikeRepo(root: string, owner = 'octo', repo = 'app')
   const bare = join(remotes, owner, `${repo}.git`);
   mkdirSync(bare, { recursive: true });
   git(bare, 'init', '--bare', '-q', '-b', 'main');
-  const seed = join(root, 'seed');
+  const seed = join(root, `seed${suffix}`);
   mkdirSync(seed);
   git(seed, 'init', '-q', '-b', 'main');
   writeFileSync(join(seed, 'README.md'), `# ${repo}\n`);
   git(seed, 'add', '.');
   git(seed, 'commit', '-q', '-m', 'initial');
-  git(seed, 'remote', 'add', 'origin', `https://github.com/${owner}/${repo}.git`);
+  git(seed, 'remote', 'add', 'origin', `https://${host}/${owner}/${repo}.git`);
   git(seed, 'push', '-q', 'origin', 'main');
-  const clone = join(root, 'clones', repo);
-  mkdirSync(join(root, 'clones'), { recursive: true });
-  git(join(root, 'clones'), 'clone', '-q', `https://github.com/${owner}/${repo}.git`, repo);
+  const clones = join(root, `clones${suffix}`);
+  const clone = join(clones, repo);
+  mkdirSync(clones, { recursive: true });
+  git(clones, 'clone', '-q', `https://${host}/${owner}/${repo}.git`, repo);
   return {
     bare,
     clone,

@@ -5,6 +5,9 @@
  * validated first: a field GitHub doesn't have fails the request (and is
  * recorded in `invalid`), so the agent cannot drift from the real API.
  * Failure injection: HTTP errors (500, 403/429 with retry-after), delays.
+ * `new FakeGitHub({ host: 'ghe.example.com' })` stands in for a GitHub
+ * Enterprise host: its own token, URLs on that host, and an `env()` that
+ * routes only that host to it.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -93,12 +96,18 @@ export class FakeGitHub {
   /** Node ids whose resolution fails (a GraphQL error for that PR only). */
   readonly brokenNodes = new Set<string>();
   rateLimit = { remaining: 5000, resetAt: new Date(Date.now() + 3600_000).toISOString() };
+  /** github.com, or the Enterprise host this fake stands in for. */
+  readonly host: string;
+  /** The token the fake accepts (another one for an Enterprise host, so a token sent to the wrong host fails). */
+  readonly token: string;
   #server: Server;
   #port = 0;
   #nextNumber = 1;
   #nextId = 1;
 
-  constructor() {
+  constructor(options: { host?: string } = {}) {
+    this.host = options.host ?? 'github.com';
+    this.token = this.host === 'github.com' ? 'ghp_fake_token_for_tests' : 'ghe_fake_token_for_tests';
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error) => {
         res.writeHead(500, { 'content-type': 'application/json' });
@@ -124,8 +133,10 @@ export class FakeGitHub {
     await new Promise((resolve) => this.#server.close(resolve));
   }
 
+  /** The agent's env for this fake. Enterprise fakes: merge FF_GITHUB_API_URLS yourself when there are several. */
   env(): Record<string, string> {
-    return { GITHUB_TOKEN: 'ghp_fake_token_for_tests', FF_GITHUB_API_URL: this.url };
+    if (this.host === 'github.com') return { GITHUB_TOKEN: this.token, FF_GITHUB_API_URL: this.url };
+    return { GH_ENTERPRISE_TOKEN: this.token, FF_GITHUB_API_URLS: JSON.stringify({ [this.host]: this.url }) };
   }
 
   /** Requests since `from`, by operation name. */
@@ -204,7 +215,7 @@ export class FakeGitHub {
       res.writeHead(404).end();
       return;
     }
-    if (req.headers.authorization !== 'token ghp_fake_token_for_tests') {
+    if (req.headers.authorization !== `token ${this.token}`) {
       res
         .writeHead(401, { 'content-type': 'application/json' })
         .end(JSON.stringify({ message: 'Bad credentials' }));
@@ -346,7 +357,7 @@ export class FakeGitHub {
       number: issue.number,
       title: issue.title,
       body: issue.body,
-      url: `https://github.com/${issue.repo}/issues/${issue.number}`,
+      url: `https://${this.host}/${issue.repo}/issues/${issue.number}`,
       state: issue.state,
       updatedAt: new Date().toISOString(),
       labels: () => ({ nodes: issue.labels.map((name) => ({ name })) }),
@@ -369,7 +380,7 @@ export class FakeGitHub {
             name: c.name,
             status: c.status,
             conclusion: c.conclusion,
-            detailsUrl: `https://github.com/${pr.repo}/actions/runs/${c.runId}`,
+            detailsUrl: `https://${this.host}/${pr.repo}/actions/runs/${c.runId}`,
             databaseId: c.runId,
             startedAt: c.startedAt,
             completedAt: c.status === 'COMPLETED' ? c.startedAt : null,
@@ -395,7 +406,7 @@ export class FakeGitHub {
       __typename: 'PullRequest',
       id: pr.id,
       number: pr.number,
-      url: `https://github.com/${pr.repo}/pull/${pr.number}`,
+      url: `https://${this.host}/${pr.repo}/pull/${pr.number}`,
       title: pr.title,
       state: merged ? 'MERGED' : pr.state,
       merged,
@@ -439,7 +450,7 @@ export class FakeGitHub {
               path: c.path,
               line: c.line,
               createdAt: c.createdAt,
-              url: `https://github.com/${pr.repo}/pull/${pr.number}#discussion_r${i}${j}`,
+              url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${i}${j}`,
             })),
           }),
         })),
