@@ -118,6 +118,10 @@ export const WorkspaceView = Workspace.extend({
   sessions: z.object({
     total: z.number().int(),
     running: z.number().int(),
+    /** Sessions waiting for a permission answer. */
+    waitingForYou: z.number().int().default(0),
+    /** Turns finished, all sessions together: grows with every reply (the popup's "new" marker). */
+    turns: z.number().int().default(0),
     costUsd: z.number().nonnegative(),
   }),
   /** Null when it cannot be computed (worktree missing, still provisioning). */

@@ -404,6 +404,8 @@ export class Workspaces {
         total: sessions.length,
         running: sessions.filter((s) => ['starting', 'running', 'waiting-permission'].includes(s.status))
           .length,
+        waitingForYou: sessions.filter((s) => s.status === 'waiting-permission').length,
+        turns: sessions.reduce((sum, s) => sum + s.turns, 0),
         costUsd: sessions.reduce((sum, s) => sum + s.costUsd, 0),
       },
       changes,

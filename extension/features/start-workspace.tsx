@@ -26,6 +26,7 @@ export function workspaceChip(workspace: WorkspaceView): { label: string; tone: 
     case 'archived':
       return { label: 'Archived', tone: '' };
     default:
+      if (workspace.sessions.waitingForYou > 0) return { label: 'Needs you', tone: 'waiting' };
       if (workspace.sessions.running > 0) return { label: 'Working', tone: 'working' };
       if (workspace.sessions.total > 0) return { label: 'Waiting', tone: 'waiting' };
       return { label: 'Ready', tone: 'good' };

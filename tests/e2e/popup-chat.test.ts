@@ -173,6 +173,15 @@ describe('popup chat', () => {
         ).some((id) => id.startsWith('permission:')),
       { what: 'the permission notification' },
     );
+    // The list says this workspace needs you, live.
+    await waitFor(
+      async () =>
+        (await page.$eval(
+          `[data-testid="ff-workspace"][data-workspace="${workspace.id}"] .ff-chip`,
+          (el) => el.textContent,
+        )) === 'Needs you',
+      { what: 'the Needs you chip' },
+    );
     await page.click('[data-testid="ff-allow"]');
     await waitForSession(
       world.client,
@@ -183,4 +192,47 @@ describe('popup chat', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(`${workspace.path}/asked.txt`, 'utf8')).toBe('from the popup\n');
   }, 40_000);
+
+  it('the list stays live: a reply elsewhere shows as new until opened; a filter finds a workspace by issue', async () => {
+    const [a, b, c, d] = [
+      await world.workspace(),
+      await world.workspace(),
+      await world.workspace(),
+      await world.workspace(),
+    ];
+    const sessionA = await world.client.call('session.start', { workspaceId: a!.id });
+    const sessionB = await world.client.call('session.start', { workspaceId: b!.id });
+    const page = await openPopup();
+    const row = (w: { id: string }) => `[data-testid="ff-workspace"][data-workspace="${w.id}"]`;
+    await page.waitForSelector(row(a!));
+    await page.click(row(a!));
+    await page.waitForSelector(`[data-testid="ff-chat"][data-session="${sessionA.id}"]`);
+    expect(await page.$eval(row(b!), (el) => el.getAttribute('data-news'))).toBe('false');
+
+    // B's session replies while the popup shows A: B's row says so, without a reload.
+    await world.client.call('session.send', { sessionId: sessionB.id, text: 'elsewhere' });
+    await waitForSession(world.client, sessionB.id, (s) => s.turns === 1 && s.status === 'idle', 'turn of B');
+    await page.waitForSelector(`${row(b!)}[data-news="true"] [data-testid="ff-news"]`);
+    expect(await page.$eval(`${row(b!)} .ff-chip`, (el) => el.textContent)).toBe('Waiting');
+    expect(await page.$eval(row(a!), (el) => el.getAttribute('data-news'))).toBe('false');
+    await screenshot(page, 'popup-list-news');
+    // Opened, it is read — and stays read when the popup opens again.
+    await page.click(row(b!));
+    await page.waitForSelector(`${row(b!)}[data-news="false"]`);
+    await page.close();
+    const again = await openPopup();
+    await again.waitForSelector(`${row(b!)}[data-news="false"]`);
+
+    await again.type('[data-testid="ff-filter"]', `#${c!.issue!.number}`);
+    await waitFor(
+      async () =>
+        JSON.stringify(
+          await again.$$eval('[data-testid="ff-workspace"]', (els) =>
+            els.map((el) => el.getAttribute('data-workspace')),
+          ),
+        ) === JSON.stringify([c!.id]),
+      { what: 'only the filtered workspace' },
+    );
+    expect(await again.$(row(d!))).toBeNull();
+  }, 60_000);
 });

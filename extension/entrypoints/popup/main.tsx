@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
+import type { Board } from '../../../shared/board.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { QuickAction } from '../../../shared/protocol.js';
 import { Chat } from '../../components/chat/chat.js';
@@ -10,6 +11,7 @@ import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { detectPage } from '../../lib/github-pages.js';
 import { errorText } from '../../lib/use-agent.js';
+import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
 import './style.css';
 
 performance.mark('ff-popup-script'); // npm run bench: what is ff's part of opening the popup
@@ -23,23 +25,48 @@ const currentRepo = signal<string | undefined>(undefined);
 const error = signal('');
 const SELECTION_KEY = 'ff.popup.selection';
 
+const filter = signal('');
+const SEEN_KEY = 'ff.popup.seen';
+const seen = signal<SeenTurns>({});
+const seenLoaded = browser.storage.local
+  .get(SEEN_KEY)
+  .then((stored) => {
+    seen.value = (stored[SEEN_KEY] as SeenTurns | undefined) ?? {};
+  })
+  .catch(() => {});
+/** Notes what the user has seen (the selected workspace's replies, and every workspace's state at first sight). */
+function noteSeen(): void {
+  const next = markSeen(workspaces.value, seen.value, selected.value);
+  if (JSON.stringify(next) === JSON.stringify(seen.value)) return;
+  seen.value = next;
+  void browser.storage.local.set({ [SEEN_KEY]: next });
+}
+
 async function loadWorkspaces(): Promise<void> {
   try {
     const [list, quick] = await Promise.all([agent.call('workspace.list'), agent.call('quickAction.list')]);
-    // The repo of the current tab first, then the most recently active.
-    workspaces.value = list.sort(
-      (a, b) =>
-        Number(b.project === currentRepo.value) - Number(a.project === currentRepo.value) ||
-        b.updatedAt.localeCompare(a.updatedAt),
-    );
+    workspaces.value = list;
     actions.value = quick.actions;
+    await seenLoaded;
+    noteSeen();
   } catch (e) {
     error.value = errorText(e);
   }
 }
 
+// Live: every board push brings the states of its repo's workspaces; a new or archived one reloads the list.
+agent.subscribe('board', (frame) => {
+  const data = frame.data as { kind?: string; board?: Board };
+  if (data.kind !== 'board' || !data.board) return;
+  const next = applyBoard(workspaces.value, data.board);
+  workspaces.value = next.list;
+  noteSeen();
+  if (next.reload) void loadWorkspaces();
+});
+
 async function select(workspaceId: string, preferredSession?: string): Promise<void> {
   selected.value = workspaceId;
+  noteSeen();
   sessions.value = (await agent.call('session.list', { workspaceId })).sort((a, b) =>
     b.createdAt.localeCompare(a.createdAt),
   );
@@ -99,7 +126,10 @@ agent.connection.subscribe((state) => {
     const restore =
       saved?.workspaceId && workspaces.value.some((w) => w.id === saved.workspaceId) ? saved : undefined;
     const fromLink = workspaces.value.some((w) => w.id === linked) ? linked : undefined;
-    const first = fromLink ?? restore?.workspaceId ?? workspaces.value[0]?.id;
+    const first =
+      fromLink ??
+      restore?.workspaceId ??
+      groupWorkspaces(workspaces.value, { currentRepo: currentRepo.value })[0]?.workspaces[0]?.id;
     // Only if the user has not picked one meanwhile (or on a reconnect, kept the one they had).
     if (first && (!selected.value || selected.value === early))
       await select(first, fromLink && fromLink !== restore?.workspaceId ? undefined : restore?.sessionId);
@@ -108,32 +138,71 @@ agent.connection.subscribe((state) => {
 });
 
 function Workspaces() {
+  const groups = groupWorkspaces(workspaces.value, { currentRepo: currentRepo.value, filter: filter.value });
   return (
-    <ul class="ff-workspaces" data-testid="ff-workspaces">
-      {workspaces.value.map((w) => {
-        const chip = workspaceChip(w);
-        return (
-          <li key={w.id}>
-            <button
-              type="button"
-              class={`ff-ws ${selected.value === w.id ? 'ff-selected' : ''}`}
-              data-testid="ff-workspace"
-              data-workspace={w.id}
-              onClick={() => void select(w.id)}
-            >
-              <span class="ff-chip" data-tone={chip.tone}>
-                {chip.label}
-              </span>{' '}
-              {w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}
-              <span class="ff-muted"> {w.project}</span>
-            </button>
-          </li>
-        );
-      })}
-      {workspaces.value.length === 0 && (
-        <li class="ff-muted">No workspaces yet: click Start workspace on a GitHub issue.</li>
+    <div class="ff-workspaces" data-testid="ff-workspaces">
+      {workspaces.value.length > 3 && (
+        <input
+          class="ff-filter"
+          type="search"
+          data-testid="ff-filter"
+          placeholder="Filter: issue number, title, branch, repo"
+          value={filter.value}
+          onInput={(e) => (filter.value = (e.currentTarget as HTMLInputElement).value)}
+        />
       )}
-    </ul>
+      {groups.map((group) => (
+        <section key={group.project} data-testid="ff-workspace-group" data-project={group.project}>
+          {groups.length > 1 && <h2 class="ff-group">{group.project}</h2>}
+          <ul>
+            {group.workspaces.map((w) => {
+              const chip = workspaceChip(w);
+              const news = hasNews(w, seen.value, selected.value);
+              return (
+                <li key={w.id} class={`ff-ws ${selected.value === w.id ? 'ff-selected' : ''}`}>
+                  <button
+                    type="button"
+                    data-testid="ff-workspace"
+                    data-workspace={w.id}
+                    data-news={news}
+                    onClick={() => void select(w.id)}
+                  >
+                    <span class="ff-chip" data-tone={chip.tone}>
+                      {chip.label}
+                    </span>{' '}
+                    {news && (
+                      <span class="ff-news" data-testid="ff-news" title="New replies since you last looked">
+                        ●{' '}
+                      </span>
+                    )}
+                    {w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}
+                  </button>
+                  <div class="ff-ws-meta">
+                    <code>{w.branch}</code>
+                    {w.issue && (
+                      <a href={w.issue.url} target="_blank" rel="noopener noreferrer">
+                        issue #{w.issue.number}
+                      </a>
+                    )}
+                    {w.pr && (
+                      <a href={w.pr.url} target="_blank" rel="noopener noreferrer">
+                        PR #{w.pr.number}
+                      </a>
+                    )}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ))}
+      {workspaces.value.length === 0 && (
+        <p class="ff-muted">No workspaces yet: click Start workspace on a GitHub issue.</p>
+      )}
+      {workspaces.value.length > 0 && groups.length === 0 && (
+        <p class="ff-muted">No workspace matches “{filter.value}”.</p>
+      )}
+    </div>
   );
 }
 

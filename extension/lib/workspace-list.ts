@@ -1,0 +1,98 @@
+/**
+ * The popup's workspace list — pure: kept current from the board topic,
+ * grouped by repo (the current tab's first), filtered by what the user
+ * types, with "needs you" and "new" markers.
+ */
+import type { Board } from '../../shared/board.js';
+import type { WorkspaceView } from '../../shared/domain.js';
+
+/**
+ * The list after a board push: each card's state copied into its workspace.
+ * `reload` when the board names a workspace the list lacks, or lacks one that
+ * had sessions (archived): then only a fresh `workspace.list` is right.
+ */
+export function applyBoard(
+  list: readonly WorkspaceView[],
+  board: Board,
+): { list: WorkspaceView[]; reload: boolean } {
+  const cards = new Map(
+    [...board.columns.working, ...board.columns.waiting, ...board.columns.done].map((c) => [
+      c.workspace.id,
+      c,
+    ]),
+  );
+  const known = new Set(list.map((w) => w.id));
+  const reload =
+    [...cards.keys()].some((id) => !known.has(id)) ||
+    list.some((w) => w.project === board.project && !cards.has(w.id) && w.sessions.total > 0);
+  return {
+    reload,
+    list: list.map((w) => {
+      const card = cards.get(w.id);
+      if (!card) return w;
+      return {
+        ...w,
+        ...card.workspace,
+        project: w.project,
+        sessions: {
+          ...w.sessions,
+          total: card.sessions.total,
+          // As workspace.list counts: a session waiting for an answer is still at work.
+          running: card.sessions.running + card.sessions.waitingForYou,
+          waitingForYou: card.sessions.waitingForYou,
+          turns: card.sessions.list.reduce((sum, s) => sum + s.turns, 0),
+        },
+      };
+    }),
+  };
+}
+
+export interface WorkspaceGroup {
+  project: string;
+  workspaces: WorkspaceView[];
+}
+
+/** What a filter looks at: "#12" or "12" finds issue 12; words find title, branch or repo. */
+function matches(w: WorkspaceView, filter: string): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = [
+    w.issue ? `#${w.issue.number} ${w.issue.title}` : '',
+    w.branch,
+    w.project,
+    w.pr ? `#${w.pr.number}` : '',
+  ]
+    .join(' ')
+    .toLowerCase();
+  return words.every((word) => {
+    const number = /^#?(\d+)$/.exec(word)?.[1];
+    return number ? new RegExp(`#${number}(?!\\d)`).test(haystack) : haystack.includes(word);
+  });
+}
+
+/** Groups by repo: the current tab's repo first, then the repo with the most recent activity; newest first within. */
+export function groupWorkspaces(
+  list: readonly WorkspaceView[],
+  options: { currentRepo?: string | undefined; filter?: string },
+): WorkspaceGroup[] {
+  const groups = new Map<string, WorkspaceView[]>();
+  const newestFirst = list
+    .filter((w) => w.status !== 'archived' && matches(w, options.filter ?? ''))
+    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  for (const w of newestFirst) groups.set(w.project, [...(groups.get(w.project) ?? []), w]);
+  return [...groups]
+    .map(([project, workspaces]) => ({ project, workspaces }))
+    .sort((a, b) => Number(b.project === options.currentRepo) - Number(a.project === options.currentRepo));
+}
+
+/** Turns seen per workspace, so a reply that came while the user looked elsewhere shows as new. */
+export type SeenTurns = Record<string, number>;
+
+export const hasNews = (w: WorkspaceView, seen: SeenTurns, selected?: string) =>
+  w.id !== selected && seen[w.id] !== undefined && w.sessions.turns > seen[w.id]!;
+
+/** Workspaces seen for the first time count as read; the selected one is read as it changes. */
+export function markSeen(list: readonly WorkspaceView[], seen: SeenTurns, selected?: string): SeenTurns {
+  const next = { ...seen };
+  for (const w of list) if (next[w.id] === undefined || w.id === selected) next[w.id] = w.sessions.turns;
+  return next;
+}

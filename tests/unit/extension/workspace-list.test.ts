@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { applyBoard, groupWorkspaces, hasNews, markSeen } from '../../../extension/lib/workspace-list.js';
+import type { Board, WorkspaceCard } from '../../../shared/board.js';
+import type { WorkspaceView } from '../../../shared/domain.js';
+import { WorkspaceRatchet } from '../../../shared/ratchet.js';
+
+let n = 0;
+function view(overrides: Partial<WorkspaceView> = {}): WorkspaceView {
+  n++;
+  return {
+    id: `w${n}`,
+    projectId: 'p1',
+    project: 'octo/app',
+    branch: `ff/${n}-task`,
+    baseBranch: 'main',
+    path: `/wt/${n}`,
+    status: 'ready',
+    warnings: [],
+    ratchet: WorkspaceRatchet.parse({}),
+    issue: { number: n, title: `task ${n}`, url: `https://github.com/octo/app/issues/${n}` },
+    sessions: { total: 1, running: 0, waitingForYou: 0, turns: 1, costUsd: 0 },
+    changes: null,
+    createdAt: '2026-11-25T10:00:00Z',
+    updatedAt: `2026-11-25T10:00:${String(n).padStart(2, '0')}Z`,
+    ...overrides,
+  };
+}
+
+function card(w: WorkspaceView, list: WorkspaceCard['sessions']['list']): WorkspaceCard {
+  const { project: _, sessions: __, changes: ___, ...workspace } = w;
+  return {
+    workspace,
+    sessions: {
+      total: list.length,
+      running: list.filter((s) => s.status === 'running').length,
+      waitingForYou: list.filter((s) => s.status === 'waiting-permission').length,
+      list,
+    },
+  };
+}
+const board = (project: string, waiting: WorkspaceCard[], working: WorkspaceCard[] = []): Board => ({
+  project,
+  columns: { issues: [], working, waiting, done: [] },
+});
+
+describe('applyBoard', () => {
+  it("copies each card's state into its workspace: running, needs you, turns", () => {
+    const a = view();
+    const b = view();
+    const { list, reload } = applyBoard(
+      [a, b],
+      board(
+        'octo/app',
+        [card(a, [{ id: 's1', kind: 'chat', title: 'chat', status: 'waiting-permission', turns: 2 }])],
+        [card(b, [{ id: 's2', kind: 'chat', title: 'chat', status: 'running', turns: 4 }])],
+      ),
+    );
+    expect(reload).toBe(false);
+    expect(list.map((w) => w.sessions)).toMatchObject([
+      { running: 1, waitingForYou: 1, turns: 2 },
+      { running: 1, waitingForYou: 0, turns: 4 },
+    ]);
+    expect(list[0]!.project).toBe('octo/app');
+  });
+
+  it('asks for a reload when a card is new, or a workspace with sessions left the board (archived)', () => {
+    const a = view();
+    const fresh = view();
+    expect(applyBoard([a], board('octo/app', [card(a, []), card(fresh, [])])).reload).toBe(true);
+    expect(applyBoard([a], board('octo/app', [])).reload).toBe(true);
+    // Not for another repo's board, nor for one never used (it is on no board).
+    expect(applyBoard([a], board('octo/other', [])).reload).toBe(false);
+    const unused = view({ sessions: { total: 0, running: 0, waitingForYou: 0, turns: 0, costUsd: 0 } });
+    expect(applyBoard([unused], board('octo/app', [])).reload).toBe(false);
+  });
+});
+
+describe('groupWorkspaces', () => {
+  const app1 = view({ updatedAt: '2026-11-25T10:00:01Z' });
+  const app2 = view({ updatedAt: '2026-11-25T10:00:05Z', branch: 'ff/fix-login' });
+  const lib = view({ project: 'octo/lib', updatedAt: '2026-11-25T10:00:09Z' });
+  const gone = view({ status: 'archived' });
+  const ids = (groups: ReturnType<typeof groupWorkspaces>) =>
+    groups.map((g) => `${g.project}: ${g.workspaces.map((w) => w.id).join(',')}`);
+
+  it("groups by repo, the current tab's first, newest first within; archived ones hidden", () => {
+    expect(ids(groupWorkspaces([app1, app2, lib, gone], {}))).toEqual([
+      `octo/lib: ${lib.id}`,
+      `octo/app: ${app2.id},${app1.id}`,
+    ]);
+    expect(ids(groupWorkspaces([app1, app2, lib], { currentRepo: 'octo/app' }))[0]).toBe(
+      `octo/app: ${app2.id},${app1.id}`,
+    );
+  });
+
+  it.each([
+    [`#${app2.issue!.number}`, [app2.id]],
+    [`${app1.issue!.number}`, [app1.id]],
+    ['login', [app2.id]],
+    ['LIB', [lib.id]],
+    ['task octo/app', [app2.id, app1.id]],
+    ['nothing-like-it', []],
+    [`#${app1.issue!.number}0`, []],
+  ])('filter %j', (filter, expected) => {
+    expect(
+      groupWorkspaces([app1, app2, lib], { filter }).flatMap((g) => g.workspaces.map((w) => w.id)),
+    ).toEqual(expected);
+  });
+});
+
+describe('new replies', () => {
+  it('a workspace seen first counts as read; a later turn is news until it is selected', () => {
+    const w = view();
+    let seen = markSeen([w], {});
+    expect(hasNews(w, seen)).toBe(false);
+    const replied = { ...w, sessions: { ...w.sessions, turns: 2 } };
+    expect(hasNews(replied, seen)).toBe(true);
+    expect(hasNews(replied, seen, w.id)).toBe(false); // on screen
+    seen = markSeen([replied], seen, w.id);
+    expect(hasNews(replied, seen)).toBe(false);
+  });
+});
