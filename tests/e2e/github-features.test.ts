@@ -96,7 +96,7 @@ describe('Start workspace on an issue page', () => {
       (w) => w.issue?.number === issue.number,
     );
     await chatPage!.waitForSelector(
-      `[data-testid="ff-workspace"].ff-selected[data-workspace="${mine!.id}"]`,
+      `[data-testid="ff-workspace"][aria-current="true"][data-workspace="${mine!.id}"]`,
       { timeout: 15_000 },
     );
   }, 60_000);

@@ -73,7 +73,14 @@ export async function launchWithExtension(
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`);
-  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  // Bounded: a stuck page must not turn one failure into a hung hook and a string of timeouts.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    page.screenshot({ path: path as `${string}.png`, fullPage: true }),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`screenshot ${name} took over 10 s`)), 10_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   return path;
 }
 

@@ -164,6 +164,7 @@ function Workspaces() {
                     type="button"
                     data-testid="ff-workspace"
                     data-workspace={w.id}
+                    aria-current={selected.value === w.id}
                     data-news={news}
                     onClick={() => void select(w.id)}
                   >
