@@ -158,6 +158,7 @@ export const GitHubConnection = z.object({
   lastError: z.string().optional(),
   backoffUntil: z.string().optional(),
 });
+export type GitHubConnection = z.infer<typeof GitHubConnection>;
 
 export const RatchetStatus = z.object({
   /** github.com's connection. */

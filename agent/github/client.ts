@@ -1,5 +1,6 @@
 import { GraphqlResponseError, graphql } from '@octokit/graphql';
 import type { z } from 'zod';
+import type { GitHubConnection } from '../../shared/ratchet.js';
 import { GITHUB_COM, githubName } from './api-url.js';
 import type { RateLimit } from './queries.js';
 import { tokenFix } from './token.js';
@@ -18,13 +19,8 @@ export class GitHubError extends Error {
   }
 }
 
-export interface GitHubStatus {
-  tokenSource?: string;
-  login?: string;
-  rateLimit?: { remaining: number; resetAt: string };
-  lastError?: string;
-  backoffUntil?: string;
-}
+/** What a client knows of its connection: the protocol's GitHubConnection without connected/message. */
+export type GitHubStatus = Omit<GitHubConnection, 'connected' | 'message'>;
 
 /** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 15 min. */
 export function backoffMs(failures: number, random = Math.random): number {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../fakes/github/server.js';
+import { closeServer, listenOnLoopback } from '../fakes/loopback.js';
 import { tempDir } from '../helpers/temp.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -86,15 +86,12 @@ export class GitHubSite {
   }
 
   async start(): Promise<this> {
-    this.#server.listen(0, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.port = (this.#server.address() as { port: number }).port;
+    this.port = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
+    await closeServer(this.#server);
     this.#dir.cleanup();
   }
 

@@ -5,8 +5,8 @@
  * ANTHROPIC_BASE_URL. Tests decide each reply with a function of the
  * request; every request is recorded.
  */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from '../loopback.js';
 
 export interface ApiMessage {
   role: 'user' | 'assistant' | 'system';
@@ -110,15 +110,12 @@ export class FakeAnthropicApi {
   }
 
   async start(): Promise<this> {
-    this.#server.listen(0, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.#port = (this.#server.address() as { port: number }).port;
+    this.#port = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
+    await closeServer(this.#server);
   }
 
   /** Env for a `claude` process that talks to this server. */

@@ -9,10 +9,10 @@
  * Enterprise host: its own token, URLs on that host, and an `env()` that
  * routes only that host to it.
  */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { schema as githubSchema } from '@octokit/graphql-schema';
 import { buildSchema, execute, type GraphQLSchema, parse, validate } from 'graphql';
+import { closeServer, listenOnLoopback } from '../loopback.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 export function githubGraphQLSchema(): GraphQLSchema {
@@ -122,15 +122,12 @@ export class FakeGitHub {
 
   async start(): Promise<this> {
     githubGraphQLSchema();
-    this.#server.listen(0, '127.0.0.1');
-    await once(this.#server, 'listening');
-    this.#port = (this.#server.address() as { port: number }).port;
+    this.#port = await listenOnLoopback(this.#server);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((resolve) => this.#server.close(resolve));
+    await closeServer(this.#server);
   }
 
   /** The agent's env for this fake. Enterprise fakes: merge FF_GITHUB_API_URLS yourself when there are several. */
