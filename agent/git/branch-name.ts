@@ -1,6 +1,6 @@
 /**
- * Branch names for new workspaces. Pure; the result is still checked with
- * `git check-ref-format --branch` before use.
+ * Branch names for new workspaces. Pure; the result is still checked
+ * against git's rules (isValidBranchNameSync) before use.
  *
  *   issue 12 "Fix the login bug!"  → ff/12-fix-the-login-bug
  *   issue 12 with an empty or all-emoji title → ff/12
@@ -30,4 +30,18 @@ export function defaultBranchName(input: { issueNumber?: number; title?: string;
 /** `name`, then `name-2`, `name-3`, … */
 export function withSuffix(name: string, attempt: number): string {
   return attempt <= 1 ? name : `${name}-${attempt}`;
+}
+
+/**
+ * git's rules for a branch name (`git check-ref-format --branch`), without
+ * spawning git: no component starting with `.` or ending in `.lock`; no
+ * `..`, `@{`, `//`, `\`, control characters, space, `~ ^ : ? * [`; not
+ * starting with `-` or `/`, not ending with `/` or `.`; not `@` or `HEAD`.
+ * Table-tested against git itself.
+ */
+export function isValidBranchNameSync(name: string): boolean {
+  if (!name || name === '@' || name === 'HEAD' || name.startsWith('-')) return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
+  return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
 }

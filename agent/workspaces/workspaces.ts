@@ -12,7 +12,7 @@ import {
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
-import { defaultBranchName, withSuffix } from '../git/branch-name.js';
+import { defaultBranchName, isValidBranchNameSync, withSuffix } from '../git/branch-name.js';
 import { GitError } from '../git/git.js';
 import {
   addWorktree,
@@ -448,7 +448,7 @@ export class Workspaces {
       title: input.issue?.title,
       shortId: id.slice(0, 8),
     });
-    if (!(await isValidBranchName(project.path, stem))) stem = `ff/${id.slice(0, 8)}`;
+    if (!isValidBranchNameSync(stem)) stem = `ff/${id.slice(0, 8)}`;
     for (let attempt = 1; attempt < 100; attempt++) {
       const name = withSuffix(stem, attempt);
       if (!(await taken(name))) return name;

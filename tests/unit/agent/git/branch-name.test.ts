@@ -1,5 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { defaultBranchName, MAX_SLUG, slugify, withSuffix } from '../../../../agent/git/branch-name.js';
+import {
+  defaultBranchName,
+  isValidBranchNameSync,
+  MAX_SLUG,
+  slugify,
+  withSuffix,
+} from '../../../../agent/git/branch-name.js';
 
 describe('slugify', () => {
   it.each([
@@ -37,5 +44,47 @@ describe('defaultBranchName', () => {
 
   it('suffixes taken names', () => {
     expect([1, 2, 3].map((n) => withSuffix('ff/1-x', n))).toEqual(['ff/1-x', 'ff/1-x-2', 'ff/1-x-3']);
+  });
+});
+
+describe('isValidBranchNameSync agrees with git check-ref-format --branch', () => {
+  const names = [
+    'ff/12-fix-the-login-bug',
+    'main',
+    'feature/a.b',
+    'a/b/c',
+    'x.lock.y',
+    'ünïcode',
+    'a@b',
+    '',
+    'HEAD',
+    '-leading-dash',
+    '.hidden',
+    'a/.hidden',
+    'a/b.lock',
+    'a..b',
+    'a@{b',
+    'a//b',
+    '/a',
+    'a/',
+    'a.',
+    'a b',
+    'a\tb',
+    'a~1',
+    'a^',
+    'a:b',
+    'a?',
+    'a*',
+    'a[b',
+    'a\\b',
+    'a\u007fb',
+    'ff/0',
+  ];
+  it.each(names)('%j', (name) => {
+    const git = spawnSync('git', ['check-ref-format', '--branch', name], { stdio: 'ignore' }).status === 0;
+    expect(isValidBranchNameSync(name)).toBe(git && !name.startsWith('-'));
+  });
+  it('"@" is refused (git --branch reads it as the current branch, not a name)', () => {
+    expect(isValidBranchNameSync('@')).toBe(false);
   });
 });
