@@ -37,7 +37,8 @@ async function load(): Promise<void> {
     sessions.value = (await agent.call('session.list', { workspaceId })).sort((a, b) =>
       b.createdAt.localeCompare(a.createdAt),
     );
-    sessionId.value ??= sessions.value[0]?.id;
+    // A session from the address that is not this workspace's (or is gone) gives way to the newest.
+    if (!sessions.value.some((s) => s.id === sessionId.value)) sessionId.value = sessions.value[0]?.id;
     terminals.value = (await agent.call('terminal.list', { workspaceId })).filter(
       (t) => t.exitCode === undefined,
     );
