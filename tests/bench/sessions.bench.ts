@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { lastUserText } from '../fakes/anthropic-api/server.js';
 import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { type Figure, figure, percentile } from './figure.js';
+import { heapAfterGcMb } from './inspector.js';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -51,10 +52,16 @@ async function relay(world: ClaudeWorld, sessions: number, turns: number): Promi
 }
 
 export async function* figures(): AsyncGenerator<Figure> {
-  const world = await claudeWorld((request) => ({ text: `sent-at=${now()} for ${lastUserText(request)}` }));
+  const world = await claudeWorld(
+    (request) => ({ text: `sent-at=${now()} for ${lastUserText(request)}` }),
+    {},
+    ['--inspect=127.0.0.1:0'],
+  );
   try {
     const baselineRss = rssKb(world.agent.proc.pid!);
     const one = await relay(world, 1, 30);
+    // Warmed up (modules, JIT, one session): from here, what 20 more sessions add.
+    const baselineHeap = await heapAfterGcMb(world.agent.stderr);
     yield figure('session.relay_latency.1_session.p50', percentile(one, 50), 'ms');
     yield figure('session.relay_latency.1_session.p99', percentile(one, 99), 'ms');
     const many = await relay(world, 20, 3);
@@ -63,6 +70,9 @@ export async function* figures(): AsyncGenerator<Figure> {
     // 21 sessions now idle (claude processes are separate and not counted).
     const idleRss = rssKb(world.agent.proc.pid!);
     yield figure('session.agent_rss_per_idle_session', (idleRss - baselineRss) / 21 / 1024, 'MB');
+    // The same, counting only what the heap keeps after a full GC (each with its workspace and transcript).
+    const idleHeap = await heapAfterGcMb(world.agent.stderr);
+    yield figure('session.agent_heap_after_gc_per_idle_session', (idleHeap - baselineHeap) / 20, 'MB', 1);
   } finally {
     await world.close();
   }

@@ -27,9 +27,13 @@ export interface AgentProcess {
 /** Starts the built `ff-agent serve` as users do and waits until it listens. */
 export async function spawnAgent(
   home: string,
-  { args = ['--port', '0'], env = {} }: { args?: string[]; env?: Record<string, string> } = {},
+  {
+    args = ['--port', '0'],
+    env = {},
+    nodeArgs = [],
+  }: { args?: string[]; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<AgentProcess> {
-  const proc = spawn(process.execPath, [cliPath, 'serve', ...args], {
+  const proc = spawn(process.execPath, [...nodeArgs, cliPath, 'serve', ...args], {
     env: { ...process.env, ...offlineClaudeEnv(home), FF_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -32,6 +32,8 @@ export interface ClaudeWorld {
 export async function claudeWorld(
   responder?: Responder,
   extraEnv: Record<string, string> = {},
+  /** Flags for the agent's node (the bench's --inspect), not for claude. */
+  nodeArgs: string[] = [],
 ): Promise<ClaudeWorld> {
   const dir = tempDir('ff-claude-');
   const api = await new FakeAnthropicApi(responder).start();
@@ -42,7 +44,7 @@ export async function claudeWorld(
   const home = join(dir.path, 'ff-home');
   const world = { root: dir.path, home, api, repo, env } as unknown as ClaudeWorld;
   const start = async () => {
-    world.agent = await spawnAgent(home, { env });
+    world.agent = await spawnAgent(home, { env, nodeArgs });
     world.client = await connectClient(world.agent);
   };
   await start();
