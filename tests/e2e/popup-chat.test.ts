@@ -1,6 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isToolResultTurn, lastUserText } from '../fakes/anthropic-api/server.js';
+import { type ApiRequest, isToolResultTurn, lastUserText } from '../fakes/anthropic-api/server.js';
 import { type ExtensionBrowser, launchWithExtension, pairExtension, screenshot } from '../helpers/browser.js';
 import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
@@ -16,9 +16,36 @@ const HOSTILE = [
   '```',
 ].join('\n');
 
+/** The user's last typed message, and how many tool results came since. */
+function sinceLastPrompt(request: ApiRequest): { prompt: string; results: number } {
+  const messages = request.body.messages ?? [];
+  let results = 0;
+  for (const message of [...messages].reverse()) {
+    if (message.role !== 'user') continue;
+    const blocks =
+      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+    const toolResultCount = blocks.filter((b) => b.type === 'tool_result').length;
+    if (toolResultCount > 0) {
+      results += toolResultCount;
+      continue;
+    }
+    const texts = blocks.filter(
+      (b) => b.type === 'text' && !(b.text ?? '').trimStart().startsWith('<system-reminder>'),
+    );
+    return { prompt: texts.at(-1)?.text ?? '', results };
+  }
+  return { prompt: '', results };
+}
+
 beforeAll(async () => {
   world = await claudeWorld((request) => {
     const text = lastUserText(request);
+    // "read N times": N Read calls in one turn, then a reply.
+    const { prompt, results } = sinceLastPrompt(request);
+    const reads = Number(/^read (\d+) times$/.exec(prompt)?.[1] ?? 0);
+    if (reads && results < reads)
+      return { toolUse: { name: 'Read', input: { file_path: `${world.repo.clone}/README.md` } } };
+    if (reads) return { text: `Read it ${reads} times.` };
     if (isToolResultTurn(request)) return { text: 'Wrote it.' };
     const write = /^write (\S+)$/.exec(text);
     if (write)
@@ -235,4 +262,36 @@ describe('popup chat', () => {
     );
     expect(await again.$(row(d!))).toBeNull();
   }, 60_000);
+
+  it('a long chat renders its newest 100 items; Show earlier brings the rest', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    await world.client.call('session.send', { sessionId: session.id, text: 'read 105 times' });
+    await waitForSession(
+      world.client,
+      session.id,
+      (s) => s.turns === 1 && s.status === 'idle',
+      'the long turn',
+      60_000,
+    );
+    const page = await openPopup();
+    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    await waitFor(
+      async () =>
+        (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) => t.includes('Read it 105 times.')),
+      { what: 'the reply' },
+    );
+    // 108 items: the user's message, 105 tools, the reply, and the turn's result (it shows nothing when all went well).
+    expect(await page.$$eval('[data-testid="ff-tool"]', (els) => els.length)).toBe(98);
+    expect(await page.$eval('[data-testid="ff-show-earlier"]', (el) => el.textContent)).toBe(
+      'Show 8 earlier',
+    );
+    await page.click('[data-testid="ff-show-earlier"]');
+    await waitFor(async () => (await page.$$eval('[data-testid="ff-tool"]', (els) => els.length)) === 105, {
+      what: 'every tool row',
+    });
+    expect(await texts(page, '[data-testid="ff-msg-user"]')).toEqual(['read 105 times']);
+    expect(await page.$('[data-testid="ff-show-earlier"]')).toBeNull();
+  }, 90_000);
 });
