@@ -227,10 +227,16 @@ export const ProjectAddParams = z.object({
   worktreeRoot: z.string().min(1).max(4096).optional(),
 });
 
+/** A link ff will render: http(s) only, so no `javascript:` URL ever becomes a link in an ff page. */
+export const WebUrl = z
+  .string()
+  .max(2000)
+  .refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'must be an http(s) URL');
+
 export const IssueDetails = IssueRef.extend({
   /** Without a title the agent reads the issue from GitHub (title, body, labels, comments). */
   title: z.string().max(1000).optional(),
-  url: z.string().max(2000).optional(),
+  url: WebUrl.optional(),
   body: z.string().max(1_000_000).optional(),
   labels: z.array(z.string().max(200)).max(100).optional(),
   comments: z

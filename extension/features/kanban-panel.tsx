@@ -4,6 +4,7 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
+import { safeHref } from '../lib/safe-href.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 interface ListMatch {
@@ -21,7 +22,7 @@ function Card({ card }: { card: WorkspaceCard }) {
         {w.pr && (
           <>
             {' · '}
-            <a href={w.pr.url}>PR #{w.pr.number}</a>
+            <a href={safeHref(w.pr.url)}>PR #{w.pr.number}</a>
           </>
         )}
         {w.ratchet.state && ` · ${w.ratchet.state}`}
@@ -102,7 +103,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
               {columns.issues.map((issue) => (
                 <div class="ff-card" key={issue.number} data-testid="ff-issue-card" data-issue={issue.number}>
                   <div>
-                    <a href={issue.url}>#{issue.number}</a> {issue.title}
+                    <a href={safeHref(issue.url)}>#{issue.number}</a> {issue.title}
                   </div>
                   <button
                     type="button"

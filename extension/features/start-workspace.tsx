@@ -5,6 +5,7 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
+import { safeHref } from '../lib/safe-href.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 /** Issue pages: Start workspace, then the workspace's live status. */
@@ -155,7 +156,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
         </span>
         <code>{w.branch}</code>
         {w.pr && (
-          <a href={w.pr.url} data-testid="ff-pr-link">
+          <a href={safeHref(w.pr.url)} data-testid="ff-pr-link">
             PR #{w.pr.number}
           </a>
         )}

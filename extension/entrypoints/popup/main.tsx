@@ -13,6 +13,7 @@ import { detectPage } from '../../lib/github-pages.js';
 import { errorText } from '../../lib/use-agent.js';
 import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
 import './style.css';
+import { safeHref } from '../../lib/safe-href.js';
 
 performance.mark('ff-popup-script'); // npm run bench: what is ff's part of opening the popup
 const agent = new AgentPort();
@@ -181,12 +182,12 @@ function Workspaces() {
                   <div class="ff-ws-meta">
                     <code>{w.branch}</code>
                     {w.issue && (
-                      <a href={w.issue.url} target="_blank" rel="noopener noreferrer">
+                      <a href={safeHref(w.issue.url)} target="_blank" rel="noopener noreferrer">
                         issue #{w.issue.number}
                       </a>
                     )}
                     {w.pr && (
-                      <a href={w.pr.url} target="_blank" rel="noopener noreferrer">
+                      <a href={safeHref(w.pr.url)} target="_blank" rel="noopener noreferrer">
                         PR #{w.pr.number}
                       </a>
                     )}

@@ -16,6 +16,7 @@ import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../..
 import { errorText } from '../../lib/use-agent.js';
 import '../popup/style.css';
 import './style.css';
+import { safeHref } from '../../lib/safe-href.js';
 
 const agent = new AgentPort();
 const workspaceId = decodeURIComponent(location.hash.slice(1));
@@ -268,7 +269,7 @@ function WorkspacePage() {
         </span>
         <strong>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</strong>
         <code>{w.branch}</code>
-        {w.pr && <a href={w.pr.url}>PR #{w.pr.number}</a>}
+        {w.pr && <a href={safeHref(w.pr.url)}>PR #{w.pr.number}</a>}
         {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
       </header>
       <div class="ff-columns">

@@ -95,6 +95,17 @@ describe('method params', () => {
     ['settings.set', { allowedExtensionIds: ['abcdefghijklmnopabcdefghijklmnop'] }, true],
     ['settings.set', { allowedExtensionIds: ['https://evil.example'] }, false],
     ['settings.set', { unknownSetting: true }, false],
+    [
+      'workspace.create',
+      { project: 'o/r', issue: { number: 1, title: 't', url: 'https://github.com/o/r/issues/1' } },
+      true,
+    ],
+    [
+      'workspace.create',
+      { project: 'o/r', issue: { number: 1, title: 't', url: 'javascript:alert(1)' } },
+      false,
+    ],
+    ['workspace.create', { project: 'o/r', issue: { number: 1, title: 't', url: 'https://' } }, false],
   ] as const)('%s %j valid=%s', (method, params, valid) => {
     expect(methods[method].params.safeParse(params).success).toBe(valid);
   });
