@@ -24,6 +24,8 @@ export const CheckState = z.object({
   url: z.string().nullable(),
   runId: z.number().nullable(),
   startedAt: z.string().nullable(),
+  /** A CheckRun's GraphQL id: what its details (annotations, output) are asked by. */
+  nodeId: z.string().optional(),
 });
 export type CheckState = z.infer<typeof CheckState>;
 

@@ -8,8 +8,11 @@ import {
   AssignedIssuesData,
   assignedIssuesSearch,
   BranchRepo,
+  CHECK_RUN_DETAILS_QUERY,
+  CheckRunDetailsNode,
   CREATE_PULL_REQUEST_MUTATION,
   CreatePullRequestData,
+  checkRunDetails,
   ENABLE_AUTO_MERGE_MUTATION,
   ISSUE_QUERY,
   IssueData,
@@ -154,6 +157,26 @@ export class GitHub {
    * Snapshots of PRs by node id: one request per 100. A PR GitHub cannot
    * resolve comes back as an error for that PR only.
    */
+  /**
+   * What failed check runs say about themselves (annotations, output), by
+   * CheckRun node id, in one request; a run GitHub cannot resolve is left out.
+   */
+  async checkRunDetails(ids: string[]): Promise<Map<string, string>> {
+    const details = new Map<string, string>();
+    if (ids.length === 0) return details;
+    const { data } = await (await this.#clientOrThrow()).query(
+      CHECK_RUN_DETAILS_QUERY,
+      { ids: ids.slice(0, NODES_PER_REQUEST) },
+      z.object({ nodes: z.array(z.unknown()) }),
+      { allowPartial: true },
+    );
+    for (const raw of data.nodes) {
+      const node = CheckRunDetailsNode.safeParse(raw);
+      if (node.success) details.set(node.data.id, checkRunDetails(node.data));
+    }
+    return details;
+  }
+
   async pullRequests(
     ids: string[],
   ): Promise<{ snapshots: Map<string, PrSnapshot>; errors: Map<string, string> }> {

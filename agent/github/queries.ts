@@ -141,7 +141,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
               contexts(first: 100) {
                 nodes {
                   __typename
-                  ... on CheckRun { name status conclusion detailsUrl databaseId startedAt completedAt }
+                  ... on CheckRun { id name status conclusion detailsUrl databaseId startedAt completedAt }
                   ... on StatusContext { context state targetUrl createdAt }
                 }
               }
@@ -163,6 +163,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
 
 const CheckRunNode = z.object({
   __typename: z.literal('CheckRun'),
+  id: z.string(),
   name: z.string(),
   status: z.string(),
   conclusion: z.string().nullable(),
@@ -259,6 +260,7 @@ export function toSnapshot(node: PullRequestNode): PrSnapshot {
         url: context.detailsUrl,
         runId: context.databaseId,
         startedAt: context.startedAt,
+        nodeId: context.id,
       });
     } else {
       checks.push({
@@ -335,6 +337,79 @@ export const MERGE_PULL_REQUEST_MUTATION = `mutation MergePullRequest($input: Me
   mergePullRequest(input: $input) { pullRequest { id merged } }
 }`;
 
+/** What a failed check run says about itself: its output and annotations (the lines it flagged). */
+export const CHECK_RUN_DETAILS_QUERY = `query CheckRunDetails($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    ... on CheckRun {
+      id name title summary text
+      annotations(first: 30) {
+        nodes { path title message annotationLevel location { start { line } } }
+      }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+
+export const CheckRunDetailsNode = z.object({
+  __typename: z.literal('CheckRun'),
+  id: z.string(),
+  name: z.string(),
+  title: z.string().nullable(),
+  summary: z.string().nullable(),
+  text: z.string().nullable(),
+  annotations: z
+    .object({
+      nodes: z.array(
+        z
+          .object({
+            path: z.string(),
+            title: z.string().nullable(),
+            message: z.string(),
+            annotationLevel: z.string().nullable(),
+            location: z.object({ start: z.object({ line: z.number() }) }),
+          })
+          .nullable(),
+      ),
+    })
+    .nullable(),
+});
+export type CheckRunDetailsNode = z.infer<typeof CheckRunDetailsNode>;
+
+const DETAIL_CHARS = 1_500;
+const MESSAGE_CHARS = 400;
+const ANNOTATIONS_SHOWN = 10;
+
+/**
+ * Pure: a failed check run's own account, for the fixer's prompt — its
+ * failure annotations first (file:line: message), then its summary/text,
+ * cut to a few hundred characters each so a noisy check cannot flood the
+ * prompt.
+ */
+export function checkRunDetails(node: CheckRunDetailsNode): string {
+  const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+  const annotations = (node.annotations?.nodes ?? [])
+    .filter((a): a is NonNullable<typeof a> => a !== null)
+    .sort((a, b) => Number(b.annotationLevel === 'FAILURE') - Number(a.annotationLevel === 'FAILURE'));
+  const lines = annotations
+    .slice(0, ANNOTATIONS_SHOWN)
+    .map(
+      (a) =>
+        `${a.path}${a.location.start.line ? `:${a.location.start.line}` : ''}: ${cut(
+          [a.title, a.message].filter(Boolean).join(' — ').replace(/\s+/g, ' ').trim(),
+          MESSAGE_CHARS,
+        )}`,
+    );
+  if (annotations.length > ANNOTATIONS_SHOWN)
+    lines.push(`(${annotations.length - ANNOTATIONS_SHOWN} more annotations)`);
+  const output = [node.title, node.summary, node.text]
+    .filter((part): part is string => Boolean(part?.trim()))
+    .join('\n')
+    .trim();
+  if (output) lines.push(cut(output, DETAIL_CHARS));
+  return lines.join('\n');
+}
+
 /** Every document above, for the schema-validation test. */
 export const ALL_DOCUMENTS = [
   VIEWER_QUERY,
@@ -345,6 +420,7 @@ export const ALL_DOCUMENTS = [
   CREATE_PULL_REQUEST_MUTATION,
   ENABLE_AUTO_MERGE_MUTATION,
   MERGE_PULL_REQUEST_MUTATION,
+  CHECK_RUN_DETAILS_QUERY,
   pullRequestsForBranchesQuery([
     { owner: 'o', repo: 'r', branch: 'a' },
     { owner: 'o', repo: 'r', branch: 'b' },

@@ -9,6 +9,8 @@ export function renderFixerPrompt(
   state: RatchetState,
   snapshot: PrSnapshot,
   classification: Classification,
+  /** What failing check runs said (annotations, output), by CheckRun node id. */
+  checkDetails: ReadonlyMap<string, string> = new Map(),
 ): string {
   const template = templates[state as keyof FixerTemplates];
   if (!template) throw new Error(`No fixer prompt for ${state}`);
@@ -19,7 +21,11 @@ export function renderFixerPrompt(
     base: snapshot.baseRefName,
     head: snapshot.headRefOid.slice(0, 7),
     checks: classification.failingChecks
-      .map((c) => `- ${c.name}: ${c.conclusion?.toLowerCase() ?? 'failed'}${c.url ? ` — ${c.url}` : ''}`)
+      .map((c) => {
+        const line = `- ${c.name}: ${c.conclusion?.toLowerCase() ?? 'failed'}${c.url ? ` — ${c.url}` : ''}`;
+        const details = c.nodeId ? checkDetails.get(c.nodeId) : undefined;
+        return details ? `${line}\n${details.replace(/^/gm, '    ')}` : line;
+      })
       .join('\n'),
     changesRequested: classification.changesRequestedBy.length
       ? `Changes were requested by ${classification.changesRequestedBy.map((a) => `@${a}`).join(', ')}.\n`

@@ -355,6 +355,20 @@ export class Ratchet {
     return decision;
   }
 
+  /** What the failing checks said, for the fixer; best effort (without it the prompt still names them). */
+  async #checkDetails(github: GitHub, classification: Classification): Promise<Map<string, string>> {
+    if (classification.state !== 'CI_FAILED') return new Map();
+    const ids = classification.failingChecks.flatMap((c) => (c.nodeId ? [c.nodeId] : [])).slice(0, 20);
+    try {
+      return await github.checkRunDetails(ids);
+    } catch (error) {
+      this.#deps.log.warn(
+        `Ratchet: no details of the failing checks (${error instanceof Error ? error.message : String(error)})`,
+      );
+      return new Map();
+    }
+  }
+
   async #act(
     github: GitHub,
     workspace: Workspace,
@@ -370,7 +384,13 @@ export class Ratchet {
           kind: 'ratchet',
           title: `ratchet: ${classification.state}`,
           permissionMode: settings.permissionMode,
-          prompt: renderFixerPrompt(this.#fixerTemplates(), classification.state, snapshot, classification),
+          prompt: renderFixerPrompt(
+            this.#fixerTemplates(),
+            classification.state,
+            snapshot,
+            classification,
+            await this.#checkDetails(github, classification),
+          ),
         });
         decision.sessionId = session.id;
         await this.#update(workspace.id, (r) => {
@@ -387,6 +407,7 @@ export class Ratchet {
           classification.state,
           snapshot,
           classification,
+          await this.#checkDetails(github, classification),
         );
         this.#deps.sessions.send(sessionId, `New on the pull request — this comes first now.\n\n${prompt}`);
         decision.sessionId = sessionId;

@@ -28,6 +28,20 @@ export interface FakeCheck {
   conclusion: string | null;
   runId: number;
   startedAt: string;
+  /** A CheckRun's own account of itself: what GitHub Actions shows on the run's page. */
+  output?: FakeCheckOutput;
+}
+
+export interface FakeCheckOutput {
+  title?: string;
+  summary?: string;
+  text?: string;
+  annotations?: Array<{
+    path: string;
+    line: number;
+    level: 'FAILURE' | 'WARNING' | 'NOTICE';
+    message: string;
+  }>;
 }
 
 export interface FakeReview {
@@ -191,7 +205,7 @@ export class FakeGitHub {
   }
 
   /** Sets a check's latest run (a new run id each time, as a re-run would). */
-  setCheck(number: number, name: string, conclusion: string | null): void {
+  setCheck(number: number, name: string, conclusion: string | null, output?: FakeCheckOutput): void {
     const pr = this.pr(number);
     pr.checks.push({
       kind: 'CheckRun',
@@ -200,6 +214,7 @@ export class FakeGitHub {
       conclusion,
       runId: this.#nextId++,
       startedAt: new Date(Date.now() + pr.checks.length).toISOString(),
+      ...(output ? { output } : {}),
     });
   }
 
@@ -276,7 +291,9 @@ export class FakeGitHub {
           if (this.brokenNodes.has(id))
             return new Error(`Could not resolve to a node with the global id of '${id}'`);
           const pr = this.pullRequests.find((p) => p.id === id);
-          return pr ? this.#pullRequest(pr) : null;
+          if (pr) return this.#pullRequest(pr);
+          const check = this.pullRequests.flatMap((p) => p.checks).find((c) => `CR_${c.runId}` === id);
+          return check?.kind === 'CheckRun' ? this.#checkRun(check) : null;
         }),
       search: ({ query }: { query: string }) => {
         const repo = /repo:(\S+)/.exec(query)?.[1];
@@ -368,12 +385,33 @@ export class FakeGitHub {
     };
   }
 
+  #checkRun(check: FakeCheck): Record<string, unknown> {
+    return {
+      __typename: 'CheckRun',
+      id: `CR_${check.runId}`,
+      name: check.name,
+      title: check.output?.title ?? null,
+      summary: check.output?.summary ?? null,
+      text: check.output?.text ?? null,
+      annotations: {
+        nodes: (check.output?.annotations ?? []).map((a) => ({
+          path: a.path,
+          title: null,
+          message: a.message,
+          annotationLevel: a.level,
+          location: { start: { line: a.line } },
+        })),
+      },
+    };
+  }
+
   #pullRequest(pr: FakePullRequest): Record<string, unknown> {
     const merged = pr.state === 'MERGED';
     const contexts = pr.checks.map((c) =>
       c.kind === 'CheckRun'
         ? {
             __typename: 'CheckRun',
+            id: `CR_${c.runId}`,
             name: c.name,
             status: c.status,
             conclusion: c.conclusion,

@@ -59,7 +59,14 @@ describe('the ratchet, end to end', () => {
     const head = w.repo.git(workspace.path, 'rev-parse', 'HEAD').trim();
     w.repo.git(workspace.path, 'push', '-q', 'origin', `HEAD:refs/heads/${workspace.branch}`);
     const pr = w.github.addPullRequest('octo/app', { headRefName: workspace.branch, headRefOid: head });
-    w.github.setCheck(pr.number, 'test', 'FAILURE');
+    w.github.setCheck(pr.number, 'test', 'FAILURE', {
+      title: '1 test failed',
+      summary: 'Process completed with exit code 1.',
+      annotations: [
+        { path: 'src/sum.ts', line: 3, level: 'WARNING', message: 'Unused variable x' },
+        { path: 'src/sum.test.ts', line: 12, level: 'FAILURE', message: 'expected 4 to be 5' },
+      ],
+    });
     await w.client.call('ratchet.settings.set', { patch: { autoMerge: true } });
 
     const first = await w.client.call('ratchet.tick');
@@ -81,6 +88,10 @@ describe('the ratchet, end to end', () => {
     const prompt = lastUserText(w.api.conversationRequests[0]!);
     expect(prompt).toContain(`CI is failing on pull request #${pr.number}`);
     expect(prompt).toContain(`- test: failure — https://github.com/octo/app/actions/runs/`);
+    // What the check said about itself, failures first, under its line.
+    expect(prompt).toMatch(
+      /- test: failure — \S+\n {4}src\/sum\.test\.ts:12: expected 4 to be 5\n {4}src\/sum\.ts:3: Unused variable x\n {4}1 test failed\n {4}Process completed with exit code 1\./,
+    );
 
     // The fixer's push reached the bare origin; "CI" runs on the new head and passes.
     const pushed = w.repo.git(w.repo.bare, 'rev-parse', `refs/heads/${workspace.branch}`).trim();

@@ -4,6 +4,8 @@ import { backoffMs, classifyGitHubFailure } from '../../../../agent/github/clien
 import {
   ALL_DOCUMENTS,
   assignedIssuesSearch,
+  type CheckRunDetailsNode,
+  checkRunDetails,
   pullRequestsForBranchesQuery,
 } from '../../../../agent/github/queries.js';
 import { githubGraphQLSchema } from '../../../fakes/github/server.js';
@@ -84,5 +86,60 @@ describe('GitHub failures', () => {
     expect(backoffMs(30, () => 0.5)).toBe(15 * 60_000);
     expect(backoffMs(1, () => 0)).toBe(3_750);
     expect(backoffMs(1, () => 1)).toBe(6_250);
+  });
+});
+
+describe('checkRunDetails', () => {
+  const node = (over: Partial<CheckRunDetailsNode> = {}): CheckRunDetailsNode => ({
+    __typename: 'CheckRun',
+    id: 'CR_1',
+    name: 'test',
+    title: null,
+    summary: null,
+    text: null,
+    annotations: { nodes: [] },
+    ...over,
+  });
+  const annotation = (path: string, line: number, level: string, message: string) => ({
+    path,
+    line,
+    title: null,
+    message,
+    annotationLevel: level,
+    location: { start: { line } },
+  });
+
+  it('failure annotations first, as file:line: message, then the output', () => {
+    expect(
+      checkRunDetails(
+        node({
+          title: '2 failed',
+          summary: 'exit code 1',
+          annotations: {
+            nodes: [
+              annotation('a.ts', 1, 'WARNING', 'unused'),
+              null,
+              annotation('b.ts', 9, 'FAILURE', 'boom\n  at x'),
+            ],
+          },
+        }),
+      ),
+    ).toBe('b.ts:9: boom at x\na.ts:1: unused\n2 failed\nexit code 1');
+  });
+
+  it('a noisy check is cut: ten annotations and 1,500 characters of output at most', () => {
+    const many = Array.from({ length: 25 }, (_, i) =>
+      annotation(`f${i}.ts`, i + 1, 'FAILURE', 'x'.repeat(1000)),
+    );
+    const details = checkRunDetails(node({ text: 'y'.repeat(10_000), annotations: { nodes: many } }));
+    const lines = details.split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toHaveLength('f0.ts:1: '.length + 400 + 1);
+    expect(lines[10]).toBe('(15 more annotations)');
+    expect(lines[11]).toHaveLength(1501);
+  });
+
+  it('nothing to say: empty', () => {
+    expect(checkRunDetails(node({ annotations: null }))).toBe('');
   });
 });
