@@ -159,6 +159,8 @@ export const GitHubConnection = z.object({
   rateLimit: z.object({ remaining: z.number(), resetAt: z.string() }).optional(),
   lastError: z.string().optional(),
   backoffUntil: z.string().optional(),
+  /** A classic token's OAuth scopes (GitHub's X-OAuth-Scopes); absent for fine-grained and app tokens. */
+  scopes: z.array(z.string()).optional(),
 });
 export type GitHubConnection = z.infer<typeof GitHubConnection>;
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveClaudeBinary } from '../claude/claude-args.js';
+import { scopeAdvice } from '../github/client.js';
 import { discoverToken } from '../github/token.js';
 import { planInstall } from '../login/install-plan.js';
 import { reachableAgent } from '../login/start-detached.js';
@@ -151,13 +152,25 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
                   ? `Retrying after ${gh.backoffUntil}.`
                   : 'Check the token and the network.',
               }
-            : {
-                name: 'GitHub API',
-                status: 'ok',
-                detail: gh.rateLimit
-                  ? `${gh.rateLimit.remaining} requests left until ${gh.rateLimit.resetAt}`
-                  : 'not called yet',
-              },
+            : scopeAdvice(gh.scopes)
+              ? {
+                  name: 'GitHub API',
+                  status: 'warn',
+                  detail: `token scopes: ${gh.scopes!.join(', ') || 'none'}`,
+                  fix: scopeAdvice(gh.scopes)!,
+                }
+              : {
+                  name: 'GitHub API',
+                  status: 'ok',
+                  detail: [
+                    gh.rateLimit
+                      ? `${gh.rateLimit.remaining} requests left until ${gh.rateLimit.resetAt}`
+                      : 'not called yet',
+                    gh.scopes ? `token scopes: ${gh.scopes.join(', ')}` : '',
+                  ]
+                    .filter(Boolean)
+                    .join('; '),
+                },
         );
       }
       checks.push(

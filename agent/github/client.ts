@@ -22,6 +22,27 @@ export class GitHubError extends Error {
 /** What a client knows of its connection: the protocol's GitHubConnection without connected/message. */
 export type GitHubStatus = Omit<GitHubConnection, 'connected' | 'message'>;
 
+/** `X-OAuth-Scopes: repo, read:org` → ['repo', 'read:org']. */
+export function parseScopes(header: string): string[] {
+  return header
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter(Boolean);
+}
+
+/**
+ * What a classic token's scopes cannot do, for people — pure. ff reads
+ * pull requests and issues, opens pull requests, and merges: `repo` covers
+ * all of it; `public_repo` only public repositories. Fine-grained and app
+ * tokens list no scopes (undefined): nothing to say from here.
+ */
+export function scopeAdvice(scopes: readonly string[] | undefined): string | undefined {
+  if (scopes === undefined || scopes.includes('repo')) return undefined;
+  if (scopes.includes('public_repo'))
+    return 'The token has `public_repo` but not `repo`: private repositories are out of reach. Add the `repo` scope if you use any.';
+  return `The token's scopes (${scopes.join(', ') || 'none'}) cannot open or merge pull requests. Give it the \`repo\` scope (or \`public_repo\` for public repositories only).`;
+}
+
 /** Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 15 min. */
 export function backoffMs(failures: number, random = Math.random): number {
   const base = Math.min(15 * 60_000, 5_000 * 2 ** Math.max(0, failures - 1));
@@ -58,6 +79,15 @@ export class GitHubClient {
     this.#request = graphql.defaults({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { authorization: `token ${options.token}`, 'user-agent': 'ff-agent' },
+      request: {
+        // Every answer says what a classic token may do (doctor warns when it cannot merge).
+        fetch: async (url: string, init: RequestInit) => {
+          const response = await fetch(url, init);
+          const scopes = response.headers.get('x-oauth-scopes');
+          if (scopes !== null) this.#status.scopes = parseScopes(scopes);
+          return response;
+        },
+      },
     });
     this.#status = { tokenSource: options.tokenSource };
   }

@@ -110,6 +110,8 @@ export class FakeGitHub {
   /** Node ids whose resolution fails (a GraphQL error for that PR only). */
   readonly brokenNodes = new Set<string>();
   rateLimit = { remaining: 5000, resetAt: new Date(Date.now() + 3600_000).toISOString() };
+  /** What X-OAuth-Scopes says (a classic token's scopes); undefined sends no header, as for a fine-grained token. */
+  scopes: string | undefined = 'repo, read:org';
   /** github.com, or the Enterprise host this fake stands in for. */
   readonly host: string;
   /** The token the fake accepts (another one for an Enterprise host, so a token sent to the wrong host fails). */
@@ -267,7 +269,10 @@ export class FakeGitHub {
       rootValue: this.#root(),
       variableValues: body.variables ?? {},
     });
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(this.scopes === undefined ? {} : { 'x-oauth-scopes': this.scopes }),
+    });
     res.end(JSON.stringify(result));
   }
 

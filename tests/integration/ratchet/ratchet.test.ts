@@ -118,6 +118,21 @@ describe('the ratchet, end to end', () => {
     expect(status.stdout).toContain(`PR #${pr.number}  READY`);
   }, 90_000);
 
+  it("doctor reads the token's scopes from GitHub's answers and says when they cannot merge", async () => {
+    const w = await world();
+    w.github.scopes = 'read:org, gist';
+    await w.client.call('ratchet.tick');
+    expect((await w.client.call('ratchet.status')).github.scopes).toEqual(['read:org', 'gist']);
+    const doctor = JSON.parse((await runCli(['doctor', '--json'], { FF_HOME: w.home, ...w.env })).stdout) as {
+      checks: Array<{ name: string; status: string; detail: string; fix?: string }>;
+    };
+    expect(doctor.checks.find((c) => c.name === 'GitHub API')).toMatchObject({
+      status: 'warn',
+      detail: 'token scopes: read:org, gist',
+      fix: expect.stringContaining('`repo` scope'),
+    });
+  });
+
   it('10 concurrent ticks, then an agent restart mid-dispatch: exactly one fixer', async () => {
     const w = await world(() => ({ text: 'working on it', delayMs: 20 }));
     const workspace = await w.workspace(22);

@@ -1,6 +1,11 @@
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, classifyGitHubFailure } from '../../../../agent/github/client.js';
+import {
+  backoffMs,
+  classifyGitHubFailure,
+  parseScopes,
+  scopeAdvice,
+} from '../../../../agent/github/client.js';
 import {
   ALL_DOCUMENTS,
   assignedIssuesSearch,
@@ -141,5 +146,27 @@ describe('checkRunDetails', () => {
 
   it('nothing to say: empty', () => {
     expect(checkRunDetails(node({ annotations: null }))).toBe('');
+  });
+});
+
+describe('token scopes', () => {
+  it.each([
+    ['repo, read:org', ['repo', 'read:org']],
+    ['', []],
+    [' public_repo ,', ['public_repo']],
+  ])('X-OAuth-Scopes %j → %j', (header, scopes) => {
+    expect(parseScopes(header)).toEqual(scopes);
+  });
+
+  it.each([
+    [undefined, undefined],
+    [['repo', 'workflow'], undefined],
+    [['public_repo'], /private repositories/],
+    [['read:org'], /cannot open or merge pull requests/],
+    [[], /\(none\)/],
+  ] as const)('%j → %s', (scopes, advice) => {
+    const said = scopeAdvice(scopes as readonly string[] | undefined);
+    if (advice === undefined) expect(said).toBeUndefined();
+    else expect(said).toMatch(advice);
   });
 });
