@@ -176,6 +176,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'session.resume': (params) => sessions.resume(params.sessionId, params.prompt),
       'session.list': (params) => sessions.list(params ?? {}),
       'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
+      'session.events': (params) => sessions.events(params.sessionId, params.sinceSeq, params.limit),
       'permission.respond': (params) =>
         sessions.respondPermission(params.sessionId, params.requestId, params.allow, params.message),
       'workspace.openPr': (params) => viaGitHub(openPullRequest({ workspaces, projects, github }, params)),

@@ -426,6 +426,24 @@ export const methods = {
     result: z.array(SessionView),
   },
   'session.get': { params: z.object({ sessionId: SessionId }), result: SessionView },
+  /**
+   * A session's newest events after `sinceSeq`, at most `limit` and about 4 MB,
+   * in one answer: how a chat with nothing cached fills at once (a
+   * subscription's replay sends them one frame each). `firstSeq` says where the
+   * answer starts; subscribe with `sinceSeq: lastSeq` for what comes next.
+   */
+  'session.events': {
+    params: z.object({
+      sessionId: SessionId,
+      sinceSeq: z.number().int().nonnegative().default(0),
+      limit: z.number().int().min(1).max(5000).default(2000),
+    }),
+    result: z.object({
+      events: z.array(z.object({ seq: z.number().int().positive(), event: SessionEvent })),
+      firstSeq: z.number().int().nonnegative(),
+      lastSeq: z.number().int().nonnegative(),
+    }),
+  },
   'permission.respond': {
     params: z.object({
       sessionId: SessionId,

@@ -48,6 +48,8 @@ type EntryData = SessionEvent extends infer E ? (E extends { ts: string } ? Omit
 
 const STOP_GRACE_MS = 3_000;
 const MAX_OPEN_TRANSCRIPTS = 200;
+/** About how much JSON session.events answers with at most (the browser relays it in one message). */
+const EVENTS_BYTES = 4 * 1024 * 1024;
 
 /**
  * Claude Code sessions: one long-lived `claude` process per active session,
@@ -170,6 +172,28 @@ export class Sessions {
     if (queued) live.queue.push({ messageId, text });
     else this.#deliver(id, live, text);
     return { seq, queued, messageId };
+  }
+
+  /** The newest events after `sinceSeq`: at most `limit`, and about EVENTS_BYTES of JSON. */
+  events(
+    id: string,
+    sinceSeq: number,
+    limit: number,
+  ): { events: Array<{ seq: number; event: SessionEvent }>; firstSeq: number; lastSeq: number } {
+    this.find(id);
+    const log = this.#transcriptIfExists(id);
+    if (!log) return { events: [], firstSeq: 0, lastSeq: 0 };
+    const entries = log.readFrom(Math.max(sinceSeq, log.lastSeq - limit));
+    const events: Array<{ seq: number; event: SessionEvent }> = [];
+    let bytes = 0;
+    for (let i = entries.length - 1; i >= 0 && bytes < EVENTS_BYTES; i--) {
+      const entry = entries[i]!;
+      const event = { ...(entry.data as object), ts: entry.ts } as SessionEvent;
+      bytes += JSON.stringify(event).length;
+      events.push({ seq: entry.seq, event });
+    }
+    events.reverse();
+    return { events, firstSeq: events[0]?.seq ?? log.lastSeq, lastSeq: log.lastSeq };
   }
 
   interrupt(id: string): SessionView {

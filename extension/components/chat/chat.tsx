@@ -59,17 +59,33 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
       if (batch.some((event) => ['status', 'permission', 'permission-answer'].includes(event.kind)))
         void refresh();
     };
-    const unsubscribe = agent.subscribe(
-      `session:${sessionId}`,
-      (frame) => {
-        const last = pending.at(-1)?.seq ?? events.value.at(-1)?.seq ?? 0;
-        if (frame.seq <= last) return;
-        pending.push(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as Stored));
-        // Leading edge: the first events after a quiet spell render at once, a stream at most every FLUSH_MS.
-        flush ??= setTimeout(apply, Math.max(0, applied + FLUSH_MS - performance.now()));
-      },
-      events.value.at(-1)?.seq ?? 0,
-    );
+    let unsubscribe = () => {};
+    const follow = (sinceSeq: number) => {
+      unsubscribe = agent.subscribe(
+        `session:${sessionId}`,
+        (frame) => {
+          const last = pending.at(-1)?.seq ?? events.value.at(-1)?.seq ?? 0;
+          if (frame.seq <= last) return;
+          pending.push(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as Stored));
+          // Leading edge: the first events after a quiet spell render at once, a stream at most every FLUSH_MS.
+          flush ??= setTimeout(apply, Math.max(0, applied + FLUSH_MS - performance.now()));
+        },
+        sinceSeq,
+      );
+    };
+    if (events.value.length > 0) follow(events.value.at(-1)!.seq);
+    // Nothing cached: the newest events in one answer (a replay would be a message each), then live from there.
+    else
+      void agent.call('session.events', { sessionId, limit: MAX_CACHED }).then(
+        (answer) => {
+          if (cancelled) return;
+          events.value = answer.events.map(({ seq, event }) => slimEvent({ ...event, seq }));
+          follow(answer.lastSeq);
+        },
+        () => {
+          if (!cancelled) follow(0);
+        },
+      );
     void refresh();
     // Restore the draft unless the user already started typing.
     void browser.storage.local.get(draftKey(sessionId)).then((stored) => {

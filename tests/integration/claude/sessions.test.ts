@@ -80,6 +80,33 @@ describe('a chat session with the real claude CLI', () => {
     );
   });
 
+  it('session.events: the newest events in one answer, the same the subscription replays', async () => {
+    const w = await world(scripted);
+    const workspace = await w.workspace();
+    const session = await w.client.call('session.start', { workspaceId: workspace.id, prompt: 'one' });
+    await waitForSession(w.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'turn one');
+    await w.client.call('session.send', { sessionId: session.id, text: 'two' });
+    await waitForSession(w.client, session.id, (s) => s.turns === 2 && s.status === 'idle', 'turn two');
+    const replayed = await recordSession(w.client, session.id);
+
+    const all = await w.client.call('session.events', { sessionId: session.id });
+    expect(all.events.map((e) => e.event)).toEqual(replayed);
+    expect(all.events.map((e) => e.seq)).toEqual(replayed.map((_, i) => i + 1));
+    expect(all).toMatchObject({ firstSeq: 1, lastSeq: replayed.length });
+
+    const newest = await w.client.call('session.events', { sessionId: session.id, limit: 3 });
+    expect(newest.events.map((e) => e.seq)).toEqual([all.lastSeq - 2, all.lastSeq - 1, all.lastSeq]);
+    expect(newest.firstSeq).toBe(all.lastSeq - 2);
+    const after = await w.client.call('session.events', { sessionId: session.id, sinceSeq: all.lastSeq - 1 });
+    expect(after.events.map((e) => e.seq)).toEqual([all.lastSeq]);
+    expect(
+      (await w.client.call('session.events', { sessionId: session.id, sinceSeq: all.lastSeq })).events,
+    ).toEqual([]);
+    await expect(w.client.call('session.events', { sessionId: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('a Write tool call creates the file inside the worktree; a Bash tool call runs there', async () => {
     const w = await world(scripted);
     const workspace = await w.workspace();
