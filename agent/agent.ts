@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateCronExpression } from 'cron';
 import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
@@ -53,6 +54,8 @@ export interface RunningAgent {
 }
 
 export class PortInUseError extends Error {}
+/** A setting (env var, flag) that cannot be used: the agent says which and does not start. */
+export class ConfigError extends Error {}
 
 /**
  * Which port to listen on, and whether the user asked for it explicitly (an
@@ -69,7 +72,7 @@ export function choosePort(
   if (fromEnv) {
     const port = Number(fromEnv);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new Error(`FF_PORT must be a port number (0-65535), got ${JSON.stringify(fromEnv)}.`);
+      throw new ConfigError(`FF_PORT must be a port number (0-65535), got ${JSON.stringify(fromEnv)}.`);
     }
     return { port, explicit: true };
   }
@@ -77,8 +80,22 @@ export function choosePort(
   return { port: DEFAULT_PORT, explicit: false };
 }
 
+/** The ratchet's schedule from FF_RATCHET_CRON: six-field cron, `off`, or every minute when unset — pure. */
+export function ratchetSchedule(env: NodeJS.ProcessEnv): string {
+  const schedule = env.FF_RATCHET_CRON?.trim() || '0 * * * * *';
+  if (schedule === 'off') return schedule;
+  const check = validateCronExpression(schedule);
+  if (!check.valid)
+    throw new ConfigError(
+      `FF_RATCHET_CRON must be a cron schedule (with seconds, e.g. "0 * * * * *" for every minute) or "off", got ${JSON.stringify(schedule)}: ${check.error?.message ?? 'invalid'}.`,
+    );
+  return schedule;
+}
+
 export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
   const env = options.env ?? process.env;
+  // Configuration errors first, before anything is locked, written or listening.
+  const schedule = ratchetSchedule(env);
   const paths = resolveHome(options.home, env);
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
   const releaseLock = acquireInstanceLock(paths.lockFile, paths.root);
@@ -278,7 +295,6 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       })();
       return closing;
     };
-    const schedule = env.FF_RATCHET_CRON?.trim() || '0 * * * * *';
     if (schedule !== 'off') ratchet.start(schedule);
     // A restart between "ready" and the first session: start it now.
     for (const workspace of state.data.workspaces) void workspaces.startInitialSession(workspace.id);

@@ -1,4 +1,4 @@
-import { PortInUseError, type RunningAgent, startAgent } from '../agent.js';
+import { ConfigError, PortInUseError, type RunningAgent, startAgent } from '../agent.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';
 import { StateVersionError } from '../store/state-store.js';
 import { CliError } from './connect.js';
@@ -37,6 +37,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     if (
       error instanceof AlreadyRunningError ||
       error instanceof PortInUseError ||
+      error instanceof ConfigError ||
       error instanceof StateVersionError
     ) {
       throw new CliError(error.message);

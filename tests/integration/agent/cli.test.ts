@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,5 +124,19 @@ describe('ff-agent CLI', () => {
     const bad = await runCli(['serve', '--port', 'abc'], {});
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('must be a port number');
+  });
+
+  it('a setting it cannot use stops serve with a message naming it, before anything is written', async () => {
+    const h = home();
+    for (const [env, says] of [
+      [{ FF_PORT: 'eighty' }, 'FF_PORT must be a port number (0-65535), got "eighty".'],
+      [{ FF_RATCHET_CRON: 'every minute' }, 'FF_RATCHET_CRON must be a cron schedule'],
+    ] as const) {
+      const out = await runCli(['serve'], { FF_HOME: h, ...env });
+      expect(out.code).toBe(1);
+      expect(out.stderr).toContain(says);
+      expect(out.stderr).not.toContain('unexpected');
+    }
+    expect(existsSync(join(h, 'agent.json'))).toBe(false);
   });
 });

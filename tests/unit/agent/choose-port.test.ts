@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePort, DEFAULT_PORT } from '../../../agent/agent.js';
+import { choosePort, DEFAULT_PORT, ratchetSchedule } from '../../../agent/agent.js';
 
 describe('choosePort', () => {
   it.each([
@@ -28,6 +28,23 @@ describe('choosePort', () => {
   it.each(['abc', '-1', '70000', '1.5'])('FF_PORT=%j is a clear error', (value) => {
     expect(() => choosePort(undefined, { FF_PORT: value }, undefined)).toThrow(
       /FF_PORT must be a port number/,
+    );
+  });
+});
+
+describe('ratchetSchedule', () => {
+  it.each([
+    [{}, '0 * * * * *'],
+    [{ FF_RATCHET_CRON: '' }, '0 * * * * *'],
+    [{ FF_RATCHET_CRON: 'off' }, 'off'],
+    [{ FF_RATCHET_CRON: ' */30 * * * * * ' }, '*/30 * * * * *'],
+  ])('%j → %s', (env, schedule) => {
+    expect(ratchetSchedule(env)).toBe(schedule);
+  });
+
+  it.each(['every minute', '61 * * * * *', 'Off'])('%j is refused, naming the variable', (value) => {
+    expect(() => ratchetSchedule({ FF_RATCHET_CRON: value })).toThrow(
+      /FF_RATCHET_CRON must be a cron schedule/,
     );
   });
 });
