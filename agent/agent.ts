@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateCronExpression } from 'cron';
+import { ExtensionId } from '../shared/domain.js';
 import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
@@ -80,6 +81,20 @@ export function choosePort(
   return { port: DEFAULT_PORT, explicit: false };
 }
 
+/** FF_EXTENSION_IDS: comma-separated extension ids (Chrome's 32 letters, or a Firefox add-on id) — pure. */
+export function extensionIdsFromEnv(env: NodeJS.ProcessEnv): string[] {
+  const ids = (env.FF_EXTENSION_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const bad = ids.filter((id) => !ExtensionId.safeParse(id).success);
+  if (bad.length > 0)
+    throw new ConfigError(
+      `FF_EXTENSION_IDS has ${bad.map((id) => JSON.stringify(id)).join(', ')}, which ${bad.length === 1 ? 'is not an extension id' : 'are not extension ids'} (Chrome: 32 letters a–p, from chrome://extensions; Firefox: the add-on id).`,
+    );
+  return ids;
+}
+
 /** The ratchet's schedule from FF_RATCHET_CRON: six-field cron, `off`, or every minute when unset — pure. */
 export function ratchetSchedule(env: NodeJS.ProcessEnv): string {
   const schedule = env.FF_RATCHET_CRON?.trim() || '0 * * * * *';
@@ -96,7 +111,12 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
   const env = options.env ?? process.env;
   // Configuration errors first, before anything is locked, written or listening.
   const schedule = ratchetSchedule(env);
+  const fromEnvIds = extensionIdsFromEnv(env);
   const paths = resolveHome(options.home, env);
+  if (existsSync(paths.root) && !statSync(paths.root).isDirectory())
+    throw new ConfigError(
+      `ff's home ${paths.root} is a file, not a folder: point FF_HOME (or --home) at a folder.`,
+    );
   mkdirSync(paths.root, { recursive: true, mode: 0o700 });
   const releaseLock = acquireInstanceLock(paths.lockFile, paths.root);
   const log = options.log ?? createLogger(paths.logs, { verbose: options.verbose });
@@ -142,10 +162,6 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       loadQuickActions(join(promptsDir, 'quick-actions'), join(paths.root, 'quick-actions'));
     await workspaces.reconcile();
     await sessions.reconcile();
-    const fromEnvIds = (env.FF_EXTENSION_IDS ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter(Boolean);
 
     let server: AgentServer;
     const pairingCodes = new PairingCodes();

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,10 @@ describe('ff-agent CLI', () => {
     for (const [env, says] of [
       [{ FF_PORT: 'eighty' }, 'FF_PORT must be a port number (0-65535), got "eighty".'],
       [{ FF_RATCHET_CRON: 'every minute' }, 'FF_RATCHET_CRON must be a cron schedule'],
+      [
+        { FF_EXTENSION_IDS: 'dhobbldmeniikmhdhafgnkjfhdpinooh, chrome-extension://x' },
+        'FF_EXTENSION_IDS has "chrome-extension://x", which is not an extension id',
+      ],
     ] as const) {
       const out = await runCli(['serve'], { FF_HOME: h, ...env });
       expect(out.code).toBe(1);
@@ -138,5 +142,10 @@ describe('ff-agent CLI', () => {
       expect(out.stderr).not.toContain('unexpected');
     }
     expect(existsSync(join(h, 'agent.json'))).toBe(false);
+    const file = join(h, 'a-file');
+    writeFileSync(file, '');
+    const out = await runCli(['serve'], { FF_HOME: file });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`ff's home ${file} is a file, not a folder`);
   });
 });
