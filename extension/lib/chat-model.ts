@@ -25,6 +25,8 @@ export type ChatItem =
       requestId: string;
       toolName: string;
       summary: string;
+      /** The whole input, as indented JSON (cut at PERMISSION_INPUT_PREVIEW): what you allow or deny. */
+      input: string;
       answered?: boolean;
       allowed?: boolean;
     }
@@ -33,6 +35,12 @@ export type ChatItem =
   | { kind: 'other'; seq: number; text: string };
 
 export const RESULT_PREVIEW = 2000;
+export const PERMISSION_INPUT_PREVIEW = 4000;
+
+function inputPreview(input: unknown): string {
+  const json = JSON.stringify(input, null, 2) ?? '';
+  return json.length > PERMISSION_INPUT_PREVIEW ? `${json.slice(0, PERMISSION_INPUT_PREVIEW)}…` : json;
+}
 
 type Block = {
   type?: string;
@@ -157,6 +165,7 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
           requestId: event.request.requestId,
           toolName: event.request.toolName,
           summary: toolSummary(event.request.input),
+          input: inputPreview(event.request.input),
         };
         permissions.set(item.requestId, item);
         items.push(item);

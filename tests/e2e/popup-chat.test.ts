@@ -188,6 +188,10 @@ describe('popup chat', () => {
     await page.type('[data-testid="ff-composer"]', `write ${workspace.path}/asked.txt`);
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="ff-allow"]', { timeout: 20_000 });
+    // The card shows what would be written, not only where.
+    expect(await page.$eval('[data-testid="ff-permission-input"] pre', (el) => el.textContent)).toContain(
+      '"content": "from the popup\\n"',
+    );
     // The worker raised a desktop notification for it (read through the extension API).
     const workerTarget = await chrome.browser.waitForTarget(
       (t) => t.type() === 'service_worker' && t.url().endsWith('/background.js'),

@@ -260,6 +260,10 @@ function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; se
           <div>
             <strong>{item.toolName}</strong> wants to run <code>{item.summary}</code>
           </div>
+          <details open={!item.answered} data-testid="ff-permission-input">
+            <summary>input</summary>
+            <pre>{item.input}</pre>
+          </details>
           {item.answered ? (
             <span class="ff-muted">{item.allowed ? 'Allowed' : 'Denied'}</span>
           ) : (

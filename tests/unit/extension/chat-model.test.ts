@@ -66,11 +66,30 @@ describe('toChatItems', () => {
 
   it('ask mode: a permission card, answered', () => {
     const items = toChatItems(transcript('ask', ['hello there', 'please write a file']));
-    expect(items.find((i) => i.kind === 'permission')).toMatchObject({
-      toolName: 'Write',
-      answered: true,
-      allowed: true,
+    const card = items.find((i) => i.kind === 'permission');
+    expect(card).toMatchObject({ toolName: 'Write', answered: true, allowed: true });
+    // The whole input, so you know what you allow: the path and the content.
+    expect(JSON.parse((card as { input: string }).input)).toMatchObject({
+      file_path: expect.any(String),
+      content: expect.any(String),
     });
+  });
+
+  it("a permission card's input is cut at 4,000 characters", () => {
+    const items = toChatItems([
+      {
+        kind: 'permission',
+        ts: '',
+        seq: 1,
+        request: {
+          requestId: 'r',
+          toolName: 'Write',
+          input: { file_path: '/a', content: 'x'.repeat(10_000) },
+          at: '',
+        },
+      },
+    ]);
+    expect((items[0] as { input: string }).input).toHaveLength(4001);
   });
 
   it('an interrupted turn shows as a turn that ended with an error', () => {
