@@ -24,6 +24,7 @@ import {
   rememberBoard,
 } from '../lib/notifications.js';
 import { PortRequest } from '../lib/port-schemas.js';
+import { workspacePagePath } from '../lib/workspace-link.js';
 
 /** The native messaging host `ff-agent install` registers (agent/login/install-plan.ts). */
 const NATIVE_HOST_NAME = 'dev.ff.agent';
@@ -202,7 +203,9 @@ export default defineBackground(() => {
         case 'open':
           void browser.tabs.create({
             url: browser.runtime.getURL(
-              `/${request.page}.html${request.hash ? `#${encodeURIComponent(request.hash)}` : ''}`,
+              request.page === 'workspace' && request.hash
+                ? (workspacePagePath(request.hash, request.session) as `/workspace.html${string}`)
+                : `/${request.page}.html${request.hash ? `#${encodeURIComponent(request.hash)}` : ''}`,
             ),
           });
           return;

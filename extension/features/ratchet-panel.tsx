@@ -1,10 +1,13 @@
 import { useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import type { WorkspaceView } from '../../shared/domain.js';
+import type { SessionEvent } from '../../shared/protocol.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
+import { currentActivity, slimEvent, toChatItems } from '../lib/chat-model.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
@@ -31,6 +34,83 @@ const STATE_TONES: Record<string, string> = {
   READY: 'good',
   MERGED: 'done',
 };
+
+/** The fixer at work: its state, the tool it runs or its last words, live; and a way into its chat. */
+function FixerActivity({
+  agent,
+  workspaceId,
+  sessionId,
+  attempts,
+}: {
+  agent: AgentPort;
+  workspaceId: string;
+  sessionId: string;
+  attempts: number;
+}) {
+  const events = useSignal<Array<SessionEvent & { seq: number }>>([]);
+  const status = useSignal('');
+  useEffect(() => {
+    let cancelled = false;
+    let unsubscribe = () => {};
+    const refresh = () =>
+      void agent.call('session.get', { sessionId }).then(
+        (s) => {
+          if (!cancelled) status.value = s.status;
+        },
+        () => {},
+      );
+    // The newest few events are enough to say what it is doing; then live.
+    void agent.call('session.events', { sessionId, limit: 40 }).then(
+      (answer) => {
+        if (cancelled) return;
+        events.value = answer.events.map(({ seq, event }) => slimEvent({ ...event, seq }));
+        unsubscribe = agent.subscribe(
+          `session:${sessionId}`,
+          (frame) => {
+            const event = slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq });
+            events.value = [...events.value, event].slice(-40);
+            if (event.kind === 'status') refresh();
+          },
+          answer.lastSeq,
+        );
+      },
+      () => {},
+    );
+    refresh();
+    return () => {
+      cancelled = true;
+      unsubscribe();
+    };
+  }, [agent, sessionId]);
+  const activity = currentActivity(toChatItems(events.value));
+  return (
+    <div class="ff-fixer" data-testid="ff-fixer" data-status={status.value}>
+      <div class="ff-row">
+        <span class="ff-muted">
+          Fixer {status.value ? `(${status.value})` : ''} — attempt {attempts}
+        </span>
+        <button
+          type="button"
+          class="ff-btn"
+          data-testid="ff-open-fixer"
+          onClick={() => agent.open('workspace', workspaceId, sessionId)}
+        >
+          Open fixer chat
+        </button>
+      </div>
+      {activity.tool && (
+        <div data-testid="ff-fixer-activity">
+          Running <code>{activity.tool}</code>
+        </div>
+      )}
+      {!activity.tool && activity.text && (
+        <div class="ff-muted" data-testid="ff-fixer-activity">
+          “{activity.text}”
+        </div>
+      )}
+    </div>
+  );
+}
 
 function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) {
   const workspace = useSignal<WorkspaceView | undefined>(undefined);
@@ -102,11 +182,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
           {r.lastDecision.reason}
         </div>
       )}
-      {fixer && (
-        <div class="ff-muted">
-          Fixer session <code>{fixer}</code> — attempt {r.attempts}
-        </div>
-      )}
+      {fixer && <FixerActivity agent={agent} workspaceId={w.id} sessionId={fixer} attempts={r.attempts} />}
       <DecisionLog decisions={decisions.value} />
       <div class="ff-row">
         <button

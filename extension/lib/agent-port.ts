@@ -75,8 +75,8 @@ export class AgentPort {
   }
 
   /** Opens an extension page in a tab: Options, or the chat (popup.html, `#<workspace id>` selects one). */
-  open(page: 'options' | 'popup' | 'workspace', hash?: string): void {
-    this.#send({ type: 'open', page, ...(hash ? { hash } : {}) });
+  open(page: 'options' | 'popup' | 'workspace', hash?: string, session?: string): void {
+    this.#send({ type: 'open', page, ...(hash ? { hash } : {}), ...(session ? { session } : {}) });
   }
 
   close(): void {

@@ -240,3 +240,17 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
   }
   return items;
 }
+
+/** What a session is doing, in a line — pure: the tool it runs now, else its last words. */
+export function currentActivity(items: readonly ChatItem[]): { tool?: string; text?: string } {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.kind === 'tool' && item.result === undefined)
+      return { tool: `${item.name}${item.summary ? ` ${item.summary}` : ''}` };
+    if (item.kind === 'assistant') {
+      const text = item.text.replace(/\s+/g, ' ').trim();
+      return { text: text.length > 200 ? `${text.slice(0, 200)}…` : text };
+    }
+  }
+  return {};
+}

@@ -1,5 +1,6 @@
 import type { Board, CardSession } from '../../shared/board.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
+import { workspacePagePath } from './workspace-link.js';
 
 export const NOTIFICATION_SETTINGS_KEY = 'ff.notifications';
 export const NotificationKinds = ['permission', 'turn', 'crashed', 'fixer', 'ready', 'merged'] as const;
@@ -139,7 +140,5 @@ export function noticeFromDecision(workspaceId: string, decision: RatchetDecisio
 }
 
 /** The extension path a notice's click opens: the workspace page, on the session it is about. */
-export function noticePath(notice: Pick<Notice, 'workspaceId' | 'sessionId'>): string {
-  const query = notice.sessionId ? `?session=${encodeURIComponent(notice.sessionId)}` : '';
-  return `/workspace.html${query}#${encodeURIComponent(notice.workspaceId)}`;
-}
+export const noticePath = (notice: Pick<Notice, 'workspaceId' | 'sessionId'>) =>
+  workspacePagePath(notice.workspaceId, notice.sessionId);

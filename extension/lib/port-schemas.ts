@@ -56,6 +56,8 @@ export const PortRequest = z.discriminatedUnion('type', [
     type: z.literal('open'),
     page: z.enum(['options', 'popup', 'workspace']),
     hash: z.string().max(200).optional(),
+    /** The workspace page's session to show (`?session=`). */
+    session: z.string().max(100).optional(),
   }),
 ]);
 export type PortRequest = z.infer<typeof PortRequest>;

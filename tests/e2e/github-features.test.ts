@@ -176,6 +176,35 @@ describe('the ratchet panel on a PR page', () => {
   }, 60_000);
 });
 
+describe('the fixer in the ratchet panel', () => {
+  it("shows what the fixer does, live, and Open fixer chat opens the workspace page on the fixer's session", async () => {
+    const ws = await world.workspace(9002);
+    const pr: FakePullRequest = github.addPullRequest('octo/app', {
+      headRefName: ws.branch,
+      title: 'Fix more',
+    });
+    github.setCheck(pr.number, 'lint', 'FAILURE', {
+      annotations: [{ path: 'src/a.ts', line: 1, level: 'FAILURE', message: 'missing semicolon' }],
+    });
+    const page = await open(`/octo/app/pull/${pr.number}`);
+    await world.client.call('ratchet.tick');
+    const fixer = await waitFor(
+      async () => (await world.client.call('workspace.get', { workspaceId: ws.id })).ratchet.fixerSessionId,
+      { what: 'the fixer session' },
+    );
+    // The fake model answers "On it." to the fixer's prompt: the panel quotes it without a reload.
+    await waitForShadowText(page, '[data-testid="ff-fixer-activity"]', /On it\./);
+    await screenshot(page, 'ratchet-panel-fixer');
+    const opened = chrome.browser.waitForTarget((t) => t.url().includes('/workspace.html'));
+    await (await page.$('pierce/[data-testid="ff-open-fixer"]'))!.click();
+    const target = await opened;
+    expect(target.url()).toContain(`/workspace.html?session=${fixer}#${ws.id}`);
+    const workspacePage = await target.page();
+    await workspacePage!.waitForSelector(`[data-testid="ff-chat"][data-session="${fixer}"]`);
+    await workspacePage!.close();
+  }, 60_000);
+});
+
 describe('the kanban on the issue list', () => {
   it('shows the same columns as board.get, and Start on an issue card creates its workspace', async () => {
     const todo = github.addIssue('octo/app', { title: 'Kanban candidate' });

@@ -14,18 +14,18 @@ import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
 import { errorText } from '../../lib/use-agent.js';
+import { readWorkspacePagePath } from '../../lib/workspace-link.js';
 import '../popup/style.css';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
 
 const agent = new AgentPort();
-const workspaceId = decodeURIComponent(location.hash.slice(1));
+const address = readWorkspacePagePath(location);
+const workspaceId = address.workspaceId;
 const workspace = signal<WorkspaceView | undefined>(undefined);
 const sessions = signal<SessionView[]>([]);
-/** `?session=<id>` (a notification's click) picks the session; else the newest. */
-const sessionId = signal<string | undefined>(
-  new URLSearchParams(location.search).get('session') ?? undefined,
-);
+/** `?session=<id>` (a notification's click, Open fixer chat) picks the session; else the newest. */
+const sessionId = signal<string | undefined>(address.sessionId);
 const terminals = signal<TerminalInfo[]>([]);
 const terminalId = signal<string | undefined>(undefined);
 const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { slimEvent, toChatItems } from '../../../extension/lib/chat-model.js';
+import { currentActivity, slimEvent, toChatItems } from '../../../extension/lib/chat-model.js';
 import type { SessionEvent } from '../../../shared/protocol.js';
 
 /** A transcript as the agent writes it, around lines recorded from the real CLI. */
@@ -169,5 +169,16 @@ describe('slimEvent', () => {
     expect(JSON.stringify(slim).length).toBeLessThan(5_000);
     expect(toChatItems(slim)).toEqual(toChatItems(events));
     expect(toChatItems(slim)[0]).toMatchObject({ summary: '/a', resultLength: 50_000 });
+  });
+});
+
+describe('currentActivity', () => {
+  it('the tool running now, else the last words; nothing before anything happened', () => {
+    const tool = { kind: 'tool', seq: 2, id: 't', name: 'Bash', summary: 'npm test' } as const;
+    const said = { kind: 'assistant', seq: 1, text: 'Looking at\n the failure.' } as const;
+    expect(currentActivity([said, tool])).toEqual({ tool: 'Bash npm test' });
+    expect(currentActivity([said, { ...tool, result: 'ok' }])).toEqual({ text: 'Looking at the failure.' });
+    expect(currentActivity([{ ...said, text: 'x'.repeat(300) }]).text).toHaveLength(201);
+    expect(currentActivity([])).toEqual({});
   });
 });
