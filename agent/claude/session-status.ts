@@ -46,3 +46,21 @@ export function nextSessionStatus(current: SessionStatus, signal: SessionSignal)
 
 /** Statuses in which a claude process is (supposed to be) alive. */
 export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running', 'idle', 'waiting-permission'];
+
+/**
+ * Messages the user sent that Claude never got — pure: queued behind a
+ * turn (`queued`), with no `delivered` after. A process that died (a crash,
+ * the agent killed) takes its in-memory queue along; the transcript still
+ * has them, so the next process gets them first, in order.
+ */
+export function undeliveredMessages(
+  events: Iterable<{ kind: string; messageId?: string; text?: string; queued?: boolean }>,
+): Array<{ messageId: string; text: string }> {
+  const waiting = new Map<string, string>();
+  for (const event of events) {
+    if (event.kind === 'user' && event.queued && event.messageId)
+      waiting.set(event.messageId, event.text ?? '');
+    if (event.kind === 'delivered' && event.messageId) waiting.delete(event.messageId);
+  }
+  return [...waiting].map(([messageId, text]) => ({ messageId, text }));
+}

@@ -20,7 +20,12 @@ import { TranscriptLog } from '../store/transcript-log.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { buildClaudeArgs, ClaudeNotFoundError, claudeEnv, resolveClaudeBinary } from './claude-args.js';
 import { ClaudeProcess } from './claude-process.js';
-import { LIVE_STATUSES, nextSessionStatus, type SessionSignal } from './session-status.js';
+import {
+  LIVE_STATUSES,
+  nextSessionStatus,
+  type SessionSignal,
+  undeliveredMessages,
+} from './session-status.js';
 
 export interface StartSessionInput {
   workspaceId: string;
@@ -169,8 +174,10 @@ export class Sessions {
     const messageId = randomBytes(6).toString('hex');
     const queued = live.turn || live.pending.size > 0 || live.queue.length > 0;
     const seq = this.#append(id, { kind: 'user', messageId, text, queued });
-    if (queued) live.queue.push({ messageId, text });
-    else this.#deliver(id, live, text);
+    if (queued) {
+      live.queue.push({ messageId, text });
+      this.#deliverQueued(id, live); // a fresh process: what the last one never got goes first
+    } else this.#deliver(id, live, text);
     return { seq, queued, messageId };
   }
 
@@ -227,6 +234,7 @@ export class Sessions {
     const session = this.find(id);
     if (!this.#live.has(id)) this.#spawn(id, this.#binary(), session.claudeSessionId);
     if (prompt) this.send(id, prompt);
+    else this.#deliverQueued(id, this.#live.get(id)!);
     return this.view(this.find(id));
   }
 
@@ -314,7 +322,12 @@ export class Sessions {
     let exited!: () => void;
     const live: Live = {
       process: process_,
-      queue: [],
+      // Messages acknowledged to a process that died before it got them.
+      queue: resumeId
+        ? undeliveredMessages(
+            (this.#transcriptIfExists(id)?.readFrom(0) ?? []).map((entry) => entry.data as { kind: string }),
+          )
+        : [],
       turn: false,
       pending: new Map(),
       stopRequested: false,
@@ -334,6 +347,15 @@ export class Sessions {
     this.#log.info(`Session ${id}: claude pid ${process_.pid}${resumeId ? ` resuming ${resumeId}` : ''}`);
     if (process_.pid) this.#patch(id, { pid: process_.pid });
     this.#signal(id, { type: 'spawned' });
+  }
+
+  /** Hands the next queued message to Claude if nothing runs (a turn, a permission question). */
+  #deliverQueued(id: string, live: Live): void {
+    if (live.turn || live.pending.size > 0) return;
+    const next = live.queue.shift();
+    if (!next) return;
+    this.#append(id, { kind: 'delivered', messageId: next.messageId });
+    this.#deliver(id, live, next.text);
   }
 
   #deliver(id: string, live: Live, text: string): void {

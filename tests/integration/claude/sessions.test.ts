@@ -237,6 +237,19 @@ describe('a chat session with the real claude CLI', () => {
     });
     const back = w.api.conversationRequests.find((r) => lastUserText(r) === 'back again');
     expect(conversationText(back!)).toContain('first words');
+    // The message acknowledged but never handed to the killed claude went to the new one first.
+    const asks = w.api.conversationRequests.map((r) => lastUserText(r));
+    expect(asks.indexOf('queued behind it')).toBeGreaterThan(-1);
+    expect(asks.indexOf('queued behind it')).toBeLessThan(asks.indexOf('back again'));
+    // Both were queued (the old one first) and both delivered, in that order.
+    const transcript = await recordSession(w.client, session.id);
+    const sent = new Map(
+      transcript.flatMap((e) => (e.kind === 'user' ? [[e.messageId, e.text] as const] : [])),
+    );
+    expect(transcript.flatMap((e) => (e.kind === 'delivered' ? [sent.get(e.messageId)] : []))).toEqual([
+      'queued behind it',
+      'back again',
+    ]);
   }, 60_000);
 
   it('ask mode: a tool request reaches the client; allow runs the tool, deny does not', async () => {

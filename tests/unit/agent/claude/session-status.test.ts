@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { nextSessionStatus, type SessionSignal } from '../../../../agent/claude/session-status.js';
+import {
+  nextSessionStatus,
+  type SessionSignal,
+  undeliveredMessages,
+} from '../../../../agent/claude/session-status.js';
 import type { SessionStatus } from '../../../../shared/domain.js';
 
 const exit = (
@@ -35,5 +39,28 @@ describe('nextSessionStatus', () => {
     ['idle', exit(0, null, false, true), 'interrupted'],
   ])('%s + %j → %s', (current, signal, expected) => {
     expect(nextSessionStatus(current, signal)).toBe(expected);
+  });
+});
+
+describe('undeliveredMessages', () => {
+  const user = (messageId: string, queued: boolean) => ({
+    kind: 'user',
+    messageId,
+    text: `text ${messageId}`,
+    queued,
+  });
+  const delivered = (messageId: string) => ({ kind: 'delivered', messageId });
+  it.each([
+    ['nothing queued', [user('a', false), user('b', false)], []],
+    ['queued, then delivered', [user('a', false), user('b', true), delivered('b')], []],
+    [
+      'queued, never delivered, in order',
+      [user('a', false), user('b', true), user('c', true), delivered('b')],
+      ['c'],
+    ],
+    ['two left', [user('a', true), user('b', true), { kind: 'status', status: 'crashed' }], ['a', 'b']],
+  ] as const)('%s', (_, events, ids) => {
+    expect(undeliveredMessages(events).map((m) => m.messageId)).toEqual(ids);
+    expect(undeliveredMessages(events).map((m) => m.text)).toEqual(ids.map((id) => `text ${id}`));
   });
 });
