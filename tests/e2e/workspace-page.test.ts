@@ -1,23 +1,29 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGitHub } from '../fakes/github/server.js';
 import { type ExtensionBrowser, launchWithExtension, pairExtension, screenshot } from '../helpers/browser.js';
 import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
 
 let world: ClaudeWorld;
+let github: FakeGitHub;
 let chrome: ExtensionBrowser;
 let page: Page | undefined;
 
 beforeAll(async () => {
-  world = await claudeWorld(() => ({ text: 'ok' }));
+  github = await new FakeGitHub().start();
+  github.addRepo('octo/app');
+  world = await claudeWorld(() => ({ text: 'ok' }), github.env());
   chrome = await launchWithExtension();
   await pairExtension(chrome, world.agent);
 }, 60_000);
 afterAll(async () => {
   await chrome?.close();
   await world?.close();
+  await github?.stop();
+  expect(github.invalid).toEqual([]);
 });
 
 const screenText = (p: Page) => p.$eval('.xterm-rows', (el) => el.textContent ?? '').catch(() => '');
@@ -87,6 +93,48 @@ describe('the workspace page', () => {
     await page.waitForSelector('[data-path="README.md"] table[data-layout="split"]', { timeout: 15_000 });
     expect(await page.evaluate('window.__ffPwned')).toBeUndefined();
     expect(await page.$('[data-path="README.md"] img')).toBeNull();
+    await page.close();
+    page = undefined;
+  }, 60_000);
+
+  it('Open PR pushes the branch and links the pull request it opened', async () => {
+    const workspace = await world.workspace(1500);
+    writeFileSync(join(workspace.path, 'change.txt'), 'a change\n');
+    world.repo.git(workspace.path, 'add', 'change.txt');
+    world.repo.git(workspace.path, 'commit', '-qm', 'A change');
+    page = await chrome.openPage(`workspace.html#${workspace.id}`);
+    await page.waitForSelector('[data-testid="ff-open-pr"]', { timeout: 15_000 });
+    await page.click('[data-testid="ff-open-pr"]');
+    await page.waitForSelector('header a[href*="/pull/"]');
+    const pr = github.pullRequests.find((p) => p.headRefName === workspace.branch)!;
+    expect(pr.title).toBe('task 1500');
+    expect(await page.$eval('header a[href*="/pull/"]', (el) => el.textContent)).toBe(`PR #${pr.number}`);
+    expect(world.repo.git(world.repo.bare, 'branch', '--list', workspace.branch).trim()).toContain(
+      workspace.branch,
+    );
+    expect(await page.$('[data-testid="ff-open-pr"]')).toBeNull();
+    await page.close();
+    page = undefined;
+  }, 60_000);
+
+  it('Archive: unsaved work is named and kept unless you say Archive anyway; then the worktree is gone', async () => {
+    const workspace = await world.workspace();
+    writeFileSync(join(workspace.path, 'unsaved.txt'), 'work in progress\n');
+    page = await chrome.openPage(`workspace.html#${workspace.id}`);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.waitForSelector('[data-testid="ff-archive"]', { timeout: 15_000 });
+    await page.click('[data-testid="ff-archive"]');
+    await page.waitForSelector('[data-testid="ff-archive-refused"]');
+    expect(await page.$eval('[data-testid="ff-archive-refused"]', (el) => el.textContent)).toContain(
+      'uncommitted changes',
+    );
+    expect(existsSync(workspace.path)).toBe(true);
+    await page.click('[data-testid="ff-archive-force"]');
+    await waitFor(async () => (await page!.$eval('header .ff-chip', (el) => el.textContent)) === 'Archived', {
+      what: 'the Archived chip',
+    });
+    expect(existsSync(workspace.path)).toBe(false);
+    expect(await page.$('[data-testid="ff-archive"]')).toBeNull();
     await page.close();
     page = undefined;
   }, 60_000);

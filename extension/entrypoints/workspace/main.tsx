@@ -11,7 +11,7 @@ import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
 import { workspaceChip } from '../../features/start-workspace.js';
-import { AgentPort } from '../../lib/agent-port.js';
+import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
 import { errorText } from '../../lib/use-agent.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
@@ -253,6 +253,72 @@ function Diff() {
   );
 }
 
+const busy = signal('');
+const archiveRefused = signal('');
+
+async function archive(force: boolean): Promise<void> {
+  const w = workspace.value;
+  if (!w) return;
+  if (
+    !force &&
+    !confirm(`Archive ${w.branch}? Its worktree folder is removed; the branch stays in the repository.`)
+  )
+    return;
+  busy.value = 'archive';
+  try {
+    workspace.value = await agent.call('workspace.archive', {
+      workspaceId,
+      ...(force ? { force: true } : {}),
+    });
+    archiveRefused.value = '';
+  } catch (e) {
+    // Uncommitted or unpushed work: say what, and offer to go ahead anyway.
+    if (e instanceof RemoteError && e.code === 'FAILED_PRECONDITION') archiveRefused.value = e.message;
+    else error.value = errorText(e);
+  } finally {
+    busy.value = '';
+  }
+}
+
+async function openPullRequest(): Promise<void> {
+  busy.value = 'pr';
+  error.value = '';
+  try {
+    workspace.value = await agent.call('workspace.openPr', { workspaceId });
+  } catch (e) {
+    error.value = errorText(e);
+  } finally {
+    busy.value = '';
+  }
+}
+
+/** Open PR (push the branch, open its pull request) and Archive, for a workspace that can. */
+function WorkspaceActions({ w }: { w: WorkspaceView }) {
+  if (w.status === 'archived') return null;
+  return (
+    <>
+      {!w.pr && w.status === 'ready' && (
+        <button
+          type="button"
+          data-testid="ff-open-pr"
+          disabled={busy.value !== ''}
+          onClick={() => void openPullRequest()}
+        >
+          {busy.value === 'pr' ? 'Opening PR…' : 'Open PR'}
+        </button>
+      )}
+      <button
+        type="button"
+        data-testid="ff-archive"
+        disabled={busy.value !== ''}
+        onClick={() => void archive(false)}
+      >
+        {busy.value === 'archive' ? 'Archiving…' : 'Archive'}
+      </button>
+    </>
+  );
+}
+
 function WorkspacePage() {
   const w = workspace.value;
   const state = agent.connection.value;
@@ -271,7 +337,16 @@ function WorkspacePage() {
         <code>{w.branch}</code>
         {w.pr && <a href={safeHref(w.pr.url)}>PR #{w.pr.number}</a>}
         {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
+        <WorkspaceActions w={w} />
       </header>
+      {archiveRefused.value && (
+        <p class="ff-warning" data-testid="ff-archive-refused">
+          {archiveRefused.value}{' '}
+          <button type="button" data-testid="ff-archive-force" onClick={() => void archive(true)}>
+            Archive anyway
+          </button>
+        </p>
+      )}
       <div class="ff-columns">
         <section class="ff-panel">
           <div class="ff-row">
