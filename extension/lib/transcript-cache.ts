@@ -7,6 +7,7 @@
  * reached, the oldest go first.
  */
 const PREFIX = 'ff.transcript.';
+const SCROLL_PREFIX = 'ff.scroll.';
 const INDEX_KEY = 'ff.transcript-index';
 const KEEP_SESSIONS = 20;
 
@@ -27,7 +28,7 @@ export function writeTranscriptCache(
 ): void {
   const index = readIndex(storage).filter((id) => id !== sessionId);
   index.unshift(sessionId);
-  for (const id of index.splice(KEEP_SESSIONS)) storage.removeItem(PREFIX + id);
+  for (const id of index.splice(KEEP_SESSIONS)) forget(id, storage);
   const value = JSON.stringify(events);
   for (;;) {
     try {
@@ -37,11 +38,11 @@ export function writeTranscriptCache(
       // Over quota: drop the least recently shown session's cache and try again; alone, give up.
       const oldest = index.length > 1 ? index.pop() : undefined;
       if (!oldest) {
-        storage.removeItem(PREFIX + sessionId);
+        forget(sessionId, storage);
         index.shift();
         break;
       }
-      storage.removeItem(PREFIX + oldest);
+      forget(oldest, storage);
     }
   }
   storage.setItem(INDEX_KEY, JSON.stringify(index));
@@ -53,5 +54,34 @@ function readIndex(storage: Storage): string[] {
     return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
   } catch {
     return [];
+  }
+}
+
+function forget(sessionId: string, storage: Storage): void {
+  storage.removeItem(PREFIX + sessionId);
+  storage.removeItem(SCROLL_PREFIX + sessionId);
+}
+
+/** Where a chat was scrolled: at the bottom (following new messages), or an item (by seq) this far below the top. */
+export interface ScrollSpot {
+  atBottom: boolean;
+  seq?: number;
+  offset?: number;
+}
+
+export function readScrollSpot(sessionId: string, storage: Storage = localStorage): ScrollSpot | undefined {
+  try {
+    const spot = JSON.parse(storage.getItem(SCROLL_PREFIX + sessionId) ?? 'null') as ScrollSpot | null;
+    return spot && typeof spot.atBottom === 'boolean' ? spot : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeScrollSpot(sessionId: string, spot: ScrollSpot, storage: Storage = localStorage): void {
+  try {
+    storage.setItem(SCROLL_PREFIX + sessionId, JSON.stringify(spot));
+  } catch {
+    // Over quota: the chat opens at the bottom, as it would anyway.
   }
 }

@@ -297,5 +297,29 @@ describe('popup chat', () => {
     });
     expect(await texts(page, '[data-testid="ff-msg-user"]')).toEqual(['read 105 times']);
     expect(await page.$('[data-testid="ff-show-earlier"]')).toBeNull();
+
+    // Scrolled up to read, closed, reopened: the same message at the same height.
+    const firstVisible = (p: Page) =>
+      p.$eval('[data-testid="ff-transcript"]', (el) => {
+        const top = el.getBoundingClientRect().top;
+        const rows = Array.from(el.querySelectorAll<HTMLElement>('[data-seq]'));
+        const row = rows.find((r) => r.getBoundingClientRect().bottom > top);
+        return row
+          ? { seq: row.dataset.seq, offset: Math.round(row.getBoundingClientRect().top - top) }
+          : undefined;
+      });
+    await page.$eval('[data-testid="ff-transcript"]', (el) => {
+      const rows = el.querySelectorAll<HTMLElement>('[data-seq]');
+      rows[30]!.scrollIntoView({ block: 'start' });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the scroll spot is noted a moment after scrolling
+    const before = await firstVisible(page);
+    await page.close();
+    const again = await openPopup();
+    await again.waitForSelector(`[data-testid="ff-chat"][data-session="${session.id}"] [data-seq]`);
+    await waitFor(async () => (await firstVisible(again))?.seq === before?.seq, {
+      what: 'the same message on top',
+    });
+    expect(Math.abs((await firstVisible(again))!.offset - before!.offset)).toBeLessThanOrEqual(2);
   }, 90_000);
 });

@@ -6,7 +6,12 @@ import type { SessionEvent } from '../../../shared/protocol.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { type ChatItem, slimEvent, toChatItems } from '../../lib/chat-model.js';
 import { renderMarkdown } from '../../lib/markdown.js';
-import { readTranscriptCache, writeTranscriptCache } from '../../lib/transcript-cache.js';
+import {
+  readScrollSpot,
+  readTranscriptCache,
+  writeScrollSpot,
+  writeTranscriptCache,
+} from '../../lib/transcript-cache.js';
 import { errorText } from '../../lib/use-agent.js';
 
 type Stored = SessionEvent & { seq: number };
@@ -20,8 +25,8 @@ const draftKey = (id: string) => `ff.draft.${id}`;
 /**
  * One session's chat: the streamed transcript and a composer. The
  * transcript is cached per session, so reopening the popup replays only
- * what is new (sinceSeq), and the draft and scroll position survive the
- * popup closing.
+ * what is new (sinceSeq); the draft and the scroll position (at the bottom,
+ * or which message at what height) survive the popup closing.
  */
 export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string }) {
   // The cached transcript, read as the chat mounts (it is keyed by session), so it shows in the first frame.
@@ -31,7 +36,26 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
   const draft = useSignal('');
   const error = useSignal('');
   const list = useRef<HTMLDivElement>(null);
-  const stick = useRef(true);
+  // Where the chat was scrolled when it was last shown: at the bottom (following), or an item this far down.
+  const spot = useMemo(() => readScrollSpot(sessionId), [sessionId]);
+  const stick = useRef(spot?.atBottom ?? true);
+  const restored = useRef(!spot || spot.atBottom);
+  const scrollNote = useRef<ReturnType<typeof setTimeout>>();
+  const noteSpot = () => {
+    const container = list.current;
+    if (!container) return;
+    if (stick.current) return writeScrollSpot(sessionId, { atBottom: true });
+    const top = container.getBoundingClientRect().top;
+    for (const child of container.querySelectorAll<HTMLElement>('[data-seq]')) {
+      const box = child.getBoundingClientRect();
+      if (box.bottom <= top) continue;
+      return writeScrollSpot(sessionId, {
+        atBottom: false,
+        seq: Number(child.dataset.seq),
+        offset: box.top - top,
+      });
+    }
+  };
 
   // A layout effect: the subscription goes out before the first paint, so the agent's answer overlaps it.
   useLayoutEffect(() => {
@@ -98,6 +122,7 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
       if (pending.length) events.value = [...events.value, ...pending].slice(-MAX_CACHED);
       pending = [];
       writeTranscriptCache(sessionId, events.value);
+      noteSpot();
     };
     addEventListener('pagehide', keep);
     return () => {
@@ -113,8 +138,28 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
   const hidden = Math.max(0, items.length - shown.value);
   useEffect(() => {
     const el = list.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [items.length]);
+    if (!el) return;
+    if (!restored.current && spot?.seq !== undefined) {
+      // Back where the user left it: that item, at the same height.
+      const index = items.findIndex((item) => item.seq === spot.seq);
+      if (index === -1) {
+        if (items.length === 0) return; // not loaded yet
+        restored.current = true; // gone from what is kept: follow the end
+        stick.current = true;
+      } else if (index < hidden) {
+        shown.value = items.length - index; // render it first
+        return;
+      } else {
+        const target = el.querySelector<HTMLElement>(`[data-seq="${spot.seq}"]`);
+        if (target)
+          el.scrollTop +=
+            target.getBoundingClientRect().top - el.getBoundingClientRect().top - (spot.offset ?? 0);
+        restored.current = true;
+        return;
+      }
+    }
+    if (stick.current) el.scrollTop = el.scrollHeight;
+  }, [items.length, hidden]);
 
   const send = async () => {
     const text = draft.value.trim();
@@ -151,7 +196,10 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
         data-testid="ff-transcript"
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
+          if (!restored.current) return; // our own scrolling while restoring
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          clearTimeout(scrollNote.current);
+          scrollNote.current = setTimeout(noteSpot, 250);
         }}
       >
         {hidden > 0 && (
@@ -165,12 +213,9 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
           </button>
         )}
         {items.slice(hidden).map((item) => (
-          <Item
-            key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`}
-            item={item}
-            agent={agent}
-            sessionId={sessionId}
-          />
+          <div key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`} data-seq={item.seq}>
+            <Item item={item} agent={agent} sessionId={sessionId} />
+          </div>
         ))}
       </div>
       {error.value && <div class="error">{error.value}</div>}

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readTranscriptCache, writeTranscriptCache } from '../../../extension/lib/transcript-cache.js';
+import {
+  readScrollSpot,
+  readTranscriptCache,
+  writeScrollSpot,
+  writeTranscriptCache,
+} from '../../../extension/lib/transcript-cache.js';
 
 /** A Storage like the browser's, with a quota in characters. */
 function storage(quota = Number.POSITIVE_INFINITY): Storage & { keys(): string[] } {
@@ -55,5 +60,18 @@ describe('transcript cache', () => {
     expect(s.keys()).toEqual(['ff.transcript.mid', 'ff.transcript.new']);
     writeTranscriptCache('huge', events(500), s);
     expect(readTranscriptCache('huge', s)).toEqual([]);
+  });
+});
+
+describe('scroll spot', () => {
+  it('reads back what was written; garbage reads as none; it goes when its session is evicted', () => {
+    const s = storage();
+    writeScrollSpot('s1', { atBottom: false, seq: 42, offset: -7 }, s);
+    expect(readScrollSpot('s1', s)).toEqual({ atBottom: false, seq: 42, offset: -7 });
+    s.setItem('ff.scroll.s2', '{nope');
+    expect(readScrollSpot('s2', s)).toBeUndefined();
+    writeTranscriptCache('s1', [{ seq: 1 }], s);
+    for (let n = 0; n < 20; n++) writeTranscriptCache(`other${n}`, [{ seq: n }], s);
+    expect(readScrollSpot('s1', s)).toBeUndefined();
   });
 });
