@@ -74,7 +74,7 @@ export function buildProgram(): Command {
     .option('--setup <command>', 'shell command to run in every new worktree (e.g. "npm ci")')
     .option(
       '--worktree-root <dir>',
-      "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>)",
+      "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>, with the host first when not github.com)",
     )
     .option('--json', 'print JSON')
     .action((path: string, options: { setup?: string; worktreeRoot?: string; json?: boolean }) =>
@@ -98,7 +98,10 @@ export function buildProgram(): Command {
   workspace
     .command('create')
     .description('create a workspace: fetch, worktree, setup; prints progress')
-    .requiredOption('--project <owner/repo>', 'which project')
+    .requiredOption(
+      '--project <owner/repo>',
+      'which project (host/owner/repo when two hosts have one of that name)',
+    )
     .option('--issue <n>', 'the GitHub issue it works on', parsePositiveInt)
     .option('--title <text>', 'the issue title (names the branch)')
     .option('--branch <name>', 'branch name (default: ff/<issue>-<title slug>)')

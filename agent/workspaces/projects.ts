@@ -5,6 +5,7 @@ import { type Project, projectSlug } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { parseRemoteUrl } from '../git/remote.js';
 import { detectDefaultBranch, originUrl, repoTopLevel } from '../git/worktree.js';
+import { GITHUB_COM } from '../github/api-url.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 
@@ -32,12 +33,25 @@ export class Projects {
     return [...this.#state.data.projects];
   }
 
-  /** By `owner/repo` (any case) or id; a clear NOT_FOUND naming the fix otherwise. */
+  /**
+   * By id, `owner/repo` or `host/owner/repo` (any case). An `owner/repo` that
+   * clones on two hosts share must say which; anything else unknown is a
+   * clear NOT_FOUND naming the fix.
+   */
   resolve(ref: string): Project {
     const lower = ref.toLowerCase();
-    const project = this.#state.data.projects.find(
-      (p) => p.id === ref || projectSlug(p).toLowerCase() === lower,
+    const byId = this.#state.data.projects.find((p) => p.id === ref);
+    if (byId) return byId;
+    const matches = this.#state.data.projects.filter(
+      (p) => projectSlug(p).toLowerCase() === lower || `${p.host}/${projectSlug(p)}`.toLowerCase() === lower,
     );
+    if (matches.length > 1) {
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `${ref} is on more than one host (${matches.map((p) => p.host).join(', ')}): say which, e.g. ${matches[1]!.host}/${ref}.`,
+      );
+    }
+    const project = matches[0];
     if (!project) {
       throw new AgentError(
         'NOT_FOUND',
@@ -87,7 +101,13 @@ export class Projects {
       defaultBranch: await detectDefaultBranch(path),
       worktreeRoot: input.worktreeRoot
         ? resolve(input.worktreeRoot)
-        : join(this.#paths.worktrees, remote.owner, remote.repo),
+        : // github.com's as owner/repo; another host's under its name, so the same owner/repo there cannot collide
+          join(
+            this.#paths.worktrees,
+            ...(remote.host === GITHUB_COM ? [] : [remote.host]),
+            remote.owner,
+            remote.repo,
+          ),
       ...(input.setupScript?.trim() ? { setupScript: input.setupScript } : {}),
       createdAt: new Date().toISOString(),
     };

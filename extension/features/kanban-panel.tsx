@@ -4,6 +4,7 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
+import { projectRef } from '../lib/github-pages.js';
 import { safeHref } from '../lib/safe-href.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
@@ -33,7 +34,7 @@ function Card({ card }: { card: WorkspaceCard }) {
 }
 
 function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
-  const project = `${match.owner}/${match.repo}`;
+  const project = projectRef(location.hostname, match.owner, match.repo);
   const open = useSignal(false);
   const board = useSignal<Board | undefined>(undefined);
   const error = useSignal('');
@@ -49,8 +50,11 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
   // Opening the board is a user asking to look: fetch the assigned issues fresh.
   const connected = useWhenConnected(agent, () => open.value && void load(true), [open.value]);
   useTopic(agent, connected && open.value ? 'board' : undefined, (frame) => {
-    const data = frame.data as { kind?: string; project?: string; board?: Board };
-    if (data.kind === 'board' && data.project?.toLowerCase() === project.toLowerCase() && data.board) {
+    const data = frame.data as { kind?: string; project?: string; host?: string; board?: Board };
+    const ours =
+      data.project?.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
+      (data.host ?? 'github.com') === location.hostname;
+    if (data.kind === 'board' && ours && data.board) {
       // Pushed boards carry the last fetched issues; keep ours if the push has none yet.
       board.value = {
         ...data.board,

@@ -9,6 +9,7 @@ import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, slimEvent, toChatItems } from '../lib/chat-model.js';
 import type { Feature } from '../lib/feature-registry.js';
+import { projectRef } from '../lib/github-pages.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 interface PullMatch {
@@ -120,7 +121,9 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
 
   const load = async () => {
     try {
-      const list = await agent.call('workspace.list', { project: `${match.owner}/${match.repo}` });
+      const list = await agent.call('workspace.list', {
+        project: projectRef(location.hostname, match.owner, match.repo),
+      });
       const found = list.find((w) => w.pr?.number === match.number);
       workspace.value = found;
       if (found) decisions.value = await agent.call('ratchet.decisions', { workspaceId: found.id, limit: 5 });

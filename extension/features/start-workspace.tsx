@@ -5,6 +5,7 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
+import { projectRef } from '../lib/github-pages.js';
 import { safeHref } from '../lib/safe-href.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
@@ -35,7 +36,7 @@ export function workspaceChip(workspace: WorkspaceView): { label: string; tone: 
 }
 
 function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort }) {
-  const project = `${match.owner}/${match.repo}`;
+  const project = projectRef(location.hostname, match.owner, match.repo);
   const workspace = useSignal<WorkspaceView | undefined>(undefined);
   const loading = useSignal(true);
   const busy = useSignal(false);

@@ -71,3 +71,12 @@ export function detectPage(url: URL | string, host = 'github.com'): GitHubPage |
   }
   return undefined;
 }
+
+/**
+ * How a page names its repo to the agent: `owner/repo` on github.com,
+ * `host/owner/repo` on a GitHub Enterprise host — so a repo of the same name
+ * on both is never taken for the other.
+ */
+export function projectRef(host: string, owner: string, repo: string): string {
+  return host === 'github.com' ? `${owner}/${repo}` : `${host}/${owner}/${repo}`;
+}

@@ -33,7 +33,8 @@ let page: Page | undefined;
 beforeAll(async () => {
   github = await new FakeGitHub().start();
   github.addRepo('octo/app');
-  const repo = createGitHubLikeRepo(dir.path);
+  // The clone's origin is on the enterprise host: the page there names it ghe.test/octo/app to the agent.
+  const repo = createGitHubLikeRepo(dir.path, 'octo', 'app', HOST);
   agent = await spawnAgent(join(dir.path, 'home'), { env: { ...repo.env, ...github.env() } });
   const client = await connectClient(agent);
   await client.call('project.add', { path: repo.clone });

@@ -213,6 +213,34 @@ describe('a project on GitHub Enterprise', () => {
   }, 60_000);
 });
 
+describe('the same owner/repo on github.com and on an Enterprise host', () => {
+  it('is named with its host where it would be ambiguous; their worktrees live apart', async () => {
+    const w = await world();
+    const mirror = createGitHubLikeRepo(join(w.root, 'mirror'), 'octo', 'app', GHE);
+    const gheApp = await w.client.call('project.add', { path: mirror.clone });
+    const projects = await w.client.call('project.list');
+    const comApp = projects.find((p) => p.host === 'github.com' && p.repo === 'app')!;
+    expect(gheApp.worktreeRoot).toContain(join(GHE, 'octo', 'app'));
+    expect(comApp.worktreeRoot).not.toContain(GHE);
+
+    await expect(w.client.call('workspace.list', { project: 'octo/app' })).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: `octo/app is on more than one host (github.com, ${GHE}): say which, e.g. ${GHE}/octo/app.`,
+    });
+    const { workspace } = await w.client.call('workspace.create', {
+      project: `${GHE}/octo/app`,
+      issue: { number: 7, title: 'on the enterprise copy' },
+      startSession: false,
+    });
+    expect(workspace.projectId).toBe(gheApp.id);
+    expect(workspace.path.startsWith(gheApp.worktreeRoot!)).toBe(true);
+    expect(
+      (await w.client.call('workspace.list', { project: 'github.com/octo/app' })).map((x) => x.id),
+    ).not.toContain(workspace.id);
+    await ready(w.client, workspace);
+  });
+});
+
 describe('an Enterprise host without a token', () => {
   it('every GitHub feature of its projects says which host lacks a token and how to give one', async () => {
     const { github, ghe } = await fakes();

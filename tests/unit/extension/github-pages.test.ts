@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectPage } from '../../../extension/lib/github-pages.js';
+import { detectPage, projectRef } from '../../../extension/lib/github-pages.js';
 
 describe('detectPage', () => {
   it.each([
@@ -58,5 +58,14 @@ describe('detectPage', () => {
     expect(detectPage('https://ghe.example.com/t/s/issues/1', 'ghe.example.com')).toMatchObject({
       kind: 'issue',
     });
+  });
+});
+
+describe('projectRef', () => {
+  it.each([
+    ['github.com', 'octo/app'],
+    ['ghe.example.com', 'ghe.example.com/octo/app'],
+  ])('on %s a page names its repo %s', (host, ref) => {
+    expect(projectRef(host, 'octo', 'app')).toBe(ref);
   });
 });
