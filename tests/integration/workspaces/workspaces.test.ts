@@ -76,7 +76,10 @@ describe('projects', () => {
       defaultBranch: 'main',
       path: f.repo.clone,
     });
-    expect(project.worktreeRoot).toBe(join(f.home, 'worktrees', 'octo', 'app'));
+    // github.com's clones under owner/repo; another host's under its name first.
+    expect(project.worktreeRoot).toBe(
+      join(f.home, 'worktrees', ...(host === 'github.com' ? [] : [host]), 'octo', 'app'),
+    );
   });
 
   it('rejects a non-repo, a repo without origin and a duplicate, each with a clear message', async () => {
