@@ -1,15 +1,15 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import type { WorkspaceView } from '../../shared/domain.js';
-import type { SessionEvent } from '../../shared/protocol.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
-import { currentActivity, slimEvent, toChatItems } from '../lib/chat-model.js';
+import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
+import { followSession, type SessionEntry } from '../lib/session-feed.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 interface PullMatch {
@@ -48,11 +48,10 @@ function FixerActivity({
   sessionId: string;
   attempts: number;
 }) {
-  const events = useSignal<Array<SessionEvent & { seq: number }>>([]);
+  const events = useSignal<SessionEntry[]>([]);
   const status = useSignal('');
   useEffect(() => {
     let cancelled = false;
-    let unsubscribe = () => {};
     const refresh = () =>
       void agent.call('session.get', { sessionId }).then(
         (s) => {
@@ -61,26 +60,24 @@ function FixerActivity({
         () => {},
       );
     // The newest few events are enough to say what it is doing; then live.
-    void agent.call('session.events', { sessionId, limit: 40 }).then(
-      (answer) => {
-        if (cancelled) return;
-        events.value = answer.events.map(({ seq, event }) => slimEvent({ ...event, seq }));
-        unsubscribe = agent.subscribe(
-          `session:${sessionId}`,
-          (frame) => {
-            const event = slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq });
-            events.value = [...events.value, event].slice(-40);
-            if (event.kind === 'status') refresh();
-          },
-          answer.lastSeq,
-        );
+    const stop = followSession(
+      agent,
+      sessionId,
+      { limit: 40 },
+      {
+        loaded: (loaded) => {
+          events.value = loaded;
+        },
+        event: (event) => {
+          events.value = [...events.value, event].slice(-40);
+          if (event.kind === 'status') refresh();
+        },
       },
-      () => {},
     );
     refresh();
     return () => {
       cancelled = true;
-      unsubscribe();
+      stop();
     };
   }, [agent, sessionId]);
   const activity = currentActivity(toChatItems(events.value));

@@ -2,10 +2,10 @@ import { useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SessionView } from '../../../shared/domain.js';
-import type { SessionEvent } from '../../../shared/protocol.js';
 import type { AgentPort } from '../../lib/agent-port.js';
-import { type ChatItem, slimEvent, toChatItems } from '../../lib/chat-model.js';
+import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { followSession, type SessionEntry } from '../../lib/session-feed.js';
 import {
   readScrollSpot,
   readTranscriptCache,
@@ -14,7 +14,7 @@ import {
 } from '../../lib/transcript-cache.js';
 import { errorText } from '../../lib/use-agent.js';
 
-type Stored = SessionEvent & { seq: number };
+type Stored = SessionEntry;
 const MAX_CACHED = 2000;
 /** At most one render per this many ms while events stream in (a replay: thousands, in a few renders). */
 const FLUSH_MS = 16;
@@ -83,33 +83,25 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
       if (batch.some((event) => ['status', 'permission', 'permission-answer'].includes(event.kind)))
         void refresh();
     };
-    let unsubscribe = () => {};
-    const follow = (sinceSeq: number) => {
-      unsubscribe = agent.subscribe(
-        `session:${sessionId}`,
-        (frame) => {
+    const unsubscribe = followSession(
+      agent,
+      sessionId,
+      events.value.length > 0
+        ? { sinceSeq: events.value.at(-1)!.seq, limit: MAX_CACHED }
+        : { limit: MAX_CACHED },
+      {
+        loaded: (loaded) => {
+          events.value = loaded;
+        },
+        event: (event) => {
           const last = pending.at(-1)?.seq ?? events.value.at(-1)?.seq ?? 0;
-          if (frame.seq <= last) return;
-          pending.push(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as Stored));
+          if (event.seq <= last) return;
+          pending.push(event);
           // Leading edge: the first events after a quiet spell render at once, a stream at most every FLUSH_MS.
           flush ??= setTimeout(apply, Math.max(0, applied + FLUSH_MS - performance.now()));
         },
-        sinceSeq,
-      );
-    };
-    if (events.value.length > 0) follow(events.value.at(-1)!.seq);
-    // Nothing cached: the newest events in one answer (a replay would be a message each), then live from there.
-    else
-      void agent.call('session.events', { sessionId, limit: MAX_CACHED }).then(
-        (answer) => {
-          if (cancelled) return;
-          events.value = answer.events.map(({ seq, event }) => slimEvent({ ...event, seq }));
-          follow(answer.lastSeq);
-        },
-        () => {
-          if (!cancelled) follow(0);
-        },
-      );
+      },
+    );
     void refresh();
     // Restore the draft unless the user already started typing.
     void browser.storage.local.get(draftKey(sessionId)).then((stored) => {

@@ -1,0 +1,42 @@
+import type { SessionEvent } from '../../shared/protocol.js';
+import type { AgentPort } from './agent-port.js';
+import { slimEvent } from './chat-model.js';
+
+export type SessionEntry = SessionEvent & { seq: number };
+
+/**
+ * A session's events as a view wants them, slimmed: from `sinceSeq` when it
+ * has the rest (a cache), else the newest `limit` in one answer (a
+ * subscription's replay would be a message each), then live. Returns the stop.
+ */
+export function followSession(
+  agent: AgentPort,
+  sessionId: string,
+  options: { sinceSeq?: number; limit: number },
+  on: { loaded?: (events: SessionEntry[]) => void; event: (event: SessionEntry) => void },
+): () => void {
+  let stopped = false;
+  let unsubscribe = () => {};
+  const follow = (sinceSeq: number) => {
+    if (stopped) return;
+    unsubscribe = agent.subscribe(
+      `session:${sessionId}`,
+      (frame) => on.event(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as SessionEntry)),
+      sinceSeq,
+    );
+  };
+  if (options.sinceSeq !== undefined) follow(options.sinceSeq);
+  else
+    void agent.call('session.events', { sessionId, limit: options.limit }).then(
+      (answer) => {
+        if (stopped) return;
+        on.loaded?.(answer.events.map(({ seq, event }) => slimEvent({ ...event, seq })));
+        follow(answer.lastSeq);
+      },
+      () => follow(0), // an agent without session.events: the subscription replays everything
+    );
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}
