@@ -351,16 +351,20 @@ function WorkspacePage() {
         <section class="ff-panel">
           <div class="ff-row">
             <h2>Chat</h2>
-            <select
-              value={sessionId.value ?? ''}
-              onChange={(e) => (sessionId.value = (e.currentTarget as HTMLSelectElement).value)}
-            >
-              {sessions.value.map((s) => (
-                <option value={s.id} key={s.id}>
-                  {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
-                </option>
-              ))}
-            </select>
+            {sessions.value.length > 0 ? (
+              <select
+                value={sessionId.value ?? ''}
+                onChange={(e) => (sessionId.value = (e.currentTarget as HTMLSelectElement).value)}
+              >
+                {sessions.value.map((s) => (
+                  <option value={s.id} key={s.id}>
+                    {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span class="ff-muted">No session yet.</span>
+            )}
             <button
               type="button"
               onClick={() =>
