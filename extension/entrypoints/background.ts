@@ -22,6 +22,7 @@ import {
   noticePath,
   noticesFromBoard,
   rememberBoard,
+  rememberSeen,
 } from '../lib/notifications.js';
 import { PortRequest } from '../lib/port-schemas.js';
 import { workspacePagePath } from '../lib/workspace-link.js';
@@ -48,7 +49,7 @@ export default defineBackground(() => {
 
   // Desktop notifications, each kind toggleable in Options; a click opens the workspace page.
   let memory = emptyNoticeMemory();
-  /** Session topics some popup or workspace page has open, with how many of them. */
+  /** Sessions some popup or workspace page shows, with how many of them. */
   const viewers = new Map<string, number>();
   const notify = async (notice: Notice) => {
     const stored = (await browser.storage.local.get(NOTIFICATION_SETTINGS_KEY))[NOTIFICATION_SETTINGS_KEY] as
@@ -72,8 +73,7 @@ export default defineBackground(() => {
   connection.subscribe('board', (frame) => {
     const data = frame.data as { kind?: string; board?: Board };
     if (data.kind !== 'board' || !data.board) return;
-    const viewed = new Set([...viewers.keys()].map((topic) => topic.slice('session:'.length)));
-    const notices = noticesFromBoard(data.board, memory, viewed);
+    const notices = noticesFromBoard(data.board, memory, new Set(viewers.keys()));
     memory = rememberBoard(memory, data.board, notices);
     for (const notice of notices) void notify(notice);
   });
@@ -84,7 +84,7 @@ export default defineBackground(() => {
         ? noticeFromDecision(data.workspaceId, data.decision)
         : undefined;
     if (notice && !memory.seen.has(notice.id)) {
-      memory = { ...memory, seen: new Set([...memory.seen, notice.id]) };
+      memory = rememberSeen(memory, [notice]);
       void notify(notice);
     }
   });
@@ -149,9 +149,10 @@ export default defineBackground(() => {
     };
     const watch = (topic: string, delta: number) => {
       if (!topic.startsWith('session:')) return;
-      const count = (viewers.get(topic) ?? 0) + delta;
-      if (count > 0) viewers.set(topic, count);
-      else viewers.delete(topic);
+      const session = topic.slice('session:'.length);
+      const count = (viewers.get(session) ?? 0) + delta;
+      if (count > 0) viewers.set(session, count);
+      else viewers.delete(session);
     };
     post({ type: 'connection', state: connection.state });
     const offState = connection.onChange((state) => post({ type: 'connection', state }));

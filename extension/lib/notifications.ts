@@ -48,10 +48,15 @@ export function rememberBoard(memory: NoticeMemory, board: Board, notices: reado
   for (const card of allCards(board))
     for (const s of card.sessions.list) sessions.set(s.id, { status: s.status, turns: s.turns });
   return {
-    seen: new Set([...memory.seen, ...notices.map((n) => n.id)]),
+    ...rememberSeen(memory, notices),
     sessions,
     projects: new Set([...memory.projects, board.project]),
   };
+}
+
+/** The memory once these notices were shown — pure. */
+export function rememberSeen(memory: NoticeMemory, notices: readonly Notice[]): NoticeMemory {
+  return { ...memory, seen: new Set([...memory.seen, ...notices.map((n) => n.id)]) };
 }
 
 const allCards = (board: Board) => [
