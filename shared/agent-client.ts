@@ -345,7 +345,17 @@ function closeToConnectError(opened: boolean, event: CloseEventLike): ConnectErr
     case 'bad-pairing-code':
       return new ConnectError(
         'bad-token',
-        'ff-agent refused the pairing code (wrong, used or expired). Run `ff-agent pair` for a new one.',
+        'ff-agent does not know that pairing code (mistyped, or the agent restarted since). Run `ff-agent pair` for a new one.',
+      );
+    case 'pairing-code-used':
+      return new ConnectError(
+        'bad-token',
+        'That pairing code was already used. Run `ff-agent pair` for a new one.',
+      );
+    case 'pairing-code-expired':
+      return new ConnectError(
+        'bad-token',
+        'That pairing code has expired (codes last 5 minutes). Run `ff-agent pair` for a new one.',
       );
     case 'protocol-mismatch':
       return new ConnectError(

@@ -61,7 +61,9 @@ export const CloseReason = z.enum([
   'hello-required',
   'hello-timeout',
   'bad-token',
-  'bad-pairing-code',
+  'bad-pairing-code', // unknown code: mistyped, or the agent restarted since `ff-agent pair`
+  'pairing-code-used',
+  'pairing-code-expired',
   'protocol-mismatch',
   'too-slow',
 ]);
@@ -100,6 +102,12 @@ export const ClientInfo = z.object({
 export const PairingCode = z
   .string()
   .regex(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/, 'a pairing code looks like K7F2-9QX4');
+
+/** `k7f2 9qx4`, `K7F29QX4` and `K7F2-9QX4` are the same code: people type what they read. */
+export function normalizePairingCode(code: string): string {
+  const bare = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return bare.length === 8 ? `${bare.slice(0, 4)}-${bare.slice(4)}` : bare;
+}
 
 export const HelloFrame = z
   .object({

@@ -24,6 +24,7 @@ import {
 import type { Logger } from '../logger.js';
 import { checkOrigin, isAllowedHost, tokensMatch } from './access.js';
 import type { EventHub, Subscriber } from './event-hub.js';
+import type { RedeemResult } from './pairing-codes.js';
 
 export interface RequestContext {
   connection: Connection;
@@ -49,8 +50,8 @@ export interface AgentServerOptions {
   instanceId: string;
   heartbeatMs?: number;
   helloTimeoutMs?: number;
-  /** Redeems a manual pairing code (single use); the client then gets the token in its welcome. */
-  redeemPairingCode?: (code: string) => boolean;
+  /** Redeems a manual pairing code (single use); on `ok` the client gets the token in its welcome. */
+  redeemPairingCode?: (code: string) => RedeemResult;
   /** Told when a browser extension says hello. */
   onExtensionConnected?: () => void;
 }
@@ -220,11 +221,18 @@ export class AgentServer {
     }
     const pairedByCode = hello.token === undefined && hello.pairingCode !== undefined;
     if (pairedByCode) {
-      if (!this.#options.redeemPairingCode?.(hello.pairingCode!)) {
+      const redeemed = this.#options.redeemPairingCode?.(hello.pairingCode!) ?? 'unknown';
+      if (redeemed !== 'ok') {
         this.#options.log.warn(
-          `Refused client ${connection.id} (${connection.client}): bad or used pairing code`,
+          `Refused client ${connection.id} (${connection.client}): ${redeemed} pairing code`,
         );
-        connection.close('bad-pairing-code');
+        connection.close(
+          redeemed === 'used'
+            ? 'pairing-code-used'
+            : redeemed === 'expired'
+              ? 'pairing-code-expired'
+              : 'bad-pairing-code',
+        );
         return;
       }
     } else if (!tokensMatch(hello.token ?? '', this.#options.token())) {

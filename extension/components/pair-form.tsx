@@ -1,24 +1,30 @@
 import { useSignal } from '@preact/signals';
 import type { AgentPort } from '../lib/agent-port.js';
-import { PairingInput } from '../lib/port-schemas.js';
+import { parsePairingEntry } from '../lib/port-schemas.js';
 
-/** Manual pairing: the port and token from agent.json (the native host does this by itself once installed). */
+/**
+ * Manual pairing: the port and a code from `ff-agent pair` (or the token from
+ * agent.json). The native host does this by itself once installed.
+ */
 export function PairForm({ agent }: { agent: AgentPort }) {
   const error = useSignal('');
   const port = agent.connection.value?.port ?? 47100;
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    const parsed = PairingInput.safeParse({
-      port: Number(form.get('port')),
-      token: String(form.get('token')).trim(),
-    });
-    if (!parsed.success) {
-      error.value = parsed.error.issues[0]?.message ?? 'Invalid pairing';
+    const entry = parsePairingEntry(Number(form.get('port')), String(form.get('token')));
+    if (entry.kind === 'invalid') {
+      error.value = entry.message;
       return;
     }
     error.value = '';
-    await agent.pair(parsed.data);
+    if (entry.kind === 'token') {
+      await agent.pair(entry.pairing);
+      return;
+    }
+    // A refused code leaves the connection as it was; the reason (used, expired, unknown) shows here.
+    const state = await agent.pairWithCode(entry.port, entry.code);
+    if (state.status !== 'connected') error.value = state.message;
   };
   return (
     <form onSubmit={submit} data-testid="pair-form" class="ff-form">

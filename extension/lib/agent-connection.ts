@@ -4,6 +4,7 @@ import {
   type EventFrame,
   isMethodName,
   type MethodName,
+  normalizePairingCode,
   type Topic,
 } from '../../shared/protocol.js';
 import type { ConnectionState, PairingInput } from './port-schemas.js';
@@ -76,25 +77,29 @@ export class AgentConnection {
     return this.connect();
   }
 
-  /** Manual pairing with a code from `ff-agent pair`: the agent answers with the token, which is stored. */
+  /**
+   * Manual pairing with a code from `ff-agent pair`: the agent answers with
+   * the token, which is stored. A refused code changes nothing (a working
+   * pairing stays); the answer says why, for the form to show.
+   */
   async pairWithCode(port: number, code: string): Promise<ConnectionState> {
+    let token: string | undefined;
     try {
       const client = await AgentClient.connect(() => new WebSocket(`ws://127.0.0.1:${port}`), {
-        pairingCode: code.trim().toUpperCase(),
+        pairingCode: normalizePairingCode(code),
         client: { name: 'ff-extension', version: this.#version },
       });
-      const token = client.welcome.token;
+      token = client.welcome.token;
       client.close();
       if (!token) throw new ConnectError('refused', 'ff-agent did not hand over a token.');
-      return this.pair({ port, token });
     } catch (error) {
-      this.#set({
+      return {
         status: 'not-paired',
         port,
         message: error instanceof Error ? error.message : 'Pairing failed.',
-      });
-      return this.#state;
+      };
     }
+    return this.pair({ port, token });
   }
 
   /** The native host knows the port and token (and starts the agent if it is not running). */

@@ -4,7 +4,7 @@
  * of zod (a 100 KB difference) and uses the types from messages.ts.
  */
 import { z } from 'zod';
-import { Topic } from '../../shared/protocol.js';
+import { normalizePairingCode, PairingCode, Topic } from '../../shared/protocol.js';
 
 export const ConnectionStatus = z.enum([
   'connecting',
@@ -29,6 +29,28 @@ export const PairingInput = z.object({
   token: z.string().regex(/^[0-9a-f]{64}$/, 'the token is 64 hex characters (from agent.json)'),
 });
 export type PairingInput = z.infer<typeof PairingInput>;
+
+/** What a person typed into the pair form: a code from `ff-agent pair`, or the token from agent.json. */
+export type PairingEntry =
+  | { kind: 'code'; port: number; code: string }
+  | { kind: 'token'; pairing: PairingInput }
+  | { kind: 'invalid'; message: string };
+
+export function parsePairingEntry(port: number, typed: string): PairingEntry {
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return { kind: 'invalid', message: 'the port is a number from 1 to 65535 (from `ff-agent pair`)' };
+  const text = typed.trim();
+  if (/^[0-9a-f]{64}$/i.test(text)) return { kind: 'token', pairing: { port, token: text.toLowerCase() } };
+  const code = normalizePairingCode(text);
+  if (PairingCode.safeParse(code).success) return { kind: 'code', port, code };
+  return {
+    kind: 'invalid',
+    message:
+      text.length > 12
+        ? 'the token is 64 hex characters (from agent.json)'
+        : 'enter the code from `ff-agent pair` (like K7F2-9QX4) or the 64-character token from agent.json',
+  };
+}
 
 export const PortRequest = z.discriminatedUnion('type', [
   z.object({

@@ -69,10 +69,14 @@ describe('popup: is the agent reachable?', () => {
     await waitForText(page, state, /refused the token/);
   });
 
-  it('a malformed token is caught in the form', async () => {
+  it('a malformed code or token is caught in the form', async () => {
     page = await openPairForm();
     await page.type('input[name="token"]', 'not-a-token');
     await page.click('button[type="submit"]');
-    await waitForText(page, '.error', /64 hex characters/);
+    await waitForText(
+      page,
+      '.error',
+      /code from `ff-agent pair` \(like K7F2-9QX4\) or the 64-character token/,
+    );
   });
 });

@@ -143,7 +143,7 @@ describe('ff-agent doctor', () => {
 });
 
 describe('ff-agent pair', () => {
-  it('prints a code that pairs once; a reused code is refused', async () => {
+  it('prints a code that pairs once; a reused code is refused as used', async () => {
     const s = setup();
     const agent = await spawnAgent(s.ffHome);
     cleanups.push(() => agent.stop());
@@ -168,7 +168,7 @@ describe('ff-agent pair', () => {
     client.close();
     await expect(connect()).rejects.toMatchObject({
       reason: 'bad-token',
-      message: expect.stringContaining('pairing code'),
+      message: expect.stringMatching(/pairing code was already used/),
     });
     const text = await runCli(['pair'], s.env);
     expect(text.stdout).toMatch(
