@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { QuickAction } from '../../shared/protocol.js';
+import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from './untrusted-text.js';
 
 /**
  * Prompt templates: `{{name}}` placeholders filled with plain text. Values
@@ -25,19 +26,36 @@ export interface IssueForPrompt {
   comments?: Array<{ author: string; body: string; createdAt?: string }>;
 }
 
-export function renderIssuePrompt(template: string, issue: IssueForPrompt): string {
+/**
+ * The issue's words (title, labels, body, comments) each go in a frame
+ * they cannot close, under one random boundary per prompt.
+ */
+export function renderIssuePrompt(template: string, issue: IssueForPrompt, boundary = newBoundary()): string {
   const comments = (issue.comments ?? [])
-    .map((c) => `\n--- comment by @${c.author}${c.createdAt ? ` (${c.createdAt})` : ''}\n${c.body.trim()}`)
-    .join('\n');
+    .map((c) =>
+      frameUntrusted(
+        `comment by @${c.author}${c.createdAt ? ` (${c.createdAt})` : ''}`,
+        c.body || '(empty)',
+        boundary,
+      ),
+    )
+    .join('\n\n');
   return renderTemplate(template, {
     repo: issue.repo,
     branch: issue.branch,
     number: String(issue.number),
-    title: issue.title,
-    url: issue.url,
-    labels: issue.labels?.length ? issue.labels.join(', ') : '(none)',
-    body: issue.body?.trim() || '(no description)',
-    comments: comments ? `\nComments:${comments}` : '',
+    url: untrustedLine(issue.url),
+    dataNote: untrustedNote(boundary),
+    title: frameUntrusted('title', issue.title, boundary, { oneLine: true }),
+    labels: issue.labels?.length
+      ? frameUntrusted('labels', issue.labels.map((l) => untrustedLine(l, 100)).join(', '), boundary, {
+          oneLine: true,
+        })
+      : '(none)',
+    body: issue.body?.trim()
+      ? frameUntrusted(`issue #${issue.number} description`, issue.body, boundary)
+      : '(no description)',
+    comments: comments ? `\nComments:\n\n${comments}` : '',
   });
 }
 

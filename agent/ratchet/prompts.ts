@@ -1,9 +1,14 @@
 import type { Classification, PrSnapshot, RatchetState } from '../../shared/ratchet.js';
 import { renderTemplate } from '../claude/prompts.js';
+import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from '../claude/untrusted-text.js';
 
 export type FixerTemplates = Record<'CI_FAILED' | 'MERGE_CONFLICT' | 'REVIEW_PENDING', string>;
 
-/** The fixer's message for a state, from prompts/ratchet/*.md. */
+/**
+ * The fixer's message for a state, from prompts/ratchet/*.md. Everything
+ * GitHub said (check names and output, reviewers' comments) goes in frames
+ * under one random boundary per prompt.
+ */
 export function renderFixerPrompt(
   templates: FixerTemplates,
   state: RatchetState,
@@ -11,28 +16,37 @@ export function renderFixerPrompt(
   classification: Classification,
   /** What failing check runs said (annotations, output), by CheckRun node id. */
   checkDetails: ReadonlyMap<string, string> = new Map(),
+  boundary = newBoundary(),
 ): string {
   const template = templates[state as keyof FixerTemplates];
   if (!template) throw new Error(`No fixer prompt for ${state}`);
   return renderTemplate(template, {
     number: String(snapshot.number),
-    url: snapshot.url,
-    branch: snapshot.headRefName,
-    base: snapshot.baseRefName,
+    url: untrustedLine(snapshot.url),
+    branch: untrustedLine(snapshot.headRefName),
+    base: untrustedLine(snapshot.baseRefName),
     head: snapshot.headRefOid.slice(0, 7),
+    dataNote: untrustedNote(boundary),
     checks: classification.failingChecks
       .map((c) => {
-        const line = `- ${c.name}: ${c.conclusion?.toLowerCase() ?? 'failed'}${c.url ? ` — ${c.url}` : ''}`;
+        const name = frameUntrusted('check', c.name, boundary, { oneLine: true, maxChars: 200 });
+        const line = `- ${name}: ${c.conclusion?.toLowerCase() ?? 'failed'}${c.url ? ` — ${untrustedLine(c.url)}` : ''}`;
         const details = c.nodeId ? checkDetails.get(c.nodeId) : undefined;
-        return details ? `${line}\n${details.replace(/^/gm, '    ')}` : line;
+        return details
+          ? `${line}\n${frameUntrusted('what it reported', details, boundary, { maxChars: 8_000 })}`
+          : line;
       })
       .join('\n'),
     changesRequested: classification.changesRequestedBy.length
-      ? `Changes were requested by ${classification.changesRequestedBy.map((a) => `@${a}`).join(', ')}.\n`
+      ? `Changes were requested by ${classification.changesRequestedBy.map((a) => `@${untrustedLine(a, 60)}`).join(', ')}.\n`
       : '',
     comments: classification.reviewComments
-      .map(
-        (c) => `@${c.author}${c.path ? ` on ${c.path}${c.line ? `:${c.line}` : ''}` : ''}:\n${c.body.trim()}`,
+      .map((c) =>
+        frameUntrusted(
+          `@${c.author}${c.path ? ` on ${c.path}${c.line ? `:${c.line}` : ''}` : ''}`,
+          c.body || '(empty)',
+          boundary,
+        ),
       )
       .join('\n\n'),
   });

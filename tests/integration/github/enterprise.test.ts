@@ -104,7 +104,8 @@ describe('a project on GitHub Enterprise', () => {
       timeoutMs: 30_000,
     });
     const prompt = lastUserText(w.api.conversationRequests[0]!);
-    expect(prompt).toContain('Title: Export breaks on the enterprise server');
+    expect(prompt).toMatch(/Title: <<<ff-data-[0-9a-f]{16} title: /);
+    expect(prompt).toContain('title: Export breaks on the enterprise server ff-data-');
     expect(prompt).toContain('Only our server has this: exports time out.');
     expect(prompt).toContain(`https://${GHE}/corp/tool/issues/${issue.number}`);
     expect(w.ghe.operations()).toContain('Issue');

@@ -87,10 +87,12 @@ describe('the ratchet, end to end', () => {
     );
     const prompt = lastUserText(w.api.conversationRequests[0]!);
     expect(prompt).toContain(`CI is failing on pull request #${pr.number}`);
-    expect(prompt).toContain(`- test: failure — https://github.com/octo/app/actions/runs/`);
-    // What the check said about itself, failures first, under its line.
     expect(prompt).toMatch(
-      /- test: failure — \S+\n {4}src\/sum\.test\.ts:12: expected 4 to be 5\n {4}src\/sum\.ts:3: Unused variable x\n {4}1 test failed\n {4}Process completed with exit code 1\./,
+      /- <<<(ff-data-[0-9a-f]{16}) check: test \1>>>: failure — https:\/\/github\.com\/octo\/app\/actions\/runs\//,
+    );
+    // What the check said about itself, failures first, framed under its line.
+    expect(prompt).toMatch(
+      /: failure — \S+\n<<<(ff-data-[0-9a-f]{16}) what it reported\nsrc\/sum\.test\.ts:12: expected 4 to be 5\nsrc\/sum\.ts:3: Unused variable x\n1 test failed\nProcess completed with exit code 1\.\n\1>>>/,
     );
 
     // The fixer's push reached the bare origin; "CI" runs on the new head and passes.
@@ -261,7 +263,9 @@ describe('review feedback and settings', () => {
     await waitFor(() => w.api.conversationRequests.length > 0, { what: 'the fixer prompt' });
     const prompt = lastUserText(w.api.conversationRequests[0]!);
     expect(prompt).toContain('Changes were requested by @mona.');
-    expect(prompt).toContain('@mona on src/a.ts:4:\nPlease rename `x` to <b>count</b>.');
+    expect(prompt).toMatch(
+      /<<<(ff-data-[0-9a-f]{16}) @mona on src\/a\.ts:4\nPlease rename `x` to <b>count<\/b>\.\n\1>>>/,
+    );
     const settings = await w.client.call('ratchet.settings.get', { project: 'octo/app' });
     expect(settings).toMatchObject({
       settings: { allowedReviewers: ['mona'], maxAttempts: 3 },
@@ -294,9 +298,10 @@ describe('GitHub for workspaces and the board', () => {
       timeoutMs: 20_000,
     });
     const prompt = lastUserText(w.api.conversationRequests[0]!);
-    expect(prompt).toContain('Title: Export fails on <script>alert(1)</script>');
+    expect(prompt).toMatch(/Title: <<<ff-data-[0-9a-f]{16} title: /);
+    expect(prompt).toContain('title: Export fails on <script>alert(1)</script> ff-data-');
     expect(prompt).toContain('Exporting an empty list crashes.');
-    expect(prompt).toContain('Labels: bug');
+    expect(prompt).toContain('labels: bug ff-data-');
     expect(prompt).toContain('comment by @mona');
     const missing = await runCli(['workspace', 'create', '--project', 'octo/app', '--issue', '999'], {
       FF_HOME: w.home,
