@@ -15,9 +15,11 @@ import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
 import { PairingCodes } from './server/pairing-codes.js';
 import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
-import { type HomePaths, resolveHome } from './store/home.js';
-import { acquireInstanceLock } from './store/instance-lock.js';
+import { describeHomeError, HomeAccessError } from './store/fs-errors.js';
+import { ffCommand, type HomePaths, resolveHome } from './store/home.js';
+import { AlreadyRunningError, acquireInstanceLock } from './store/instance-lock.js';
 import { StateStore } from './store/state-store.js';
+import { tightenTranscripts } from './store/transcript-log.js';
 import { Terminals } from './terminal/terminals.js';
 import { agentVersion, packageRoot } from './version.js';
 import { openPullRequest } from './workspaces/open-pr.js';
@@ -35,6 +37,8 @@ export interface StartAgentOptions {
   log?: Logger;
   heartbeatMs?: number;
   helloTimeoutMs?: number;
+  /** `--restore-state <backup>`: start from this state file (the current one is kept aside). */
+  restoreState?: string;
 }
 
 export interface RunningAgent {
@@ -117,11 +121,25 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     throw new ConfigError(
       `ff's home ${paths.root} is a file, not a folder: point FF_HOME (or --home) at a folder.`,
     );
-  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
-  const releaseLock = acquireInstanceLock(paths.lockFile, paths.root);
+  let releaseLock: () => void;
+  try {
+    mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+    releaseLock = acquireInstanceLock(paths.lockFile, paths.root);
+  } catch (error) {
+    if (error instanceof AlreadyRunningError) throw error;
+    throw new HomeAccessError(describeHomeError(error, paths.root), (error as NodeJS.ErrnoException).code);
+  }
   const log = options.log ?? createLogger(paths.logs, { verbose: options.verbose });
   try {
-    const state = await StateStore.open(paths.stateFile, (message) => log.warn(message));
+    const state = await StateStore.open(paths.stateFile, {
+      backupsDir: paths.stateBackups,
+      restoreFrom: options.restoreState,
+      command: ffCommand(paths, env),
+      onInfo: (message) => log.info(message),
+      onWarning: (message) => log.warn(message),
+    });
+    const narrowed = tightenTranscripts(paths.transcripts);
+    if (narrowed > 0) log.info(`Made ${narrowed} transcript(s) readable by you only (mode 0600).`);
     const saved = readAgentFile(paths);
     const token = saved?.token ?? newToken();
     const instanceId = randomUUID();

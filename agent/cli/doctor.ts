@@ -1,5 +1,13 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  type Dirent,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +17,10 @@ import { discoverToken } from '../github/token.js';
 import { planInstall } from '../login/install-plan.js';
 import { reachableAgent } from '../login/start-detached.js';
 import { readAgentFile } from '../store/agent-file.js';
-import type { HomePaths } from '../store/home.js';
+import { ffCommand, type HomePaths, shellWord } from '../store/home.js';
 import { isProcessAlive } from '../store/instance-lock.js';
+import { describeBackup } from '../store/state-backups.js';
+import { inspectState, type StateInspection } from '../store/state-store.js';
 import { CliError, withAgent } from './connect.js';
 import { installContext } from './install.js';
 
@@ -106,6 +116,9 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
           fix: 'Set GITHUB_TOKEN (repo scope) or run `gh auth login`, then restart ff-agent.',
         },
   );
+
+  const inspection = inspectState(paths.stateFile, paths.stateBackups);
+  checks.push(stateCheck(inspection, ffCommand(paths, env)));
 
   const info = readAgentFile(paths);
   const live = await reachableAgent(paths);
@@ -203,6 +216,16 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
         info?.pid && isProcessAlive(info.pid) ? `pid ${info.pid} runs but does not answer` : 'not running',
       fix: 'Start it: `ff-agent serve` (or `ff-agent install` to start it at login).',
     });
+    if (inspection.problem) {
+      // Without readable state there is no telling which worktrees are ff's: never claim there are no orphans.
+      const folders = countWorktreeFolders(paths.worktrees);
+      checks.push({
+        name: 'worktrees',
+        status: 'warn',
+        detail: `not checked: state.json could not be read (${folders} worktree folder(s) under ${paths.worktrees})`,
+        fix: 'Restore the state (see the state check), then run doctor again.',
+      });
+    }
     const port = info?.port ?? 47100;
     if (!(await portFree(port))) {
       checks.push({
@@ -284,6 +307,46 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
     });
   }
   return checks;
+}
+
+/** Pure: the state check from an inspection of state.json and its backups. */
+export function stateCheck(inspection: StateInspection, command: string): Check {
+  const [newest] = inspection.backups;
+  const backups =
+    inspection.backups.length === 0
+      ? 'no backups yet'
+      : `${inspection.backups.length} good backup(s), newest ${newest!.savedAt}`;
+  if (!inspection.problem) {
+    const c = inspection.counts!;
+    return {
+      name: 'state',
+      status: 'ok',
+      detail: `${c.projects} project(s), ${c.workspaces} workspace(s), ${c.sessions} session(s); ${backups}`,
+    };
+  }
+  return {
+    name: 'state',
+    status: 'fail',
+    detail: `${inspection.problem}; ${backups}`,
+    fix: newest
+      ? `${command} serve --restore-state ${shellWord(newest.path)} (${describeBackup(newest)}; the current file is kept aside)`
+      : 'Move state.json away (keep it: it may be repairable by hand) to start with empty state.',
+  };
+}
+
+/** Folders that are git worktrees (a `.git` file) under the worktree root, a few levels deep. */
+function countWorktreeFolders(root: string, depth = 6): number {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  if (entries.some((e) => e.name === '.git' && e.isFile())) return 1;
+  if (depth === 0) return 0;
+  return entries
+    .filter((e) => e.isDirectory())
+    .reduce((sum, e) => sum + countWorktreeFolders(join(root, e.name), depth - 1), 0);
 }
 
 export async function doctor(paths: HomePaths, options: { json?: boolean }): Promise<void> {

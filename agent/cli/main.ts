@@ -57,8 +57,17 @@ export function buildProgram(): Command {
     .description('run the agent in the foreground (127.0.0.1 only)')
     .option('-p, --port <port>', 'port to listen on (default: $FF_PORT, the saved port, or 47100)', parsePort)
     .option('--verbose', 'also write the log to stderr')
-    .action((options: { port?: number; verbose?: boolean }) =>
-      serve({ home: home().root, port: options.port, verbose: options.verbose }),
+    .option(
+      '--restore-state <backup>',
+      'start from this state backup (from <home>/state-backups); the current state.json is kept aside',
+    )
+    .action((options: { port?: number; verbose?: boolean; restoreState?: string }) =>
+      serve({
+        home: home().root,
+        port: options.port,
+        verbose: options.verbose,
+        restoreState: options.restoreState,
+      }),
     );
 
   program

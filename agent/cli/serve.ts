@@ -1,12 +1,14 @@
 import { ConfigError, PortInUseError, type RunningAgent, startAgent } from '../agent.js';
+import { HomeAccessError } from '../store/fs-errors.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';
-import { StateVersionError } from '../store/state-store.js';
+import { StateDamagedError, StateVersionError } from '../store/state-store.js';
 import { CliError } from './connect.js';
 
 export interface ServeOptions {
   home?: string;
   port?: number;
   verbose?: boolean;
+  restoreState?: string;
 }
 
 /** `ff-agent serve`: runs the agent in the foreground until SIGINT/SIGTERM. */
@@ -38,7 +40,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       error instanceof AlreadyRunningError ||
       error instanceof PortInUseError ||
       error instanceof ConfigError ||
-      error instanceof StateVersionError
+      error instanceof StateVersionError ||
+      error instanceof StateDamagedError ||
+      error instanceof HomeAccessError
     ) {
       throw new CliError(error.message);
     }

@@ -22,6 +22,7 @@ import {
   type WelcomeFrame,
 } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
+import { HomeAccessError } from '../store/fs-errors.js';
 import { checkOrigin, isAllowedHost, tokensMatch } from './access.js';
 import type { EventHub, Subscriber } from './event-hub.js';
 import type { RedeemResult } from './pairing-codes.js';
@@ -302,6 +303,10 @@ export class AgentServer {
     } catch (error) {
       if (error instanceof AgentError) {
         connection.reply(requestId, { error: error.toInfo() });
+      } else if (error instanceof HomeAccessError) {
+        // A state file that cannot be written (disk full, read-only): the person can fix that.
+        this.#options.log.error(`${method} failed`, error);
+        connection.reply(requestId, { error: { code: 'UNAVAILABLE', message: error.message } });
       } else {
         this.#options.log.error(`${method} failed`, error);
         connection.reply(requestId, {

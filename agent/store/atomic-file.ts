@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 /**
  * Writes a whole file so that a reader (or a kill -9 at any moment) sees
@@ -10,7 +15,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   try {
     writeFileSync(temp, '', { mode });
     chmodSync(temp, mode); // the umask may have narrowed or (for 0600) we want exactly this
@@ -18,6 +23,24 @@ export function writeFileAtomic(path: string, data: string, mode = 0o644): void 
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** `writeFileAtomic` without blocking the event loop; the folder must exist. */
+export async function writeFileAtomicAsync(path: string, data: string, mode = 0o644): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    const handle = await open(temp, 'wx', mode);
+    try {
+      await handle.chmod(mode);
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => {});
     throw error;
   }
 }

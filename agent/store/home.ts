@@ -7,6 +7,8 @@ export interface HomePaths {
   agentFile: string;
   lockFile: string;
   stateFile: string;
+  /** The last good generations of state.json. */
+  stateBackups: string;
   transcripts: string;
   logs: string;
   worktrees: string;
@@ -19,8 +21,24 @@ export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.
     agentFile: join(root, 'agent.json'),
     lockFile: join(root, 'agent.lock'),
     stateFile: join(root, 'state.json'),
+    stateBackups: join(root, 'state-backups'),
     transcripts: join(root, 'transcripts'),
     logs: join(root, 'logs'),
     worktrees: join(root, 'worktrees'),
   };
+}
+
+/** Pure: a path as one shell word (for commands printed in messages). */
+export function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * How to run ff-agent on this home, for commands printed in messages: they
+ * must work as typed, so the home is named unless it is the one found anyway.
+ */
+export function ffCommand(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): string {
+  return resolveHome(undefined, env).root === paths.root
+    ? 'ff-agent'
+    : `ff-agent --home ${shellWord(paths.root)}`;
 }

@@ -1,5 +1,16 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  chmodSync,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -141,4 +152,31 @@ function parseLine(line: string): TranscriptEntry | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Transcripts hold everything said in a session: mode 0600. Files written
+ * by an older ff-agent (or copied in) are narrowed on start; returns how
+ * many were changed.
+ */
+export function tightenTranscripts(dir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let changed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.jsonl')) continue;
+    const path = join(dir, name);
+    try {
+      if ((statSync(path).mode & 0o077) === 0) continue;
+      chmodSync(path, 0o600);
+      changed++;
+    } catch {
+      // gone meanwhile, or not ours to change
+    }
+  }
+  return changed;
 }

@@ -8,6 +8,20 @@ import { AgentClient } from '../../shared/agent-client.js';
 import { waitFor } from './temp.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** Who a spawned agent or CLI runs as (tests that need an unprivileged user, see `unprivilegedUser`). */
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * File permissions only bind a user without root: as root, tests run the
+ * agent as `nobody` (the home given to it with chown); otherwise as themselves.
+ */
+export function unprivilegedUser(): ProcessUser | undefined {
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+}
 export const cliPath = join(repoRoot, 'dist', 'agent', 'cli', 'main.js');
 
 export interface AgentProcess {
@@ -31,11 +45,13 @@ export async function spawnAgent(
     args = ['--port', '0'],
     env = {},
     nodeArgs = [],
-  }: { args?: string[]; env?: Record<string, string>; nodeArgs?: string[] } = {},
+    user,
+  }: { args?: string[]; env?: Record<string, string>; nodeArgs?: string[]; user?: ProcessUser } = {},
 ): Promise<AgentProcess> {
   const proc = spawn(process.execPath, [...nodeArgs, cliPath, 'serve', ...args], {
     env: { ...process.env, ...offlineClaudeEnv(home), FF_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...user,
   });
   let out = '';
   let err = '';
@@ -117,15 +133,18 @@ export function connectClient(agent: { port: number; token: string }): Promise<A
   });
 }
 
-/** Runs the CLI to completion. */
+/** Runs the CLI to completion (as `user` when given; killed after `timeoutMs` when given). */
 export function runCli(
   args: string[],
   env: Record<string, string>,
+  { user, timeoutMs }: { user?: ProcessUser; timeoutMs?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [cliPath, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...user,
+      ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
     });
     let stdout = '';
     let stderr = '';
