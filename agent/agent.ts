@@ -220,6 +220,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'workspace.get': (params) => workspaces.get(params.workspaceId),
       'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
       'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
+      'workspace.restore': (params) => workspaces.restore(params.workspaceId),
       'session.start': (params) => sessions.start(params),
       'session.send': (params) => sessions.send(params.sessionId, params.text),
       'session.interrupt': (params) => sessions.interrupt(params.sessionId),

@@ -16,6 +16,16 @@ export const ExtensionId = z
 
 const AllowedExtensionIds = z.array(ExtensionId).max(50);
 
+/** Snapshots before a worktree is removed, and what `ff-agent gc` reclaims. */
+const DiskSettingsFields = {
+  /** An ignored file or folder bigger than this (node_modules, build output) is left out of a snapshot, and named. */
+  snapshotIgnoredMaxMb: z.number().int().min(0).max(100_000).default(100),
+  /** `gc` removes worktrees and branches of merged or archived workspaces this many days old. */
+  gcAfterDays: z.number().int().min(0).max(3650).default(14),
+  /** `gc` deletes archive snapshots (`refs/ff/archive/*`) older than this many days. */
+  archiveRetentionDays: z.number().int().min(0).max(3650).default(30),
+};
+
 export const Settings = z.object({
   /**
    * Extension ids allowed to connect. Empty = any browser extension (the
@@ -25,12 +35,19 @@ export const Settings = z.object({
   allowedExtensionIds: AllowedExtensionIds.default([]),
   defaultPermissionMode: PermissionMode.default('bypassPermissions'),
   ratchet: RatchetSettings.default(RatchetSettings.parse({})),
+  ...DiskSettingsFields,
 });
 export type Settings = z.infer<typeof Settings>;
 
 /** Only the fields given change. (Built without defaults: a default would overwrite the fields left out.) */
 export const SettingsPatch = z
-  .object({ allowedExtensionIds: AllowedExtensionIds, defaultPermissionMode: PermissionMode })
+  .object({
+    allowedExtensionIds: AllowedExtensionIds,
+    defaultPermissionMode: PermissionMode,
+    snapshotIgnoredMaxMb: DiskSettingsFields.snapshotIgnoredMaxMb.removeDefault(),
+    gcAfterDays: DiskSettingsFields.gcAfterDays.removeDefault(),
+    archiveRetentionDays: DiskSettingsFields.archiveRetentionDays.removeDefault(),
+  })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
@@ -79,6 +96,25 @@ export const IssueRef = z.object({
 });
 export type IssueRef = z.infer<typeof IssueRef>;
 
+/** What ff kept when it removed a workspace's worktree: `workspace restore` brings it back. */
+export const WorkspaceSnapshot = z.object({
+  /** `refs/ff/archive/<workspace>`: a commit of the whole worktree (parents: HEAD, the index). */
+  ref: z.string(),
+  commit: z.string(),
+  /** HEAD when the snapshot was taken. */
+  head: z.string(),
+  /** The branch checked out then; absent for a detached HEAD (kept by `headRef`). */
+  branch: z.string().optional(),
+  headRef: z.string().optional(),
+  tracked: z.number().int().nonnegative(),
+  untracked: z.number().int().nonnegative(),
+  ignored: z.number().int().nonnegative(),
+  /** Ignored files or folders over `snapshotIgnoredMaxMb`, left out. */
+  skipped: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative() })),
+  at: z.string(),
+});
+export type WorkspaceSnapshot = z.infer<typeof WorkspaceSnapshot>;
+
 export const Workspace = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -96,6 +132,10 @@ export const Workspace = z.object({
   /** Things that went wrong without failing (an unreachable origin, …), newest last. */
   warnings: z.array(z.string()).default([]),
   ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
+  /** True when ff created the branch (so `gc` may delete it once it is safe). */
+  createdBranch: z.boolean().optional(),
+  /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */
+  archived: z.object({ at: z.string(), snapshot: WorkspaceSnapshot.optional() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -112,6 +152,17 @@ export const ChangeSummary = z.object({
 });
 export type ChangeSummary = z.infer<typeof ChangeSummary>;
 
+export const DiskUse = z.object({
+  /** The worktree folder. */
+  worktreeBytes: z.number().nonnegative(),
+  /** git objects only its branch and snapshot refs hold (what deleting them would free). */
+  onlyHereBytes: z.number().nonnegative(),
+  /** False when the walk stopped at its bound: the real figure is larger. */
+  complete: z.boolean(),
+  at: z.string(),
+});
+export type DiskUse = z.infer<typeof DiskUse>;
+
 /** A workspace as clients see it: the stored record plus what is derived for display. */
 export const WorkspaceView = Workspace.extend({
   project: z.string(),
@@ -126,6 +177,8 @@ export const WorkspaceView = Workspace.extend({
   }),
   /** Null when it cannot be computed (worktree missing, still provisioning). */
   changes: ChangeSummary.nullable(),
+  /** Disk it uses; absent until measured (measured in the background, cached). */
+  disk: DiskUse.optional(),
 });
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 

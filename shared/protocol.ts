@@ -518,10 +518,17 @@ export const methods = {
     params: z.object({ project: ProjectRef, filter: z.string().max(200).optional() }),
     result: Board,
   },
+  /**
+   * Snapshots the worktree on refs/ff/archive/<id>, then removes it. Without
+   * `force`, refuses (FAILED_PRECONDITION, naming them) while it holds
+   * anything only the snapshot would keep.
+   */
   'workspace.archive': {
     params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),
     result: WorkspaceView,
   },
+  /** Recreates an archived workspace's worktree from its snapshot; it is ready again. */
+  'workspace.restore': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -23,6 +23,7 @@ import {
   workspaceCreate,
   workspaceDiff,
   workspaceList,
+  workspaceRestore,
   workspaceRetry,
 } from './workspaces.js';
 
@@ -132,10 +133,17 @@ export function buildProgram(): Command {
     .action((options) => workspaceList(home(), options));
   workspace
     .command('archive <id>')
-    .description('remove the worktree, keep the branch')
-    .option('--force', 'even with uncommitted or unpushed changes')
+    .description(
+      'snapshot the worktree on refs/ff/archive/<id>, then remove it (the branch stays); refuses, naming them, while it holds uncommitted, untracked, ignored or unpushed work',
+    )
+    .option('--force', 'snapshot and remove even then (`workspace restore` brings it all back)')
     .option('--json', 'print JSON')
     .action((id: string, options) => workspaceArchive(home(), id, options));
+  workspace
+    .command('restore <id>')
+    .description('recreate an archived workspace from its snapshot, exactly as it was, and make it ready')
+    .option('--json', 'print JSON')
+    .action((id: string, options) => workspaceRestore(home(), id, options));
   workspace
     .command('retry <id>')
     .description('retry provisioning a failed or missing workspace')

@@ -1,6 +1,7 @@
 import type { AgentClient } from '../../shared/agent-client.js';
 import type { WorkspaceView } from '../../shared/domain.js';
 import { WorkspaceEvent } from '../../shared/protocol.js';
+import { describeSkipped } from '../git/snapshot.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
 import { print } from './projects.js';
@@ -152,7 +153,46 @@ export async function workspaceArchive(
       ...(options.force ? { force: true } : {}),
     });
     if (options.json) return print(workspace);
-    process.stdout.write(`Archived ${workspace.id}; branch ${workspace.branch} is kept.\n`);
+    process.stdout.write(describeArchive(workspace));
+  });
+}
+
+/** What an archive kept and how to get it back — never "the branch is kept" alone when more was kept. */
+export function describeArchive(w: WorkspaceView): string {
+  const snapshot = w.archived?.snapshot;
+  const lines = [`Archived ${w.id}; its worktree ${w.path} is removed.`];
+  if (snapshot) {
+    const kept = [
+      snapshot.tracked ? `${snapshot.tracked} changed tracked file(s)` : '',
+      snapshot.untracked ? `${snapshot.untracked} untracked file(s)` : '',
+      snapshot.ignored ? `${snapshot.ignored} ignored file(s) or folder(s)` : '',
+    ].filter(Boolean);
+    lines.push(
+      `Snapshot ${snapshot.commit.slice(0, 12)} on ${snapshot.ref}${kept.length ? `: ${kept.join(', ')}` : ' (nothing uncommitted)'}.`,
+    );
+    if (snapshot.branch) lines.push(`Branch ${snapshot.branch} is kept.`);
+    else
+      lines.push(
+        `HEAD was detached at ${snapshot.head.slice(0, 12)}; its commits are kept on ${snapshot.headRef ?? snapshot.ref}.`,
+      );
+    if (snapshot.skipped.length)
+      lines.push(`Not kept (over the snapshot size limit): ${describeSkipped(snapshot.skipped)}.`);
+  } else {
+    lines.push(`Branch ${w.branch} is kept.`);
+  }
+  lines.push(`Get it back: ff-agent workspace restore ${w.id}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function workspaceRestore(
+  paths: HomePaths,
+  id: string,
+  options: { json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const workspace = await client.call('workspace.restore', { workspaceId: id });
+    if (options.json) return print(workspace);
+    process.stdout.write(`Restored ${workspace.id} at ${workspace.path}.\n${formatWorkspace(workspace)}`);
   });
 }
 

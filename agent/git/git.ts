@@ -28,7 +28,13 @@ export class GitError extends Error {
 export function git(
   cwd: string,
   args: readonly string[],
-  options: { allowFailure?: boolean; timeoutMs?: number; maxBuffer?: number } = {},
+  options: {
+    allowFailure?: boolean;
+    timeoutMs?: number;
+    maxBuffer?: number;
+    /** Added to the environment (GIT_INDEX_FILE for a scratch index, …). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     execFile(
@@ -36,7 +42,13 @@ export function git(
       args as string[],
       {
         cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+        env: {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_OPTIONAL_LOCKS: '0',
+          LC_ALL: 'C',
+          ...options.env,
+        },
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
         encoding: 'utf8',

@@ -33,6 +33,10 @@ export async function refExists(repo: string, ref: string): Promise<boolean> {
   return (await git(repo, ['show-ref', '--verify', '--quiet', ref], { allowFailure: true })).code === 0;
 }
 
+export async function commitExists(repo: string, commit: string): Promise<boolean> {
+  return (await git(repo, ['cat-file', '-e', `${commit}^{commit}`], { allowFailure: true })).code === 0;
+}
+
 export async function isValidBranchName(repo: string, name: string): Promise<boolean> {
   if (name.startsWith('-')) return false;
   return (await git(repo, ['check-ref-format', '--branch', name], { allowFailure: true })).code === 0;
@@ -48,21 +52,22 @@ export async function fetchBranch(repo: string, base: string): Promise<void> {
 /**
  * Creates the worktree at `path` on `branch`: a new branch from `startPoint`
  * (without tracking it — the branch pushes to its own name), or the existing
- * branch when a previous attempt already made it.
+ * branch when a previous attempt already made it. True when it created the branch.
  */
 export async function addWorktree(
   repo: string,
   path: string,
   branch: string,
   startPoint: string,
-): Promise<void> {
+): Promise<boolean> {
   const created = await git(repo, ['worktree', 'add', '--no-track', '-b', branch, '--', path, startPoint], {
     allowFailure: true,
   });
-  if (created.code === 0) return;
+  if (created.code === 0) return true;
   if (!(await refExists(repo, `refs/heads/${branch}`)))
     throw new GitError(['worktree', 'add'], created.code, created.stderr);
   await git(repo, ['worktree', 'add', '--', path, branch]);
+  return false;
 }
 
 export async function removeWorktree(repo: string, path: string, force: boolean): Promise<void> {

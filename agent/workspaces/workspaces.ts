@@ -7,17 +7,28 @@ import {
   type ProvisionStep,
   projectSlug,
   type Workspace,
+  type WorkspaceSnapshot,
   type WorkspaceView,
 } from '../../shared/domain.js';
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
 import { defaultBranchName, isValidBranchNameSync, withSuffix } from '../git/branch-name.js';
-import { GitError } from '../git/git.js';
+import { GitError, git } from '../git/git.js';
+import {
+  describeInventory,
+  describeSkipped,
+  inventoryHasWork,
+  inventoryWorktree,
+  restoreWorktree,
+  snapshotWorktree,
+  type WorktreeInventory,
+} from '../git/snapshot.js';
 import {
   addWorktree,
   baseRefFor,
   changeSummary,
+  commitExists,
   fetchBranch,
   isValidBranchName,
   listWorktrees,
@@ -269,9 +280,11 @@ export class Workspaces {
   }
 
   /**
-   * Stops the workspace's sessions and terminals, removes its worktree and
-   * keeps its branch. Refuses when work would be lost (uncommitted or
-   * unpushed changes) unless forced.
+   * Stops the workspace's sessions and terminals, snapshots everything in its
+   * worktree on `refs/ff/archive/<id>` (see git/snapshot.ts), and only then
+   * removes the worktree; the branch is kept. Without `force` it refuses, naming
+   * them, when there is anything only the snapshot would keep: tracked changes,
+   * untracked or ignored files, unpushed or detached commits.
    */
   async archive(id: string, force = false): Promise<WorkspaceView> {
     const workspace = this.find(id);
@@ -280,37 +293,173 @@ export class Workspaces {
       throw new AgentError('CONFLICT', `Workspace ${id} is still provisioning; wait for it to finish.`);
     }
     const project = this.#projectOf(workspace);
-    if (existsSync(workspace.path) && !force) {
-      const changes = await changeSummary(
-        workspace.path,
-        await baseRefFor(project.path, workspace.baseBranch),
-      ).catch(() => undefined);
-      const reasons = [
-        changes?.dirty ? 'uncommitted changes' : '',
-        changes?.unpushed ? `${changes.unpushed} unpushed commit(s)` : '',
-      ].filter(Boolean);
-      if (reasons.length > 0) {
+    const isWorktree = existsSync(join(workspace.path, '.git'));
+    if (isWorktree && !force) {
+      const inventory = await this.#inventory(workspace);
+      if (inventoryHasWork(inventory)) {
+        const skipped = inventory.skipped.length
+          ? ` (${describeSkipped(inventory.skipped)} would not be kept: over the ${this.#state.data.settings.snapshotIgnoredMaxMb} MB snapshot limit)`
+          : '';
         throw new AgentError(
           'FAILED_PRECONDITION',
-          `Workspace ${workspace.branch} has ${reasons.join(' and ')}. Commit and push them, or archive with --force to remove the worktree anyway (the branch is kept).`,
+          `Workspace ${workspace.branch} has ${describeInventory(inventory)}. Archive with --force to keep them in a snapshot and remove the worktree${skipped}; \`ff-agent workspace restore ${id}\` brings them back.`,
         );
       }
     }
     for (const hook of this.#archiveHooks) await hook(workspace);
+    let snapshot: WorkspaceSnapshot | undefined;
+    if (isWorktree) {
+      // Sessions are stopped now: nothing writes to the worktree while it is snapshotted.
+      const inventory = await this.#inventory(workspace);
+      snapshot = await this.#repoLock.run(project.path, () =>
+        this.#snapshot(
+          workspace.path,
+          workspace.id,
+          inventory,
+          `ff archive of workspace ${id} (${workspace.branch})`,
+        ),
+      );
+      this.#log.info(`Workspace ${id} snapshotted on ${snapshot.ref} (${snapshot.commit})`);
+    }
     if (existsSync(workspace.path)) {
       await this.#repoLock.run(project.path, () => removeWorktree(project.path, workspace.path, force));
       if (existsSync(workspace.path)) {
         throw new AgentError(
           'FAILED_PRECONDITION',
-          `git could not remove ${workspace.path}; see the agent log.`,
+          `git could not remove ${workspace.path}; see the agent log.${snapshot ? ` Its snapshot is on ${snapshot.ref}.` : ''}`,
         );
       }
     } else {
       await this.#repoLock.run(project.path, () => removeWorktree(project.path, workspace.path, true));
     }
     this.#log.info(`Workspace ${id} archived (branch ${workspace.branch} kept)`);
-    await this.#patch(id, { status: 'archived' });
+    const at = new Date().toISOString();
+    await this.#patch(id, { status: 'archived', archived: { at, ...(snapshot ? { snapshot } : {}) } });
     return this.view(this.find(id));
+  }
+
+  /**
+   * Recreates an archived workspace's worktree as it was when archived (its
+   * branch or detached HEAD, staged and unstaged changes, untracked and
+   * ignored files); the workspace is ready again.
+   */
+  async restore(id: string): Promise<WorkspaceView> {
+    const workspace = this.find(id);
+    if (workspace.status !== 'archived') {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Workspace ${id} is ${workspace.status}; only archived workspaces can be restored.`,
+      );
+    }
+    const project = this.#projectOf(workspace);
+    if (existsSync(workspace.path) && readdirSync(workspace.path).length > 0) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `${workspace.path} exists and is not empty; move it away and restore again.`,
+      );
+    }
+    if (workspace.issue) {
+      const other = this.#forIssue(project.id, workspace.issue.number);
+      if (other) {
+        throw new AgentError(
+          'ALREADY_EXISTS',
+          `Issue #${workspace.issue.number} already has workspace ${other.id}; archive it before restoring this one.`,
+        );
+      }
+    }
+    const snapshot = workspace.archived?.snapshot;
+    const branch = snapshot ? snapshot.branch : workspace.branch;
+    const sameBranch =
+      branch &&
+      this.#state.data.workspaces.find(
+        (w) => w.id !== id && w.projectId === project.id && w.branch === branch && w.status !== 'archived',
+      );
+    if (sameBranch) {
+      throw new AgentError('ALREADY_EXISTS', `Branch ${branch} already has workspace ${sameBranch.id}.`);
+    }
+    await this.#repoLock.run(project.path, async () => {
+      await pruneWorktrees(project.path);
+      if (!snapshot) {
+        await addWorktree(
+          project.path,
+          workspace.path,
+          workspace.branch,
+          await baseRefFor(project.path, workspace.baseBranch),
+        );
+        return;
+      }
+      if (
+        !(await refExists(project.path, snapshot.ref)) ||
+        !(await commitExists(project.path, snapshot.commit))
+      ) {
+        throw new AgentError(
+          'FAILED_PRECONDITION',
+          `The snapshot of workspace ${id} (${snapshot.ref}) is gone; \`ff-agent gc\` deletes snapshots older than archiveRetentionDays.`,
+        );
+      }
+      if (branch) {
+        const tip = await git(project.path, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+          allowFailure: true,
+        });
+        if (tip.code !== 0) {
+          await git(project.path, ['branch', '--no-track', '--', branch, snapshot.head]);
+        } else if (tip.stdout.trim() !== snapshot.head) {
+          throw new AgentError(
+            'CONFLICT',
+            `Branch ${branch} moved since workspace ${id} was archived (it was at ${snapshot.head.slice(0, 12)}, now ${tip.stdout.trim().slice(0, 12)}); the snapshot is still on ${snapshot.ref}.`,
+          );
+        }
+      }
+      await restoreWorktree(project.path, workspace.path, snapshot.commit, branch);
+    });
+    this.#log.info(`Workspace ${id} restored at ${workspace.path}`);
+    await this.#patch(id, { status: 'ready', archived: undefined, failure: undefined });
+    return this.view(this.find(id));
+  }
+
+  async #inventory(workspace: Workspace): Promise<WorktreeInventory> {
+    try {
+      return await inventoryWorktree(
+        workspace.path,
+        this.#state.data.settings.snapshotIgnoredMaxMb * 1024 * 1024,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Could not read the worktree ${workspace.path} (${reason}); nothing was removed.`,
+      );
+    }
+  }
+
+  /** A snapshot of `path` on refs/ff/archive/<name>, as the record keeps it. */
+  async #snapshot(
+    path: string,
+    name: string,
+    inventory: WorktreeInventory,
+    message: string,
+  ): Promise<WorkspaceSnapshot> {
+    try {
+      const written = await snapshotWorktree(path, name, inventory, message);
+      return {
+        ref: written.ref,
+        commit: written.commit,
+        head: inventory.head,
+        ...(inventory.branch ? { branch: inventory.branch } : {}),
+        ...(written.headRef ? { headRef: written.headRef } : {}),
+        tracked: inventory.tracked.length,
+        untracked: inventory.untracked.length,
+        ignored: inventory.ignored.length,
+        skipped: inventory.skipped,
+        at: new Date().toISOString(),
+      };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Could not snapshot ${path} (${reason}); nothing was removed.`,
+      );
+    }
   }
 
   /**
@@ -516,7 +665,8 @@ export class Workspaces {
         // A retry after the directory vanished: forget git's stale registration of this path first.
         await this.#repoLock.run(project.path, async () => {
           if (retry) await pruneWorktrees(project.path);
-          await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+          const created = await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+          if (created) await this.#patch(id, { createdBranch: true });
         });
       }
 

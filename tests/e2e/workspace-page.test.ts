@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,7 +117,7 @@ describe('the workspace page', () => {
     page = undefined;
   }, 60_000);
 
-  it('Archive: unsaved work is named and kept unless you say Archive anyway; then the worktree is gone', async () => {
+  it('Archive: unsaved work is named and kept unless you say Archive anyway; then the worktree is gone, and Restore brings it back', async () => {
     const workspace = await world.workspace();
     writeFileSync(join(workspace.path, 'unsaved.txt'), 'work in progress\n');
     page = await chrome.openPage(`workspace.html#${workspace.id}`);
@@ -126,7 +126,7 @@ describe('the workspace page', () => {
     await page.click('[data-testid="ff-archive"]');
     await page.waitForSelector('[data-testid="ff-archive-refused"]');
     expect(await page.$eval('[data-testid="ff-archive-refused"]', (el) => el.textContent)).toContain(
-      'uncommitted changes',
+      '1 untracked file (unsaved.txt)',
     );
     expect(existsSync(workspace.path)).toBe(true);
     await page.click('[data-testid="ff-archive-force"]');
@@ -135,6 +135,9 @@ describe('the workspace page', () => {
     });
     expect(existsSync(workspace.path)).toBe(false);
     expect(await page.$('[data-testid="ff-archive"]')).toBeNull();
+    await page.click('[data-testid="ff-restore"]');
+    await page.waitForSelector('[data-testid="ff-archive"]');
+    expect(readFileSync(join(workspace.path, 'unsaved.txt'), 'utf8')).toBe('work in progress\n');
     await page.close();
     page = undefined;
   }, 60_000);

@@ -261,7 +261,9 @@ async function archive(force: boolean): Promise<void> {
   if (!w) return;
   if (
     !force &&
-    !confirm(`Archive ${w.branch}? Its worktree folder is removed; the branch stays in the repository.`)
+    !confirm(
+      `Archive ${w.branch}? Its worktree folder is removed after a snapshot of everything in it; the branch stays, and Restore brings it all back.`,
+    )
   )
     return;
   busy.value = 'archive';
@@ -272,7 +274,7 @@ async function archive(force: boolean): Promise<void> {
     });
     archiveRefused.value = '';
   } catch (e) {
-    // Uncommitted or unpushed work: say what, and offer to go ahead anyway.
+    // Uncommitted, untracked, ignored or unpushed work: the agent names it; offer to snapshot and go ahead.
     if (e instanceof RemoteError && e.code === 'FAILED_PRECONDITION') archiveRefused.value = e.message;
     else error.value = errorText(e);
   } finally {
@@ -292,9 +294,31 @@ async function openPullRequest(): Promise<void> {
   }
 }
 
-/** Open PR (push the branch, open its pull request) and Archive, for a workspace that can. */
+async function restore(): Promise<void> {
+  busy.value = 'restore';
+  error.value = '';
+  try {
+    workspace.value = await agent.call('workspace.restore', { workspaceId });
+  } catch (e) {
+    error.value = errorText(e);
+  } finally {
+    busy.value = '';
+  }
+}
+
+/** Open PR (push the branch, open its pull request) and Archive, for a workspace that can; Restore for an archived one. */
 function WorkspaceActions({ w }: { w: WorkspaceView }) {
-  if (w.status === 'archived') return null;
+  if (w.status === 'archived')
+    return (
+      <button
+        type="button"
+        data-testid="ff-restore"
+        disabled={busy.value !== ''}
+        onClick={() => void restore()}
+      >
+        {busy.value === 'restore' ? 'Restoring…' : 'Restore'}
+      </button>
+    );
   return (
     <>
       {!w.pr && w.status === 'ready' && (

@@ -349,14 +349,14 @@ describe('diff and archive', () => {
 
     await expect(f.client.call('workspace.archive', { workspaceId: workspace.id })).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
-      message: expect.stringContaining('uncommitted changes and 1 unpushed commit(s)'),
+      message: expect.stringContaining('1 untracked file (new-file.txt) and 1 unpushed commit'),
     });
     expect(existsSync(ready.path)).toBe(true);
     const archived = await runCli(['workspace', 'archive', workspace.id, '--force'], {
       FF_HOME: f.home,
       ...f.repo.env,
     });
-    expect(archived.stdout).toContain('branch ff/6-work is kept');
+    expect(archived.stdout).toContain('Branch ff/6-work is kept');
     expect(existsSync(ready.path)).toBe(false);
     expect(f.repo.git(f.repo.clone, 'branch', '--list', 'ff/6-work')).toContain('ff/6-work');
     expect(f.repo.git(f.repo.clone, 'worktree', 'list')).not.toContain(ready.path);
