@@ -45,3 +45,26 @@ export function isValidBranchNameSync(name: string): boolean {
   if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
   return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
 }
+
+export type BranchInput = { branch: string } | { error: string };
+
+/**
+ * A branch name as the user typed it (`--branch`, `--base`): `refs/heads/x`
+ * means `x` (git would otherwise make `refs/heads/refs/heads/x`); for a base,
+ * `refs/remotes/origin/x` and `origin/x` mean `x` too. Other refs, and names git
+ * refuses, are errors with a one-line reason. Pure.
+ */
+export function normalizeBranchInput(input: string, kind: 'branch' | 'base' = 'branch'): BranchInput {
+  let name = input;
+  if (name.startsWith('refs/heads/')) name = name.slice('refs/heads/'.length);
+  else if (kind === 'base' && name.startsWith('refs/remotes/origin/'))
+    name = name.slice('refs/remotes/origin/'.length);
+  else if (kind === 'base' && name.startsWith('origin/')) name = name.slice('origin/'.length);
+  else if (name.startsWith('refs/'))
+    return {
+      error: `${JSON.stringify(input)} is not a branch; give a branch name (refs/heads/… or just the name).`,
+    };
+  if (!isValidBranchNameSync(name) || name.startsWith('refs/'))
+    return { error: `${JSON.stringify(input)} is not a valid branch name.` };
+  return { branch: name };
+}

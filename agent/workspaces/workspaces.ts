@@ -13,7 +13,12 @@ import {
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
-import { defaultBranchName, isValidBranchNameSync, withSuffix } from '../git/branch-name.js';
+import {
+  defaultBranchName,
+  isValidBranchNameSync,
+  normalizeBranchInput,
+  withSuffix,
+} from '../git/branch-name.js';
 import { GitError, git } from '../git/git.js';
 import {
   describeInventory,
@@ -166,12 +171,9 @@ export class Workspaces {
     project: Project,
     request: CreateWorkspaceInput,
   ): Promise<{ workspace: WorkspaceView; created: boolean }> {
-    const input = await this.#withIssueDetails(project, request);
-    const base = input.base ?? project.defaultBranch;
-    // The default branch came from git itself; a base the user typed is checked.
-    if (input.base !== undefined && !(await isValidBranchName(project.path, base))) {
-      throw new AgentError('INVALID_PARAMS', `${JSON.stringify(base)} is not a valid branch name.`);
-    }
+    const details = await this.#withIssueDetails(project, request);
+    const { base, ...checked } = await this.#checkBranchInputs(project, details);
+    const input = { ...details, ...checked };
     const id = newId();
     const branch = await this.#chooseBranch(project, id, input);
     const path = this.#worktreePath(project, branch);
@@ -215,6 +217,60 @@ export class Workspaces {
     this.#published(workspace);
     this.#startProvisioning(id);
     return { workspace: await this.view(workspace), created: true };
+  }
+
+  /**
+   * `branch` and `base` as the user gave them, checked before any record
+   * exists, so a refusal leaves nothing behind: `refs/heads/x` means `x`; the
+   * default branch, a branch checked out in another worktree and a base that
+   * exists neither locally nor on origin are refused in one line.
+   */
+  async #checkBranchInputs(
+    project: Project,
+    input: CreateWorkspaceInput,
+  ): Promise<{ branch?: string; base: string }> {
+    const parse = async (value: string, kind: 'branch' | 'base') => {
+      const parsed = normalizeBranchInput(value, kind);
+      if ('error' in parsed) throw new AgentError('INVALID_PARAMS', parsed.error);
+      if (!(await isValidBranchName(project.path, parsed.branch)))
+        throw new AgentError('INVALID_PARAMS', `${JSON.stringify(value)} is not a valid branch name.`);
+      return parsed.branch;
+    };
+    let branch: string | undefined;
+    if (input.branch !== undefined) {
+      branch = await parse(input.branch, 'branch');
+      if (branch === project.defaultBranch) {
+        throw new AgentError(
+          'INVALID_PARAMS',
+          `${branch} is the default branch of ${projectSlug(project)}; a workspace works on a branch of its own (leave out --branch for one named after the issue).`,
+        );
+      }
+      const checkedOut = (await listWorktrees(project.path).catch(() => [])).find((e) => e.branch === branch);
+      if (checkedOut) {
+        throw new AgentError(
+          'CONFLICT',
+          `Branch ${branch} is checked out at ${checkedOut.path}; a workspace needs a branch no other worktree has checked out.`,
+        );
+      }
+    }
+    // The default branch came from git itself; a base the user typed is checked.
+    let base = project.defaultBranch;
+    if (input.base !== undefined) {
+      base = await parse(input.base, 'base');
+      const known =
+        (await refExists(project.path, `refs/remotes/origin/${base}`)) ||
+        (await refExists(project.path, `refs/heads/${base}`));
+      if (!known) {
+        await this.#fetchBase(project, base).catch((error) => {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new AgentError(
+            'INVALID_PARAMS',
+            `No branch ${base} in ${project.path} or on origin (${reason}); --base must name an existing branch.`,
+          );
+        });
+      }
+    }
+    return { ...(branch !== undefined ? { branch } : {}), base };
   }
 
   /** An issue given by number only is read from GitHub (title, body, labels, comments). */
@@ -583,9 +639,6 @@ export class Workspaces {
       existsSync(this.#worktreePath(project, name)) ||
       (await refExists(project.path, `refs/heads/${name}`));
     if (input.branch) {
-      if (!(await isValidBranchName(project.path, input.branch))) {
-        throw new AgentError('INVALID_PARAMS', `${JSON.stringify(input.branch)} is not a valid branch name.`);
-      }
       const inUse = this.#state.data.workspaces.some(
         (w) => w.projectId === project.id && w.branch === input.branch && w.status !== 'archived',
       );

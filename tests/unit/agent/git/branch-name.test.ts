@@ -4,6 +4,7 @@ import {
   defaultBranchName,
   isValidBranchNameSync,
   MAX_SLUG,
+  normalizeBranchInput,
   slugify,
   withSuffix,
 } from '../../../../agent/git/branch-name.js';
@@ -86,5 +87,24 @@ describe('isValidBranchNameSync agrees with git check-ref-format --branch', () =
   });
   it('"@" is refused (git --branch reads it as the current branch, not a name)', () => {
     expect(isValidBranchNameSync('@')).toBe(false);
+  });
+});
+
+describe('normalizeBranchInput', () => {
+  it.each([
+    ['x', 'branch', { branch: 'x' }],
+    ['refs/heads/x', 'branch', { branch: 'x' }],
+    ['refs/heads/feature/y', 'branch', { branch: 'feature/y' }],
+    ['refs/heads/refs/heads/x', 'branch', { error: '"refs/heads/refs/heads/x" is not a valid branch name.' }],
+    ['refs/tags/v1', 'branch', { error: expect.stringContaining('"refs/tags/v1" is not a branch') }],
+    ['refs/remotes/origin/main', 'branch', { error: expect.stringContaining('is not a branch') }],
+    ['origin/main', 'base', { branch: 'main' }],
+    ['refs/remotes/origin/release/2', 'base', { branch: 'release/2' }],
+    ['refs/heads/main', 'base', { branch: 'main' }],
+    ['refs/heads/', 'branch', { error: '"refs/heads/" is not a valid branch name.' }],
+    ['bad..name', 'branch', { error: '"bad..name" is not a valid branch name.' }],
+    ['-x', 'base', { error: '"-x" is not a valid branch name.' }],
+  ] as const)('%s as a %s → %o', (input, kind, expected) => {
+    expect(normalizeBranchInput(input, kind)).toEqual(expected);
   });
 });
