@@ -72,5 +72,5 @@ describe('--branch and --base are checked before anything is made', () => {
       return list.length === 2 && list.every((w) => w.status === 'ready') ? list : undefined;
     });
     expect(views.find((w) => w.baseBranch === 'release')).toBeDefined();
-  });
+  }, 90_000);
 });
