@@ -10,6 +10,8 @@ export const RatchetState = z.enum([
   'CI_FAILED',
   'MERGE_CONFLICT',
   'REVIEW_PENDING',
+  /** Branch protection wants the branch up to date with its base (mergeStateStatus BEHIND). */
+  'BEHIND',
   'READY',
   'MERGED',
   'CLOSED',
@@ -26,6 +28,8 @@ export const CheckState = z.object({
   startedAt: z.string().nullable(),
   /** A CheckRun's GraphQL id: what its details (annotations, output) are asked by. */
   nodeId: z.string().optional(),
+  /** The GitHub Actions workflow run this check's job belongs to (what a re-run is asked by); absent for other CI. */
+  workflowRunId: z.number().nullable().optional(),
 });
 export type CheckState = z.infer<typeof CheckState>;
 
@@ -38,6 +42,15 @@ export const ReviewComment = z.object({
   url: z.string(),
 });
 export type ReviewComment = z.infer<typeof ReviewComment>;
+
+export const ReviewThread = z.object({
+  /** The thread's node id (absent in old snapshots): what replies and resolving are asked by. */
+  id: z.string().optional(),
+  path: z.string().nullable().optional(),
+  line: z.number().nullable().optional(),
+  comments: z.array(ReviewComment),
+});
+export type ReviewThread = z.infer<typeof ReviewThread>;
 
 export const PrSnapshot = z.object({
   nodeId: z.string(),
@@ -52,8 +65,16 @@ export const PrSnapshot = z.object({
   mergeStateStatus: z.string(),
   autoMergeEnabled: z.boolean(),
   checks: z.array(CheckState),
-  reviews: z.array(z.object({ author: z.string(), state: z.string(), submittedAt: z.string() })),
-  unresolvedThreads: z.array(z.object({ comments: z.array(ReviewComment) })),
+  reviews: z.array(
+    z.object({
+      author: z.string(),
+      /** The reviewer's user node id (what requestReviews takes); absent for bots and ghosts. */
+      authorId: z.string().optional(),
+      state: z.string(),
+      submittedAt: z.string(),
+    }),
+  ),
+  unresolvedThreads: z.array(ReviewThread),
 });
 export type PrSnapshot = z.infer<typeof PrSnapshot>;
 
@@ -66,21 +87,40 @@ export const Classification = z.object({
   /** Review feedback that asks for changes, from allowed reviewers. */
   reviewComments: z.array(ReviewComment),
   changesRequestedBy: z.array(z.string()),
+  /** Unresolved threads that wait on us: an allowed reviewer spoke in them and we have not answered since. */
+  threads: z.array(ReviewThread).default([]),
   checks: z.object({ total: z.number(), passed: z.number(), failed: z.number(), pending: z.number() }),
 });
 export type Classification = z.infer<typeof Classification>;
 
-export const RatchetAction = z.enum(['none', 'start-fixer', 'notify-fixer', 'merge', 'pause']);
+/**
+ * What the ratchet did about a PR, cheapest first: re-run flaky checks,
+ * update a branch that is behind, start or tell the fixer, reply in review
+ * threads, merge, pause — or nothing.
+ */
+export const RatchetAction = z.enum([
+  'rerun-checks',
+  'update-branch',
+  'start-fixer',
+  'tell-fixer',
+  'reply-threads',
+  'merge',
+  'pause',
+  'none',
+]);
 export type RatchetAction = z.infer<typeof RatchetAction>;
 
 export const RatchetDecision = z.object({
-  action: RatchetAction,
+  /** Logs and state written before the rename say `notify-fixer`: read as `tell-fixer`. */
+  action: z.preprocess((value) => (value === 'notify-fixer' ? 'tell-fixer' : value), RatchetAction),
   reason: z.string(),
   state: RatchetState,
   fingerprint: z.string().optional(),
   at: z.string(),
   headRefOid: z.string().optional(),
   sessionId: z.string().optional(),
+  /** rerun-checks: the workflow runs re-run. */
+  runIds: z.array(z.number()).optional(),
 });
 export type RatchetDecision = z.infer<typeof RatchetDecision>;
 
@@ -95,6 +135,16 @@ export const RatchetSettings = z.object({
   mergeMethod: z.enum(['MERGE', 'SQUASH', 'REBASE']).default('SQUASH'),
   maxAttempts: z.number().int().min(1).max(50).default(3),
   permissionMode: PermissionMode.default('bypassPermissions'),
+  /** Re-run a failing GitHub Actions workflow run's failed jobs once before starting a fixer. */
+  rerunFlakyChecks: z.boolean().default(true),
+  /** Update a branch GitHub says is behind its base (branch protection), pinned to the head seen. */
+  updateBranch: z.boolean().default(true),
+  /** Resolve the review threads the fixer fixed or answered (declined ones stay open). */
+  resolveThreads: z.boolean().default(true),
+  /** A PR's fixer sessions may spend this much (USD) before the ratchet pauses it. */
+  maxCostUsdPerPr: z.number().min(0).max(10_000).default(5),
+  /** All fixer sessions of a day (UTC) may spend this much (USD) before the ratchet pauses every fixer. */
+  maxCostUsdPerDay: z.number().min(0).max(100_000).default(50),
 });
 export type RatchetSettings = z.infer<typeof RatchetSettings>;
 
@@ -109,10 +159,48 @@ export const RatchetSettingsPatch = z
     mergeMethod: z.enum(['MERGE', 'SQUASH', 'REBASE']),
     maxAttempts: z.number().int().min(1).max(50),
     permissionMode: PermissionMode,
+    rerunFlakyChecks: z.boolean(),
+    updateBranch: z.boolean(),
+    resolveThreads: z.boolean(),
+    maxCostUsdPerPr: z.number().min(0).max(10_000),
+    maxCostUsdPerDay: z.number().min(0).max(100_000),
   })
   .partial()
   .strict();
 export type RatchetSettingsPatch = z.infer<typeof RatchetSettingsPatch>;
+
+/** Review threads the fixer was given, remembered until its turn ends and the replies are decided. */
+export const ThreadRound = z.object({
+  /** Unique per round: part of each reply's key (and of the marker hidden in the reply). */
+  id: z.string(),
+  sessionId: z.string().optional(),
+  /** The PR head when the threads were handed over: a `fixed` reply waits until the head moved. */
+  head: z.string(),
+  threadIds: z.array(z.string()),
+  /** The fixer's answer is the first turn that ends after this many turns. */
+  turnsBefore: z.number().int().nonnegative(),
+  /** Reviewers who asked for changes (login and user node id): asked to review again after the replies. */
+  reviewers: z.array(z.object({ login: z.string(), id: z.string() })).default([]),
+  at: z.string(),
+});
+export type ThreadRound = z.infer<typeof ThreadRound>;
+
+export const ThreadVerdict = z.enum(['fixed', 'answered', 'declined', 'none']);
+export type ThreadVerdict = z.infer<typeof ThreadVerdict>;
+
+export const ThreadReply = z.object({
+  /** `<round id>:<thread id>`: hidden in the reply's body, so a reply GitHub took but we did not record is found. */
+  key: z.string(),
+  threadId: z.string(),
+  verdict: ThreadVerdict,
+  body: z.string(),
+  resolve: z.boolean(),
+  posted: z.boolean().default(false),
+  resolved: z.boolean().default(false),
+  /** The round's pull request and reviewers to ask again once every reply is out (on the round's first reply only). */
+  requestReviews: z.object({ pullRequestId: z.string(), userIds: z.array(z.string()) }).optional(),
+});
+export type ThreadReply = z.infer<typeof ThreadReply>;
 
 /** What the ratchet keeps per workspace (inside the workspace record). */
 export const WorkspaceRatchet = z.object({
@@ -137,6 +225,24 @@ export const WorkspaceRatchet = z.object({
   pendingDispatch: z.object({ fingerprint: z.string(), at: z.string() }).optional(),
   /** Head we asked GitHub to merge; never asked twice for the same head. */
   mergeRequestedFor: z.string().optional(),
+  /** Head we asked GitHub to bring up to date with its base; never asked twice for the same head. */
+  updateRequestedFor: z.string().optional(),
+  /** Workflow runs whose failed jobs were re-run (newest last, bounded): each is re-run once, ever. */
+  rerunRuns: z.array(z.number()).default([]),
+  /** Re-runs asked for, for people (the panel counts them). */
+  reruns: z.number().int().nonnegative().default(0),
+  /** Review threads handed to the fixer, waiting for its turn to end. */
+  threadRound: ThreadRound.optional(),
+  /** Replies decided, posted one by one (intent recorded before each call, completion after). */
+  outbox: z.array(ThreadReply).default([]),
+  /** Keys of replies posted (newest last, bounded): none is ever posted twice. */
+  replied: z.array(z.string()).default([]),
+  /** Threads answered on GitHub, for people (the panel counts them). */
+  threadsHandled: z.number().int().nonnegative().default(0),
+  /** What this PR's fixer sessions have cost so far (USD). */
+  spentUsd: z.number().nonnegative().optional(),
+  /** One sentence: what the ratchet waits for, and when it looks next. */
+  waiting: z.string().optional(),
 });
 export type WorkspaceRatchet = z.infer<typeof WorkspaceRatchet>;
 

@@ -46,6 +46,13 @@ export function formatRatchetStatus(status: RatchetStatus): string {
       `${w.workspaceId}  ${w.project} ${w.branch}  ${w.pr ? `PR #${w.pr.number}` : 'no PR yet'}  ${r.state ?? '-'}${r.paused ? ' (paused)' : ''}`,
     );
     if (r.reason) lines.push(`  ${r.reason}`);
+    if (r.waiting) lines.push(`  ${r.waiting}`);
+    const done = [
+      r.spentUsd !== undefined ? `spent $${r.spentUsd.toFixed(2)}` : '',
+      r.reruns ? `${r.reruns} re-run(s)` : '',
+      r.threadsHandled ? `${r.threadsHandled} review thread(s) answered` : '',
+    ].filter(Boolean);
+    if (done.length) lines.push(`  ${done.join(', ')}`);
     if (r.lastDecision)
       lines.push(`  last decision ${r.lastDecision.at}: ${r.lastDecision.action} — ${r.lastDecision.reason}`);
     if (r.fixerSessionId) lines.push(`  fixer session ${r.fixerSessionId}, ${r.attempts} attempt(s)`);
@@ -91,7 +98,7 @@ export function formatBoard(board: Board): string {
       `${name} (${cards.length})`,
       ...cards.map(
         (card) =>
-          `  ${card.workspace.id} ${card.workspace.branch}${card.workspace.issue ? ` #${card.workspace.issue.number}` : ''}${card.workspace.pr ? ` PR #${card.workspace.pr.number}` : ''}`,
+          `  ${card.workspace.id} ${card.workspace.branch}${card.workspace.issue ? ` #${card.workspace.issue.number}` : ''}${card.workspace.pr ? ` PR #${card.workspace.pr.number}` : ''}${card.workspace.ratchet.waiting ? ` — ${card.workspace.ratchet.waiting}` : ''}`,
       ),
     );
   }

@@ -59,6 +59,8 @@ export class GitHubClient {
   readonly #request: typeof graphql;
   readonly #timeoutMs: number;
   readonly #host: string;
+  readonly #token: string;
+  readonly #restBase: string;
   readonly tokenSource: string;
   #failures = 0;
   #blockedUntil = 0;
@@ -76,6 +78,8 @@ export class GitHubClient {
     this.tokenSource = options.tokenSource;
     this.#host = options.host ?? GITHUB_COM;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#token = options.token;
+    this.#restBase = restBaseUrl(this.#host, options.baseUrl);
     this.#request = graphql.defaults({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { authorization: `token ${options.token}`, 'user-agent': 'ff-agent' },
@@ -149,6 +153,71 @@ export class GitHubClient {
     return { data: parsed.data, errors };
   }
 
+  /**
+   * A REST call (`/repos/...`), for what GraphQL cannot do (re-running jobs,
+   * job logs). A redirect to another host (a signed log download) is
+   * followed without the token: it must never leave GitHub's API host.
+   */
+  async rest(method: 'GET' | 'POST', path: string): Promise<{ status: number; text: string }> {
+    if (Date.now() < this.#blockedUntil) {
+      throw new GitHubError(
+        'rate-limited',
+        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling ${githubName(this.#host)} again (${this.#status.lastError ?? 'backoff'}).`,
+        this.#blockedUntil,
+      );
+    }
+    this.#requests++;
+    const headers = {
+      authorization: `token ${this.#token}`,
+      accept: 'application/vnd.github+json',
+      'user-agent': 'ff-agent',
+    };
+    const signal = AbortSignal.timeout(this.#timeoutMs);
+    let response: Response;
+    try {
+      const url = new URL(`${this.#restBase}${path}`);
+      response = await fetch(url, { method, headers, redirect: 'manual', signal });
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        const sameHost = next.origin === url.origin;
+        response = await fetch(next, {
+          method: 'GET',
+          headers: sameHost ? headers : { 'user-agent': 'ff-agent' },
+          redirect: sameHost ? 'manual' : 'follow',
+          signal,
+        });
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    }
+    const text = await response.text();
+    if (response.status >= 400) {
+      const message = (() => {
+        try {
+          return String((JSON.parse(text) as { message?: unknown }).message ?? text);
+        } catch {
+          return text;
+        }
+      })();
+      throw this.#fail({
+        status: response.status,
+        message: message.slice(0, 300),
+        response: {
+          headers: Object.fromEntries(
+            ['retry-after', 'x-ratelimit-reset', 'x-ratelimit-remaining'].flatMap((name) => {
+              const value = response.headers.get(name);
+              return value === null ? [] : [[name, value]];
+            }),
+          ),
+        },
+      });
+    }
+    this.#failures = 0;
+    return { status: response.status, text };
+  }
+
   #succeeded(rateLimit: RateLimit): void {
     this.#failures = 0;
     delete this.#status.lastError;
@@ -179,6 +248,16 @@ export class GitHubClient {
     this.#status.backoffUntil = new Date(this.#blockedUntil).toISOString();
     this.#status.lastError ??= why;
   }
+}
+
+/**
+ * Where a host's REST API lives, given its GraphQL base: the same on
+ * github.com (api.github.com) and test fakes; `<base>/v3` for an Enterprise
+ * server's `https://<host>/api`.
+ */
+export function restBaseUrl(host: string, graphqlBase: string): string {
+  const base = graphqlBase.replace(/\/+$/, '');
+  return host !== GITHUB_COM && /\/api$/.test(base) ? `${base}/v3` : base;
 }
 
 /**

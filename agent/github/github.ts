@@ -3,7 +3,9 @@ import type { PrSnapshot } from '../../shared/ratchet.js';
 import type { Logger } from '../logger.js';
 import { GITHUB_COM, githubApiUrl, githubName, parseApiUrlOverrides } from './api-url.js';
 import { GitHubClient, GitHubError, type GitHubStatus } from './client.js';
+import { jobLogTail } from './job-log.js';
 import {
+  ADD_THREAD_REPLY_MUTATION,
   ASSIGNED_ISSUES_QUERY,
   AssignedIssuesData,
   assignedIssuesSearch,
@@ -22,8 +24,11 @@ import {
   PullRequestNode,
   pullRequestsForBranchesQuery,
   REPOSITORY_ID_QUERY,
+  REQUEST_REVIEWS_MUTATION,
+  RESOLVE_THREAD_MUTATION,
   RepositoryIdData,
   toSnapshot,
+  UPDATE_BRANCH_MUTATION,
   VIEWER_QUERY,
   ViewerData,
 } from './queries.js';
@@ -268,6 +273,55 @@ export class GitHub {
       await client.query(MERGE_PULL_REQUEST_MUTATION, { input }, z.unknown());
       return 'merged';
     }
+  }
+
+  /** Replies in a review thread. */
+  async replyToThread(threadId: string, body: string): Promise<void> {
+    await (await this.#clientOrThrow()).query(
+      ADD_THREAD_REPLY_MUTATION,
+      { input: { pullRequestReviewThreadId: threadId, body } },
+      z.unknown(),
+    );
+  }
+
+  async resolveThread(threadId: string): Promise<void> {
+    await (await this.#clientOrThrow()).query(RESOLVE_THREAD_MUTATION, { input: { threadId } }, z.unknown());
+  }
+
+  /** Asks these users (node ids) to review again, keeping the other requested reviewers. */
+  async requestReviews(pullRequestId: string, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await (await this.#clientOrThrow()).query(
+      REQUEST_REVIEWS_MUTATION,
+      { input: { pullRequestId, userIds, union: true } },
+      z.unknown(),
+    );
+  }
+
+  /** Merges the base into the PR's branch, only if its head is still `expectedHeadOid`. */
+  async updateBranch(pullRequestId: string, expectedHeadOid: string): Promise<void> {
+    await (await this.#clientOrThrow()).query(
+      UPDATE_BRANCH_MUTATION,
+      { input: { pullRequestId, expectedHeadOid, updateMethod: 'MERGE' } },
+      z.unknown(),
+    );
+  }
+
+  /** Re-runs the failed jobs of a GitHub Actions workflow run (REST: GraphQL cannot). */
+  async rerunFailedJobs(owner: string, repo: string, runId: number): Promise<void> {
+    await (await this.#clientOrThrow()).rest(
+      'POST',
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/runs/${runId}/rerun-failed-jobs`,
+    );
+  }
+
+  /** The end of a job's log, error lines first, bounded (see job-log.ts). */
+  async jobLog(owner: string, repo: string, jobId: number): Promise<string> {
+    const { text } = await (await this.#clientOrThrow()).rest(
+      'GET',
+      `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/jobs/${jobId}/logs`,
+    );
+    return jobLogTail(text);
   }
 
   async #clientOrThrow(): Promise<GitHubClient> {

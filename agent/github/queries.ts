@@ -141,7 +141,10 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
               contexts(first: 100) {
                 nodes {
                   __typename
-                  ... on CheckRun { id name status conclusion detailsUrl databaseId startedAt completedAt }
+                  ... on CheckRun {
+                    id name status conclusion detailsUrl databaseId startedAt completedAt
+                    checkSuite { workflowRun { databaseId } }
+                  }
                   ... on StatusContext { context state targetUrl createdAt }
                 }
               }
@@ -149,17 +152,19 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
           }
         }
       }
-      latestReviews(first: 50) { nodes { author { login } state submittedAt } }
+      latestReviews(first: 50) { nodes { author { login ... on User { id } } state submittedAt } }
       reviewThreads(first: 50) {
         nodes {
-          isResolved
-          comments(first: 20) { nodes { author { login } body path line createdAt url } }
+          id isResolved path line
+          comments(first: 20) { nodes { ...ThreadComment } }
+          recent: comments(last: 5) { nodes { ...ThreadComment } }
         }
       }
     }
   }
   ${RATE_LIMIT}
-}`;
+}
+fragment ThreadComment on PullRequestReviewComment { author { login } body path line createdAt url }`;
 
 const CheckRunNode = z.object({
   __typename: z.literal('CheckRun'),
@@ -171,6 +176,10 @@ const CheckRunNode = z.object({
   databaseId: z.number().nullable(),
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
+  checkSuite: z
+    .object({ workflowRun: z.object({ databaseId: z.number().nullable() }).nullable() })
+    .nullable()
+    .optional(),
 });
 const StatusContextNode = z.object({
   __typename: z.literal('StatusContext'),
@@ -178,6 +187,21 @@ const StatusContextNode = z.object({
   state: z.string(),
   targetUrl: z.string().nullable(),
   createdAt: z.string(),
+});
+
+const ThreadComments = z.object({
+  nodes: z.array(
+    z
+      .object({
+        author: Author,
+        body: z.string(),
+        path: z.string().nullable(),
+        line: z.number().nullable(),
+        createdAt: z.string(),
+        url: z.string(),
+      })
+      .nullable(),
+  ),
 });
 
 export const PullRequestNode = z.object({
@@ -216,7 +240,13 @@ export const PullRequestNode = z.object({
   latestReviews: z
     .object({
       nodes: z.array(
-        z.object({ author: Author, state: z.string(), submittedAt: z.string().nullable() }).nullable(),
+        z
+          .object({
+            author: z.object({ login: z.string(), id: z.string().optional() }).nullable(),
+            state: z.string(),
+            submittedAt: z.string().nullable(),
+          })
+          .nullable(),
       ),
     })
     .nullable(),
@@ -224,21 +254,12 @@ export const PullRequestNode = z.object({
     nodes: z.array(
       z
         .object({
+          id: z.string(),
           isResolved: z.boolean(),
-          comments: z.object({
-            nodes: z.array(
-              z
-                .object({
-                  author: Author,
-                  body: z.string(),
-                  path: z.string().nullable(),
-                  line: z.number().nullable(),
-                  createdAt: z.string(),
-                  url: z.string(),
-                })
-                .nullable(),
-            ),
-          }),
+          path: z.string().nullable(),
+          line: z.number().nullable(),
+          comments: ThreadComments,
+          recent: ThreadComments.nullable().optional(),
         })
         .nullable(),
     ),
@@ -261,6 +282,7 @@ export function toSnapshot(node: PullRequestNode): PrSnapshot {
         runId: context.databaseId,
         startedAt: context.startedAt,
         nodeId: context.id,
+        workflowRunId: context.checkSuite?.workflowRun?.databaseId ?? null,
       });
     } else {
       checks.push({
@@ -286,31 +308,42 @@ export function toSnapshot(node: PullRequestNode): PrSnapshot {
     autoMergeEnabled: Boolean(node.autoMergeRequest?.enabledAt),
     checks,
     reviews: (node.latestReviews?.nodes ?? []).flatMap((r) =>
-      r ? [{ author: r.author?.login ?? 'ghost', state: r.state, submittedAt: r.submittedAt ?? '' }] : [],
-    ),
-    unresolvedThreads: node.reviewThreads.nodes.flatMap((t) =>
-      t && !t.isResolved
+      r
         ? [
             {
-              comments: t.comments.nodes.flatMap((c) =>
-                c
-                  ? [
-                      {
-                        author: c.author?.login ?? 'ghost',
-                        body: c.body,
-                        path: c.path,
-                        line: c.line,
-                        createdAt: c.createdAt,
-                        url: c.url,
-                      },
-                    ]
-                  : [],
-              ),
+              author: r.author?.login ?? 'ghost',
+              ...(r.author?.id ? { authorId: r.author.id } : {}),
+              state: r.state,
+              submittedAt: r.submittedAt ?? '',
             },
           ]
         : [],
     ),
+    unresolvedThreads: node.reviewThreads.nodes.flatMap((t) =>
+      t && !t.isResolved ? [{ id: t.id, path: t.path, line: t.line, comments: threadComments(t) }] : [],
+    ),
   };
+}
+
+/** A thread's first comments and its newest ones (a long thread's middle is left out), oldest first, once each. */
+function threadComments(
+  thread: NonNullable<PullRequestNode['reviewThreads']['nodes'][number]>,
+): PrSnapshot['unresolvedThreads'][number]['comments'] {
+  const seen = new Set<string>();
+  return [...thread.comments.nodes, ...(thread.recent?.nodes ?? [])].flatMap((c) => {
+    if (!c || seen.has(c.url)) return [];
+    seen.add(c.url);
+    return [
+      {
+        author: c.author?.login ?? 'ghost',
+        body: c.body,
+        path: c.path,
+        line: c.line,
+        createdAt: c.createdAt,
+        url: c.url,
+      },
+    ];
+  });
 }
 
 export const REPOSITORY_ID_QUERY = `query RepositoryId($owner: String!, $repo: String!) {
@@ -335,6 +368,24 @@ export const ENABLE_AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($input: Enab
 
 export const MERGE_PULL_REQUEST_MUTATION = `mutation MergePullRequest($input: MergePullRequestInput!) {
   mergePullRequest(input: $input) { pullRequest { id merged } }
+}`;
+
+/** Replies in a review thread (the agent's, never the model's). */
+export const ADD_THREAD_REPLY_MUTATION = `mutation AddThreadReply($input: AddPullRequestReviewThreadReplyInput!) {
+  addPullRequestReviewThreadReply(input: $input) { comment { id url } }
+}`;
+
+export const RESOLVE_THREAD_MUTATION = `mutation ResolveThread($input: ResolveReviewThreadInput!) {
+  resolveReviewThread(input: $input) { thread { id isResolved } }
+}`;
+
+export const REQUEST_REVIEWS_MUTATION = `mutation RequestReviews($input: RequestReviewsInput!) {
+  requestReviews(input: $input) { pullRequest { id } }
+}`;
+
+/** Brings a branch up to date with its base, only if its head is still the one we saw. */
+export const UPDATE_BRANCH_MUTATION = `mutation UpdateBranch($input: UpdatePullRequestBranchInput!) {
+  updatePullRequestBranch(input: $input) { pullRequest { id headRefOid } }
 }`;
 
 /** What a failed check run says about itself: its output and annotations (the lines it flagged). */
@@ -421,6 +472,10 @@ export const ALL_DOCUMENTS = [
   ENABLE_AUTO_MERGE_MUTATION,
   MERGE_PULL_REQUEST_MUTATION,
   CHECK_RUN_DETAILS_QUERY,
+  ADD_THREAD_REPLY_MUTATION,
+  RESOLVE_THREAD_MUTATION,
+  REQUEST_REVIEWS_MUTATION,
+  UPDATE_BRANCH_MUTATION,
   pullRequestsForBranchesQuery([
     { owner: 'o', repo: 'r', branch: 'a' },
     { owner: 'o', repo: 'r', branch: 'b' },

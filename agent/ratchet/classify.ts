@@ -17,10 +17,12 @@ import type {
  *    ACTION_REQUIRED or STARTUP_FAILURE → CI_FAILED.
  * 4. mergeable CONFLICTING (or merge state DIRTY) → MERGE_CONFLICT.
  * 5. REVIEW_PENDING: an allowed reviewer's latest review requests changes,
- *    or an unresolved review thread has a comment from an allowed reviewer.
- *    Reviews and comments by the token's own user are ignored; an empty
- *    allow-list allows everyone else.
- * 6. Otherwise READY.
+ *    or an unresolved review thread has a comment from an allowed reviewer
+ *    and its newest comment is not ours (a thread we answered waits on the
+ *    reviewer, not on us). Reviews and comments by the token's own user are
+ *    ignored; an empty allow-list allows everyone else.
+ * 6. mergeStateStatus BEHIND (branch protection wants it up to date) → BEHIND.
+ * 7. Otherwise READY.
  *
  * tests/unit/agent/ratchet/classify.test.ts holds the table for each rule.
  */
@@ -76,10 +78,13 @@ export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptio
   const changesRequestedBy = latestReviewPerAuthor(snapshot.reviews)
     .filter((r) => r.state === 'CHANGES_REQUESTED' && counts(r.author))
     .map((r) => r.author);
-  const reviewComments: ReviewComment[] = snapshot.unresolvedThreads.flatMap((thread) =>
-    thread.comments.some((c) => counts(c.author))
-      ? thread.comments.filter((c) => c.author.toLowerCase() !== viewer)
-      : [],
+  const threads = snapshot.unresolvedThreads.filter(
+    (thread) =>
+      thread.comments.some((c) => counts(c.author)) &&
+      thread.comments.at(-1)?.author.toLowerCase() !== viewer,
+  );
+  const reviewComments: ReviewComment[] = threads.flatMap((thread) =>
+    thread.comments.filter((c) => c.author.toLowerCase() !== viewer),
   );
   const result = (state: RatchetState, reason: string): Classification => ({
     state,
@@ -87,6 +92,7 @@ export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptio
     failingChecks: failing,
     reviewComments,
     changesRequestedBy,
+    threads,
     checks: summary,
   });
 
@@ -100,6 +106,9 @@ export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptio
   if (changesRequestedBy.length > 0 || reviewComments.length > 0) {
     const who = [...new Set([...changesRequestedBy, ...reviewComments.map((c) => c.author)])];
     return result('REVIEW_PENDING', `Review feedback from ${who.map((w) => `@${w}`).join(', ')}`);
+  }
+  if (snapshot.mergeStateStatus === 'BEHIND') {
+    return result('BEHIND', `Behind ${snapshot.baseRefName}: the branch must be brought up to date`);
   }
   return result('READY', checks.length ? `Ready: ${summary.passed} checks passed` : 'Ready: no checks');
 }

@@ -9,9 +9,17 @@ import type {
 
 /**
  * decideRatchetAction — pure. Given what the ratchet remembers about a
- * workspace, the PR's classification and the settings, says what to do:
+ * workspace, the PR's classification and the settings, says what to do,
+ * the cheapest correct way first:
  *
- * - paused → none. MERGED / CLOSED / CI_RUNNING → none.
+ * - off or paused → none. MERGED / CLOSED → none.
+ * - replies owed in review threads (the fixer's turn on them ended) →
+ *   reply-threads (no model).
+ * - CI_RUNNING → none.
+ * - CI_FAILED with a failing GitHub Actions run never re-run → rerun-checks
+ *   (its failed jobs, once per run); the same checks failing again → fixer.
+ * - BEHIND → update-branch pinned to this head (once per head); none while
+ *   GitHub works on it.
  * - READY → merge when auto-merge is on and this head was not asked before
  *   (and GitHub has not already queued it); else none.
  * - CI_FAILED / MERGE_CONFLICT / REVIEW_PENDING, when that kind of fix is on:
@@ -20,7 +28,7 @@ import type {
  *     before → none;
  *   - a fixer is working: notify it only when the new state outranks the one
  *     it works on (CI failure > conflict > review); else none;
- *   - attempts used up → pause, saying why;
+ *   - attempts used up, or the PR's or the day's budget spent → pause, saying which;
  *   - a fixer exists but is done with its turn → notify it (one fixer per
  *     workspace); no fixer → start one.
  */
@@ -31,13 +39,25 @@ export interface DecisionInput {
   settings: RatchetSettings;
   /** The fixer session's state: none, busy with a turn, or alive and idle. */
   fixer: 'none' | 'busy' | 'idle';
+  /** Replies decided from the fixer's finished turn on review threads, not yet recorded. */
+  replies?: number;
+  /** Why thread replies wait (the fixer said fixed but its push has not reached GitHub yet). */
+  repliesWait?: string;
+  /** What fixers cost (USD): this PR's, and all of today's (UTC). */
+  spent?: { pr: number; day: number };
 }
 
 export interface Decision {
   action: RatchetAction;
   reason: string;
   fingerprint?: string;
+  /** rerun-checks: the workflow runs to re-run. */
+  runIds?: number[];
+  /** pause: why, for the PR's state ("budget of $5.00 per PR spent"). */
+  pausedReason?: string;
 }
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
 
 const PRIORITY: Partial<Record<RatchetState, number>> = {
   CI_FAILED: 3,
@@ -74,13 +94,45 @@ export function decideRatchetAction(input: DecisionInput): Decision {
   if (!settings.enabled) return { action: 'none', reason: 'The ratchet is off for this project.' };
   if (ratchet.paused)
     return { action: 'none', reason: `Paused${ratchet.pausedReason ? `: ${ratchet.pausedReason}` : ''}.` };
+  if (state === 'MERGED') return { action: 'none', reason: 'Merged — nothing left to do.' };
+  if (state === 'CLOSED') return { action: 'none', reason: 'Closed — not watching it.' };
+  const owed =
+    (input.replies ?? 0) + ratchet.outbox.filter((r) => !r.posted || (r.resolve && !r.resolved)).length;
+  if (owed > 0) {
+    return {
+      action: 'reply-threads',
+      reason: `Replying in ${owed} review thread${owed === 1 ? '' : 's'} with what the fixer did.`,
+    };
+  }
   switch (state) {
-    case 'MERGED':
-      return { action: 'none', reason: 'Merged — nothing left to do.' };
-    case 'CLOSED':
-      return { action: 'none', reason: 'Closed — not watching it.' };
     case 'CI_RUNNING':
       return { action: 'none', reason: 'Waiting for CI.' };
+    case 'CI_FAILED': {
+      const runIds = [
+        ...new Set(
+          classification.failingChecks.flatMap((c) =>
+            c.workflowRunId != null && !ratchet.rerunRuns.includes(c.workflowRunId) ? [c.workflowRunId] : [],
+          ),
+        ),
+      ];
+      if (settings.rerunFlakyChecks && runIds.length > 0) {
+        return {
+          action: 'rerun-checks',
+          reason: `${classification.reason} — re-running the failed jobs once in case they are flaky.`,
+          runIds,
+        };
+      }
+      break;
+    }
+    case 'BEHIND':
+      if (!settings.updateBranch)
+        return { action: 'none', reason: `${classification.reason} (branch updates are off).` };
+      if (ratchet.updateRequestedFor === snapshot.headRefOid)
+        return { action: 'none', reason: `${classification.reason} — GitHub is updating the branch.` };
+      return {
+        action: 'update-branch',
+        reason: `Behind ${snapshot.baseRefName}: updating the branch at ${snapshot.headRefOid.slice(0, 7)} (no model).`,
+      };
     case 'READY':
       if (!settings.autoMerge) return { action: 'none', reason: 'Ready to merge (auto-merge is off).' };
       if (snapshot.autoMergeEnabled)
@@ -93,12 +145,15 @@ export function decideRatchetAction(input: DecisionInput): Decision {
         reason: `Ready: merging ${snapshot.headRefOid.slice(0, 7)} (${settings.mergeMethod.toLowerCase()}).`,
       };
   }
+  if (input.repliesWait) return { action: 'none', reason: input.repliesWait };
   const enabled =
     (state === 'CI_FAILED' && settings.fixCi) ||
     (state === 'MERGE_CONFLICT' && settings.fixConflicts) ||
     (state === 'REVIEW_PENDING' && settings.fixReviews);
   if (!enabled) {
-    const what = { CI_FAILED: 'CI', MERGE_CONFLICT: 'conflict', REVIEW_PENDING: 'review' }[state];
+    const what = ({ CI_FAILED: 'CI', MERGE_CONFLICT: 'conflict', REVIEW_PENDING: 'review' } as const)[
+      state as 'CI_FAILED'
+    ];
     return { action: 'none', reason: `${classification.reason} (${what} fixes are off).` };
   }
   const fingerprint = fingerprintOf(snapshot, classification);
@@ -123,6 +178,26 @@ export function decideRatchetAction(input: DecisionInput): Decision {
       action: 'pause',
       reason: `${classification.reason} — ${settings.maxAttempts} fix attempts used; paused. Resume the ratchet to try again.`,
       fingerprint,
+      pausedReason: `${settings.maxAttempts} fix attempts used`,
+    };
+  }
+  const spent = input.spent ?? { pr: 0, day: 0 };
+  if (spent.pr >= settings.maxCostUsdPerPr) {
+    const why = `budget of ${usd(settings.maxCostUsdPerPr)} per PR spent (${usd(spent.pr)}) — raise maxCostUsdPerPr or resume to go on`;
+    return {
+      action: 'pause',
+      reason: `${classification.reason} — ${why}; paused.`,
+      fingerprint,
+      pausedReason: why,
+    };
+  }
+  if (spent.day >= settings.maxCostUsdPerDay) {
+    const why = `budget of ${usd(settings.maxCostUsdPerDay)} per day spent by all fixers (${usd(spent.day)}) — raise maxCostUsdPerDay or wait for tomorrow (UTC)`;
+    return {
+      action: 'pause',
+      reason: `${classification.reason} — ${why}; paused.`,
+      fingerprint,
+      pausedReason: why,
     };
   }
   const attempt = `attempt ${ratchet.attempts + 1} of ${settings.maxAttempts}`;
@@ -133,8 +208,33 @@ export function decideRatchetAction(input: DecisionInput): Decision {
       fingerprint,
     };
   return {
-    action: 'notify-fixer',
+    action: 'tell-fixer',
     reason: `${classification.reason} — told the fixer (${attempt}).`,
     fingerprint,
   };
+}
+
+/**
+ * The one sentence a PR's state carries: what the ratchet waits for, and
+ * when it looks next — pure.
+ */
+export function waitingSentence(
+  decision: { action: RatchetAction; reason: string },
+  pausedReason: string | undefined,
+  nextLookAt: string | undefined,
+): string {
+  const bare = (text: string) => text.trim().replace(/[.;]+$/, '');
+  const what: Record<RatchetAction, string> = {
+    'rerun-checks': 'Waiting for the re-run of the failed jobs',
+    'update-branch': 'Waiting for GitHub to update the branch and for CI on it',
+    'start-fixer': 'Waiting for the fixer to push a fix',
+    'tell-fixer': 'Waiting for the fixer to push a fix',
+    'reply-threads': 'Waiting for the reviewers to look again',
+    merge: 'Waiting for GitHub to merge',
+    pause: `Paused (${bare(pausedReason ?? 'see the decision log')}): waiting for you to resume`,
+    none: bare(decision.reason),
+  };
+  const when = nextLookAt ? `next look at ${nextLookAt.slice(11, 16)} UTC` : 'next look at the next tick';
+  if (decision.action === 'none' && /^(Merged|Closed)/.test(decision.reason)) return bare(decision.reason);
+  return `${what[decision.action]}; ${when}.`;
 }

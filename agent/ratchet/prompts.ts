@@ -1,6 +1,17 @@
-import type { Classification, PrSnapshot, RatchetState } from '../../shared/ratchet.js';
+import type { Classification, PrSnapshot, RatchetState, ReviewThread } from '../../shared/ratchet.js';
 import { renderTemplate } from '../claude/prompts.js';
 import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from '../claude/untrusted-text.js';
+
+/** One review thread for the fixer: its id, where it is, and every comment (each framed as data). */
+export function renderThread(thread: ReviewThread, boundary: string): string {
+  const where = thread.path
+    ? untrustedLine(`${thread.path}${thread.line ? `:${thread.line}` : ''}`)
+    : 'the pull request';
+  const comments = thread.comments
+    .map((c) => frameUntrusted(`@${c.author} wrote`, c.body || '(empty)', boundary))
+    .join('\n');
+  return `Thread ${untrustedLine(thread.id ?? '', 100)} — ${where}\n${comments}\n`;
+}
 
 export type FixerTemplates = Record<'CI_FAILED' | 'MERGE_CONFLICT' | 'REVIEW_PENDING', string>;
 
@@ -33,14 +44,21 @@ export function renderFixerPrompt(
         const line = `- ${name}: ${c.conclusion?.toLowerCase() ?? 'failed'}${c.url ? ` — ${untrustedLine(c.url)}` : ''}`;
         const details = c.nodeId ? checkDetails.get(c.nodeId) : undefined;
         return details
-          ? `${line}\n${frameUntrusted('what it reported', details, boundary, { maxChars: 8_000 })}`
+          ? `${line}\n${frameUntrusted('what it reported', details, boundary, { maxChars: 30_000 })}`
           : line;
       })
       .join('\n'),
     changesRequested: classification.changesRequestedBy.length
       ? `Changes were requested by ${classification.changesRequestedBy.map((a) => `@${untrustedLine(a, 60)}`).join(', ')}.\n`
       : '',
-    comments: classification.reviewComments
+    threads: classification.threads
+      .filter((t) => t.id)
+      .map((t) => renderThread(t, boundary))
+      .join('\n'),
+    // Threads from old snapshots have no id: their comments, as before.
+    comments: classification.threads
+      .filter((t) => !t.id)
+      .flatMap((t) => t.comments)
       .map((c) =>
         frameUntrusted(
           `@${c.author}${c.path ? ` on ${c.path}${c.line ? `:${c.line}` : ''}` : ''}`,
@@ -48,6 +66,6 @@ export function renderFixerPrompt(
           boundary,
         ),
       )
-      .join('\n\n'),
+      .join('\n'),
   });
 }

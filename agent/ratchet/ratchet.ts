@@ -26,10 +26,14 @@ import { TranscriptLog } from '../store/transcript-log.js';
 import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
-import { decideRatchetAction } from './decide.js';
+import { decideRatchetAction, waitingSentence } from './decide.js';
 import { type FixerTemplates, renderFixerPrompt } from './prompts.js';
+import { alreadyReplied, planThreadReplies, type ReplyPlan } from './threads.js';
 
 const MAX_FINGERPRINTS = 50;
+const MAX_RERUN_RUNS = 100;
+const MAX_REPLIED = 200;
+const JOB_LOGS = 5;
 
 export interface RatchetDeps {
   state: StateStore;
@@ -66,6 +70,8 @@ export class Ratchet {
   #job: CronJob | undefined;
   readonly #logs = new Map<string, TranscriptLog>();
   #templates: FixerTemplates | undefined;
+  /** What fixers cost, summed once per tick: per workspace, and today's (UTC) total. */
+  #costs: { byWorkspace: Map<string, number>; day: number } = { byWorkspace: new Map(), day: 0 };
 
   constructor(deps: RatchetDeps) {
     this.#deps = deps;
@@ -136,9 +142,12 @@ export class Ratchet {
       if (paused) r.pausedReason = 'paused by you';
       else {
         delete r.pausedReason;
-        // Resuming after the attempt cap means "try again": a fresh budget.
+        // Resuming after the attempt cap means "try again": fresh attempts.
         r.attempts = 0;
       }
+      r.waiting = paused
+        ? 'Paused by you: waiting for you to resume.'
+        : 'Resumed: waiting for the next tick to look again.';
     });
     return this.#deps.workspaces.find(workspaceId).ratchet;
   }
@@ -182,6 +191,7 @@ export class Ratchet {
       startedAt: new Date(started).toISOString(),
       durationMs: 0,
     };
+    this.#costs = this.#fixerCosts(new Date(started).toISOString().slice(0, 10));
     const failures: string[] = [];
     const failed = (host: string, error: unknown) => {
       // GitHub trouble: skip this host's PRs, change nothing, say why.
@@ -295,12 +305,18 @@ export class Ratchet {
       viewerLogin,
       allowedReviewers: settings.allowedReviewers,
     });
+    const fixer = this.#fixerState(workspace.ratchet.fixerSessionId);
+    const plan = this.#replyPlan(workspace.ratchet, snapshot, settings, fixer);
+    const spent = { pr: this.#costs.byWorkspace.get(workspaceId) ?? 0, day: this.#costs.day };
     const decided = decideRatchetAction({
       ratchet: workspace.ratchet,
       classification,
       snapshot,
       settings,
-      fixer: this.#fixerState(workspace.ratchet.fixerSessionId),
+      fixer,
+      ...(plan?.ready ? { replies: plan.replies.length } : {}),
+      ...(plan && !plan.ready ? { repliesWait: plan.reason } : {}),
+      spent,
     });
     const decision: RatchetDecision = {
       action: decided.action,
@@ -308,6 +324,7 @@ export class Ratchet {
       state: classification.state,
       ...(decided.fingerprint ? { fingerprint: decided.fingerprint } : {}),
       headRefOid: snapshot.headRefOid,
+      ...(decided.runIds ? { runIds: decided.runIds } : {}),
       at: new Date().toISOString(),
     };
     const previous = workspace.ratchet.lastDecision;
@@ -320,21 +337,55 @@ export class Ratchet {
       r.reason = classification.reason;
       r.checks = classification.checks;
       r.lastCheckedAt = decision.at;
+      r.spentUsd = spent.pr;
       if (changed || decision.action !== 'none') r.lastDecision = decision;
-      if (decision.fingerprint && (decision.action === 'start-fixer' || decision.action === 'notify-fixer')) {
+      if (decision.fingerprint && (decision.action === 'start-fixer' || decision.action === 'tell-fixer')) {
         r.dispatched = [...r.dispatched, decision.fingerprint].slice(-MAX_FINGERPRINTS);
         r.attempts += 1;
         r.fixerState = classification.state;
         if (decision.action === 'start-fixer')
           r.pendingDispatch = { fingerprint: decision.fingerprint, at: decision.at };
+        // Threads handed over: their replies are decided when the fixer's answering turn ends.
+        const threadIds = classification.threads.flatMap((t) => (t.id ? [t.id] : []));
+        if (classification.state === 'REVIEW_PENDING' && threadIds.length > 0) {
+          const session =
+            decision.action === 'tell-fixer'
+              ? this.#deps.state.data.sessions.find((x) => x.id === r.fixerSessionId)
+              : undefined;
+          r.threadRound = {
+            id: `${Date.parse(decision.at).toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+            ...(session ? { sessionId: session.id } : {}),
+            head: snapshot.headRefOid,
+            threadIds,
+            turnsBefore: session ? session.turns + (fixer === 'busy' ? 1 : 0) : 0,
+            reviewers: snapshot.reviews.flatMap((review) =>
+              review.authorId && classification.changesRequestedBy.includes(review.author)
+                ? [{ login: review.author, id: review.authorId }]
+                : [],
+            ),
+            at: decision.at,
+          };
+        }
       }
+      if (plan?.ready) {
+        // Recorded before any reply is posted: from here each reply goes out once, whatever happens.
+        const known = new Set([...r.replied, ...r.outbox.map((x) => x.key)]);
+        r.outbox = [...r.outbox, ...plan.replies.filter((x) => !known.has(x.key))];
+        delete r.threadRound;
+      }
+      if (decision.action === 'rerun-checks' && decision.runIds) {
+        r.rerunRuns = [...r.rerunRuns, ...decision.runIds].slice(-MAX_RERUN_RUNS);
+        r.reruns += decision.runIds.length;
+      }
+      if (decision.action === 'update-branch') r.updateRequestedFor = snapshot.headRefOid;
       if (decision.action === 'merge') r.mergeRequestedFor = snapshot.headRefOid;
       if (decision.action === 'pause') {
         r.paused = true;
-        r.pausedReason = `${settings.maxAttempts} fix attempts used`;
+        r.pausedReason = decided.pausedReason ?? `${settings.maxAttempts} fix attempts used`;
       }
+      r.waiting = waitingSentence(decision, r.pausedReason, this.nextTickAt);
     });
-    if (decision.action !== 'none') await recorded;
+    if (decision.action !== 'none' || plan?.ready) await recorded;
     else recorded.catch((error) => this.#deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
     try {
       await this.#act(github, workspace, decision, snapshot, classification, settings);
@@ -355,18 +406,129 @@ export class Ratchet {
     return decision;
   }
 
-  /** What the failing checks said, for the fixer; best effort (without it the prompt still names them). */
-  async #checkDetails(github: GitHub, classification: Classification): Promise<Map<string, string>> {
+  /**
+   * What the failing checks said, for the fixer: their annotations and
+   * output, and the tail of each failing Actions job's log. Best effort
+   * (without it the prompt still names them).
+   */
+  async #checkDetails(
+    github: GitHub,
+    workspace: Workspace,
+    classification: Classification,
+  ): Promise<Map<string, string>> {
     if (classification.state !== 'CI_FAILED') return new Map();
+    const warn = (what: string, error: unknown) =>
+      this.#deps.log.warn(`Ratchet: no ${what} (${error instanceof Error ? error.message : String(error)})`);
     const ids = classification.failingChecks.flatMap((c) => (c.nodeId ? [c.nodeId] : [])).slice(0, 20);
-    try {
-      return await github.checkRunDetails(ids);
-    } catch (error) {
-      this.#deps.log.warn(
-        `Ratchet: no details of the failing checks (${error instanceof Error ? error.message : String(error)})`,
-      );
-      return new Map();
+    const details = await github.checkRunDetails(ids).catch((error: unknown) => {
+      warn('details of the failing checks', error);
+      return new Map<string, string>();
+    });
+    const project = this.#deps.projects.get(workspace.projectId);
+    const jobs = classification.failingChecks
+      .filter((c) => c.nodeId && c.runId != null && c.workflowRunId != null)
+      .slice(0, JOB_LOGS);
+    await Promise.all(
+      jobs.map(async (check) => {
+        if (!project) return;
+        try {
+          const tail = await github.jobLog(project.owner, project.repo, check.runId!);
+          if (!tail) return;
+          const before = details.get(check.nodeId!);
+          details.set(
+            check.nodeId!,
+            // The prompt frames all of a check's details as data (see prompts.ts).
+            `${before ? `${before}\n` : ''}The end of its job's log:\n${tail}`,
+          );
+        } catch (error) {
+          warn(`log of ${check.name}`, error);
+        }
+      }),
+    );
+    return details;
+  }
+
+  /**
+   * Once the fixer's turn on a round of threads has ended: the replies to
+   * post (or why they wait). Undefined when no round waits on a finished turn.
+   */
+  #replyPlan(
+    ratchet: WorkspaceRatchet,
+    snapshot: PrSnapshot,
+    settings: RatchetSettings,
+    fixer: 'none' | 'busy' | 'idle',
+  ): ReplyPlan | undefined {
+    const round = ratchet.threadRound;
+    if (!round?.sessionId || fixer === 'busy') return undefined;
+    const session = this.#deps.state.data.sessions.find((s) => s.id === round.sessionId);
+    if (!session || session.turns <= round.turnsBefore) return undefined;
+    return planThreadReplies(round, this.#finalText(session.id), snapshot, settings);
+  }
+
+  /** The fixer's final message of its latest turn (the CLI's result line). */
+  #finalText(sessionId: string): string {
+    const { events } = this.#deps.sessions.events(sessionId, 0, 400);
+    for (let i = events.length - 1; i >= 0; i--) {
+      const event = events[i]!.event as { kind?: string; line?: { type?: string; result?: unknown } };
+      if (event.kind === 'claude' && event.line?.type === 'result')
+        return typeof event.line.result === 'string' ? event.line.result : '';
     }
+    return '';
+  }
+
+  /**
+   * Posts the replies recorded in the outbox, one by one: each is marked
+   * posted (durably) right after GitHub takes it, and one GitHub took but
+   * we never marked is found by its hidden marker — so no reply goes out
+   * twice, across restarts and retries.
+   */
+  async #postReplies(github: GitHub, workspaceId: string, snapshot: PrSnapshot): Promise<void> {
+    const mark = (key: string, change: (reply: WorkspaceRatchet['outbox'][number]) => void) =>
+      this.#update(workspaceId, (r) => {
+        const reply = r.outbox.find((x) => x.key === key);
+        if (reply) change(reply);
+      });
+    for (const reply of this.#deps.workspaces.find(workspaceId).ratchet.outbox) {
+      const open = snapshot.unresolvedThreads.some((t) => t.id === reply.threadId);
+      if (!reply.posted) {
+        if (open && !alreadyReplied(snapshot, reply)) await github.replyToThread(reply.threadId, reply.body);
+        await mark(reply.key, (x) => {
+          x.posted = true;
+          if (!open) x.resolved = true; // resolved by someone else meanwhile: nothing to post or resolve
+        });
+      }
+      if (open && reply.resolve && !reply.resolved) {
+        await github.resolveThread(reply.threadId);
+        await mark(reply.key, (x) => {
+          x.resolved = true;
+        });
+      }
+    }
+    for (const reply of this.#deps.workspaces.find(workspaceId).ratchet.outbox) {
+      if (!reply.requestReviews) continue;
+      await github.requestReviews(reply.requestReviews.pullRequestId, reply.requestReviews.userIds);
+      await mark(reply.key, (x) => {
+        delete x.requestReviews;
+      });
+    }
+    await this.#update(workspaceId, (r) => {
+      const done = r.outbox.filter((x) => x.posted && (!x.resolve || x.resolved) && !x.requestReviews);
+      r.outbox = r.outbox.filter((x) => !done.includes(x));
+      r.replied = [...r.replied, ...done.map((x) => x.key)].slice(-MAX_REPLIED);
+      r.threadsHandled += done.length;
+    });
+  }
+
+  /** What each workspace's fixer sessions cost, and all fixers' cost today (UTC). */
+  #fixerCosts(today: string): { byWorkspace: Map<string, number>; day: number } {
+    const byWorkspace = new Map<string, number>();
+    let day = 0;
+    for (const session of this.#deps.state.data.sessions) {
+      if (session.kind !== 'ratchet') continue;
+      byWorkspace.set(session.workspaceId, (byWorkspace.get(session.workspaceId) ?? 0) + session.costUsd);
+      if (session.createdAt.startsWith(today)) day += session.costUsd;
+    }
+    return { byWorkspace, day };
   }
 
   async #act(
@@ -378,6 +540,18 @@ export class Ratchet {
     settings: RatchetSettings,
   ): Promise<void> {
     switch (decision.action) {
+      case 'rerun-checks': {
+        const project = this.#deps.projects.get(workspace.projectId)!;
+        for (const runId of decision.runIds ?? [])
+          await github.rerunFailedJobs(project.owner, project.repo, runId);
+        return;
+      }
+      case 'update-branch':
+        await github.updateBranch(snapshot.nodeId, snapshot.headRefOid);
+        return;
+      case 'reply-threads':
+        await this.#postReplies(github, workspace.id, snapshot);
+        return;
       case 'start-fixer': {
         const session = await this.#deps.sessions.start({
           workspaceId: workspace.id,
@@ -389,7 +563,7 @@ export class Ratchet {
             classification.state,
             snapshot,
             classification,
-            await this.#checkDetails(github, classification),
+            await this.#checkDetails(github, workspace, classification),
           ),
         });
         decision.sessionId = session.id;
@@ -397,17 +571,18 @@ export class Ratchet {
           r.fixerSessionId = session.id;
           delete r.pendingDispatch;
           r.lastDecision = decision;
+          if (r.threadRound && !r.threadRound.sessionId) r.threadRound.sessionId = session.id;
         });
         return;
       }
-      case 'notify-fixer': {
+      case 'tell-fixer': {
         const sessionId = workspace.ratchet.fixerSessionId!;
         const prompt = renderFixerPrompt(
           this.#fixerTemplates(),
           classification.state,
           snapshot,
           classification,
-          await this.#checkDetails(github, classification),
+          await this.#checkDetails(github, workspace, classification),
         );
         this.#deps.sessions.send(sessionId, `New on the pull request — this comes first now.\n\n${prompt}`);
         decision.sessionId = sessionId;

@@ -5,6 +5,9 @@
  * validated first: a field GitHub doesn't have fails the request (and is
  * recorded in `invalid`), so the agent cannot drift from the real API.
  * Failure injection: HTTP errors (500, 403/429 with retry-after), delays.
+ * REST, for what GraphQL cannot do: re-running a workflow run's failed jobs
+ * and job logs (a 302 to a second server, as github.com redirects to a
+ * signed download on another host; `logDownloads` records what reached it).
  * `new FakeGitHub({ host: 'ghe.example.com' })` stands in for a GitHub
  * Enterprise host: its own token, URLs on that host, and an `env()` that
  * routes only that host to it.
@@ -30,6 +33,8 @@ export interface FakeCheck {
   startedAt: string;
   /** A CheckRun's own account of itself: what GitHub Actions shows on the run's page. */
   output?: FakeCheckOutput;
+  /** The GitHub Actions workflow run of this job (`runId` is the job id); absent for other CI apps. */
+  workflowRunId?: number;
 }
 
 export interface FakeCheckOutput {
@@ -51,6 +56,8 @@ export interface FakeReview {
 }
 
 export interface FakeThread {
+  /** Set by the fake when the thread is added without one. */
+  id?: string;
   isResolved: boolean;
   comments: Array<{ author: string; body: string; path: string; line: number; createdAt: string }>;
 }
@@ -70,6 +77,12 @@ export interface FakePullRequest {
   reviews: FakeReview[];
   threads: FakeThread[];
   autoMerge: { enabledAt: string; mergeMethod: string } | null;
+  /** Branch protection wants it up to date with its base: mergeStateStatus BEHIND. */
+  behind?: boolean;
+  /** Updating the branch from its base conflicts (updatePullRequestBranch fails, the PR turns CONFLICTING). */
+  updateConflicts?: boolean;
+  /** Logins asked to review (requestReviews). */
+  requestedReviewers?: string[];
 }
 
 export interface FakeIssue {
@@ -106,6 +119,12 @@ export class FakeGitHub {
   /** Documents that did not validate against GitHub's schema. */
   readonly invalid: Array<{ query: string; errors: string[] }> = [];
   readonly mutations: Array<{ name: string; input: Record<string, unknown> }> = [];
+  /** REST calls, as `METHOD /path`. */
+  readonly rest: string[] = [];
+  /** Job logs by job id (a check's `runId`), served through a redirect like github.com's. */
+  readonly jobLogs = new Map<number, string>();
+  /** Requests that reached the log download server, with the authorization header they carried. */
+  readonly logDownloads: Array<{ path: string; authorization: string | undefined }> = [];
   readonly failures: Failure[] = [];
   /** Node ids whose resolution fails (a GraphQL error for that PR only). */
   readonly brokenNodes = new Set<string>();
@@ -118,6 +137,9 @@ export class FakeGitHub {
   readonly token: string;
   #server: Server;
   #port = 0;
+  /** Stands in for the other host a job log redirect points to. */
+  #downloads: Server;
+  #downloadsPort = 0;
   #nextNumber = 1;
   #nextId = 1;
 
@@ -130,6 +152,13 @@ export class FakeGitHub {
         res.end(JSON.stringify({ message: String(error) }));
       });
     });
+    this.#downloads = createServer((req, res) => {
+      this.logDownloads.push({ path: req.url ?? '', authorization: req.headers.authorization });
+      const jobId = Number(/\/job-logs\/(\d+)/.exec(req.url ?? '')?.[1]);
+      const log = this.jobLogs.get(jobId);
+      if (log === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end(log);
+    });
   }
 
   get url(): string {
@@ -139,11 +168,13 @@ export class FakeGitHub {
   async start(): Promise<this> {
     githubGraphQLSchema();
     this.#port = await listenOnLoopback(this.#server);
+    this.#downloadsPort = await listenOnLoopback(this.#downloads);
     return this;
   }
 
   async stop(): Promise<void> {
     await closeServer(this.#server);
+    await closeServer(this.#downloads);
   }
 
   /** The agent's env for this fake. Enterprise fakes: merge FF_GITHUB_API_URLS yourself when there are several. */
@@ -200,16 +231,50 @@ export class FakeGitHub {
     return created;
   }
 
+  /** Adds an unresolved review thread (with a node id) to a PR. */
+  addThread(
+    number: number,
+    comments: Array<{ author: string; body: string; path?: string; line?: number; createdAt?: string }>,
+  ): FakeThread {
+    const thread: FakeThread = {
+      id: `PRRT_${this.#nextId++}`,
+      isResolved: false,
+      comments: comments.map((c) => ({
+        path: 'src/a.ts',
+        line: 1,
+        createdAt: new Date().toISOString(),
+        ...c,
+      })),
+    };
+    this.pr(number).threads.push(thread);
+    return thread;
+  }
+
+  #threadById(id: unknown): { pr: FakePullRequest; thread: FakeThread } {
+    for (const pr of this.pullRequests)
+      for (const thread of pr.threads) if (thread.id === id) return { pr, thread };
+    throw new Error(`Could not resolve to a PullRequestReviewThread with the id of '${String(id)}'`);
+  }
+
   pr(number: number): FakePullRequest {
     const pr = this.pullRequests.find((p) => p.number === number);
     if (!pr) throw new Error(`no PR #${number}`);
     return pr;
   }
 
-  /** Sets a check's latest run (a new run id each time, as a re-run would). */
-  setCheck(number: number, name: string, conclusion: string | null, output?: FakeCheckOutput): void {
+  /**
+   * Sets a check's latest run (a new job id each time, as a re-run would);
+   * with `workflowRunId` it is a GitHub Actions job of that workflow run.
+   */
+  setCheck(
+    number: number,
+    name: string,
+    conclusion: string | null,
+    output?: FakeCheckOutput,
+    workflowRunId?: number,
+  ): FakeCheck {
     const pr = this.pr(number);
-    pr.checks.push({
+    const check: FakeCheck = {
       kind: 'CheckRun',
       name,
       status: conclusion === null ? 'IN_PROGRESS' : 'COMPLETED',
@@ -217,7 +282,46 @@ export class FakeGitHub {
       runId: this.#nextId++,
       startedAt: new Date(Date.now() + pr.checks.length).toISOString(),
       ...(output ? { output } : {}),
-    });
+      ...(workflowRunId !== undefined ? { workflowRunId } : {}),
+    };
+    pr.checks.push(check);
+    return check;
+  }
+
+  /** REST: `POST .../actions/runs/{id}/rerun-failed-jobs` and `GET .../actions/jobs/{id}/logs`. */
+  #rest(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '').split('?')[0]!;
+    this.rest.push(`${req.method} ${path}`);
+    const json = (status: number, body: unknown): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const rerun = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/rerun-failed-jobs$/.exec(path);
+    if (rerun && req.method === 'POST') {
+      const runId = Number(rerun[2]);
+      let rerunJobs = 0;
+      for (const pr of this.pullRequests.filter((p) => p.repo === rerun[1])) {
+        const latest = new Map<string, FakeCheck>();
+        for (const check of pr.checks) if (check.workflowRunId === runId) latest.set(check.name, check);
+        for (const check of latest.values()) {
+          if (!['FAILURE', 'TIMED_OUT', 'CANCELLED'].includes(check.conclusion ?? '')) continue;
+          this.setCheck(pr.number, check.name, null, undefined, runId);
+          rerunJobs++;
+        }
+      }
+      if (rerunJobs === 0) json(403, { message: 'This workflow run has no failed jobs to re-run.' });
+      else json(201, {});
+      return;
+    }
+    const logs = /^\/repos\/[^/]+\/[^/]+\/actions\/jobs\/(\d+)\/logs$/.exec(path);
+    if (logs && req.method === 'GET') {
+      res
+        .writeHead(302, {
+          location: `http://127.0.0.1:${this.#downloadsPort}/job-logs/${logs[1]}?sig=signed-for-tests`,
+        })
+        .end();
+      return;
+    }
+    json(404, { message: 'Not Found' });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -225,14 +329,23 @@ export class FakeGitHub {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const failure = this.failures.shift();
     if (failure?.delayMs) await new Promise((resolve) => setTimeout(resolve, failure.delayMs));
-    if (req.url !== '/graphql' || req.method !== 'POST') {
-      res.writeHead(404).end();
-      return;
-    }
     if (req.headers.authorization !== `token ${this.token}`) {
       res
         .writeHead(401, { 'content-type': 'application/json' })
         .end(JSON.stringify({ message: 'Bad credentials' }));
+      return;
+    }
+    if (req.url?.startsWith('/repos/')) {
+      if (failure && failure.status !== 200) {
+        res.writeHead(failure.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: failure.message ?? `scripted ${failure.status}` }));
+        return;
+      }
+      this.#rest(req, res);
+      return;
+    }
+    if (req.url !== '/graphql' || req.method !== 'POST') {
+      res.writeHead(404).end();
       return;
     }
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
@@ -335,6 +448,54 @@ export class FakeGitHub {
         pr.state = 'MERGED';
         return { pullRequest: this.#pullRequest(pr) };
       },
+      addPullRequestReviewThreadReply: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'addPullRequestReviewThreadReply', input });
+        const { pr, thread } = this.#threadById(input.pullRequestReviewThreadId);
+        const first = thread.comments[0];
+        thread.comments.push({
+          author: this.viewer.login,
+          body: String(input.body),
+          path: first?.path ?? '',
+          line: first?.line ?? 0,
+          createdAt: new Date().toISOString(),
+        });
+        return {
+          comment: {
+            id: `PRRC_${this.#nextId++}`,
+            url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${this.#nextId}`,
+          },
+        };
+      },
+      resolveReviewThread: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'resolveReviewThread', input });
+        const { thread } = this.#threadById(input.threadId);
+        thread.isResolved = true;
+        return { thread: { id: thread.id, isResolved: true } };
+      },
+      requestReviews: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'requestReviews', input });
+        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
+        if (!pr) throw new Error('Could not resolve to a PullRequest');
+        const logins = (input.userIds as string[]).map((id) => id.replace(/^U_/, ''));
+        pr.requestedReviewers = [
+          ...new Set([...(input.union ? (pr.requestedReviewers ?? []) : []), ...logins]),
+        ];
+        return { pullRequest: { id: pr.id } };
+      },
+      updatePullRequestBranch: ({ input }: { input: Record<string, unknown> }) => {
+        this.mutations.push({ name: 'updatePullRequestBranch', input });
+        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
+        if (!pr) throw new Error('Could not resolve to a PullRequest');
+        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
+          throw new Error('Head branch was modified');
+        if (pr.updateConflicts) {
+          pr.mergeable = 'CONFLICTING';
+          throw new Error('There are merge conflicts: update the branch locally.');
+        }
+        pr.behind = false;
+        pr.headRefOid = (this.#nextId++).toString(16).padStart(40, 'b');
+        return { pullRequest: { id: pr.id, headRefOid: pr.headRefOid } };
+      },
       createPullRequest: ({ input }: { input: Record<string, unknown> }) => {
         this.mutations.push({ name: 'createPullRequest', input });
         const slug = [...this.repos.entries()].find(([, r]) => r.id === input.repositoryId)?.[0];
@@ -424,6 +585,9 @@ export class FakeGitHub {
             databaseId: c.runId,
             startedAt: c.startedAt,
             completedAt: c.status === 'COMPLETED' ? c.startedAt : null,
+            checkSuite: {
+              workflowRun: c.workflowRunId !== undefined ? { databaseId: c.workflowRunId } : null,
+            },
           }
         : {
             __typename: 'StatusContext',
@@ -455,7 +619,15 @@ export class FakeGitHub {
       baseRefName: pr.baseRefName,
       mergeable: pr.mergeable,
       mergeStateStatus:
-        pr.mergeable === 'CONFLICTING' ? 'DIRTY' : failing ? 'UNSTABLE' : pending ? 'BLOCKED' : 'CLEAN',
+        pr.mergeable === 'CONFLICTING'
+          ? 'DIRTY'
+          : pr.behind
+            ? 'BEHIND'
+            : failing
+              ? 'UNSTABLE'
+              : pending
+                ? 'BLOCKED'
+                : 'CLEAN',
       reviewDecision: pr.reviews.some((r) => r.state === 'CHANGES_REQUESTED') ? 'CHANGES_REQUESTED' : null,
       autoMergeRequest: pr.autoMerge ? { enabledAt: pr.autoMerge.enabledAt } : null,
       commits: () => ({
@@ -475,23 +647,29 @@ export class FakeGitHub {
       }),
       latestReviews: () => ({
         nodes: pr.reviews.map((r) => ({
-          author: { __typename: 'User', login: r.author },
+          author: { __typename: 'User', id: `U_${r.author}`, login: r.author },
           state: r.state,
           submittedAt: r.submittedAt,
         })),
       }),
       reviewThreads: () => ({
         nodes: pr.threads.map((t, i) => ({
+          id: t.id ?? `PRRT_${pr.id}_${i}`,
           isResolved: t.isResolved,
-          comments: () => ({
-            nodes: t.comments.map((c, j) => ({
-              author: { __typename: 'User', login: c.author },
-              body: c.body,
-              path: c.path,
-              line: c.line,
-              createdAt: c.createdAt,
-              url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${i}${j}`,
-            })),
+          path: t.comments[0]?.path ?? null,
+          line: t.comments[0]?.line ?? null,
+          comments: ({ first, last }: { first?: number; last?: number }) => ({
+            nodes: t.comments
+              .map((c, j) => ({ c, j }))
+              .slice(last !== undefined ? -last : 0, first !== undefined ? first : undefined)
+              .map(({ c, j }) => ({
+                author: { __typename: 'User', login: c.author },
+                body: c.body,
+                path: c.path,
+                line: c.line,
+                createdAt: c.createdAt,
+                url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${i}_${j}`,
+              })),
           }),
         })),
       }),

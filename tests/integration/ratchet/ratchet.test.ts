@@ -264,7 +264,7 @@ describe('review feedback and settings', () => {
     const prompt = lastUserText(w.api.conversationRequests[0]!);
     expect(prompt).toContain('Changes were requested by @mona.');
     expect(prompt).toMatch(
-      /<<<(ff-data-[0-9a-f]{16}) @mona on src\/a\.ts:4\nPlease rename `x` to <b>count<\/b>\.\n\1>>>/,
+      /Thread PRRT_\S+ — src\/a\.ts:4\n<<<(ff-data-[0-9a-f]{16}) @mona wrote\nPlease rename `x` to <b>count<\/b>\.\n\1>>>/,
     );
     const settings = await w.client.call('ratchet.settings.get', { project: 'octo/app' });
     expect(settings).toMatchObject({

@@ -88,6 +88,31 @@ describe('classifyPullRequest', () => {
       { unresolvedThreads: [{ comments: [comment('FF-Bot')] }] },
       'READY',
     ],
+    [
+      'a thread we answered last waits on the reviewer, not on us',
+      { unresolvedThreads: [{ id: 'T1', comments: [comment('mona'), comment('ff-bot', 'done')] }] },
+      'READY',
+    ],
+    [
+      'a reviewer answering our reply puts the thread back on us',
+      {
+        unresolvedThreads: [
+          { id: 'T1', comments: [comment('mona'), comment('ff-bot', 'done'), comment('mona', 'not quite')] },
+        ],
+      },
+      'REVIEW_PENDING',
+    ],
+    ['mergeStateStatus BEHIND → BEHIND', { mergeStateStatus: 'BEHIND' }, 'BEHIND'],
+    [
+      'review feedback outranks being behind',
+      { mergeStateStatus: 'BEHIND', unresolvedThreads: [{ comments: [comment('mona')] }] },
+      'REVIEW_PENDING',
+    ],
+    [
+      'running CI outranks being behind',
+      { mergeStateStatus: 'BEHIND', checks: [check('test', null)] },
+      'CI_RUNNING',
+    ],
     ['no checks at all → READY', { checks: [] }, 'READY'],
     ['all green → READY', {}, 'READY'],
   ])('%s', (_name, overrides, state) => {

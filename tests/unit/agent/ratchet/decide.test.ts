@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPullRequest } from '../../../../agent/ratchet/classify.js';
-import { type DecisionInput, decideRatchetAction, fingerprintOf } from '../../../../agent/ratchet/decide.js';
-import { type PrSnapshot, RatchetSettings, WorkspaceRatchet } from '../../../../shared/ratchet.js';
+import {
+  type DecisionInput,
+  decideRatchetAction,
+  fingerprintOf,
+  waitingSentence,
+} from '../../../../agent/ratchet/decide.js';
+import {
+  type PrSnapshot,
+  RatchetDecision,
+  RatchetSettings,
+  WorkspaceRatchet,
+} from '../../../../shared/ratchet.js';
 import { check, comment, snapshot } from './snapshots.js';
 
 const settings = RatchetSettings.parse({});
@@ -22,6 +32,17 @@ function decide(overrides: Partial<PrSnapshot>, extra: Partial<DecisionInput> = 
 
 const failing = { checks: [check('test', 'FAILURE', { runId: 11 })] };
 const conflict = { mergeable: 'CONFLICTING' };
+const flaky = { checks: [check('test', 'FAILURE', { runId: 11, workflowRunId: 501 })] };
+const behind = { mergeStateStatus: 'BEHIND' };
+const owed = {
+  key: 'r1:T1',
+  threadId: 'T1',
+  verdict: 'fixed' as const,
+  body: 'Fixed in abc1234.',
+  resolve: true,
+  posted: true,
+  resolved: false,
+};
 const review = {
   reviews: [{ author: 'mona', state: 'CHANGES_REQUESTED', submittedAt: '2026-11-25T10:00:00Z' }],
 };
@@ -63,10 +84,10 @@ describe('decideRatchetAction', () => {
       'none',
     ],
     [
-      'fixer busy on a review, CI now fails → notify',
+      'fixer busy on a review, CI now fails → tell it',
       failing,
       { fixer: 'busy' as const, ratchet: { ...fresh, fixerState: 'REVIEW_PENDING' as const, attempts: 1 } },
-      'notify-fixer',
+      'tell-fixer',
     ],
     [
       'fixer busy on CI, review arrives → nothing (lower priority)',
@@ -75,12 +96,74 @@ describe('decideRatchetAction', () => {
       'none',
     ],
     [
-      'fixer idle, new failure → notify it (one fixer per workspace)',
+      'fixer idle, new failure → tell it (one fixer per workspace)',
       failing,
       { fixer: 'idle' as const, ratchet: { ...fresh, attempts: 1 } },
-      'notify-fixer',
+      'tell-fixer',
     ],
     ['attempts used up → pause', failing, { ratchet: { ...fresh, attempts: 3 } }, 'pause'],
+    ['a failing Actions job never re-run → re-run it', flaky, {}, 'rerun-checks'],
+    [
+      'the same Actions run failing again after its re-run → fixer',
+      flaky,
+      { ratchet: { ...fresh, rerunRuns: [501] } },
+      'start-fixer',
+    ],
+    [
+      're-runs off → fixer at once',
+      flaky,
+      { settings: { ...settings, rerunFlakyChecks: false } },
+      'start-fixer',
+    ],
+    ['a check that is no Actions job cannot be re-run → fixer', failing, {}, 'start-fixer'],
+    ['behind its base → update the branch', behind, {}, 'update-branch'],
+    [
+      'behind, update already asked for this head → wait',
+      behind,
+      { ratchet: { ...fresh, updateRequestedFor: 'a'.repeat(40) } },
+      'none',
+    ],
+    [
+      'behind, branch updates off → nothing',
+      behind,
+      { settings: { ...settings, updateBranch: false } },
+      'none',
+    ],
+    ['replies decided → reply in the threads', {}, { replies: 2 }, 'reply-threads'],
+    [
+      'replies decided outrank running CI',
+      { checks: [check('test', null)] },
+      { replies: 1 },
+      'reply-threads',
+    ],
+    [
+      'replies owed from before a restart → reply',
+      {},
+      { ratchet: { ...fresh, outbox: [owed] } },
+      'reply-threads',
+    ],
+    [
+      'replies owed, but paused → nothing',
+      {},
+      { ratchet: { ...fresh, outbox: [owed], paused: true } },
+      'none',
+    ],
+    ['merged → nothing, even with replies owed', { state: 'MERGED' as const }, { replies: 1 }, 'none'],
+    [
+      "the fixer's push has not reached GitHub → wait",
+      review,
+      { repliesWait: 'waiting for the push' },
+      'none',
+    ],
+    ['PR budget spent → pause', failing, { spent: { pr: 5, day: 5 } }, 'pause'],
+    ['day budget spent → pause', failing, { spent: { pr: 0, day: 50 } }, 'pause'],
+    ['under budget → fixer', failing, { spent: { pr: 4.99, day: 49.99 } }, 'start-fixer'],
+    [
+      'budget spent, but CI running → just wait',
+      { checks: [check('test', null)] },
+      { spent: { pr: 9, day: 99 } },
+      'none',
+    ],
   ])('%s', (_name, overrides, extra, action) => {
     expect(decide(overrides, extra as Partial<DecisionInput>).action).toBe(action);
   });
@@ -120,6 +203,78 @@ describe('decideRatchetAction', () => {
     );
     expect(decide(failing, { ratchet: { ...fresh, attempts: 3 } }).reason).toMatch(
       /3 fix attempts used; paused/,
+    );
+  });
+
+  it('a re-run names the workflow runs, each once', () => {
+    const d = decide({
+      checks: [
+        check('test', 'FAILURE', { runId: 11, workflowRunId: 501 }),
+        check('lint', 'FAILURE', { runId: 12, workflowRunId: 501 }),
+        check('e2e', 'FAILURE', { runId: 13, workflowRunId: 502 }),
+      ],
+    });
+    expect(d).toMatchObject({ action: 'rerun-checks', runIds: [501, 502] });
+    expect(d.reason).toBe(
+      'CI failing: test, lint, e2e — re-running the failed jobs once in case they are flaky.',
+    );
+  });
+
+  it('a budget pause names the budget and what was spent', () => {
+    const pr = decide(failing, { spent: { pr: 5.25, day: 6 } });
+    expect(pr.pausedReason).toBe(
+      'budget of $5.00 per PR spent ($5.25) — raise maxCostUsdPerPr or resume to go on',
+    );
+    const day = decide(failing, { spent: { pr: 1, day: 50 } });
+    expect(day.pausedReason).toMatch(/^budget of \$50\.00 per day spent by all fixers \(\$50\.00\)/);
+  });
+
+  it('decisions logged before the rename read as tell-fixer', () => {
+    expect(
+      RatchetDecision.parse({
+        action: 'notify-fixer',
+        reason: 'r',
+        state: 'CI_FAILED',
+        at: '2026-11-25T10:00:00Z',
+      }).action,
+    ).toBe('tell-fixer');
+  });
+});
+
+describe('waitingSentence', () => {
+  it.each([
+    [
+      { action: 'none' as const, reason: 'Waiting for CI.' },
+      undefined,
+      'Waiting for CI; next look at 10:42 UTC.',
+    ],
+    [
+      { action: 'rerun-checks' as const, reason: '' },
+      undefined,
+      'Waiting for the re-run of the failed jobs; next look at 10:42 UTC.',
+    ],
+    [
+      { action: 'start-fixer' as const, reason: '' },
+      undefined,
+      'Waiting for the fixer to push a fix; next look at 10:42 UTC.',
+    ],
+    [
+      { action: 'pause' as const, reason: '' },
+      'budget of $5.00 per PR spent ($5.10)',
+      'Paused (budget of $5.00 per PR spent ($5.10)): waiting for you to resume; next look at 10:42 UTC.',
+    ],
+    [
+      { action: 'none' as const, reason: 'Merged — nothing left to do.' },
+      undefined,
+      'Merged — nothing left to do',
+    ],
+  ])('%o', (decision, paused, sentence) => {
+    expect(waitingSentence(decision, paused, '2026-11-25T10:42:00.000Z')).toBe(sentence);
+  });
+
+  it('without a schedule it says the next tick', () => {
+    expect(waitingSentence({ action: 'merge', reason: '' }, undefined, undefined)).toBe(
+      'Waiting for GitHub to merge; next look at the next tick.',
     );
   });
 });
