@@ -13,7 +13,7 @@ function cpuMs(pid: number): number {
 }
 
 /**
- * One ratchet tick over 200 tracked PRs against the fake GitHub: requests
+ * One ratchet tick over 200 tracked PRs (with review threads) against the fake GitHub: requests
  * per tick (baseline: one per PR, as per-PR polling does), wall time, and
  * the agent's CPU time.
  */
@@ -25,7 +25,10 @@ export async function* figures(): AsyncGenerator<Figure> {
   const agent = await spawnAgent(join(dir.path, 'home'), { env: { ...repo.env, ...github.env() } });
   const client = await connectClient(agent);
   await client.call('project.add', { path: repo.clone });
-  await client.call('ratchet.settings.set', { patch: { fixCi: false } }); // measure the look, not 200 fixers
+  // Measure the look, not 200 fixers or re-runs.
+  await client.call('ratchet.settings.set', {
+    patch: { fixCi: false, fixReviews: false, rerunFlakyChecks: false },
+  });
   const workspaces = [];
   for (let i = 0; i < 200; i++) {
     const { workspace } = await client.call('workspace.create', {
@@ -35,7 +38,13 @@ export async function* figures(): AsyncGenerator<Figure> {
     });
     workspaces.push(workspace);
     const pr = github.addPullRequest('octo/app', { headRefName: `bench/${i}` });
-    github.setCheck(pr.number, 'test', i % 3 === 0 ? 'FAILURE' : 'SUCCESS');
+    github.setCheck(pr.number, 'test', i % 3 === 0 ? 'FAILURE' : 'SUCCESS', undefined, 10_000 + i);
+    // Review threads come in the same batched query as the rest of the PR.
+    for (let t = 0; t < 3; t++)
+      github.addThread(pr.number, [
+        { author: 'mona', body: `Please look at line ${t}.`, line: t + 1 },
+        { author: 'ff-bot', body: 'Done.', line: t + 1 },
+      ]);
   }
   for (;;) {
     const list = await client.call('workspace.list');
