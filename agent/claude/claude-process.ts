@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type ClaudeLine, parseClaudeLine } from '../../shared/claude-messages.js';
+import { spawnSupervised } from '../supervisor/spawn-supervised.js';
 import { TailBuffer } from '../tail-buffer.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -9,6 +10,8 @@ export interface ClaudeProcessEvents {
   line: [line: ClaudeLine];
   stderr: [text: string];
   exit: [code: number | null, signal: NodeJS.Signals | null];
+  /** The claude process's own pid (it leads its process group), once it runs. */
+  pid: [pid: number];
 }
 
 /**
@@ -20,10 +23,23 @@ export class ClaudeProcess extends EventEmitter<ClaudeProcessEvents> {
   readonly #child: ChildProcess;
   readonly #stderrTail = new TailBuffer(20);
   #exited = false;
+  #pid: number | undefined;
 
   constructor(bin: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
     super();
-    this.#child = spawn(bin, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // Supervised: claude and everything it starts (a Bash tool's shell) end with the agent, kill -9 included.
+    const supervised = spawnSupervised(bin, args, {
+      cwd,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.#child = supervised.child;
+    void supervised.pid.then((pid) => {
+      if (pid === undefined || this.#exited) return;
+      this.#pid = pid;
+      this.emit('pid', pid);
+    });
     const splitter = new LineSplitter();
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of splitter.push(chunk)) this.emit('line', parseClaudeLine(line));
@@ -52,8 +68,9 @@ export class ClaudeProcess extends EventEmitter<ClaudeProcessEvents> {
     });
   }
 
+  /** claude's own pid, once known (not its supervisor's). */
   get pid(): number | undefined {
-    return this.#child.pid;
+    return this.#pid;
   }
 
   get exited(): boolean {

@@ -344,8 +344,10 @@ export class Sessions {
       this.#onExit(id, live, code, signal);
       exited();
     });
-    this.#log.info(`Session ${id}: claude pid ${process_.pid}${resumeId ? ` resuming ${resumeId}` : ''}`);
-    if (process_.pid) this.#patch(id, { pid: process_.pid });
+    process_.on('pid', (pid) => {
+      this.#log.info(`Session ${id}: claude pid ${pid}${resumeId ? ` resuming ${resumeId}` : ''}`);
+      this.#patch(id, { pid });
+    });
     this.#signal(id, { type: 'spawned' });
   }
 
@@ -491,9 +493,11 @@ export class Sessions {
 }
 
 /**
- * Ends a claude process left running by an agent that died, if that pid
- * still is one (Linux: its command line is checked, so a reused pid of
- * another program is never signalled; elsewhere nothing is done).
+ * Ends a claude process (and its process group: a Bash tool's shell) left
+ * running by an agent that died, if that pid still is one (Linux: its
+ * command line is checked, so a reused pid of another program is never
+ * signalled; elsewhere nothing is done). The supervisor normally ended it
+ * already; this is the second line of defence.
  */
 async function endOrphanClaude(pid: number, log: Logger): Promise<void> {
   let cmdline: string;
@@ -504,18 +508,23 @@ async function endOrphanClaude(pid: number, log: Logger): Promise<void> {
   }
   if (!cmdline.includes('stream-json') || !cmdline.includes('--input-format')) return;
   log.warn(`Ending claude process ${pid} left behind by a previous ff-agent`);
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
+  const signal = (name: NodeJS.Signals): boolean => {
+    try {
+      process.kill(-pid, name);
+      return true;
+    } catch {
+      try {
+        process.kill(pid, name);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+  };
+  if (!signal('SIGTERM')) return;
   for (let waited = 0; waited < 3000; waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (!isProcessAlive(pid)) return;
   }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
+  signal('SIGKILL');
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnSupervised } from '../supervisor/spawn-supervised.js';
 import { TailBuffer } from '../tail-buffer.js';
 
 export interface SetupResult {
@@ -12,6 +12,8 @@ export interface SetupResult {
  * Runs the project's setup command in a new worktree. The user wrote it as a
  * shell command, so it goes to their shell (`$SHELL -c`, or `cmd /c` on
  * Windows) as one argv element — nothing of ours is interpolated into it.
+ * Supervised: the shell and everything it started end with the agent, and a
+ * timeout ends the whole process group, not just the shell.
  */
 export function runSetupScript(
   script: string,
@@ -25,7 +27,7 @@ export function runSetupScript(
       process.platform === 'win32'
         ? [process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', script]]
         : [process.env.SHELL || '/bin/sh', ['-c', script]];
-    const child = spawn(shell, args, {
+    const { child } = spawnSupervised(shell, args, {
       cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,8 +39,8 @@ export function runSetupScript(
       timedOut = true;
       child.kill('SIGTERM');
     }, timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       tail.push(text);
       onOutput('stderr', text);
     });

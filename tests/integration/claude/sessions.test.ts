@@ -203,8 +203,15 @@ describe('a chat session with the real claude CLI', () => {
     expect(acked.queued).toBe(true);
     const pids = [...readFileSync(join(w.home, 'logs', 'agent.log'), 'utf8').matchAll(/claude pid (\d+)/g)];
     const orphan = Number(pids.at(-1)?.[1]);
+    // The second line of defence: with its supervisor frozen and then killed along with the
+    // agent, claude outlives both…
+    const supervisor = Number(readFileSync(`/proc/${orphan}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    expect(readFileSync(`/proc/${supervisor}/cmdline`, 'utf8')).toContain('supervise.mjs');
+    process.kill(supervisor, 'SIGSTOP');
     await w.killAgent();
-    expect(isProcessAlive(orphan)).toBe(true); // the agent's death left its claude running…
+    process.kill(supervisor, 'SIGKILL');
+    await waitFor(() => !isProcessAlive(supervisor), { what: 'the supervisor to end' });
+    expect(isProcessAlive(orphan)).toBe(true);
     await w.restart();
     expect(isProcessAlive(orphan)).toBe(false); // …and the restarted agent ended it
     const after = await w.client.call('session.get', { sessionId: session.id });
