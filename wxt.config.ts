@@ -23,6 +23,12 @@ export default defineConfig({
         }
       : { optional_host_permissions: ['https://*/*'], key: CHROME_EXTENSION_KEY }),
   }),
+  // `npm run zip`: ff-<version>-chrome.zip (Chrome Web Store), ff-<version>-firefox.zip and, for AMO's
+  // reviewers, ff-<version>-sources.zip: what builds the extension, not the agent's build or the tests.
+  zip: {
+    name: 'ff',
+    excludeSources: ['dist/**', 'tests/**', '.ci/**', 'scripts/**', 'native-host/**', 'prompts/**'],
+  },
   vite: () => ({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     build: {

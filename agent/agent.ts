@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateCronExpression } from 'cron';
 import { ExtensionId } from '../shared/domain.js';
-import { AgentError, PROTOCOL_VERSION } from '../shared/protocol.js';
+import { AgentError, PROTOCOL_VERSION, staleExtensionNotice } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
 import { GitHubError } from './github/client.js';
@@ -184,6 +184,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     let server: AgentServer;
     const pairingCodes = new PairingCodes();
     let lastExtensionSeenAt: string | undefined;
+    let lastExtensionVersion: string | undefined;
     const handlers: MethodHandlers = {
       status: () => ({
         agentVersion,
@@ -195,6 +196,10 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         startedAt: startedAt.toISOString(),
         uptimeMs: Date.now() - startedAt.getTime(),
         ...(lastExtensionSeenAt ? { lastExtensionSeenAt } : {}),
+        ...(lastExtensionVersion ? { lastExtensionVersion } : {}),
+        ...(lastExtensionVersion && staleExtensionNotice(agentVersion, lastExtensionVersion)
+          ? { extensionNotice: staleExtensionNotice(agentVersion, lastExtensionVersion) }
+          : {}),
         counts: {
           projects: state.data.projects.length,
           workspaces: state.data.workspaces.length,
@@ -282,8 +287,9 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       instanceId,
       heartbeatMs: options.heartbeatMs,
       redeemPairingCode: (code) => pairingCodes.redeem(code),
-      onExtensionConnected: () => {
+      onExtensionConnected: (version) => {
         lastExtensionSeenAt = new Date().toISOString();
+        lastExtensionVersion = version;
       },
       helloTimeoutMs: options.helloTimeoutMs,
     });

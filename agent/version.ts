@@ -7,7 +7,7 @@ export const packageRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === 'ff') return dir;
+    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === 'ff-agent') return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('ff-agent: cannot find its package.json');
     dir = parent;

@@ -1,2 +1,8 @@
 export const root: string;
-export function buildIfStale(options?: { firefox?: boolean; e2e?: boolean; quiet?: boolean }): void;
+export function buildIfStale(options?: {
+  firefox?: boolean;
+  e2e?: boolean;
+  zip?: boolean;
+  quiet?: boolean;
+}): void;
+export function zipName(browser: 'chrome' | 'firefox'): string;

@@ -1,7 +1,7 @@
 // Rebuilds the agent and the extension when their sources are newer than the build.
 // Used by `npm start` and by the test setup, so neither runs yesterday's build.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..');
@@ -32,8 +32,8 @@ function run(bin, args, quiet) {
   });
 }
 
-/** @param {{ firefox?: boolean, e2e?: boolean, quiet?: boolean }} options */
-export function buildIfStale({ firefox = true, e2e = false, quiet = false } = {}) {
+/** @param {{ firefox?: boolean, e2e?: boolean, zip?: boolean, quiet?: boolean }} options */
+export function buildIfStale({ firefox = true, e2e = false, zip = false, quiet = false } = {}) {
   const say = (message) => quiet || console.log(message);
   if (mtime('dist/agent/cli/main.js') < newest(['agent', 'shared', 'package.json', 'tsconfig.build.json'])) {
     say('Building the agent…');
@@ -53,4 +53,24 @@ export function buildIfStale({ firefox = true, e2e = false, quiet = false } = {}
     say('Building the Firefox extension…');
     run(['wxt', 'bin', 'wxt.mjs'], ['build', '-b', 'firefox'], quiet);
   }
+  // The store zips (`npm run zip`) that the npm package ships; `wxt zip` builds before it zips.
+  if (zip) {
+    for (const browser of ['chrome', 'firefox']) {
+      if (mtime(`.output/${zipName(browser)}`) < extension) {
+        say(`Zipping the ${browser} extension…`);
+        run(['wxt', 'bin', 'wxt.mjs'], ['zip', '-b', browser], quiet);
+      }
+    }
+  }
+}
+
+/** The file `wxt zip` writes for a browser (zip.name in wxt.config.ts, version from package.json). */
+export function zipName(browser) {
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return `ff-${version}-${browser}.zip`;
+}
+
+// `node scripts/build-if-stale.mjs --zip` (npm's prepack): everything the package ships, built only if stale.
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  buildIfStale({ zip: process.argv.includes('--zip') });
 }

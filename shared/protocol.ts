@@ -124,10 +124,28 @@ export const HelloFrame = z
   );
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
+/**
+ * The agent and the extension are released together from one package.json
+ * version. An extension older than its agent may miss what the agent now
+ * sends or expects: this says so, in words a person can act on; undefined
+ * when the extension is as new as the agent (or newer, or unparsable).
+ */
+export function staleExtensionNotice(agentVersion: string, extensionVersion: string): string | undefined {
+  const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)/.exec(v)?.slice(1).map(Number);
+  const agent = parse(agentVersion);
+  const extension = parse(extensionVersion);
+  if (!agent || !extension) return undefined;
+  const i = agent.findIndex((part, index) => part !== extension[index]);
+  if (i === -1 || extension[i]! > agent[i]!) return undefined;
+  return `The ff extension (${extensionVersion}) is older than ff-agent (${agentVersion}): update the extension from the same release.`;
+}
+
 export const WelcomeFrame = z.object({
   type: z.literal('welcome'),
   agentVersion: z.string(),
   protocol: z.number().int().positive(),
+  /** Something the client should show, e.g. that the extension is older than the agent. */
+  notice: z.string().max(500).optional(),
   /** Changes every time the agent starts: in-memory topics restart their seq then. */
   instanceId: z.string(),
   /** Only after pairing with a code: the token to use from now on. */
@@ -212,6 +230,10 @@ export const StatusResult = z.object({
   uptimeMs: z.number().nonnegative(),
   /** The last time the browser extension connected (since this agent started). */
   lastExtensionSeenAt: z.string().optional(),
+  /** The version that extension said hello with. */
+  lastExtensionVersion: z.string().optional(),
+  /** Set when that extension is older than this agent (see staleExtensionNotice). */
+  extensionNotice: z.string().optional(),
   counts: z.object({
     projects: z.number().int().nonnegative(),
     workspaces: z.number().int().nonnegative(),

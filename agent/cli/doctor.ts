@@ -21,6 +21,7 @@ import { ffCommand, type HomePaths, shellWord } from '../store/home.js';
 import { isProcessAlive } from '../store/instance-lock.js';
 import { describeBackup } from '../store/state-backups.js';
 import { inspectState, type StateInspection } from '../store/state-store.js';
+import { packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
 import { installContext } from './install.js';
 
@@ -47,20 +48,28 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Node.js 22 and 24 (LTS) are supported (package.json `engines`); 20.19+ still runs ff
+ * but is past its end of life, and the Claude Code CLI itself wants 22.
+ */
+export function nodeCheck(version: string): Check {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const detail = `v${version}`;
+  if (major > 22 || (major === 22 && minor >= 13)) return { name: 'Node.js', status: 'ok', detail };
+  if (major > 20 || (major === 20 && minor >= 19))
+    return {
+      name: 'Node.js',
+      status: 'warn',
+      detail: `${detail} runs ff, but is not a supported line (Node 20 reached its end of life)`,
+      fix: 'Install Node.js 22 or 24 (LTS).',
+    };
+  return { name: 'Node.js', status: 'fail', detail, fix: 'Install Node.js 22 or 24 (LTS).' };
+}
+
 /** Every check, each with a fix. Pure data out; `doctor` prints it. */
 export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
   const checks: Check[] = [];
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  checks.push(
-    major > 20 || (major === 20 && minor >= 19)
-      ? { name: 'Node.js', status: 'ok', detail: `v${process.versions.node}` }
-      : {
-          name: 'Node.js',
-          status: 'fail',
-          detail: `v${process.versions.node}`,
-          fix: 'Install Node.js 20.19 or newer.',
-        },
-  );
+  checks.push(nodeCheck(process.versions.node));
   const git = await exec('git', ['--version']);
   checks.push(
     git.ok
@@ -187,14 +196,26 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
         );
       }
       checks.push(
-        status.lastExtensionSeenAt
-          ? { name: 'extension', status: 'ok', detail: `last connected ${status.lastExtensionSeenAt}` }
-          : {
+        status.extensionNotice
+          ? {
               name: 'extension',
               status: 'warn',
-              detail: 'has not connected since the agent started',
-              fix: 'Load the extension (see README) and pair it: `ff-agent install`, or `ff-agent pair`.',
-            },
+              detail: `${status.lastExtensionVersion} last connected ${status.lastExtensionSeenAt}; older than ff-agent ${status.agentVersion}`,
+              fix: 'Load the extension from the same release as ff-agent (see README: Load the extension).',
+            }
+          : status.lastExtensionSeenAt
+            ? {
+                name: 'extension',
+                status: 'ok',
+                detail:
+                  `${status.lastExtensionVersion ?? ''} last connected ${status.lastExtensionSeenAt}`.trim(),
+              }
+            : {
+                name: 'extension',
+                status: 'warn',
+                detail: 'has not connected since the agent started',
+                fix: `Load the extension (see README; builds in ${join(packageRoot, '.output')}) and pair it: \`ff-agent install\`, or \`ff-agent pair\`.`,
+              },
       );
       const orphans = await client.call('doctor.orphans');
       checks.push(

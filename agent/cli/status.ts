@@ -23,6 +23,10 @@ export function formatStatus(status: StatusResult): string {
     `  home     ${status.home}`,
     `  uptime   ${formatDuration(status.uptimeMs)}`,
     `  ${c.projects} projects, ${c.workspaces} workspaces, ${c.sessions} sessions, ${c.clients} clients connected`,
+    ...(status.lastExtensionVersion
+      ? [`  extension ${status.lastExtensionVersion}, last connected ${status.lastExtensionSeenAt}`]
+      : []),
+    ...(status.extensionNotice ? [`! ${status.extensionNotice}`] : []),
     '',
   ].join('\n');
 }

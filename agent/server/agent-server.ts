@@ -19,6 +19,7 @@ import {
   PROTOCOL_VERSION,
   RequestFrame,
   type ResponseFrame,
+  staleExtensionNotice,
   type WelcomeFrame,
 } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
@@ -53,8 +54,8 @@ export interface AgentServerOptions {
   helloTimeoutMs?: number;
   /** Redeems a manual pairing code (single use); on `ok` the client gets the token in its welcome. */
   redeemPairingCode?: (code: string) => RedeemResult;
-  /** Told when a browser extension says hello. */
-  onExtensionConnected?: () => void;
+  /** Told when a browser extension says hello, with the version it said. */
+  onExtensionConnected?: (version: string) => void;
 }
 
 /** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
@@ -242,6 +243,9 @@ export class AgentServer {
       return;
     }
     if (hello.protocol !== PROTOCOL_VERSION) {
+      this.#options.log.warn(
+        `Refused client ${connection.id} (${connection.client}): ${hello.client.name} ${hello.client.version} speaks protocol ${hello.protocol}, ff-agent ${this.#options.agentVersion} speaks ${PROTOCOL_VERSION}; update ${hello.protocol < PROTOCOL_VERSION ? 'the extension' : 'ff-agent'}`,
+      );
       connection.close('protocol-mismatch');
       return;
     }
@@ -249,12 +253,18 @@ export class AgentServer {
     this.#options.log.info(
       `Client ${connection.id} connected: ${hello.client.name} ${hello.client.version} (${connection.client})`,
     );
-    if (connection.client !== 'cli') this.#options.onExtensionConnected?.();
+    const extension = connection.client !== 'cli';
+    const notice = extension
+      ? staleExtensionNotice(this.#options.agentVersion, hello.client.version)
+      : undefined;
+    if (notice) this.#options.log.warn(`Client ${connection.id}: ${notice}`);
+    if (extension) this.#options.onExtensionConnected?.(hello.client.version);
     connection.sendFrame({
       type: 'welcome',
       agentVersion: this.#options.agentVersion,
       protocol: PROTOCOL_VERSION,
       instanceId: this.#options.instanceId,
+      ...(notice ? { notice } : {}),
       ...(pairedByCode ? { token: this.#options.token() } : {}),
     });
   }

@@ -195,7 +195,7 @@ export class AgentConnection {
         status: 'connected',
         port: pairing.port,
         agentVersion: client.welcome.agentVersion,
-        message: `Connected to ff-agent ${client.welcome.agentVersion}.`,
+        message: `Connected to ff-agent ${client.welcome.agentVersion}.${client.welcome.notice ? ` ${client.welcome.notice}` : ''}`,
       });
     } catch (error) {
       if (generation !== this.#generation) return this.#state;

@@ -176,3 +176,35 @@ describe('ff-agent pair', () => {
     );
   });
 });
+
+describe('an extension older than the agent', () => {
+  it('is welcomed with a notice, and `status` and `doctor` say to update it', async () => {
+    const s = setup();
+    const agent = await spawnAgent(s.ffHome);
+    cleanups.push(() => agent.stop());
+    const { AgentClient } = await import('../../../shared/agent-client.js');
+    const { default: WebSocket } = await import('ws');
+    const client = await AgentClient.connect(
+      () =>
+        new WebSocket(`ws://127.0.0.1:${agent.port}`, {
+          headers: { Origin: `chrome-extension://${CHROME_EXTENSION_ID}` },
+        }),
+      { token: agent.token, client: { name: 'ff-extension', version: '0.0.1' } },
+    );
+    cleanups.push(() => client.close());
+    expect(client.welcome.notice).toMatch(
+      /The ff extension \(0\.0\.1\) is older than ff-agent \(\d+\.\d+\.\d+\)/,
+    );
+
+    const status = await runCli(['status'], s.env);
+    expect(status.stdout).toMatch(/extension 0\.0\.1, last connected/);
+    expect(status.stdout).toMatch(/! The ff extension \(0\.0\.1\) is older than ff-agent/);
+    const doctor = await runCli(['doctor'], s.env);
+    expect(doctor.stdout).toMatch(
+      /! extension: 0\.0\.1 last connected [^\n]*older than ff-agent[^\n]*\n {4}fix: Load the extension from the same release/,
+    );
+    expect(readFileSync(join(s.ffHome, 'logs', 'agent.log'), 'utf8')).toMatch(
+      /WARN {2}Client \d+: The ff extension \(0\.0\.1\) is older than ff-agent/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentFrame, ClientFrame, methods, Topic } from '../../../shared/protocol.js';
+import { AgentFrame, ClientFrame, methods, staleExtensionNotice, Topic } from '../../../shared/protocol.js';
 
 const token = 'a'.repeat(64);
 
@@ -108,5 +108,23 @@ describe('method params', () => {
     ['workspace.create', { project: 'o/r', issue: { number: 1, title: 't', url: 'https://' } }, false],
   ] as const)('%s %j valid=%s', (method, params, valid) => {
     expect(methods[method].params.safeParse(params).success).toBe(valid);
+  });
+});
+
+describe('staleExtensionNotice: an extension older than its agent is told so', () => {
+  it.each([
+    ['0.2.0', '0.1.0', true],
+    ['1.0.0', '0.9.9', true],
+    ['0.1.1', '0.1.0', true],
+    ['0.1.0', '0.1.0', false],
+    ['0.1.0', '0.2.0', false], // newer extension: the protocol check guards that
+    ['0.1.0', 'dev', false],
+  ])('agent %s, extension %s → notice: %s', (agent, extension, expected) => {
+    const notice = staleExtensionNotice(agent, extension);
+    expect(notice !== undefined).toBe(expected);
+    if (notice)
+      expect(notice).toBe(
+        `The ff extension (${extension}) is older than ff-agent (${agent}): update the extension from the same release.`,
+      );
   });
 });
