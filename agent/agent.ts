@@ -6,6 +6,7 @@ import { ExtensionId } from '../shared/domain.js';
 import { AgentError, PROTOCOL_VERSION, staleExtensionNotice } from '../shared/protocol.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
+import { Fleet } from './fleet/fleet.js';
 import { GitHubError } from './github/client.js';
 import { GitHubHosts } from './github/hosts.js';
 import { Boards } from './kanban/boards.js';
@@ -175,6 +176,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     });
     const boards = new Boards({ state, projects, github, hub, log });
     const terminals = new Terminals({ hub, workspaces, log, env });
+    const fleet = new Fleet({ state, sessions, paths });
     workspaces.onChange((projectId) => boards.changed(projectId));
     const quickActions = () =>
       loadQuickActions(join(promptsDir, 'quick-actions'), join(paths.root, 'quick-actions'));
@@ -235,7 +237,15 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
       'session.events': (params) => sessions.events(params.sessionId, params.sinceSeq, params.limit),
       'permission.respond': (params) =>
-        sessions.respondPermission(params.sessionId, params.requestId, params.allow, params.message),
+        sessions.respondPermission(
+          params.sessionId,
+          params.requestId,
+          params.allow,
+          params.message,
+          params.forSession,
+        ),
+      'fleet.status': () => fleet.status(),
+      'fleet.costs': (params) => fleet.costs(params?.days ?? 30),
       'workspace.openPr': (params) => viaGitHub(openPullRequest({ workspaces, projects, github }, params)),
       'terminal.open': (params) => terminals.open(params),
       'terminal.input': (params) => {

@@ -385,6 +385,33 @@ export const WorkspaceEvent = z.discriminatedUnion('kind', [
 ]);
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
 
+/** One session's live figures for the fleet view (`fleet.status`). */
+export const FleetRow = z.object({
+  sessionId: z.string(),
+  /** When the session entered its current status (this agent's run, else its last update). */
+  statusSince: z.string(),
+  /** The tool a running turn waits on, with when it started. */
+  tool: z.object({ name: z.string(), summary: z.string().optional(), since: z.string() }).optional(),
+  /** The claude process, while one runs. `cpuPercent` of one core, over the last sample. */
+  process: z
+    .object({
+      pid: z.number().int(),
+      cpuPercent: z.number().nonnegative(),
+      rssBytes: z.number().nonnegative(),
+    })
+    .optional(),
+});
+export type FleetRow = z.infer<typeof FleetRow>;
+
+export const CostHistory = z.object({
+  /** Days, oldest first, as YYYY-MM-DD (UTC). */
+  days: z.array(z.string()),
+  /** One per repo (`owner/repo`): USD per day, aligned with `days`. */
+  repos: z.array(z.object({ repo: z.string(), usd: z.array(z.number().nonnegative()) })),
+  totalUsd: z.number().nonnegative(),
+});
+export type CostHistory = z.infer<typeof CostHistory>;
+
 export const methods = {
   status: { params: NoParams, result: StatusResult },
   subscribe: { params: SubscribeParams, result: SubscribeResult },
@@ -480,8 +507,20 @@ export const methods = {
       requestId: z.string().min(1).max(200),
       allow: z.boolean(),
       message: z.string().max(2000).optional(),
+      /** With allow: this tool needs no more asking in this session (pending requests for it are allowed too). */
+      forSession: z.boolean().optional(),
     }),
     result: SessionView,
+  },
+  /** What every session is doing now: the tool it runs, since when in its state, its claude process's CPU and memory. */
+  'fleet.status': { params: NoParams, result: z.array(FleetRow) },
+  /** Cost per day and repo over the last `days` days, summed from the transcripts' result lines. */
+  'fleet.costs': {
+    params: z
+      .object({ days: z.number().int().min(1).max(366).default(30) })
+      .strict()
+      .optional(),
+    result: CostHistory,
   },
   'quickAction.list': {
     params: NoParams,

@@ -10,6 +10,7 @@ import type {
   SessionView,
 } from '../../shared/domain.js';
 import { AgentError, type EventFrame, type SessionEvent } from '../../shared/protocol.js';
+import { toolSummary } from '../../shared/tool-summary.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
@@ -42,6 +43,10 @@ interface Live {
   /** A user message is being worked on (between handing it over and its result). */
   turn: boolean;
   pending: Map<string, PermissionRequest>;
+  /** Tools the user allowed for the rest of this session: their requests are answered at once. */
+  allowedTools: Set<string>;
+  /** The tool call a turn is waiting on (fleet view). */
+  tool?: { id: string; name: string; summary: string; since: string };
   stopRequested: boolean;
   /** Cost of earlier processes of this session; the CLI reports its own total per process. */
   costBase: number;
@@ -71,6 +76,8 @@ export class Sessions {
   readonly #env: NodeJS.ProcessEnv;
   readonly #live = new Map<string, Live>();
   readonly #transcripts = new Map<string, TranscriptLog>();
+  /** When each session entered its current status, during this agent's run. */
+  readonly #statusSince = new Map<string, string>();
   #agentStopping = false;
 
   constructor(deps: {
@@ -238,17 +245,46 @@ export class Sessions {
     return this.view(this.find(id));
   }
 
-  respondPermission(id: string, requestId: string, allow: boolean, message?: string): SessionView {
+  respondPermission(
+    id: string,
+    requestId: string,
+    allow: boolean,
+    message?: string,
+    forSession = false,
+  ): SessionView {
     const live = this.#live.get(id);
     const request = live?.pending.get(requestId);
     if (!live || !request) {
       throw new AgentError('NOT_FOUND', `Session ${id} has no pending permission request ${requestId}.`);
     }
-    live.pending.delete(requestId);
-    live.process.answerPermission(requestId, allow, request.input, message);
-    this.#append(id, { kind: 'permission-answer', requestId, allow });
-    this.#signal(id, { type: 'permission-answered', stillPending: live.pending.size });
+    this.#answer(id, live, request, allow, message);
+    if (allow && forSession) {
+      live.allowedTools.add(request.toolName);
+      for (const other of [...live.pending.values()])
+        if (other.toolName === request.toolName) this.#answer(id, live, other, true);
+    }
     return this.view(this.find(id));
+  }
+
+  /** What a session is doing now, for the fleet view: since when in its status, and the tool it waits on. */
+  activity(session: Session): {
+    statusSince: string;
+    tool?: { name: string; summary?: string; since: string };
+  } {
+    const tool = this.#live.get(session.id)?.tool;
+    return {
+      statusSince: this.#statusSince.get(session.id) ?? session.updatedAt ?? session.createdAt,
+      ...(tool
+        ? { tool: { name: tool.name, ...(tool.summary ? { summary: tool.summary } : {}), since: tool.since } }
+        : {}),
+    };
+  }
+
+  #answer(id: string, live: Live, request: PermissionRequest, allow: boolean, message?: string): void {
+    live.pending.delete(request.requestId);
+    live.process.answerPermission(request.requestId, allow, request.input, message);
+    this.#append(id, { kind: 'permission-answer', requestId: request.requestId, allow });
+    this.#signal(id, { type: 'permission-answered', stillPending: live.pending.size });
   }
 
   /** Stops every session of a workspace (it is being archived). */
@@ -330,6 +366,7 @@ export class Sessions {
         : [],
       turn: false,
       pending: new Map(),
+      allowedTools: new Set(),
       stopRequested: false,
       costBase: session.costUsd,
       exited: new Promise((resolve) => {
@@ -374,8 +411,30 @@ export class Sessions {
         if (this.find(id).claudeSessionId !== line.session_id)
           this.#patch(id, { claudeSessionId: line.session_id });
         return;
+      case 'assistant': {
+        const call = line.message.content.findLast((block) => block.type === 'tool_use');
+        if (call && 'name' in call && typeof call.name === 'string')
+          live.tool = {
+            id: typeof call.id === 'string' ? call.id : '',
+            name: call.name,
+            summary: toolSummary(call.input).slice(0, 200),
+            since: new Date().toISOString(),
+          };
+        return;
+      }
+      case 'user': {
+        const content = line.message.content;
+        if (
+          live.tool &&
+          Array.isArray(content) &&
+          content.some((block) => block.type === 'tool_result' && block.tool_use_id === live.tool?.id)
+        )
+          delete live.tool;
+        return;
+      }
       case 'result': {
         live.turn = false;
+        delete live.tool;
         const session = this.find(id);
         const cost = live.costBase + (line.total_cost_usd ?? 0);
         this.#patch(id, { turns: session.turns + 1, costUsd: Math.max(session.costUsd, cost) });
@@ -400,6 +459,7 @@ export class Sessions {
         live.pending.set(line.request_id, pending);
         this.#append(id, { kind: 'permission', request: pending });
         this.#signal(id, { type: 'permission-requested' });
+        if (live.allowedTools.has(pending.toolName)) this.#answer(id, live, pending, true);
         return;
       }
       default:
@@ -435,6 +495,7 @@ export class Sessions {
   }
 
   #setStatus(id: string, status: Session['status'], detail?: string): void {
+    this.#statusSince.set(id, new Date().toISOString());
     this.#patch(id, { status, statusDetail: detail });
     this.#append(id, { kind: 'status', status, ...(detail ? { detail } : {}) });
     this.#workspaces.notifyChanged(this.find(id).workspaceId);

@@ -5,6 +5,9 @@
  * status lines, in order.
  */
 import type { SessionEvent } from '../../shared/protocol.js';
+import { SUMMARY_KEYS, toolSummary } from '../../shared/tool-summary.js';
+
+export { toolSummary };
 
 export type ChatItem =
   | { kind: 'user'; seq: number; text: string; queued: boolean; delivered: boolean }
@@ -54,19 +57,6 @@ type Block = {
   /** The full length of a tool result that slimEvent cut to its preview. */
   content_length?: number;
 };
-
-const SUMMARY_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'description'] as const;
-
-export function toolSummary(input: unknown): string {
-  if (typeof input === 'string') return input; // already summarized by slimEvent
-  if (typeof input !== 'object' || input === null) return '';
-  const record = input as Record<string, unknown>;
-  for (const key of SUMMARY_KEYS) {
-    if (typeof record[key] === 'string') return String(record[key]);
-  }
-  const json = JSON.stringify(input);
-  return json.length > 120 ? `${json.slice(0, 120)}…` : json;
-}
 
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
