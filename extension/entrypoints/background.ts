@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import type { Board } from '../../shared/board.js';
-import { AgentError, type EventFrame } from '../../shared/protocol.js';
+import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
@@ -11,6 +11,7 @@ import {
   planScripts,
   scriptId,
 } from '../lib/enterprise-hosts.js';
+import { badgeText, pendingCount } from '../lib/fleet-model.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
   defaultNotificationSettings,
@@ -70,7 +71,34 @@ export default defineBackground(() => {
       void browser.tabs.create({ url: browser.runtime.getURL(path as '/') });
     void browser.notifications.clear(id);
   });
+  // The toolbar badge: how many permission requests wait across all sessions (the fleet page's inbox).
+  const action = browser.action ?? browser.browserAction;
+  let lastBadge: string | undefined;
+  let badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshBadge = () => {
+    clearTimeout(badgeTimer);
+    badgeTimer = setTimeout(async () => {
+      const text =
+        connection.state.status === 'connected'
+          ? badgeText(
+              pendingCount(
+                await connection
+                  .call('session.list', undefined)
+                  .then((list) => methods['session.list'].result.parse(list))
+                  .catch(() => []),
+              ),
+            )
+          : '';
+      if (text === lastBadge) return;
+      lastBadge = text;
+      await action.setBadgeText({ text });
+      if (text) await action.setBadgeBackgroundColor({ color: '#0969da' });
+    }, 50);
+  };
+  connection.onChange(refreshBadge);
+  refreshBadge();
   connection.subscribe('board', (frame) => {
+    refreshBadge();
     const data = frame.data as { kind?: string; board?: Board };
     if (data.kind !== 'board' || !data.board) return;
     const notices = noticesFromBoard(data.board, memory, new Set(viewers.keys()));

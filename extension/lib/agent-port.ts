@@ -75,7 +75,7 @@ export class AgentPort {
   }
 
   /** Opens an extension page in a tab: Options, or the chat (popup.html, `#<workspace id>` selects one). */
-  open(page: 'options' | 'popup' | 'workspace', hash?: string, session?: string): void {
+  open(page: 'options' | 'popup' | 'workspace' | 'fleet', hash?: string, session?: string): void {
     this.#send({ type: 'open', page, ...(hash ? { hash } : {}), ...(session ? { session } : {}) });
   }
 

@@ -21,6 +21,9 @@ export type ChatItem =
       result?: string;
       isError?: boolean;
       resultLength?: number;
+      /** From the call to its result, by the transcript's time stamps. */
+      durationMs?: number;
+      startedAt?: string;
     }
   | {
       kind: 'permission';
@@ -190,7 +193,8 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
                 id: block.id,
                 name: block.name ?? 'tool',
                 summary: toolSummary(block.input),
-              };
+                ...(event.ts ? { startedAt: event.ts } : {}),
+              } as Extract<ChatItem, { kind: 'tool' }>;
               tools.set(block.id, tool);
               items.push(tool);
             }
@@ -204,6 +208,8 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
             tool.result = full.slice(0, RESULT_PREVIEW);
             tool.resultLength = block.content_length ?? full.length;
             tool.isError = Boolean(block.is_error);
+            const took = Date.parse(event.ts) - Date.parse(tool.startedAt ?? '');
+            if (Number.isFinite(took) && took >= 0) tool.durationMs = took;
           }
         } else if (line.type === 'result') {
           items.push({

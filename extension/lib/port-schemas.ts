@@ -76,7 +76,7 @@ export const PortRequest = z.discriminatedUnion('type', [
   /** Opens an extension page in a tab (content scripts cannot). */
   z.object({
     type: z.literal('open'),
-    page: z.enum(['options', 'popup', 'workspace']),
+    page: z.enum(['options', 'popup', 'workspace', 'fleet']),
     hash: z.string().max(200).optional(),
     /** The workspace page's session to show (`?session=`). */
     session: z.string().max(100).optional(),

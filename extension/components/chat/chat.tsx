@@ -4,7 +4,9 @@ import { browser } from 'wxt/browser';
 import type { SessionView } from '../../../shared/domain.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
+import { formatDuration, formatUsd } from '../../lib/fleet-model.js';
 import { renderMarkdown } from '../../lib/markdown.js';
+import { Octicon, toolIcon } from '../../lib/octicons.js';
 import { followSession, type SessionEntry } from '../../lib/session-feed.js';
 import {
   readScrollSpot,
@@ -13,6 +15,7 @@ import {
   writeTranscriptCache,
 } from '../../lib/transcript-cache.js';
 import { errorText } from '../../lib/use-agent.js';
+import { PermissionButtons } from '../permission-buttons.js';
 
 type Stored = SessionEntry;
 const MAX_CACHED = 2000;
@@ -170,15 +173,20 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
   return (
     <div class="ff-chat" data-testid="ff-chat" data-session={sessionId} data-status={s?.status ?? ''}>
       <div class="ff-chat-head">
-        <span class="ff-chip">{s?.status ?? '…'}</span>
+        <span class="ff-chip" data-state={s?.status ?? ''}>
+          {s?.status === 'waiting-permission' ? 'needs you' : (s?.status ?? '…')}
+        </span>
         {s && (
-          <span class="ff-muted">
-            ${s.costUsd.toFixed(4)} · {s.turns} turns
+          <span class="ff-muted ff-chat-figures" data-testid="ff-session-figures">
+            <span title="Cost of this session">{formatUsd(s.costUsd)}</span>
+            <span>
+              <span class="Counter">{s.turns}</span> {s.turns === 1 ? 'turn' : 'turns'}
+            </span>
           </span>
         )}
         {s?.permissionMode === 'bypassPermissions' && (
           <span class="ff-warning" title="Claude runs tools without asking">
-            ⚠ no permission prompts
+            <Octicon name="alert" /> no permission prompts
           </span>
         )}
       </div>
@@ -217,23 +225,25 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
           placeholder={
             running
               ? 'Queued until the current turn ends…'
-              : 'Message Claude (Enter to send, Shift+Enter for a new line)'
+              : 'Message Claude (Enter or ⌘/Ctrl+Enter to send, Shift+Enter for a new line)'
           }
           value={draft.value}
           onInput={(e) => {
             draft.value = (e.currentTarget as HTMLTextAreaElement).value;
             void browser.storage.local.set({ [draftKey(sessionId)]: draft.value });
           }}
+          aria-label="Message Claude"
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
+            // Enter sends; Shift+Enter is a new line; ⌘/Ctrl+Enter sends from anywhere in the text.
+            if (e.key === 'Enter' && (!e.shiftKey || e.metaKey || e.ctrlKey)) {
               e.preventDefault();
               void send();
             }
           }}
         />
         <div class="ff-row">
-          <button type="button" onClick={() => void send()} data-testid="ff-send">
-            Send
+          <button type="button" class="btn-primary" onClick={() => void send()} data-testid="ff-send">
+            <Octicon name="comment-discussion" /> Send
           </button>
           {running && (
             <button
@@ -241,7 +251,7 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
               onClick={() => void agent.call('session.interrupt', { sessionId })}
               data-testid="ff-interrupt"
             >
-              Interrupt
+              <Octicon name="stop" /> Interrupt
             </button>
           )}
           {s && s.queued > 0 && <span class="ff-muted">{s.queued} queued</span>}
@@ -275,8 +285,22 @@ function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; se
       return (
         <details class="ff-tool" data-testid="ff-tool" data-tool={item.name}>
           <summary>
-            <strong>{item.name}</strong> <code>{item.summary}</code>{' '}
-            {item.result === undefined ? '…' : item.isError ? '✗' : '✓'}
+            <Octicon name={toolIcon(item.name)} class="ff-tool-icon" />
+            <strong>{item.name}</strong> <code class="ff-tool-summary">{item.summary}</code>
+            <span class="ff-tool-state" data-testid="ff-tool-state">
+              {item.result === undefined ? (
+                <Octicon name="hourglass" label="running" />
+              ) : item.isError ? (
+                <Octicon name="x" label="failed" class="ff-error" />
+              ) : (
+                <Octicon name="check" label="done" class="ff-add" />
+              )}
+              {item.durationMs !== undefined && (
+                <span class="ff-muted" data-testid="ff-tool-duration">
+                  {formatDuration(item.durationMs, true)}
+                </span>
+              )}
+            </span>
           </summary>
           {item.result !== undefined && (
             <pre>
@@ -295,7 +319,8 @@ function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; se
       return (
         <div class="ff-permission" data-testid="ff-permission">
           <div>
-            <strong>{item.toolName}</strong> wants to run <code>{item.summary}</code>
+            <Octicon name="shield" class="ff-warning" /> <strong>{item.toolName}</strong> wants to run{' '}
+            <code>{item.summary}</code>
           </div>
           <details open={!item.answered} data-testid="ff-permission-input">
             <summary>input</summary>
@@ -304,30 +329,12 @@ function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; se
           {item.answered ? (
             <span class="ff-muted">{item.allowed ? 'Allowed' : 'Denied'}</span>
           ) : (
-            <div class="ff-row">
-              <button
-                type="button"
-                data-testid="ff-allow"
-                onClick={() =>
-                  void agent.call('permission.respond', { sessionId, requestId: item.requestId, allow: true })
-                }
-              >
-                Allow
-              </button>
-              <button
-                type="button"
-                data-testid="ff-deny"
-                onClick={() =>
-                  void agent.call('permission.respond', {
-                    sessionId,
-                    requestId: item.requestId,
-                    allow: false,
-                  })
-                }
-              >
-                Deny
-              </button>
-            </div>
+            <PermissionButtons
+              agent={agent}
+              sessionId={sessionId}
+              requestId={item.requestId}
+              toolName={item.toolName}
+            />
           )}
         </div>
       );

@@ -4,14 +4,19 @@ import { browser } from 'wxt/browser';
 import type { Board } from '../../../shared/board.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { QuickAction } from '../../../shared/protocol.js';
+import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { Menu, SessionMenu } from '../../components/menu.js';
 import { PairForm } from '../../components/pair-form.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
+import { ownerOf } from '../../lib/fleet-model.js';
 import { detectPage } from '../../lib/github-pages.js';
+import { Octicon } from '../../lib/octicons.js';
 import { errorText } from '../../lib/use-agent.js';
 import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
+import '../../lib/primer.css';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
 
@@ -154,7 +159,11 @@ function Workspaces() {
       )}
       {groups.map((group) => (
         <section key={group.project} data-testid="ff-workspace-group" data-project={group.project}>
-          {groups.length > 1 && <h2 class="ff-group">{group.project}</h2>}
+          {groups.length > 1 && (
+            <h2 class="ff-group">
+              <Avatar owner={ownerOf(group.project)} size={16} /> {group.project}
+            </h2>
+          )}
           <ul>
             {group.workspaces.map((w) => {
               const chip = workspaceChip(w);
@@ -199,7 +208,11 @@ function Workspaces() {
         </section>
       ))}
       {workspaces.value.length === 0 && (
-        <p class="ff-muted">No workspaces yet: click Start workspace on a GitHub issue.</p>
+        <div class="blankslate">
+          <Octicon name="issue-opened" size={24} />
+          <h3>No workspace yet</h3>
+          <p>Click Start workspace on a GitHub issue.</p>
+        </div>
       )}
       {workspaces.value.length > 0 && groups.length === 0 && (
         <p class="ff-muted">No workspace matches “{filter.value}”.</p>
@@ -211,12 +224,24 @@ function Workspaces() {
 function Popup() {
   const state = agent.connection.value;
   const connected = state?.status === 'connected';
+  const waiting = workspaces.value.reduce((n, w) => n + w.sessions.waitingForYou, 0);
   return (
     <main class="ff-popup">
-      <h1>ff</h1>
-      <p class="state" data-status={state?.status ?? 'connecting'} data-testid="connection-state">
-        {state?.message ?? 'Checking ff-agent…'}
-      </p>
+      <header class="ff-popup-head">
+        <h1>ff</h1>
+        <p class="state" data-status={state?.status ?? 'connecting'} data-testid="connection-state">
+          <Octicon name="dot-fill" class="ff-state-dot" />
+          {state?.message ?? 'Checking ff-agent…'}
+        </p>
+        <button type="button" class="ff-push" data-testid="ff-open-fleet" onClick={() => agent.open('fleet')}>
+          <Octicon name="server" /> Fleet
+          {waiting > 0 && (
+            <span class="Counter Counter--primary" data-testid="ff-fleet-waiting">
+              {waiting}
+            </span>
+          )}
+        </button>
+      </header>
       <ConnectionBanner agent={agent} showPairLink={false} />
       {!connected && !selected.value && <PairForm agent={agent} />}
       {/* While the agent is away, the chat stays (its cache, and its subscription: it resumes from its last event). */}
@@ -224,40 +249,43 @@ function Popup() {
         <>
           <Workspaces />
           {selected.value && (
-            <div class="ff-row">
-              <select
-                data-testid="ff-session-select"
-                value={sessionId.value ?? ''}
-                onChange={(e) => void select(selected.value!, (e.currentTarget as HTMLSelectElement).value)}
-              >
-                {sessions.value.map((s) => (
-                  <option value={s.id} key={s.id}>
-                    {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
-                  </option>
-                ))}
-              </select>
-              <button type="button" onClick={() => void startChat()}>
-                New chat
+            <div class="ff-row ff-toolbar">
+              {sessions.value.length > 0 && (
+                <SessionMenu
+                  sessions={sessions.value}
+                  current={sessionId.value}
+                  onPick={(id) => void select(selected.value!, id)}
+                />
+              )}
+              <button type="button" data-testid="ff-new-chat" onClick={() => void startChat()}>
+                <Octicon name="plus" /> New chat
               </button>
+              <Menu
+                testid="ff-quick"
+                icon="zap"
+                label="Quick action"
+                items={actions.value.map((a) => ({ key: a.name, label: a.name, description: a.description }))}
+                onPick={(name) => void runAction(name)}
+                empty="No quick actions"
+              />
               <button
                 type="button"
                 data-testid="ff-full-view"
+                class="ff-push"
                 onClick={() => agent.open('workspace', selected.value)}
               >
-                Open full view
+                <Octicon name="screen-full" /> Full view
               </button>
-              <select
-                data-testid="ff-quick"
-                value=""
-                onChange={(e) => void runAction((e.currentTarget as HTMLSelectElement).value)}
-              >
-                <option value="">Quick action…</option>
-                {actions.value.map((a) => (
-                  <option value={a.name} key={a.name} title={a.description}>
-                    {a.name}
-                  </option>
-                ))}
-              </select>
+            </div>
+          )}
+          {selected.value && sessions.value.length === 0 && !sessionId.value && (
+            <div class="blankslate" data-testid="ff-no-session">
+              <Octicon name="comment-discussion" size={24} />
+              <h3>No session yet</h3>
+              <p>Chat with Claude in this workspace's worktree.</p>
+              <button type="button" class="btn-primary" onClick={() => void startChat()}>
+                Start chat
+              </button>
             </div>
           )}
           {sessionId.value && <Chat agent={agent} sessionId={sessionId.value} key={sessionId.value} />}
@@ -271,5 +299,21 @@ function Popup() {
     </main>
   );
 }
+
+// j/k move through the workspaces, Enter opens the focused one (outside text fields and menus).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'j' && e.key !== 'k') return;
+  if (e.metaKey || e.ctrlKey || e.altKey) return;
+  const target = e.target as HTMLElement;
+  if (target.closest('input, textarea, select, [role="menu"]')) return;
+  const rows = [...document.querySelectorAll<HTMLButtonElement>('[data-testid="ff-workspace"]')];
+  if (rows.length === 0) return;
+  e.preventDefault();
+  const at = rows.indexOf(document.activeElement as HTMLButtonElement);
+  const from = at === -1 ? rows.findIndex((r) => r.getAttribute('aria-current') === 'true') : at;
+  const next = e.key === 'j' ? Math.min(rows.length - 1, from + 1) : Math.max(0, from === -1 ? 0 : from - 1);
+  rows[next]?.focus();
+  rows[next]?.scrollIntoView({ block: 'nearest' });
+});
 
 render(<Popup />, document.getElementById('app')!);

@@ -7,14 +7,19 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { TerminalEvent, TerminalInfo } from '../../../shared/protocol.js';
 import type { RatchetDecision } from '../../../shared/ratchet.js';
+import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
+import { SessionMenu } from '../../components/menu.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
+import { ownerOf } from '../../lib/fleet-model.js';
+import { Octicon } from '../../lib/octicons.js';
 import { errorText } from '../../lib/use-agent.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
+import '../../lib/primer.css';
 import '../popup/style.css';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
@@ -328,6 +333,7 @@ function WorkspaceActions({ w }: { w: WorkspaceView }) {
           disabled={busy.value !== ''}
           onClick={() => void openPullRequest()}
         >
+          <Octicon name="git-pull-request" />
           {busy.value === 'pr' ? 'Opening PR…' : 'Open PR'}
         </button>
       )}
@@ -357,9 +363,24 @@ function WorkspacePage() {
         <span class="ff-chip" data-tone={chip.tone}>
           {chip.label}
         </span>
-        <strong>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</strong>
-        <code>{w.branch}</code>
-        {w.pr && <a href={safeHref(w.pr.url)}>PR #{w.pr.number}</a>}
+        <h1 class="ff-title">
+          <Avatar owner={ownerOf(w.project)} />
+          {w.issue ? (
+            <>
+              {w.issue.title} <span class="ff-muted">#{w.issue.number}</span>
+            </>
+          ) : (
+            w.branch
+          )}
+        </h1>
+        <code>
+          <Octicon name="git-branch" /> {w.branch}
+        </code>
+        {w.pr && (
+          <a href={safeHref(w.pr.url)}>
+            <Octicon name="git-pull-request" /> PR #{w.pr.number}
+          </a>
+        )}
         {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
         <WorkspaceActions w={w} />
       </header>
@@ -376,21 +397,17 @@ function WorkspacePage() {
           <div class="ff-row">
             <h2>Chat</h2>
             {sessions.value.length > 0 ? (
-              <select
-                value={sessionId.value ?? ''}
-                onChange={(e) => (sessionId.value = (e.currentTarget as HTMLSelectElement).value)}
-              >
-                {sessions.value.map((s) => (
-                  <option value={s.id} key={s.id}>
-                    {s.kind === 'chat' ? 'chat' : s.title} · {s.status}
-                  </option>
-                ))}
-              </select>
+              <SessionMenu
+                sessions={sessions.value}
+                current={sessionId.value}
+                onPick={(id) => (sessionId.value = id)}
+              />
             ) : (
               <span class="ff-muted">No session yet.</span>
             )}
             <button
               type="button"
+              data-testid="ff-new-chat"
               onClick={() =>
                 void agent.call('session.start', { workspaceId }).then(
                   (session) => {
@@ -403,7 +420,7 @@ function WorkspacePage() {
                 )
               }
             >
-              New chat
+              <Octicon name="plus" /> New chat
             </button>
             {resumable.map((s) => (
               <button

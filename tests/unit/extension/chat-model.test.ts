@@ -64,6 +64,26 @@ describe('toChatItems', () => {
     ).toBe(true);
   });
 
+  it("a tool row's duration runs from its call to its result, by the events' time stamps", () => {
+    const events = transcript('bypass', ['hello there', 'please write a file']);
+    const call = events.findIndex(
+      (e) => e.kind === 'claude' && JSON.stringify(e.line).includes('"tool_use"'),
+    );
+    const result = events.findIndex(
+      (e) => e.kind === 'claude' && JSON.stringify(e.line).includes('"tool_result"'),
+    );
+    const stamped = events.map((e, i) =>
+      i === call
+        ? { ...e, ts: '2026-11-01T10:00:00.000Z' }
+        : i === result
+          ? { ...e, ts: '2026-11-01T10:00:02.500Z' }
+          : e,
+    );
+    expect(toChatItems(stamped).find((i) => i.kind === 'tool')).toMatchObject({ durationMs: 2500 });
+    // Without time stamps there is no duration, rather than a wrong one.
+    expect(toChatItems(events).find((i) => i.kind === 'tool')).not.toHaveProperty('durationMs');
+  });
+
   it('ask mode: a permission card, answered', () => {
     const items = toChatItems(transcript('ask', ['hello there', 'please write a file']));
     const card = items.find((i) => i.kind === 'permission');

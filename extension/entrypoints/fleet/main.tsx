@@ -1,0 +1,357 @@
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
+import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import type { CostHistory, FleetRow } from '../../../shared/protocol.js';
+import { Avatar } from '../../components/avatar.js';
+import { ConnectionBanner } from '../../components/connection-banner.js';
+import { PermissionButtons } from '../../components/permission-buttons.js';
+import { AgentPort } from '../../lib/agent-port.js';
+import {
+  costBars,
+  fleetRows,
+  formatBytes,
+  formatDuration,
+  formatUsd,
+  inbox,
+  type SortKey,
+  sortRows,
+} from '../../lib/fleet-model.js';
+import { Octicon, toolIcon } from '../../lib/octicons.js';
+import { errorText } from '../../lib/use-agent.js';
+import '../../lib/primer.css';
+import './style.css';
+
+const agent = new AgentPort();
+const sessions = signal<SessionView[]>([]);
+const workspaces = signal<WorkspaceView[]>([]);
+const live = signal<FleetRow[]>([]);
+const costs = signal<CostHistory | undefined>(undefined);
+const now = signal(Date.now());
+const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'status', descending: false });
+const error = signal('');
+const loaded = signal(false);
+
+async function loadLists(): Promise<void> {
+  try {
+    const [s, w] = await Promise.all([agent.call('session.list'), agent.call('workspace.list')]);
+    sessions.value = s;
+    workspaces.value = w;
+    loaded.value = true;
+    error.value = '';
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+async function loadLive(): Promise<void> {
+  try {
+    live.value = await agent.call('fleet.status');
+    now.value = Date.now();
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+async function loadCosts(): Promise<void> {
+  try {
+    costs.value = await agent.call('fleet.costs', { days: 30 });
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+// Sessions' states move with every board push (a status change anywhere); CPU and memory are sampled every 2 s.
+let reload: ReturnType<typeof setTimeout> | undefined;
+agent.subscribe('board', () => {
+  clearTimeout(reload);
+  reload = setTimeout(() => void Promise.all([loadLists(), loadLive()]), 100);
+});
+agent.connection.subscribe((state) => {
+  if (state?.status === 'connected') void Promise.all([loadLists(), loadLive(), loadCosts()]);
+});
+setInterval(() => {
+  if (agent.connection.value?.status !== 'connected') return;
+  void loadLive();
+  void loadLists();
+}, 2000);
+setInterval(() => void loadCosts(), 60_000);
+
+function Inbox() {
+  const items = inbox(sessions.value, workspaces.value);
+  return (
+    <section class="Box ff-inbox" data-testid="ff-inbox" aria-labelledby="ff-inbox-title">
+      <h2 class="Box-header" id="ff-inbox-title">
+        <Octicon name="inbox" />
+        Approvals
+        <span class={`Counter${items.length ? ' Counter--primary' : ''}`} data-testid="ff-inbox-count">
+          {items.length}
+        </span>
+      </h2>
+      {items.length === 0 ? (
+        <div class="blankslate" data-testid="ff-inbox-empty">
+          <Octicon name="check" size={24} />
+          <h3>Nothing waits for you</h3>
+          <p>Permission requests from every session show up here, oldest first.</p>
+        </div>
+      ) : (
+        <ul class="ff-list">
+          {items.map((item) => (
+            <li
+              class="Box-row ff-approval"
+              key={item.request.requestId}
+              data-testid="ff-approval"
+              data-session={item.sessionId}
+              data-tool={item.request.toolName}
+            >
+              <div class="ff-approval-head">
+                <Octicon name={toolIcon(item.request.toolName)} />
+                <strong>{item.request.toolName}</strong>
+                <span class="ff-muted">
+                  {item.repo} · {item.workspace}
+                </span>
+                <span class="ff-muted ff-right">
+                  <Octicon name="clock" /> {formatDuration(now.value - Date.parse(item.request.at))} ago
+                </span>
+              </div>
+              {item.request.description && <p class="ff-approval-desc">{item.request.description}</p>}
+              <pre class="ff-approval-input" data-testid="ff-approval-input">
+                {JSON.stringify(item.request.input, null, 2).slice(0, 4000)}
+              </pre>
+              <PermissionButtons
+                agent={agent}
+                sessionId={item.sessionId}
+                requestId={item.request.requestId}
+                toolName={item.request.toolName}
+                onAnswered={() => void loadLists()}
+              />
+              <button
+                type="button"
+                class="btn-invisible ff-open"
+                onClick={() => agent.open('workspace', item.workspaceId, item.sessionId)}
+              >
+                Open chat
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
+  { key: 'workspace', label: 'Workspace' },
+  { key: 'status', label: 'State' },
+  { key: 'tool', label: 'Running' },
+  { key: 'costUsd', label: 'Cost', numeric: true },
+  { key: 'inStateMs', label: 'In state', numeric: true },
+  { key: 'cpuPercent', label: 'CPU', numeric: true },
+  { key: 'rssBytes', label: 'Memory', numeric: true },
+];
+
+function Sessions() {
+  const rows = sortRows(
+    fleetRows(sessions.value, workspaces.value, live.value, now.value),
+    sort.value.key,
+    sort.value.descending,
+  );
+  return (
+    <section class="Box" aria-labelledby="ff-sessions-title">
+      <h2 class="Box-header" id="ff-sessions-title">
+        <Octicon name="pulse" />
+        Sessions
+        <span class="Counter">{rows.length}</span>
+      </h2>
+      {rows.length === 0 ? (
+        <div class="blankslate">
+          <Octicon name="comment-discussion" size={24} />
+          <h3>No session yet</h3>
+          <p>Start a workspace from a GitHub issue; its sessions show up here.</p>
+        </div>
+      ) : (
+        <table class="ff-table" data-testid="ff-fleet-table">
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => {
+                const active = sort.value.key === c.key;
+                return (
+                  <th
+                    key={c.key}
+                    scope="col"
+                    class={c.numeric ? 'ff-num' : ''}
+                    aria-sort={active ? (sort.value.descending ? 'descending' : 'ascending') : 'none'}
+                  >
+                    <button
+                      type="button"
+                      class="ff-sort"
+                      data-testid={`ff-sort-${c.key}`}
+                      onClick={() =>
+                        (sort.value = {
+                          key: c.key,
+                          descending: active ? !sort.value.descending : !!c.numeric,
+                        })
+                      }
+                    >
+                      {c.label}
+                      {active && (
+                        <Octicon name="triangle-down" class={sort.value.descending ? '' : 'ff-up'} />
+                      )}
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} data-testid="ff-fleet-row" data-session={row.id} data-status={row.status}>
+                <td>
+                  <button
+                    type="button"
+                    class="btn-invisible ff-ws-link"
+                    onClick={() => agent.open('workspace', row.workspaceId, row.id)}
+                  >
+                    <Avatar owner={row.owner} />
+                    <span class="ff-ws-name">
+                      <span class="ff-muted">{row.repo}</span> {row.workspace}
+                    </span>
+                  </button>
+                  <span class="ff-muted ff-kind">{row.title}</span>
+                </td>
+                <td>
+                  <span class="ff-chip" data-state={row.status}>
+                    {row.status === 'waiting-permission' ? `needs you (${row.pending})` : row.status}
+                  </span>
+                </td>
+                <td class="ff-tool-cell" data-testid="ff-fleet-tool">
+                  {row.tool ? (
+                    <>
+                      <Octicon name={toolIcon(row.tool.split(' ')[0]!)} /> <code>{row.tool}</code>
+                    </>
+                  ) : (
+                    <span class="ff-muted">—</span>
+                  )}
+                </td>
+                <td class="ff-num">
+                  {formatUsd(row.costUsd)}
+                  <div class="ff-muted">
+                    {row.turns} {row.turns === 1 ? 'turn' : 'turns'}
+                  </div>
+                </td>
+                <td class="ff-num">{formatDuration(row.inStateMs)}</td>
+                <td class="ff-num" data-testid="ff-fleet-cpu">
+                  {row.cpuPercent === undefined ? '—' : `${row.cpuPercent.toFixed(1)}%`}
+                </td>
+                <td class="ff-num" data-testid="ff-fleet-rss">
+                  {row.rssBytes === undefined ? '—' : formatBytes(row.rssBytes)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+/** One color per repo, from Primer's data-visualization tokens. */
+const REPO_COLORS = ['blue', 'green', 'orange', 'purple', 'pink', 'teal', 'yellow', 'red', 'coral', 'lime'];
+
+function CostChart() {
+  const history = costs.value;
+  if (!history) return null;
+  const width = 600;
+  const height = 120;
+  const { bars, max } = costBars(history, width, height);
+  const step = width / Math.max(1, history.days.length);
+  return (
+    <section class="Box" aria-labelledby="ff-costs-title" data-testid="ff-costs">
+      <h2 class="Box-header" id="ff-costs-title">
+        <Octicon name="graph" />
+        Cost, last {history.days.length} days
+        <span class="ff-muted ff-right" data-testid="ff-costs-total">
+          {formatUsd(history.totalUsd)} in all
+        </span>
+      </h2>
+      <div class="ff-chart">
+        {history.totalUsd === 0 ? (
+          <p class="ff-muted">No turn has finished in the last {history.days.length} days.</p>
+        ) : (
+          <>
+            <svg
+              viewBox={`0 0 ${width} ${height + 18}`}
+              role="img"
+              aria-label={`Cost per day: ${formatUsd(history.totalUsd)} over ${history.days.length} days, at most ${formatUsd(max)} a day`}
+            >
+              {bars.map((bar) =>
+                bar.segments.map((s) => (
+                  <rect
+                    key={`${bar.day}-${s.repo}`}
+                    x={bar.x + 1}
+                    y={s.y}
+                    width={Math.max(1, step - 2)}
+                    height={s.height}
+                    rx="2"
+                    style={{
+                      fill: `var(--data-${REPO_COLORS[history.repos.findIndex((r) => r.repo === s.repo) % REPO_COLORS.length]}-color-emphasis)`,
+                    }}
+                  >
+                    <title>
+                      {bar.day} · {s.repo}: {formatUsd(s.usd)}
+                    </title>
+                  </rect>
+                )),
+              )}
+              <text x="0" y={height + 14} class="ff-axis">
+                {history.days[0]}
+              </text>
+              <text x={width} y={height + 14} class="ff-axis" text-anchor="end">
+                {history.days.at(-1)}
+              </text>
+            </svg>
+            <ul class="ff-legend">
+              {history.repos.map((r, i) => (
+                <li key={r.repo}>
+                  <span
+                    class="ff-swatch"
+                    style={{
+                      background: `var(--data-${REPO_COLORS[i % REPO_COLORS.length]}-color-emphasis)`,
+                    }}
+                  />
+                  {r.repo} <span class="ff-muted">{formatUsd(r.usd.reduce((a, b) => a + b, 0))}</span>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Fleet() {
+  useEffect(() => {
+    const tick = setInterval(() => (now.value = Date.now()), 1000);
+    return () => clearInterval(tick);
+  }, []);
+  return (
+    <main class="ff-fleet">
+      <header class="ff-fleet-head">
+        <h1>
+          <Octicon name="server" size={24} /> Fleet
+        </h1>
+        <span class="ff-muted">Every session on every workspace, live.</span>
+      </header>
+      <ConnectionBanner agent={agent} showPairLink />
+      {error.value && <p class="error">{error.value}</p>}
+      {loaded.value && (
+        <>
+          <Inbox />
+          <Sessions />
+          <CostChart />
+        </>
+      )}
+    </main>
+  );
+}
+
+render(<Fleet />, document.getElementById('app')!);
