@@ -101,10 +101,20 @@ describe('popup chat', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid="ff-tool"][data-tool="Write"]');
     await waitForSession(world.client, session.id, (s) => s.turns === 2 && s.status === 'idle', 'write turn');
+    // The row: the tool's icon, its file, done (a check), and how long the call took.
     await waitFor(
       async () =>
-        (await texts(page, '[data-testid="ff-tool"] summary')).some(
-          (t) => t.includes('popup.txt') && t.includes('✓'),
+        (
+          await page.$$eval('[data-testid="ff-tool"] summary', (els) =>
+            els.map((el) => ({
+              text: el.textContent ?? '',
+              done: Boolean(el.querySelector('[data-testid="ff-tool-state"] svg[aria-label="done"]')),
+              took: el.querySelector('[data-testid="ff-tool-duration"]')?.textContent ?? '',
+            })),
+          )
+        ).some(
+          (row) =>
+            row.text.includes('popup.txt') && row.done && /^\d+(\.\d)?(ms|s)$|^\d+m \d+s$/.test(row.took),
         ),
       { what: 'the tool row done' },
     );

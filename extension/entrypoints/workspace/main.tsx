@@ -373,12 +373,14 @@ function WorkspacePage() {
             w.branch
           )}
         </h1>
-        <code>
-          <Octicon name="git-branch" /> {w.branch}
+        <code class="ff-iconlink">
+          <Octicon name="git-branch" />
+          {w.branch}
         </code>
         {w.pr && (
-          <a href={safeHref(w.pr.url)}>
-            <Octicon name="git-pull-request" /> PR #{w.pr.number}
+          <a href={safeHref(w.pr.url)} class="ff-iconlink">
+            <Octicon name="git-pull-request" />
+            PR #{w.pr.number}
           </a>
         )}
         {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
