@@ -38,6 +38,7 @@ import triangleDown from '@primer/octicons/build/svg/triangle-down-16.svg?raw';
 import x from '@primer/octicons/build/svg/x-16.svg?raw';
 import zap from '@primer/octicons/build/svg/zap-16.svg?raw';
 import type { JSX } from 'preact';
+import { SvgIcon } from './svg-icon.js';
 
 const svgs = {
   check: check,
@@ -77,17 +78,7 @@ const svgs = {
 
 export type IconName = keyof typeof svgs;
 
-const paths = new Map<IconName, string[]>();
-function pathsOf(name: IconName): string[] {
-  let d = paths.get(name);
-  if (!d) {
-    d = [...svgs[name].matchAll(/\sd="([^"]+)"/g)].map((m) => m[1]!);
-    paths.set(name, d);
-  }
-  return d;
-}
-
-/** An octicon; decorative (aria-hidden) unless given a label. */
+/** An octicon by name (ff's pages); decorative (aria-hidden) unless given a label. */
 export function Octicon({
   name,
   size = 16,
@@ -100,18 +91,12 @@ export function Octicon({
   class?: string;
 }): JSX.Element {
   return (
-    // biome-ignore lint/a11y/noSvgWithoutTitle: decorative icons are aria-hidden; labelled ones carry aria-label.
-    <svg
-      class={`octicon octicon-${name}${className ? ` ${className}` : ''}`}
-      width={size}
-      height={size}
-      viewBox="0 0 16 16"
-      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': 'true' })}
-    >
-      {pathsOf(name).map((d) => (
-        <path d={d} key={d} />
-      ))}
-    </svg>
+    <SvgIcon
+      svg={svgs[name]}
+      size={size}
+      class={`octicon-${name}${className ? ` ${className}` : ''}`}
+      {...(label ? { label } : {})}
+    />
   );
 }
 
