@@ -15,6 +15,22 @@ export function encodeMessage(message: unknown): Buffer {
   return Buffer.concat([header, body]);
 }
 
+/**
+ * Browsers take at most 1 MB from a native host in one message and cut off a
+ * host that sends more: a reply that would not fit (or cannot be encoded at
+ * all) becomes a one-line error that does.
+ */
+export function encodeReply(message: unknown): Buffer {
+  try {
+    return encodeMessage(message);
+  } catch (error) {
+    return encodeMessage({
+      ok: false,
+      error: `ff's native host could not send its answer: ${error instanceof Error ? error.message.slice(0, 200) : 'it cannot be encoded'}`,
+    });
+  }
+}
+
 export type Decoded = { message: unknown } | { error: string; fatal: boolean };
 
 /** Feeds chunks in, takes whole messages out. A length over the limit is fatal (the stream can't be resynced). */

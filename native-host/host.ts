@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { reachableAgent, startAgentDetached } from '../agent/login/start-detached.js';
 import { readAgentFile } from '../agent/store/agent-file.js';
 import { resolveHome } from '../agent/store/home.js';
-import { encodeMessage, MessageReader } from './framing.js';
+import { describeForeign } from '../shared/bounded-json.js';
+import { encodeReply, MessageReader } from './framing.js';
 
 const paths = resolveHome();
 
 function reply(message: unknown): void {
-  process.stdout.write(encodeMessage(message));
+  process.stdout.write(encodeReply(message));
 }
 
 async function getConnection(): Promise<unknown> {
@@ -44,7 +45,7 @@ async function handle(message: unknown): Promise<unknown> {
   if (type === 'ensureAgent') return ensureAgent();
   return {
     ok: false,
-    error: `unknown request ${JSON.stringify(type ?? null)}; expected getConnection or ensureAgent`,
+    error: `unknown request ${describeForeign(type ?? null)}; expected getConnection or ensureAgent`,
   };
 }
 
@@ -57,9 +58,13 @@ process.stdin.on('data', (chunk: Buffer) => {
       if (decoded.fatal) process.exit(1);
       continue;
     }
-    queue = queue.then(() =>
-      handle(decoded.message).then(reply, (error) => reply({ ok: false, error: String(error) })),
-    );
+    queue = queue
+      .then(() => handle(decoded.message))
+      .then(reply, (error: unknown) =>
+        reply({ ok: false, error: error instanceof Error ? error.message : 'the request failed' }),
+      )
+      // Never an unhandled rejection (which would end the host): the next message is still answered.
+      .catch(() => {});
   }
 });
 // The browser closes stdin when it is done with us; a half message is dropped, never waited for.

@@ -102,4 +102,25 @@ describe('the native messaging host', () => {
     const truncated = Buffer.concat([header, Buffer.from('{"ty')]);
     expect(await talk(h, truncated)).toEqual({ code: 0, replies: [] });
   });
+
+  it('a request whose answer would pass the 1 MB a browser accepts gets a short error, and the host goes on', async () => {
+    const h = home();
+    // Just under the 1 MB a request may have; echoing it back whole would be over the limit for the reply.
+    const echoed = encodeMessage({ type: '"'.repeat(400_000) });
+    // Framed by hand: this side cannot JSON.stringify it either.
+    const deepBody = Buffer.from(`{"type":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    const deep = Buffer.concat([Buffer.alloc(4), deepBody]);
+    deep.writeUInt32LE(deepBody.length, 0);
+    const { code, replies } = await talk(
+      h,
+      Buffer.concat([echoed, deep, encodeMessage({ type: 'getConnection' })]),
+    );
+    expect(code).toBe(0);
+    expect(replies).toEqual([
+      { ok: false, error: expect.stringMatching(/^unknown request "\\"{1,}.*…"; expected getConnection/) },
+      { ok: false, error: 'unknown request an array; expected getConnection or ensureAgent' },
+      expect.objectContaining({ ok: true, running: false }),
+    ]);
+    expect(JSON.stringify(replies[0]).length).toBeLessThan(1000);
+  });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { encodeMessage, MAX_MESSAGE_BYTES, MessageReader } from '../../../native-host/framing.js';
+import {
+  encodeMessage,
+  encodeReply,
+  MAX_MESSAGE_BYTES,
+  MessageReader,
+} from '../../../native-host/framing.js';
 
 describe('native messaging framing', () => {
   it('encodes a 32-bit little-endian length and UTF-8 JSON', () => {
@@ -41,5 +46,23 @@ describe('native messaging framing', () => {
 
   it('refuses to send more than 1 MB', () => {
     expect(() => encodeMessage({ big: 'x'.repeat(MAX_MESSAGE_BYTES) })).toThrow(/over the 1 MB limit/);
+  });
+
+  it('a reply that would pass 1 MB, or cannot be encoded, goes out as a short error instead', () => {
+    const decode = (frame: Buffer) => new MessageReader().push(frame);
+    expect(decode(encodeReply({ ok: true, port: 1 }))).toEqual([{ message: { ok: true, port: 1 } }]);
+    const big = encodeReply({ ok: true, token: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    expect(big.length).toBeLessThan(1024);
+    expect(decode(big)).toEqual([
+      {
+        message: {
+          ok: false,
+          error: expect.stringMatching(/could not send its answer: .*over the 1 MB limit/),
+        },
+      },
+    ]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(decode(encodeReply(cyclic))).toEqual([{ message: { ok: false, error: expect.any(String) } }]);
   });
 });

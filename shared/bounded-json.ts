@@ -1,0 +1,72 @@
+/**
+ * JSON from someone else, with bounds checked before any work is spent on it.
+ * `JSON.parse` accepts any nesting, but `JSON.stringify` (and every recursive
+ * walk) of a value nested a few thousand levels deep throws a RangeError — a
+ * 12 KB frame of `[[[[…` could end a process that echoed or logged it. So
+ * the nesting is measured on the raw text first, in one linear pass.
+ * Pure; table-tested.
+ */
+
+/** How deeply `text` nests arrays and objects, counting only up to `limit + 1` (enough to say "too deep"). */
+export function jsonNestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
+  }
+  return deepest;
+}
+
+export type BoundedJson = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** Parses `text` unless it is longer than `maxChars` or nests deeper than `maxDepth`; says which in one line. */
+export function parseBoundedJson(text: string, limits: { maxDepth: number; maxChars: number }): BoundedJson {
+  if (text.length > limits.maxChars) {
+    return { ok: false, message: `Frame is ${text.length} characters; the limit is ${limits.maxChars}.` };
+  }
+  if (jsonNestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    return { ok: false, message: `Frame nests deeper than ${limits.maxDepth} levels.` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, message: 'Frame is not valid JSON.' };
+  }
+}
+
+/**
+ * A short, safe rendering of a value someone else sent, for error messages
+ * and log lines: strings are quoted and cut, anything else is named by its
+ * kind. Never recurses, so never throws, whatever the value.
+ */
+export function describeForeign(value: unknown, maxChars = 60): string {
+  if (typeof value === 'string') {
+    const cut = value.length > maxChars ? `${value.slice(0, maxChars)}…` : value;
+    return JSON.stringify(cut);
+  }
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'an array';
+  return `a${typeof value === 'object' ? 'n object' : ` ${typeof value}`}`;
+}
+
+/** JSON.stringify that reports failure (a cycle, a BigInt, nesting too deep) as undefined instead of throwing. */
+export function stringifyOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
