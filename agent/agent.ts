@@ -11,6 +11,7 @@ import { GitHubError } from './github/client.js';
 import { GitHubHosts } from './github/hosts.js';
 import { Boards } from './kanban/boards.js';
 import { createLogger, type Logger } from './logger.js';
+import { installedExtensionIds } from './login/installer.js';
 import { Ratchet } from './ratchet/ratchet.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
@@ -289,7 +290,11 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     };
     server = new AgentServer({
       token: () => token,
-      allowedExtensionIds: () => [...fromEnvIds, ...state.data.settings.allowedExtensionIds],
+      allowedExtensionIds: () => [
+        ...fromEnvIds,
+        ...state.data.settings.allowedExtensionIds,
+        ...installedExtensionIds(paths.root),
+      ],
       handlers,
       hub,
       log,

@@ -9,10 +9,17 @@ import { RatchetSettings, RatchetSettingsPatch, WorkspaceRatchet } from './ratch
 
 export { PermissionMode } from './permission-mode.js';
 
-/** A Chrome extension id is 32 letters a–p; Firefox ids are an email-like string or a {uuid}. */
+/**
+ * A Chrome extension id is 32 letters a–p; Firefox add-on ids are an
+ * email-like string or a {uuid}; a bare uuid is a Firefox install's internal
+ * UUID (about:debugging), the part of its moz-extension:// origin.
+ */
 export const ExtensionId = z
   .string()
-  .regex(/^([a-p]{32}|[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+|\{[0-9a-fA-F-]{36}\})$/, 'not an extension id');
+  .regex(
+    /^([a-p]{32}|[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+|\{[0-9a-fA-F-]{36}\}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$/,
+    'not an extension id',
+  );
 
 const AllowedExtensionIds = z.array(ExtensionId).max(50);
 
@@ -28,9 +35,10 @@ const DiskSettingsFields = {
 
 export const Settings = z.object({
   /**
-   * Extension ids allowed to connect. Empty = any browser extension (the
-   * token is still required). Firefox gives each install a random origin
-   * UUID, so pin Chrome ids here and rely on the token for Firefox.
+   * Extension ids allowed to connect besides ff's own (which always are).
+   * Firefox gives each install a random origin UUID: list those UUIDs to pin
+   * Firefox too; otherwise any moz-extension origin passes and the token
+   * keeps other add-ons out.
    */
   allowedExtensionIds: AllowedExtensionIds.default([]),
   defaultPermissionMode: PermissionMode.default('bypassPermissions'),

@@ -61,6 +61,8 @@ export interface InstallPlan {
   commands: PlannedCommand[];
   /** The launcher the manifests point at. */
   launcher: string;
+  /** Extension ids allowed besides ff's own (recorded, so the agent allows them too). */
+  extensionIds: readonly string[];
 }
 
 const isChromeId = (id: string) => /^[a-p]{32}$/.test(id);
@@ -253,7 +255,7 @@ export function planInstall(ctx: InstallContext): InstallPlan {
       });
     }
   }
-  return { files, registry, commands, launcher };
+  return { files, registry, commands, launcher, extensionIds: ctx.extraExtensionIds };
 }
 
 function shellQuote(value: string): string {

@@ -21,9 +21,16 @@ const InstallRecord = z.object({
   directories: z.array(z.string()),
   registry: z.array(z.object({ key: z.string(), name: z.string().optional() })),
   undo: z.array(z.array(z.string())),
+  /** `--extension-id`s: the native host manifests allow them, and so does the agent. */
+  extensionIds: z.array(z.string()).default([]),
   installedAt: z.string(),
 });
 type InstallRecord = z.infer<typeof InstallRecord>;
+
+/** The extension ids `ff-agent install --extension-id` added (none when install has not run). */
+export function installedExtensionIds(ffHome: string): string[] {
+  return readRecord(ffHome)?.extensionIds ?? [];
+}
 
 export interface CommandResult {
   argv: string[];
@@ -109,6 +116,7 @@ export async function applyInstall(plan: InstallPlan, ffHome: string): Promise<I
     directories: [...directories].filter((d) => !d.startsWith(ffHome)),
     registry: plan.registry.map((r) => ({ key: r.key, ...(r.name ? { name: r.name } : {}) })),
     undo: plan.commands.flatMap((c) => (c.undo ? [c.undo] : [])),
+    extensionIds: [...plan.extensionIds],
     installedAt: previous?.installedAt ?? new Date().toISOString(),
   };
   if (

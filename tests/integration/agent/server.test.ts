@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AgentClient, ConnectError } from '../../../shared/agent-client.js';
-import { type AgentProcess, connectClient, spawnAgent } from '../../helpers/agent-process.js';
+import { CHROME_EXTENSION_ID } from '../../../shared/extension-identity.js';
+import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
 import { openRaw, upgradeStatus } from '../../helpers/raw-socket.js';
 import { tempDir } from '../../helpers/temp.js';
 
-const extensionOrigin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+const extensionOrigin = `chrome-extension://${CHROME_EXTENSION_ID}`;
+const otherExtension = 'abcdefghijklmnopabcdefghijklmnop';
 let home: ReturnType<typeof tempDir>;
 let agent: AgentProcess;
 
@@ -266,14 +268,43 @@ describe('after hello', () => {
     client.close();
   });
 
-  it('the allow-list of extension ids is enforced when set', async () => {
+  it("only ff's own extension may connect until the user adds another", async () => {
+    const other = { Origin: `chrome-extension://${otherExtension}` };
+    expect(await upgradeStatus(agent.port, { Origin: extensionOrigin })).toBe(101);
+    expect(await upgradeStatus(agent.port, other)).toBe(403);
     const client = await connectClient(agent);
-    await client.call('settings.set', { allowedExtensionIds: ['abcdefghijklmnopabcdefghijklmnop'] });
+    await client.call('settings.set', { allowedExtensionIds: [otherExtension] });
+    expect(await upgradeStatus(agent.port, other)).toBe(101);
     expect(await upgradeStatus(agent.port, { Origin: extensionOrigin })).toBe(101);
     expect(await upgradeStatus(agent.port, { Origin: `chrome-extension://${'c'.repeat(32)}` })).toBe(403);
     expect(await upgradeStatus(agent.port, {})).toBe(101);
     await client.call('settings.set', { allowedExtensionIds: [] });
+    expect(await upgradeStatus(agent.port, other)).toBe(403);
     client.close();
+  });
+
+  it('FF_EXTENSION_IDS and `ff-agent install --extension-id` add ids too', async () => {
+    const dir = tempDir();
+    const other = { Origin: `chrome-extension://${otherExtension}` };
+    const third = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+    const env = { HOME: dir.path, FF_HOME: dir.path, PATH: process.env.PATH ?? '' };
+    const installed = await runCli(
+      ['install', '--no-start', '--no-autostart', '--browser', 'chromium', '--extension-id', third],
+      env,
+    );
+    expect(installed.code).toBe(0);
+    const withEnv = await spawnAgent(dir.path, { env: { FF_EXTENSION_IDS: otherExtension } });
+    try {
+      expect(await upgradeStatus(withEnv.port, other)).toBe(101);
+      expect(await upgradeStatus(withEnv.port, { Origin: `chrome-extension://${third}` })).toBe(101);
+      expect(await upgradeStatus(withEnv.port, { Origin: `chrome-extension://${'c'.repeat(32)}` })).toBe(403);
+      // Uninstalled, the id is no longer allowed.
+      expect((await runCli(['uninstall'], env)).code).toBe(0);
+      expect(await upgradeStatus(withEnv.port, { Origin: `chrome-extension://${third}` })).toBe(403);
+    } finally {
+      await withEnv.stop();
+      dir.cleanup();
+    }
   });
 
   it('status counts connected clients', async () => {
