@@ -42,6 +42,32 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts (bytes). Big enough for a diff page, small enough to bound memory. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
+/**
+ * What a client may send before its hello is accepted (bytes, all frames
+ * together). A hello is a few hundred bytes; anything more is cut at once, so
+ * clients without the token cannot make the agent hold their megabytes.
+ */
+export const MAX_HELLO_BYTES = 4 * 1024;
+
+/** Connections still waiting to say hello; more are refused (HTTP 503) until some finish. */
+export const MAX_PENDING_HELLOS = 256;
+
+/**
+ * Deepest nesting of arrays/objects in a frame. Real frames nest a handful of
+ * levels; the limit is checked on the raw text before parsing, so no frame can
+ * make a later JSON.stringify or recursive walk overflow the stack.
+ */
+export const MAX_FRAME_DEPTH = 32;
+
+/** Requests one connection may have running at once; more wait in its own queue. */
+export const MAX_IN_FLIGHT_PER_CONNECTION = 32;
+
+/** Requests one connection may have waiting; a client that sends more without waiting for answers is cut. */
+export const MAX_QUEUED_PER_CONNECTION = 20_000;
+
+/** Topics one connection may follow at once. */
+export const MAX_TOPICS_PER_CONNECTION = 1000;
+
 /** How long the agent waits for `hello` before closing the connection. */
 export const HELLO_TIMEOUT_MS = 5_000;
 
@@ -66,6 +92,8 @@ export const CloseReason = z.enum([
   'pairing-code-expired',
   'protocol-mismatch',
   'too-slow',
+  'hello-too-big',
+  'too-many-requests',
 ]);
 export type CloseReason = z.infer<typeof CloseReason>;
 
@@ -618,7 +646,13 @@ export class AgentError extends Error {
 export function describeZodError(prefix: string, error: z.ZodError): string {
   const first = error.issues[0];
   if (!first) return `${prefix} is invalid`;
-  const path = [prefix, ...first.path.map(String)].join('.');
+  // Path segments can be keys a client chose: keep them short so the message stays one line.
+  const path = [prefix, ...first.path.map((key) => cut(String(key), 40))].join('.');
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return `${path}: ${first.message}${more}`;
+  // zod quotes unrecognized keys in its message: cut that too.
+  return `${path}: ${cut(first.message, 200)}${more}`;
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { describeForeign, parseBoundedJson, stringifyOrUndefined } from '../../shared/bounded-json.js';
 import {
   AgentError,
   CloseCode,
@@ -12,6 +13,12 @@ import {
   HelloFrame,
   isMethodName,
   MAX_FRAME_BYTES,
+  MAX_FRAME_DEPTH,
+  MAX_HELLO_BYTES,
+  MAX_IN_FLIGHT_PER_CONNECTION,
+  MAX_PENDING_HELLOS,
+  MAX_QUEUED_PER_CONNECTION,
+  MAX_TOPICS_PER_CONNECTION,
   type MethodName,
   type MethodResult,
   methods,
@@ -52,6 +59,8 @@ export interface AgentServerOptions {
   instanceId: string;
   heartbeatMs?: number;
   helloTimeoutMs?: number;
+  /** How long a client may leave its answers unread while it still has requests waiting, before it is cut. */
+  stallTimeoutMs?: number;
   /** Redeems a manual pairing code (single use); on `ok` the client gets the token in its welcome. */
   redeemPairingCode?: (code: string) => RedeemResult;
   /** Told when a browser extension says hello, with the version it said. */
@@ -61,6 +70,27 @@ export interface AgentServerOptions {
 /** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Unsent answers past which a client's next requests wait: it must read
+ * before it gets more work done, so a client that never reads costs a
+ * bounded amount of memory and no one else's time.
+ */
+const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
+
+/** Queued requests at which the agent stops reading a client's socket (TCP pushes back), and resumes below the low mark. */
+const QUEUE_HIGH_WATER = 64;
+const QUEUE_LOW_WATER = 16;
+
+/** The longest the scheduler runs requests before letting the event loop read other sockets and timers. */
+const SLICE_MS = 4;
+
+const DEFAULT_STALL_TIMEOUT_MS = 10_000;
+
+interface QueuedFrame {
+  data: RawData;
+  isBinary: boolean;
+}
+
 /** One client socket: unauthenticated until its hello carries the token. */
 export class Connection implements Subscriber {
   readonly id: number;
@@ -68,6 +98,14 @@ export class Connection implements Subscriber {
   readonly client: string;
   authenticated = false;
   alive = true;
+  /** Frames received and not yet started, oldest first (`head` is the next one). */
+  readonly queue: QueuedFrame[] = [];
+  head = 0;
+  inFlight = 0;
+  /** Bytes received before hello was accepted. */
+  bytesBeforeHello = 0;
+  stallTimer: NodeJS.Timeout | undefined;
+  #closing = false;
 
   constructor(id: number, socket: WebSocket, client: string) {
     this.id = id;
@@ -75,13 +113,49 @@ export class Connection implements Subscriber {
     this.client = client;
   }
 
+  get queued(): number {
+    return this.queue.length - this.head;
+  }
+
+  take(): QueuedFrame | undefined {
+    const frame = this.queue[this.head];
+    if (!frame) return undefined;
+    this.queue[this.head++] = undefined as unknown as QueuedFrame;
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return frame;
+  }
+
+  get outputCongested(): boolean {
+    return this.socket.bufferedAmount > OUTPUT_HIGH_WATER_BYTES;
+  }
+
   sendFrame(frame: WelcomeFrame | ResponseFrame | EventFrame): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close('too-slow');
+      this.cut('too-slow');
       return;
     }
-    this.socket.send(JSON.stringify(frame));
+    const text = stringifyOrUndefined(frame);
+    if (text !== undefined) {
+      this.socket.send(text);
+      return;
+    }
+    // Only reachable through a bug (a result that cannot be serialized); the client still gets an answer.
+    if (frame.type === 'res')
+      this.socket.send(
+        JSON.stringify({
+          type: 'res',
+          id: frame.id,
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The answer could not be serialized; details are in the log.' },
+        }),
+      );
   }
 
   send(frame: EventFrame): void {
@@ -96,6 +170,18 @@ export class Connection implements Subscriber {
   close(reason: CloseReason): void {
     this.socket.close(CloseCode.policyViolation, reason);
   }
+
+  /**
+   * Closes with a reason and does not wait for the client to answer the close:
+   * a client over its budget may never read again, and must not keep its
+   * buffers here for the 30 s a polite close can take.
+   */
+  cut(reason: CloseReason): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.socket.close(CloseCode.policyViolation, reason);
+    setTimeout(() => this.socket.terminate(), 200).unref();
+  }
 }
 
 /**
@@ -104,12 +190,22 @@ export class Connection implements Subscriber {
  * first frame, then dispatches requests and delivers subscribed events.
  * Nothing a client sends can take it down: every bad frame gets an error
  * response (or, before hello, a close).
+ *
+ * Budgets, so no client can take the agent down or starve the others: before
+ * hello a client may send MAX_HELLO_BYTES and no more, and at most
+ * MAX_PENDING_HELLOS may be waiting; after it, each connection's requests wait
+ * in its own queue and run round-robin with everyone else's, a few
+ * milliseconds at a time, at most MAX_IN_FLIGHT_PER_CONNECTION at once, and
+ * only while the client reads its answers.
  */
 export class AgentServer {
   readonly #options: AgentServerOptions;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
+  /** Connections with queued requests that may run now, in round-robin order. */
+  readonly #ready = new Set<Connection>();
+  #pumpScheduled = false;
   #port = 0;
   #nextId = 1;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -124,7 +220,6 @@ export class AgentServer {
       res.end(allowed ? 'ff-agent speaks WebSocket only.\n' : 'Forbidden\n');
     });
     this.#http.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
-    this.#wss.on('connection', (socket: WebSocket, req: IncomingMessage) => this.#onConnection(socket, req));
   }
 
   get port(): number {
@@ -177,46 +272,74 @@ export class AgentServer {
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     if (!isAllowedHost(req.headers.host, this.#port)) {
-      this.#options.log.warn(`Refused a connection for Host ${JSON.stringify(req.headers.host ?? '')}`);
-      rejectUpgrade(socket, 'Host not allowed');
+      this.#options.log.warn(`Refused a connection for Host ${describeForeign(req.headers.host ?? '')}`);
+      rejectUpgrade(socket, 403, 'Host not allowed');
       return;
     }
     const origin = checkOrigin(req.headers.origin, this.#options.allowedExtensionIds());
     if (!origin.ok) {
       this.#options.log.warn(
-        `Refused a connection from Origin ${JSON.stringify(req.headers.origin)}: ${origin.reason}`,
+        `Refused a connection from Origin ${describeForeign(req.headers.origin, 120)}: ${origin.reason}`,
       );
-      rejectUpgrade(socket, 'Origin not allowed');
+      rejectUpgrade(socket, 403, 'Origin not allowed');
       return;
     }
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit('connection', ws, req));
+    if (this.#connections.size - this.clientCount >= MAX_PENDING_HELLOS) {
+      rejectUpgrade(socket, 503, 'Too many connections waiting to say hello; try again shortly');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, req, socket));
   }
 
-  #onConnection(socket: WebSocket, req: IncomingMessage): void {
+  #onConnection(socket: WebSocket, req: IncomingMessage, raw: Duplex): void {
     const connection = new Connection(this.#nextId++, socket, req.headers.origin ?? 'cli');
     this.#connections.add(connection);
     const helloTimer = setTimeout(() => {
       if (!connection.authenticated) connection.close('hello-timeout');
     }, this.#options.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
+    // Counted on the raw bytes, after ws has read them (so a hello and what follows it in one
+    // packet count as authenticated): a client without the token is cut after a few KB, before
+    // ws has buffered a big frame for it.
+    const countBeforeHello = (chunk: Buffer) => {
+      if (connection.authenticated) {
+        raw.off('data', countBeforeHello);
+        return;
+      }
+      connection.bytesBeforeHello += chunk.length;
+      if (connection.bytesBeforeHello > MAX_HELLO_BYTES + 64) {
+        raw.off('data', countBeforeHello);
+        connection.cut('hello-too-big');
+        socket.terminate();
+      }
+    };
+    raw.on('data', countBeforeHello);
+    raw.on('drain', () => this.#wake(connection));
     socket.on('pong', () => {
       connection.alive = true;
     });
     socket.on('message', (data: RawData, isBinary: boolean) => {
       connection.alive = true;
-      if (connection.authenticated) void this.#onFrame(connection, data, isBinary);
+      if (connection.authenticated) this.#enqueue(connection, data, isBinary);
       else this.#onHello(connection, data, isBinary);
     });
     socket.on('error', (error) => this.#options.log.warn(`Connection ${connection.id}: ${error.message}`));
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      clearTimeout(connection.stallTimer);
       this.#connections.delete(connection);
+      this.#ready.delete(connection);
+      connection.queue.length = 0;
+      connection.head = 0;
       this.#options.hub.removeSubscriber(connection);
       if (connection.authenticated) this.#options.log.info(`Client ${connection.id} disconnected`);
     });
   }
 
   #onHello(connection: Connection, data: RawData, isBinary: boolean): void {
-    const hello = isBinary ? undefined : HelloFrame.safeParse(parseJson(data)).data;
+    const parsed = isBinary
+      ? undefined
+      : parseBoundedJson(data.toString(), { maxDepth: MAX_FRAME_DEPTH, maxChars: MAX_HELLO_BYTES });
+    const hello = parsed?.ok ? HelloFrame.safeParse(parsed.value).data : undefined;
     if (!hello) {
       connection.close('hello-required');
       return;
@@ -269,6 +392,94 @@ export class AgentServer {
     });
   }
 
+  #enqueue(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (connection.queued >= MAX_QUEUED_PER_CONNECTION) {
+      this.#options.log.warn(
+        `Client ${connection.id} sent ${MAX_QUEUED_PER_CONNECTION} requests without waiting for answers; cutting it`,
+      );
+      connection.cut('too-many-requests');
+      return;
+    }
+    connection.queue.push({ data, isBinary });
+    // Stop reading this client until its queue drains: TCP then holds its bytes, not our memory.
+    if (connection.queued >= QUEUE_HIGH_WATER && !connection.socket.isPaused) connection.socket.pause();
+    this.#wake(connection);
+  }
+
+  /** Puts a connection back in the round-robin if it has work it may start now. */
+  #wake(connection: Connection): void {
+    if (connection.queued === 0 || connection.socket.readyState !== WebSocket.OPEN) return;
+    if (connection.inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) return;
+    if (connection.outputCongested) {
+      this.#watchStall(connection);
+      return;
+    }
+    clearTimeout(connection.stallTimer);
+    connection.stallTimer = undefined;
+    this.#ready.add(connection);
+    if (!this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      setImmediate(() => this.#pump());
+    }
+  }
+
+  /** A client with requests waiting that does not read its answers is cut once it stays that way. */
+  #watchStall(connection: Connection): void {
+    if (connection.stallTimer) return;
+    connection.stallTimer = setTimeout(() => {
+      connection.stallTimer = undefined;
+      if (connection.outputCongested && connection.queued > 0) {
+        this.#options.log.warn(`Client ${connection.id} stopped reading its answers; cutting it`);
+        connection.cut('too-slow');
+      } else this.#wake(connection);
+    }, this.#options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS);
+    connection.stallTimer.unref();
+  }
+
+  /**
+   * Runs queued requests one per connection per round, so one busy client
+   * cannot hold the others' requests behind its own, and gives the event loop
+   * back every SLICE_MS so sockets and timers are served in between.
+   */
+  #pump(): void {
+    this.#pumpScheduled = false;
+    const deadline = performance.now() + SLICE_MS;
+    while (this.#ready.size > 0) {
+      for (const connection of this.#ready) {
+        this.#ready.delete(connection);
+        const frame = connection.take();
+        if (frame) this.#start(connection, frame);
+        if (connection.queued <= QUEUE_LOW_WATER && connection.socket.isPaused) connection.socket.resume();
+        // Re-added at the end: the round-robin.
+        this.#wake(connection);
+        if (performance.now() >= deadline) break;
+      }
+      if (performance.now() >= deadline) break;
+    }
+    if (this.#ready.size > 0 && !this.#pumpScheduled) {
+      this.#pumpScheduled = true;
+      setImmediate(() => this.#pump());
+    }
+  }
+
+  #start(connection: Connection, frame: QueuedFrame): void {
+    connection.inFlight++;
+    const done = () => {
+      connection.inFlight--;
+      this.#wake(connection);
+    };
+    let running: Promise<void>;
+    try {
+      running = this.#onFrame(connection, frame.data, frame.isBinary);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(done, (error: unknown) => {
+      this.#options.log.error(`Client ${connection.id}: a frame could not be handled`, error);
+      done();
+    });
+  }
+
   async #onFrame(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
     if (isBinary) {
       connection.reply(null, {
@@ -276,18 +487,22 @@ export class AgentServer {
       });
       return;
     }
-    const json = parseJson(data);
-    if (json === undefined) {
-      connection.reply(null, { error: { code: 'BAD_FRAME', message: 'Frame is not valid JSON.' } });
+    const parsed = parseBoundedJson(data.toString(), {
+      maxDepth: MAX_FRAME_DEPTH,
+      maxChars: MAX_FRAME_BYTES,
+    });
+    if (!parsed.ok) {
+      connection.reply(null, { error: { code: 'BAD_FRAME', message: parsed.message } });
       return;
     }
+    const json = parsed.value;
     const id = requestIdOf(json);
     const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
     if (type !== 'req') {
       const message =
         type === 'hello'
           ? 'Already greeted: hello is only the first frame.'
-          : `Unknown frame type ${JSON.stringify(type ?? null)}; expected "req".`;
+          : `Unknown frame type ${describeForeign(type ?? null)}; expected "req".`;
       connection.reply(id, { error: { code: type === undefined ? 'BAD_FRAME' : 'UNKNOWN_TYPE', message } });
       return;
     }
@@ -301,7 +516,7 @@ export class AgentServer {
     const { id: requestId, method, params } = frame.data;
     try {
       if (!isMethodName(method)) {
-        throw new AgentError('UNKNOWN_METHOD', `Unknown method ${JSON.stringify(method)}.`);
+        throw new AgentError('UNKNOWN_METHOD', `Unknown method ${describeForeign(method)}.`);
       }
       if (method === 'subscribe') {
         // Synchronous from registering to replaying, so no live event can slip in between.
@@ -329,7 +544,14 @@ export class AgentServer {
   /** Answers a subscribe request and returns the missed events to send right after the answer. */
   #subscribe(connection: Connection, requestId: RequestFrame['id'], rawParams: unknown): EventFrame[] {
     const { topic, sinceSeq } = parseParams('subscribe', rawParams);
-    const outcome = this.#options.hub.subscribe(topic, connection, sinceSeq);
+    const hub = this.#options.hub;
+    if (!hub.isSubscribed(topic, connection) && hub.topicCount(connection) >= MAX_TOPICS_PER_CONNECTION) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `This connection already follows ${MAX_TOPICS_PER_CONNECTION} topics, the most it may; unsubscribe from some first.`,
+      );
+    }
+    const outcome = hub.subscribe(topic, connection, sinceSeq);
     connection.reply(requestId, {
       result: checkResult('subscribe', {
         topic,
@@ -382,14 +604,6 @@ function checkResult<M extends MethodName>(method: M, result: unknown): MethodRe
   return checked.data as MethodResult<M>;
 }
 
-function parseJson(data: RawData): unknown {
-  try {
-    return JSON.parse(data.toString());
-  } catch {
-    return undefined;
-  }
-}
-
 function requestIdOf(json: unknown): ResponseFrame['id'] {
   if (typeof json !== 'object' || json === null) return null;
   const id = (json as { id?: unknown }).id;
@@ -398,9 +612,10 @@ function requestIdOf(json: unknown): ResponseFrame['id'] {
   return null;
 }
 
-function rejectUpgrade(socket: Duplex, message: string): void {
+function rejectUpgrade(socket: Duplex, status: 403 | 503, message: string): void {
   const body = `${message}\n`;
+  const text = status === 403 ? 'Forbidden' : 'Service Unavailable';
   socket.end(
-    `HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

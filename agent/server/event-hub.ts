@@ -34,6 +34,8 @@ export class EventHub {
   readonly #ringSize: number;
   readonly #topics = new Map<Topic, RingTopic>();
   readonly #subscribers = new Map<Topic, Set<Subscriber>>();
+  /** The reverse index, so a closing connection leaves in O(its topics) and caps can be checked. */
+  readonly #topicsOf = new Map<Subscriber, Set<Topic>>();
   readonly #sources = new Map<string, TopicSource>();
 
   constructor(options: { ringSize?: number } = {}) {
@@ -73,6 +75,12 @@ export class EventHub {
       this.#subscribers.set(topic, set);
     }
     set.add(subscriber);
+    let topics = this.#topicsOf.get(subscriber);
+    if (!topics) {
+      topics = new Set();
+      this.#topicsOf.set(subscriber, topics);
+    }
+    topics.add(topic);
     const source = this.#sourceFor(topic);
     if (source) {
       const seq = source.lastSeq(topic);
@@ -80,7 +88,8 @@ export class EventHub {
       if (sinceSeq > seq) return { seq, replay: source.readFrom(topic, 0), gap: true };
       return { seq, replay: source.readFrom(topic, sinceSeq), gap: false };
     }
-    const state = this.#ring(topic);
+    // Looked up, not created: subscribing to a topic nobody publishes on must leave nothing behind.
+    const state = this.#topics.get(topic) ?? { seq: 0, ring: [] };
     if (sinceSeq === undefined) return { seq: state.seq, replay: [], gap: false };
     const oldest = state.ring[0]?.seq ?? state.seq + 1;
     // sinceSeq ahead of us: the agent restarted and numbering began again.
@@ -93,12 +102,29 @@ export class EventHub {
     const set = this.#subscribers.get(topic);
     const had = set?.delete(subscriber) ?? false;
     if (set && set.size === 0) this.#subscribers.delete(topic);
+    const topics = this.#topicsOf.get(subscriber);
+    topics?.delete(topic);
+    if (topics && topics.size === 0) this.#topicsOf.delete(subscriber);
     return had;
   }
 
   /** Drops a subscriber from every topic (its connection closed). */
   removeSubscriber(subscriber: Subscriber): void {
-    for (const topic of [...this.#subscribers.keys()]) this.unsubscribe(topic, subscriber);
+    for (const topic of [...(this.#topicsOf.get(subscriber) ?? [])]) this.unsubscribe(topic, subscriber);
+  }
+
+  /** How many topics this subscriber follows. */
+  topicCount(subscriber: Subscriber): number {
+    return this.#topicsOf.get(subscriber)?.size ?? 0;
+  }
+
+  isSubscribed(topic: Topic, subscriber: Subscriber): boolean {
+    return this.#subscribers.get(topic)?.has(subscriber) ?? false;
+  }
+
+  /** Topics with bookkeeping of any kind (subscribers or an event ring): what the hub holds in memory. */
+  get topicsHeld(): number {
+    return new Set([...this.#subscribers.keys(), ...this.#topics.keys()]).size;
   }
 
   subscriberCount(topic: Topic): number {

@@ -83,4 +83,32 @@ describe('EventHub', () => {
     hub.publish('session:s1', 4, 4);
     expect(sub.seen.map((f) => f.seq)).toEqual([4]);
   });
+
+  it('subscribing to topics nobody publishes on leaves nothing behind once the subscriber leaves', () => {
+    const hub = new EventHub();
+    const a = recorder();
+    const b = recorder();
+    hub.publish('board', 'kept');
+    for (let n = 0; n < 10_000; n++) hub.subscribe(`workspace:w${n}`, a, n % 2 === 0 ? undefined : 3);
+    hub.subscribe('workspace:w1', b);
+    hub.subscribe('board', a);
+    expect(hub.topicCount(a)).toBe(10_001);
+    expect(hub.topicsHeld).toBe(10_001);
+    hub.unsubscribe('workspace:w0', a);
+    expect(hub.topicCount(a)).toBe(10_000);
+    hub.removeSubscriber(a);
+    expect(hub.topicCount(a)).toBe(0);
+    // What remains: b's subscription, and the ring of a topic that really has events.
+    expect(hub.topicsHeld).toBe(2);
+    expect(hub.subscribe('board', b, 0).replay.map((f) => f.data)).toEqual(['kept']);
+    hub.removeSubscriber(b);
+    expect(hub.topicsHeld).toBe(1);
+  });
+
+  it('a topic with no events yet reports seq 0 and a gap for any sinceSeq ahead of it', () => {
+    const hub = new EventHub();
+    expect(hub.subscribe('workspace:new', recorder())).toEqual({ seq: 0, replay: [], gap: false });
+    expect(hub.subscribe('workspace:new', recorder(), 0)).toEqual({ seq: 0, replay: [], gap: false });
+    expect(hub.subscribe('workspace:new', recorder(), 5)).toEqual({ seq: 0, replay: [], gap: true });
+  });
 });
