@@ -169,6 +169,48 @@ export const RatchetSettingsPatch = z
   .strict();
 export type RatchetSettingsPatch = z.infer<typeof RatchetSettingsPatch>;
 
+/**
+ * `ratchet settings set <key> <value>` — pure: one setting typed on a
+ * command line, as a patch, or a one-line error naming the key and what it
+ * takes. Lists (`allowedReviewers`) are comma-separated; `""` empties one.
+ */
+export function parseSettingValue(
+  key: string,
+  raw: string,
+): { ok: true; patch: RatchetSettingsPatch } | { ok: false; error: string } {
+  const shape = RatchetSettingsPatch.shape as Record<string, z.ZodType>;
+  const keys = Object.keys(shape);
+  const field = shape[key];
+  if (!field) return { ok: false, error: `Unknown ratchet setting "${key}". Settings: ${keys.join(', ')}.` };
+  const text = raw.trim();
+  const defaults = RatchetSettings.parse({}) as Record<string, unknown>;
+  const example = defaults[key];
+  let value: unknown = text;
+  if (typeof example === 'boolean') {
+    const lower = text.toLowerCase();
+    value = ['true', 'on', 'yes', '1'].includes(lower)
+      ? true
+      : ['false', 'off', 'no', '0'].includes(lower)
+        ? false
+        : text;
+  } else if (typeof example === 'number') {
+    value = text === '' || Number.isNaN(Number(text)) ? text : Number(text);
+  } else if (Array.isArray(example)) {
+    value = text
+      .split(',')
+      .map((item) => item.trim().replace(/^@/, ''))
+      .filter(Boolean);
+  } else if (key === 'mergeMethod') {
+    value = text.toUpperCase();
+  }
+  const parsed = RatchetSettingsPatch.safeParse({ [key]: value });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `Bad value for ${key}: "${raw}" (${issue?.message ?? 'invalid'}).` };
+  }
+  return { ok: true, patch: parsed.data };
+}
+
 /** Review threads the fixer was given, remembered until its turn ends and the replies are decided. */
 export const ThreadRound = z.object({
   /** Unique per round: part of each reply's key (and of the marker hidden in the reply). */
@@ -239,8 +281,9 @@ export const WorkspaceRatchet = z.object({
   replied: z.array(z.string()).default([]),
   /** Threads answered on GitHub, for people (the panel counts them). */
   threadsHandled: z.number().int().nonnegative().default(0),
-  /** What this PR's fixer sessions have cost so far (USD). */
+  /** What this PR's fixer sessions have cost so far (USD), and its budget (maxCostUsdPerPr). */
   spentUsd: z.number().nonnegative().optional(),
+  budgetUsd: z.number().nonnegative().optional(),
   /** One sentence: what the ratchet waits for, and when it looks next. */
   waiting: z.string().optional(),
 });

@@ -7,7 +7,15 @@ import { CliError } from './connect.js';
 import { doctor, pair } from './doctor.js';
 import { install, uninstall } from './install.js';
 import { projectAdd, projectList, projectRemove } from './projects.js';
-import { board, openPr, ratchetPause, ratchetStatus, ratchetTick } from './ratchet.js';
+import {
+  board,
+  openPr,
+  ratchetPause,
+  ratchetSettings,
+  ratchetSettingsSet,
+  ratchetStatus,
+  ratchetTick,
+} from './ratchet.js';
 import { serve } from './serve.js';
 import {
   quickAction,
@@ -180,6 +188,21 @@ export function buildProgram(): Command {
     .command('resume <workspace>')
     .description('let the ratchet act again (with a fresh attempt budget)')
     .action((id: string) => ratchetPause(home(), id, false));
+  const settings = ratchet
+    .command('settings')
+    .description("the ratchet's settings, global or one project's (with its overrides marked)")
+    .option('--project <owner/repo>', "a project's settings")
+    .option('--json', 'print JSON')
+    .action((options) => ratchetSettings(home(), options));
+  settings
+    .command('set <key> <value>')
+    .description('change one setting (true/false, a number, a name, or a comma-separated list)')
+    .option('--project <owner/repo>', 'change it for this project only')
+    .option('--json', 'print JSON')
+    // `--project`/`--json` after `set` may be taken by `settings` (it has them too): read both.
+    .action((key: string, value: string, options, command: Command) =>
+      ratchetSettingsSet(home(), key, value, { ...command.parent?.opts(), ...options }),
+    );
 
   program
     .command('board <owner/repo>')

@@ -1,7 +1,13 @@
 import type { Board } from '../../shared/board.js';
-import type { RatchetStatus, TickResult } from '../../shared/ratchet.js';
+import {
+  parseSettingValue,
+  type RatchetSettings,
+  type RatchetSettingsPatch,
+  type RatchetStatus,
+  type TickResult,
+} from '../../shared/ratchet.js';
 import type { HomePaths } from '../store/home.js';
-import { withAgent } from './connect.js';
+import { CliError, withAgent } from './connect.js';
 import { print } from './projects.js';
 
 export function formatTick(tick: TickResult): string {
@@ -73,6 +79,55 @@ export async function ratchetStatus(paths: HomePaths, options: { json?: boolean 
     const status = await client.call('ratchet.status');
     if (options.json) return print(status);
     process.stdout.write(formatRatchetStatus(status));
+  });
+}
+
+export function formatRatchetSettings(
+  result: { settings: RatchetSettings; overrides?: RatchetSettingsPatch },
+  project?: string,
+): string {
+  const overridden = new Set(Object.keys(result.overrides ?? {}));
+  const lines = [project ? `Ratchet settings for ${project}:` : 'Ratchet settings (global):'];
+  for (const [key, value] of Object.entries(result.settings)) {
+    const shown = Array.isArray(value) ? value.join(',') || '(everyone)' : String(value);
+    lines.push(`  ${key.padEnd(18)} ${shown}${overridden.has(key) ? '  (this project)' : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function ratchetSettings(
+  paths: HomePaths,
+  options: { project?: string; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const result = await client.call(
+      'ratchet.settings.get',
+      options.project ? { project: options.project } : {},
+    );
+    if (options.json) return print(result);
+    process.stdout.write(formatRatchetSettings(result, options.project));
+  });
+}
+
+export async function ratchetSettingsSet(
+  paths: HomePaths,
+  key: string,
+  value: string,
+  options: { project?: string; json?: boolean },
+): Promise<void> {
+  // Checked here first: a typo never reaches the agent, and the message names the key.
+  const parsed = parseSettingValue(key, value);
+  if (!parsed.ok) throw new CliError(parsed.error);
+  await withAgent(paths, async (client) => {
+    const result = await client.call('ratchet.settings.set', {
+      patch: parsed.patch,
+      ...(options.project ? { project: options.project } : {}),
+    });
+    if (options.json) return print(result);
+    const shown = (result.settings as Record<string, unknown>)[key];
+    process.stdout.write(
+      `${key} = ${Array.isArray(shown) ? shown.join(',') || '(everyone)' : String(shown)}${options.project ? ` for ${options.project}` : ' (global)'}\n`,
+    );
   });
 }
 

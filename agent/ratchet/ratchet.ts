@@ -338,6 +338,7 @@ export class Ratchet {
       r.checks = classification.checks;
       r.lastCheckedAt = decision.at;
       r.spentUsd = spent.pr;
+      r.budgetUsd = settings.maxCostUsdPerPr;
       if (changed || decision.action !== 'none') r.lastDecision = decision;
       if (decision.fingerprint && (decision.action === 'start-fixer' || decision.action === 'tell-fixer')) {
         r.dispatched = [...r.dispatched, decision.fingerprint].slice(-MAX_FINGERPRINTS);

@@ -29,6 +29,11 @@ function Card({ card }: { card: WorkspaceCard }) {
         {w.ratchet.state && ` · ${w.ratchet.state}`}
         {card.sessions.waitingForYou > 0 && ' · needs you'}
       </div>
+      {w.pr && w.ratchet.waiting && (
+        <div class="ff-muted" data-testid="ff-card-waiting">
+          {w.ratchet.waiting}
+        </div>
+      )}
     </div>
   );
 }

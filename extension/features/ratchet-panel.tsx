@@ -23,6 +23,7 @@ const STATE_LABELS: Record<string, string> = {
   CI_FAILED: 'CI failing',
   MERGE_CONFLICT: 'Merge conflict',
   REVIEW_PENDING: 'Review feedback',
+  BEHIND: 'Behind base',
   READY: 'Ready',
   MERGED: 'Merged',
   CLOSED: 'Closed',
@@ -32,9 +33,12 @@ const STATE_TONES: Record<string, string> = {
   CI_FAILED: 'bad',
   MERGE_CONFLICT: 'bad',
   REVIEW_PENDING: 'waiting',
+  BEHIND: 'working',
   READY: 'good',
   MERGED: 'done',
 };
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** The fixer at work: its state, the tool it runs or its last words, live; and a way into its chat. */
 function FixerActivity({
@@ -177,6 +181,21 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
         )}
       </div>
       {r.reason && <div data-testid="ff-ratchet-reason">{r.reason}</div>}
+      {r.waiting && <div data-testid="ff-ratchet-waiting">{r.waiting}</div>}
+      <div class="ff-row ff-muted" data-testid="ff-ratchet-loops">
+        {r.spentUsd !== undefined && (
+          <span data-testid="ff-ratchet-budget">
+            spent {usd(r.spentUsd)}
+            {r.budgetUsd !== undefined ? ` of ${usd(r.budgetUsd)}` : ''}
+          </span>
+        )}
+        <span data-testid="ff-ratchet-reruns">
+          {r.reruns} re-run{r.reruns === 1 ? '' : 's'}
+        </span>
+        <span data-testid="ff-ratchet-threads">
+          {r.threadsHandled} review thread{r.threadsHandled === 1 ? '' : 's'} answered
+        </span>
+      </div>
       {r.lastDecision && (
         <div class="ff-muted" data-testid="ff-ratchet-decision">
           {r.lastDecision.reason}

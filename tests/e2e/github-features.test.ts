@@ -205,6 +205,47 @@ describe('the fixer in the ratchet panel', () => {
   }, 60_000);
 });
 
+describe('the ratchet loops in the panel', () => {
+  it('shows re-runs, review threads answered, spent / budget and what it waits for (light and dark)', async () => {
+    const ws = await world.workspace(9003);
+    const pr: FakePullRequest = github.addPullRequest('octo/app', { headRefName: ws.branch, title: 'Loops' });
+    // A flaky Actions job: re-run once, then green.
+    github.setCheck(pr.number, 'test', 'FAILURE', undefined, 8001);
+    await world.client.call('ratchet.tick');
+    github.setCheck(pr.number, 'test', 'SUCCESS', undefined, 8001);
+    // A review thread: the fixer's turn ends (without a verdict line), and ff replies in the thread.
+    github.addThread(pr.number, [
+      { author: 'mona', body: 'Is this <b>safe</b>?', path: 'src/a.ts', line: 3 },
+    ]);
+    await world.client.call('ratchet.tick');
+    const fixer = await waitFor(
+      async () => (await world.client.call('workspace.get', { workspaceId: ws.id })).ratchet.fixerSessionId,
+      { what: 'the fixer session' },
+    );
+    await waitFor(
+      async () => {
+        const s = await world.client.call('session.get', { sessionId: fixer });
+        return s.turns >= 1 && s.status === 'idle';
+      },
+      { what: "the fixer's turn", timeoutMs: 30_000 },
+    );
+    await world.client.call('ratchet.tick');
+    const page = await open(`/octo/app/pull/${pr.number}`);
+    await waitForShadowText(page, '[data-testid="ff-ratchet-threads"]', /^1 review thread answered$/);
+    expect(await shadowText(page, '[data-testid="ff-ratchet-reruns"]')).toBe('1 re-run');
+    expect(await shadowText(page, '[data-testid="ff-ratchet-budget"]')).toMatch(
+      /^spent \$\d+\.\d\d of \$5\.00$/,
+    );
+    expect(await shadowText(page, '[data-testid="ff-ratchet-waiting"]')).toMatch(/next look/);
+    await screenshot(page, 'ratchet-panel-loops-light');
+    site.colorMode = 'dark';
+    await page.reload();
+    await waitForShadowText(page, '[data-testid="ff-ratchet-threads"]', /1 review thread answered/);
+    await screenshot(page, 'ratchet-panel-loops-dark');
+    site.colorMode = 'light';
+  }, 90_000);
+});
+
 describe('the kanban on the issue list', () => {
   it('shows the same columns as board.get, and Start on an issue card creates its workspace', async () => {
     const todo = github.addIssue('octo/app', { title: 'Kanban candidate' });

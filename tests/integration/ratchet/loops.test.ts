@@ -295,10 +295,26 @@ describe('budgets', () => {
     const [session] = await fixerSessions(w.client, workspace.id);
     const done = await waitForSession(w.client, session!.id, (s) => s.turns === 1, 'fixer turn', 60_000);
     expect(done.costUsd).toBeGreaterThan(0);
-    await w.client.call('ratchet.settings.set', {
-      project: 'octo/app',
-      patch: { maxCostUsdPerPr: done.costUsd / 2 },
-    });
+    const budget = Number((done.costUsd / 2).toPrecision(3));
+    const set = await runCli(
+      ['ratchet', 'settings', 'set', 'maxCostUsdPerPr', String(budget), '--project', 'octo/app'],
+      { FF_HOME: w.home },
+    );
+    expect(set.stdout).toBe(`maxCostUsdPerPr = ${budget} for octo/app\n`);
+    const shown = await runCli(['ratchet', 'settings', '--project', 'octo/app'], { FF_HOME: w.home });
+    expect(shown.stdout).toMatch(/maxCostUsdPerPr +0\.\d+ {2}\(this project\)/);
+    expect(shown.stdout).toMatch(/maxCostUsdPerDay +50\n/);
+    const typo = await runCli(['ratchet', 'settings', 'set', 'maxCostPerPr', '1'], { FF_HOME: w.home });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^Unknown ratchet setting "maxCostPerPr"\. Settings: enabled, /);
+    const bad = await runCli(['ratchet', 'settings', 'set', 'maxCostUsdPerPr', 'lots'], { FF_HOME: w.home });
+    expect(bad.stderr).toMatch(/^Bad value for maxCostUsdPerPr: "lots"/);
+    const json = JSON.parse(
+      (await runCli(['ratchet', 'settings', '--json'], { FF_HOME: w.home })).stdout,
+    ) as {
+      settings: { maxCostUsdPerPr: number };
+    };
+    expect(json.settings.maxCostUsdPerPr).toBe(5); // the global one is untouched
     const requests = w.api.conversationRequests.length;
     w.github.setCheck(pr.number, 'lint', 'FAILURE');
     const tick = await w.client.call('ratchet.tick');
