@@ -49,7 +49,10 @@ export function createGitHubLikeRepo(
   const bare = join(remotes, owner, `${repo}.git`);
   mkdirSync(bare, { recursive: true });
   git(bare, 'init', '--bare', '-q', '-b', 'main');
-  const seed = join(root, `seed${suffix}`);
+  // A second repo of the same host in one root gets its own seed folder.
+  const seed = existsSync(join(root, `seed${suffix}`))
+    ? join(root, `seed${suffix}-${owner}-${repo}`)
+    : join(root, `seed${suffix}`);
   mkdirSync(seed);
   git(seed, 'init', '-q', '-b', 'main');
   writeFileSync(join(seed, 'README.md'), `# ${repo}\n`);
