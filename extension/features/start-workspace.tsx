@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import branchIcon from '@primer/octicons/build/svg/git-branch-16.svg?raw';
 import type { WorkspaceView } from '../../shared/domain.js';
 import type { QuickAction, WorkspaceEvent } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
@@ -7,6 +8,7 @@ import { anchors, firstMatch } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { safeHref } from '../lib/safe-href.js';
+import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 /** Issue pages: Start workspace, then the workspace's live status. */
@@ -142,6 +144,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
           onClick={() => void start()}
           data-testid="ff-start-button"
         >
+          <SvgIcon svg={branchIcon} />
           {busy.value ? 'Starting…' : 'Start workspace'}
         </button>
         {error.value && <span class="ff-error">{error.value}</span>}
@@ -155,7 +158,9 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
         <span class="ff-chip" data-tone={chip.tone} data-testid="ff-chip">
           {chip.label}
         </span>
-        <code>{w.branch}</code>
+        <code class="ff-row-inline">
+          <SvgIcon svg={branchIcon} /> {w.branch}
+        </code>
         {w.pr && (
           <a href={safeHref(w.pr.url)} data-testid="ff-pr-link">
             PR #{w.pr.number}

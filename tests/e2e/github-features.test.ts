@@ -2,6 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub, type FakePullRequest } from '../fakes/github/server.js';
 import { spawnAgent } from '../helpers/agent-process.js';
+import { inGitHubThemes, seriousA11yViolations } from '../helpers/axe.js';
 import {
   type ExtensionBrowser,
   featureCount,
@@ -86,7 +87,10 @@ describe('Start workspace on an issue page', () => {
         (w) => w.issue?.number === issue.number,
       ),
     ).toHaveLength(1);
-    await screenshot(page, 'start-workspace-light');
+    await inGitHubThemes(page, async (theme) => {
+      await screenshot(page, `start-workspace-${theme}`);
+      expect(await seriousA11yViolations(page, '[data-ff-feature]')).toEqual([]);
+    });
     // Open chat: the chat opens in a tab, on this workspace.
     const opened = chrome.browser.waitForTarget((t) => t.url().includes('/popup.html#'));
     await page.click('pierce/[data-testid="ff-open-chat"]');
@@ -168,7 +172,10 @@ describe('the ratchet panel on a PR page', () => {
     expect(await shadowText(page, '[data-testid="ff-ratchet-reason"]')).toContain(
       'CI failing: test (ubuntu)',
     );
-    await screenshot(page, 'ratchet-panel-light');
+    await inGitHubThemes(page, async (theme) => {
+      await screenshot(page, `ratchet-panel-${theme}`);
+      expect(await seriousA11yViolations(page, '[data-ff-feature]')).toEqual([]);
+    });
     github.setCheck(pr.number, 'test (ubuntu)', 'SUCCESS');
     await world.client.call('ratchet.tick');
     await waitForShadowText(page, '[data-testid="ff-ratchet-state"]', /Ready/);
@@ -257,7 +264,10 @@ describe('the kanban on the issue list', () => {
       els.map((e) => Number(e.getAttribute('data-issue'))),
     );
     expect(shown.sort()).toEqual(board.columns.issues.map((i) => i.number).sort());
-    await screenshot(page, 'kanban-light');
+    await inGitHubThemes(page, async (theme) => {
+      await screenshot(page, `kanban-${theme}`);
+      expect(await seriousA11yViolations(page, '[data-ff-feature]')).toEqual([]);
+    });
     await page.click(`pierce/[data-testid="ff-issue-card"][data-issue="${todo.number}"] button`);
     await waitFor(
       async () =>

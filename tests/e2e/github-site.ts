@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../fakes/github/server.js';
 import { closeServer, listenOnLoopback } from '../fakes/loopback.js';
+import { repoRoot } from '../helpers/agent-process.js';
 import { tempDir } from '../helpers/temp.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
@@ -63,6 +64,11 @@ export class GitHubSite {
     );
     this.#server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
       const url = new URL(req.url ?? '/', 'https://github.com');
+      // GitHub's own design tokens (the same package GitHub builds its CSS from), light and dark.
+      if (url.pathname === '/__fixtures/primer.css') {
+        res.writeHead(200, { 'content-type': 'text/css' }).end(primerCss());
+        return;
+      }
       if (url.pathname === '/__fixtures/soft-nav.js') {
         res.writeHead(200, { 'content-type': 'text/javascript' }).end(read('soft-nav.js'));
         return;
@@ -138,4 +144,20 @@ export class GitHubSite {
     if (path === '/octo/app') return { title: 'octo/app', main: read('code.html') };
     return undefined;
   }
+}
+
+let primer: string | undefined;
+function primerCss(): string {
+  const themes = join(
+    repoRoot,
+    'node_modules',
+    '@primer',
+    'primitives',
+    'dist',
+    'css',
+    'functional',
+    'themes',
+  );
+  primer ??= ['light.css', 'dark.css'].map((f) => readFileSync(join(themes, f), 'utf8')).join('\n');
+  return primer;
 }
