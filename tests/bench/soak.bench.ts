@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SessionEvent } from '../../shared/protocol.js';
+import { claudeWorld } from '../helpers/claude-fixture.js';
+import { descendants } from '../helpers/processes.js';
+import { type Figure, figure } from './figure.js';
+
+/**
+ * Soak: 20 sessions taking scripted turns for 5 minutes (FF_SOAK_SECONDS
+ * shortens it to try it), with a synthetic claude (synthetic-claude.mjs) so
+ * the agent, not 20 CLIs, is what is measured. Reports how the agent's RSS
+ * moves over the run (the slope of a least-squares line after a warm-up),
+ * and what it holds at the end: open file descriptors and child processes.
+ */
+const SESSIONS = 20;
+const PAUSE_BETWEEN_TURNS_MS = 250;
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxx === 0 ? 0 : sxy / sxx;
+}
+
+export async function* figures(): AsyncGenerator<Figure> {
+  const seconds = Number(process.env.FF_SOAK_SECONDS ?? 300);
+  const world = await claudeWorld(undefined, {
+    FF_CLAUDE_BIN: join(import.meta.dirname, 'synthetic-claude.mjs'),
+  });
+  try {
+    const pid = world.agent.proc.pid!;
+    const workspaces = [];
+    for (let n = 0; n < SESSIONS; n++) workspaces.push(await world.workspace());
+
+    // One waiter per session, resolved by the `result` line of its turn as it streams to this client.
+    const turnEnded = new Map<string, () => void>();
+    const sessions = await Promise.all(
+      workspaces.map((w) => world.client.call('session.start', { workspaceId: w.id })),
+    );
+    for (const session of sessions) {
+      await world.client.subscribe(`session:${session.id}`, (frame) => {
+        const event = SessionEvent.safeParse(frame.data);
+        if (
+          event.success &&
+          event.data.kind === 'claude' &&
+          (event.data.line as { type?: string }).type === 'result'
+        )
+          turnEnded.get(session.id)?.();
+      });
+    }
+
+    const started = Date.now();
+    const deadline = started + seconds * 1000;
+    const warmUp = started + Math.min(30_000, (seconds * 1000) / 5);
+    const samples: Array<[number, number]> = [];
+    let warmFds: number | undefined;
+    const sampler = setInterval(() => {
+      if (Date.now() < warmUp) return;
+      warmFds ??= openFds(pid);
+      samples.push([(Date.now() - started) / 60_000, rssMb(pid)]);
+    }, 1000);
+    let turns = 0;
+    await Promise.all(
+      sessions.map(async (session, index) => {
+        for (let turn = 0; Date.now() < deadline; turn++) {
+          const ended = new Promise<void>((resolve) => turnEnded.set(session.id, resolve));
+          await world.client.call('session.send', {
+            sessionId: session.id,
+            text: `turn ${turn} of session ${index}: ${'lorem ipsum '.repeat(20)}`,
+          });
+          await ended;
+          turns++;
+          await new Promise((r) => setTimeout(r, PAUSE_BETWEEN_TURNS_MS));
+        }
+      }),
+    );
+    clearInterval(sampler);
+    // Let the last writes and events settle before looking at what the agent holds.
+    await new Promise((r) => setTimeout(r, 1000));
+    const children = descendants(pid);
+
+    yield figure('soak.turns', turns, 'turns');
+    yield figure('soak.duration', (Date.now() - started) / 1000, 's');
+    yield figure('soak.agent_rss_slope', slope(samples), 'MB/min');
+    yield figure('soak.agent_rss_end', rssMb(pid), 'MB');
+    // Against the count once every session was warm: a leak per turn shows as a ratio above 1.
+    yield figure('soak.open_fds_end', openFds(pid), 'fds', warmFds);
+    // Each live session holds a supervisor and its claude: 2 × 20 is the expected figure.
+    yield figure('soak.child_processes_end', children.length, 'processes', 2 * SESSIONS);
+  } finally {
+    await world.close();
+  }
+}
