@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { cliPath, connectClient, repoRoot, spawnAgent } from '../helpers/agent-process.js';
+import { clientFrame, openTcpWebSocket } from '../helpers/raw-socket.js';
 import { tempDir } from '../helpers/temp.js';
 import { type Figure, figure, median, percentile } from './figure.js';
 
@@ -85,7 +86,64 @@ async function roundTrips(): Promise<Figure[]> {
   ];
 }
 
+/**
+ * Another client's status while one client floods requests and never reads
+ * its answers (the agent runs clients' requests in turn and stops reading the
+ * flooder): the baseline is the same client with no flood.
+ */
+async function statusUnderFlood(): Promise<Figure[]> {
+  const home = tempDir();
+  const agent = await spawnAgent(home.path);
+  const client = await connectClient(agent);
+  const sample = async () => {
+    const samples: number[] = [];
+    for (let n = 0; n < 200; n++) {
+      const started = performance.now();
+      await client.call('status');
+      samples.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return samples;
+  };
+  const quiet = await sample();
+  const flooder = await openTcpWebSocket(agent.port);
+  flooder.write(
+    clientFrame(
+      JSON.stringify({
+        type: 'hello',
+        token: agent.token,
+        protocol: 1,
+        client: { name: 'flood', version: '0' },
+      }),
+    ),
+  );
+  const burst = Buffer.concat(
+    Array.from({ length: 500 }, (_, n) =>
+      clientFrame(JSON.stringify({ type: 'req', id: n, method: 'status' })),
+    ),
+  );
+  let flooding = true;
+  const flood = (async () => {
+    while (flooding && !flooder.destroyed) {
+      if (!flooder.write(burst)) await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 500));
+  const busy = await sample();
+  flooding = false;
+  await flood;
+  flooder.destroy();
+  client.close();
+  await agent.stop();
+  home.cleanup();
+  return [
+    figure('agent.status_while_another_client_floods.p50', percentile(busy, 50), 'ms', percentile(quiet, 50)),
+    figure('agent.status_while_another_client_floods.p99', percentile(busy, 99), 'ms', percentile(quiet, 99)),
+  ];
+}
+
 export async function* figures(): AsyncGenerator<Figure> {
   yield await coldStart();
   yield* await roundTrips();
+  yield* await statusUnderFlood();
 }
