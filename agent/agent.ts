@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { validateCronExpression } from 'cron';
 import { ExtensionId } from '../shared/domain.js';
 import { AgentError, PROTOCOL_VERSION, staleExtensionNotice } from '../shared/protocol.js';
+import { permissionForOutsideText } from './claude/author-trust.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
 import { Fleet } from './fleet/fleet.js';
@@ -161,8 +162,14 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         viaGitHub(github.forHost(project.host).issue(project.owner, project.repo, number)),
     });
     const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
-    workspaces.onReady(async (workspace, prompt) => {
-      await sessions.start({ workspaceId: workspace.id, prompt, kind: 'chat', title: 'chat' });
+    workspaces.onReady(async (workspace, prompt, outside) => {
+      await sessions.start({
+        workspaceId: workspace.id,
+        prompt,
+        kind: 'chat',
+        title: 'chat',
+        ...permissionForOutsideText(outside, state.data.settings.trustOutsideAuthors),
+      });
     });
     const ratchet = new Ratchet({
       state,

@@ -42,6 +42,12 @@ export const Settings = z.object({
    */
   allowedExtensionIds: AllowedExtensionIds.default([]),
   defaultPermissionMode: PermissionMode.default('bypassPermissions'),
+  /**
+   * Off (the default): a session whose first prompt carries text by someone
+   * outside the repo (GitHub author association not OWNER, MEMBER or
+   * COLLABORATOR) starts in `ask` mode. On: such sessions use the default mode.
+   */
+  trustOutsideAuthors: z.boolean().default(false),
   ratchet: RatchetSettings.default(RatchetSettings.parse({})),
   ...DiskSettingsFields,
 });
@@ -52,6 +58,7 @@ export const SettingsPatch = z
   .object({
     allowedExtensionIds: AllowedExtensionIds,
     defaultPermissionMode: PermissionMode,
+    trustOutsideAuthors: z.boolean(),
     snapshotIgnoredMaxMb: DiskSettingsFields.snapshotIgnoredMaxMb.removeDefault(),
     gcAfterDays: DiskSettingsFields.gcAfterDays.removeDefault(),
     archiveRetentionDays: DiskSettingsFields.archiveRetentionDays.removeDefault(),
@@ -137,6 +144,8 @@ export const Workspace = z.object({
   failure: WorkspaceFailure.optional(),
   /** The first message for the chat session that starts once the workspace is ready (cleared then). */
   initialPrompt: z.string().optional(),
+  /** Logins outside the repo whose text the initial prompt carries (its session then starts in `ask` mode). */
+  initialPromptOutsideAuthors: z.array(z.string()).optional(),
   /** Things that went wrong without failing (an unreachable origin, …), newest last. */
   warnings: z.array(z.string()).default([]),
   ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
@@ -216,6 +225,8 @@ export const Session = z.object({
   /** Why it is in this status, for people (the stderr tail of a crash, …). */
   statusDetail: z.string().optional(),
   permissionMode: PermissionMode,
+  /** Why it runs in this mode when ff chose it rather than you (text by an outside author). */
+  permissionReason: z.string().optional(),
   model: z.string().optional(),
   costUsd: z.number().nonnegative(),
   turns: z.number().int().nonnegative().default(0),

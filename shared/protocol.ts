@@ -291,16 +291,23 @@ export const WebUrl = z
   .max(2000)
   .refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'must be an http(s) URL');
 
+/** GitHub's CommentAuthorAssociation (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …). */
+const AuthorAssociation = z.string().max(40);
+
 export const IssueDetails = IssueRef.extend({
   /** Without a title the agent reads the issue from GitHub (title, body, labels, comments). */
   title: z.string().max(1000).optional(),
   url: WebUrl.optional(),
   body: z.string().max(1_000_000).optional(),
   labels: z.array(z.string().max(200)).max(100).optional(),
+  /** Who wrote the issue and how GitHub relates them to the repo (read from GitHub when the agent reads the issue). */
+  author: z.string().max(100).optional(),
+  authorAssociation: AuthorAssociation.optional(),
   comments: z
     .array(
       z.object({
         author: z.string().max(100),
+        authorAssociation: AuthorAssociation.optional(),
         body: z.string().max(200_000),
         createdAt: z.string().optional(),
       }),

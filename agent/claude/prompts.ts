@@ -23,7 +23,9 @@ export interface IssueForPrompt {
   url: string;
   body?: string;
   labels?: string[];
-  comments?: Array<{ author: string; body: string; createdAt?: string }>;
+  author?: string;
+  authorAssociation?: string;
+  comments?: Array<{ author: string; authorAssociation?: string; body: string; createdAt?: string }>;
 }
 
 /**
@@ -34,7 +36,7 @@ export function renderIssuePrompt(template: string, issue: IssueForPrompt, bound
   const comments = (issue.comments ?? [])
     .map((c) =>
       frameUntrusted(
-        `comment by @${c.author}${c.createdAt ? ` (${c.createdAt})` : ''}`,
+        `comment by @${c.author}${byline(c.authorAssociation, c.createdAt)}`,
         c.body || '(empty)',
         boundary,
       ),
@@ -53,10 +55,20 @@ export function renderIssuePrompt(template: string, issue: IssueForPrompt, bound
         })
       : '(none)',
     body: issue.body?.trim()
-      ? frameUntrusted(`issue #${issue.number} description`, issue.body, boundary)
+      ? frameUntrusted(
+          `issue #${issue.number} description${issue.author ? ` by @${issue.author}${byline(issue.authorAssociation)}` : ''}`,
+          issue.body,
+          boundary,
+        )
       : '(no description)',
     comments: comments ? `\nComments:\n\n${comments}` : '',
   });
+}
+
+/** ` (MEMBER, 2026-01-01)`: how the author relates to the repo, and when. */
+function byline(association?: string, at?: string): string {
+  const parts = [association?.toUpperCase(), at].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 const Frontmatter = z.object({

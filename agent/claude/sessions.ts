@@ -34,6 +34,8 @@ export interface StartSessionInput {
   kind?: SessionKind;
   title?: string;
   permissionMode?: PermissionMode;
+  /** Why ff chose the mode (shown with the session). */
+  permissionReason?: string;
   model?: string;
 }
 
@@ -151,6 +153,7 @@ export class Sessions {
       title: input.title ?? input.kind ?? 'chat',
       status: 'starting',
       permissionMode: input.permissionMode ?? this.#state.data.settings.defaultPermissionMode,
+      ...(input.permissionReason ? { permissionReason: input.permissionReason } : {}),
       ...(input.model ? { model: input.model } : {}),
       costUsd: 0,
       turns: 0,

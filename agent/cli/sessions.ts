@@ -78,7 +78,9 @@ export function formatSessionEvent(event: SessionEvent): string[] {
 export function formatSession(s: SessionView): string {
   return `${s.id}  ${s.status.padEnd(18)} ${s.kind.padEnd(12)} ${s.title}  workspace ${s.workspaceId}  ${s.turns} turns  $${s.costUsd.toFixed(4)}${
     s.pendingPermissions.length ? `  ${s.pendingPermissions.length} permission request(s) waiting` : ''
-  }${s.statusDetail ? `\n  ${s.statusDetail.split('\n').join('\n  ')}` : ''}\n`;
+  }${s.statusDetail ? `\n  ${s.statusDetail.split('\n').join('\n  ')}` : ''}${
+    s.permissionReason ? `\n  ${s.permissionReason}` : ''
+  }\n`;
 }
 
 export async function sessionStart(

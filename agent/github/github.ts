@@ -40,7 +40,10 @@ export interface IssueDetailsFromGitHub {
   body: string;
   url: string;
   labels: string[];
-  comments: Array<{ author: string; body: string; createdAt: string }>;
+  author: string;
+  /** GitHub's CommentAuthorAssociation: OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, … */
+  authorAssociation: string;
+  comments: Array<{ author: string; authorAssociation: string; body: string; createdAt: string }>;
 }
 
 export interface AssignedIssue {
@@ -112,8 +115,19 @@ export class GitHub {
       body: issue.body,
       url: issue.url,
       labels: (issue.labels?.nodes ?? []).flatMap((l) => (l ? [l.name] : [])),
+      author: issue.author?.login ?? 'ghost',
+      authorAssociation: issue.authorAssociation,
       comments: issue.comments.nodes.flatMap((c) =>
-        c ? [{ author: c.author?.login ?? 'ghost', body: c.body, createdAt: c.createdAt }] : [],
+        c
+          ? [
+              {
+                author: c.author?.login ?? 'ghost',
+                authorAssociation: c.authorAssociation,
+                body: c.body,
+                createdAt: c.createdAt,
+              },
+            ]
+          : [],
       ),
     };
   }

@@ -21,9 +21,9 @@ export const ViewerData = z.object({ viewer: z.object({ login: z.string() }), ra
 export const ISSUE_QUERY = `query Issue($owner: String!, $repo: String!, $number: Int!) {
   repository(owner: $owner, name: $repo) {
     issue(number: $number) {
-      number title body url state
+      number title body url state author { login } authorAssociation
       labels(first: 20) { nodes { name } }
-      comments(first: 50) { nodes { author { login } body createdAt } }
+      comments(first: 50) { nodes { author { login } authorAssociation body createdAt } }
     }
   }
   ${RATE_LIMIT}
@@ -41,9 +41,20 @@ export const IssueData = z.object({
           body: z.string(),
           url: z.string(),
           state: z.string(),
+          author: Author,
+          authorAssociation: z.string(),
           labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
           comments: z.object({
-            nodes: z.array(z.object({ author: Author, body: z.string(), createdAt: z.string() }).nullable()),
+            nodes: z.array(
+              z
+                .object({
+                  author: Author,
+                  authorAssociation: z.string(),
+                  body: z.string(),
+                  createdAt: z.string(),
+                })
+                .nullable(),
+            ),
           }),
         })
         .nullable(),

@@ -12,6 +12,7 @@ import {
 } from '../../shared/domain.js';
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
+import { outsideAuthors } from '../claude/author-trust.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
 import {
   defaultBranchName,
@@ -62,7 +63,12 @@ export type IssueLookup = (
   number: number,
 ) => Promise<NonNullable<CreateWorkspaceInput['issue']>>;
 /** Called when a workspace becomes ready with a first prompt to start a session with. */
-export type ReadyHook = (workspace: Workspace, prompt: string) => Promise<void> | void;
+/** `outsideAuthors`: logins outside the repo whose text the prompt carries. */
+export type ReadyHook = (
+  workspace: Workspace,
+  prompt: string,
+  outsideAuthors: readonly string[],
+) => Promise<void> | void;
 
 const DEFAULT_DIFF_BYTES = 1024 * 1024;
 /** How long a fetch of origin/<base> counts as current for the next new workspace. */
@@ -184,6 +190,7 @@ export class Workspaces {
       url: input.issue.url ?? `https://${project.host}/${projectSlug(project)}/issues/${input.issue.number}`,
     };
     const startSession = input.startSession ?? Boolean(input.issue || input.prompt);
+    const outside = startSession && !input.prompt && input.issue ? outsideAuthors(input.issue) : [];
     const initialPrompt = !startSession
       ? undefined
       : (input.prompt ??
@@ -205,6 +212,7 @@ export class Workspaces {
       status: 'provisioning',
       ...(issue ? { issue } : {}),
       ...(initialPrompt ? { initialPrompt } : {}),
+      ...(initialPrompt && outside.length ? { initialPromptOutsideAuthors: outside } : {}),
       warnings: [],
       ratchet: WorkspaceRatchet.parse({}),
       createdAt: now,
@@ -566,10 +574,11 @@ export class Workspaces {
     const workspace = this.find(id);
     if (workspace.status !== 'ready' || !workspace.initialPrompt) return;
     const prompt = workspace.initialPrompt;
-    await this.#patch(id, { initialPrompt: undefined });
+    const outside = workspace.initialPromptOutsideAuthors ?? [];
+    await this.#patch(id, { initialPrompt: undefined, initialPromptOutsideAuthors: undefined });
     for (const hook of this.#readyHooks) {
       try {
-        await hook(this.find(id), prompt);
+        await hook(this.find(id), prompt, outside);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         await this.#warn(id, `Could not start the first session: ${message}`);

@@ -184,6 +184,11 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
             </span>
           </span>
         )}
+        {s?.permissionReason && (
+          <span class="ff-muted" data-testid="ff-permission-reason" title={s.permissionReason}>
+            asks before each tool: text by someone outside the repo
+          </span>
+        )}
         {s?.permissionMode === 'bypassPermissions' && (
           <span class="ff-warning" title="Claude runs tools without asking">
             <Octicon name="alert" /> no permission prompts

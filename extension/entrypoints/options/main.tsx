@@ -26,6 +26,7 @@ const agent = new AgentPort();
 const projects = signal<Project[]>([]);
 const ratchet = signal<RatchetSettings | undefined>(undefined);
 const permissionMode = signal<'bypassPermissions' | 'ask'>('bypassPermissions');
+const trustOutsideAuthors = signal(false);
 const message = signal('');
 
 async function load(): Promise<void> {
@@ -33,7 +34,9 @@ async function load(): Promise<void> {
   try {
     projects.value = await agent.call('project.list');
     ratchet.value = (await agent.call('ratchet.settings.get')).settings;
-    permissionMode.value = (await agent.call('settings.get')).defaultPermissionMode;
+    const settings = await agent.call('settings.get');
+    permissionMode.value = settings.defaultPermissionMode;
+    trustOutsideAuthors.value = settings.trustOutsideAuthors;
   } catch (error) {
     message.value = error instanceof Error ? error.message : String(error);
   }
@@ -316,6 +319,27 @@ function Options() {
             {permissionMode.value === 'bypassPermissions' && (
               <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
             )}
+            <label>
+              <input
+                type="checkbox"
+                data-testid="trust-outside-authors"
+                checked={trustOutsideAuthors.value}
+                onChange={(e) =>
+                  void act(
+                    () =>
+                      agent.call('settings.set', {
+                        trustOutsideAuthors: (e.currentTarget as HTMLInputElement).checked,
+                      }),
+                    'Saved.',
+                  )
+                }
+              />{' '}
+              Trust text by people outside the repo
+            </label>
+            <p class="ff-muted">
+              Off: a session whose issue has text by someone who is not an owner, member or collaborator of
+              the repo asks before each tool, whatever the mode above.
+            </p>
           </section>
         </>
       )}

@@ -94,7 +94,10 @@ export interface FakeIssue {
   state: 'OPEN' | 'CLOSED';
   labels: string[];
   assignees: string[];
-  comments: Array<{ author: string; body: string; createdAt: string }>;
+  /** Who opened it, and how they relate to the repo (GitHub's CommentAuthorAssociation). */
+  author: string;
+  authorAssociation: string;
+  comments: Array<{ author: string; body: string; createdAt: string; authorAssociation?: string }>;
 }
 
 export interface Failure {
@@ -202,6 +205,8 @@ export class FakeGitHub {
       state: 'OPEN',
       labels: [],
       assignees: [this.viewer.login],
+      author: this.viewer.login,
+      authorAssociation: 'OWNER',
       comments: [],
       ...issue,
     };
@@ -540,10 +545,13 @@ export class FakeGitHub {
       url: `https://${this.host}/${issue.repo}/issues/${issue.number}`,
       state: issue.state,
       updatedAt: new Date().toISOString(),
+      author: { __typename: 'User', login: issue.author },
+      authorAssociation: issue.authorAssociation,
       labels: () => ({ nodes: issue.labels.map((name) => ({ name })) }),
       comments: () => ({
         nodes: issue.comments.map((c) => ({
           author: { __typename: 'User', login: c.author },
+          authorAssociation: c.authorAssociation ?? 'MEMBER',
           body: c.body,
           createdAt: c.createdAt,
         })),

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { outsideAuthors, permissionForOutsideText } from '../../../../agent/claude/author-trust.js';
+
+describe('outsideAuthors', () => {
+  it.each<[string, Parameters<typeof outsideAuthors>[0], string[]]>([
+    [
+      'owner, member, collaborator are inside',
+      {
+        author: 'a',
+        authorAssociation: 'OWNER',
+        comments: [
+          { author: 'b', authorAssociation: 'MEMBER' },
+          { author: 'c', authorAssociation: 'COLLABORATOR' },
+        ],
+      },
+      [],
+    ],
+    ['NONE opening the issue is outside', { author: 'x', authorAssociation: 'NONE' }, ['x']],
+    [
+      'a contributor or first-timer commenting is outside',
+      {
+        author: 'a',
+        authorAssociation: 'OWNER',
+        comments: [
+          { author: 'y', authorAssociation: 'CONTRIBUTOR' },
+          { author: 'z', authorAssociation: 'FIRST_TIME_CONTRIBUTOR' },
+        ],
+      },
+      ['y', 'z'],
+    ],
+    [
+      'each login once',
+      { author: 'x', authorAssociation: 'NONE', comments: [{ author: 'x', authorAssociation: 'NONE' }] },
+      ['x'],
+    ],
+    [
+      'unknown association (given by a client) is not counted',
+      { author: 'x', comments: [{ author: 'y' }] },
+      [],
+    ],
+    ['lower case is read as GitHub means it', { author: 'a', authorAssociation: 'member' }, []],
+    ['a deleted account is the ghost', { authorAssociation: 'NONE' }, ['ghost']],
+  ])('%s', (_name, issue, outside) => {
+    expect(outsideAuthors(issue)).toEqual(outside);
+  });
+});
+
+describe('permissionForOutsideText', () => {
+  it('asks, naming who, unless the user trusts outside authors', () => {
+    expect(permissionForOutsideText([], false)).toBeUndefined();
+    expect(permissionForOutsideText(['x'], true)).toBeUndefined();
+    expect(permissionForOutsideText(['x', 'y'], false)).toEqual({
+      permissionMode: 'ask',
+      permissionReason: expect.stringContaining('text by @x, @y, outside the repo'),
+    });
+    expect(permissionForOutsideText(['a', 'b', 'c', 'd', 'e'], false)?.permissionReason).toContain(
+      '@a, @b, @c and 2 more',
+    );
+  });
+});
