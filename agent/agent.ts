@@ -25,6 +25,7 @@ import { StateStore } from './store/state-store.js';
 import { tightenTranscripts } from './store/transcript-log.js';
 import { Terminals } from './terminal/terminals.js';
 import { agentVersion, packageRoot } from './version.js';
+import { collectGarbage } from './workspaces/gc.js';
 import { openPullRequest } from './workspaces/open-pr.js';
 import { Projects } from './workspaces/projects.js';
 import { Workspaces } from './workspaces/workspaces.js';
@@ -236,6 +237,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
       'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
       'workspace.restore': (params) => workspaces.restore(params.workspaceId),
+      'gc.run': (params) =>
+        collectGarbage({ state, projects, workspaces, log }, { dryRun: Boolean(params?.dryRun) }),
       'session.start': (params) => sessions.start(params),
       'session.send': (params) => sessions.send(params.sessionId, params.text),
       'session.interrupt': (params) => sessions.interrupt(params.sessionId),

@@ -180,6 +180,31 @@ export const DiskUse = z.object({
 });
 export type DiskUse = z.infer<typeof DiskUse>;
 
+/** One thing `ff-agent gc` removed (or, in a dry run, would remove). */
+export const GcItem = z.object({
+  kind: z.enum(['worktree', 'branch', 'orphan-worktree', 'snapshot']),
+  /** owner/repo */
+  project: z.string(),
+  /** The worktree's path, the branch name or the ref. */
+  what: z.string(),
+  workspaceId: z.string().optional(),
+  /** Bytes it frees: the worktree folder now; objects of a branch or snapshot at git's own next gc. */
+  bytes: z.number().nonnegative(),
+  reason: z.string(),
+  /** Where the worktree was snapshotted before it was removed. */
+  snapshotRef: z.string().optional(),
+});
+export type GcItem = z.infer<typeof GcItem>;
+
+export const GcReport = z.object({
+  dryRun: z.boolean(),
+  removed: z.array(GcItem),
+  /** What it looked at and left alone, with why (not provably ff's, or not safe). */
+  kept: z.array(z.object({ what: z.string(), reason: z.string() })),
+  bytes: z.number().nonnegative(),
+});
+export type GcReport = z.infer<typeof GcReport>;
+
 /** A workspace as clients see it: the stored record plus what is derived for display. */
 export const WorkspaceView = Workspace.extend({
   project: z.string(),

@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { Board } from './board.js';
 import {
+  GcReport,
   IssueRef,
   PermissionMode,
   PermissionRequest,
@@ -623,6 +624,12 @@ export const methods = {
     params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),
     result: WorkspaceView,
   },
+  /**
+   * Reclaims disk: worktrees and branches of workspaces merged or archived
+   * `gcAfterDays` ago, orphan worktrees ff made, snapshots past
+   * `archiveRetentionDays`. Worktrees are snapshotted first; `dryRun` changes nothing.
+   */
+  'gc.run': { params: z.object({ dryRun: z.boolean().optional() }).strict().optional(), result: GcReport },
   /** Recreates an archived workspace's worktree from its snapshot; it is ready again. */
   'workspace.restore': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
 } as const;

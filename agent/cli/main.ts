@@ -27,6 +27,7 @@ import {
 } from './sessions.js';
 import { status } from './status.js';
 import {
+  gc,
   workspaceArchive,
   workspaceCreate,
   workspaceDiff,
@@ -168,6 +169,15 @@ export function buildProgram(): Command {
     .option('--title <text>', 'pull request title')
     .option('--json', 'print JSON')
     .action((id: string, options) => openPr(home(), id, options));
+
+  program
+    .command('gc')
+    .description(
+      'reclaim disk: worktrees and branches of merged or archived workspaces (gcAfterDays), orphan worktrees ff made, old snapshots (archiveRetentionDays); worktrees are snapshotted first',
+    )
+    .option('--dry-run', 'print what it would remove, change nothing')
+    .option('--json', 'print JSON')
+    .action((options: { dryRun?: boolean; json?: boolean }) => gc(home(), options));
 
   const ratchet = program.command('ratchet').description('the loop that keeps pull requests moving to merge');
   ratchet

@@ -1,5 +1,6 @@
 import type { AgentClient } from '../../shared/agent-client.js';
-import type { WorkspaceView } from '../../shared/domain.js';
+import { formatBytes } from '../../shared/bytes.js';
+import type { GcReport, WorkspaceView } from '../../shared/domain.js';
 import { WorkspaceEvent } from '../../shared/protocol.js';
 import { describeSkipped } from '../git/snapshot.js';
 import type { HomePaths } from '../store/home.js';
@@ -18,6 +19,11 @@ export function formatWorkspace(w: WorkspaceView): string {
     );
   }
   lines.push(`  sessions ${w.sessions.total} (${w.sessions.running} running)`);
+  if (w.disk) {
+    lines.push(
+      `  disk     ${w.disk.complete ? '' : 'at least '}${formatBytes(w.disk.worktreeBytes)} worktree, ${formatBytes(w.disk.onlyHereBytes)} in git objects only it holds`,
+    );
+  }
   if (w.failure) {
     lines.push(`  failed   while ${w.failure.step}: ${w.failure.message}`);
     if (w.failure.stderrTail) lines.push(...w.failure.stderrTail.split('\n').map((l) => `    | ${l}`));
@@ -216,4 +222,34 @@ export async function workspaceDiff(paths: HomePaths, id: string): Promise<void>
     process.stdout.write(result.diff);
     if (result.truncated) process.stderr.write('(diff truncated)\n');
   });
+}
+
+/** `ff-agent gc [--dry-run]`: what it removed (or would), what it left alone and why, and the bytes. */
+export async function gc(paths: HomePaths, options: { dryRun?: boolean; json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const report = await client.call('gc.run', { dryRun: Boolean(options.dryRun) });
+    if (options.json) return print(report);
+    process.stdout.write(formatGcReport(report));
+  });
+}
+
+export function formatGcReport(report: GcReport): string {
+  const lines: string[] = [];
+  if (report.removed.length === 0) lines.push('Nothing to remove.');
+  else lines.push(report.dryRun ? 'Would remove (dry run, nothing changed):' : 'Removed:');
+  for (const item of report.removed) {
+    const snapshot = item.snapshotRef ? `; snapshot on ${item.snapshotRef}` : '';
+    lines.push(
+      `  ${item.kind.padEnd(15)} ${item.project}  ${item.what}  ${formatBytes(item.bytes)}  (${item.reason}${snapshot})`,
+    );
+  }
+  if (report.kept.length > 0) {
+    lines.push('Left alone:');
+    for (const item of report.kept) lines.push(`  ${item.what}: ${item.reason}`);
+  }
+  if (report.removed.length > 0)
+    lines.push(
+      `${report.dryRun ? 'Would free' : 'Freed'} ${formatBytes(report.bytes)} (worktrees at once; branch and snapshot objects when git next runs its own gc).`,
+    );
+  return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { lstat, opendir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { formatBytes } from '../../shared/bytes.js';
 import { git, gitText } from './git.js';
 
 /**
@@ -88,18 +89,6 @@ export function describeInventory(inventory: WorktreeInventory, maxNames = 5): s
   if (inventory.unpushed > 0) parts.push(count(inventory.unpushed, 'unpushed commit'));
   if (parts.length <= 1) return parts.join('');
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
 /** "node_modules/ (312 MB), dist/ (120 MB)" */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { z } from 'zod';
@@ -50,6 +51,7 @@ import type { EventHub } from '../server/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
+import { DiskUseCache, measureWorkspace } from './disk-use.js';
 import { newId, type Projects } from './projects.js';
 import { runSetupScript } from './setup-script.js';
 
@@ -95,6 +97,8 @@ export class Workspaces {
   readonly #changeListeners: Array<(projectId: string) => void> = [];
   /** git commands that change a repository's worktrees or refs run one at a time per repository. */
   readonly #repoLock = new KeyedMutex();
+  /** Disk use per workspace, measured in the background. */
+  readonly #disk = new DiskUseCache((workspace) => measureWorkspace(workspace, this.#projectOf(workspace)));
   /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
   readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
 
@@ -324,6 +328,8 @@ export class Workspaces {
     const workspaces = this.#state.data.workspaces.filter(
       (w) => (!projectId || w.projectId === projectId) && (filter.includeArchived || w.status !== 'archived'),
     );
+    // A first list after start waits a little for disk figures; later ones show the cached ones at once.
+    await this.#disk.settle(workspaces, 1_500);
     return Promise.all(workspaces.map((w) => this.view(w)));
   }
 
@@ -399,6 +405,7 @@ export class Workspaces {
     this.#log.info(`Workspace ${id} archived (branch ${workspace.branch} kept)`);
     const at = new Date().toISOString();
     await this.#patch(id, { status: 'archived', archived: { at, ...(snapshot ? { snapshot } : {}) } });
+    this.#disk.forget(id);
     return this.view(this.find(id));
   }
 
@@ -441,6 +448,7 @@ export class Workspaces {
     if (sameBranch) {
       throw new AgentError('ALREADY_EXISTS', `Branch ${branch} already has workspace ${sameBranch.id}.`);
     }
+    let expired = false;
     await this.#repoLock.run(project.path, async () => {
       await pruneWorktrees(project.path);
       if (!snapshot) {
@@ -456,6 +464,12 @@ export class Workspaces {
         !(await refExists(project.path, snapshot.ref)) ||
         !(await commitExists(project.path, snapshot.commit))
       ) {
+        // Past its retention: what was committed on the branch is still there.
+        if (branch && (await refExists(project.path, `refs/heads/${branch}`))) {
+          await git(project.path, ['worktree', 'add', '--', workspace.path, branch]);
+          expired = true;
+          return;
+        }
         throw new AgentError(
           'FAILED_PRECONDITION',
           `The snapshot of workspace ${id} (${snapshot.ref}) is gone; \`ff-agent gc\` deletes snapshots older than archiveRetentionDays.`,
@@ -477,8 +491,38 @@ export class Workspaces {
       await restoreWorktree(project.path, workspace.path, snapshot.commit, branch);
     });
     this.#log.info(`Workspace ${id} restored at ${workspace.path}`);
+    if (expired)
+      await this.#warn(
+        id,
+        `Restored from branch ${branch} alone: the snapshot of its uncommitted and untracked files was deleted by gc (archiveRetentionDays).`,
+      );
     await this.#patch(id, { status: 'ready', archived: undefined, failure: undefined });
+    this.#disk.forget(id);
     return this.view(this.find(id));
+  }
+
+  /**
+   * Removes a worktree ff made that no workspace knows (for `gc`), after a
+   * snapshot on refs/ff/archive/orphan-<hash of its path>. Returns that ref.
+   */
+  async removeOrphan(project: Project, path: string): Promise<string> {
+    const name = `orphan-${createHash('sha1').update(path).digest('hex').slice(0, 12)}`;
+    const inventory = await inventoryWorktree(
+      path,
+      this.#state.data.settings.snapshotIgnoredMaxMb * 1024 * 1024,
+    );
+    const snapshot = await this.#repoLock.run(project.path, () =>
+      this.#snapshot(path, name, inventory, `ff gc of the orphan worktree ${path}`),
+    );
+    await this.#repoLock.run(project.path, () => removeWorktree(project.path, path, true));
+    if (existsSync(path)) throw new AgentError('FAILED_PRECONDITION', `git could not remove ${path}.`);
+    this.#log.info(`Orphan worktree ${path} removed; snapshot on ${snapshot.ref}`);
+    return snapshot.ref;
+  }
+
+  /** Runs `work` while no other ff git command changes this repository's worktrees or refs. */
+  inRepo<T>(repo: string, work: () => Promise<T>): Promise<T> {
+    return this.#repoLock.run(repo, work);
   }
 
   async #inventory(workspace: Workspace): Promise<WorktreeInventory> {
@@ -611,8 +655,10 @@ export class Workspaces {
         await baseRefFor(project.path, workspace.baseBranch),
       ).catch(() => null);
     }
+    const disk = project ? this.#disk.peek(workspace) : undefined;
     return {
       ...workspace,
+      ...(disk ? { disk } : {}),
       project: project ? projectSlug(project) : '(removed project)',
       sessions: {
         total: sessions.length,

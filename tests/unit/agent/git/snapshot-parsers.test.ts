@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeInventory,
-  formatBytes,
   inventoryHasWork,
   parseIgnoredZ,
   parseStatusZ,
   type WorktreeInventory,
 } from '../../../../agent/git/snapshot.js';
+import { formatBytes } from '../../../../shared/bytes.js';
 
 describe('parseStatusZ', () => {
   it.each([

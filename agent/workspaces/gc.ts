@@ -1,0 +1,264 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  type GcItem,
+  type GcReport,
+  type Project,
+  projectSlug,
+  type Workspace,
+} from '../../shared/domain.js';
+import { git, gitText } from '../git/git.js';
+import { ARCHIVE_HEAD_REF_PREFIX, ARCHIVE_REF_PREFIX, archiveRef, measure } from '../git/snapshot.js';
+import { listWorktrees, refExists } from '../git/worktree.js';
+import type { Logger } from '../logger.js';
+import type { StateStore } from '../store/state-store.js';
+import { bytesOnlyIn } from './disk-use.js';
+import type { Projects } from './projects.js';
+import type { Workspaces } from './workspaces.js';
+
+const DAY_MS = 86_400_000;
+
+export interface GcDeps {
+  state: StateStore;
+  projects: Projects;
+  workspaces: Workspaces;
+  log: Logger;
+}
+
+const days = (ms: number) => Math.floor(ms / DAY_MS);
+
+/**
+ * `ff-agent gc`: reclaims disk from what it can prove is ff's and safe, in
+ * this order (so nothing it snapshots in this run expires in it):
+ *
+ * 1. snapshots (`refs/ff/archive/*`) older than `archiveRetentionDays`;
+ * 2. workspaces merged or archived `gcAfterDays` ago: the worktree (archived,
+ *    so snapshotted, first) and the branch when ff created it, no worktree has
+ *    it checked out, no other workspace uses it and origin has every commit;
+ * 3. orphan worktrees: under a project's worktree root, registered with git
+ *    as worktrees of that project, in no workspace, unused for `gcAfterDays`
+ *    (snapshotted first).
+ */
+export async function collectGarbage(
+  deps: GcDeps,
+  { dryRun, now = Date.now() }: { dryRun: boolean; now?: number },
+): Promise<GcReport> {
+  const settings = deps.state.data.settings;
+  const ageMs = settings.gcAfterDays * DAY_MS;
+  const retentionMs = settings.archiveRetentionDays * DAY_MS;
+  const removed: GcItem[] = [];
+  const kept: GcReport['kept'] = [];
+  const projects = deps.projects.list().filter((p) => existsSync(p.path));
+
+  for (const project of projects) {
+    for (const item of await expiredSnapshots(project, now, retentionMs)) {
+      if (!dryRun) {
+        await deps.workspaces.inRepo(project.path, async () => {
+          for (const ref of item.refs) await git(project.path, ['update-ref', '-d', ref]);
+        });
+      }
+      removed.push({
+        kind: 'snapshot',
+        project: projectSlug(project),
+        what: item.refs[0] as string,
+        bytes: item.bytes,
+        reason: `${days(now - item.at)} days old (archiveRetentionDays is ${settings.archiveRetentionDays})`,
+      });
+    }
+  }
+
+  for (const workspace of [...deps.state.data.workspaces]) {
+    const project = projects.find((p) => p.id === workspace.projectId);
+    if (!project) continue;
+    const since = finishedAt(workspace);
+    if (!since || now - since.at < ageMs) continue;
+    const slug = projectSlug(project);
+    if (workspace.status !== 'archived') {
+      if (workspace.status === 'provisioning') continue;
+      const bytes = existsSync(workspace.path) ? (await measure(workspace.path)).bytes : 0;
+      let snapshotRef = archiveRef(workspace.id);
+      if (!dryRun) {
+        try {
+          const archived = await deps.workspaces.archive(workspace.id, true);
+          snapshotRef = archived.archived?.snapshot?.ref ?? snapshotRef;
+        } catch (error) {
+          kept.push({ what: workspace.path, reason: `could not archive it: ${messageOf(error)}` });
+          continue;
+        }
+      }
+      removed.push({
+        kind: 'worktree',
+        project: slug,
+        what: workspace.path,
+        workspaceId: workspace.id,
+        bytes,
+        reason: `${since.what} ${days(now - since.at)} days ago`,
+        snapshotRef,
+      });
+    }
+    const branchRef = `refs/heads/${workspace.branch}`;
+    if (!(await refExists(project.path, branchRef))) continue;
+    const refusal = await whyKeepBranch(deps, project, workspace, dryRun);
+    if (refusal) {
+      kept.push({ what: `${slug} branch ${workspace.branch}`, reason: refusal });
+      continue;
+    }
+    const bytes = await bytesOnlyIn(project.path, [branchRef], [branchRef]);
+    if (!dryRun) {
+      await deps.workspaces.inRepo(project.path, () =>
+        git(project.path, ['branch', '-D', '--', workspace.branch]),
+      );
+    }
+    removed.push({
+      kind: 'branch',
+      project: slug,
+      what: workspace.branch,
+      workspaceId: workspace.id,
+      bytes,
+      reason: `${since.what} ${days(now - since.at)} days ago; every commit is on origin`,
+    });
+  }
+
+  const orphans = await deps.workspaces.orphanWorktrees();
+  for (const path of orphans) {
+    const project = projects.find((p) => isInside(p.worktreeRoot, path));
+    if (!project) continue;
+    const usedAt = lastUsed(path);
+    if (now - usedAt < ageMs) {
+      kept.push({
+        what: path,
+        reason: `orphan worktree used ${days(now - usedAt)} days ago (gcAfterDays is ${settings.gcAfterDays})`,
+      });
+      continue;
+    }
+    const bytes = (await measure(path)).bytes;
+    let snapshotRef = `${ARCHIVE_REF_PREFIX}orphan-…`;
+    if (!dryRun) {
+      try {
+        snapshotRef = await deps.workspaces.removeOrphan(project, path);
+      } catch (error) {
+        kept.push({ what: path, reason: `could not remove it: ${messageOf(error)}` });
+        continue;
+      }
+    }
+    removed.push({
+      kind: 'orphan-worktree',
+      project: projectSlug(project),
+      what: path,
+      bytes,
+      reason: `a worktree ff made that no workspace knows, unused for ${days(now - usedAt)} days`,
+      snapshotRef,
+    });
+  }
+
+  const report = { dryRun, removed, kept, bytes: removed.reduce((sum, item) => sum + item.bytes, 0) };
+  if (!dryRun && removed.length > 0)
+    deps.log.info(`gc removed ${removed.length} item(s): ${removed.map((r) => r.what).join(', ')}`);
+  return report;
+}
+
+/** When a workspace was done with: archived, or merged (the ratchet's first MERGED decision). */
+function finishedAt(workspace: Workspace): { at: number; what: string } | undefined {
+  if (workspace.status === 'archived') {
+    const at = Date.parse(workspace.archived?.at ?? workspace.updatedAt);
+    return Number.isNaN(at) ? undefined : { at, what: 'archived' };
+  }
+  const decision = workspace.ratchet.lastDecision;
+  if (workspace.ratchet.state === 'MERGED' && decision?.state === 'MERGED') {
+    const at = Date.parse(decision.at);
+    return Number.isNaN(at) ? undefined : { at, what: 'merged' };
+  }
+  return undefined;
+}
+
+/** Why a done workspace's branch must stay, or undefined when deleting it loses nothing. */
+async function whyKeepBranch(
+  deps: GcDeps,
+  project: Project,
+  workspace: Workspace,
+  dryRun: boolean,
+): Promise<string | undefined> {
+  if (!workspace.createdBranch) return 'ff did not create it';
+  const other = deps.state.data.workspaces.find(
+    (w) =>
+      w.id !== workspace.id &&
+      w.projectId === workspace.projectId &&
+      w.branch === workspace.branch &&
+      w.status !== 'archived',
+  );
+  if (other) return `workspace ${other.id} uses it`;
+  const checkedOut = (await listWorktrees(project.path)).find(
+    // In a dry run the workspace's own worktree is still there; a real run has just removed it.
+    (e) => e.branch === workspace.branch && !(dryRun && resolve(e.path) === resolve(workspace.path)),
+  );
+  if (checkedOut) return `it is checked out at ${checkedOut.path}`;
+  const unpushed = Number(
+    await gitText(project.path, [
+      'rev-list',
+      '--count',
+      `refs/heads/${workspace.branch}`,
+      '--not',
+      '--remotes=origin',
+    ]),
+  );
+  if (unpushed > 0) return `it has ${unpushed} commit(s) that are not on origin`;
+  return undefined;
+}
+
+/** Snapshot refs (with their detached-HEAD refs) older than the retention. */
+async function expiredSnapshots(
+  project: Project,
+  now: number,
+  retentionMs: number,
+): Promise<Array<{ refs: string[]; at: number; bytes: number }>> {
+  const out = await gitText(project.path, [
+    'for-each-ref',
+    '--format=%(refname)%09%(committerdate:unix)',
+    ARCHIVE_REF_PREFIX,
+  ]);
+  const expired: Array<{ refs: string[]; at: number; bytes: number }> = [];
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [ref = '', unix = '0'] = line.split('\t');
+    const at = Number(unix) * 1000;
+    if (now - at < retentionMs) continue;
+    const headRef = `${ARCHIVE_HEAD_REF_PREFIX}${ref.slice(ARCHIVE_REF_PREFIX.length)}`;
+    const refs = (await refExists(project.path, headRef)) ? [ref, headRef] : [ref];
+    expired.push({ refs, at, bytes: await bytesOnlyIn(project.path, refs, refs) });
+  }
+  return expired;
+}
+
+/** The last time git used a worktree: its HEAD or index in the repository's admin folder changed. */
+function lastUsed(path: string): number {
+  let latest = 0;
+  const stamp = (file: string) => {
+    try {
+      latest = Math.max(latest, statSync(file).mtimeMs);
+    } catch {
+      // absent
+    }
+  };
+  stamp(path);
+  try {
+    const pointer = readFileSync(join(path, '.git'), 'utf8')
+      .match(/^gitdir: (.*)$/m)?.[1]
+      ?.trim();
+    if (pointer) {
+      const admin = isAbsolute(pointer) ? pointer : resolve(path, pointer);
+      stamp(join(admin, 'HEAD'));
+      stamp(join(admin, 'index'));
+    }
+  } catch {
+    // no .git file: the folder's own time
+  }
+  return latest;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,155 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentClient } from '../../../shared/agent-client.js';
+import type { WorkspaceView } from '../../../shared/domain.js';
+import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { createGitHubLikeRepo, type GitHubLikeRepo } from '../../helpers/git-repos.js';
+import { tempDir, waitFor } from '../../helpers/temp.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function ready(client: AgentClient, issue: number): Promise<WorkspaceView> {
+  const { workspace } = await client.call('workspace.create', {
+    project: 'octo/app',
+    issue: { number: issue, title: `gc ${issue}` },
+    startSession: false,
+  });
+  return waitFor(
+    async () => {
+      const w = await client.call('workspace.get', { workspaceId: workspace.id });
+      return w.status === 'ready' ? w : undefined;
+    },
+    { what: 'the workspace to be ready', timeoutMs: 20_000 },
+  );
+}
+
+const refs = (repo: GitHubLikeRepo, prefix: string) =>
+  repo.git(repo.clone, 'for-each-ref', '--format=%(refname)', prefix).trim().split('\n').filter(Boolean);
+
+describe('ff-agent gc', () => {
+  it('dry run lists what would go and changes nothing; a real run removes only what is provably ff’s and safe', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const repo = createGitHubLikeRepo(dir.path);
+    const home = join(dir.path, 'home');
+    const agent = await spawnAgent(home, { env: repo.env });
+    const client = await connectClient(agent);
+    cleanups.push(async () => {
+      client.close();
+      await agent.stop();
+    });
+    const project = await client.call('project.add', { path: repo.clone });
+    const env = { FF_HOME: home, ...repo.env };
+
+    // pushed: archived, every commit on origin → its branch may go.
+    const pushed = await ready(client, 1);
+    writeFileSync(join(pushed.path, 'done.txt'), 'done\n');
+    repo.git(pushed.path, 'add', 'done.txt');
+    repo.git(pushed.path, 'commit', '-qm', 'done');
+    repo.git(pushed.path, 'push', '-q', 'origin', pushed.branch);
+    await client.call('workspace.archive', { workspaceId: pushed.id });
+    // unpushed: archived with a commit only it has → its branch stays.
+    const unpushed = await ready(client, 2);
+    writeFileSync(join(unpushed.path, 'local.txt'), 'local only\n');
+    repo.git(unpushed.path, 'add', 'local.txt');
+    repo.git(unpushed.path, 'commit', '-qm', 'local only');
+    await client.call('workspace.archive', { workspaceId: unpushed.id, force: true });
+    // active: ready, not merged → untouched.
+    const active = await ready(client, 3);
+    // An orphan ff made (under its worktree root, a worktree of the project, in no workspace) …
+    const orphan = join(project.worktreeRoot, 'ff', 'orphan');
+    repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'ff/orphan', orphan);
+    writeFileSync(join(orphan, 'leftover.txt'), 'left over\n');
+    // … and a worktree outside ff's roots, which is the user's own.
+    const users = join(dir.path, 'users-own');
+    repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'mine', users);
+    // A folder under the root that is not a git worktree at all.
+    mkdirSync(join(project.worktreeRoot, 'not-a-worktree'), { recursive: true });
+
+    // With the default ages nothing is old enough.
+    const none = await runCli(['gc', '--dry-run'], env);
+    expect(none.stdout).toContain('Nothing to remove.');
+    expect(none.stdout).toMatch(/orphan worktree used 0 days ago \(gcAfterDays is 14\)/);
+
+    await client.call('settings.set', { gcAfterDays: 0, archiveRetentionDays: 0 });
+    const dry = await runCli(['gc', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Would remove (dry run, nothing changed):');
+    expect(dry.stdout).toMatch(new RegExp(`branch +octo/app  ${pushed.branch} `));
+    expect(dry.stdout).toMatch(/orphan-worktree +octo\/app {2}.*ff\/orphan/);
+    expect(dry.stdout).toContain(`snapshot        octo/app  refs/ff/archive/${pushed.id}`);
+    expect(dry.stdout).toContain(
+      `octo/app branch ${unpushed.branch}: it has 1 commit(s) that are not on origin`,
+    );
+    expect(dry.stdout).toMatch(/Would free \d/);
+    expect(dry.stdout).not.toContain(users);
+    expect(dry.stdout).not.toContain(active.branch);
+    // Nothing changed.
+    expect(existsSync(orphan)).toBe(true);
+    expect(refs(repo, 'refs/heads/ff/')).toContain(`refs/heads/${pushed.branch}`);
+    expect(refs(repo, 'refs/ff/archive/')).toHaveLength(2);
+
+    const report = await client.call('gc.run', { dryRun: false });
+    expect(report.removed.map((r) => `${r.kind} ${r.what}`).sort()).toEqual(
+      [
+        `branch ${pushed.branch}`,
+        `orphan-worktree ${orphan}`,
+        `snapshot refs/ff/archive/${pushed.id}`,
+        `snapshot refs/ff/archive/${unpushed.id}`,
+      ].sort(),
+    );
+    // The orphan was snapshotted before it went: its untracked file is on the new ref.
+    expect(existsSync(orphan)).toBe(false);
+    const orphanRef = report.removed.find((r) => r.kind === 'orphan-worktree')?.snapshotRef ?? '';
+    expect(orphanRef).toMatch(/^refs\/ff\/archive\/orphan-[0-9a-f]{12}$/);
+    expect(repo.git(repo.clone, 'show', `${orphanRef}:leftover.txt`)).toBe('left over\n');
+    // The pushed branch is gone here and still on origin; the unpushed one and everything active stay.
+    expect(refs(repo, 'refs/heads/')).not.toContain(`refs/heads/${pushed.branch}`);
+    expect(repo.git(repo.bare, 'branch', '--list', pushed.branch)).toContain(pushed.branch);
+    expect(refs(repo, 'refs/heads/')).toContain(`refs/heads/${unpushed.branch}`);
+    expect(existsSync(active.path)).toBe(true);
+    expect(existsSync(users)).toBe(true);
+    expect(existsSync(join(project.worktreeRoot, 'not-a-worktree'))).toBe(true);
+    expect((await client.call('workspace.get', { workspaceId: active.id })).status).toBe('ready');
+
+    // The unpushed workspace's commit is still reachable from its branch: with its snapshot expired, restore uses the branch and says so.
+    const restored = await client.call('workspace.restore', { workspaceId: unpushed.id });
+    expect(restored.status).toBe('ready');
+    expect(restored.warnings.at(-1)).toContain('Restored from branch ff/2-gc-2 alone');
+    expect(existsSync(join(unpushed.path, 'local.txt'))).toBe(true);
+  }, 120_000);
+
+  it('workspace list shows each workspace’s disk use', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const repo = createGitHubLikeRepo(dir.path);
+    const home = join(dir.path, 'home');
+    const agent = await spawnAgent(home, { env: repo.env });
+    const client = await connectClient(agent);
+    cleanups.push(async () => {
+      client.close();
+      await agent.stop();
+    });
+    // The setup makes a 3 MB file and commits it, so the first measurement sees it.
+    await client.call('project.add', {
+      path: repo.clone,
+      setupScript: 'head -c 3145728 /dev/urandom > big.bin && git add big.bin && git commit -qm big',
+    });
+    await ready(client, 4);
+    const [view] = await waitFor(async () => {
+      const list = await client.call('workspace.list');
+      return list[0]?.disk && list[0].disk.worktreeBytes > 3 * 1024 * 1024 ? list : undefined;
+    });
+    expect(view?.disk?.complete).toBe(true);
+    // The committed blob is held only by this branch (compressed: zeros are small, but not nothing).
+    expect(view?.disk?.onlyHereBytes).toBeGreaterThan(0);
+    const cli = await runCli(['workspace', 'list'], { FF_HOME: home });
+    expect(cli.stdout).toMatch(/disk {5}\d+(\.\d)? MB worktree, .* in git objects only it holds/);
+    const json = JSON.parse((await runCli(['workspace', 'list', '--json'], { FF_HOME: home })).stdout);
+    expect(json[0].disk.worktreeBytes).toBeGreaterThan(3 * 1024 * 1024);
+  }, 60_000);
+});
