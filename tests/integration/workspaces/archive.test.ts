@@ -43,17 +43,21 @@ async function fixture(): Promise<Fixture> {
   cleanups.push(async () => {
     client.close();
     await agent.stop();
-  });
+  }, 90_000);
   await client.call('project.add', { path: repo.clone });
   return { root: dir.path, home, repo, agent, client, env: { FF_HOME: home, ...repo.env } };
 }
 
 async function readyWorkspace(f: Fixture, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `work ${issue}` },
-    startSession: false,
-  });
+  const { workspace } = await f.client.call(
+    'workspace.create',
+    {
+      project: 'octo/app',
+      issue: { number: issue, title: `work ${issue}` },
+      startSession: false,
+    },
+    90_000,
+  );
   return waitFor(
     async () => {
       const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
@@ -141,7 +145,7 @@ describe('archive never destroys work', () => {
     expect(git('status', '--porcelain', '--untracked-files=all', '--ignored')).toBe(
       statusBefore.replace(/^!! node_modules\/.*\n/m, ''),
     );
-  });
+  }, 90_000);
 
   it('a gitignored .env alone stops a plain archive (it used to be deleted without asking)', async () => {
     const f = await fixture();
@@ -156,7 +160,7 @@ describe('archive never destroys work', () => {
     expect(archived.archived?.snapshot).toMatchObject({ ignored: 1, tracked: 0, untracked: 0 });
     await f.client.call('workspace.restore', { workspaceId: w.id });
     expect(readFileSync(join(w.path, '.env'), 'utf8')).toBe('TOKEN=abc\n');
-  });
+  }, 90_000);
 
   it('commits on a detached HEAD stay reachable and restore detached at the same commit', async () => {
     const f = await fixture();
@@ -183,7 +187,7 @@ describe('archive never destroys work', () => {
     expect(git('rev-parse', 'HEAD').trim()).toBe(detached);
     expect(git('rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('HEAD');
     expect(git('status', '--porcelain')).toBe('');
-  });
+  }, 90_000);
 
   it('restore refuses clearly when the folder is taken or the workspace is not archived', async () => {
     const f = await fixture();
@@ -200,5 +204,5 @@ describe('archive never destroys work', () => {
     expect(readFileSync(join(w.path, 'mine.txt'), 'utf8')).toBe('someone else put this here\n');
     rmSync(w.path, { recursive: true });
     expect((await f.client.call('workspace.restore', { workspaceId: w.id })).status).toBe('ready');
-  });
+  }, 90_000);
 });
