@@ -43,21 +43,17 @@ async function fixture(): Promise<Fixture> {
   cleanups.push(async () => {
     client.close();
     await agent.stop();
-  }, 90_000);
+  });
   await client.call('project.add', { path: repo.clone });
   return { root: dir.path, home, repo, agent, client, env: { FF_HOME: home, ...repo.env } };
 }
 
 async function readyWorkspace(f: Fixture, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call(
-    'workspace.create',
-    {
-      project: 'octo/app',
-      issue: { number: issue, title: `work ${issue}` },
-      startSession: false,
-    },
-    90_000,
-  );
+  const { workspace } = await f.client.call('workspace.create', {
+    project: 'octo/app',
+    issue: { number: issue, title: `work ${issue}` },
+    startSession: false,
+  });
   return waitFor(
     async () => {
       const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
