@@ -103,10 +103,12 @@ export function extensionIdsFromEnv(env: NodeJS.ProcessEnv): string[] {
   return ids;
 }
 
+const DEFAULT_RATCHET_SCHEDULE = '0 * * * * *';
+
 /** The ratchet's schedule from FF_RATCHET_CRON: six-field cron, `off`, or every minute when unset — pure. */
 export function ratchetSchedule(env: NodeJS.ProcessEnv): string {
-  const schedule = env.FF_RATCHET_CRON?.trim() || '0 * * * * *';
-  if (schedule === 'off') return schedule;
+  const schedule = env.FF_RATCHET_CRON?.trim() || DEFAULT_RATCHET_SCHEDULE;
+  if (schedule === 'off' || schedule === DEFAULT_RATCHET_SCHEDULE) return schedule; // no cron parse on a default start
   const check = validateCronExpression(schedule);
   if (!check.valid)
     throw new ConfigError(

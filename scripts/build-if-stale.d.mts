@@ -4,5 +4,5 @@ export function buildIfStale(options?: {
   e2e?: boolean;
   zip?: boolean;
   quiet?: boolean;
-}): void;
+}): Promise<void>;
 export function zipName(browser: 'chrome' | 'firefox'): string;

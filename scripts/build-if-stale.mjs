@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { buildAgent } from './build-agent.mjs';
 
 export const root = resolve(import.meta.dirname, '..');
 
@@ -33,11 +34,14 @@ function run(bin, args, quiet) {
 }
 
 /** @param {{ firefox?: boolean, e2e?: boolean, zip?: boolean, quiet?: boolean }} options */
-export function buildIfStale({ firefox = true, e2e = false, zip = false, quiet = false } = {}) {
+export async function buildIfStale({ firefox = true, e2e = false, zip = false, quiet = false } = {}) {
   const say = (message) => quiet || console.log(message);
-  if (mtime('dist/agent/cli/main.js') < newest(['agent', 'shared', 'package.json', 'tsconfig.build.json'])) {
+  if (
+    mtime('dist/agent/cli/main.js') <
+    newest(['agent', 'shared', 'package.json', 'tsconfig.build.json', 'scripts/build-agent.mjs'])
+  ) {
     say('Building the agent…');
-    run(['typescript', 'bin', 'tsc'], ['-p', 'tsconfig.build.json'], quiet);
+    await buildAgent({ quiet });
   }
   const extension = newest(['extension', 'shared', 'wxt.config.ts', 'package.json']);
   if (mtime('.output/chrome-mv3/manifest.json') < extension) {
@@ -72,5 +76,5 @@ export function zipName(browser) {
 
 // `node scripts/build-if-stale.mjs --zip` (npm's prepack): everything the package ships, built only if stale.
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  buildIfStale({ zip: process.argv.includes('--zip') });
+  await buildIfStale({ zip: process.argv.includes('--zip') });
 }

@@ -8,7 +8,7 @@ if (!existsSync(join(root, 'node_modules'))) {
   console.error('Dependencies are missing: run `npm ci` first.');
   process.exit(1);
 }
-buildIfStale();
+await buildIfStale();
 
 console.log(`
 Load the ff extension (once):

@@ -1,40 +1,21 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { AgentError } from '../../shared/protocol.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
-import { CliError } from './connect.js';
-import { doctor, pair } from './doctor.js';
-import { install, uninstall } from './install.js';
-import { projectAdd, projectList, projectRemove } from './projects.js';
-import {
-  board,
-  openPr,
-  ratchetPause,
-  ratchetSettings,
-  ratchetSettingsSet,
-  ratchetStatus,
-  ratchetTick,
-} from './ratchet.js';
-import { serve } from './serve.js';
-import {
-  quickAction,
-  sessionControl,
-  sessionList,
-  sessionLog,
-  sessionSend,
-  sessionStart,
-} from './sessions.js';
-import { status } from './status.js';
-import {
-  gc,
-  workspaceArchive,
-  workspaceCreate,
-  workspaceDiff,
-  workspaceList,
-  workspaceRestore,
-  workspaceRetry,
-} from './workspaces.js';
+
+// Each command loads its own module when it runs: `status` or `session list` must not pay for the
+// server (zod schemas of every method, ws server, Claude driver, node-pty, GitHub client), and
+// `serve` must not pay for the client commands. The build bundles these into chunks (scripts/build-agent.mjs).
+const commands = {
+  serve: () => import('./serve.js'),
+  status: () => import('./status.js'),
+  projects: () => import('./projects.js'),
+  workspaces: () => import('./workspaces.js'),
+  ratchet: () => import('./ratchet.js'),
+  sessions: () => import('./sessions.js'),
+  doctor: () => import('./doctor.js'),
+  install: () => import('./install.js'),
+};
 
 function parsePositiveInt(value: string): number {
   const n = Number(value);
@@ -71,8 +52,8 @@ export function buildProgram(): Command {
       '--restore-state <backup>',
       'start from this state backup (from <home>/state-backups); the current state.json is kept aside',
     )
-    .action((options: { port?: number; verbose?: boolean; restoreState?: string }) =>
-      serve({
+    .action(async (options: { port?: number; verbose?: boolean; restoreState?: string }) =>
+      (await commands.serve()).serve({
         home: home().root,
         port: options.port,
         verbose: options.verbose,
@@ -84,7 +65,7 @@ export function buildProgram(): Command {
     .command('status')
     .description('is the agent running? pid, port, uptime and counts')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => status(home(), options));
+    .action(async (options: { json?: boolean }) => (await commands.status()).status(home(), options));
 
   const project = program.command('project').description('local clones ff works on');
   project
@@ -96,21 +77,21 @@ export function buildProgram(): Command {
       "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>, with the host first when not github.com)",
     )
     .option('--json', 'print JSON')
-    .action((path: string, options: { setup?: string; worktreeRoot?: string; json?: boolean }) =>
-      projectAdd(home(), path, options),
+    .action(async (path: string, options: { setup?: string; worktreeRoot?: string; json?: boolean }) =>
+      (await commands.projects()).projectAdd(home(), path, options),
     );
   project
     .command('list')
     .description('registered projects')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => projectList(home(), options));
+    .action(async (options: { json?: boolean }) => (await commands.projects()).projectList(home(), options));
   project
     .command('remove <owner/repo>')
     .description('unregister a project (worktrees stay on disk)')
     .option('--force', 'even while it has active workspaces')
     .option('--json', 'print JSON')
-    .action((ref: string, options: { force?: boolean; json?: boolean }) =>
-      projectRemove(home(), ref, options),
+    .action(async (ref: string, options: { force?: boolean; json?: boolean }) =>
+      (await commands.projects()).projectRemove(home(), ref, options),
     );
 
   const workspace = program.command('workspace').description('worktrees on their own branches');
@@ -132,14 +113,14 @@ export function buildProgram(): Command {
     )
     .option('--no-wait', 'return at once instead of waiting until it is ready')
     .option('--json', 'print JSON')
-    .action((options) => workspaceCreate(home(), options));
+    .action(async (options) => (await commands.workspaces()).workspaceCreate(home(), options));
   workspace
     .command('list')
     .description('workspaces with status, branch, changes and sessions')
     .option('--project <owner/repo>', 'only this project')
     .option('--all', 'include archived workspaces')
     .option('--json', 'print JSON')
-    .action((options) => workspaceList(home(), options));
+    .action(async (options) => (await commands.workspaces()).workspaceList(home(), options));
   workspace
     .command('archive <id>')
     .description(
@@ -147,28 +128,32 @@ export function buildProgram(): Command {
     )
     .option('--force', 'snapshot and remove even then (`workspace restore` brings it all back)')
     .option('--json', 'print JSON')
-    .action((id: string, options) => workspaceArchive(home(), id, options));
+    .action(async (id: string, options) =>
+      (await commands.workspaces()).workspaceArchive(home(), id, options),
+    );
   workspace
     .command('restore <id>')
     .description('recreate an archived workspace from its snapshot, exactly as it was, and make it ready')
     .option('--json', 'print JSON')
-    .action((id: string, options) => workspaceRestore(home(), id, options));
+    .action(async (id: string, options) =>
+      (await commands.workspaces()).workspaceRestore(home(), id, options),
+    );
   workspace
     .command('retry <id>')
     .description('retry provisioning a failed or missing workspace')
     .option('--json', 'print JSON')
-    .action((id: string, options) => workspaceRetry(home(), id, options));
+    .action(async (id: string, options) => (await commands.workspaces()).workspaceRetry(home(), id, options));
   workspace
     .command('diff <id>')
     .description('the worktree against its base, as a unified diff')
-    .action((id: string) => workspaceDiff(home(), id));
+    .action(async (id: string) => (await commands.workspaces()).workspaceDiff(home(), id));
 
   workspace
     .command('open-pr <id>')
     .description('push the branch and open a pull request (title from the issue, "Closes #N")')
     .option('--title <text>', 'pull request title')
     .option('--json', 'print JSON')
-    .action((id: string, options) => openPr(home(), id, options));
+    .action(async (id: string, options) => (await commands.ratchet()).openPr(home(), id, options));
 
   program
     .command('gc')
@@ -177,41 +162,46 @@ export function buildProgram(): Command {
     )
     .option('--dry-run', 'print what it would remove, change nothing')
     .option('--json', 'print JSON')
-    .action((options: { dryRun?: boolean; json?: boolean }) => gc(home(), options));
+    .action(async (options: { dryRun?: boolean; json?: boolean }) =>
+      (await commands.workspaces()).gc(home(), options),
+    );
 
   const ratchet = program.command('ratchet').description('the loop that keeps pull requests moving to merge');
   ratchet
     .command('tick')
     .description('check every tracked pull request now')
     .option('--json', 'print JSON')
-    .action((options) => ratchetTick(home(), options));
+    .action(async (options) => (await commands.ratchet()).ratchetTick(home(), options));
   ratchet
     .command('status')
     .description("GitHub connection, last and next tick, and each workspace's PR state and last decision")
     .option('--json', 'print JSON')
-    .action((options) => ratchetStatus(home(), options));
+    .action(async (options) => (await commands.ratchet()).ratchetStatus(home(), options));
   ratchet
     .command('pause <workspace>')
     .description("stop the ratchet acting on this workspace's PR")
-    .action((id: string) => ratchetPause(home(), id, true));
+    .action(async (id: string) => (await commands.ratchet()).ratchetPause(home(), id, true));
   ratchet
     .command('resume <workspace>')
     .description('let the ratchet act again (with a fresh attempt budget)')
-    .action((id: string) => ratchetPause(home(), id, false));
+    .action(async (id: string) => (await commands.ratchet()).ratchetPause(home(), id, false));
   const settings = ratchet
     .command('settings')
     .description("the ratchet's settings, global or one project's (with its overrides marked)")
     .option('--project <owner/repo>', "a project's settings")
     .option('--json', 'print JSON')
-    .action((options) => ratchetSettings(home(), options));
+    .action(async (options) => (await commands.ratchet()).ratchetSettings(home(), options));
   settings
     .command('set <key> <value>')
     .description('change one setting (true/false, a number, a name, or a comma-separated list)')
     .option('--project <owner/repo>', 'change it for this project only')
     .option('--json', 'print JSON')
     // `--project`/`--json` after `set` may be taken by `settings` (it has them too): read both.
-    .action((key: string, value: string, options, command: Command) =>
-      ratchetSettingsSet(home(), key, value, { ...command.parent?.opts(), ...options }),
+    .action(async (key: string, value: string, options, command: Command) =>
+      (await commands.ratchet()).ratchetSettingsSet(home(), key, value, {
+        ...command.parent?.opts(),
+        ...options,
+      }),
     );
 
   program
@@ -219,7 +209,7 @@ export function buildProgram(): Command {
     .description('the kanban: GitHub Issues, Working, Waiting, Done')
     .option('--filter <text>', 'search within the assigned issues')
     .option('--json', 'print JSON')
-    .action((project: string, options) => board(home(), project, options));
+    .action(async (project: string, options) => (await commands.ratchet()).board(home(), project, options));
 
   program
     .command('install')
@@ -229,21 +219,21 @@ export function buildProgram(): Command {
     .option('--extension-id <id...>', 'also allow this extension id (development builds)')
     .option('--no-start', 'do not start the agent now')
     .option('--dry-run', 'print every file it would write, with its content, and every command')
-    .action((options) => install(home(), options));
+    .action(async (options) => (await commands.install()).install(home(), options));
   program
     .command('pair')
     .description('print a short-lived, single-use code to pair the extension by hand')
     .option('--json', 'print JSON')
-    .action((options) => pair(home(), options));
+    .action(async (options) => (await commands.doctor()).pair(home(), options));
   program
     .command('doctor')
     .description('check everything ff needs, each with a fix; exit 1 when something is broken')
     .option('--json', 'print JSON')
-    .action((options) => doctor(home(), options));
+    .action(async (options) => (await commands.doctor()).doctor(home(), options));
   program
     .command('uninstall')
     .description('remove exactly what install wrote and stop the login service')
-    .action(() => uninstall(home()));
+    .action(async () => (await commands.install()).uninstall(home()));
 
   const session = program.command('session').description('Claude Code sessions in workspaces');
   session
@@ -253,24 +243,28 @@ export function buildProgram(): Command {
     .option('--ask', 'ask before each tool use (default: the permission mode in settings)')
     .option('--model <model>', 'Claude model')
     .option('--json', 'print JSON')
-    .action((workspaceId: string, options) => sessionStart(home(), workspaceId, options));
+    .action(async (workspaceId: string, options) =>
+      (await commands.sessions()).sessionStart(home(), workspaceId, options),
+    );
   session
     .command('send <session> <text>')
     .description('send a message (queued while a turn runs; resumes a stopped session)')
     .option('--json', 'print JSON')
-    .action((id: string, text: string, options) => sessionSend(home(), id, text, options));
+    .action(async (id: string, text: string, options) =>
+      (await commands.sessions()).sessionSend(home(), id, text, options),
+    );
   session
     .command('log <session>')
     .description('the transcript, readable')
     .option('-f, --follow', 'keep printing new events')
     .option('--json', 'one JSON event per line')
-    .action((id: string, options) => sessionLog(home(), id, options));
+    .action(async (id: string, options) => (await commands.sessions()).sessionLog(home(), id, options));
   session
     .command('list')
     .description('sessions with status, turns and cost')
     .option('--workspace <id>', 'only this workspace')
     .option('--json', 'print JSON')
-    .action((options) => sessionList(home(), options));
+    .action(async (options) => (await commands.sessions()).sessionList(home(), options));
   for (const action of ['interrupt', 'stop', 'resume'] as const) {
     const command = session
       .command(`${action} <session>`)
@@ -283,7 +277,9 @@ export function buildProgram(): Command {
       )
       .option('--json', 'print JSON');
     if (action === 'resume') command.option('--prompt <text>', 'a message to send once resumed');
-    command.action((id: string, options) => sessionControl(home(), action, id, options));
+    command.action(async (id: string, options) =>
+      (await commands.sessions()).sessionControl(home(), action, id, options),
+    );
   }
 
   program
@@ -292,8 +288,8 @@ export function buildProgram(): Command {
       'run a quick action (review, simplify, rebase, rename-branch, …) in a workspace; no arguments lists them',
     )
     .option('--json', 'print JSON')
-    .action((workspaceId: string | undefined, action: string | undefined, options) =>
-      quickAction(home(), workspaceId, action, options),
+    .action(async (workspaceId: string | undefined, action: string | undefined, options) =>
+      (await commands.sessions()).quickAction(home(), workspaceId, action, options),
     );
 
   return program;
@@ -306,6 +302,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // commander already printed help/usage
+    const [{ CliError }, { AgentError }] = await Promise.all([
+      import('./connect.js'),
+      import('../../shared/protocol.js'),
+    ]);
     if (error instanceof CliError) {
       if (error.message) process.stderr.write(`${error.message}\n`);
       return error.exitCode;

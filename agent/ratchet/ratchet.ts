@@ -68,6 +68,7 @@ export class Ratchet {
   #running: Promise<TickResult> | undefined;
   #last: TickResult | undefined;
   #job: CronJob | undefined;
+  #starting: NodeJS.Immediate | undefined;
   readonly #logs = new Map<string, TranscriptLog>();
   #templates: FixerTemplates | undefined;
   /** What fixers cost, summed once per tick: per workspace, and today's (UTC) total. */
@@ -79,16 +80,23 @@ export class Ratchet {
 
   /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
   start(schedule = '0 * * * * *'): void {
-    this.#job = CronJob.from({
-      cronTime: schedule,
-      onTick: () => {
-        void this.tick().catch((error) => this.#deps.log.error('Ratchet tick failed', error));
-      },
-      start: true,
+    // Created just after the agent starts listening: computing the first date costs ~30 ms of a cold
+    // start, and the first tick is a minute away anyway.
+    this.#starting = setImmediate(() => {
+      this.#starting = undefined;
+      this.#job = CronJob.from({
+        cronTime: schedule,
+        onTick: () => {
+          void this.tick().catch((error) => this.#deps.log.error('Ratchet tick failed', error));
+        },
+        start: true,
+      });
     });
   }
 
   stop(): Promise<TickResult | undefined> {
+    if (this.#starting) clearImmediate(this.#starting);
+    this.#starting = undefined;
     void this.#job?.stop();
     for (const log of this.#logs.values()) log.close();
     this.#logs.clear();

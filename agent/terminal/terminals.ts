@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import * as pty from 'node-pty';
+import type * as Pty from 'node-pty';
 import { AgentError, type TerminalEvent, type TerminalInfo } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
@@ -16,7 +16,7 @@ const HIGH_WATER = 256 * 1024;
 
 interface Terminal {
   info: TerminalInfo;
-  pty: pty.IPty | undefined;
+  pty: Pty.IPty | undefined;
   ring: RingBuffer;
   seq: number;
   pending: string;
@@ -59,7 +59,7 @@ export class Terminals {
     this.#workspaces.onArchive((workspace) => this.closeAll(workspace.id));
   }
 
-  open(input: { workspaceId: string; cols: number; rows: number }): TerminalInfo {
+  async open(input: { workspaceId: string; cols: number; rows: number }): Promise<TerminalInfo> {
     const workspace = this.#workspaces.find(input.workspaceId);
     if (workspace.status !== 'ready' || !existsSync(workspace.path)) {
       throw new AgentError(
@@ -70,6 +70,8 @@ export class Terminals {
     const shell =
       process.platform === 'win32' ? (this.#env.ComSpec ?? 'cmd.exe') : this.#env.SHELL || '/bin/bash';
     const id = randomBytes(5).toString('hex');
+    // Loaded on first use: the native addon costs the agent's start time and most agents never open a terminal.
+    const pty = await import('node-pty');
     const child = pty.spawn(shell, [], {
       name: 'xterm-256color',
       cols: input.cols,

@@ -144,10 +144,21 @@ export function connectClient(agent: { port: number; token: string }): Promise<A
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  { user, timeoutMs }: { user?: ProcessUser; timeoutMs?: number } = {},
+  {
+    user,
+    timeoutMs,
+    script = cliPath,
+    nodeArgs = [],
+  }: {
+    user?: ProcessUser;
+    timeoutMs?: number;
+    /** Another entry (e.g. the TypeScript source) and node flags (e.g. `--import tsx`). */
+    script?: string;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [cliPath, ...args], {
+    const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...user,

@@ -5,6 +5,6 @@ import { buildIfStale } from '../../scripts/build-if-stale.mjs';
  * `npm test` builds first; a bare `vitest` rebuilds here when sources are
  * newer, so a stale build never passes for the current code.
  */
-export default function setup(): void {
-  buildIfStale({ firefox: false, e2e: true, quiet: true });
+export default async function setup(): Promise<void> {
+  await buildIfStale({ firefox: false, e2e: true, quiet: true });
 }

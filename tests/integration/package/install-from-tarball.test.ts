@@ -43,10 +43,10 @@ function ffAgent(args: string[]): { code: number; stdout: string } {
   }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   mkdirSync(home, { recursive: true });
   // In CI `npm run build` already made the zips; this only rebuilds what is stale.
-  buildIfStale({ zip: true, quiet: true });
+  await buildIfStale({ zip: true, quiet: true });
   const userconfig = npmConfig('userconfig');
   const cache = npmConfig('cache');
   // `npm pack` runs prepack (build-if-stale --zip), as `npm publish` would.

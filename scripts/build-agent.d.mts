@@ -1,0 +1,1 @@
+export function buildAgent(options?: { quiet?: boolean }): Promise<void>;
