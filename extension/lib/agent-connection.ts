@@ -170,7 +170,7 @@ export class AgentConnection {
         status: 'not-paired',
         port: DEFAULT_AGENT_PORT,
         message:
-          'Not paired with ff-agent. Open ff Options and enter the port and token from ~/.ff/agent.json.',
+          'Not paired with ff-agent. Run `ff-agent pair` and enter the port and code in ff Options (or the token from ~/.ff/agent.json).',
       });
       return this.#state;
     }
