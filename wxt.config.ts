@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { primerTokens } from './scripts/primer-tokens.mjs';
 import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from './shared/extension-identity.js';
 
 export default defineConfig({
@@ -30,6 +31,7 @@ export default defineConfig({
     excludeSources: ['dist/**', 'tests/**', '.ci/**', 'scripts/**', 'native-host/**', 'prompts/**'],
   },
   vite: () => ({
+    plugins: [primerTokens('extension')],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     build: {
       rollupOptions: {

@@ -19,7 +19,7 @@ import {
 } from '../../lib/fleet-model.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
 import { errorText } from '../../lib/use-agent.js';
-import '../../lib/primer.css';
+import '../../lib/primer.js';
 import './style.css';
 
 const agent = new AgentPort();

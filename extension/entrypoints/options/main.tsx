@@ -19,7 +19,7 @@ import {
   NotificationKinds,
   type NotificationSettings,
 } from '../../lib/notifications.js';
-import '../../lib/primer.css';
+import '../../lib/primer.js';
 import '../popup/style.css';
 
 const agent = new AgentPort();

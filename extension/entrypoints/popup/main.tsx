@@ -16,7 +16,7 @@ import { detectPage } from '../../lib/github-pages.js';
 import { Octicon } from '../../lib/octicons.js';
 import { errorText } from '../../lib/use-agent.js';
 import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
-import '../../lib/primer.css';
+import '../../lib/primer.js';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
 

@@ -19,7 +19,7 @@ import { ownerOf } from '../../lib/fleet-model.js';
 import { Octicon } from '../../lib/octicons.js';
 import { errorText } from '../../lib/use-agent.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
-import '../../lib/primer.css';
+import '../../lib/primer.js';
 import '../popup/style.css';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
