@@ -10,3 +10,15 @@ export function formatBytes(bytes: number): string {
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
+
+/** "12 MB" for a workspace's disk use (worktree + objects only it holds), and the detail for a tooltip. */
+export function diskUseText(disk: { worktreeBytes: number; onlyHereBytes: number; complete: boolean }): {
+  text: string;
+  title: string;
+} {
+  const total = formatBytes(disk.worktreeBytes + disk.onlyHereBytes);
+  return {
+    text: `${disk.complete ? '' : '≥ '}${total}`,
+    title: `Disk: ${formatBytes(disk.worktreeBytes)} worktree, ${formatBytes(disk.onlyHereBytes)} in git objects only it holds`,
+  };
+}

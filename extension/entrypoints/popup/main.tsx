@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { Board } from '../../../shared/board.js';
+import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { QuickAction } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
@@ -199,6 +200,11 @@ function Workspaces() {
                       <a href={safeHref(w.pr.url)} target="_blank" rel="noopener noreferrer">
                         PR #{w.pr.number}
                       </a>
+                    )}
+                    {w.disk && (
+                      <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
+                        {diskUseText(w.disk).text}
+                      </span>
                     )}
                   </div>
                 </li>

@@ -1,5 +1,6 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal as XTerm } from '@xterm/xterm';
+import { diskUseText } from '../../../shared/bytes.js';
 import '@xterm/xterm/css/xterm.css';
 import { signal } from '@preact/signals';
 import { render } from 'preact';
@@ -384,6 +385,11 @@ function WorkspacePage() {
           </a>
         )}
         {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
+        {w.disk && (
+          <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
+            {diskUseText(w.disk).text}
+          </span>
+        )}
         <WorkspaceActions w={w} />
       </header>
       {archiveRefused.value && (

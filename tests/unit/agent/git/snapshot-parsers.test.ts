@@ -6,7 +6,7 @@ import {
   parseStatusZ,
   type WorktreeInventory,
 } from '../../../../agent/git/snapshot.js';
-import { formatBytes } from '../../../../shared/bytes.js';
+import { diskUseText, formatBytes } from '../../../../shared/bytes.js';
 
 describe('parseStatusZ', () => {
   it.each([
@@ -89,5 +89,17 @@ describe('formatBytes', () => {
     [312 * 1024 * 1024, '312 MB'],
   ])('%d → %s', (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('diskUseText', () => {
+  it('sums worktree and objects only it holds, says "at least" for a walk that stopped, and details both', () => {
+    expect(
+      diskUseText({ worktreeBytes: 3 * 1024 * 1024, onlyHereBytes: 1024 * 1024, complete: true }),
+    ).toEqual({
+      text: '4.0 MB',
+      title: 'Disk: 3.0 MB worktree, 1.0 MB in git objects only it holds',
+    });
+    expect(diskUseText({ worktreeBytes: 2048, onlyHereBytes: 0, complete: false }).text).toBe('≥ 2.0 KB');
   });
 });
