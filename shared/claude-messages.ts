@@ -118,6 +118,12 @@ const known = [
   ['stream_event', StreamEventLine],
 ] as const;
 
+const knownByType = new Map<string, Array<(typeof known)[number]>>();
+for (const entry of known) {
+  const type = entry[1].shape.type.value;
+  knownByType.set(type, [...(knownByType.get(type) ?? []), entry]);
+}
+
 /** Parses one stdout line. Never throws; never loses the line. */
 export function parseClaudeLine(text: string): ClaudeLine {
   let json: unknown;
@@ -135,7 +141,10 @@ export function classifyClaudeJson(json: unknown): ClaudeLine {
     const text = (json as { text?: unknown }).text;
     if (typeof text === 'string') return { kind: 'malformed', text };
   }
-  for (const [kind, schema] of known) {
+  // Every known schema has a literal `type`, so only those of the line's type can match: trying just
+  // them (not all eight, each failure building an error) is most of the agent's per-line cost.
+  const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
+  for (const [kind, schema] of (typeof type === 'string' && knownByType.get(type)) || []) {
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ...parsed.data, kind } as ClaudeLine;
   }

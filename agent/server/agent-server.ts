@@ -91,6 +91,9 @@ interface QueuedFrame {
   isBinary: boolean;
 }
 
+/** An event published to many subscribers is serialized once, not once per client. */
+const encoded = new WeakMap<object, string>();
+
 /** One client socket: unauthenticated until its hello carries the token. */
 export class Connection implements Subscriber {
   readonly id: number;
@@ -141,7 +144,11 @@ export class Connection implements Subscriber {
       this.cut('too-slow');
       return;
     }
-    const text = stringifyOrUndefined(frame);
+    let text = encoded.get(frame);
+    if (text === undefined) {
+      text = stringifyOrUndefined(frame);
+      if (text !== undefined && frame.type === 'event') encoded.set(frame, text);
+    }
     if (text !== undefined) {
       this.socket.send(text);
       return;
