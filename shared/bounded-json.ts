@@ -47,6 +47,21 @@ export function parseBoundedJson(text: string, limits: { maxDepth: number; maxCh
 }
 
 /**
+ * The request id of a frame too deep or too big to parse, read from its
+ * top-level keys before anything nests (where clients put it: `{"type":"req",
+ * "id":…`), so the refusal can still name the request it answers.
+ */
+export function peekRequestId(text: string): string | number | null {
+  const head = text.slice(0, 200);
+  const firstNest = head.slice(1).search(/[[{]/);
+  const top = firstNest === -1 ? head : head.slice(0, firstNest + 1);
+  const match = /^\s*\{.*?"id"\s*:\s*(\d{1,15}|"[^"\\]{1,64}")\s*[,}]/.exec(top);
+  if (!match) return null;
+  const raw = match[1]!;
+  return raw.startsWith('"') ? raw.slice(1, -1) : Number(raw);
+}
+
+/**
  * A short, safe rendering of a value someone else sent, for error messages
  * and log lines: strings are quoted and cut, anything else is named by its
  * kind. Never recurses, so never throws, whatever the value.

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { describeForeign, parseBoundedJson, stringifyOrUndefined } from '../../shared/bounded-json.js';
+import {
+  describeForeign,
+  parseBoundedJson,
+  peekRequestId,
+  stringifyOrUndefined,
+} from '../../shared/bounded-json.js';
 import {
   AgentError,
   CloseCode,
@@ -494,12 +499,10 @@ export class AgentServer {
       });
       return;
     }
-    const parsed = parseBoundedJson(data.toString(), {
-      maxDepth: MAX_FRAME_DEPTH,
-      maxChars: MAX_FRAME_BYTES,
-    });
+    const text = data.toString();
+    const parsed = parseBoundedJson(text, { maxDepth: MAX_FRAME_DEPTH, maxChars: MAX_FRAME_BYTES });
     if (!parsed.ok) {
-      connection.reply(null, { error: { code: 'BAD_FRAME', message: parsed.message } });
+      connection.reply(peekRequestId(text), { error: { code: 'BAD_FRAME', message: parsed.message } });
       return;
     }
     const json = parsed.value;

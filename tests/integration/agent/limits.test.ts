@@ -42,22 +42,25 @@ describe('frames nested too deep', () => {
   const deep = `${'['.repeat(6000)}${']'.repeat(6000)}`;
 
   it.each([
-    ['as the frame type', `{"type":${deep},"id":1}`],
-    ['as params', `{"type":"req","id":2,"method":"status","params":${deep}}`],
-    ['as a whole frame', deep],
+    ['as the frame type', `{"type":${deep},"id":1}`, null],
+    // The answer names the request when its id comes before the nesting, as clients write it.
+    ['as params', `{"type":"req","id":2,"method":"status","params":${deep}}`, 2],
+    ['as a whole frame', deep, null],
     [
       'inside a setting',
       `{"type":"req","id":3,"method":"settings.set","params":{"allowedExtensionIds":${deep}}}`,
+      3,
     ],
   ])(
     'a 12 KB frame of 6,000 nested arrays %s gets an error answer and the agent lives on',
-    async (_name, frame) => {
+    async (_name, frame, id) => {
       const socket = await openRaw(agent.port);
       socket.send(hello(agent.token));
       await socket.next();
       socket.send(frame);
       expect(await socket.next()).toMatchObject({
         type: 'res',
+        id,
         ok: false,
         error: { code: 'BAD_FRAME', message: 'Frame nests deeper than 32 levels.' },
       });

@@ -3,6 +3,7 @@ import {
   describeForeign,
   jsonNestingDepth,
   parseBoundedJson,
+  peekRequestId,
   stringifyOrUndefined,
 } from '../../../shared/bounded-json.js';
 
@@ -39,6 +40,22 @@ describe('parseBoundedJson', () => {
     ['not JSON', '{nope', { ok: false, message: 'Frame is not valid JSON.' }],
   ])('%s', (_name, text, outcome) => {
     expect(parseBoundedJson(text, limits)).toMatchObject(outcome);
+  });
+});
+
+describe('peekRequestId', () => {
+  const deep = `${'['.repeat(100)}${']'.repeat(100)}`;
+  it.each([
+    ['a request as clients write it', `{"type":"req","id":7,"method":"x","params":${deep}}`, 7],
+    ['a string id', `{"type":"req","id":"a-1","params":${deep}}`, 'a-1'],
+    ['spaces', `{ "type" : "req" , "id" : 12 , "params": ${deep}}`, 12],
+    ['id after the nesting starts', `{"type":"req","params":${deep},"id":7}`, null],
+    ['an id inside the params', `{"params":{"id":5}}`, null],
+    ['an id of the wrong kind', `{"id":-1,"p":${deep}}`, null],
+    ['not an object', deep, null],
+    ['an escaped quote in the id', `{"id":"a\\"b","p":${deep}}`, null],
+  ])('%s', (_name, text, id) => {
+    expect(peekRequestId(text)).toBe(id);
   });
 });
 
