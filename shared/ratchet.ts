@@ -35,6 +35,8 @@ export type CheckState = z.infer<typeof CheckState>;
 
 export const ReviewComment = z.object({
   author: z.string(),
+  /** GitHub's CommentAuthorAssociation (OWNER, MEMBER, COLLABORATOR, NONE, …). */
+  authorAssociation: z.string().optional(),
   body: z.string(),
   path: z.string().nullable(),
   line: z.number().nullable(),

@@ -175,7 +175,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
   }
   ${RATE_LIMIT}
 }
-fragment ThreadComment on PullRequestReviewComment { author { login } body path line createdAt url }`;
+fragment ThreadComment on PullRequestReviewComment { author { login } authorAssociation body path line createdAt url }`;
 
 const CheckRunNode = z.object({
   __typename: z.literal('CheckRun'),
@@ -205,6 +205,7 @@ const ThreadComments = z.object({
     z
       .object({
         author: Author,
+        authorAssociation: z.string().optional(),
         body: z.string(),
         path: z.string().nullable(),
         line: z.number().nullable(),
@@ -347,6 +348,7 @@ function threadComments(
     return [
       {
         author: c.author?.login ?? 'ghost',
+        ...(c.authorAssociation ? { authorAssociation: c.authorAssociation } : {}),
         body: c.body,
         path: c.path,
         line: c.line,

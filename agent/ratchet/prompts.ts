@@ -61,7 +61,7 @@ export function renderFixerPrompt(
       .flatMap((t) => t.comments)
       .map((c) =>
         frameUntrusted(
-          `@${c.author}${c.path ? ` on ${c.path}${c.line ? `:${c.line}` : ''}` : ''}`,
+          `@${c.author}${c.authorAssociation ? ` (${c.authorAssociation})` : ''}${c.path ? ` on ${c.path}${c.line ? `:${c.line}` : ''}` : ''}`,
           c.body || '(empty)',
           boundary,
         ),

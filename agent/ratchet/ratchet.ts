@@ -13,6 +13,7 @@ import {
   type TickResult,
   type WorkspaceRatchet,
 } from '../../shared/ratchet.js';
+import { outsideAuthors, permissionForOutsideText } from '../claude/author-trust.js';
 import type { Sessions } from '../claude/sessions.js';
 import { GITHUB_COM } from '../github/api-url.js';
 import { GitHubError } from '../github/client.js';
@@ -567,6 +568,11 @@ export class Ratchet {
           kind: 'ratchet',
           title: `ratchet: ${classification.state}`,
           permissionMode: settings.permissionMode,
+          // Review comments by people outside the repo steer the fixer: then it asks first.
+          ...permissionForOutsideText(
+            outsideAuthors({ comments: classification.reviewComments }),
+            this.#deps.state.data.settings.trustOutsideAuthors,
+          ),
           prompt: renderFixerPrompt(
             this.#fixerTemplates(),
             classification.state,

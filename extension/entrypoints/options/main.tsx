@@ -337,8 +337,8 @@ function Options() {
               Trust text by people outside the repo
             </label>
             <p class="ff-muted">
-              Off: a session whose issue has text by someone who is not an owner, member or collaborator of
-              the repo asks before each tool, whatever the mode above.
+              Off: a session whose issue or review comments have text by someone who is not an owner, member
+              or collaborator of the repo asks before each tool, whatever the mode above.
             </p>
           </section>
         </>

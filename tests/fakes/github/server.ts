@@ -59,7 +59,14 @@ export interface FakeThread {
   /** Set by the fake when the thread is added without one. */
   id?: string;
   isResolved: boolean;
-  comments: Array<{ author: string; body: string; path: string; line: number; createdAt: string }>;
+  comments: Array<{
+    author: string;
+    body: string;
+    path: string;
+    line: number;
+    createdAt: string;
+    authorAssociation?: string;
+  }>;
 }
 
 export interface FakePullRequest {
@@ -239,7 +246,14 @@ export class FakeGitHub {
   /** Adds an unresolved review thread (with a node id) to a PR. */
   addThread(
     number: number,
-    comments: Array<{ author: string; body: string; path?: string; line?: number; createdAt?: string }>,
+    comments: Array<{
+      author: string;
+      body: string;
+      path?: string;
+      line?: number;
+      createdAt?: string;
+      authorAssociation?: string;
+    }>,
   ): FakeThread {
     const thread: FakeThread = {
       id: `PRRT_${this.#nextId++}`,
@@ -672,6 +686,7 @@ export class FakeGitHub {
               .slice(last !== undefined ? -last : 0, first !== undefined ? first : undefined)
               .map(({ c, j }) => ({
                 author: { __typename: 'User', login: c.author },
+                authorAssociation: c.authorAssociation ?? 'MEMBER',
                 body: c.body,
                 path: c.path,
                 line: c.line,

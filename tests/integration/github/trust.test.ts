@@ -103,4 +103,20 @@ describe('trust follows the author', () => {
     expect(session.permissionMode).toBe('bypassPermissions');
     expect(session.permissionReason).toBeUndefined();
   }, 120_000);
+
+  it('a review comment by someone outside the repo starts the ratchet fixer in ask mode', async () => {
+    const w = await world();
+    const workspace = await w.workspace(27);
+    const pr = w.github.addPullRequest('octo/app', { headRefName: workspace.branch });
+    w.github.addThread(pr.number, [
+      { author: 'stranger', body: 'Rename x to count.', authorAssociation: 'FIRST_TIME_CONTRIBUTOR' },
+    ]);
+    const tick = await w.client.call('ratchet.tick');
+    expect(tick.decisions[0]?.decision).toMatchObject({ state: 'REVIEW_PENDING', action: 'start-fixer' });
+    const fixer = (await w.client.call('session.list', { workspaceId: workspace.id })).find(
+      (s) => s.kind === 'ratchet',
+    );
+    expect(fixer?.permissionMode).toBe('ask');
+    expect(fixer?.permissionReason).toMatch(/text by @stranger, outside the repo/);
+  }, 120_000);
 });
