@@ -259,6 +259,8 @@ export const WorkspaceRatchet = z.object({
   attempts: z.number().int().nonnegative().default(0),
   paused: z.boolean().default(false),
   pausedReason: z.string().optional(),
+  /** When the pause lifts by itself (the day's budget: next midnight UTC); absent → until resumed. */
+  pausedUntil: z.string().optional(),
   /** Fingerprints already dispatched (newest last, bounded): the same failure is never dispatched twice. */
   dispatched: z.array(z.string()).default([]),
   /**

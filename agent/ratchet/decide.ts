@@ -12,7 +12,8 @@ import type {
  * workspace, the PR's classification and the settings, says what to do,
  * the cheapest correct way first:
  *
- * - off or paused → none. MERGED / CLOSED → none.
+ * - off or paused → none (a pause for the day's budget lifts by itself at
+ *   midnight UTC; any other stays until the user resumes). MERGED / CLOSED → none.
  * - replies owed in review threads (the fixer's turn on them ended) →
  *   reply-threads (no model).
  * - CI_RUNNING → none.
@@ -45,6 +46,8 @@ export interface DecisionInput {
   repliesWait?: string;
   /** What fixers cost (USD): this PR's, and all of today's (UTC). */
   spent?: { pr: number; day: number };
+  /** Now (ISO): a pause with an end (the day's budget) lifts by itself once it is past. */
+  now?: string;
 }
 
 export interface Decision {
@@ -55,6 +58,20 @@ export interface Decision {
   runIds?: number[];
   /** pause: why, for the PR's state ("budget of $5.00 per PR spent"). */
   pausedReason?: string;
+  /** pause: when it lifts by itself (ISO); absent → until the user resumes. */
+  pausedUntil?: string;
+}
+
+/** The next midnight UTC after `now` (ISO): when a day's budget starts afresh. */
+export function nextUtcMidnight(now: string): string {
+  const d = new Date(now);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1)).toISOString();
+}
+
+/** Whether a pause holds at `now`: one with an end lifts by itself once it is past. */
+export function pauseHolds(ratchet: Pick<WorkspaceRatchet, 'paused' | 'pausedUntil'>, now: string): boolean {
+  if (!ratchet.paused) return false;
+  return !ratchet.pausedUntil || Date.parse(now) < Date.parse(ratchet.pausedUntil);
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -92,7 +109,7 @@ export function decideRatchetAction(input: DecisionInput): Decision {
   const { ratchet, classification, snapshot, settings } = input;
   const state = classification.state;
   if (!settings.enabled) return { action: 'none', reason: 'The ratchet is off for this project.' };
-  if (ratchet.paused)
+  if (pauseHolds(ratchet, input.now ?? new Date().toISOString()))
     return { action: 'none', reason: `Paused${ratchet.pausedReason ? `: ${ratchet.pausedReason}` : ''}.` };
   if (state === 'MERGED') return { action: 'none', reason: 'Merged — nothing left to do.' };
   if (state === 'CLOSED') return { action: 'none', reason: 'Closed — not watching it.' };
@@ -195,9 +212,10 @@ export function decideRatchetAction(input: DecisionInput): Decision {
     const why = `budget of ${usd(settings.maxCostUsdPerDay)} per day spent by all fixers (${usd(spent.day)}) — raise maxCostUsdPerDay or wait for tomorrow (UTC)`;
     return {
       action: 'pause',
-      reason: `${classification.reason} — ${why}; paused.`,
+      reason: `${classification.reason} — ${why}; paused until midnight UTC.`,
       fingerprint,
       pausedReason: why,
+      pausedUntil: nextUtcMidnight(input.now ?? new Date().toISOString()),
     };
   }
   const attempt = `attempt ${ratchet.attempts + 1} of ${settings.maxAttempts}`;
@@ -222,6 +240,7 @@ export function waitingSentence(
   decision: { action: RatchetAction; reason: string },
   pausedReason: string | undefined,
   nextLookAt: string | undefined,
+  pausedUntil?: string,
 ): string {
   const bare = (text: string) => text.trim().replace(/[.;]+$/, '');
   const what: Record<RatchetAction, string> = {
@@ -231,7 +250,9 @@ export function waitingSentence(
     'tell-fixer': 'Waiting for the fixer to push a fix',
     'reply-threads': 'Waiting for the reviewers to look again',
     merge: 'Waiting for GitHub to merge',
-    pause: `Paused (${bare(pausedReason ?? 'see the decision log')}): waiting for you to resume`,
+    pause: pausedUntil
+      ? `Paused (${bare(pausedReason ?? 'see the decision log')}) until ${pausedUntil.slice(0, 10)} ${pausedUntil.slice(11, 16)} UTC, when it goes on by itself`
+      : `Paused (${bare(pausedReason ?? 'see the decision log')}): waiting for you to resume`,
     none: bare(decision.reason),
   };
   const when = nextLookAt ? `next look at ${nextLookAt.slice(11, 16)} UTC` : 'next look at the next tick';

@@ -27,7 +27,7 @@ import { TranscriptLog } from '../store/transcript-log.js';
 import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
-import { decideRatchetAction, waitingSentence } from './decide.js';
+import { decideRatchetAction, pauseHolds, waitingSentence } from './decide.js';
 import { type FixerTemplates, renderFixerPrompt } from './prompts.js';
 import { alreadyReplied, planThreadReplies, type ReplyPlan } from './threads.js';
 
@@ -148,6 +148,7 @@ export class Ratchet {
     this.#deps.workspaces.find(workspaceId);
     await this.#update(workspaceId, (r) => {
       r.paused = paused;
+      delete r.pausedUntil;
       if (paused) r.pausedReason = 'paused by you';
       else {
         delete r.pausedReason;
@@ -326,6 +327,7 @@ export class Ratchet {
       ...(plan?.ready ? { replies: plan.replies.length } : {}),
       ...(plan && !plan.ready ? { repliesWait: plan.reason } : {}),
       spent,
+      now: new Date().toISOString(),
     });
     const decision: RatchetDecision = {
       action: decided.action,
@@ -392,8 +394,20 @@ export class Ratchet {
       if (decision.action === 'pause') {
         r.paused = true;
         r.pausedReason = decided.pausedReason ?? `${settings.maxAttempts} fix attempts used`;
+        if (decided.pausedUntil) r.pausedUntil = decided.pausedUntil;
+        else delete r.pausedUntil;
+      } else if (r.paused && r.pausedUntil && !pauseHolds(r, decision.at)) {
+        // The day's budget pause is over (a new UTC day): the ratchet goes on by itself.
+        r.paused = false;
+        delete r.pausedReason;
+        delete r.pausedUntil;
       }
-      r.waiting = waitingSentence(decision, r.pausedReason, this.nextTickAt);
+      r.waiting = waitingSentence(
+        decision,
+        r.pausedReason,
+        this.nextTickAt,
+        r.paused ? r.pausedUntil : undefined,
+      );
     });
     if (decision.action !== 'none' || plan?.ready) await recorded;
     else recorded.catch((error) => this.#deps.log.error(`Saving ratchet state of ${workspaceId}`, error));

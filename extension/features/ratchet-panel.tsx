@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { WorkspaceView } from '../../shared/domain.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
@@ -182,19 +183,28 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
       </div>
       {r.reason && <div data-testid="ff-ratchet-reason">{r.reason}</div>}
       {r.waiting && <div data-testid="ff-ratchet-waiting">{r.waiting}</div>}
-      <div class="ff-row ff-muted" data-testid="ff-ratchet-loops">
-        {r.spentUsd !== undefined && (
-          <span data-testid="ff-ratchet-budget">
-            spent {usd(r.spentUsd)}
-            {r.budgetUsd !== undefined ? ` of ${usd(r.budgetUsd)}` : ''}
-          </span>
-        )}
-        <span data-testid="ff-ratchet-reruns">
-          {r.reruns} re-run{r.reruns === 1 ? '' : 's'}
-        </span>
-        <span data-testid="ff-ratchet-threads">
-          {r.threadsHandled} review thread{r.threadsHandled === 1 ? '' : 's'} answered
-        </span>
+      <div class="ff-muted" data-testid="ff-ratchet-loops">
+        {[
+          r.spentUsd !== undefined && (
+            <span data-testid="ff-ratchet-budget">
+              spent {usd(r.spentUsd)}
+              {r.budgetUsd !== undefined ? ` of ${usd(r.budgetUsd)}` : ''}
+            </span>
+          ),
+          <span data-testid="ff-ratchet-reruns">
+            {r.reruns} re-run{r.reruns === 1 ? '' : 's'}
+          </span>,
+          <span data-testid="ff-ratchet-threads">
+            {r.threadsHandled} review thread{r.threadsHandled === 1 ? '' : 's'} answered
+          </span>,
+        ]
+          .filter(Boolean)
+          .map((part, i) => (
+            <Fragment key={i}>
+              {i > 0 && ' · '}
+              {part}
+            </Fragment>
+          ))}
       </div>
       {r.lastDecision && (
         <div class="ff-muted" data-testid="ff-ratchet-decision">

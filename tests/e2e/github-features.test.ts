@@ -244,6 +244,10 @@ describe('the ratchet loops in the panel', () => {
       /^spent \$\d+\.\d\d of \$5\.00$/,
     );
     expect(await shadowText(page, '[data-testid="ff-ratchet-waiting"]')).toMatch(/next look/);
+    // One line that reads as one: its parts set apart.
+    expect(await shadowText(page, '[data-testid="ff-ratchet-loops"]')).toMatch(
+      /^spent \$\d+\.\d\d of \$5\.00 · 1 re-run · 1 review thread answered$/,
+    );
     await screenshot(page, 'ratchet-panel-loops-light');
     site.colorMode = 'dark';
     await page.reload();

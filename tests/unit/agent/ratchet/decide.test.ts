@@ -229,6 +229,42 @@ describe('decideRatchetAction', () => {
     expect(day.pausedReason).toMatch(/^budget of \$50\.00 per day spent by all fixers \(\$50\.00\)/);
   });
 
+  const dayPaused = {
+    ...fresh,
+    paused: true,
+    pausedReason: 'budget of $50.00 per day spent by all fixers ($50.10)',
+    pausedUntil: '2026-11-26T00:00:00.000Z',
+  };
+  const prPaused = { ...fresh, paused: true, pausedReason: 'budget of $5.00 per PR spent ($5.10)' };
+  it.each([
+    ['day budget pause, same day → still paused', dayPaused, '2026-11-25T23:59:59.000Z', 'none'],
+    ['day budget pause, next day → goes on by itself', dayPaused, '2026-11-26T00:00:00.000Z', 'start-fixer'],
+    [
+      'day budget pause, days later → goes on by itself',
+      dayPaused,
+      '2026-12-03T08:00:00.000Z',
+      'start-fixer',
+    ],
+    ['PR budget pause, next day → stays paused', prPaused, '2026-11-26T00:00:01.000Z', 'none'],
+    ['PR budget pause, a month later → stays paused', prPaused, '2026-12-25T00:00:00.000Z', 'none'],
+    [
+      'paused by you, next day → stays paused',
+      { ...fresh, paused: true },
+      '2026-11-27T00:00:00.000Z',
+      'none',
+    ],
+  ])('%s', (_name, ratchet, now, action) => {
+    expect(decide(failing, { ratchet, now, spent: { pr: 0, day: 0 } }).action).toBe(action);
+  });
+
+  it('the day budget pause ends at the next midnight UTC; the PR budget pause has no end', () => {
+    const day = decide(failing, { spent: { pr: 1, day: 50 }, now: '2026-11-25T22:15:00.000Z' });
+    expect(day).toMatchObject({ action: 'pause', pausedUntil: '2026-11-26T00:00:00.000Z' });
+    const pr = decide(failing, { spent: { pr: 5, day: 5 }, now: '2026-11-25T22:15:00.000Z' });
+    expect(pr.action).toBe('pause');
+    expect(pr.pausedUntil).toBeUndefined();
+  });
+
   it('decisions logged before the rename read as tell-fixer', () => {
     expect(
       RatchetDecision.parse({
@@ -270,6 +306,19 @@ describe('waitingSentence', () => {
     ],
   ])('%o', (decision, paused, sentence) => {
     expect(waitingSentence(decision, paused, '2026-11-25T10:42:00.000Z')).toBe(sentence);
+  });
+
+  it('a pause with an end says when it goes on by itself', () => {
+    expect(
+      waitingSentence(
+        { action: 'pause', reason: '' },
+        'budget of $50.00 per day spent by all fixers ($50.10)',
+        '2026-11-25T10:42:00.000Z',
+        '2026-11-26T00:00:00.000Z',
+      ),
+    ).toBe(
+      'Paused (budget of $50.00 per day spent by all fixers ($50.10)) until 2026-11-26 00:00 UTC, when it goes on by itself; next look at 10:42 UTC.',
+    );
   });
 
   it('without a schedule it says the next tick', () => {
