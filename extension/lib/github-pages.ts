@@ -73,10 +73,10 @@ export function detectPage(url: URL | string, host = 'github.com'): GitHubPage |
 }
 
 /**
- * How a page names its repo to the agent: `owner/repo` on github.com,
- * `host/owner/repo` on a GitHub Enterprise host — so a repo of the same name
- * on both is never taken for the other.
+ * How a page names its repo to the agent: always `host/owner/repo`
+ * (`github.com/octo/app` too) — a bare `owner/repo` is ambiguous to the agent
+ * once a clone of the same name on an Enterprise host is registered.
  */
 export function projectRef(host: string, owner: string, repo: string): string {
-  return host === 'github.com' ? `${owner}/${repo}` : `${host}/${owner}/${repo}`;
+  return `${host}/${owner}/${repo}`;
 }

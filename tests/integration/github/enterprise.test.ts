@@ -239,6 +239,18 @@ describe('the same owner/repo on github.com and on an Enterprise host', () => {
       (await w.client.call('workspace.list', { project: 'github.com/octo/app' })).map((x) => x.id),
     ).not.toContain(workspace.id);
     await ready(w.client, workspace);
+    // How a github.com page names it (the extension always says the host): github.com's clone.
+    const { workspace: onCom } = await w.client.call('workspace.create', {
+      project: 'github.com/octo/app',
+      issue: { number: 7, title: 'on the github.com copy' },
+      startSession: false,
+    });
+    expect(onCom.projectId).toBe(comApp.id);
+    expect(onCom.path.startsWith(comApp.worktreeRoot!)).toBe(true);
+    expect((await w.client.call('workspace.list', { project: `${GHE}/octo/app` })).map((x) => x.id)).toEqual([
+      workspace.id,
+    ]);
+    await ready(w.client, onCom);
   });
 });
 

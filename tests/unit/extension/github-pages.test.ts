@@ -63,7 +63,7 @@ describe('detectPage', () => {
 
 describe('projectRef', () => {
   it.each([
-    ['github.com', 'octo/app'],
+    ['github.com', 'github.com/octo/app'],
     ['ghe.example.com', 'ghe.example.com/octo/app'],
   ])('on %s a page names its repo %s', (host, ref) => {
     expect(projectRef(host, 'octo', 'app')).toBe(ref);
