@@ -163,6 +163,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       issueTemplate: readFileSync(join(promptsDir, 'issue.md'), 'utf8'),
       issueLookup: (project, number) =>
         viaGitHub(github.forHost(project.host).issue(project.owner, project.repo, number)),
+      pullRequestLookup: (project, number) =>
+        viaGitHub(github.forHost(project.host).pullRequest(project.owner, project.repo, number)),
     });
     const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
     workspaces.onReady(async (workspace, prompt, outside) => {
@@ -233,6 +235,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'project.list': () => projects.list(),
       'project.remove': (params) => projects.remove(params.project, params.force),
       'workspace.create': (params) => workspaces.create(params),
+      'workspace.adopt': (params) => workspaces.adopt(params.project, params.pr),
       'workspace.retry': (params) => workspaces.retry(params.workspaceId),
       'workspace.list': (params) => workspaces.list(params ?? {}),
       'workspace.get': (params) => workspaces.get(params.workspaceId),

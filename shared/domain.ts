@@ -149,6 +149,19 @@ export const Workspace = z.object({
   /** Things that went wrong without failing (an unreachable origin, …), newest last. */
   warnings: z.array(z.string()).default([]),
   ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
+  /**
+   * A PR ff did not open, adopted (`workspace adopt`): its head branch and
+   * where it lives. A fork's PR (`fork`) is fetched from pull/<n>/head and is
+   * never pushed to by ff; its sessions run in `ask` mode.
+   */
+  adopted: z
+    .object({
+      headRefName: z.string(),
+      headRepository: z.string().nullable(),
+      fork: z.boolean(),
+      author: z.string(),
+    })
+    .optional(),
   /** True when ff created the branch (so `gc` may delete it once it is safe). */
   createdBranch: z.boolean().optional(),
   /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */

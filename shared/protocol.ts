@@ -472,6 +472,11 @@ export const methods = {
     params: WorkspaceCreateParams,
     result: z.object({ workspace: WorkspaceView, created: z.boolean() }),
   },
+  /** A workspace on an open PR ff did not open (a teammate's, a bot's, a fork's), tracked by the ratchet; once per PR. */
+  'workspace.adopt': {
+    params: z.object({ project: ProjectRef, pr: z.number().int().positive() }).strict(),
+    result: z.object({ workspace: WorkspaceView, created: z.boolean() }),
+  },
   'workspace.retry': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
   'workspace.list': {
     params: z

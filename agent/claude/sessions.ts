@@ -152,8 +152,17 @@ export class Sessions {
       kind: input.kind ?? 'chat',
       title: input.title ?? input.kind ?? 'chat',
       status: 'starting',
-      permissionMode: input.permissionMode ?? this.#state.data.settings.defaultPermissionMode,
-      ...(input.permissionReason ? { permissionReason: input.permissionReason } : {}),
+      // A fork's PR is someone else's code and text: its sessions ask before each tool, whatever was asked for.
+      permissionMode: workspace.adopted?.fork
+        ? 'ask'
+        : (input.permissionMode ?? this.#state.data.settings.defaultPermissionMode),
+      ...(workspace.adopted?.fork
+        ? {
+            permissionReason: `PR #${workspace.pr?.number ?? '?'} comes from the fork ${workspace.adopted.headRepository ?? '(deleted)'}: its sessions ask before each tool.`,
+          }
+        : input.permissionReason
+          ? { permissionReason: input.permissionReason }
+          : {}),
       ...(input.model ? { model: input.model } : {}),
       costUsd: 0,
       turns: 0,

@@ -115,6 +115,19 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (options) => (await commands.workspaces()).workspaceCreate(home(), options));
   workspace
+    .command('adopt')
+    .description(
+      "a workspace on an open PR ff did not open (a teammate's, a bot's, a fork's), tracked by the ratchet; a fork's is never pushed to",
+    )
+    .requiredOption(
+      '--project <owner/repo>',
+      'which project (host/owner/repo when two hosts have one of that name)',
+    )
+    .requiredOption('--pr <n>', 'the pull request number', parsePositiveInt)
+    .option('--no-wait', 'return at once instead of waiting until it is ready')
+    .option('--json', 'print JSON')
+    .action(async (options) => (await commands.workspaces()).workspaceAdopt(home(), options));
+  workspace
     .command('list')
     .description('workspaces with status, branch, changes and sessions')
     .option('--project <owner/repo>', 'only this project')

@@ -64,6 +64,40 @@ async function follow(client: AgentClient, id: string, quiet: boolean): Promise<
   return client.call('workspace.get', { workspaceId: id });
 }
 
+/** `workspace adopt`: a workspace on an open PR ff did not open; the same one when adopted before. */
+export async function workspaceAdopt(
+  paths: HomePaths,
+  options: { project: string; pr: number; json?: boolean; wait?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const { workspace, created } = await client.call('workspace.adopt', {
+      project: options.project,
+      pr: options.pr,
+    });
+    if (!options.json) {
+      process.stderr.write(
+        created
+          ? `Adopting PR #${options.pr} in workspace ${workspace.id} on ${workspace.branch}\n`
+          : `Workspace ${workspace.id} already works on PR #${options.pr}\n`,
+      );
+    }
+    // One adopted before is shown as it is; progress is replayed only for one still provisioning.
+    const final =
+      options.wait === false || workspace.status !== 'provisioning'
+        ? workspace
+        : await follow(client, workspace.id, Boolean(options.json) || !created);
+    if (options.json) print(final);
+    else {
+      process.stdout.write(formatWorkspace(final));
+      if (final.adopted?.fork)
+        process.stdout.write(
+          `  fork     ${final.adopted.headRepository ?? '(deleted)'}: ff never pushes to it; its sessions ask before each tool\n`,
+        );
+    }
+    if (final.status === 'failed') throw new CliError('', 1);
+  });
+}
+
 export async function workspaceCreate(
   paths: HomePaths,
   options: {

@@ -49,6 +49,11 @@ export async function fetchBranch(repo: string, base: string): Promise<void> {
   });
 }
 
+/** Fetches one refspec from origin (an adopted PR's head: its branch, or a fork's refs/pull/<n>/head). */
+export async function fetchRefspec(repo: string, refspec: string): Promise<void> {
+  await git(repo, ['fetch', '--no-tags', 'origin', '--', refspec], { timeoutMs: 60_000 });
+}
+
 /**
  * Creates the worktree at `path` on `branch`: a new branch from `startPoint`
  * (without tracking it — the branch pushes to its own name), or the existing

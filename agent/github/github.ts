@@ -20,7 +20,9 @@ import {
   IssueData,
   MERGE_PULL_REQUEST_MUTATION,
   type PrRef,
+  PULL_REQUEST_QUERY,
   PULL_REQUESTS_QUERY,
+  PullRequestData,
   PullRequestNode,
   pullRequestsForBranchesQuery,
   REPOSITORY_ID_QUERY,
@@ -63,6 +65,22 @@ const BRANCHES_PER_REQUEST = 50;
  * Created lazily from the host's token (see token.ts); without one, every
  * call says so and the rest of the agent keeps working.
  */
+export interface PullRequestToAdopt {
+  nodeId: string;
+  number: number;
+  url: string;
+  title: string;
+  state: string;
+  headRefName: string;
+  headRefOid: string;
+  baseRefName: string;
+  /** The head lives in another repository (a fork): isCrossRepository. */
+  fork: boolean;
+  /** owner/name of the head's repository; null when the fork was deleted. */
+  headRepository: string | null;
+  author: string;
+}
+
 export class GitHub {
   readonly #env: NodeJS.ProcessEnv;
   readonly #log: Logger;
@@ -129,6 +147,34 @@ export class GitHub {
             ]
           : [],
       ),
+    };
+  }
+
+  /** One PR of owner/repo, for adopting it: its head branch and whether that lives in a fork. */
+  async pullRequest(owner: string, repo: string, number: number): Promise<PullRequestToAdopt> {
+    const { data } = await (await this.#clientOrThrow()).query(
+      PULL_REQUEST_QUERY,
+      { owner, repo, number },
+      PullRequestData,
+    );
+    const pr = data.repository?.pullRequest;
+    if (!pr)
+      throw new GitHubError(
+        'invalid',
+        `${githubName(this.host)} has no pull request #${number} in ${owner}/${repo}.`,
+      );
+    return {
+      nodeId: pr.id,
+      number: pr.number,
+      url: pr.url,
+      title: pr.title,
+      state: pr.state,
+      headRefName: pr.headRefName,
+      headRefOid: pr.headRefOid,
+      baseRefName: pr.baseRefName,
+      fork: pr.isCrossRepository,
+      headRepository: pr.headRepository?.nameWithOwner ?? null,
+      author: pr.author?.login ?? 'ghost',
     };
   }
 

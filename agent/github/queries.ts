@@ -31,6 +31,44 @@ export const ISSUE_QUERY = `query Issue($owner: String!, $repo: String!, $number
 
 const Author = z.object({ login: z.string() }).nullable();
 
+/** One PR, for adopting it: where its head lives (a fork or this repo) and what it is. */
+export const PULL_REQUEST_QUERY = `query PullRequest($owner: String!, $repo: String!, $number: Int!) {
+  repository(owner: $owner, name: $repo) {
+    pullRequest(number: $number) {
+      id number url title state headRefName headRefOid baseRefName isCrossRepository
+      author { login }
+      headRepository { nameWithOwner owner { login } }
+    }
+  }
+  ${RATE_LIMIT}
+}`;
+
+export const PullRequestData = z.object({
+  repository: z
+    .object({
+      pullRequest: z
+        .object({
+          id: z.string(),
+          number: z.number(),
+          url: z.string(),
+          title: z.string(),
+          state: z.string(),
+          headRefName: z.string(),
+          headRefOid: z.string(),
+          baseRefName: z.string(),
+          isCrossRepository: z.boolean(),
+          author: Author,
+          // Null when the fork was deleted.
+          headRepository: z
+            .object({ nameWithOwner: z.string(), owner: z.object({ login: z.string() }) })
+            .nullable(),
+        })
+        .nullable(),
+    })
+    .nullable(),
+  rateLimit: RateLimit,
+});
+
 export const IssueData = z.object({
   repository: z
     .object({
@@ -489,6 +527,7 @@ export const ALL_DOCUMENTS = [
   RESOLVE_THREAD_MUTATION,
   REQUEST_REVIEWS_MUTATION,
   UPDATE_BRANCH_MUTATION,
+  PULL_REQUEST_QUERY,
   pullRequestsForBranchesQuery([
     { owner: 'o', repo: 'r', branch: 'a' },
     { owner: 'o', repo: 'r', branch: 'b' },

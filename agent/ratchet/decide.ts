@@ -46,6 +46,11 @@ export interface DecisionInput {
   repliesWait?: string;
   /** What fixers cost (USD): this PR's, and all of today's (UTC). */
   spent?: { pr: number; day: number };
+  /**
+   * Why ff may not push to this PR's branch (an adopted fork's PR), if so:
+   * nothing that needs a push (a fixer, a branch update) is started.
+   */
+  noPush?: string;
   /** Now (ISO): a pause with an end (the day's budget) lifts by itself once it is past. */
   now?: string;
 }
@@ -144,6 +149,7 @@ export function decideRatchetAction(input: DecisionInput): Decision {
     case 'BEHIND':
       if (!settings.updateBranch)
         return { action: 'none', reason: `${classification.reason} (branch updates are off).` };
+      if (input.noPush) return { action: 'none', reason: `${classification.reason} — ${input.noPush}.` };
       if (ratchet.updateRequestedFor === snapshot.headRefOid)
         return { action: 'none', reason: `${classification.reason} — GitHub is updating the branch.` };
       return {
@@ -173,6 +179,7 @@ export function decideRatchetAction(input: DecisionInput): Decision {
     ];
     return { action: 'none', reason: `${classification.reason} (${what} fixes are off).` };
   }
+  if (input.noPush) return { action: 'none', reason: `${classification.reason} — ${input.noPush}.` };
   const fingerprint = fingerprintOf(snapshot, classification);
   if (ratchet.dispatched.includes(fingerprint)) {
     return {

@@ -24,6 +24,7 @@ import type { EventHub } from '../server/event-hub.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { TranscriptLog } from '../store/transcript-log.js';
+import { noPushReason } from '../workspaces/adopt.js';
 import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
@@ -328,6 +329,7 @@ export class Ratchet {
       ...(plan && !plan.ready ? { repliesWait: plan.reason } : {}),
       spent,
       now: new Date().toISOString(),
+      ...(workspace.adopted?.fork ? { noPush: noPushReason(workspace) } : {}),
     });
     const decision: RatchetDecision = {
       action: decided.action,

@@ -2,6 +2,7 @@ import { projectSlug, type WorkspaceView } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { git, gitText } from '../git/git.js';
 import type { GitHubHosts } from '../github/hosts.js';
+import { noPushReason } from './adopt.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 
@@ -18,6 +19,7 @@ export async function openPullRequest(
   if (workspace.status !== 'ready') {
     throw new AgentError('FAILED_PRECONDITION', `Workspace ${workspace.id} is ${workspace.status}.`);
   }
+  if (workspace.adopted?.fork) throw new AgentError('FAILED_PRECONDITION', `${noPushReason(workspace)}.`);
   if (workspace.pr) return deps.workspaces.get(workspace.id);
   const project = deps.projects.get(workspace.projectId);
   if (!project) throw new AgentError('FAILED_PRECONDITION', 'The project of this workspace was removed.');

@@ -37,6 +37,7 @@ import {
   changeSummary,
   commitExists,
   fetchBranch,
+  fetchRefspec,
   isValidBranchName,
   listWorktrees,
   pruneWorktrees,
@@ -45,12 +46,14 @@ import {
   type WorktreeDiff,
   worktreeDiff,
 } from '../git/worktree.js';
+import type { PullRequestToAdopt } from '../github/github.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
+import { adoptedBranch, adoptedFetchRefspec } from './adopt.js';
 import { DiskUseCache, measureWorkspace } from './disk-use.js';
 import { newId, type Projects } from './projects.js';
 import { runSetupScript } from './setup-script.js';
@@ -60,6 +63,8 @@ export type CreateWorkspaceInput = z.infer<typeof WorkspaceCreateParams>;
 /** Called before a workspace's worktree goes away: stop its sessions and terminals. */
 export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
 /** Reads an issue from GitHub; throws an AgentError saying why it cannot. */
+/** Reads a PR from GitHub (for adopting it); throws an AgentError saying why it cannot. */
+export type PullRequestLookup = (project: Project, number: number) => Promise<PullRequestToAdopt>;
 export type IssueLookup = (
   project: Project,
   number: number,
@@ -94,6 +99,7 @@ export class Workspaces {
   readonly #readyHooks: ReadyHook[] = [];
   readonly #issueTemplate: string;
   readonly #issueLookup: IssueLookup | undefined;
+  readonly #pullRequestLookup: PullRequestLookup | undefined;
   readonly #changeListeners: Array<(projectId: string) => void> = [];
   /** git commands that change a repository's worktrees or refs run one at a time per repository. */
   readonly #repoLock = new KeyedMutex();
@@ -110,7 +116,9 @@ export class Workspaces {
     log: Logger;
     issueTemplate: string;
     issueLookup?: IssueLookup;
+    pullRequestLookup?: PullRequestLookup;
   }) {
+    this.#pullRequestLookup = deps.pullRequestLookup;
     this.#issueTemplate = deps.issueTemplate;
     this.#issueLookup = deps.issueLookup;
     this.#state = deps.state;
@@ -229,6 +237,101 @@ export class Workspaces {
     this.#published(workspace);
     this.#startProvisioning(id);
     return { workspace: await this.view(workspace), created: true };
+  }
+
+  /**
+   * Adopts an open PR ff did not open (a teammate's, a bot's, a fork's): a
+   * workspace on its head branch, bound to the PR, so the ratchet tracks it.
+   * Adopting the same PR again returns the workspace it has.
+   */
+  async adopt(projectRef: string, number: number): Promise<{ workspace: WorkspaceView; created: boolean }> {
+    const project = this.#projects.resolve(projectRef);
+    const existing = this.#forPullRequest(project.id, number);
+    if (existing) return { workspace: await this.view(existing), created: false };
+    const key = `${project.id}!pr${number}`;
+    const inFlight = this.#creating.get(key);
+    if (inFlight) return { workspace: (await inFlight).workspace, created: false };
+    const adoption = this.#adopt(project, number);
+    this.#creating.set(key, adoption);
+    try {
+      return await adoption;
+    } finally {
+      this.#creating.delete(key);
+    }
+  }
+
+  async #adopt(project: Project, number: number): Promise<{ workspace: WorkspaceView; created: boolean }> {
+    if (!this.#pullRequestLookup)
+      throw new AgentError('FAILED_PRECONDITION', `PR #${number} cannot be read: GitHub is not available.`);
+    const pr = await this.#pullRequestLookup(project, number);
+    if (pr.state !== 'OPEN')
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `PR #${number} is ${pr.state.toLowerCase()}; only an open PR can be adopted.`,
+      );
+    // A workspace ff opened this PR from already tracks it once linked: bind that one instead of a second.
+    const ownBranch = !pr.fork
+      ? this.#state.data.workspaces.find(
+          (w) => w.projectId === project.id && w.branch === pr.headRefName && w.status !== 'archived',
+        )
+      : undefined;
+    if (ownBranch) {
+      await this.linkPullRequest(ownBranch.id, { number: pr.number, url: pr.url, nodeId: pr.nodeId });
+      return { workspace: await this.get(ownBranch.id), created: false };
+    }
+    const branch = adoptedBranch(pr);
+    if (!(await isValidBranchName(project.path, branch)))
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `PR #${number}'s branch ${JSON.stringify(branch)} is not a valid branch name.`,
+      );
+    if (branch === project.defaultBranch)
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `PR #${number} comes from ${branch}, the default branch; ff does not work on it.`,
+      );
+    const checkedOut = (await listWorktrees(project.path).catch(() => [])).find((e) => e.branch === branch);
+    if (checkedOut)
+      throw new AgentError(
+        'CONFLICT',
+        `Branch ${branch} of PR #${number} is checked out at ${checkedOut.path}; switch that checkout to another branch and adopt again.`,
+      );
+    const id = newId();
+    const now = new Date().toISOString();
+    const workspace: Workspace = {
+      id,
+      projectId: project.id,
+      branch,
+      baseBranch: pr.baseRefName,
+      path: this.#worktreePath(project, branch),
+      status: 'provisioning',
+      pr: { number: pr.number, url: pr.url, nodeId: pr.nodeId },
+      adopted: {
+        headRefName: pr.headRefName,
+        headRepository: pr.headRepository,
+        fork: pr.fork,
+        author: pr.author,
+      },
+      warnings: [],
+      ratchet: WorkspaceRatchet.parse({}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#state.update((state) => {
+      state.workspaces.push(workspace);
+    });
+    this.#log.info(
+      `Workspace ${id} adopts ${projectSlug(project)}#${number} (${branch}${pr.fork ? ', a fork' : ''})`,
+    );
+    this.#published(workspace);
+    this.#startProvisioning(id);
+    return { workspace: await this.view(workspace), created: true };
+  }
+
+  #forPullRequest(projectId: string, number: number): Workspace | undefined {
+    return this.#state.data.workspaces.find(
+      (w) => w.projectId === projectId && w.pr?.number === number && w.status !== 'archived',
+    );
   }
 
   /**
@@ -751,16 +854,24 @@ export class Workspaces {
     try {
       await enter('fetching');
       let startPoint = `origin/${workspace.baseBranch}`;
-      try {
-        await this.#fetchBase(project, workspace.baseBranch);
-      } catch (error) {
-        const local = await refExists(project.path, `refs/heads/${workspace.baseBranch}`);
-        startPoint = local ? workspace.baseBranch : await baseRefFor(project.path, workspace.baseBranch);
-        const reason = error instanceof GitError ? error.message : String(error);
-        await this.#warn(
-          id,
-          `Could not fetch ${workspace.baseBranch} from origin (${reason}); started from ${startPoint} instead.`,
-        );
+      if (workspace.adopted && workspace.pr) {
+        // An adopted PR starts from its head as origin has it (a fork's: refs/pull/<n>/head); no fallback.
+        const pr = { number: workspace.pr.number, ...workspace.adopted };
+        const fetch = adoptedFetchRefspec(pr);
+        await this.#repoLock.run(project.path, () => fetchRefspec(project.path, fetch.refspec));
+        startPoint = fetch.startPoint;
+      } else {
+        try {
+          await this.#fetchBase(project, workspace.baseBranch);
+        } catch (error) {
+          const local = await refExists(project.path, `refs/heads/${workspace.baseBranch}`);
+          startPoint = local ? workspace.baseBranch : await baseRefFor(project.path, workspace.baseBranch);
+          const reason = error instanceof GitError ? error.message : String(error);
+          await this.#warn(
+            id,
+            `Could not fetch ${workspace.baseBranch} from origin (${reason}); started from ${startPoint} instead.`,
+          );
+        }
       }
 
       await enter('creating worktree');
@@ -775,6 +886,8 @@ export class Workspaces {
           if (retry) await pruneWorktrees(project.path);
           const created = await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
           if (created) await this.#patch(id, { createdBranch: true });
+          if (workspace.adopted)
+            await configureAdoptedBranch(project.path, workspace.branch, workspace.adopted);
         });
       }
 
@@ -885,4 +998,23 @@ function isInside(root: string, path: string): boolean {
     rel === '' ||
     (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel))
   );
+}
+
+/**
+ * An adopted PR's branch: one in this repo tracks origin's (plain `git pull` /
+ * `git push` work); a fork's pushes to a remote that does not exist, so a
+ * plain `git push` fails saying why instead of writing anywhere.
+ */
+async function configureAdoptedBranch(
+  repo: string,
+  branch: string,
+  adopted: NonNullable<Workspace['adopted']>,
+): Promise<void> {
+  const set = (key: string, value: string) => git(repo, ['config', `branch.${branch}.${key}`, value]);
+  if (adopted.fork) {
+    await set('pushRemote', 'ff-does-not-push-to-a-fork-PR');
+    return;
+  }
+  await set('remote', 'origin');
+  await set('merge', `refs/heads/${adopted.headRefName}`);
 }

@@ -12,6 +12,12 @@ export interface GitHubLikeRepo {
   git(cwd: string, ...args: string[]): string;
   /** Commits a file straight to origin's branch, as a teammate would. */
   pushToOrigin(file: string, content: string, branch?: string): void;
+  /**
+   * Someone else's PR: a commit on `branch` (from main), kept by origin as
+   * GitHub keeps it — refs/pull/<n>/head always, and the branch itself unless
+   * it lives in a fork. Returns the head commit.
+   */
+  pushPullRequest(number: number, branch: string, file: string, content: string, fork?: boolean): string;
 }
 
 /**
@@ -76,6 +82,18 @@ export function createGitHubLikeRepo(
       git(seed, 'add', '.');
       git(seed, 'commit', '-q', '-m', `update ${file}`);
       git(seed, 'push', '-q', 'origin', branch);
+    },
+    pushPullRequest(number, branch, file, content, fork = false) {
+      git(seed, 'fetch', '-q', 'origin');
+      git(seed, 'checkout', '-q', '-B', branch, 'origin/main');
+      writeFileSync(join(seed, file), content);
+      git(seed, 'add', '.');
+      git(seed, 'commit', '-q', '-m', `PR change to ${file}`);
+      git(seed, 'push', '-q', 'origin', `HEAD:refs/pull/${number}/head`);
+      if (!fork) git(seed, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`);
+      const head = git(seed, 'rev-parse', 'HEAD').trim();
+      git(seed, 'checkout', '-q', 'main');
+      return head;
     },
   };
 }

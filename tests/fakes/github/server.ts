@@ -90,6 +90,10 @@ export interface FakePullRequest {
   updateConflicts?: boolean;
   /** Logins asked to review (requestReviews). */
   requestedReviewers?: string[];
+  /** owner/name of the repository the head lives in, when it is a fork's (isCrossRepository). */
+  headRepository?: string;
+  /** Who opened it (defaults to a teammate). */
+  author?: string;
 }
 
 export interface FakeIssue {
@@ -539,6 +543,10 @@ export class FakeGitHub {
         const issue = this.issues.find((i) => i.repo === slug && i.number === number);
         return issue ? this.#issue(issue) : null;
       },
+      pullRequest: ({ number }: { number: number }) => {
+        const pr = this.pullRequests.find((p) => p.repo === slug && p.number === number);
+        return pr ? this.#pullRequest(pr) : null;
+      },
       pullRequests: ({ headRefName, states }: { headRefName?: string; states?: string[] }) => ({
         nodes: this.pullRequests
           .filter((p) => p.repo === slug && (!headRefName || p.headRefName === headRefName))
@@ -639,6 +647,13 @@ export class FakeGitHub {
       headRefName: pr.headRefName,
       headRefOid: pr.headRefOid,
       baseRefName: pr.baseRefName,
+      isCrossRepository: Boolean(pr.headRepository && pr.headRepository !== pr.repo),
+      author: { __typename: 'User', login: pr.author ?? 'teammate' },
+      headRepository: {
+        __typename: 'Repository',
+        nameWithOwner: pr.headRepository ?? pr.repo,
+        owner: { __typename: 'User', login: (pr.headRepository ?? pr.repo).split('/')[0] },
+      },
       mergeable: pr.mergeable,
       mergeStateStatus:
         pr.mergeable === 'CONFLICTING'
