@@ -332,4 +332,49 @@ describe('popup chat', () => {
     });
     expect(Math.abs((await firstVisible(again))!.offset - before!.offset)).toBeLessThanOrEqual(2);
   }, 90_000);
+  it('with the agent stalled, reopening shows the last-known list and chat from cache, then catches up', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    await world.client.call('session.send', { sessionId: session.id, text: 'cached hello' });
+    await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'first turn');
+    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
+    const page = await openPopup();
+    await page.waitForSelector(row);
+    await page.click(row);
+    // Plain text first, markdown once the parser has loaded after the first paint.
+    await page.waitForSelector('[data-testid="ff-msg-assistant"] strong');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await page.close();
+    pages.pop();
+
+    // A reply lands while the popup is closed; then the agent stops answering (stopped, not gone).
+    await world.client.call('session.send', { sessionId: session.id, text: 'while away' });
+    await waitForSession(
+      world.client,
+      session.id,
+      (s) => s.turns === 2 && s.status === 'idle',
+      'second turn',
+    );
+    world.agent.proc.kill('SIGSTOP');
+    try {
+      const again = await chrome.openPage('popup.html');
+      pages.push(again);
+      // Nothing can come from the agent now: the list, the selection and the chat are the cache's.
+      await again.waitForSelector(`${row}[aria-current="true"]`);
+      await again.waitForSelector(`[data-testid="ff-chat"][data-session="${session.id}"]`);
+      const replies = async () =>
+        (await texts(again, '[data-testid="ff-msg-assistant"]')).map((t) => t.trim());
+      expect(await replies()).toEqual(['Echo: cached hello']);
+      expect(await texts(again, '[data-testid="ff-msg-user"]')).toEqual(['cached hello']);
+      world.agent.proc.kill('SIGCONT');
+      // The agent answers again: what is new joins the cached chat, each event once.
+      await waitFor(async () => (await replies()).includes('Echo: while away'), {
+        what: 'the reply that came while the popup was closed',
+        timeoutMs: 20_000,
+      });
+      expect(await texts(again, '[data-testid="ff-msg-user"]')).toEqual(['cached hello', 'while away']);
+    } finally {
+      world.agent.proc.kill('SIGCONT');
+    }
+  }, 60_000);
 });

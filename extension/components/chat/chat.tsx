@@ -1,11 +1,10 @@
-import { useSignal } from '@preact/signals';
+import { signal, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SessionView } from '../../../shared/domain.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
 import { formatDuration, formatUsd } from '../../lib/fleet-model.js';
-import { renderMarkdown } from '../../lib/markdown.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
 import { followSession, type SessionEntry } from '../../lib/session-feed.js';
 import {
@@ -24,6 +23,18 @@ const FLUSH_MS = 16;
 /** Items rendered at first (the newest); older ones one page at a time on request. */
 const PAGE_ITEMS = 100;
 const draftKey = (id: string) => `ff.draft.${id}`;
+
+/**
+ * The markdown parser and sanitizer load after the first paint: until they
+ * are here, replies show as plain text (inert too), then as markdown.
+ */
+const markdown = signal<typeof import('../../lib/markdown.js') | undefined>(undefined);
+let markdownLoading: Promise<unknown> | undefined;
+function loadMarkdown(): void {
+  markdownLoading ??= import('../../lib/markdown.js').then((module) => {
+    markdown.value = module;
+  });
+}
 
 /**
  * One session's chat: the streamed transcript and a composer. The
@@ -127,6 +138,13 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
       keep();
     };
   }, [agent, sessionId]);
+
+  useEffect(loadMarkdown, []);
+  // npm run bench: when the transcript up to which seq was rendered.
+  useEffect(() => {
+    const seq = events.value.at(-1)?.seq;
+    if (seq !== undefined) performance.mark('ff-chat-rendered', { detail: { seq } });
+  }, [events.value]);
 
   const items = useMemo(() => toChatItems(events.value), [events.value]);
   const shown = useSignal(PAGE_ITEMS);
@@ -276,15 +294,21 @@ function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; se
           {!item.delivered && <span class="ff-muted"> (queued)</span>}
         </div>
       );
-    case 'assistant':
-      // Sanitized markdown: parsed with marked, cleaned by DOMPurify.
-      return (
+    case 'assistant': {
+      // Sanitized markdown: parsed with marked, cleaned by DOMPurify; plain text until they are loaded.
+      const md = markdown.value;
+      return md ? (
         <div
           class="ff-msg ff-assistant"
           data-testid="ff-msg-assistant"
-          dangerouslySetInnerHTML={{ __html: renderMarkdown(item.text) }}
+          dangerouslySetInnerHTML={{ __html: md.renderMarkdown(item.text) }}
         />
+      ) : (
+        <div class="ff-msg ff-assistant ff-plain" data-testid="ff-msg-assistant">
+          {item.text}
+        </div>
       );
+    }
     case 'tool': {
       const long = (item.resultLength ?? 0) > 300;
       return (

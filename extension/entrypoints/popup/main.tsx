@@ -1,4 +1,4 @@
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { Board } from '../../../shared/board.js';
@@ -15,6 +15,7 @@ import { AgentPort } from '../../lib/agent-port.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { detectPage } from '../../lib/github-pages.js';
 import { Octicon } from '../../lib/octicons.js';
+import { readPopupSnapshot, writePopupSnapshot } from '../../lib/popup-cache.js';
 import { errorText } from '../../lib/use-agent.js';
 import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
 import '../../lib/primer.js';
@@ -23,14 +24,23 @@ import { safeHref } from '../../lib/safe-href.js';
 
 performance.mark('ff-popup-script'); // npm run bench: what is ff's part of opening the popup
 const agent = new AgentPort();
-const workspaces = signal<WorkspaceView[]>([]);
-const sessions = signal<SessionView[]>([]);
-const actions = signal<QuickAction[]>([]);
-const selected = signal<string | undefined>(undefined);
-const sessionId = signal<string | undefined>(undefined);
+// What the popup showed last paints in the first frame, from localStorage; the agent's answers replace it.
+const snapshot = readPopupSnapshot();
+// Opened in a tab from a GitHub page ("Open chat"): popup.html#<workspace id> selects that workspace.
+const linked = decodeURIComponent(location.hash.slice(1));
+const saved =
+  snapshot?.selection && (!linked || linked === snapshot.selection.workspaceId)
+    ? snapshot.selection
+    : undefined;
+const workspaces = signal<WorkspaceView[]>(snapshot?.workspaces ?? []);
+const sessions = signal<SessionView[]>(saved ? snapshot!.sessions : []);
+const actions = signal<QuickAction[]>(snapshot?.actions ?? []);
+const selected = signal<string | undefined>(saved?.workspaceId);
+const sessionId = signal<string | undefined>(saved?.sessionId);
 const currentRepo = signal<string | undefined>(undefined);
 const error = signal('');
-const SELECTION_KEY = 'ff.popup.selection';
+/** The chat shown before the workspace list came: it stays unless that workspace is gone. */
+let early: string | undefined = saved?.workspaceId;
 
 const filter = signal('');
 const SEEN_KEY = 'ff.popup.seen';
@@ -78,8 +88,20 @@ async function select(workspaceId: string, preferredSession?: string): Promise<v
     b.createdAt.localeCompare(a.createdAt),
   );
   sessionId.value = sessions.value.find((s) => s.id === preferredSession)?.id ?? sessions.value[0]?.id;
-  void browser.storage.local.set({ [SELECTION_KEY]: { workspaceId, sessionId: sessionId.value } });
 }
+
+// Kept for the next opening: written (cheaply, after the frame) whenever what the popup shows changes.
+let snapshotWrite: ReturnType<typeof setTimeout> | undefined;
+effect(() => {
+  const next = {
+    workspaces: workspaces.value,
+    actions: actions.value,
+    sessions: sessions.value,
+    ...(selected.value ? { selection: { workspaceId: selected.value, sessionId: sessionId.value } } : {}),
+  };
+  clearTimeout(snapshotWrite);
+  snapshotWrite = setTimeout(() => writePopupSnapshot(next), 0);
+});
 
 async function startChat(): Promise<void> {
   if (!selected.value) return;
@@ -101,31 +123,9 @@ async function runAction(name: string): Promise<void> {
   }
 }
 
-// Reopening restores the workspace and session last looked at: read at once, while the port connects.
-const savedSelection = browser.storage.local
-  .get(SELECTION_KEY)
-  .then((stored) => stored[SELECTION_KEY] as { workspaceId?: string; sessionId?: string } | undefined)
-  .catch(() => undefined);
-// Opened in a tab from a GitHub page ("Open chat"): popup.html#<workspace id> selects that workspace.
-const linked = decodeURIComponent(location.hash.slice(1));
-/** The chat shown before the workspace list came: it stays unless that workspace is gone. */
-let early: string | undefined;
-
 agent.connection.subscribe((state) => {
   if (state?.status !== 'connected') return;
   void (async () => {
-    const saved = await savedSelection;
-    // The chat looked at last shows at once, from its cache; the lists load meanwhile.
-    if (
-      !selected.value &&
-      saved?.workspaceId &&
-      saved.sessionId &&
-      (!linked || linked === saved.workspaceId)
-    ) {
-      early = saved.workspaceId;
-      selected.value = saved.workspaceId;
-      sessionId.value = saved.sessionId;
-    }
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
     const page = tab?.url ? detectPage(tab.url) : undefined;
     currentRepo.value = page ? `${page.owner}/${page.repo}` : undefined;
@@ -249,9 +249,10 @@ function Popup() {
         </button>
       </header>
       <ConnectionBanner agent={agent} showPairLink={false} />
-      {!connected && !selected.value && <PairForm agent={agent} />}
-      {/* While the agent is away, the chat stays (its cache, and its subscription: it resumes from its last event). */}
-      {(connected || selected.value) && (
+      {!connected && !selected.value && workspaces.value.length === 0 && <PairForm agent={agent} />}
+      {/* While the agent is away (or not yet answering), the last-known list and chat stay, from their caches;
+          the chat's subscription resumes from its last event. */}
+      {(connected || selected.value || workspaces.value.length > 0) && (
         <>
           <Workspaces />
           {selected.value && (
@@ -323,3 +324,5 @@ document.addEventListener('keydown', (e) => {
 });
 
 render(<Popup />, document.getElementById('app')!);
+// npm run bench: the cached list and chat are in the DOM now; the mark lands once they are painted.
+requestAnimationFrame(() => setTimeout(() => performance.mark('ff-popup-cached-paint'), 0));
