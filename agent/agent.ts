@@ -14,6 +14,7 @@ import { Boards } from './kanban/boards.js';
 import { createLogger, type Logger } from './logger.js';
 import { installedExtensionIds } from './login/installer.js';
 import { Ratchet } from './ratchet/ratchet.js';
+import { RemoteLinks } from './remote/remote-links.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { EventHub } from './server/event-hub.js';
 import { PairingCodes } from './server/pairing-codes.js';
@@ -198,6 +199,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
 
     let server: AgentServer;
     const pairingCodes = new PairingCodes();
+    const remotes = new RemoteLinks(paths.root, log);
     let lastExtensionSeenAt: string | undefined;
     let lastExtensionVersion: string | undefined;
     const handlers: MethodHandlers = {
@@ -231,6 +233,9 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       },
       'pairing.create': () => pairingCodes.create(),
       'doctor.orphans': () => workspaces.orphanWorktrees(),
+      'remote.add': (params) => remotes.add(params),
+      'remote.list': (params) => remotes.list(params?.probe),
+      'remote.remove': (params) => remotes.remove(params.name),
       'project.add': (params) => projects.add(params),
       'project.list': () => projects.list(),
       'project.remove': (params) => projects.remove(params.project, params.force),
@@ -354,6 +359,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       closing ??= (async () => {
         log.info('Stopping');
         await server.close();
+        await remotes.close();
         await ratchet.stop();
         terminals.closeAll();
         await workspaces.drain();
@@ -367,6 +373,12 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       return closing;
     };
     if (schedule !== 'off') ratchet.start(schedule);
+    // Tunnels come up in the background: an unreachable host never delays the local agent.
+    try {
+      remotes.start();
+    } catch (error) {
+      log.error(`Remotes not started: ${error instanceof Error ? error.message : String(error)}`);
+    }
     // A restart between "ready" and the first session: start it now.
     for (const workspace of state.data.workspaces) void workspaces.startInitialSession(workspace.id);
     return {

@@ -274,6 +274,52 @@ export type StatusResult = z.infer<typeof StatusResult>;
 
 const NoParams = z.object({}).strict().optional();
 
+/** A remote host's name in ff: short, lowercase, safe in file names and messages. */
+export const RemoteName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a remote name is 1-32 lowercase letters, digits or dashes');
+/** `user@host` or an ssh-config alias; never an ssh flag, never whitespace. */
+export const SshDestination = z
+  .string()
+  .max(255)
+  .regex(
+    /^[^\s-][^\s]*$/,
+    'a destination is user@host or an ssh-config alias (no spaces, not starting with -)',
+  );
+/** One `-o KEY=VALUE`, passed to ssh as is. */
+export const SshOption = z
+  .string()
+  .max(1000)
+  .regex(/^[A-Za-z][A-Za-z0-9]*=[^\r\n]*$/, 'an ssh option is KEY=VALUE (e.g. ProxyJump=bastion)');
+export const RemoteState = z.enum(['connecting', 'connected', 'unreachable']);
+export const RemoteView = z.object({
+  name: RemoteName,
+  destination: SshDestination,
+  port: z.number().int().min(1).max(65535).optional(),
+  identity: z.string().optional(),
+  options: z.array(SshOption),
+  state: RemoteState,
+  /** When it entered that state (ISO). */
+  since: z.string(),
+  /** Why it is unreachable (one line). */
+  error: z.string().optional(),
+  /** The loopback port on this machine that forwards to the remote agent. */
+  localPort: z.number().int().optional(),
+  /** The remote agent's version, as its welcome said. */
+  agentVersion: z.string().optional(),
+  /** A status round trip through the tunnel, when asked for (`probe`). */
+  latencyMs: z.number().nonnegative().optional(),
+});
+export type RemoteView = z.infer<typeof RemoteView>;
+export const RemoteAddParams = z.object({
+  name: RemoteName,
+  destination: SshDestination,
+  port: z.number().int().min(1).max(65535).optional(),
+  identity: z.string().min(1).max(4096).optional(),
+  options: z.array(SshOption).max(32).optional(),
+});
+export type RemoteAddParams = z.infer<typeof RemoteAddParams>;
+
 /** `owner/repo`, or a project id. */
 const ProjectRef = z.string().min(1).max(200);
 const WorkspaceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a workspace id');
@@ -462,6 +508,12 @@ export const methods = {
   },
   'doctor.orphans': { params: NoParams, result: z.array(z.string()) },
   'settings.set': { params: SettingsPatch, result: Settings },
+  'remote.add': { params: RemoteAddParams, result: RemoteView },
+  'remote.list': {
+    params: z.object({ probe: z.boolean().optional() }).strict().optional(),
+    result: z.array(RemoteView),
+  },
+  'remote.remove': { params: z.object({ name: RemoteName }), result: z.object({ removed: RemoteView }) },
   'project.add': { params: ProjectAddParams, result: Project },
   'project.list': { params: NoParams, result: z.array(Project) },
   'project.remove': {

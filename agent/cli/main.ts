@@ -15,6 +15,7 @@ const commands = {
   sessions: () => import('./sessions.js'),
   doctor: () => import('./doctor.js'),
   install: () => import('./install.js'),
+  remotes: () => import('./remotes.js'),
 };
 
 function parsePositiveInt(value: string): number {
@@ -48,12 +49,13 @@ export function buildProgram(): Command {
     .description('run the agent in the foreground (127.0.0.1 only)')
     .option('-p, --port <port>', 'port to listen on (default: $FF_PORT, the saved port, or 47100)', parsePort)
     .option('--verbose', 'also write the log to stderr')
+    .option('--detach', 'start it in the background (log in <home>/logs) and return once it answers')
     .option(
       '--restore-state <backup>',
       'start from this state backup (from <home>/state-backups); the current state.json is kept aside',
     )
-    .action(async (options: { port?: number; verbose?: boolean; restoreState?: string }) =>
-      (await commands.serve()).serve({
+    .action(async (options: { port?: number; verbose?: boolean; restoreState?: string; detach?: boolean }) =>
+      (await commands.serve())[options.detach ? 'serveDetached' : 'serve']({
         home: home().root,
         port: options.port,
         verbose: options.verbose,
@@ -66,6 +68,35 @@ export function buildProgram(): Command {
     .description('is the agent running? pid, port, uptime and counts')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => (await commands.status()).status(home(), options));
+
+  const remote = program.command('remote').description('other machines ff runs on, over ssh');
+  remote
+    .command('add <name> <destination>')
+    .description(
+      'connect to ff-agent on a host you can ssh to (user@host or an ssh-config alias): starts it there if stopped, pairs over ssh',
+    )
+    .option('--port <n>', 'ssh port', parsePositiveInt)
+    .option('--identity <file>', 'ssh private key')
+    .option(
+      '-o, --option <KEY=VALUE>',
+      'an ssh option, passed as is and kept for reconnects (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--json', 'print JSON')
+    .action(async (name: string, destination: string, options) =>
+      (await commands.remotes()).remoteAdd(home(), name, destination, options),
+    );
+  remote
+    .command('list')
+    .description('remotes: connected, or unreachable since when')
+    .option('--probe', 'also time a round trip to each remote agent')
+    .option('--json', 'print JSON')
+    .action(async (options) => (await commands.remotes()).remoteList(home(), options));
+  remote
+    .command('remove <name>')
+    .description('close the ssh connection and forget the remote (ff keeps running there)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, options) => (await commands.remotes()).remoteRemove(home(), name, options));
 
   const project = program.command('project').description('local clones ff works on');
   project

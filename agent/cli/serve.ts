@@ -1,5 +1,7 @@
 import { ConfigError, PortInUseError, type RunningAgent, startAgent } from '../agent.js';
+import { startAgentDetached } from '../login/start-detached.js';
 import { HomeAccessError } from '../store/fs-errors.js';
+import { resolveHome } from '../store/home.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';
 import { StateDamagedError, StateVersionError } from '../store/state-store.js';
 import { CliError } from './connect.js';
@@ -50,4 +52,15 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   process.stdout.write(`ff-agent listening on ws://127.0.0.1:${agent.port} (home ${agent.paths.root})\n`);
   if (stopRequested) stop(stopRequested);
+}
+
+/** `ff-agent serve --detach`: the agent in the background; returns once it answers (or it already ran). */
+export async function serveDetached(options: ServeOptions): Promise<void> {
+  const paths = resolveHome(options.home);
+  const live = await startAgentDetached(paths);
+  if (!live)
+    throw new CliError(
+      `ff-agent did not start in the background; see ${paths.logs}/agent-start.log, or run \`ff-agent serve\` to see why.`,
+    );
+  process.stdout.write(`ff-agent running on ws://127.0.0.1:${live.port} (home ${paths.root})\n`);
 }

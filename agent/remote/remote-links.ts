@@ -1,0 +1,363 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { AgentClient } from '../../shared/agent-client.js';
+import { AgentError, type RemoteAddParams, type RemoteView } from '../../shared/protocol.js';
+import type { Logger } from '../logger.js';
+import { agentVersion } from '../version.js';
+import { type RemoteRecord, readRemotes, writeRemotes } from './remotes-file.js';
+import {
+  backoffMs,
+  controlArgs,
+  controlDir,
+  controlPath,
+  masterArgs,
+  remoteCommandArgs,
+  type SshTarget,
+  sshErrorLine,
+} from './ssh-command.js';
+
+const SSH = process.env.FF_SSH_BIN || 'ssh';
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], timeoutMs = 20_000): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(SSH, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 255) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A failure to bring a remote up, with a message that says what to do. */
+export class RemoteError extends Error {}
+
+/** Opens the remote agent through the tunnel. The remote checks Host against its own port, so that is what we send. */
+export function connectThroughTunnel(
+  localPort: number,
+  remotePort: number,
+  auth: { token: string } | { pairingCode: string },
+): Promise<AgentClient> {
+  return AgentClient.connect(
+    () =>
+      new WebSocket(`ws://127.0.0.1:${localPort}`, {
+        headers: { Host: `127.0.0.1:${remotePort}` },
+      }),
+    { ...auth, client: { name: 'ff-agent-remote', version: agentVersion }, timeoutMs: 10_000 },
+  );
+}
+
+/**
+ * One remote host: a ControlMaster ssh process (ours: its exit is the link
+ * dropping), a forward from a local loopback port to the remote agent's
+ * loopback port, and reconnects with backoff.
+ */
+class RemoteLink {
+  readonly target: SshTarget;
+  readonly #home: string;
+  readonly #log: Logger;
+  token: string | undefined;
+  state: RemoteView['state'] = 'connecting';
+  since = new Date().toISOString();
+  error: string | undefined;
+  localPort: number | undefined;
+  remotePort: number | undefined;
+  remoteVersion: string | undefined;
+  #master: ChildProcess | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(target: SshTarget, home: string, log: Logger, token?: string) {
+    this.target = target;
+    this.#home = home;
+    this.#log = log;
+    this.token = token;
+  }
+
+  get path(): string {
+    return controlPath(this.#home, this.target.name);
+  }
+
+  #set(state: RemoteView['state'], error?: string): void {
+    // "unreachable since" is when it was last up: failed retries keep the first time.
+    if (state !== this.state) this.since = new Date().toISOString();
+    this.state = state;
+    this.error = error;
+  }
+
+  /** Brings the link up once; throws RemoteError saying why not. */
+  async connect(): Promise<void> {
+    const dir = controlDir(this.#home, this.target.name);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    await run(controlArgs(this.target, this.path, 'exit'), 5_000);
+    // A master that died without cleanup leaves its socket; ssh would then run without one.
+    for (const file of readdirSync(dir))
+      if (file.startsWith(`${this.target.name}-`)) rmSync(join(dir, file), { force: true });
+    const master = spawn(SSH, masterArgs(this.target, this.path), { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#master = master;
+    let stderr = '';
+    master.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    let exited = false;
+    master.on('exit', () => {
+      exited = true;
+      if (this.#master === master) this.#onDrop(sshErrorLine(stderr));
+    });
+    for (let waited = 0; ; waited += 200) {
+      if (exited) throw new RemoteError(`ssh to ${this.target.destination} failed: ${sshErrorLine(stderr)}`);
+      if ((await run(controlArgs(this.target, this.path, 'check'), 5_000)).code === 0) break;
+      if (waited > 20_000)
+        throw new RemoteError(`ssh to ${this.target.destination} did not connect in 20 s.`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    this.remotePort = await this.#remoteAgentPort();
+    this.localPort = this.localPort ?? (await freePort());
+    const forward = await run(
+      controlArgs(this.target, this.path, 'forward', {
+        localPort: this.localPort,
+        remotePort: this.remotePort,
+      }),
+    );
+    if (forward.code !== 0) {
+      this.localPort = undefined; // taken meanwhile: a new one next time
+      throw new RemoteError(
+        `Could not forward a local port to ${this.target.name}: ${sshErrorLine(forward.stderr)}`,
+      );
+    }
+    if (this.token) {
+      const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token }).catch(
+        (error: Error) => {
+          throw new RemoteError(`The agent on ${this.target.name} refused ff: ${error.message}`);
+        },
+      );
+      this.remoteVersion = client.welcome.agentVersion;
+      client.close();
+    }
+    this.#attempt = 0;
+    this.#set('connected');
+  }
+
+  /** The remote agent's port, starting it when it is installed but stopped. */
+  async #remoteAgentPort(): Promise<number> {
+    const status = async () => {
+      const result = await run(remoteCommandArgs(this.target, this.path, 'ff-agent status --json'));
+      if (result.code === 127 || /ff-agent: (command )?not found/.test(result.stderr))
+        throw new RemoteError(
+          `ff is not installed on ${this.target.name} (no \`ff-agent\` on the PATH of its ssh sessions). Install it there: Node.js 22+, git, then \`npm install -g ff-agent\` (or the ff-agent-<version>.tgz from \`npm pack\`), and try again.`,
+        );
+      try {
+        return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as {
+          running?: boolean;
+          port?: number;
+        };
+      } catch {
+        throw new RemoteError(
+          `\`ff-agent status --json\` on ${this.target.name} printed no status: ${sshErrorLine(result.stderr)}`,
+        );
+      }
+    };
+    let answer = await status();
+    if (!answer.running) {
+      this.#log.info(`Starting ff-agent on ${this.target.name}`);
+      const started = await run(remoteCommandArgs(this.target, this.path, 'ff-agent serve --detach'), 30_000);
+      if (started.code !== 0)
+        throw new RemoteError(
+          `ff-agent is installed on ${this.target.name} but did not start: ${sshErrorLine(started.stderr || started.stdout)}`,
+        );
+      answer = await status();
+    }
+    if (!answer.running || !answer.port)
+      throw new RemoteError(
+        `ff-agent on ${this.target.name} is not running after \`ff-agent serve --detach\`.`,
+      );
+    return answer.port;
+  }
+
+  /** Pairs over the ssh channel: a code from the remote's own CLI, redeemed through the tunnel for its token. */
+  async pair(): Promise<string> {
+    if (this.localPort === undefined || this.remotePort === undefined) throw new RemoteError('not connected');
+    const result = await run(remoteCommandArgs(this.target, this.path, 'ff-agent pair --json'));
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(result.stdout.trim()) as { code?: string }).code;
+    } catch {}
+    if (result.code !== 0 || !code)
+      throw new RemoteError(
+        `\`ff-agent pair\` on ${this.target.name} failed: ${sshErrorLine(result.stderr || result.stdout)}`,
+      );
+    const client = await connectThroughTunnel(this.localPort, this.remotePort, { pairingCode: code });
+    const token = client.welcome.token;
+    this.remoteVersion = client.welcome.agentVersion;
+    client.close();
+    if (!token) throw new RemoteError(`The agent on ${this.target.name} paired but handed no token.`);
+    this.token = token;
+    return token;
+  }
+
+  /** A status round trip through the tunnel, in ms. */
+  async probe(): Promise<number | undefined> {
+    if (this.state !== 'connected' || !this.token || !this.localPort || !this.remotePort) return undefined;
+    try {
+      const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token });
+      try {
+        const started = performance.now();
+        await client.call('status');
+        return Math.round((performance.now() - started) * 10) / 10;
+      } finally {
+        client.close();
+      }
+    } catch (error) {
+      this.#log.warn(`Probe of ${this.target.name} failed: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Keeps the link up: connects now and after every drop, with backoff. */
+  keepUp(): void {
+    if (this.#stopped) return;
+    this.connect().catch((error: Error) => {
+      this.#log.warn(`Remote ${this.target.name}: ${error.message}`);
+      this.#stopMaster();
+      this.#set('unreachable', error.message);
+      this.#retry();
+    });
+  }
+
+  #onDrop(reason: string): void {
+    this.#master = undefined;
+    if (this.#stopped) return;
+    if (this.state === 'connected') {
+      this.#log.warn(`Remote ${this.target.name} dropped: ${reason}`);
+      this.#set('unreachable', `connection lost: ${reason}`);
+      this.#retry();
+    }
+  }
+
+  #retry(): void {
+    if (this.#stopped || this.#timer) return;
+    const delay = backoffMs(this.#attempt++);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.keepUp();
+    }, delay);
+    this.#timer.unref?.();
+  }
+
+  #stopMaster(): void {
+    const master = this.#master;
+    this.#master = undefined;
+    if (master && master.exitCode === null) master.kill('SIGTERM');
+  }
+
+  /** Ends the master (and so the forward); the remote agent keeps running. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await run(controlArgs(this.target, this.path, 'exit'), 5_000);
+    this.#stopMaster();
+  }
+
+  view(latencyMs?: number): RemoteView {
+    const { name, destination, port, identity, options } = this.target;
+    return {
+      name,
+      destination,
+      ...(port ? { port } : {}),
+      ...(identity ? { identity } : {}),
+      options,
+      state: this.state,
+      since: this.since,
+      ...(this.error ? { error: this.error } : {}),
+      ...(this.state === 'connected' && this.localPort ? { localPort: this.localPort } : {}),
+      ...(this.remoteVersion ? { agentVersion: this.remoteVersion } : {}),
+      ...(latencyMs !== undefined ? { latencyMs } : {}),
+    };
+  }
+}
+
+/** The remotes of this home: loaded from remotes.json at start, each kept connected. */
+export class RemoteLinks {
+  readonly #home: string;
+  readonly #log: Logger;
+  readonly #links = new Map<string, RemoteLink>();
+
+  constructor(home: string, log: Logger) {
+    this.#home = home;
+    this.#log = log;
+  }
+
+  start(): void {
+    for (const record of readRemotes(this.#home)) {
+      const { token, addedAt: _, ...target } = record;
+      const link = new RemoteLink(target, this.#home, this.#log, token);
+      this.#links.set(record.name, link);
+      link.keepUp();
+    }
+  }
+
+  async add(params: RemoteAddParams): Promise<RemoteView> {
+    if (this.#links.has(params.name))
+      throw new AgentError(
+        'ALREADY_EXISTS',
+        `A remote named ${params.name} exists already (\`ff-agent remote list\`).`,
+      );
+    const target: SshTarget = { ...params, options: params.options ?? [] };
+    const link = new RemoteLink(target, this.#home, this.#log);
+    try {
+      await link.connect();
+      const token = await link.pair();
+      const record: RemoteRecord = { ...target, token, addedAt: new Date().toISOString() };
+      writeRemotes(this.#home, [...readRemotes(this.#home).filter((r) => r.name !== target.name), record]);
+    } catch (error) {
+      await link.stop();
+      if (error instanceof RemoteError) throw new AgentError('FAILED_PRECONDITION', error.message);
+      throw error;
+    }
+    // From now on a drop reconnects by itself (the master's exit while connected).
+    this.#links.set(target.name, link);
+    return link.view();
+  }
+
+  async list(probe = false): Promise<RemoteView[]> {
+    return Promise.all(
+      [...this.#links.values()].map(async (link) => link.view(probe ? await link.probe() : undefined)),
+    );
+  }
+
+  async remove(name: string): Promise<{ removed: RemoteView }> {
+    const link = this.#links.get(name);
+    if (!link) throw new AgentError('NOT_FOUND', `No remote named ${name} (\`ff-agent remote list\`).`);
+    await link.stop();
+    this.#links.delete(name);
+    writeRemotes(
+      this.#home,
+      readRemotes(this.#home).filter((r) => r.name !== name),
+    );
+    return { removed: link.view() };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#links.values()].map((link) => link.stop()));
+  }
+}

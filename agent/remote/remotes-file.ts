@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { RemoteName, SshDestination, SshOption } from '../../shared/protocol.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+
+/**
+ * `remotes.json` in ff's home: the remotes `remote add` set up, with each
+ * remote agent's token. Mode 0600, on this machine only — a remote never
+ * learns another host's token.
+ */
+export const RemoteRecord = z.object({
+  name: RemoteName,
+  destination: SshDestination,
+  port: z.number().int().min(1).max(65535).optional(),
+  identity: z.string().optional(),
+  options: z.array(SshOption),
+  token: z.string().min(1),
+  addedAt: z.string(),
+});
+export type RemoteRecord = z.infer<typeof RemoteRecord>;
+const RemotesFile = z.object({ remotes: z.array(RemoteRecord) });
+
+export function remotesFilePath(homeRoot: string): string {
+  return join(homeRoot, 'remotes.json');
+}
+
+/** The saved remotes; none when the file is missing. A damaged file is an error, never an empty list. */
+export function readRemotes(homeRoot: string): RemoteRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(remotesFilePath(homeRoot), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const parsed = RemotesFile.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new Error(
+      `${remotesFilePath(homeRoot)} is damaged (${parsed.error.issues[0]?.message}); fix or move it.`,
+    );
+  return parsed.data.remotes;
+}
+
+export function writeRemotes(homeRoot: string, remotes: RemoteRecord[]): void {
+  writeFileAtomic(remotesFilePath(homeRoot), `${JSON.stringify({ remotes }, null, 2)}\n`, 0o600);
+}
