@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import pullIcon from '@primer/octicons/build/svg/git-pull-request-16.svg?raw';
 import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { WorkspaceView } from '../../shared/domain.js';
@@ -11,6 +12,7 @@ import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { followSession, type SessionEntry } from '../lib/session-feed.js';
+import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 interface PullMatch {
@@ -119,13 +121,16 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
   const workspace = useSignal<WorkspaceView | undefined>(undefined);
   const decisions = useSignal<RatchetDecision[]>([]);
   const searched = useSignal(false);
+  /** The repo is registered (so a PR ff did not open can be adopted). */
+  const known = useSignal(false);
+  const adopting = useSignal(false);
   const error = useSignal('');
+  const project = projectRef(location.hostname, match.owner, match.repo);
 
   const load = async () => {
     try {
-      const list = await agent.call('workspace.list', {
-        project: projectRef(location.hostname, match.owner, match.repo),
-      });
+      const list = await agent.call('workspace.list', { project });
+      known.value = true;
       const found = list.find((w) => w.pr?.number === match.number);
       workspace.value = found;
       if (found) decisions.value = await agent.call('ratchet.decisions', { workspaceId: found.id, limit: 5 });
@@ -148,6 +153,43 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
     );
   }
   const w = workspace.value;
+  if (searched.value && !w && known.value) {
+    // A PR of a registered repo that ff did not open (a teammate's, a bot's, a fork's): offer to adopt it.
+    const adopt = () => {
+      adopting.value = true;
+      error.value = '';
+      void agent.call('workspace.adopt', { project, pr: match.number }).then(
+        () => load(),
+        (e) => {
+          adopting.value = false;
+          error.value = errorText(e);
+        },
+      );
+    };
+    return (
+      <div class="ff-box" data-testid="ff-ratchet-adopt">
+        <div class="ff-row">
+          <strong>ff ratchet</strong>
+          <span class="ff-muted">Not an ff pull request.</span>
+          <button
+            type="button"
+            class="ff-btn ff-btn-primary"
+            disabled={adopting.value}
+            onClick={adopt}
+            data-testid="ff-adopt-button"
+          >
+            <SvgIcon svg={pullIcon} />
+            {adopting.value ? 'Adopting…' : 'Adopt with ff'}
+          </button>
+        </div>
+        <div class="ff-muted">
+          A workspace on its branch, watched by the ratchet. A fork's PR is never pushed to and its sessions
+          ask first.
+        </div>
+        {error.value && <div class="ff-error">{error.value}</div>}
+      </div>
+    );
+  }
   if (!searched.value || !w) return error.value ? <div class="ff-box ff-error">{error.value}</div> : null;
   const r = w.ratchet;
   const fixer = r.fixerSessionId;

@@ -257,6 +257,34 @@ describe('the ratchet loops in the panel', () => {
   }, 90_000);
 });
 
+describe('adopting a PR ff did not open', () => {
+  it("a teammate's PR shows Adopt with ff; a click turns it into the ratchet panel (light and dark)", async () => {
+    const pr = github.addPullRequest('octo/app', { headRefName: 'mona/adopt-me', title: 'By a teammate' });
+    pr.headRefOid = world.repo.pushPullRequest(pr.number, 'mona/adopt-me', 'mona.txt', 'by mona\n');
+    const page = await open(`/octo/app/pull/${pr.number}`);
+    await waitForShadowText(page, '[data-testid="ff-adopt-button"]', /Adopt with ff/);
+    await inGitHubThemes(page, async (theme) => {
+      await screenshot(page, `ratchet-panel-adopt-${theme}`);
+      expect(await seriousA11yViolations(page, '[data-ff-feature]')).toEqual([]);
+    });
+    await (await page.$('pierce/[data-testid="ff-adopt-button"]'))!.click();
+    await waitForShadow(page, '[data-testid="ff-ratchet"]');
+    const adopted = (await world.client.call('workspace.list', { project: 'octo/app' })).filter(
+      (w) => w.pr?.number === pr.number,
+    );
+    expect(adopted).toMatchObject([{ branch: 'mona/adopt-me', adopted: { fork: false } }]);
+    expect(await page.$('pierce/[data-testid="ff-adopt-button"]')).toBeNull();
+    await waitFor(
+      async () =>
+        (await world.client.call('workspace.get', { workspaceId: adopted[0]!.id })).status === 'ready',
+      { what: 'the adopted workspace' },
+    );
+    await world.client.call('ratchet.tick');
+    await waitForShadowText(page, '[data-testid="ff-ratchet-state"]', /Ready/);
+    await screenshot(page, 'ratchet-panel-adopted');
+  }, 60_000);
+});
+
 describe('the kanban on the issue list', () => {
   it('shows the same columns as board.get, and Start on an issue card creates its workspace', async () => {
     const todo = github.addIssue('octo/app', { title: 'Kanban candidate' });
