@@ -77,12 +77,29 @@ export async function* figures(): AsyncGenerator<Figure> {
 
     const warm: Timing[] = [];
     const added: number[] = [];
+    const blank: number[] = [];
     for (let n = 0; n < 5; n++) {
       const before = await lastSeq();
       await turn();
-      added.push((await lastSeq()) - before);
-      warm.push(await openUntil(chrome, 'popup.html', `Reply ${reply}:`));
+      const after = await lastSeq();
+      added.push(after - before);
+      warm.push(await openUntil(chrome, 'popup.html', `Reply ${reply}:`, after));
+      blank.push(await blankLoad(chrome));
     }
+    // The baseline: Chromium navigating to an extension page with nothing in it, to its load event.
+    const blankMedian = median(blank);
+    yield figure(
+      'popup.reopen.navigation_to_cached_paint.median',
+      median(warm.map((t) => t.cachedPaint ?? Number.NaN)),
+      'ms',
+      blankMedian,
+    );
+    yield figure(
+      'popup.reopen.navigation_to_new_events.median',
+      median(warm.map((t) => t.newEvents ?? Number.NaN)),
+      'ms',
+      blankMedian,
+    );
     yield figure(
       'popup.reopen_new_events.navigation_to_last_rendered.median',
       median(warm.map((t) => t.shown)),
@@ -114,9 +131,18 @@ interface Timing {
   script: number;
   /** …and until the marker was on screen. */
   shown: number;
+  /** The popup's marks: its first frame painted (from the cache)… */
+  cachedPaint?: number;
+  /** …and the transcript rendered up to `seq` (the agent's newest event). */
+  newEvents?: number;
 }
 
-async function openUntil(chrome: ExtensionBrowser, path: string, marker: string): Promise<Timing> {
+async function openUntil(
+  chrome: ExtensionBrowser,
+  path: string,
+  marker: string,
+  seq?: number,
+): Promise<Timing> {
   const page = await chrome.browser.newPage();
   // A string, not a function: the bench runs through a transpiler that would add helpers the page lacks.
   await page.evaluateOnNewDocument(`(() => {
@@ -133,11 +159,27 @@ async function openUntil(chrome: ExtensionBrowser, path: string, marker: string)
   })()`);
   await page.goto(`chrome-extension://${chrome.extensionId}/${path}`);
   await page.waitForFunction('window.__ffShownAt !== undefined', { timeout: 30_000 });
+  const rendered = `performance.getEntriesByName('ff-chat-rendered').find((m) => m.detail.seq >= ${seq ?? 0})`;
+  if (seq !== undefined) await page.waitForFunction(`${rendered} !== undefined`, { timeout: 30_000 });
+  // Marks are on the page's clock: 0 is the navigation's start (performance.timeOrigin).
   const timing = (await page.evaluate(`({
     shown: window.__ffShownAt,
     script: performance.getEntriesByName('ff-popup-script')[0].startTime,
+    cachedPaint: performance.getEntriesByName('ff-popup-cached-paint')[0]?.startTime,
+    newEvents: ${rendered}?.startTime,
   })`)) as Timing;
   await new Promise((resolve) => setTimeout(resolve, 500));
   await page.close();
   return timing;
+}
+
+/** Navigation → load event of an extension page that runs nothing (its icon): what Chromium costs before ff's script. */
+async function blankLoad(chrome: ExtensionBrowser): Promise<number> {
+  const page = await chrome.browser.newPage();
+  await page.goto(`chrome-extension://${chrome.extensionId}/icon-128.png`, { waitUntil: 'load' });
+  const loaded = (await page.evaluate(
+    `performance.getEntriesByType('navigation')[0].loadEventEnd`,
+  )) as number;
+  await page.close();
+  return loaded;
 }
