@@ -1,10 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes the temp files of writes that a killed process never finished
+ * (each holds a copy that was never renamed into place, so nothing is lost).
+ * Only the one writer of `path` may call this — the agent does, holding the
+ * home's instance lock — or it could remove a write in progress.
+ */
+export function removeUnfinishedWrites(path: string): number {
+  const prefix = `.${basename(path)}.`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.tmp$/.test(name.slice(prefix.length))) continue;
+    rmSync(join(dirname(path), name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Low } from 'lowdb';
-import { writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
+import { removeUnfinishedWrites, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.js';
 import { describeFsError, fileAccess, HomeAccessError } from './fs-errors.js';
 import { shellWord } from './home.js';
 import {
@@ -258,6 +258,10 @@ export class StateStore {
 
   static async open(path: string, options: OpenStateOptions): Promise<StateStore> {
     if (options.restoreFrom) restoreState(path, options.restoreFrom, options);
+    // The caller holds the home's instance lock: no other process writes this file now.
+    const unfinished = removeUnfinishedWrites(path);
+    if (unfinished > 0)
+      options.onInfo?.(`Removed ${unfinished} unfinished write(s) of ${path} left by a stopped agent.`);
     const db = new Low<State>(new StateFileAdapter(path, options), emptyState());
     await db.read();
     const store = new StateStore(db);

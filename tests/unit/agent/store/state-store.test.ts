@@ -142,6 +142,24 @@ describe('StateStore', () => {
     expect(reopened.data.settings.defaultPermissionMode).toBe('ask');
   });
 
+  it('opening removes the temp files of writes a killed agent never finished, and nothing else', async () => {
+    const root = dir();
+    const path = join(root, 'state.json');
+    await (await open(path)).flush();
+    writeFileSync(join(root, '.state.json.0123456789ab.tmp'), '{"version":1, "proj');
+    writeFileSync(join(root, '.state.json.ba9876543210.tmp'), '');
+    writeFileSync(join(root, '.agent.json.0123456789ab.tmp'), 'not ours to remove');
+    writeFileSync(join(root, 'state.json.tmp'), 'a file the user made');
+    const messages: string[] = [];
+    await StateStore.open(path, { backupsDir: join(root, 'state-backups'), onInfo: (m) => messages.push(m) });
+    expect(
+      readdirSync(root)
+        .filter((f) => f.endsWith('.tmp'))
+        .sort(),
+    ).toEqual(['.agent.json.0123456789ab.tmp', 'state.json.tmp']);
+    expect(messages.join('\n')).toContain('Removed 2 unfinished write(s)');
+  });
+
   it('a burst of updates ends with the last one on disk', async () => {
     const path = join(dir(), 'state.json');
     const store = await open(path);
