@@ -3,7 +3,6 @@ import type { AgentClient } from '../../../shared/agent-client.js';
 import {
   type ApiRequest,
   isToolResultTurn,
-  lastUserText,
   type Responder,
 } from '../../fakes/anthropic-api/server.js';
 import { FakeGitHub } from '../../fakes/github/server.js';
