@@ -46,10 +46,17 @@ export async function* figures(): AsyncGenerator<Figure> {
         { author: 'ff-bot', body: 'Done.', line: t + 1 },
       ]);
   }
-  for (;;) {
-    const list = await client.call('workspace.list');
-    if (list.every((w) => w.status === 'ready')) break;
-    await new Promise((r) => setTimeout(r, 200));
+  // Waited for one at a time with workspace.get: a workspace.list of 200 (each with its
+  // git status) while 200 worktrees are still being made can outlast the call's timeout on a
+  // loaded machine. Provisioning runs in creation order, so each wait is short.
+  for (const { id } of workspaces) {
+    for (let waited = 0; ; waited += 250) {
+      const { status } = await client.call('workspace.get', { workspaceId: id });
+      if (status === 'ready') break;
+      if (status !== 'provisioning') throw new Error(`workspace ${id} is ${status}`);
+      if (waited > 600_000) throw new Error(`workspace ${id} still provisioning after 10 minutes`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
   await client.call('ratchet.tick'); // discovers the 200 PRs
   const walls: number[] = [];
