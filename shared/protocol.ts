@@ -467,6 +467,58 @@ export const WorkspaceEvent = z.discriminatedUnion('kind', [
 ]);
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
 
+/** What `board` carries: a project's board, pushed when it changes. */
+export const BoardEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('board'), project: z.string(), host: z.string(), board: Board }),
+]);
+export type BoardEvent = z.infer<typeof BoardEvent>;
+
+/** What `ratchet` carries: each tick's outcome and each decision taken on a workspace. */
+export const RatchetEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('tick'), tick: TickResult }),
+  z.object({ kind: z.literal('decision'), workspaceId: z.string(), decision: RatchetDecision }),
+]);
+export type RatchetEvent = z.infer<typeof RatchetEvent>;
+
+/** Each topic kind's payload schema: the one place a new topic is declared. */
+export const TopicEvents = {
+  board: BoardEvent,
+  ratchet: RatchetEvent,
+  workspace: WorkspaceEvent,
+  session: SessionEvent,
+  terminal: TerminalEvent,
+} as const;
+export type TopicKind = keyof typeof TopicEvents;
+/** A topic of one kind: `board`, `ratchet` or `<kind>:<id>`. */
+export type TopicOf<K extends TopicKind> = K extends 'board' | 'ratchet' ? K : `${K}:${string}`;
+/** The payload a topic carries, e.g. `EventOf<'workspace:abc'>` is a WorkspaceEvent. */
+export type EventOf<T extends string> = T extends `${infer K}:${string}`
+  ? K extends TopicKind
+    ? z.infer<(typeof TopicEvents)[K]>
+    : never
+  : T extends TopicKind
+    ? z.infer<(typeof TopicEvents)[T]>
+    : never;
+
+export function topicKind(topic: string): TopicKind | undefined {
+  const kind = topic.split(':', 1)[0]!;
+  return Object.hasOwn(TopicEvents, kind) ? (kind as TopicKind) : undefined;
+}
+
+/**
+ * An event frame's payload, checked against its topic's schema; undefined
+ * when the frame is of another kind or its payload does not parse (a client
+ * ignores what it cannot read rather than trusting it).
+ */
+export function eventData<K extends TopicKind>(
+  kind: K,
+  frame: Pick<EventFrame, 'topic' | 'data'>,
+): z.infer<(typeof TopicEvents)[K]> | undefined {
+  if (topicKind(frame.topic) !== kind) return undefined;
+  const parsed = TopicEvents[kind].safeParse(frame.data);
+  return parsed.success ? (parsed.data as z.infer<(typeof TopicEvents)[K]>) : undefined;
+}
+
 /** One session's live figures for the fleet view (`fleet.status`). */
 export const FleetRow = z.object({
   sessionId: z.string(),

@@ -526,13 +526,7 @@ export class Sessions {
   /** Appends to the transcript (synchronously: after this, the event is on disk), then publishes. */
   #append(id: string, data: EntryData): number {
     const entry = this.#transcript(id).append(data);
-    const frame: EventFrame = {
-      type: 'event',
-      topic: `session:${id}`,
-      seq: entry.seq,
-      data: { ...data, ts: entry.ts },
-    };
-    this.#hub.publish(frame.topic, frame.data, frame.seq);
+    this.#hub.publish(`session:${id}`, { ...data, ts: entry.ts }, entry.seq);
     return entry.seq;
   }
 

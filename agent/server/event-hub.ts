@@ -1,4 +1,4 @@
-import type { EventFrame, Topic } from '../../shared/protocol.js';
+import type { EventFrame, EventOf, Topic } from '../../shared/protocol.js';
 
 /** Something that receives events: a client connection. */
 export interface Subscriber {
@@ -49,9 +49,10 @@ export class EventHub {
 
   /**
    * Publishes an event. For sourced topics pass the seq the source assigned
-   * (after persisting); in-memory topics number their own events.
+   * (after persisting); in-memory topics number their own events. The
+   * payload's type follows from the topic (shared/protocol.ts `TopicEvents`).
    */
-  publish(topic: Topic, data: unknown, seq?: number): EventFrame {
+  publish<T extends Topic>(topic: T, data: EventOf<T>, seq?: number): EventFrame {
     let frame: EventFrame;
     const source = this.#sourceFor(topic);
     if (source) {

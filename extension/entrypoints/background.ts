@@ -1,8 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import type { Board } from '../../shared/board.js';
-import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
-import type { RatchetDecision } from '../../shared/ratchet.js';
+import { AgentError, type EventFrame, eventData, methods } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
   ENTERPRISE_HOSTS_KEY,
@@ -99,18 +97,16 @@ export default defineBackground(() => {
   refreshBadge();
   connection.subscribe('board', (frame) => {
     refreshBadge();
-    const data = frame.data as { kind?: string; board?: Board };
-    if (data.kind !== 'board' || !data.board) return;
+    const data = eventData('board', frame);
+    if (!data) return;
     const notices = noticesFromBoard(data.board, memory, new Set(viewers.keys()));
     memory = rememberBoard(memory, data.board, notices);
     for (const notice of notices) void notify(notice);
   });
   connection.subscribe('ratchet', (frame) => {
-    const data = frame.data as { kind?: string; workspaceId?: string; decision?: RatchetDecision };
+    const data = eventData('ratchet', frame);
     const notice =
-      data.kind === 'decision' && data.workspaceId && data.decision
-        ? noticeFromDecision(data.workspaceId, data.decision)
-        : undefined;
+      data?.kind === 'decision' ? noticeFromDecision(data.workspaceId, data.decision) : undefined;
     if (notice && !memory.seen.has(notice.id)) {
       memory = rememberSeen(memory, [notice]);
       void notify(notice);

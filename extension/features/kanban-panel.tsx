@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { Board, WorkspaceCard } from '../../shared/board.js';
+import { eventData } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
@@ -55,11 +56,11 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
   // Opening the board is a user asking to look: fetch the assigned issues fresh.
   const connected = useWhenConnected(agent, () => open.value && void load(true), [open.value]);
   useTopic(agent, connected && open.value ? 'board' : undefined, (frame) => {
-    const data = frame.data as { kind?: string; project?: string; host?: string; board?: Board };
+    const data = eventData('board', frame);
     const ours =
-      data.project?.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
-      (data.host ?? 'github.com') === location.hostname;
-    if (data.kind === 'board' && ours && data.board) {
+      data?.project.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
+      data.host === location.hostname;
+    if (data && ours) {
       // Pushed boards carry the last fetched issues; keep ours if the push has none yet.
       board.value = {
         ...data.board,

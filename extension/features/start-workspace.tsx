@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import branchIcon from '@primer/octicons/build/svg/git-branch-16.svg?raw';
 import type { WorkspaceView } from '../../shared/domain.js';
-import type { QuickAction, WorkspaceEvent } from '../../shared/protocol.js';
+import { eventData, type QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
@@ -71,7 +71,8 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
     );
   });
   useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, (frame) => {
-    const event = frame.data as WorkspaceEvent;
+    const event = eventData('workspace', frame);
+    if (!event) return;
     if (event.kind === 'progress' && workspace.value)
       workspace.value = { ...workspace.value, step: event.step };
     if (event.kind === 'updated' || event.kind === 'ratchet') void refresh(workspace.value?.id);

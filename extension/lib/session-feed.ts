@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../../shared/protocol.js';
+import { eventData, type SessionEvent } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
 import { slimEvent } from './chat-model.js';
 
@@ -21,7 +21,10 @@ export function followSession(
     if (stopped) return;
     unsubscribe = agent.subscribe(
       `session:${sessionId}`,
-      (frame) => on.event(slimEvent({ ...(frame.data as SessionEvent), seq: frame.seq } as SessionEntry)),
+      (frame) => {
+        const event = eventData('session', frame);
+        if (event) on.event(slimEvent({ ...event, seq: frame.seq }));
+      },
       sinceSeq,
     );
   };

@@ -1,10 +1,9 @@
 import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import type { Board } from '../../../shared/board.js';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import type { QuickAction } from '../../../shared/protocol.js';
+import { eventData, type QuickAction } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
@@ -73,8 +72,8 @@ async function loadWorkspaces(): Promise<void> {
 
 // Live: every board push brings the states of its repo's workspaces; a new or archived one reloads the list.
 agent.subscribe('board', (frame) => {
-  const data = frame.data as { kind?: string; board?: Board };
-  if (data.kind !== 'board' || !data.board) return;
+  const data = eventData('board', frame);
+  if (!data) return;
   const next = applyBoard(workspaces.value, data.board);
   workspaces.value = next.list;
   noteSeen();

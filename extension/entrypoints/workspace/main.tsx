@@ -6,7 +6,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import type { TerminalEvent, TerminalInfo } from '../../../shared/protocol.js';
+import { eventData, type TerminalInfo } from '../../../shared/protocol.js';
 import type { RatchetDecision } from '../../../shared/ratchet.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
@@ -82,7 +82,8 @@ function TerminalPanel({ id }: { id: string }) {
     const off = agent.subscribe(
       `terminal:${id}`,
       (frame) => {
-        const event = frame.data as TerminalEvent;
+        const event = eventData('terminal', frame);
+        if (!event) return;
         if (event.kind === 'snapshot') {
           term.reset();
           term.write(event.data);

@@ -5,6 +5,7 @@ import { silentLogger } from '../../../agent/logger.js';
 import type { EventFrame } from '../../../shared/protocol.js';
 import { connectClient } from '../../helpers/agent-process.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
+import { untypedHub } from '../../helpers/untyped-hub.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -25,17 +26,17 @@ describe('subscriptions over a real socket', () => {
     const seen: number[] = [];
     const first = await connectClient(agent);
     await first.subscribe('board', (e: EventFrame) => seen.push(e.data as number));
-    for (let n = 1; n <= 50; n++) agent.hub.publish('board', n);
+    for (let n = 1; n <= 50; n++) untypedHub(agent.hub).publish('board', n);
     await waitFor(() => seen.length === 50, { what: '50 events' });
     const last = first.lastSeq('board');
     first.close();
     // Published while nobody listens.
-    for (let n = 51; n <= 60; n++) agent.hub.publish('board', n);
+    for (let n = 51; n <= 60; n++) untypedHub(agent.hub).publish('board', n);
 
     const second = await connectClient(agent);
     const result = await second.subscribe('board', (e: EventFrame) => seen.push(e.data as number), last);
     expect(result).toMatchObject({ seq: 60, replayed: 10, gap: false });
-    agent.hub.publish('board', 61);
+    untypedHub(agent.hub).publish('board', 61);
     await waitFor(() => seen.length >= 61, { what: '61 events' });
     expect(seen).toEqual(Array.from({ length: 61 }, (_, i) => i + 1));
     second.close();
@@ -43,11 +44,11 @@ describe('subscriptions over a real socket', () => {
 
   it('events published in the same tick as the subscribe are neither lost nor doubled', async () => {
     const agent = await agentInProcess();
-    for (let n = 1; n <= 5; n++) agent.hub.publish('ratchet', n);
+    for (let n = 1; n <= 5; n++) untypedHub(agent.hub).publish('ratchet', n);
     const client = await connectClient(agent);
     const seen: number[] = [];
     const subscribing = client.subscribe('ratchet', (e) => seen.push(e.data as number), 2);
-    const burst = setInterval(() => agent.hub.publish('ratchet', seen.length + 100), 0);
+    const burst = setInterval(() => untypedHub(agent.hub).publish('ratchet', seen.length + 100), 0);
     await subscribing;
     clearInterval(burst);
     await new Promise((r) => setTimeout(r, 50));
@@ -63,10 +64,10 @@ describe('subscriptions over a real socket', () => {
     const first: number[] = [];
     const second: number[] = [];
     await client.subscribe('board', (e) => first.push(e.seq));
-    for (let n = 0; n < 5; n++) agent.hub.publish('board', n);
+    for (let n = 0; n < 5; n++) untypedHub(agent.hub).publish('board', n);
     await waitFor(() => first.length === 5);
     await client.subscribe('board', (e) => second.push(e.seq), 2);
-    agent.hub.publish('board', 'live');
+    untypedHub(agent.hub).publish('board', 'live');
     await waitFor(() => first.length === 6 && second.length === 4);
     expect(first).toEqual([1, 2, 3, 4, 5, 6]);
     expect(second).toEqual([3, 4, 5, 6]);
@@ -79,7 +80,7 @@ describe('subscriptions over a real socket', () => {
     const seen: unknown[] = [];
     await client.subscribe('board', (e) => seen.push(e.data));
     await client.unsubscribe('board');
-    agent.hub.publish('board', 'late');
+    untypedHub(agent.hub).publish('board', 'late');
     expect((await client.call('status')).counts.clients).toBe(1);
     expect(seen).toEqual([]);
     client.close();

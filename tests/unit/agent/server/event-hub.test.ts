@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventHub, type Subscriber } from '../../../../agent/server/event-hub.js';
 import type { EventFrame } from '../../../../shared/protocol.js';
+import { untypedHub } from '../../../helpers/untyped-hub.js';
 
 function recorder(): Subscriber & { seen: EventFrame[] } {
   const seen: EventFrame[] = [];
@@ -12,9 +13,9 @@ describe('EventHub', () => {
     const hub = new EventHub();
     const sub = recorder();
     hub.subscribe('board', sub);
-    hub.publish('board', 'a');
-    hub.publish('ratchet', 'x');
-    hub.publish('board', 'b');
+    untypedHub(hub).publish('board', 'a');
+    untypedHub(hub).publish('ratchet', 'x');
+    untypedHub(hub).publish('board', 'b');
     expect(sub.seen.map((f) => [f.seq, f.data])).toEqual([
       [1, 'a'],
       [2, 'b'],
@@ -23,7 +24,7 @@ describe('EventHub', () => {
 
   it('a subscriber that reconnects with sinceSeq gets exactly what it missed', () => {
     const hub = new EventHub();
-    for (const n of [1, 2, 3, 4, 5]) hub.publish('board', n);
+    for (const n of [1, 2, 3, 4, 5]) untypedHub(hub).publish('board', n);
     const outcome = hub.subscribe('board', recorder(), 3);
     expect(outcome).toMatchObject({ seq: 5, gap: false });
     expect(outcome.replay.map((f) => f.data)).toEqual([4, 5]);
@@ -31,13 +32,13 @@ describe('EventHub', () => {
 
   it('a subscriber that is up to date gets nothing replayed', () => {
     const hub = new EventHub();
-    hub.publish('board', 1);
+    untypedHub(hub).publish('board', 1);
     expect(hub.subscribe('board', recorder(), 1)).toEqual({ seq: 1, replay: [], gap: false });
   });
 
   it('history older than the ring is reported as a gap', () => {
     const hub = new EventHub({ ringSize: 3 });
-    for (const n of [1, 2, 3, 4, 5, 6]) hub.publish('board', n);
+    for (const n of [1, 2, 3, 4, 5, 6]) untypedHub(hub).publish('board', n);
     const outcome = hub.subscribe('board', recorder(), 1);
     expect(outcome.gap).toBe(true);
     expect(outcome.replay.map((f) => f.seq)).toEqual([4, 5, 6]);
@@ -45,7 +46,7 @@ describe('EventHub', () => {
 
   it('a sinceSeq from a previous agent instance (ahead of ours) is a gap', () => {
     const hub = new EventHub();
-    hub.publish('board', 1);
+    untypedHub(hub).publish('board', 1);
     const outcome = hub.subscribe('board', recorder(), 40);
     expect(outcome.gap).toBe(true);
     expect(outcome.replay.map((f) => f.seq)).toEqual([1]);
@@ -61,8 +62,8 @@ describe('EventHub', () => {
     expect(hub.unsubscribe('board', a)).toBe(true);
     expect(hub.unsubscribe('board', a)).toBe(false);
     hub.removeSubscriber(b);
-    hub.publish('board', 1);
-    hub.publish('ratchet', 1);
+    untypedHub(hub).publish('board', 1);
+    untypedHub(hub).publish('ratchet', 1);
     expect(a.seen).toEqual([]);
     expect(b.seen).toEqual([]);
     expect(hub.subscriberCount('board')).toBe(0);
@@ -80,7 +81,7 @@ describe('EventHub', () => {
     const outcome = hub.subscribe('session:s1', sub, 1);
     expect(outcome.replay.map((f) => f.seq)).toEqual([2, 3]);
     log.push({ type: 'event', topic: 'session:s1', seq: 4, data: 4 });
-    hub.publish('session:s1', 4, 4);
+    untypedHub(hub).publish('session:s1', 4, 4);
     expect(sub.seen.map((f) => f.seq)).toEqual([4]);
   });
 
@@ -88,7 +89,7 @@ describe('EventHub', () => {
     const hub = new EventHub();
     const a = recorder();
     const b = recorder();
-    hub.publish('board', 'kept');
+    untypedHub(hub).publish('board', 'kept');
     for (let n = 0; n < 10_000; n++) hub.subscribe(`workspace:w${n}`, a, n % 2 === 0 ? undefined : 3);
     hub.subscribe('workspace:w1', b);
     hub.subscribe('board', a);
