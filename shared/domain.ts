@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import { PermissionMode } from './permission-mode.js';
 import { RatchetSettings, RatchetSettingsPatch, WorkspaceRatchet } from './ratchet.js';
+import { parsePatchValue, type SettingValueResult } from './setting-value.js';
 
 export { PermissionMode } from './permission-mode.js';
 
@@ -66,6 +67,20 @@ export const SettingsPatch = z
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/**
+ * `ff-agent settings set <key> <value>` — pure: one setting as a patch, or a
+ * one-line error. The ratchet's settings have their own command.
+ */
+export function parseGeneralSettingValue(key: string, raw: string): SettingValueResult<SettingsPatch> {
+  const result = parsePatchValue(SettingsPatch, Settings.parse({}), 'setting', key, raw);
+  if (!result.ok && key === 'ratchet')
+    return {
+      ok: false,
+      error: 'The ratchet has its own settings: ff-agent ratchet settings set <key> <value>.',
+    };
+  return result;
+}
 
 export const Project = z.object({
   id: z.string(),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PermissionMode } from './permission-mode.js';
+import { parsePatchValue, type SettingValueResult } from './setting-value.js';
 
 export const RatchetState = z.enum([
   'CI_RUNNING',
@@ -176,41 +177,12 @@ export type RatchetSettingsPatch = z.infer<typeof RatchetSettingsPatch>;
  * command line, as a patch, or a one-line error naming the key and what it
  * takes. Lists (`allowedReviewers`) are comma-separated; `""` empties one.
  */
-export function parseSettingValue(
-  key: string,
-  raw: string,
-): { ok: true; patch: RatchetSettingsPatch } | { ok: false; error: string } {
-  const shape = RatchetSettingsPatch.shape as Record<string, z.ZodType>;
-  const keys = Object.keys(shape);
-  const field = shape[key];
-  if (!field) return { ok: false, error: `Unknown ratchet setting "${key}". Settings: ${keys.join(', ')}.` };
-  const text = raw.trim();
+export function parseSettingValue(key: string, raw: string): SettingValueResult<RatchetSettingsPatch> {
   const defaults = RatchetSettings.parse({}) as Record<string, unknown>;
-  const example = defaults[key];
-  let value: unknown = text;
-  if (typeof example === 'boolean') {
-    const lower = text.toLowerCase();
-    value = ['true', 'on', 'yes', '1'].includes(lower)
-      ? true
-      : ['false', 'off', 'no', '0'].includes(lower)
-        ? false
-        : text;
-  } else if (typeof example === 'number') {
-    value = text === '' || Number.isNaN(Number(text)) ? text : Number(text);
-  } else if (Array.isArray(example)) {
-    value = text
-      .split(',')
-      .map((item) => item.trim().replace(/^@/, ''))
-      .filter(Boolean);
-  } else if (key === 'mergeMethod') {
-    value = text.toUpperCase();
-  }
-  const parsed = RatchetSettingsPatch.safeParse({ [key]: value });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, error: `Bad value for ${key}: "${raw}" (${issue?.message ?? 'invalid'}).` };
-  }
-  return { ok: true, patch: parsed.data };
+  const text = key === 'mergeMethod' ? raw.toUpperCase() : raw;
+  const result = parsePatchValue(RatchetSettingsPatch, defaults, 'ratchet setting', key, text);
+  // The error quotes what the user typed, not its upper-cased form.
+  return result.ok ? result : { ok: false, error: result.error.replace(`"${text}"`, `"${raw}"`) };
 }
 
 /** Review threads the fixer was given, remembered until its turn ends and the replies are decided. */

@@ -13,6 +13,7 @@ const commands = {
   workspaces: () => import('./workspaces.js'),
   ratchet: () => import('./ratchet.js'),
   sessions: () => import('./sessions.js'),
+  settings: () => import('./settings.js'),
   doctor: () => import('./doctor.js'),
   install: () => import('./install.js'),
   remotes: () => import('./remotes.js'),
@@ -246,6 +247,19 @@ export function buildProgram(): Command {
         ...command.parent?.opts(),
         ...options,
       }),
+    );
+
+  const general = program
+    .command('settings')
+    .description('the settings kept in state.json (snapshots, gc, permission mode, extension ids)')
+    .option('--json', 'print JSON')
+    .action(async (options) => (await commands.settings()).settings(home(), options));
+  general
+    .command('set <key> <value>')
+    .description('change one setting (true/false, a number, a name, or a comma-separated list)')
+    .option('--json', 'print JSON')
+    .action(async (key: string, value: string, options, command: Command) =>
+      (await commands.settings()).settingsSet(home(), key, value, { ...command.parent?.opts(), ...options }),
     );
 
   program
