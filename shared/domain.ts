@@ -221,6 +221,8 @@ export const GcItem = z.object({
   reason: z.string(),
   /** Where the worktree was snapshotted before it was removed. */
   snapshotRef: z.string().optional(),
+  /** For an orphan worktree (no workspace to `restore`): the git commands that bring it back. */
+  restore: z.string().optional(),
 });
 export type GcItem = z.infer<typeof GcItem>;
 

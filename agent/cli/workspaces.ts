@@ -276,6 +276,7 @@ export function formatGcReport(report: GcReport): string {
     lines.push(
       `  ${item.kind.padEnd(15)} ${item.project}  ${item.what}  ${formatBytes(item.bytes)}  (${item.reason}${snapshot})`,
     );
+    if (item.restore) lines.push(`    to get it back: ${item.restore}`);
   }
   if (report.kept.length > 0) {
     lines.push('Left alone:');

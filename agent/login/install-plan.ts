@@ -1,5 +1,6 @@
 import { posix, win32 } from 'node:path';
 import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../shared/extension-identity.js';
+import { shellQuote } from '../shell-quote.js';
 
 /**
  * What `ff-agent install` writes, for a given machine — pure, so every
@@ -258,9 +259,6 @@ export function planInstall(ctx: InstallContext): InstallPlan {
   return { files, registry, commands, launcher, extensionIds: ctx.extraExtensionIds };
 }
 
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 function systemdQuote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }

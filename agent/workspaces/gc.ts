@@ -11,6 +11,7 @@ import { git, gitText } from '../git/git.js';
 import { ARCHIVE_HEAD_REF_PREFIX, ARCHIVE_REF_PREFIX, archiveRef, measure } from '../git/snapshot.js';
 import { listWorktrees, refExists } from '../git/worktree.js';
 import type { Logger } from '../logger.js';
+import { shellArg } from '../shell-quote.js';
 import type { StateStore } from '../store/state-store.js';
 import { bytesOnlyIn } from './disk-use.js';
 import type { Projects } from './projects.js';
@@ -148,6 +149,7 @@ export async function collectGarbage(
       bytes,
       reason: `a worktree ff made that no workspace knows, unused for ${days(now - usedAt)} days`,
       snapshotRef,
+      ...(dryRun ? {} : { restore: orphanRestoreCommand(project.path, path, snapshotRef) }),
     });
   }
 
@@ -155,6 +157,15 @@ export async function collectGarbage(
   if (!dryRun && removed.length > 0)
     deps.log.info(`gc removed ${removed.length} item(s): ${removed.map((r) => r.what).join(', ')}`);
   return report;
+}
+
+/**
+ * How to get a gc'd orphan worktree back, every file as it was: a worktree at
+ * the snapshot, then HEAD and the index moved back to the snapshot's first
+ * parent (the orphan's HEAD), so its changes show as changes again.
+ */
+export function orphanRestoreCommand(repo: string, path: string, ref: string): string {
+  return `git -C ${shellArg(repo)} worktree add --detach ${shellArg(path)} ${shellArg(ref)} && git -C ${shellArg(path)} reset -q ${shellArg(`${ref}^1`)}`;
 }
 
 /** When a workspace was done with: archived, or merged (the ratchet's first MERGED decision). */

@@ -1,9 +1,12 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
+import { FakeGitHub } from '../../fakes/github/server.js';
 import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { claudeWorld } from '../../helpers/claude-fixture.js';
 import { createGitHubLikeRepo, type GitHubLikeRepo } from '../../helpers/git-repos.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 
@@ -75,7 +78,16 @@ describe('ff-agent gc', () => {
     expect(none.stdout).toContain('Nothing to remove.');
     expect(none.stdout).toMatch(/orphan worktree used 0 days ago \(gcAfterDays is 14\)/);
 
-    await client.call('settings.set', { gcAfterDays: 0, archiveRetentionDays: 0 });
+    // Set from the command line, checked there first.
+    const typo = await runCli(['settings', 'set', 'gcDays', '0'], env);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toMatch(/Unknown setting "gcDays"\. Settings: .*gcAfterDays/);
+    const negative = await runCli(['settings', 'set', 'gcAfterDays', '-1'], env);
+    expect(negative.stderr).toMatch(/Bad value for gcAfterDays: "-1"/);
+    expect((await client.call('settings.get')).gcAfterDays).toBe(14);
+    expect((await runCli(['settings', 'set', 'gcAfterDays', '0'], env)).stdout).toBe('gcAfterDays = 0\n');
+    await runCli(['settings', 'set', 'archiveRetentionDays', '0'], env);
+    expect((await runCli(['settings'], env)).stdout).toMatch(/archiveRetentionDays +0\n/);
     const dry = await runCli(['gc', '--dry-run'], env);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('Would remove (dry run, nothing changed):');
@@ -107,6 +119,16 @@ describe('ff-agent gc', () => {
     const orphanRef = report.removed.find((r) => r.kind === 'orphan-worktree')?.snapshotRef ?? '';
     expect(orphanRef).toMatch(/^refs\/ff\/archive\/orphan-[0-9a-f]{12}$/);
     expect(repo.git(repo.clone, 'show', `${orphanRef}:leftover.txt`)).toBe('left over\n');
+    // The report says how to get it back; done as printed, the orphan is back as it was.
+    const restore = report.removed.find((r) => r.kind === 'orphan-worktree')?.restore ?? '';
+    expect(restore).toContain(`worktree add --detach ${orphan} ${orphanRef}`);
+    const orphanHead = repo.git(repo.clone, 'rev-parse', `${orphanRef}^1`).trim();
+    execFileSync('sh', ['-c', restore], { env: { ...process.env, ...repo.env } });
+    expect(readFileSync(join(orphan, 'leftover.txt'), 'utf8')).toBe('left over\n');
+    expect(repo.git(orphan, 'status', '--porcelain')).toBe('?? leftover.txt\n');
+    expect(repo.git(orphan, 'rev-parse', 'HEAD').trim()).toBe(orphanHead);
+    repo.git(orphan, 'switch', '-q', 'ff/orphan');
+    repo.git(repo.clone, 'worktree', 'remove', '--force', orphan);
     // The pushed branch is gone here and still on origin; the unpushed one and everything active stay.
     expect(refs(repo, 'refs/heads/')).not.toContain(`refs/heads/${pushed.branch}`);
     expect(repo.git(repo.bare, 'branch', '--list', pushed.branch)).toContain(pushed.branch);
@@ -122,6 +144,84 @@ describe('ff-agent gc', () => {
     expect(restored.warnings.at(-1)).toContain('Restored from branch ff/2-gc-2 alone');
     expect(existsSync(join(unpushed.path, 'local.txt'))).toBe(true);
   }, 120_000);
+
+  it('a workspace the ratchet saw merged: its worktree is snapshotted and removed; its branch goes only when ff made it and origin has it all', async () => {
+    const github = await new FakeGitHub().start();
+    cleanups.push(() => github.stop());
+    github.addRepo('octo/app');
+    const w = await claudeWorld(undefined, github.env());
+    cleanups.push(() => w.close());
+    const env = { FF_HOME: w.home, ...w.repo.env };
+    const commitAndPush = (path: string, branch: string, file: string, push = true) => {
+      writeFileSync(join(path, file), `${file}\n`);
+      w.repo.git(path, 'add', file);
+      w.repo.git(path, 'commit', '-qm', file);
+      if (push) w.repo.git(path, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`);
+    };
+    // merged: every commit on origin, an untracked note left in the worktree.
+    const merged = await w.workspace(11);
+    commitAndPush(merged.path, merged.branch, 'feature.txt');
+    writeFileSync(join(merged.path, 'notes.txt'), 'my notes\n');
+    // unpushed: merged on GitHub, but a commit made afterwards is only here.
+    const unpushed = await w.workspace(12);
+    commitAndPush(unpushed.path, unpushed.branch, 'first.txt');
+    commitAndPush(unpushed.path, unpushed.branch, 'after-merge.txt', false);
+    // theirs: a branch that existed before ff (pushed), checked out by a workspace.
+    w.repo.git(w.repo.clone, 'branch', 'theirs', 'main');
+    w.repo.git(w.repo.clone, 'push', '-q', 'origin', 'theirs');
+    const { workspace: created } = await w.client.call('workspace.create', {
+      project: 'octo/app',
+      branch: 'theirs',
+      startSession: false,
+    });
+    const theirs = await waitFor(
+      async () => {
+        const v = await w.client.call('workspace.get', { workspaceId: created.id });
+        return v.status === 'ready' ? v : undefined;
+      },
+      { what: 'the workspace on theirs', timeoutMs: 20_000 },
+    );
+    // An open PR: not done, never touched.
+    const open = await w.workspace(13);
+    commitAndPush(open.path, open.branch, 'wip.txt');
+    for (const ws of [merged, unpushed, theirs])
+      github.addPullRequest('octo/app', { headRefName: ws.branch, state: 'MERGED' });
+    github.addPullRequest('octo/app', { headRefName: open.branch });
+    await w.client.call('ratchet.tick');
+    for (const ws of [merged, unpushed, theirs])
+      expect((await w.client.call('workspace.get', { workspaceId: ws.id })).ratchet.state).toBe('MERGED');
+
+    // Merged today: too young for the default 14 days.
+    expect((await runCli(['gc', '--dry-run'], env)).stdout).toContain('Nothing to remove.');
+    await runCli(['settings', 'set', 'gcAfterDays', '0'], env);
+    const run = await runCli(['gc'], env);
+    expect(run.code).toBe(0);
+    for (const ws of [merged, unpushed, theirs])
+      expect(run.stdout).toContain(`worktree        octo/app  ${ws.path}`);
+    expect(run.stdout).toMatch(new RegExp(`branch +octo/app  ${merged.branch} .*merged 0 days ago`));
+    expect(run.stdout).toContain(
+      `octo/app branch ${unpushed.branch}: it has 1 commit(s) that are not on origin`,
+    );
+    expect(run.stdout).toContain('octo/app branch theirs: ff did not create it');
+    expect(run.stdout).not.toContain(open.path);
+
+    for (const ws of [merged, unpushed, theirs]) {
+      expect(existsSync(ws.path)).toBe(false);
+      expect((await w.client.call('workspace.get', { workspaceId: ws.id })).status).toBe('archived');
+    }
+    expect(existsSync(open.path)).toBe(true);
+    const heads = refs(w.repo, 'refs/heads/');
+    expect(heads).not.toContain(`refs/heads/${merged.branch}`);
+    expect(heads).toContain(`refs/heads/${unpushed.branch}`);
+    expect(heads).toContain('refs/heads/theirs');
+    // The untracked note is on the snapshot, and restore brings the merged workspace back with it.
+    expect(w.repo.git(w.repo.clone, 'show', `refs/ff/archive/${merged.id}:notes.txt`)).toBe('my notes\n');
+    const restored = await w.client.call('workspace.restore', { workspaceId: merged.id });
+    expect(restored.status).toBe('ready');
+    expect(readFileSync(join(merged.path, 'notes.txt'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(join(merged.path, 'feature.txt'), 'utf8')).toBe('feature.txt\n');
+    expect(github.invalid).toEqual([]);
+  }, 180_000);
 
   it('workspace list shows each workspace’s disk use', async () => {
     const dir = tempDir();
