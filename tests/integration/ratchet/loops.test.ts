@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
-import {
-  type ApiRequest,
-  isToolResultTurn,
-  type Responder,
-} from '../../fakes/anthropic-api/server.js';
+import { type ApiRequest, isToolResultTurn, type Responder } from '../../fakes/anthropic-api/server.js';
 import { FakeGitHub } from '../../fakes/github/server.js';
 import { runCli } from '../../helpers/agent-process.js';
 import { type ClaudeWorld, claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
