@@ -11,6 +11,7 @@ import {
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { RemoteView } from '../../shared/protocol.js';
 import { resolveClaudeBinary } from '../claude/claude-args.js';
 import { scopeAdvice } from '../github/client.js';
 import { discoverToken } from '../github/token.js';
@@ -21,7 +22,7 @@ import { ffCommand, type HomePaths, shellWord } from '../store/home.js';
 import { isProcessAlive } from '../store/instance-lock.js';
 import { describeBackup } from '../store/state-backups.js';
 import { inspectState, type StateInspection } from '../store/state-store.js';
-import { packageRoot } from '../version.js';
+import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
 import { installContext } from './install.js';
 
@@ -140,6 +141,8 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
     await withAgent(paths, async (client) => {
       const status = await client.call('status');
       const ratchet = await client.call('ratchet.status');
+      for (const remote of await client.call('remote.list', { probe: true }))
+        checks.push(remoteCheck(remote, agentVersion));
       // Enterprise hosts as the agent sees them (its environment holds their tokens, not this shell's).
       for (const { host, ...gh } of ratchet.hosts ?? []) {
         checks.push(
@@ -383,6 +386,44 @@ export async function doctor(paths: HomePaths, options: { json?: boolean }): Pro
     }
   }
   if (broken) throw new CliError('', 1);
+}
+
+/** One remote host: ssh reachable, same ff-agent version, a round trip through the tunnel — pure. */
+export function remoteCheck(remote: RemoteView, localVersion: string): Check {
+  const name = `remote ${remote.name}`;
+  if (remote.state === 'unreachable')
+    return {
+      name,
+      status: 'fail',
+      detail: `unreachable since ${remote.since}${remote.error ? `: ${remote.error}` : ''}`,
+      fix: `Check that \`ssh ${remote.destination}\` works without a prompt (a key in ssh-agent, or --identity); ff-agent retries by itself.`,
+    };
+  if (remote.state === 'connecting')
+    return {
+      name,
+      status: 'warn',
+      detail: `connecting since ${remote.since}`,
+      fix: 'Run doctor again in a few seconds.',
+    };
+  if (remote.latencyMs === undefined)
+    return {
+      name,
+      status: 'fail',
+      detail: 'ssh is up but the ff-agent there did not answer through the tunnel',
+      fix: `Look at its log (~/.ff/logs on ${remote.destination}), or \`ff-agent remote remove ${remote.name}\` and add it again.`,
+    };
+  if (remote.agentVersion !== localVersion)
+    return {
+      name,
+      status: 'warn',
+      detail: `ff-agent ${remote.agentVersion ?? '?'} there, ${localVersion} here; round trip ${remote.latencyMs} ms`,
+      fix: `Install ff-agent ${localVersion} on ${remote.destination} too, so both speak the same protocol.`,
+    };
+  return {
+    name,
+    status: 'ok',
+    detail: `ssh ${remote.destination}: ff-agent ${remote.agentVersion}, round trip ${remote.latencyMs} ms`,
+  };
 }
 
 export async function pair(paths: HomePaths, options: { json?: boolean }): Promise<void> {

@@ -83,6 +83,15 @@ describe.skipIf(missing)('remote hosts over a real sshd on 127.0.0.1', () => {
     const probed = JSON.parse((await cli('remote', 'list', '--probe', '--json')).stdout) as RemoteView[];
     expect(probed[0]?.latencyMs).toBeGreaterThan(0);
 
+    // doctor: ssh reachable, same version, a measured round trip.
+    const doctor = JSON.parse((await cli('doctor', '--json')).stdout) as {
+      checks: Array<{ name: string; status: string; detail: string }>;
+    };
+    expect(doctor.checks.find((c) => c.name === 'remote box')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/round trip [\d.]+ ms/),
+    });
+
     // The network drops: unreachable, with since when.
     const before = Date.now();
     sshd.cutConnections();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { remoteCheck } from '../../../../agent/cli/doctor.js';
 import { formatRemotes } from '../../../../agent/cli/remotes.js';
 import {
   backoffMs,
@@ -135,5 +136,32 @@ describe('ssh errors and remote list text', () => {
       'box  me@h  connected (ff-agent 0.1.0, 127.0.0.1:5000)\ngpu  gpu:2222  unreachable since 2026-01-01T00:03:00Z (2m 0s ago): connection lost\n',
     );
     expect(formatRemotes([])).toMatch(/No remotes/);
+  });
+});
+
+describe('doctor on a remote', () => {
+  const up = {
+    name: 'box',
+    destination: 'me@h',
+    options: [],
+    state: 'connected' as const,
+    since: '2026-01-01T00:00:00Z',
+    agentVersion: '1.0.0',
+    latencyMs: 3.2,
+  };
+  it.each([
+    [up, 'ok', /ff-agent 1\.0\.0, round trip 3\.2 ms/],
+    [{ ...up, agentVersion: '0.9.0' }, 'warn', /0\.9\.0 there, 1\.0\.0 here/],
+    [{ ...up, latencyMs: undefined }, 'fail', /did not answer/],
+    [
+      { ...up, state: 'unreachable' as const, error: 'connection lost' },
+      'fail',
+      /unreachable since .*connection lost/,
+    ],
+    [{ ...up, state: 'connecting' as const }, 'warn', /connecting/],
+  ])('%j → %s', (remote, status, detail) => {
+    const check = remoteCheck(remote, '1.0.0');
+    expect(check.status).toBe(status);
+    expect(check.detail).toMatch(detail);
   });
 });
