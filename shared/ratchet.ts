@@ -19,6 +19,52 @@ export const RatchetState = z.enum([
 ]);
 export type RatchetState = z.infer<typeof RatchetState>;
 
+/** What every layer knows about a ratchet state; a fixable state also names the setting that gates its fix. */
+export interface RatchetStateDescriptor {
+  /** The PR panel's chip. */
+  label: string;
+  tone: 'working' | 'bad' | 'waiting' | 'good' | 'done' | '';
+  fix?: {
+    setting: 'fixCi' | 'fixConflicts' | 'fixReviews';
+    /** The Options toggle. */
+    option: string;
+    /** In "(CI fixes are off)". */
+    what: string;
+    /** While a fixer runs, a state of higher priority interrupts it. */
+    priority: number;
+  };
+}
+
+/** One descriptor per state: the compiler checks none is missing. */
+export const RATCHET_STATES: Record<RatchetState, RatchetStateDescriptor> = {
+  CI_RUNNING: { label: 'CI running', tone: 'working' },
+  CI_FAILED: {
+    label: 'CI failing',
+    tone: 'bad',
+    fix: { setting: 'fixCi', option: 'Fix failing CI', what: 'CI', priority: 3 },
+  },
+  MERGE_CONFLICT: {
+    label: 'Merge conflict',
+    tone: 'bad',
+    fix: { setting: 'fixConflicts', option: 'Resolve merge conflicts', what: 'conflict', priority: 2 },
+  },
+  REVIEW_PENDING: {
+    label: 'Review feedback',
+    tone: 'waiting',
+    fix: { setting: 'fixReviews', option: 'Address review comments', what: 'review', priority: 1 },
+  },
+  BEHIND: { label: 'Behind base', tone: 'working' },
+  READY: { label: 'Ready', tone: 'good' },
+  MERGED: { label: 'Merged', tone: 'done' },
+  CLOSED: { label: 'Closed', tone: '' },
+};
+
+/** The fixable states' descriptors, in the enum's order. */
+export const FIXABLE_STATES = RatchetState.options.flatMap((state) => {
+  const { fix } = RATCHET_STATES[state];
+  return fix ? [{ state, ...fix }] : [];
+});
+
 export const CheckState = z.object({
   name: z.string(),
   status: z.enum(['pending', 'completed']),

@@ -1,10 +1,11 @@
-import type {
-  Classification,
-  PrSnapshot,
-  RatchetAction,
-  RatchetSettings,
-  RatchetState,
-  WorkspaceRatchet,
+import {
+  type Classification,
+  type PrSnapshot,
+  RATCHET_STATES,
+  type RatchetAction,
+  type RatchetSettings,
+  type RatchetState,
+  type WorkspaceRatchet,
 } from '../../shared/ratchet.js';
 
 /**
@@ -81,11 +82,10 @@ export function pauseHolds(ratchet: Pick<WorkspaceRatchet, 'paused' | 'pausedUnt
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
-const PRIORITY: Partial<Record<RatchetState, number>> = {
-  CI_FAILED: 3,
-  MERGE_CONFLICT: 2,
-  REVIEW_PENDING: 1,
-};
+/** While a fixer runs, a state of higher priority interrupts it. */
+function priority(state: RatchetState): number {
+  return RATCHET_STATES[state].fix?.priority ?? 0;
+}
 
 export function fingerprintOf(snapshot: PrSnapshot, classification: Classification): string {
   const parts = [`pr${snapshot.number}`, classification.state];
@@ -169,15 +169,9 @@ export function decideRatchetAction(input: DecisionInput): Decision {
       };
   }
   if (input.repliesWait) return { action: 'none', reason: input.repliesWait };
-  const enabled =
-    (state === 'CI_FAILED' && settings.fixCi) ||
-    (state === 'MERGE_CONFLICT' && settings.fixConflicts) ||
-    (state === 'REVIEW_PENDING' && settings.fixReviews);
-  if (!enabled) {
-    const what = ({ CI_FAILED: 'CI', MERGE_CONFLICT: 'conflict', REVIEW_PENDING: 'review' } as const)[
-      state as 'CI_FAILED'
-    ];
-    return { action: 'none', reason: `${classification.reason} (${what} fixes are off).` };
+  const { fix } = RATCHET_STATES[state];
+  if (!fix || !settings[fix.setting]) {
+    return { action: 'none', reason: `${classification.reason} (${fix?.what} fixes are off).` };
   }
   if (input.noPush) return { action: 'none', reason: `${classification.reason} — ${input.noPush}.` };
   const fingerprint = fingerprintOf(snapshot, classification);
@@ -189,7 +183,7 @@ export function decideRatchetAction(input: DecisionInput): Decision {
     };
   }
   if (input.fixer === 'busy') {
-    const outranks = (PRIORITY[state] ?? 0) > (PRIORITY[ratchet.fixerState ?? 'READY'] ?? 0);
+    const outranks = priority(state) > priority(ratchet.fixerState ?? 'READY');
     if (!outranks) {
       return {
         action: 'none',

@@ -3,7 +3,7 @@ import pullIcon from '@primer/octicons/build/svg/git-pull-request-16.svg?raw';
 import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { WorkspaceView } from '../../shared/domain.js';
-import type { RatchetDecision } from '../../shared/ratchet.js';
+import { RATCHET_STATES, type RatchetDecision } from '../../shared/ratchet.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import type { AgentPort } from '../lib/agent-port.js';
@@ -20,26 +20,6 @@ interface PullMatch {
   repo: string;
   number: number;
 }
-
-const STATE_LABELS: Record<string, string> = {
-  CI_RUNNING: 'CI running',
-  CI_FAILED: 'CI failing',
-  MERGE_CONFLICT: 'Merge conflict',
-  REVIEW_PENDING: 'Review feedback',
-  BEHIND: 'Behind base',
-  READY: 'Ready',
-  MERGED: 'Merged',
-  CLOSED: 'Closed',
-};
-const STATE_TONES: Record<string, string> = {
-  CI_RUNNING: 'working',
-  CI_FAILED: 'bad',
-  MERGE_CONFLICT: 'bad',
-  REVIEW_PENDING: 'waiting',
-  BEHIND: 'working',
-  READY: 'good',
-  MERGED: 'done',
-};
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -206,11 +186,11 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
         <strong>ff ratchet</strong>
         <span
           class="ff-chip"
-          data-tone={STATE_TONES[r.state ?? ''] ?? ''}
+          data-tone={r.state ? RATCHET_STATES[r.state].tone : ''}
           data-testid="ff-ratchet-state"
           data-state={r.state ?? 'UNKNOWN'}
         >
-          {r.state ? STATE_LABELS[r.state] : 'Not checked yet'}
+          {r.state ? RATCHET_STATES[r.state].label : 'Not checked yet'}
         </span>
         {r.paused && (
           <span class="ff-chip" data-tone="bad">

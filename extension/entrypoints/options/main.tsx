@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { Project } from '../../../shared/domain.js';
-import type { RatchetSettings } from '../../../shared/ratchet.js';
+import { FIXABLE_STATES, type RatchetSettings } from '../../../shared/ratchet.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
@@ -113,7 +113,7 @@ function Ratchet() {
   const set = (patch: Partial<RatchetSettings>) =>
     void act(() => agent.call('ratchet.settings.set', { patch }), 'Ratchet settings saved.');
   const toggle = (key: 'enabled' | 'fixCi' | 'fixConflicts' | 'fixReviews' | 'autoMerge', label: string) => (
-    <label>
+    <label key={key}>
       <input
         type="checkbox"
         checked={settings[key]}
@@ -126,9 +126,7 @@ function Ratchet() {
     <section data-testid="ratchet-settings">
       <h2>Ratchet</h2>
       {toggle('enabled', 'Watch pull requests')}
-      {toggle('fixCi', 'Fix failing CI')}
-      {toggle('fixConflicts', 'Resolve merge conflicts')}
-      {toggle('fixReviews', 'Address review comments')}
+      {FIXABLE_STATES.map((fix) => toggle(fix.setting, fix.option))}
       {toggle('autoMerge', 'Merge when ready')}
       <label>
         Allowed reviewers (comma-separated; empty = everyone){' '}
