@@ -232,6 +232,28 @@ describe('fleet view and approvals inbox', () => {
     });
     const options = await open('options.html');
     await options.waitForSelector('[data-testid="connection-state"]');
+    // The gc and snapshot numbers are set here, checked before they reach the agent.
+    const days = await options.waitForSelector('[data-testid="setting-gcAfterDays"]');
+    expect(await days!.evaluate((el) => (el as HTMLInputElement).value)).toBe('14');
+    const type = async (value: string) => {
+      await days!.click({ count: 3 });
+      await days!.type(value);
+      await days!.evaluate((el) => (el as HTMLInputElement).blur());
+    };
+    await type('3');
+    await waitFor(async () => (await world.client.call('settings.get')).gcAfterDays === 3, {
+      what: 'gcAfterDays saved',
+    });
+    await type('-2');
+    await waitFor(
+      async () =>
+        (await options.$eval('[data-testid="options-message"]', (el) => el.textContent).catch(() => '')) ===
+        'ff-agent gc removes merged or archived workspaces after (days): a whole number from 0 to 3650; nothing changed.',
+      { what: 'the bad value refused' },
+    );
+    expect((await world.client.call('settings.get')).gcAfterDays).toBe(3);
+    expect(await days!.evaluate((el) => (el as HTMLInputElement).value)).toBe('3');
+    await world.client.call('settings.set', { gcAfterDays: 14 });
     await inBothThemes(options, async (theme) => {
       await screenshot(options, `options-${theme}`);
       expect(await seriousA11yViolations(options)).toEqual([]);

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import type { Project } from '../../../shared/domain.js';
+import type { Project, Settings } from '../../../shared/domain.js';
 import { FIXABLE_STATES, type RatchetSettings } from '../../../shared/ratchet.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
@@ -27,6 +27,8 @@ const projects = signal<Project[]>([]);
 const ratchet = signal<RatchetSettings | undefined>(undefined);
 const permissionMode = signal<'bypassPermissions' | 'ask'>('bypassPermissions');
 const trustOutsideAuthors = signal(false);
+const disk = signal<Pick<Settings, DiskKey> | undefined>(undefined);
+type DiskKey = 'snapshotIgnoredMaxMb' | 'gcAfterDays' | 'archiveRetentionDays';
 const message = signal('');
 
 async function load(): Promise<void> {
@@ -37,6 +39,11 @@ async function load(): Promise<void> {
     const settings = await agent.call('settings.get');
     permissionMode.value = settings.defaultPermissionMode;
     trustOutsideAuthors.value = settings.trustOutsideAuthors;
+    disk.value = {
+      snapshotIgnoredMaxMb: settings.snapshotIgnoredMaxMb,
+      gcAfterDays: settings.gcAfterDays,
+      archiveRetentionDays: settings.archiveRetentionDays,
+    };
   } catch (error) {
     message.value = error instanceof Error ? error.message : String(error);
   }
@@ -152,6 +159,66 @@ function Ratchet() {
           onChange={(e) => set({ maxAttempts: Number((e.currentTarget as HTMLInputElement).value) })}
         />
       </label>
+    </section>
+  );
+}
+
+const DISK_FIELDS: Array<{ key: DiskKey; label: string; max: number; hint: string }> = [
+  {
+    key: 'snapshotIgnoredMaxMb',
+    label: 'Leave ignored files or folders over this many MB out of snapshots',
+    max: 100_000,
+    hint: 'Before ff removes a worktree it keeps everything in it on refs/ff/archive/…; big ignored folders like node_modules are named, not kept.',
+  },
+  {
+    key: 'gcAfterDays',
+    label: 'ff-agent gc removes merged or archived workspaces after (days)',
+    max: 3650,
+    hint: 'Their worktrees are snapshotted first; a branch goes only when ff created it and origin has every commit.',
+  },
+  {
+    key: 'archiveRetentionDays',
+    label: 'ff-agent gc deletes snapshots older than (days)',
+    max: 3650,
+    hint: 'After that, ff-agent workspace restore brings back the branch only.',
+  },
+];
+
+/** Snapshots and `ff-agent gc`: the numbers only `settings.set` could change before. */
+function Disk() {
+  const values = disk.value;
+  if (!values) return null;
+  const save = (key: DiskKey, input: HTMLInputElement) => {
+    const value = Number(input.value);
+    const field = DISK_FIELDS.find((f) => f.key === key)!;
+    if (input.value.trim() === '' || !Number.isInteger(value) || value < 0 || value > field.max) {
+      message.value = `${field.label}: a whole number from 0 to ${field.max}; nothing changed.`;
+      input.value = String(values[key]);
+      return;
+    }
+    void act(() => agent.call('settings.set', { [key]: value }), 'Saved.');
+  };
+  return (
+    <section data-testid="disk-settings">
+      <h2>Disk</h2>
+      {DISK_FIELDS.map((field) => (
+        <div key={field.key} class="ff-field">
+          <label>
+            {field.label}{' '}
+            <input
+              type="number"
+              min={0}
+              max={field.max}
+              step={1}
+              name={field.key}
+              data-testid={`setting-${field.key}`}
+              value={values[field.key]}
+              onChange={(e) => save(field.key, e.currentTarget as HTMLInputElement)}
+            />
+          </label>
+          <p class="ff-muted">{field.hint}</p>
+        </div>
+      ))}
     </section>
   );
 }
@@ -293,6 +360,7 @@ function Options() {
         <>
           <Projects />
           <Ratchet />
+          <Disk />
           <Notifications />
           <section>
             <h2>New sessions</h2>
