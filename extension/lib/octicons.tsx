@@ -10,6 +10,7 @@ import checklist from '@primer/octicons/build/svg/checklist-16.svg?raw';
 import clock from '@primer/octicons/build/svg/clock-16.svg?raw';
 import commentDiscussion from '@primer/octicons/build/svg/comment-discussion-16.svg?raw';
 import cpu from '@primer/octicons/build/svg/cpu-16.svg?raw';
+import database from '@primer/octicons/build/svg/database-16.svg?raw';
 import dotFill from '@primer/octicons/build/svg/dot-fill-16.svg?raw';
 import file from '@primer/octicons/build/svg/file-16.svg?raw';
 import fileAdded from '@primer/octicons/build/svg/file-added-16.svg?raw';
@@ -74,6 +75,7 @@ const svgs = {
   'dot-fill': dotFill,
   'link-external': linkExternal,
   server: server,
+  database: database,
 } as const;
 
 export type IconName = keyof typeof svgs;

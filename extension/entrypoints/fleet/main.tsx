@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
+import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { CostHistory, FleetRow } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
@@ -216,6 +217,7 @@ function Sessions() {
                     </span>
                   </button>
                   <span class="ff-muted ff-kind">{row.title}</span>
+                  <WorkspaceDisk workspace={workspaces.value.find((w) => w.id === row.workspaceId)} />
                 </td>
                 <td>
                   <span class="ff-chip" data-state={row.status}>
@@ -250,6 +252,17 @@ function Sessions() {
         </table>
       )}
     </section>
+  );
+}
+
+/** The workspace's disk use (worktree + git objects only it holds), once the agent has measured it. */
+function WorkspaceDisk({ workspace }: { workspace: WorkspaceView | undefined }) {
+  if (!workspace?.disk) return null;
+  const disk = diskUseText(workspace.disk);
+  return (
+    <span class="ff-muted ff-kind" data-testid="ff-fleet-disk" title={disk.title}>
+      <Octicon name="database" /> {disk.text}
+    </span>
   );
 }
 
