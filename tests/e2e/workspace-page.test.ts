@@ -62,6 +62,34 @@ describe('the workspace page', () => {
     expect(await page.$eval('[data-testid="ff-diff"]', (el) => el.textContent)).toContain('+1');
   }, 60_000);
 
+  it('the session list follows sessions live: one started elsewhere shows up, and its state moves to idle', async () => {
+    const workspace = await world.workspace();
+    const live = await chrome.openPage(`workspace.html#${workspace.id}`);
+    try {
+      await live.waitForSelector('[data-testid="ff-new-chat"]');
+      expect(await live.$('[data-testid="ff-session-menu"]')).toBeNull();
+      // Started from the command line's side, not from this page.
+      const session = await world.client.call('session.start', { workspaceId: workspace.id, prompt: 'hi' });
+      await waitForSession(world.client, session.id, (s) => s.status === 'idle' && s.turns === 1, 'the turn');
+      await live.waitForSelector('[data-testid="ff-session-menu"]', { timeout: 10_000 });
+      await live.click('[data-testid="ff-session-menu"]');
+      await waitFor(
+        async () =>
+          (
+            await live
+              .$eval('[data-testid="ff-session-menu-menu"] .ff-menu-desc', (el) => el.textContent ?? '')
+              .catch(() => '')
+          ).match(/^idle · \$[\d.]+ · 1 turn ·/) !== null,
+        { what: 'the session idle after 1 turn in the menu' },
+      );
+    } catch (error) {
+      await screenshot(live, 'workspace-page-live-failed');
+      throw error;
+    } finally {
+      await live.close();
+    }
+  }, 60_000);
+
   it('the diff: numbered lines, unified or split (the choice is kept), file names and text inert', async () => {
     const workspace = await world.workspace();
     writeFileSync(join(workspace.path, 'README.md'), '# changed\n<img src=x onerror="window.__ffPwned=1">\n');

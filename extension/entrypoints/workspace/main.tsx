@@ -69,6 +69,24 @@ agent.connection.subscribe((state) => {
   if (state?.status === 'connected') void load().then(loadDiff);
 });
 
+/** The session list alone: states, costs and turns as they move. */
+async function loadSessions(): Promise<void> {
+  try {
+    sessions.value = (await agent.call('session.list', { workspaceId })).sort((a, b) =>
+      b.createdAt.localeCompare(a.createdAt),
+    );
+  } catch (e) {
+    error.value = errorText(e);
+  }
+}
+
+// Live, from the source the popup and fleet follow: every session's change pushes its repo's board.
+let reloadSessions: ReturnType<typeof setTimeout> | undefined;
+agent.subscribe('board', () => {
+  clearTimeout(reloadSessions);
+  reloadSessions = setTimeout(() => void loadSessions(), 100);
+});
+
 /** One xterm bound to one agent terminal: snapshot on attach, live output, keys in, resize through the fit addon. */
 function TerminalPanel({ id }: { id: string }) {
   const host = useRef<HTMLDivElement>(null);
