@@ -89,7 +89,18 @@ export function Menu({
           data-testid={`${testid}-menu`}
           onKeyDown={onKey}
         >
-          {items.length === 0 && <div class="ff-menu-empty ff-muted">{empty ?? 'Nothing here yet'}</div>}
+          {items.length === 0 && (
+            // A menu holds only menu items: the empty state is one, disabled, so it is announced and focusable.
+            <div
+              class="ff-menu-empty ff-muted"
+              role="menuitem"
+              aria-disabled="true"
+              tabIndex={-1}
+              data-testid={`${testid}-empty`}
+            >
+              {empty ?? 'Nothing here yet'}
+            </div>
+          )}
           {items.map((item) => (
             <button
               key={item.key}
