@@ -8,7 +8,6 @@ import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { Menu, SessionMenu } from '../../components/menu.js';
-import { PairForm } from '../../components/pair-form.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { ownerOf } from '../../lib/fleet-model.js';
@@ -142,6 +141,22 @@ agent.connection.subscribe((state) => {
     early = undefined;
   })();
 });
+
+/**
+ * The pairing form (and the schemas it checks with) loads after the first
+ * paint: a paired popup, most openings, shows it only folded away.
+ */
+const pairForm = signal<typeof import('../../components/pair-form.js') | undefined>(undefined);
+function PairForm({ agent }: { agent: AgentPort }) {
+  const module = pairForm.value;
+  if (!module) {
+    void import('../../components/pair-form.js').then((loaded) => {
+      pairForm.value = loaded;
+    });
+    return null;
+  }
+  return <module.PairForm agent={agent} />;
+}
 
 function Workspaces() {
   const groups = groupWorkspaces(workspaces.value, { currentRepo: currentRepo.value, filter: filter.value });
