@@ -74,6 +74,10 @@ export class Ratchet {
   readonly #logs = new Map<string, TranscriptLog>();
   #templates: FixerTemplates | undefined;
   /** What fixers cost, summed once per tick: per workspace, and today's (UTC) total. */
+  readonly #settings = new Map<
+    string,
+    { global: object; overrides: object | undefined; value: RatchetSettings }
+  >();
   #costs: { byWorkspace: Map<string, number>; day: number } = { byWorkspace: new Map(), day: 0 };
 
   constructor(deps: RatchetDeps) {
@@ -119,8 +123,13 @@ export class Ratchet {
 
   settingsFor(projectId: string): RatchetSettings {
     const global = this.#deps.state.data.settings.ratchet;
-    const project = this.#deps.projects.get(projectId);
-    return RatchetSettings.parse({ ...global, ...(project?.ratchet ?? {}) });
+    const overrides = this.#deps.projects.get(projectId)?.ratchet;
+    // Parsed once per change, not once per PR per tick: setSettings replaces both objects.
+    const cached = this.#settings.get(projectId);
+    if (cached && cached.global === global && cached.overrides === overrides) return cached.value;
+    const value = RatchetSettings.parse({ ...global, ...(overrides ?? {}) });
+    this.#settings.set(projectId, { global, overrides, value });
+    return value;
   }
 
   getSettings(projectRef?: string): { settings: RatchetSettings; overrides?: RatchetSettingsPatch } {
