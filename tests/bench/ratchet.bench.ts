@@ -12,6 +12,15 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
+/** Waits (at most 5 minutes) until the agent uses under 5% of a core for a second. */
+async function quiet(pid: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const before = cpuMs(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    if (cpuMs(pid) - before < 50) return;
+  }
+}
+
 /**
  * One ratchet tick over 200 tracked PRs (with review threads) against the fake GitHub: requests
  * per tick (baseline: one per PR, as per-PR polling does), wall time, and
@@ -59,6 +68,9 @@ export async function* figures(): AsyncGenerator<Figure> {
     }
   }
   await client.call('ratchet.tick'); // discovers the 200 PRs
+  // The workspace.get calls above queued a disk-use measurement of each worktree (git processes,
+  // one at a time, in the background): let them finish so the figures are the tick's own CPU.
+  await quiet(agent.proc.pid!);
   const walls: number[] = [];
   const cpus: number[] = [];
   const requests: number[] = [];
