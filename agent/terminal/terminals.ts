@@ -125,7 +125,8 @@ export class Terminals {
 
   close(id: string): TerminalInfo {
     const terminal = this.#find(id);
-    terminal.pty?.kill();
+    clearTimeout(terminal.timer);
+    endShell(terminal.pty);
     this.#terminals.delete(id);
     return { ...terminal.info };
   }
@@ -140,7 +141,7 @@ export class Terminals {
     for (const terminal of [...this.#terminals.values()]) {
       if (!workspaceId || terminal.info.workspaceId === workspaceId) {
         clearTimeout(terminal.timer);
-        terminal.pty?.kill();
+        endShell(terminal.pty);
         this.#terminals.delete(terminal.info.id);
       }
     }
@@ -191,4 +192,31 @@ export class Terminals {
       );
     return terminal;
   }
+}
+
+/** How long a shell gets to end on SIGHUP before it is killed. */
+const SHELL_GRACE_MS = 2_000;
+
+/**
+ * SIGHUP first, as a closed terminal window would; a shell that ignores or
+ * traps it (or is too busy to act on it) is killed after a grace period, so
+ * closing a terminal or archiving its workspace never leaves a shell behind.
+ */
+function endShell(
+  pty: { kill(signal?: string): void; onExit(listener: () => void): unknown } | undefined,
+): void {
+  if (!pty) return;
+  let exited = false;
+  pty.onExit(() => {
+    exited = true;
+  });
+  pty.kill('SIGHUP');
+  setTimeout(() => {
+    if (exited) return;
+    try {
+      pty.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, SHELL_GRACE_MS).unref();
 }

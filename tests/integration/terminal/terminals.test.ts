@@ -95,6 +95,17 @@ describe('terminals', () => {
     worlds.push(w);
     const workspace = await w.workspace();
     const one = await w.client.call('terminal.open', { workspaceId: workspace.id, cols: 80, rows: 24 });
+    // A shell that ignores SIGHUP (as `nohup` or a trap would) must end all the same.
+    let output = '';
+    await w.client.subscribe(`terminal:${one.id}`, (frame) => {
+      const event = frame.data as TerminalEvent;
+      if (event.kind === 'output' || event.kind === 'snapshot') output += event.data;
+    });
+    await w.client.call('terminal.input', {
+      terminalId: one.id,
+      data: "trap '' HUP; echo trapped-$((40+2))\r",
+    });
+    await waitFor(() => output.includes('trapped-42'), { what: 'the shell to ignore SIGHUP' });
     await w.client.call('workspace.archive', { workspaceId: workspace.id, force: true });
     await waitFor(() => !isProcessAlive(one.pid), { what: 'the shell to end with its workspace' });
     const other = await w.workspace();
