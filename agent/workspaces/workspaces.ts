@@ -169,18 +169,11 @@ export class Workspaces {
   async create(input: CreateWorkspaceInput): Promise<{ workspace: WorkspaceView; created: boolean }> {
     const project = this.#projects.resolve(input.project);
     if (input.issue) {
-      const existing = this.#forIssue(project.id, input.issue.number);
-      if (existing) return { workspace: await this.view(existing), created: false };
-      const key = `${project.id}#${input.issue.number}`;
-      const inFlight = this.#creating.get(key);
-      if (inFlight) return { workspace: (await inFlight).workspace, created: false };
-      const creation = this.#create(project, input);
-      this.#creating.set(key, creation);
-      try {
-        return await creation;
-      } finally {
-        this.#creating.delete(key);
-      }
+      return this.#once(
+        `${project.id}#${input.issue.number}`,
+        this.#forIssue(project.id, input.issue.number),
+        () => this.#create(project, input),
+      );
     }
     return this.#create(project, input);
   }
@@ -246,15 +239,27 @@ export class Workspaces {
    */
   async adopt(projectRef: string, number: number): Promise<{ workspace: WorkspaceView; created: boolean }> {
     const project = this.#projects.resolve(projectRef);
-    const existing = this.#forPullRequest(project.id, number);
+    return this.#once(`${project.id}!pr${number}`, this.#forPullRequest(project.id, number), () =>
+      this.#adopt(project, number),
+    );
+  }
+
+  /**
+   * One workspace per issue or PR: an existing one is returned, and a caller
+   * that comes while the first is still being made waits for that one.
+   */
+  async #once(
+    key: string,
+    existing: Workspace | undefined,
+    make: () => Promise<{ workspace: WorkspaceView; created: boolean }>,
+  ): Promise<{ workspace: WorkspaceView; created: boolean }> {
     if (existing) return { workspace: await this.view(existing), created: false };
-    const key = `${project.id}!pr${number}`;
     const inFlight = this.#creating.get(key);
     if (inFlight) return { workspace: (await inFlight).workspace, created: false };
-    const adoption = this.#adopt(project, number);
-    this.#creating.set(key, adoption);
+    const creation = make();
+    this.#creating.set(key, creation);
     try {
-      return await adoption;
+      return await creation;
     } finally {
       this.#creating.delete(key);
     }
