@@ -9,7 +9,7 @@ import type {
   SessionKind,
   SessionView,
 } from '../../shared/domain.js';
-import { AgentError, type EventFrame, type SessionEvent } from '../../shared/protocol.js';
+import { AgentError, type SessionEvent } from '../../shared/protocol.js';
 import { toolSummary } from '../../shared/tool-summary.js';
 import type { Logger } from '../logger.js';
 import type { EventHub } from '../server/event-hub.js';

@@ -29,9 +29,11 @@ const draftKey = (id: string) => `ff.draft.${id}`;
  * are here, replies show as plain text (inert too), then as markdown.
  */
 const markdown = signal<typeof import('../../lib/markdown.js') | undefined>(undefined);
-let markdownLoading: Promise<unknown> | undefined;
+let markdownRequested = false;
 function loadMarkdown(): void {
-  markdownLoading ??= import('../../lib/markdown.js').then((module) => {
+  if (markdownRequested) return;
+  markdownRequested = true;
+  void import('../../lib/markdown.js').then((module) => {
     markdown.value = module;
   });
 }
