@@ -7,6 +7,7 @@ import { AgentError, PROTOCOL_VERSION, staleExtensionNotice } from '../shared/pr
 import { permissionForOutsideText } from './claude/author-trust.js';
 import { loadQuickActions } from './claude/prompts.js';
 import { Sessions } from './claude/sessions.js';
+import { EventHub } from './events/event-hub.js';
 import { Fleet } from './fleet/fleet.js';
 import { GitHubError } from './github/client.js';
 import { GitHubHosts } from './github/hosts.js';
@@ -16,7 +17,6 @@ import { installedExtensionIds } from './login/installer.js';
 import { Ratchet } from './ratchet/ratchet.js';
 import { RemoteLinks } from './remote/remote-links.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
-import { EventHub } from './server/event-hub.js';
 import { PairingCodes } from './server/pairing-codes.js';
 import { newToken, readAgentFile, writeAgentFile } from './store/agent-file.js';
 import { describeHomeError, HomeAccessError } from './store/fs-errors.js';

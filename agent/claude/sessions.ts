@@ -11,8 +11,8 @@ import type {
 } from '../../shared/domain.js';
 import { AgentError, type SessionEvent } from '../../shared/protocol.js';
 import { toolSummary } from '../../shared/tool-summary.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
-import type { EventHub } from '../server/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import { isProcessAlive } from '../store/instance-lock.js';

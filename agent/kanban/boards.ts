@@ -1,8 +1,8 @@
 import type { AssignedIssue, Board } from '../../shared/board.js';
 import { projectSlug } from '../../shared/domain.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
-import type { EventHub } from '../server/event-hub.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Projects } from '../workspaces/projects.js';
 import { deriveBoard } from './board.js';

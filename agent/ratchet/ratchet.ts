@@ -15,12 +15,12 @@ import {
 } from '../../shared/ratchet.js';
 import { outsideAuthors, permissionForOutsideText } from '../claude/author-trust.js';
 import type { Sessions } from '../claude/sessions.js';
+import type { EventHub } from '../events/event-hub.js';
 import { GITHUB_COM } from '../github/api-url.js';
 import { GitHubError } from '../github/client.js';
 import type { GitHub } from '../github/github.js';
 import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
-import type { EventHub } from '../server/event-hub.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { TranscriptLog } from '../store/transcript-log.js';

@@ -34,10 +34,10 @@ import {
   staleExtensionNotice,
   type WelcomeFrame,
 } from '../../shared/protocol.js';
+import type { EventHub, Subscriber } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import { HomeAccessError } from '../store/fs-errors.js';
 import { checkOrigin, isAllowedHost, tokensMatch } from './access.js';
-import type { EventHub, Subscriber } from './event-hub.js';
 import type { RedeemResult } from './pairing-codes.js';
 
 export interface RequestContext {

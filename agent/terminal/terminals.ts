@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type * as Pty from 'node-pty';
 import { AgentError, type TerminalEvent, type TerminalInfo } from '../../shared/protocol.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
-import type { EventHub } from '../server/event-hub.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { RingBuffer } from './ring-buffer.js';
 

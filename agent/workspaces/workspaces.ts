@@ -15,6 +15,7 @@ import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { outsideAuthors } from '../claude/author-trust.js';
 import { renderIssuePrompt } from '../claude/prompts.js';
+import type { EventHub } from '../events/event-hub.js';
 import {
   defaultBranchName,
   isValidBranchNameSync,
@@ -49,7 +50,6 @@ import {
 import type { PullRequestToAdopt } from '../github/github.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import type { Logger } from '../logger.js';
-import type { EventHub } from '../server/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';

@@ -1,4 +1,4 @@
-import type { EventHub } from '../../agent/server/event-hub.js';
+import type { EventHub } from '../../agent/events/event-hub.js';
 import type { EventFrame, Topic } from '../../shared/protocol.js';
 
 /**

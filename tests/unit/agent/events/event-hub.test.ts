@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventHub, type Subscriber } from '../../../../agent/server/event-hub.js';
+import { EventHub, type Subscriber } from '../../../../agent/events/event-hub.js';
 import type { EventFrame } from '../../../../shared/protocol.js';
 import { untypedHub } from '../../../helpers/untyped-hub.js';
 
