@@ -5,7 +5,6 @@ import { archiveHeadRef, archiveRef, measure } from '../git/snapshot.js';
 
 /** A walk of a worktree stops here (a node_modules of a million files): the figure is then "at least". */
 const MAX_ENTRIES = 200_000;
-const FRESH_MS = 60_000;
 
 /**
  * Bytes of git objects reachable from `positives` (evaluated in `cwd`) and
@@ -13,9 +12,20 @@ const FRESH_MS = 60_000;
  * 0 when git cannot tell (git older than 2.38 has no --disk-usage).
  */
 export async function bytesOnlyIn(cwd: string, positives: string[], ownRefs: string[]): Promise<number> {
+  // Full ref names resolve in one for-each-ref (a measurement of 200 worktrees spawned one
+  // rev-parse per ref); anything else (HEAD) by rev-parse.
+  const refs = positives.filter((r) => r.startsWith('refs/'));
+  const others = positives.filter((r) => !r.startsWith('refs/'));
   const existing: string[] = [];
-  for (const ref of positives) {
-    const found = await git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+  if (refs.length > 0) {
+    const found = await git(cwd, ['for-each-ref', '--format=%(refname)', '--', ...refs], {
+      allowFailure: true,
+    });
+    const names = new Set(found.code === 0 ? found.stdout.split('\n').filter(Boolean) : []);
+    existing.push(...refs.filter((r) => names.has(r)));
+  }
+  for (const rev of others) {
+    const found = await git(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {
       allowFailure: true,
     });
     if (found.code === 0) existing.push(found.stdout.trim());
@@ -70,24 +80,37 @@ export async function measureWorkspace(workspace: Workspace, project: Project): 
 }
 
 /**
- * Disk use per workspace, measured in the background one at a time and kept
- * for a minute: a list never waits on a walk of every worktree.
+ * How long a figure stands when nothing reported a change in its workspace. Sessions report
+ * their changes (`changed`), so this only bounds what a terminal or an editor did unseen:
+ * with 200 worktrees a minute-long TTL kept the agent walking and spawning git non-stop.
+ */
+export const DISK_USE_FRESH_MS = 15 * 60_000;
+/** After a change, wait this long before measuring again: a busy session changes every second. */
+export const DISK_USE_CHANGED_MIN_MS = 60_000;
+
+type Entry = { value?: DiskUse; at: number; changed: boolean; queued: boolean; running?: Promise<void> };
+
+/**
+ * Disk use per workspace, measured in the background one at a time (a queue, never two
+ * walks at once) and kept until its workspace changes or `DISK_USE_FRESH_MS` passes: a list
+ * never waits on a walk of every worktree, and listing again measures nothing new.
  */
 export class DiskUseCache {
-  readonly #entries = new Map<string, { value?: DiskUse; at: number; running?: Promise<void> }>();
+  readonly #entries = new Map<string, Entry>();
   readonly #measure: (workspace: Workspace) => Promise<DiskUse>;
+  readonly #now: () => number;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(measureOne: (workspace: Workspace) => Promise<DiskUse>) {
+  constructor(measureOne: (workspace: Workspace) => Promise<DiskUse>, now: () => number = Date.now) {
     this.#measure = measureOne;
+    this.#now = now;
   }
 
-  /** The last figure (if any); starts a new measurement when it is older than a minute. */
+  /** The last figure (if any); queues a new measurement when it is stale. */
   peek(workspace: Workspace): DiskUse | undefined {
     const entry = this.#entries.get(workspace.id);
     // A worktree being made is not worth measuring yet.
-    const stale = !entry || (!entry.running && Date.now() - entry.at > FRESH_MS);
-    if (stale && workspace.status !== 'provisioning') this.#refresh(workspace);
+    if (workspace.status !== 'provisioning' && (!entry || this.#stale(entry))) this.#refresh(workspace);
     return this.#entries.get(workspace.id)?.value;
   }
 
@@ -99,20 +122,36 @@ export class DiskUseCache {
     await Promise.race([Promise.all(running), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
   }
 
+  /** Something in the workspace changed (a session's turn): its figure is measured again when next shown. */
+  changed(id: string): void {
+    const entry = this.#entries.get(id);
+    if (entry) entry.changed = true;
+  }
+
   /** The workspace changed on disk (archived, restored, removed): measure again next time. */
   forget(id: string): void {
     this.#entries.delete(id);
   }
 
+  #stale(entry: Entry): boolean {
+    if (entry.queued) return false;
+    const age = this.#now() - entry.at;
+    return age > DISK_USE_FRESH_MS || (entry.changed && age > DISK_USE_CHANGED_MIN_MS);
+  }
+
   #refresh(workspace: Workspace): void {
-    const entry = this.#entries.get(workspace.id) ?? { at: 0 };
+    const entry: Entry = this.#entries.get(workspace.id) ?? { at: 0, changed: false, queued: false };
+    entry.queued = true;
+    entry.changed = false;
     const running = this.#queue.then(async () => {
       try {
-        entry.value = await this.#measure(workspace);
+        // Forgotten while it waited (archived, removed): nothing to measure.
+        if (this.#entries.get(workspace.id) === entry) entry.value = await this.#measure(workspace);
       } catch {
         // unmeasurable now (a worktree half gone): keep the last figure
       }
-      entry.at = Date.now();
+      entry.at = this.#now();
+      entry.queued = false;
       entry.running = undefined;
     });
     entry.running = running;

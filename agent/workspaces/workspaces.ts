@@ -143,6 +143,7 @@ export class Workspaces {
 
   /** Sessions report their changes through here, so boards hear of them too. */
   notifyChanged(workspaceId: string): void {
+    this.#disk.changed(workspaceId);
     const workspace = this.#state.data.workspaces.find((w) => w.id === workspaceId);
     if (workspace) for (const listener of this.#changeListeners) listener(workspace.projectId);
   }
