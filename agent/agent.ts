@@ -199,7 +199,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
 
     let server: AgentServer;
     const pairingCodes = new PairingCodes();
-    const remotes = new RemoteLinks(paths.root, log);
+    const remotes = new RemoteLinks(paths.root, log, (views) => hub.publish('remotes', { remotes: views }));
     let lastExtensionSeenAt: string | undefined;
     let lastExtensionVersion: string | undefined;
     const handlers: MethodHandlers = {
@@ -236,7 +236,10 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       'remote.add': (params) => remotes.add(params),
       'remote.list': (params) => remotes.list(params?.probe),
       'remote.remove': (params) => remotes.remove(params.name),
-      'project.add': (params) => projects.add(params),
+      'project.add': async ({ machine, ...params }) =>
+        machine && machine !== 'local'
+          ? { ...(await remotes.call(machine, 'project.add', params)), machine }
+          : projects.add(params),
       'project.list': () => projects.list(),
       'project.remove': (params) => projects.remove(params.project, params.force),
       'workspace.create': (params) => workspaces.create(params),

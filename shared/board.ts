@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Session, Workspace } from './domain.js';
+import { Machine, Session, Workspace } from './domain.js';
 
 export const AssignedIssue = z.object({
   number: z.number().int(),
@@ -15,6 +15,8 @@ export const CardSession = Session.pick({ id: true, kind: true, title: true, sta
 export type CardSession = z.infer<typeof CardSession>;
 
 export const WorkspaceCard = z.object({
+  /** The machine the workspace is on (absent: `local`). */
+  machine: Machine.default('local'),
   workspace: Workspace,
   sessions: z.object({
     total: z.number().int(),

@@ -82,6 +82,24 @@ export function parseGeneralSettingValue(key: string, raw: string): SettingValue
   return result;
 }
 
+/** A remote host's name in ff: short, lowercase, safe in file names and messages; never `local`. */
+export const RemoteName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a remote name is 1-32 lowercase letters, digits or dashes')
+  .refine((name) => name !== 'local', '`local` means this machine; pick another remote name');
+export type RemoteName = z.infer<typeof RemoteName>;
+
+/**
+ * Which machine owns a project, workspace or session: `local` (the agent the
+ * client talks to) or the name of one of its remotes. Stored records omit it;
+ * the agent that answers stamps it (its own things are `local`; a remote's
+ * things carry that remote's name once the local agent relays them).
+ */
+export const Machine = z.union([z.literal('local'), RemoteName]);
+export type Machine = z.infer<typeof Machine>;
+/** In answers and events: absent means `local` (what an agent says of its own things). */
+const MachineField = Machine.default('local');
+
 export const Project = z.object({
   id: z.string(),
   /** The local clone. */
@@ -99,6 +117,10 @@ export const Project = z.object({
   createdAt: z.string(),
 });
 export type Project = z.infer<typeof Project>;
+
+/** A project as the agent answers it: the record plus the machine its clone is on. */
+export const ProjectView = Project.extend({ machine: MachineField });
+export type ProjectView = z.infer<typeof ProjectView>;
 
 export const projectSlug = (project: Pick<Project, 'owner' | 'repo'>) => `${project.owner}/${project.repo}`;
 
@@ -237,6 +259,8 @@ export type GcReport = z.infer<typeof GcReport>;
 
 /** A workspace as clients see it: the stored record plus what is derived for display. */
 export const WorkspaceView = Workspace.extend({
+  /** The machine its worktree is on. */
+  machine: MachineField,
   project: z.string(),
   sessions: z.object({
     total: z.number().int(),
@@ -302,6 +326,8 @@ export const PermissionRequest = z.object({
 export type PermissionRequest = z.infer<typeof PermissionRequest>;
 
 export const SessionView = Session.extend({
+  /** The machine its claude process runs on. */
+  machine: MachineField,
   pendingPermissions: z.array(PermissionRequest),
   /** User messages accepted but not yet handed to Claude (a turn is running). */
   queued: z.number().int().nonnegative(),

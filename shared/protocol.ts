@@ -16,10 +16,12 @@ import { Board } from './board.js';
 import {
   GcReport,
   IssueRef,
+  Machine,
   PermissionMode,
   PermissionRequest,
-  Project,
+  ProjectView,
   ProvisionStep,
+  RemoteName,
   SessionKind,
   SessionStatus,
   SessionView,
@@ -28,6 +30,9 @@ import {
   Workspace,
   WorkspaceView,
 } from './domain.js';
+
+export { Machine, RemoteName } from './domain.js';
+
 import {
   RatchetDecision,
   RatchetSettings,
@@ -202,12 +207,12 @@ export const ResponseFrame = z.discriminatedUnion('ok', [
 ]);
 export type ResponseFrame = z.infer<typeof ResponseFrame>;
 
-/** `board`, `ratchet`, `workspace:<id>`, `session:<id>`, `terminal:<id>`. */
+/** `board`, `ratchet`, `remotes`, `workspace:<id>`, `session:<id>`, `terminal:<id>`. */
 export const Topic = z
   .string()
   .regex(
-    /^(board|ratchet|(workspace|session|terminal):[A-Za-z0-9_-]{1,64})$/,
-    'topic must be board, ratchet, or workspace:/session:/terminal: followed by an id',
+    /^(board|ratchet|remotes|(workspace|session|terminal):[A-Za-z0-9_-]{1,64})$/,
+    'topic must be board, ratchet, remotes, or workspace:/session:/terminal: followed by an id',
   );
 export type Topic = z.infer<typeof Topic>;
 
@@ -274,10 +279,6 @@ export type StatusResult = z.infer<typeof StatusResult>;
 
 const NoParams = z.object({}).strict().optional();
 
-/** A remote host's name in ff: short, lowercase, safe in file names and messages. */
-export const RemoteName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a remote name is 1-32 lowercase letters, digits or dashes');
 /** `user@host` or an ssh-config alias; never an ssh flag, never whitespace. */
 export const SshDestination = z
   .string()
@@ -307,8 +308,10 @@ export const RemoteView = z.object({
   localPort: z.number().int().optional(),
   /** The remote agent's version, as its welcome said. */
   agentVersion: z.string().optional(),
-  /** A status round trip through the tunnel, when asked for (`probe`). */
+  /** A status round trip through the tunnel: the background health check's last one, or a fresh one when asked for (`probe`). */
   latencyMs: z.number().nonnegative().optional(),
+  /** The last time the remote agent answered through the tunnel (kept while it is unreachable). */
+  lastSeenAt: z.string().optional(),
 });
 export type RemoteView = z.infer<typeof RemoteView>;
 export const RemoteAddParams = z.object({
@@ -327,7 +330,10 @@ const WorkspaceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a workspace i
 const BranchName = z.string().min(1).max(200);
 
 export const ProjectAddParams = z.object({
+  /** The clone's path on that machine. */
   path: z.string().min(1).max(4096),
+  /** Where the clone is: a remote's name (`ff-agent project add --host <name>`); default this machine. */
+  machine: Machine.optional(),
   setupScript: z.string().max(10_000).optional(),
   worktreeRoot: z.string().min(1).max(4096).optional(),
 });
@@ -469,7 +475,15 @@ export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
 
 /** What `board` carries: a project's board, pushed when it changes. */
 export const BoardEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('board'), project: z.string(), host: z.string(), board: Board }),
+  z.object({
+    kind: z.literal('board'),
+    project: z.string(),
+    /** The project's GitHub host. */
+    host: z.string(),
+    /** The machine whose board this is (`local`, or the remote that published it). */
+    machine: Machine.default('local'),
+    board: Board,
+  }),
 ]);
 export type BoardEvent = z.infer<typeof BoardEvent>;
 
@@ -480,17 +494,22 @@ export const RatchetEvent = z.discriminatedUnion('kind', [
 ]);
 export type RatchetEvent = z.infer<typeof RatchetEvent>;
 
+/** What `remotes` carries: every remote's view, published whenever one's state (or its measured round trip) changes. */
+export const RemotesEvent = z.object({ remotes: z.array(RemoteView) });
+export type RemotesEvent = z.infer<typeof RemotesEvent>;
+
 /** Each topic kind's payload schema: the one place a new topic is declared. */
 export const TopicEvents = {
   board: BoardEvent,
   ratchet: RatchetEvent,
+  remotes: RemotesEvent,
   workspace: WorkspaceEvent,
   session: SessionEvent,
   terminal: TerminalEvent,
 } as const;
 export type TopicKind = keyof typeof TopicEvents;
-/** A topic of one kind: `board`, `ratchet` or `<kind>:<id>`. */
-export type TopicOf<K extends TopicKind> = K extends 'board' | 'ratchet' ? K : `${K}:${string}`;
+/** A topic of one kind: `board`, `ratchet`, `remotes` or `<kind>:<id>`. */
+export type TopicOf<K extends TopicKind> = K extends 'board' | 'ratchet' | 'remotes' ? K : `${K}:${string}`;
 /** The payload a topic carries, e.g. `EventOf<'workspace:abc'>` is a WorkspaceEvent. */
 export type EventOf<T extends string> = T extends `${infer K}:${string}`
   ? K extends TopicKind
@@ -566,11 +585,11 @@ export const methods = {
     result: z.array(RemoteView),
   },
   'remote.remove': { params: z.object({ name: RemoteName }), result: z.object({ removed: RemoteView }) },
-  'project.add': { params: ProjectAddParams, result: Project },
-  'project.list': { params: NoParams, result: z.array(Project) },
+  'project.add': { params: ProjectAddParams, result: ProjectView },
+  'project.list': { params: NoParams, result: z.array(ProjectView) },
   'project.remove': {
     params: z.object({ project: ProjectRef, force: z.boolean().optional() }),
-    result: z.object({ removed: Project, workspacesLeftOnDisk: z.array(z.string()) }),
+    result: z.object({ removed: ProjectView, workspacesLeftOnDisk: z.array(z.string()) }),
   },
   'workspace.create': {
     params: WorkspaceCreateParams,
@@ -747,6 +766,8 @@ export type MethodName = keyof typeof methods;
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
 export type ParsedParams<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
+/** What a handler may return: the result before its schema fills defaults (e.g. `machine: 'local'`). */
+export type MethodResultInput<M extends MethodName> = z.input<(typeof methods)[M]['result']>;
 
 export function isMethodName(name: string): name is MethodName {
   return Object.hasOwn(methods, name);

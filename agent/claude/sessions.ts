@@ -124,6 +124,7 @@ export class Sessions {
     const live = this.#live.get(session.id);
     return {
       ...session,
+      machine: 'local',
       pendingPermissions: live ? [...live.pending.values()] : [],
       queued: live?.queue.length ?? 0,
       lastSeq: this.#transcriptIfExists(session.id)?.lastSeq ?? 0,

@@ -103,14 +103,21 @@ export function buildProgram(): Command {
   project
     .command('add <path>')
     .description('register a local clone (owner/repo is read from its origin remote)')
+    .option(
+      '--host <remote>',
+      'the clone is on this remote (`ff-agent remote list`); <path> is its path there',
+    )
     .option('--setup <command>', 'shell command to run in every new worktree (e.g. "npm ci")')
     .option(
       '--worktree-root <dir>',
       "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>, with the host first when not github.com)",
     )
     .option('--json', 'print JSON')
-    .action(async (path: string, options: { setup?: string; worktreeRoot?: string; json?: boolean }) =>
-      (await commands.projects()).projectAdd(home(), path, options),
+    .action(
+      async (
+        path: string,
+        options: { host?: string; setup?: string; worktreeRoot?: string; json?: boolean },
+      ) => (await commands.projects()).projectAdd(home(), path, options),
     );
   project
     .command('list')

@@ -1,32 +1,38 @@
-import type { Project } from '../../shared/domain.js';
+import type { ProjectView } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
 import { withAgent } from './connect.js';
 
 export async function projectAdd(
   paths: HomePaths,
   path: string,
-  options: { setup?: string; worktreeRoot?: string; json?: boolean },
+  options: { host?: string; setup?: string; worktreeRoot?: string; json?: boolean },
 ): Promise<void> {
   await withAgent(paths, async (client) => {
     const project = await client.call('project.add', {
       path,
+      ...(options.host && options.host !== 'local' ? { machine: options.host } : {}),
       ...(options.setup ? { setupScript: options.setup } : {}),
       ...(options.worktreeRoot ? { worktreeRoot: options.worktreeRoot } : {}),
     });
     if (options.json) return print(project);
     process.stdout.write(
-      `Added ${project.owner}/${project.repo} (${project.path}, default branch ${project.defaultBranch}).\nWorktrees go to ${project.worktreeRoot}.\n`,
+      `Added ${project.owner}/${project.repo} (${onMachine(project)}${project.path}, default branch ${project.defaultBranch}).\nWorktrees go to ${project.worktreeRoot}.\n`,
     );
   });
 }
 
-export function formatProjects(projects: Project[]): string {
+/** `devbox:` before a path on a remote; nothing for this machine's — pure. */
+export function onMachine(thing: { machine: string }): string {
+  return thing.machine === 'local' ? '' : `${thing.machine}:`;
+}
+
+export function formatProjects(projects: ProjectView[]): string {
   if (projects.length === 0)
     return 'No projects yet. Add a local clone with `ff-agent project add <path>`.\n';
   return `${projects
     .map(
       (p) =>
-        `${p.owner}/${p.repo}\n  clone      ${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
+        `${p.owner}/${p.repo}\n  clone      ${onMachine(p)}${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
           p.setupScript ? `\n  setup      ${p.setupScript}` : ''
         }`,
     )

@@ -33,6 +33,7 @@ export function deriveBoard(input: {
     const waitingForYou = sessions.filter((s) => s.status === 'waiting-permission').length;
     const focus = sessions.find((s) => s.status === 'waiting-permission') ?? sessions[0];
     const card: WorkspaceCard = {
+      machine: 'local',
       workspace,
       sessions: {
         total: sessions.length,

@@ -62,7 +62,13 @@ export class Boards {
         if (!project) continue;
         const slug = projectSlug(project);
         const board = this.#board(id, slug, this.#issues.get(`${id}#`));
-        this.deps.hub.publish('board', { kind: 'board', project: slug, host: project.host, board });
+        this.deps.hub.publish('board', {
+          kind: 'board',
+          project: slug,
+          host: project.host,
+          machine: 'local',
+          board,
+        });
       }
     }, 50);
   }

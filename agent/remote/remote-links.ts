@@ -4,7 +4,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { AgentClient } from '../../shared/agent-client.js';
-import { AgentError, type RemoteAddParams, type RemoteView } from '../../shared/protocol.js';
+import {
+  AgentError,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+  type RemoteAddParams,
+  type RemoteView,
+} from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import { agentVersion } from '../version.js';
 import { type RemoteRecord, readRemotes, writeRemotes } from './remotes-file.js';
@@ -81,13 +88,17 @@ class RemoteLink {
   localPort: number | undefined;
   remotePort: number | undefined;
   remoteVersion: string | undefined;
+  /** The last time the remote agent answered through the tunnel. */
+  lastSeenAt: string | undefined;
+  readonly #onChange: () => void;
   #master: ChildProcess | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor(target: SshTarget, home: string, log: Logger, token?: string) {
+  constructor(target: SshTarget, home: string, log: Logger, onChange: () => void, token?: string) {
     this.target = target;
+    this.#onChange = onChange;
     this.#home = home;
     this.#log = log;
     this.token = token;
@@ -99,9 +110,12 @@ class RemoteLink {
 
   #set(state: RemoteView['state'], error?: string): void {
     // "unreachable since" is when it was last up: failed retries keep the first time.
+    const changed = state !== this.state || error !== this.error;
     if (state !== this.state) this.since = new Date().toISOString();
+    if (state === 'connected') this.lastSeenAt = new Date().toISOString();
     this.state = state;
     this.error = error;
+    if (changed) this.#onChange();
   }
 
   /** Brings the link up once; throws RemoteError saying why not. */
@@ -222,6 +236,7 @@ class RemoteLink {
       try {
         const started = performance.now();
         await client.call('status');
+        this.lastSeenAt = new Date().toISOString();
         return Math.round((performance.now() - started) * 10) / 10;
       } finally {
         client.close();
@@ -292,6 +307,7 @@ class RemoteLink {
       ...(this.state === 'connected' && this.localPort ? { localPort: this.localPort } : {}),
       ...(this.remoteVersion ? { agentVersion: this.remoteVersion } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),
+      ...(this.lastSeenAt ? { lastSeenAt: this.lastSeenAt } : {}),
     };
   }
 }
@@ -302,15 +318,47 @@ export class RemoteLinks {
   readonly #log: Logger;
   readonly #links = new Map<string, RemoteLink>();
 
-  constructor(home: string, log: Logger) {
+  readonly #onChange: (remotes: RemoteView[]) => void;
+
+  /** `onChange` hears every remote's view whenever one's state changes (the `remotes` topic). */
+  constructor(home: string, log: Logger, onChange: (remotes: RemoteView[]) => void = () => {}) {
     this.#home = home;
     this.#log = log;
+    this.#onChange = onChange;
+  }
+
+  #changed = (): void => {
+    this.#onChange([...this.#links.values()].map((link) => link.view()));
+  };
+
+  /**
+   * Calls a method on a remote's agent through its tunnel. NOT_FOUND for a
+   * name that is no remote; UNAVAILABLE while its tunnel is down.
+   */
+  async call<M extends MethodName>(
+    name: string,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    const link = this.#links.get(name);
+    if (!link) throw new AgentError('NOT_FOUND', `No remote named ${name} (\`ff-agent remote list\`).`);
+    if (link.state !== 'connected' || !link.token || !link.localPort || !link.remotePort)
+      throw new AgentError(
+        'UNAVAILABLE',
+        `${name} is ${link.state}${link.error ? ` (${link.error})` : ''}; try again once it is connected (\`ff-agent remote list\`).`,
+      );
+    const client = await connectThroughTunnel(link.localPort, link.remotePort, { token: link.token });
+    try {
+      return await (client.call as (m: M, p: MethodParams<M>) => Promise<MethodResult<M>>)(method, params);
+    } finally {
+      client.close();
+    }
   }
 
   start(): void {
     for (const record of readRemotes(this.#home)) {
       const { token, addedAt: _, ...target } = record;
-      const link = new RemoteLink(target, this.#home, this.#log, token);
+      const link = new RemoteLink(target, this.#home, this.#log, this.#changed, token);
       this.#links.set(record.name, link);
       link.keepUp();
     }
@@ -323,7 +371,7 @@ export class RemoteLinks {
         `A remote named ${params.name} exists already (\`ff-agent remote list\`).`,
       );
     const target: SshTarget = { ...params, options: params.options ?? [] };
-    const link = new RemoteLink(target, this.#home, this.#log);
+    const link = new RemoteLink(target, this.#home, this.#log, this.#changed);
     try {
       await link.connect();
       const token = await link.pair();
@@ -336,6 +384,7 @@ export class RemoteLinks {
     }
     // From now on a drop reconnects by itself (the master's exit while connected).
     this.#links.set(target.name, link);
+    this.#changed();
     return link.view();
   }
 
@@ -350,6 +399,7 @@ export class RemoteLinks {
     if (!link) throw new AgentError('NOT_FOUND', `No remote named ${name} (\`ff-agent remote list\`).`);
     await link.stop();
     this.#links.delete(name);
+    this.#changed();
     writeRemotes(
       this.#home,
       readRemotes(this.#home).filter((r) => r.name !== name),

@@ -26,6 +26,7 @@ import {
   MAX_TOPICS_PER_CONNECTION,
   type MethodName,
   type MethodResult,
+  type MethodResultInput,
   methods,
   type ParsedParams,
   PROTOCOL_VERSION,
@@ -50,7 +51,7 @@ export type MethodHandlers = {
   [M in HandledMethod]: (
     params: ParsedParams<M>,
     context: RequestContext,
-  ) => MethodResult<M> | Promise<MethodResult<M>>;
+  ) => MethodResultInput<M> | Promise<MethodResultInput<M>>;
 };
 
 export interface AgentServerOptions {

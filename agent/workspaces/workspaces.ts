@@ -767,6 +767,7 @@ export class Workspaces {
     const disk = project ? this.#disk.peek(workspace) : undefined;
     return {
       ...workspace,
+      machine: 'local',
       ...(disk ? { disk } : {}),
       project: project ? projectSlug(project) : '(removed project)',
       sessions: {

@@ -18,6 +18,7 @@ function card(
     (s) => ({ id: 's1', kind: 'chat', title: 'chat', status: 'idle', turns: 1, ...s }) as const,
   );
   return {
+    machine: 'local',
     workspace: {
       id: 'w1',
       projectId: 'p',

@@ -9,6 +9,7 @@ function view(overrides: Partial<WorkspaceView> = {}): WorkspaceView {
   n++;
   return {
     id: `w${n}`,
+    machine: 'local',
     projectId: 'p1',
     project: 'octo/app',
     branch: `ff/${n}-task`,
@@ -27,8 +28,9 @@ function view(overrides: Partial<WorkspaceView> = {}): WorkspaceView {
 }
 
 function card(w: WorkspaceView, list: WorkspaceCard['sessions']['list']): WorkspaceCard {
-  const { project: _, sessions: __, changes: ___, ...workspace } = w;
+  const { project: _, sessions: __, changes: ___, machine, ...workspace } = w;
   return {
+    machine,
     workspace,
     sessions: {
       total: list.length,
