@@ -1,9 +1,10 @@
-import type {
-  CheckState,
-  Classification,
-  PrSnapshot,
-  RatchetState,
-  ReviewComment,
+import {
+  type CheckState,
+  type Classification,
+  type PrSnapshot,
+  RATCHET_STATES,
+  type RatchetState,
+  type ReviewComment,
 } from '../../shared/ratchet.js';
 
 /**
@@ -23,6 +24,9 @@ import type {
  *    ignored; an empty allow-list allows everyone else.
  * 6. mergeStateStatus BEHIND (branch protection wants it up to date) → BEHIND.
  * 7. Otherwise READY.
+ *
+ * Each rule is one entry of `RULES` below; the reason starts with the
+ * state's label from shared/ratchet.ts.
  *
  * tests/unit/agent/ratchet/classify.test.ts holds the table for each rule.
  */
@@ -86,32 +90,61 @@ export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptio
   const reviewComments: ReviewComment[] = threads.flatMap((thread) =>
     thread.comments.filter((c) => c.author.toLowerCase() !== viewer),
   );
-  const result = (state: RatchetState, reason: string): Classification => ({
-    state,
-    reason,
-    failingChecks: failing,
-    reviewComments,
-    changesRequestedBy,
-    threads,
-    checks: summary,
-  });
-
-  if (snapshot.state === 'MERGED') return result('MERGED', 'Merged.');
-  if (snapshot.state === 'CLOSED') return result('CLOSED', 'Closed without merging.');
-  if (pending.length > 0) return result('CI_RUNNING', `CI running: ${names(pending)}`);
-  if (failing.length > 0) return result('CI_FAILED', `CI failing: ${names(failing)}`);
-  if (snapshot.mergeable === 'CONFLICTING' || snapshot.mergeStateStatus === 'DIRTY') {
-    return result('MERGE_CONFLICT', `Merge conflict with ${snapshot.baseRefName}`);
+  const facts: Facts = { snapshot, checks, failing, pending, summary, changesRequestedBy, reviewComments };
+  for (const [state, rule] of Object.entries(RULES) as [RatchetState, Rule][]) {
+    const detail = rule(facts);
+    if (detail === undefined) continue;
+    return {
+      state,
+      reason: `${RATCHET_STATES[state].label}${detail}`,
+      failingChecks: failing,
+      reviewComments,
+      changesRequestedBy,
+      threads,
+      checks: summary,
+    };
   }
-  if (changesRequestedBy.length > 0 || reviewComments.length > 0) {
-    const who = [...new Set([...changesRequestedBy, ...reviewComments.map((c) => c.author)])];
-    return result('REVIEW_PENDING', `Review feedback from ${who.map((w) => `@${w}`).join(', ')}`);
-  }
-  if (snapshot.mergeStateStatus === 'BEHIND') {
-    return result('BEHIND', `Behind ${snapshot.baseRefName}: the branch must be brought up to date`);
-  }
-  return result('READY', checks.length ? `Ready: ${summary.passed} checks passed` : 'Ready: no checks');
+  throw new Error('unreachable: READY always applies');
 }
+
+/** What the rules look at: the PR and what classifyPullRequest derived from it. */
+interface Facts {
+  snapshot: PrSnapshot;
+  checks: CheckState[];
+  failing: CheckState[];
+  pending: CheckState[];
+  summary: Classification['checks'];
+  changesRequestedBy: string[];
+  reviewComments: ReviewComment[];
+}
+
+/** Whether a state applies, as the rest of its reason after the state's label; undefined → it does not. */
+type Rule = (facts: Facts) => string | undefined;
+
+/**
+ * One rule per state (the compiler checks none is missing), tried in the
+ * order written here: the first that applies is the PR's state.
+ */
+const RULES: Record<RatchetState, Rule> = {
+  MERGED: ({ snapshot }) => (snapshot.state === 'MERGED' ? '.' : undefined),
+  CLOSED: ({ snapshot }) => (snapshot.state === 'CLOSED' ? ' without merging.' : undefined),
+  CI_RUNNING: ({ pending }) => (pending.length > 0 ? `: ${names(pending)}` : undefined),
+  CI_FAILED: ({ failing }) => (failing.length > 0 ? `: ${names(failing)}` : undefined),
+  MERGE_CONFLICT: ({ snapshot }) =>
+    snapshot.mergeable === 'CONFLICTING' || snapshot.mergeStateStatus === 'DIRTY'
+      ? ` with ${snapshot.baseRefName}`
+      : undefined,
+  REVIEW_PENDING: ({ changesRequestedBy, reviewComments }) => {
+    if (changesRequestedBy.length === 0 && reviewComments.length === 0) return undefined;
+    const who = [...new Set([...changesRequestedBy, ...reviewComments.map((c) => c.author)])];
+    return ` from ${who.map((w) => `@${w}`).join(', ')}`;
+  },
+  BEHIND: ({ snapshot }) =>
+    snapshot.mergeStateStatus === 'BEHIND'
+      ? `: ${snapshot.baseRefName} moved on; the branch must be brought up to date`
+      : undefined,
+  READY: ({ checks, summary }) => (checks.length ? `: ${summary.passed} checks passed` : ': no checks'),
+};
 
 function names(checks: CheckState[]): string {
   const list = checks.map((c) => c.name);

@@ -106,6 +106,9 @@ export function fingerprintOf(snapshot: PrSnapshot, classification: Classificati
       `changes:${[...classification.changesRequestedBy].sort().join(',')}`,
       `activity@${latestActivity ?? ''}`,
     );
+  } else {
+    // Any other fixable state: dispatched once per head.
+    parts.push(`head@${snapshot.headRefOid}`);
   }
   return parts.join('|');
 }

@@ -1,4 +1,12 @@
-import type { Classification, PrSnapshot, RatchetState, ReviewThread } from '../../shared/ratchet.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Classification,
+  FIXABLE_STATES,
+  type PrSnapshot,
+  type RatchetState,
+  type ReviewThread,
+} from '../../shared/ratchet.js';
 import { renderTemplate } from '../claude/prompts.js';
 import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from '../claude/untrusted-text.js';
 
@@ -13,7 +21,15 @@ export function renderThread(thread: ReviewThread, boundary: string): string {
   return `Thread ${untrustedLine(thread.id ?? '', 100)} — ${where}\n${comments}\n`;
 }
 
-export type FixerTemplates = Record<'CI_FAILED' | 'MERGE_CONFLICT' | 'REVIEW_PENDING', string>;
+/** The fixer's prompt template of each fixable state. */
+export type FixerTemplates = Partial<Record<RatchetState, string>>;
+
+/** Each fixable state's template, read from the file its descriptor names under `<promptsDir>/ratchet/`. */
+export function loadFixerTemplates(promptsDir: string): FixerTemplates {
+  return Object.fromEntries(
+    FIXABLE_STATES.map((fix) => [fix.state, readFileSync(join(promptsDir, 'ratchet', fix.prompt), 'utf8')]),
+  );
+}
 
 /**
  * The fixer's message for a state, from prompts/ratchet/*.md. Everything
@@ -29,7 +45,7 @@ export function renderFixerPrompt(
   checkDetails: ReadonlyMap<string, string> = new Map(),
   boundary = newBoundary(),
 ): string {
-  const template = templates[state as keyof FixerTemplates];
+  const template = templates[state];
   if (!template) throw new Error(`No fixer prompt for ${state}`);
   return renderTemplate(template, {
     number: String(snapshot.number),

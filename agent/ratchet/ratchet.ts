@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CronJob } from 'cron';
 import { projectSlug, type Workspace } from '../../shared/domain.js';
@@ -29,7 +28,7 @@ import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
 import { decideRatchetAction, pauseHolds, waitingSentence } from './decide.js';
-import { type FixerTemplates, renderFixerPrompt } from './prompts.js';
+import { type FixerTemplates, loadFixerTemplates, renderFixerPrompt } from './prompts.js';
 import { alreadyReplied, planThreadReplies, type ReplyPlan } from './threads.js';
 
 const MAX_FINGERPRINTS = 50;
@@ -646,12 +645,7 @@ export class Ratchet {
   }
 
   #fixerTemplates(): FixerTemplates {
-    const read = (name: string) => readFileSync(join(this.#deps.promptsDir, 'ratchet', name), 'utf8');
-    this.#templates ??= {
-      CI_FAILED: read('ci-failed.md'),
-      MERGE_CONFLICT: read('merge-conflict.md'),
-      REVIEW_PENDING: read('review.md'),
-    };
+    this.#templates ??= loadFixerTemplates(this.#deps.promptsDir);
     return this.#templates;
   }
 

@@ -2,7 +2,7 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { Project, Settings } from '../../../shared/domain.js';
-import { FIXABLE_STATES, type RatchetSettings } from '../../../shared/ratchet.js';
+import { FIXABLE_STATES, type RatchetSettings, type RatchetSwitch } from '../../../shared/ratchet.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
@@ -119,7 +119,7 @@ function Ratchet() {
   if (!settings) return null;
   const set = (patch: Partial<RatchetSettings>) =>
     void act(() => agent.call('ratchet.settings.set', { patch }), 'Ratchet settings saved.');
-  const toggle = (key: 'enabled' | 'fixCi' | 'fixConflicts' | 'fixReviews' | 'autoMerge', label: string) => (
+  const toggle = (key: RatchetSwitch, label: string) => (
     <label key={key}>
       <input
         type="checkbox"

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyPullRequest, latestAttempts } from '../../../../agent/ratchet/classify.js';
-import type { PrSnapshot, RatchetState } from '../../../../shared/ratchet.js';
+import { type PrSnapshot, RATCHET_STATES, type RatchetState } from '../../../../shared/ratchet.js';
 import { check, comment, snapshot } from './snapshots.js';
 
 const opts = { viewerLogin: 'ff-bot', allowedReviewers: [] as string[] };
@@ -160,5 +160,21 @@ describe('classifyPullRequest', () => {
     expect(c.reason).toBe('CI failing: test (ubuntu), lint');
     expect(c.checks).toEqual({ total: 3, passed: 1, failed: 2, pending: 0 });
     expect(c.failingChecks.map((f) => f.name)).toEqual(['test (ubuntu)', 'lint']);
+  });
+
+  it.each<[string, Partial<PrSnapshot>, string]>([
+    ['merged', { state: 'MERGED' }, 'Merged.'],
+    ['closed', { state: 'CLOSED' }, 'Closed without merging.'],
+    ['conflict', { mergeable: 'CONFLICTING' }, 'Merge conflict with main'],
+    [
+      'behind',
+      { mergeStateStatus: 'BEHIND' },
+      'Behind base: main moved on; the branch must be brought up to date',
+    ],
+    ['ready', {}, 'Ready: 1 checks passed'],
+  ])('the reason of a %s PR starts with the label its chip shows', (_name, overrides, reason) => {
+    const c = classifyPullRequest(snapshot(overrides), opts);
+    expect(c.reason).toBe(reason);
+    expect(c.reason.startsWith(RATCHET_STATES[c.state].label)).toBe(true);
   });
 });

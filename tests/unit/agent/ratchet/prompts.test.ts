@@ -2,16 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyPullRequest } from '../../../../agent/ratchet/classify.js';
-import { type FixerTemplates, renderFixerPrompt } from '../../../../agent/ratchet/prompts.js';
+import { loadFixerTemplates, renderFixerPrompt } from '../../../../agent/ratchet/prompts.js';
 import { packageRoot } from '../../../../agent/version.js';
+import { FIXABLE_STATES, RatchetState } from '../../../../shared/ratchet.js';
 import { check, comment, snapshot } from './snapshots.js';
 
-const read = (name: string) => readFileSync(join(packageRoot, 'prompts', 'ratchet', name), 'utf8');
-const templates: FixerTemplates = {
-  CI_FAILED: read('ci-failed.md'),
-  MERGE_CONFLICT: read('merge-conflict.md'),
-  REVIEW_PENDING: read('review.md'),
-};
+const templates = loadFixerTemplates(join(packageRoot, 'prompts'));
 const boundary = 'ff-data-00000000000000aa';
 const opts = { viewerLogin: 'ff-bot', allowedReviewers: [] as string[] };
 
@@ -21,6 +17,27 @@ function outsideFrames(prompt: string): string {
     .replace(new RegExp(`<<<${boundary}[\\s\\S]*?${boundary}>>>`, 'g'), '[data]')
     .replace(new RegExp(`\`<<<${boundary}\``, 'g'), '');
 }
+
+describe('each fixable state has its prompt', () => {
+  it('the template of every fixable state is the file its descriptor names, and no other state has one', () => {
+    expect(Object.keys(templates).sort()).toEqual(FIXABLE_STATES.map((fix) => fix.state).sort());
+    for (const fix of FIXABLE_STATES) {
+      expect(templates[fix.state]).toBe(
+        readFileSync(join(packageRoot, 'prompts', 'ratchet', fix.prompt), 'utf8'),
+      );
+      expect(templates[fix.state]).toContain('{{number}}');
+    }
+  });
+
+  it('a state without a fix has no prompt to render', () => {
+    const snap = snapshot({});
+    for (const state of RatchetState.options.filter((s) => !FIXABLE_STATES.some((f) => f.state === s))) {
+      expect(() => renderFixerPrompt(templates, state, snap, classifyPullRequest(snap, opts))).toThrow(
+        `No fixer prompt for ${state}`,
+      );
+    }
+  });
+});
 
 describe('the fixer prompts frame what GitHub said', () => {
   it('a newline in a check name does not start a line of its own', () => {
