@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { type ClaudeLine, parseClaudeLine } from '../../shared/claude-messages.js';
-import { spawnSupervised } from '../supervisor/spawn-supervised.js';
+import { type SupervisedChild, spawnSupervised } from '../supervisor/spawn-supervised.js';
 import { TailBuffer } from '../tail-buffer.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -21,6 +21,7 @@ export interface ClaudeProcessEvents {
  */
 export class ClaudeProcess extends EventEmitter<ClaudeProcessEvents> {
   readonly #child: ChildProcess;
+  readonly #supervised: SupervisedChild;
   readonly #stderrTail = new TailBuffer(20);
   #exited = false;
   #pid: number | undefined;
@@ -34,6 +35,7 @@ export class ClaudeProcess extends EventEmitter<ClaudeProcessEvents> {
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    this.#supervised = supervised;
     this.#child = supervised.child;
     void supervised.pid.then((pid) => {
       if (pid === undefined || this.#exited) return;
@@ -113,7 +115,7 @@ export class ClaudeProcess extends EventEmitter<ClaudeProcessEvents> {
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): void {
-    if (!this.#exited) this.#child.kill(signal);
+    if (!this.#exited) this.#supervised.kill(signal);
   }
 
   #write(message: unknown): void {

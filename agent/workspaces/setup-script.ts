@@ -27,17 +27,18 @@ export function runSetupScript(
       process.platform === 'win32'
         ? [process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', script]]
         : [process.env.SHELL || '/bin/sh', ['-c', script]];
-    const { child } = spawnSupervised(shell, args, {
+    const supervised = spawnSupervised(shell, args, {
       cwd,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    const { child } = supervised;
     const tail = new TailBuffer();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGTERM');
+      supervised.kill('SIGTERM');
     }, timeoutMs);
     child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput('stdout', text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {

@@ -61,3 +61,19 @@ export function killSurvivors(processes: ProcessInfo[]): void {
     }
   }
 }
+
+/** The pid of the supervisor (`sh -c … ff-supervisor <pgid>`) watching the process group `pgid`, from /proc (Linux). */
+export function supervisorOf(pgid: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const at = argv.indexOf('ff-supervisor');
+      if (at > 0 && argv[at + 1] === String(pgid)) return pid;
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return undefined;
+}

@@ -19,6 +19,7 @@ import {
   results,
   waitForSession,
 } from '../../helpers/claude-fixture.js';
+import { supervisorOf } from '../../helpers/processes.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 
 const worlds: ClaudeWorld[] = [];
@@ -205,8 +206,8 @@ describe('a chat session with the real claude CLI', () => {
     const orphan = Number(pids.at(-1)?.[1]);
     // The second line of defence: with its supervisor frozen and then killed along with the
     // agent, claude outlives both…
-    const supervisor = Number(readFileSync(`/proc/${orphan}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
-    expect(readFileSync(`/proc/${supervisor}/cmdline`, 'utf8')).toContain('supervise.mjs');
+    const supervisor = supervisorOf(orphan) ?? 0;
+    expect(supervisor).toBeGreaterThan(0);
     process.kill(supervisor, 'SIGSTOP');
     await w.killAgent();
     process.kill(supervisor, 'SIGKILL');
