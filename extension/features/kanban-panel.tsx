@@ -2,10 +2,13 @@ import { useSignal } from '@preact/signals';
 import type { Board, WorkspaceCard } from '../../shared/board.js';
 import { eventData } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
+import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
+import { LOCAL, type MachineStatus, machineOf, machineStatus, mergeBoardPush } from '../lib/machines.js';
+import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
@@ -14,10 +17,22 @@ interface ListMatch {
   repo: string;
 }
 
-function Card({ card }: { card: WorkspaceCard }) {
+/** A workspace's card; one on a remote names it (and its state when it is out of reach). */
+function Card({ card, machine }: { card: WorkspaceCard; machine: MachineStatus }) {
   const w = card.workspace;
   return (
-    <div class="ff-card" data-testid="ff-card" data-workspace={w.id}>
+    <div
+      class="ff-card"
+      data-testid="ff-card"
+      data-workspace={w.id}
+      data-machine={machine.machine}
+      data-reachable={machine.reachable}
+    >
+      {machine.state !== 'local' && (
+        <div>
+          <MachineLabel status={machine} compact />
+        </div>
+      )}
       <div>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</div>
       <div class="ff-muted">
         <code>{w.branch}</code>
@@ -45,8 +60,15 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
   const board = useSignal<Board | undefined>(undefined);
   const error = useSignal('');
   const starting = useSignal<number | undefined>(undefined);
+  const columnsNow = board.value?.columns;
+  const anyRemote =
+    columnsNow !== undefined &&
+    [...columnsNow.working, ...columnsNow.waiting, ...columnsNow.done].some((c) => machineOf(c) !== LOCAL);
+  const remotes = useRemotes(agent, anyRemote);
+  const now = useNow();
   const load = async (refresh = false) => {
     try {
+      // The answer is every machine's board already merged by the agent; its cards say where they live.
       board.value = await agent.call(refresh ? 'board.refresh' : 'board.get', { project });
       error.value = '';
     } catch (e) {
@@ -60,18 +82,8 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
     const ours =
       data?.project.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
       data.host === location.hostname;
-    if (data && ours) {
-      // Pushed boards carry the last fetched issues; keep ours if the push has none yet.
-      board.value = {
-        ...data.board,
-        columns: {
-          ...data.board.columns,
-          issues: data.board.issuesFetchedAt
-            ? data.board.columns.issues
-            : (board.value?.columns.issues ?? []),
-        },
-      };
-    }
+    // Each machine pushes its own board: only its cards are replaced; pushes carry the last fetched issues.
+    if (data && ours) board.value = mergeBoardPush(board.value, data.board, machineOf(data));
   });
   const start = async (number: number) => {
     starting.value = number;
@@ -138,7 +150,11 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
                   {title} ({columns[key].length})
                 </h3>
                 {columns[key].map((card) => (
-                  <Card card={card} key={card.workspace.id} />
+                  <Card
+                    card={card}
+                    key={card.workspace.id}
+                    machine={machineStatus(machineOf(card), remotes.value, now)}
+                  />
                 ))}
               </section>
             ))}

@@ -6,11 +6,14 @@ import type { WorkspaceView } from '../../shared/domain.js';
 import { RATCHET_STATES, type RatchetDecision } from '../../shared/ratchet.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
+import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
+import { LOCAL, machineOf, machineStatus } from '../lib/machines.js';
+import { useNow, useRemotes } from '../lib/remotes.js';
 import { followSession, type SessionEntry } from '../lib/session-feed.js';
 import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
@@ -106,6 +109,10 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
   const adopting = useSignal(false);
   const error = useSignal('');
   const project = projectRef(location.hostname, match.owner, match.repo);
+  // A PR whose workspace lives on a remote: its ratchet runs there; the panel says where, and if it is out of reach.
+  const machine = workspace.value ? machineOf(workspace.value) : LOCAL;
+  const remotes = useRemotes(agent, machine !== LOCAL);
+  const now = useNow();
 
   const load = async () => {
     try {
@@ -184,6 +191,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
     <div class="ff-box" data-testid="ff-ratchet">
       <div class="ff-row">
         <strong>ff ratchet</strong>
+        {machine !== LOCAL && <MachineLabel status={machineStatus(machine, remotes.value, now)} />}
         <span
           class="ff-chip"
           data-tone={r.state ? RATCHET_STATES[r.state].tone : ''}

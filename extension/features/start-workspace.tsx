@@ -3,10 +3,13 @@ import branchIcon from '@primer/octicons/build/svg/git-branch-16.svg?raw';
 import type { WorkspaceView } from '../../shared/domain.js';
 import { eventData, type QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
+import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
+import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '../lib/machines.js';
+import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
 import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
@@ -45,6 +48,12 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
   const error = useSignal('');
   const unknownProject = useSignal(false);
   const actions = useSignal<QuickAction[]>([]);
+  /** Where this repo's workspaces are made: this computer, or the remote its project is registered on. */
+  const machine = useSignal(LOCAL);
+  const remote =
+    machine.value !== LOCAL || (workspace.value !== undefined && machineOf(workspace.value) !== LOCAL);
+  const remotes = useRemotes(agent, remote);
+  const now = useNow();
 
   const refresh = async (id?: string) => {
     try {
@@ -66,6 +75,22 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
     void agent.call('quickAction.list').then(
       (r) => {
         actions.value = r.actions;
+      },
+      () => {},
+    );
+    void agent.call('project.list').then(
+      (projects) => {
+        const [owner, repo] = [match.owner.toLowerCase(), match.repo.toLowerCase()];
+        const mine = projects
+          .filter(
+            (p) =>
+              p.host === location.hostname &&
+              p.owner.toLowerCase() === owner &&
+              p.repo.toLowerCase() === repo,
+          )
+          .map((p) => machineOf(p))
+          .sort(compareMachines);
+        machine.value = mine[0] ?? LOCAL;
       },
       () => {},
     );
@@ -146,19 +171,21 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
           data-testid="ff-start-button"
         >
           <SvgIcon svg={branchIcon} />
-          {busy.value ? 'Starting…' : 'Start workspace'}
+          {busy.value ? 'Starting…' : startLabel(machine.value)}
         </button>
         {error.value && <span class="ff-error">{error.value}</span>}
       </div>
     );
   }
   const chip = workspaceChip(w);
+  const where = machineStatus(machineOf(w), remotes.value, now);
   return (
     <div class="ff-box" data-testid="ff-start">
       <div class="ff-row">
         <span class="ff-chip" data-tone={chip.tone} data-testid="ff-chip">
           {chip.label}
         </span>
+        {where.state !== 'local' && <MachineLabel status={where} compact />}
         <code class="ff-row-inline">
           <SvgIcon svg={branchIcon} /> {w.branch}
         </code>

@@ -5,10 +5,13 @@
  */
 import type { PermissionRequest, SessionView, WorkspaceView } from '../../shared/domain.js';
 import type { CostHistory, FleetRow } from '../../shared/protocol.js';
+import { compareMachines, LOCAL, machineOf } from './machines.js';
 
 export interface SessionRow {
   id: string;
   workspaceId: string;
+  /** `local` or the remote it runs on. */
+  machine: string;
   /** `owner/repo`. */
   repo: string;
   owner: string;
@@ -31,7 +34,15 @@ export function ownerOf(project: string): string {
   return project.split('/').at(-2) ?? '';
 }
 
-export type SortKey = 'workspace' | 'status' | 'tool' | 'costUsd' | 'inStateMs' | 'cpuPercent' | 'rssBytes';
+export type SortKey =
+  | 'machine'
+  | 'workspace'
+  | 'status'
+  | 'tool'
+  | 'costUsd'
+  | 'inStateMs'
+  | 'cpuPercent'
+  | 'rssBytes';
 
 export function fleetRows(
   sessions: SessionView[],
@@ -48,6 +59,7 @@ export function fleetRows(
     return {
       id: s.id,
       workspaceId: s.workspaceId,
+      machine: machineOf(w ?? s),
       repo: w?.project ?? '',
       owner: w ? ownerOf(w.project) : '',
       workspace: w ? (w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch) : s.workspaceId,
@@ -75,6 +87,16 @@ const STATUS_RANK: Record<SessionView['status'], number> = {
 };
 
 export function sortRows(rows: SessionRow[], key: SortKey, descending: boolean): SessionRow[] {
+  if (key === 'machine')
+    return [...rows].sort((a, b) => {
+      const order = compareMachines(a.machine, b.machine);
+      // By machine, then as by workspace within each; descending flips the machines only.
+      return (
+        (descending ? -order : order) ||
+        `${a.repo} ${a.workspace}`.localeCompare(`${b.repo} ${b.workspace}`) ||
+        a.id.localeCompare(b.id)
+      );
+    });
   const value = (row: SessionRow): number | string =>
     key === 'status'
       ? STATUS_RANK[row.status]
@@ -90,6 +112,10 @@ export function sortRows(rows: SessionRow[], key: SortKey, descending: boolean):
     return (descending ? -order : order) || a.id.localeCompare(b.id);
   });
 }
+
+/** Whether the fleet names machines: when any row is on a remote. */
+export const spansMachines = (rows: readonly SessionRow[]): boolean =>
+  rows.some((row) => row.machine !== LOCAL);
 
 export interface InboxItem {
   sessionId: string;
@@ -131,18 +157,7 @@ export function badgeText(count: number): string {
   return count === 0 ? '' : count > 99 ? '99+' : String(count);
 }
 
-/** `45s`, `3m 12s`, `2h 5m`, `1d 3h`; with `precise`, under a second in ms and under 10 s with a decimal. */
-export function formatDuration(ms: number, precise = false): string {
-  if (precise && ms < 1000) return `${Math.round(ms)}ms`;
-  if (precise && ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
-}
+export { formatDuration } from './duration.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;

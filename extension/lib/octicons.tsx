@@ -8,6 +8,7 @@ import alert from '@primer/octicons/build/svg/alert-16.svg?raw';
 import check from '@primer/octicons/build/svg/check-16.svg?raw';
 import checklist from '@primer/octicons/build/svg/checklist-16.svg?raw';
 import clock from '@primer/octicons/build/svg/clock-16.svg?raw';
+import cloudOffline from '@primer/octicons/build/svg/cloud-offline-16.svg?raw';
 import commentDiscussion from '@primer/octicons/build/svg/comment-discussion-16.svg?raw';
 import cpu from '@primer/octicons/build/svg/cpu-16.svg?raw';
 import database from '@primer/octicons/build/svg/database-16.svg?raw';
@@ -76,6 +77,7 @@ const svgs = {
   'link-external': linkExternal,
   server: server,
   database: database,
+  'cloud-offline': cloudOffline,
 } as const;
 
 export type IconName = keyof typeof svgs;

@@ -44,5 +44,9 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: va
 .ff-column h3 { font-size: 12px; margin: 0 0 6px; }
 .ff-card { border: 1px solid var(--borderColor-default, #d0d7de); border-radius: 6px; padding: 6px; margin: 4px 0;
   background: var(--bgColor-default, #fff); font-size: 12px; overflow-wrap: anywhere; }
+.ff-machine { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; }
+.ff-machine-icon { color: var(--fgColor-muted, #59636e); }
+.ff-machine[data-state="unreachable"] .ff-machine-icon, .ff-machine[data-state="unknown"] .ff-machine-icon { color: var(--fgColor-danger, #d1242f); }
+.ff-machine-name { font-weight: 600; }
 ul.ff-decisions { margin: 4px 0; padding-left: 18px; font-size: 12px; }
 `;

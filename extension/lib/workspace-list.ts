@@ -5,15 +5,19 @@
  */
 import type { Board } from '../../shared/board.js';
 import type { WorkspaceView } from '../../shared/domain.js';
+import { groupByMachine, machineOf } from './machines.js';
 
 /**
  * The list after a board push: each card's state copied into its workspace.
  * `reload` when the board names a workspace the list lacks, or lacks one that
- * had sessions (archived): then only a fresh `workspace.list` is right.
+ * had sessions (archived): then only a fresh `workspace.list` is right. A
+ * board is one machine's (`machine`, when the push says): the same repo's
+ * workspaces on another machine are not its to drop.
  */
 export function applyBoard(
   list: readonly WorkspaceView[],
   board: Board,
+  machine?: string,
 ): { list: WorkspaceView[]; reload: boolean } {
   const cards = new Map(
     [...board.columns.working, ...board.columns.waiting, ...board.columns.done].map((c) => [
@@ -24,7 +28,13 @@ export function applyBoard(
   const known = new Set(list.map((w) => w.id));
   const reload =
     [...cards.keys()].some((id) => !known.has(id)) ||
-    list.some((w) => w.project === board.project && !cards.has(w.id) && w.sessions.total > 0);
+    list.some(
+      (w) =>
+        w.project === board.project &&
+        (machine === undefined || machineOf(w) === machine) &&
+        !cards.has(w.id) &&
+        w.sessions.total > 0,
+    );
   return {
     reload,
     list: list.map((w) => {
@@ -82,6 +92,22 @@ export function groupWorkspaces(
   return [...groups]
     .map(([project, workspaces]) => ({ project, workspaces }))
     .sort((a, b) => Number(b.project === options.currentRepo) - Number(a.project === options.currentRepo));
+}
+
+export interface MachineGroup {
+  machine: string;
+  /** Its workspaces by repo, as `groupWorkspaces` orders them. */
+  groups: WorkspaceGroup[];
+}
+
+/** By machine (this computer first, then remotes by name), then by repo within each as `groupWorkspaces` does. */
+export function groupByMachineAndRepo(
+  list: readonly WorkspaceView[],
+  options: { currentRepo?: string | undefined; filter?: string },
+): MachineGroup[] {
+  return groupByMachine(list)
+    .map(({ machine, items }) => ({ machine, groups: groupWorkspaces(items, options) }))
+    .filter((group) => group.groups.length > 0);
 }
 
 /** Turns seen per workspace, so a reply that came while the user looked elsewhere shows as new. */

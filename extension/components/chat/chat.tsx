@@ -43,8 +43,22 @@ function loadMarkdown(): void {
  * transcript is cached per session, so reopening the popup replays only
  * what is new (sinceSeq); the draft and the scroll position (at the bottom,
  * or which message at what height) survive the popup closing.
+ *
+ * A session on a remote machine that is out of reach shows its last known
+ * transcript with `offline` (why it cannot send); each new `resumeKey` (the
+ * machine came back) follows it again from its last event.
  */
-export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string }) {
+export function Chat({
+  agent,
+  sessionId,
+  offline,
+  resumeKey = '',
+}: {
+  agent: AgentPort;
+  sessionId: string;
+  offline?: string;
+  resumeKey?: string;
+}) {
   // The cached transcript, read as the chat mounts (it is keyed by session), so it shows in the first frame.
   const cached = useMemo(() => readTranscriptCache<Stored>(sessionId), [sessionId]);
   const events = useSignal<Stored[]>(cached);
@@ -139,7 +153,7 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
       removeEventListener('pagehide', keep);
       keep();
     };
-  }, [agent, sessionId]);
+  }, [agent, sessionId, resumeKey]);
 
   useEffect(loadMarkdown, []);
   // npm run bench: when the transcript up to which seq was rendered.
@@ -178,7 +192,7 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
 
   const send = async () => {
     const text = draft.value.trim();
-    if (!text) return;
+    if (!text || offline) return;
     error.value = '';
     try {
       await agent.call('session.send', { sessionId, text });
@@ -243,7 +257,12 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
           </div>
         ))}
       </div>
-      {error.value && <div class="error">{error.value}</div>}
+      {error.value && !offline && <div class="error">{error.value}</div>}
+      {offline && (
+        <div class="ff-offline-notice" role="status" data-testid="ff-chat-offline">
+          <Octicon name="cloud-offline" class="ff-notice-icon" /> {offline}
+        </div>
+      )}
       <div class="ff-composer">
         <textarea
           data-testid="ff-composer"
@@ -267,10 +286,16 @@ export function Chat({ agent, sessionId }: { agent: AgentPort; sessionId: string
           }}
         />
         <div class="ff-row">
-          <button type="button" class="btn-primary" onClick={() => void send()} data-testid="ff-send">
+          <button
+            type="button"
+            class="btn-primary"
+            onClick={() => void send()}
+            data-testid="ff-send"
+            disabled={Boolean(offline)}
+          >
             <Octicon name="comment-discussion" /> Send
           </button>
-          {running && (
+          {running && !offline && (
             <button
               type="button"
               onClick={() => void agent.call('session.interrupt', { sessionId })}

@@ -3,9 +3,10 @@ import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import type { CostHistory, FleetRow } from '../../../shared/protocol.js';
+import type { CostHistory, FleetRow, RemoteView } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { MachineLabel } from '../../components/machine-label.js';
 import { PermissionButtons } from '../../components/permission-buttons.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import {
@@ -17,8 +18,11 @@ import {
   inbox,
   type SortKey,
   sortRows,
+  spansMachines,
 } from '../../lib/fleet-model.js';
+import { machineStatus } from '../../lib/machines.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
+import { watchRemotes } from '../../lib/remotes.js';
 import { errorText } from '../../lib/use-agent.js';
 import '../../lib/primer.js';
 import './style.css';
@@ -32,6 +36,9 @@ const now = signal(Date.now());
 const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'status', descending: false });
 const error = signal('');
 const loaded = signal(false);
+/** The remotes' states: rows on a remote name it, and say when it is out of reach. */
+const remotes = signal<RemoteView[] | undefined>(undefined);
+watchRemotes(agent, remotes);
 
 async function loadLists(): Promise<void> {
   try {
@@ -139,6 +146,10 @@ function Inbox() {
   );
 }
 
+const MACHINE_COLUMN: { key: SortKey; label: string; numeric?: boolean } = {
+  key: 'machine',
+  label: 'Machine',
+};
 const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
   { key: 'workspace', label: 'Workspace' },
   { key: 'status', label: 'State' },
@@ -150,11 +161,11 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
 ];
 
 function Sessions() {
-  const rows = sortRows(
-    fleetRows(sessions.value, workspaces.value, live.value, now.value),
-    sort.value.key,
-    sort.value.descending,
-  );
+  const all = fleetRows(sessions.value, workspaces.value, live.value, now.value);
+  // A Machine column (sortable: this computer first, then remotes by name) once any session runs on a remote.
+  const byMachine = spansMachines(all);
+  const columns = byMachine ? [MACHINE_COLUMN, ...COLUMNS] : COLUMNS;
+  const rows = sortRows(all, sort.value.key, sort.value.descending);
   return (
     <section class="Box" aria-labelledby="ff-sessions-title">
       <h2 class="Box-header" id="ff-sessions-title">
@@ -172,7 +183,7 @@ function Sessions() {
         <table class="ff-table" data-testid="ff-fleet-table">
           <thead>
             <tr>
-              {COLUMNS.map((c) => {
+              {columns.map((c) => {
                 const active = sort.value.key === c.key;
                 return (
                   <th
@@ -204,7 +215,18 @@ function Sessions() {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.id} data-testid="ff-fleet-row" data-session={row.id} data-status={row.status}>
+              <tr
+                key={row.id}
+                data-testid="ff-fleet-row"
+                data-session={row.id}
+                data-status={row.status}
+                data-machine={row.machine}
+              >
+                {byMachine && (
+                  <td data-testid="ff-fleet-machine">
+                    <MachineLabel status={machineStatus(row.machine, remotes.value, now.value)} compact />
+                  </td>
+                )}
                 <td>
                   <button
                     type="button"

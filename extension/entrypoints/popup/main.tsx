@@ -3,19 +3,34 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import { eventData, type QuickAction } from '../../../shared/protocol.js';
+import { eventData, type QuickAction, type RemoteView } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { MachineLabel } from '../../components/machine-label.js';
 import { Menu, SessionMenu } from '../../components/menu.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { detectPage } from '../../lib/github-pages.js';
+import {
+  machineOf,
+  machineStatus,
+  offlineNotice,
+  reconnectKey,
+  showMachineHeaders,
+} from '../../lib/machines.js';
 import { Octicon } from '../../lib/octicons.js';
 import { readPopupSnapshot, writePopupSnapshot } from '../../lib/popup-cache.js';
+import { watchRemotes } from '../../lib/remotes.js';
 import { errorText } from '../../lib/use-agent.js';
-import { applyBoard, groupWorkspaces, hasNews, markSeen, type SeenTurns } from '../../lib/workspace-list.js';
+import {
+  applyBoard,
+  groupByMachineAndRepo,
+  hasNews,
+  markSeen,
+  type SeenTurns,
+} from '../../lib/workspace-list.js';
 import '../../lib/primer.js';
 import './style.css';
 import { safeHref } from '../../lib/safe-href.js';
@@ -37,6 +52,12 @@ const selected = signal<string | undefined>(saved?.workspaceId);
 const sessionId = signal<string | undefined>(saved?.sessionId);
 const currentRepo = signal<string | undefined>(undefined);
 const error = signal('');
+/** The local agent's remotes and their states: workspaces there are grouped under them. */
+const remotes = signal<RemoteView[] | undefined>(undefined);
+watchRemotes(agent, remotes);
+/** For "unreachable since 4m ago". */
+const now = signal(Date.now());
+setInterval(() => (now.value = Date.now()), 5000);
 /** The chat shown before the workspace list came: it stays unless that workspace is gone. */
 let early: string | undefined = saved?.workspaceId;
 
@@ -73,7 +94,7 @@ async function loadWorkspaces(): Promise<void> {
 agent.subscribe('board', (frame) => {
   const data = eventData('board', frame);
   if (!data) return;
-  const next = applyBoard(workspaces.value, data.board);
+  const next = applyBoard(workspaces.value, data.board, 'machine' in data ? machineOf(data) : undefined);
   workspaces.value = next.list;
   noteSeen();
   if (next.reload) void loadWorkspaces();
@@ -134,7 +155,8 @@ agent.connection.subscribe((state) => {
     const first =
       fromLink ??
       restore?.workspaceId ??
-      groupWorkspaces(workspaces.value, { currentRepo: currentRepo.value })[0]?.workspaces[0]?.id;
+      groupByMachineAndRepo(workspaces.value, { currentRepo: currentRepo.value })[0]?.groups[0]?.workspaces[0]
+        ?.id;
     // Only if the user has not picked one meanwhile (or on a reconnect, kept the one they had).
     if (first && (!selected.value || selected.value === early))
       await select(first, fromLink && fromLink !== restore?.workspaceId ? undefined : restore?.sessionId);
@@ -158,8 +180,71 @@ function PairForm({ agent }: { agent: AgentPort }) {
   return <module.PairForm agent={agent} />;
 }
 
+function WorkspaceRow({ w }: { w: WorkspaceView }) {
+  const chip = workspaceChip(w);
+  const news = hasNews(w, seen.value, selected.value);
+  const status = machineStatus(machineOf(w), remotes.value, now.value);
+  return (
+    <li class={`ff-ws ${selected.value === w.id ? 'ff-selected' : ''}`}>
+      <button
+        type="button"
+        data-testid="ff-workspace"
+        data-workspace={w.id}
+        data-machine={status.machine}
+        data-reachable={status.reachable}
+        aria-current={selected.value === w.id}
+        data-news={news}
+        onClick={() => void select(w.id)}
+      >
+        <span class="ff-chip" data-tone={chip.tone}>
+          {chip.label}
+        </span>{' '}
+        {!status.reachable && (
+          <span class="ff-offline" data-testid="ff-ws-offline">
+            <Octicon
+              name="cloud-offline"
+              class="ff-offline-icon"
+              label={`${status.machine} is ${status.label}`}
+            />{' '}
+          </span>
+        )}
+        {news && (
+          <span class="ff-news" data-testid="ff-news" title="New replies since you last looked">
+            ●{' '}
+          </span>
+        )}
+        {w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}
+      </button>
+      <div class="ff-ws-meta">
+        <code>{w.branch}</code>
+        {w.issue && (
+          <a href={safeHref(w.issue.url)} target="_blank" rel="noopener noreferrer">
+            issue #{w.issue.number}
+          </a>
+        )}
+        {w.pr && (
+          <a href={safeHref(w.pr.url)} target="_blank" rel="noopener noreferrer">
+            PR #{w.pr.number}
+          </a>
+        )}
+        {w.disk && (
+          <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
+            {diskUseText(w.disk).text}
+          </span>
+        )}
+      </div>
+    </li>
+  );
+}
+
 function Workspaces() {
-  const groups = groupWorkspaces(workspaces.value, { currentRepo: currentRepo.value, filter: filter.value });
+  const machines = groupByMachineAndRepo(workspaces.value, {
+    currentRepo: currentRepo.value,
+    filter: filter.value,
+  });
+  // Machine headers when workspaces live on more than this computer; repo headers when there is more than one list.
+  const byMachine = showMachineHeaders(machines.map((m) => m.machine));
+  const repoHeaders = machines.reduce((n, m) => n + m.groups.length, 0) > 1;
   return (
     <div class="ff-workspaces" data-testid="ff-workspaces">
       {workspaces.value.length > 3 && (
@@ -172,61 +257,43 @@ function Workspaces() {
           onInput={(e) => (filter.value = (e.currentTarget as HTMLInputElement).value)}
         />
       )}
-      {groups.map((group) => (
-        <section key={group.project} data-testid="ff-workspace-group" data-project={group.project}>
-          {groups.length > 1 && (
-            <h2 class="ff-group">
-              <Avatar owner={ownerOf(group.project)} size={16} /> {group.project}
-            </h2>
-          )}
-          <ul>
-            {group.workspaces.map((w) => {
-              const chip = workspaceChip(w);
-              const news = hasNews(w, seen.value, selected.value);
-              return (
-                <li key={w.id} class={`ff-ws ${selected.value === w.id ? 'ff-selected' : ''}`}>
-                  <button
-                    type="button"
-                    data-testid="ff-workspace"
-                    data-workspace={w.id}
-                    aria-current={selected.value === w.id}
-                    data-news={news}
-                    onClick={() => void select(w.id)}
-                  >
-                    <span class="ff-chip" data-tone={chip.tone}>
-                      {chip.label}
-                    </span>{' '}
-                    {news && (
-                      <span class="ff-news" data-testid="ff-news" title="New replies since you last looked">
-                        ●{' '}
-                      </span>
-                    )}
-                    {w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}
-                  </button>
-                  <div class="ff-ws-meta">
-                    <code>{w.branch}</code>
-                    {w.issue && (
-                      <a href={safeHref(w.issue.url)} target="_blank" rel="noopener noreferrer">
-                        issue #{w.issue.number}
-                      </a>
-                    )}
-                    {w.pr && (
-                      <a href={safeHref(w.pr.url)} target="_blank" rel="noopener noreferrer">
-                        PR #{w.pr.number}
-                      </a>
-                    )}
-                    {w.disk && (
-                      <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
-                        {diskUseText(w.disk).text}
-                      </span>
-                    )}
-                  </div>
-                </li>
-              );
-            })}
-          </ul>
-        </section>
-      ))}
+      {machines.map(({ machine, groups }) => {
+        const status = machineStatus(machine, remotes.value, now.value);
+        return (
+          <section
+            key={machine}
+            class={byMachine ? 'ff-machine-group' : undefined}
+            data-testid="ff-machine-group"
+            data-machine={machine}
+            data-state={status.state}
+          >
+            {byMachine && (
+              <h2 class="ff-machine-head" data-testid="ff-machine-head">
+                <MachineLabel status={status} />
+              </h2>
+            )}
+            {groups.map((group) => (
+              <section key={group.project} data-testid="ff-workspace-group" data-project={group.project}>
+                {repoHeaders &&
+                  (byMachine ? (
+                    <h3 class="ff-group">
+                      <Avatar owner={ownerOf(group.project)} size={16} /> {group.project}
+                    </h3>
+                  ) : (
+                    <h2 class="ff-group">
+                      <Avatar owner={ownerOf(group.project)} size={16} /> {group.project}
+                    </h2>
+                  ))}
+                <ul>
+                  {group.workspaces.map((w) => (
+                    <WorkspaceRow w={w} key={w.id} />
+                  ))}
+                </ul>
+              </section>
+            ))}
+          </section>
+        );
+      })}
       {workspaces.value.length === 0 && (
         <div class="blankslate">
           <Octicon name="issue-opened" size={24} />
@@ -234,7 +301,7 @@ function Workspaces() {
           <p>Click Start workspace on a GitHub issue.</p>
         </div>
       )}
-      {workspaces.value.length > 0 && groups.length === 0 && (
+      {workspaces.value.length > 0 && machines.length === 0 && (
         <p class="ff-muted">No workspace matches “{filter.value}”.</p>
       )}
     </div>
@@ -309,7 +376,7 @@ function Popup() {
               </button>
             </div>
           )}
-          {sessionId.value && <Chat agent={agent} sessionId={sessionId.value} key={sessionId.value} />}
+          {sessionId.value && <SelectedChat sessionId={sessionId.value} key={sessionId.value} />}
           {error.value && <p class="error">{error.value}</p>}
           <details>
             <summary>Pair with another agent</summary>
@@ -318,6 +385,20 @@ function Popup() {
         </>
       )}
     </main>
+  );
+}
+
+/** The open chat, told when its workspace's machine is out of reach (and when it is back, to catch up). */
+function SelectedChat({ sessionId }: { sessionId: string }) {
+  const machine = machineOf(workspaces.value.find((w) => w.id === selected.value) ?? {});
+  const notice = offlineNotice(machineStatus(machine, remotes.value, now.value));
+  return (
+    <Chat
+      agent={agent}
+      sessionId={sessionId}
+      {...(notice ? { offline: notice } : {})}
+      resumeKey={reconnectKey(machine, remotes.value)}
+    />
   );
 }
 

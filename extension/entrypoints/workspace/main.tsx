@@ -6,18 +6,21 @@ import { signal } from '@preact/signals';
 import { render } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import { eventData, type TerminalInfo } from '../../../shared/protocol.js';
+import { eventData, type RemoteView, type TerminalInfo } from '../../../shared/protocol.js';
 import type { RatchetDecision } from '../../../shared/ratchet.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
+import { MachineLabel } from '../../components/machine-label.js';
 import { SessionMenu } from '../../components/menu.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
 import { ownerOf } from '../../lib/fleet-model.js';
+import { LOCAL, machineOf, machineStatus, offlineNotice, reconnectKey } from '../../lib/machines.js';
 import { Octicon } from '../../lib/octicons.js';
+import { watchRemotes } from '../../lib/remotes.js';
 import { errorText } from '../../lib/use-agent.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
 import '../../lib/primer.js';
@@ -37,6 +40,11 @@ const terminalId = signal<string | undefined>(undefined);
 const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);
 const decisions = signal<RatchetDecision[]>([]);
 const error = signal('');
+/** The remotes' states: a workspace on one says where it lives, and whether it can be reached now. */
+const remotes = signal<RemoteView[] | undefined>(undefined);
+watchRemotes(agent, remotes);
+const now = signal(Date.now());
+setInterval(() => (now.value = Date.now()), 5000);
 
 async function load(): Promise<void> {
   try {
@@ -377,12 +385,16 @@ function WorkspacePage() {
   if (!w) return <p class="ff-muted">{error.value || 'Loading…'}</p>;
   const chip = workspaceChip(w);
   const resumable = sessions.value.filter((s) => s.status === 'interrupted' || s.status === 'crashed');
+  const machine = machineOf(w);
+  const status = machineStatus(machine, remotes.value, now.value);
+  const offline = offlineNotice(status);
   return (
     <main class="ff-workspace-page">
       <header class="ff-row">
         <span class="ff-chip" data-tone={chip.tone}>
           {chip.label}
         </span>
+        {(machine !== LOCAL || (remotes.value?.length ?? 0) > 0) && <MachineLabel status={status} />}
         <h1 class="ff-title">
           <Avatar owner={ownerOf(w.project)} />
           {w.issue ? (
@@ -459,7 +471,15 @@ function WorkspacePage() {
               </button>
             ))}
           </div>
-          {sessionId.value && <Chat agent={agent} sessionId={sessionId.value} key={sessionId.value} />}
+          {sessionId.value && (
+            <Chat
+              agent={agent}
+              sessionId={sessionId.value}
+              key={sessionId.value}
+              {...(offline ? { offline } : {})}
+              resumeKey={reconnectKey(machine, remotes.value)}
+            />
+          )}
         </section>
         <div>
           <Terminals />

@@ -7,6 +7,7 @@ import {
   inbox,
   pendingCount,
   sortRows,
+  spansMachines,
 } from '../../../extension/lib/fleet-model.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 
@@ -96,6 +97,39 @@ describe('fleet model', () => {
     ]);
     // Sessions without a process sort below those with one.
     expect(sortRows(rows, 'cpuPercent', true)[0]?.id).toBe('s3');
+  });
+
+  it('rows say which machine they run on; sorting by it puts this computer first, remotes by name', () => {
+    const on = (machine: string, id: string, project: string, issue: number) => ({
+      ...workspace(id, project, issue),
+      machine,
+    });
+    const spread = [
+      on('zeta', 'wz', 'octo/app', 5),
+      on('devbox', 'wd', 'octo/app', 4),
+      on('local', 'wl', 'octo/web', 3),
+    ];
+    const rows = fleetRows(
+      [session('a', 'wz'), session('b', 'wl'), session('c', 'wd'), session('d', 'wd')],
+      spread as WorkspaceView[],
+      [],
+      0,
+    );
+    expect(sortRows(rows, 'machine', false).map((r) => [r.machine, r.id])).toEqual([
+      ['local', 'b'],
+      ['devbox', 'c'],
+      ['devbox', 'd'],
+      ['zeta', 'a'],
+    ]);
+    expect(sortRows(rows, 'machine', true).map((r) => r.machine)).toEqual([
+      'zeta',
+      'devbox',
+      'devbox',
+      'local',
+    ]);
+    expect(spansMachines(rows)).toBe(true);
+    // Without remotes (untagged rows from an agent that has none), the fleet names no machine.
+    expect(spansMachines(fleetRows(sessions, workspaces, [], 0))).toBe(false);
   });
 
   it('stacks each day’s repos into one bar scaled to the costliest day', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyBoard, groupWorkspaces, hasNews, markSeen } from '../../../extension/lib/workspace-list.js';
+import {
+  applyBoard,
+  groupByMachineAndRepo,
+  groupWorkspaces,
+  hasNews,
+  markSeen,
+} from '../../../extension/lib/workspace-list.js';
 import type { Board, WorkspaceCard } from '../../../shared/board.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { WorkspaceRatchet } from '../../../shared/ratchet.js';
@@ -120,5 +126,55 @@ describe('new replies', () => {
     expect(hasNews(replied, seen, w.id)).toBe(false); // on screen
     seen = markSeen([replied], seen, w.id);
     expect(hasNews(replied, seen)).toBe(false);
+  });
+});
+
+describe('remote machines in the list', () => {
+  const on = (machine: string, overrides: Partial<WorkspaceView> = {}) =>
+    ({ ...view(overrides), machine }) as WorkspaceView;
+
+  it('groups by machine (this computer first, remotes by name), then by repo within', () => {
+    const a = on('local', { project: 'octo/app' });
+    const b = on('zeta', { project: 'octo/app' });
+    const c = on('devbox', { project: 'octo/lib' });
+    const d = on('devbox', { project: 'octo/app' });
+    const e = view({ project: 'octo/lib' }); // untagged: from an agent without remotes, so this computer
+    const machines = groupByMachineAndRepo([a, b, c, d, e], { currentRepo: 'octo/app' });
+    expect(
+      machines.map((m) => [m.machine, m.groups.map((g) => [g.project, g.workspaces.map((w) => w.id)])]),
+    ).toEqual([
+      [
+        'local',
+        [
+          ['octo/app', [a.id]],
+          ['octo/lib', [e.id]],
+        ],
+      ],
+      [
+        'devbox',
+        [
+          ['octo/app', [d.id]],
+          ['octo/lib', [c.id]],
+        ],
+      ],
+      ['zeta', [['octo/app', [b.id]]]],
+    ]);
+  });
+
+  it('a filter that leaves a machine nothing drops its group', () => {
+    const a = on('local', { issue: { number: 501, title: 'alpha', url: 'u' } });
+    const b = on('devbox', { issue: { number: 502, title: 'beta', url: 'u' } });
+    expect(groupByMachineAndRepo([a, b], { filter: 'beta' }).map((m) => m.machine)).toEqual(['devbox']);
+  });
+
+  it("a remote's board push reloads nothing for the same repo's workspaces on this computer", () => {
+    const here = on('local', { sessions: { total: 1, running: 0, waitingForYou: 0, turns: 1, costUsd: 0 } });
+    const there = on('devbox');
+    const push = board('octo/app', [
+      card(there, [{ id: 's9', kind: 'chat', title: 'chat', status: 'idle', turns: 1 }]),
+    ]);
+    expect(applyBoard([here, there], push, 'devbox').reload).toBe(false);
+    // Without knowing the machine (an agent without remotes), a missing card still means archived.
+    expect(applyBoard([here, there], push).reload).toBe(true);
   });
 });
