@@ -83,7 +83,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
       data?.project.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
       data.host === location.hostname;
     // Each machine pushes its own board: only its cards are replaced; pushes carry the last fetched issues.
-    if (data && ours) board.value = mergeBoardPush(board.value, data.board, machineOf(data));
+    if (data && ours) board.value = mergeBoardPush(board.value, data.board, data.machine);
   });
   const start = async (number: number) => {
     starting.value = number;

@@ -82,6 +82,8 @@ export function machineStatus(
   const since = Date.parse(remote.since);
   const ago = Number.isFinite(since) ? `${formatDuration(Math.max(0, now - since))} ago` : 'a while';
   const at = Number.isFinite(since) ? new Date(since).toLocaleString() : remote.since;
+  const seen = remote.lastSeenAt ? Date.parse(remote.lastSeenAt) : Number.NaN;
+  const lastSeen = Number.isFinite(seen) ? new Date(seen).toLocaleString() : at;
   switch (remote.state) {
     case 'connected':
       return {
@@ -106,7 +108,7 @@ export function machineStatus(
         machine,
         state: 'unreachable',
         label: `unreachable since ${ago}`,
-        title: `${remote.destination} · last seen ${at}${remote.error ? ` · ${remote.error}` : ''}`,
+        title: `${remote.destination} · last seen ${lastSeen}${remote.error ? ` · ${remote.error}` : ''}`,
         tone: 'bad',
         reachable: false,
       };
@@ -149,8 +151,8 @@ const COLUMNS: Column[] = ['working', 'waiting', 'done'];
  * else stay; an issue already on a card of any machine is not repeated.
  */
 export function mergeBoardPush(current: Board | undefined, pushed: Board, machine: string): Board {
-  const tag = (card: WorkspaceCard): WorkspaceCard =>
-    'machine' in card ? card : { ...card, ...{ machine } };
+  // The push names whose board it is: its cards are that machine's, whatever a relay left on them.
+  const tag = (card: WorkspaceCard): WorkspaceCard => ({ ...card, machine });
   const columns = {} as Record<Column, WorkspaceCard[]>;
   for (const column of COLUMNS) {
     const kept = (current?.columns[column] ?? []).filter((card) => machineOf(card) !== machine);

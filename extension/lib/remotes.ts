@@ -1,39 +1,33 @@
 import { type Signal, signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import type { RemoteView } from '../../shared/protocol.js';
+import { eventData, type RemoteView } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
-
-/** How often the list is asked again while a remote is known (a local, in-memory answer). */
-const POLL_MS = 3000;
 
 /**
  * The local agent's remotes and their states (connected / unreachable since
- * when / connecting), kept current while the page is open: asked on every
- * (re)connect, then again every few seconds while there is any remote.
- * Undefined until the first answer; an agent without remotes answers [].
+ * when / connecting), kept current while the page is open: the list on every
+ * (re)connect, then each change from the `remotes` topic. Undefined until
+ * the first answer; an agent without remotes answers [].
  */
 export function watchRemotes(agent: AgentPort, remotes: Signal<RemoteView[] | undefined>): () => void {
   let stopped = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const load = async () => {
-    clearTimeout(timer);
-    if (stopped || agent.connection.value?.status !== 'connected') return;
-    try {
-      const list = await agent.call('remote.list');
-      if (stopped) return;
-      if (JSON.stringify(list) !== JSON.stringify(remotes.value)) remotes.value = list;
-    } catch {
-      // An older agent without remotes, or a dropped connection: the next (re)connect asks again.
-    }
-    if (!stopped && (remotes.value?.length ?? 0) > 0) timer = setTimeout(() => void load(), POLL_MS);
+  const set = (list: RemoteView[]) => {
+    if (!stopped && JSON.stringify(list) !== JSON.stringify(remotes.value)) remotes.value = list;
   };
   const off = agent.connection.subscribe((state) => {
-    if (state?.status === 'connected') void load();
+    if (state?.status === 'connected')
+      void agent.call('remote.list').then(set, () => {
+        // An older agent without remotes: nothing is remote.
+      });
+  });
+  const unsubscribe = agent.subscribe('remotes', (frame) => {
+    const data = eventData('remotes', frame);
+    if (data) set(data.remotes);
   });
   return () => {
     stopped = true;
-    clearTimeout(timer);
     off();
+    unsubscribe();
   };
 }
 

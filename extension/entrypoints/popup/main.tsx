@@ -94,7 +94,7 @@ async function loadWorkspaces(): Promise<void> {
 agent.subscribe('board', (frame) => {
   const data = eventData('board', frame);
   if (!data) return;
-  const next = applyBoard(workspaces.value, data.board, 'machine' in data ? machineOf(data) : undefined);
+  const next = applyBoard(workspaces.value, data.board, data.machine);
   workspaces.value = next.list;
   noteSeen();
   if (next.reload) void loadWorkspaces();

@@ -143,9 +143,10 @@ describe('mergeBoardPush', () => {
   const ids = (b: Board) =>
     b.columns.working.map((c) => [c.workspace.issue?.number, (c as { machine?: string }).machine]);
 
-  it("replaces only the pushing machine's cards, tags untagged ones, and orders local first", () => {
+  it("replaces only the pushing machine's cards, tags them with it, and orders local first", () => {
     const local = mergeBoardPush(undefined, board([card(1)], [7, 8], 'T1'), 'local');
-    const both = mergeBoardPush(local, board([card(2, 'devbox'), card(3, 'devbox')]), 'devbox');
+    // The push's machine wins over what a relay left on its cards.
+    const both = mergeBoardPush(local, board([card(2, 'local'), card(3)]), 'devbox');
     expect(ids(both)).toEqual([
       [1, 'local'],
       [2, 'devbox'],
