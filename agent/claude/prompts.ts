@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { QuickAction } from '../../shared/protocol.js';
+import { AgentError, type QuickAction } from '../../shared/protocol.js';
 import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from './untrusted-text.js';
 
 /**
@@ -136,4 +136,20 @@ export function loadQuickActions(
     }
   }
   return { actions: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)), problems };
+}
+
+/** The quick action called `name`, or an error naming why it cannot run: broken (and how), or unknown (and what exists) — pure. */
+export function findQuickAction(
+  { actions, problems }: ReturnType<typeof loadQuickActions>,
+  name: string,
+): LoadedQuickAction {
+  const action = actions.find((a) => a.name === name);
+  if (action) return action;
+  const broken = problems.find((p) => p.file.endsWith(`${name}.md`));
+  throw new AgentError(
+    'NOT_FOUND',
+    broken
+      ? `Quick action ${name} is broken (${broken.reason}).`
+      : `No quick action ${JSON.stringify(name)}. Available: ${actions.map((a) => a.name).join(', ')}.`,
+  );
 }

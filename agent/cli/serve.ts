@@ -1,5 +1,7 @@
-import { ConfigError, PortInUseError, type RunningAgent, startAgent } from '../agent.js';
+import { type RunningAgent, startAgent } from '../agent.js';
+import { ConfigError } from '../config.js';
 import { startAgentDetached } from '../login/start-detached.js';
+import { PortInUseError } from '../startup.js';
 import { HomeAccessError } from '../store/fs-errors.js';
 import { resolveHome } from '../store/home.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';

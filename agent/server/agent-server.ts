@@ -69,8 +69,6 @@ export interface AgentServerOptions {
   stallTimeoutMs?: number;
   /** Redeems a manual pairing code (single use); on `ok` the client gets the token in its welcome. */
   redeemPairingCode?: (code: string) => RedeemResult;
-  /** Told when a browser extension says hello, with the version it said. */
-  onExtensionConnected?: (version: string) => void;
 }
 
 /** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
@@ -222,6 +220,7 @@ export class AgentServer {
   #port = 0;
   #nextId = 1;
   #heartbeat: NodeJS.Timeout | undefined;
+  #lastExtension: { version: string; seenAt: string } | undefined;
 
   constructor(options: AgentServerOptions) {
     this.#options = options;
@@ -237,6 +236,11 @@ export class AgentServer {
 
   get port(): number {
     return this.#port;
+  }
+
+  /** The browser extension that said hello last: its version and when (for `status` and doctor). */
+  get lastExtension(): { version: string; seenAt: string } | undefined {
+    return this.#lastExtension;
   }
 
   /** Authenticated clients. */
@@ -394,7 +398,7 @@ export class AgentServer {
       ? staleExtensionNotice(this.#options.agentVersion, hello.client.version)
       : undefined;
     if (notice) this.#options.log.warn(`Client ${connection.id}: ${notice}`);
-    if (extension) this.#options.onExtensionConnected?.(hello.client.version);
+    if (extension) this.#lastExtension = { version: hello.client.version, seenAt: new Date().toISOString() };
     connection.sendFrame({
       type: 'welcome',
       agentVersion: this.#options.agentVersion,

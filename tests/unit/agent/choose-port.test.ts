@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePort, DEFAULT_PORT, ratchetSchedule } from '../../../agent/agent.js';
+import { choosePort, DEFAULT_PORT, ratchetSchedule } from '../../../agent/config.js';
 
 describe('choosePort', () => {
   it.each([

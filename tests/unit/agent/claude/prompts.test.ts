@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  findQuickAction,
   loadQuickActions,
   parseQuickAction,
   renderIssuePrompt,
@@ -122,5 +123,38 @@ describe('quick actions', () => {
       { file: join(dir.path, 'bad.md'), reason: expect.stringMatching(/frontmatter/) },
     ]);
     dir.cleanup();
+  });
+});
+
+describe('findQuickAction', () => {
+  const loaded = {
+    actions: [
+      {
+        name: 'review',
+        description: 'Review',
+        kind: 'agent' as const,
+        source: 'builtin' as const,
+        prompt: 'R',
+      },
+      {
+        name: 'simplify',
+        description: 'Simplify',
+        kind: 'agent' as const,
+        source: 'user' as const,
+        prompt: 'S',
+      },
+    ],
+    problems: [{ file: '/home/u/.ff/quick-actions/broken.md', reason: 'no frontmatter' }],
+  };
+
+  it('finds an action by name', () => {
+    expect(findQuickAction(loaded, 'simplify').prompt).toBe('S');
+  });
+
+  it.each([
+    ['broken', 'Quick action broken is broken (no frontmatter).'],
+    ['nope', 'No quick action "nope". Available: review, simplify.'],
+  ])('%s: says why it cannot run', (name, message) => {
+    expect(() => findQuickAction(loaded, name)).toThrow(message);
   });
 });

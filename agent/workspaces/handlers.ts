@@ -1,0 +1,46 @@
+import { viaGitHub } from '../github/agent-error.js';
+import type { GitHubHosts } from '../github/hosts.js';
+import type { Logger } from '../logger.js';
+import type { RemoteLinks } from '../remote/remote-links.js';
+import type { HandlerTable } from '../server/handlers.js';
+import type { StateStore } from '../store/state-store.js';
+import { collectGarbage } from './gc.js';
+import { openPullRequest } from './open-pr.js';
+import type { Projects } from './projects.js';
+import type { Workspaces } from './workspaces.js';
+
+/** `project.*`: the repositories ff knows, by their clone (here, or on a remote machine). */
+export function projectHandlers({ projects, remotes }: { projects: Projects; remotes: RemoteLinks }) {
+  return {
+    'project.add': async ({ machine, ...params }) =>
+      machine && machine !== 'local'
+        ? { ...(await remotes.call(machine, 'project.add', params)), machine }
+        : projects.add(params),
+    'project.list': () => projects.list(),
+    'project.remove': (params) => projects.remove(params.project, params.force),
+  } satisfies HandlerTable;
+}
+
+/** `workspace.*`, `gc.run` and `doctor.orphans`: worktrees, their life and their clean-up. */
+export function workspaceHandlers(deps: {
+  state: StateStore;
+  projects: Projects;
+  workspaces: Workspaces;
+  github: GitHubHosts;
+  log: Logger;
+}) {
+  const { workspaces } = deps;
+  return {
+    'workspace.create': (params) => workspaces.create(params),
+    'workspace.adopt': (params) => workspaces.adopt(params.project, params.pr),
+    'workspace.retry': (params) => workspaces.retry(params.workspaceId),
+    'workspace.list': (params) => workspaces.list(params ?? {}),
+    'workspace.get': (params) => workspaces.get(params.workspaceId),
+    'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
+    'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
+    'workspace.restore': (params) => workspaces.restore(params.workspaceId),
+    'workspace.openPr': (params) => viaGitHub(openPullRequest(deps, params)),
+    'gc.run': (params) => collectGarbage(deps, { dryRun: Boolean(params?.dryRun) }),
+    'doctor.orphans': () => workspaces.orphanWorktrees(),
+  } satisfies HandlerTable;
+}
