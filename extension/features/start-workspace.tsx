@@ -13,6 +13,7 @@ import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
 import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+import { applyBoard } from '../lib/workspace-list.js';
 
 /** Issue pages: Start workspace, then the workspace's live status. */
 interface IssueMatch {
@@ -95,15 +96,20 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       () => {},
     );
   });
+  // Pushed events carry what changed: apply them; asking `workspace.get` again would cost the agent
+  // a handful of git processes per push, for every open issue page.
   useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, (frame) => {
     const event = eventData('workspace', frame);
-    if (!event) return;
-    if (event.kind === 'progress' && workspace.value)
-      workspace.value = { ...workspace.value, step: event.step };
-    if (event.kind === 'updated' || event.kind === 'ratchet') void refresh(workspace.value?.id);
+    const w = workspace.value;
+    if (!event || !w) return;
+    if (event.kind === 'progress') workspace.value = { ...w, step: event.step };
+    if (event.kind === 'updated') workspace.value = { ...w, ...event.workspace };
+    if (event.kind === 'ratchet') workspace.value = { ...w, ratchet: event.ratchet };
   });
-  useTopic(agent, connected ? 'board' : undefined, () => {
-    if (workspace.value) void refresh(workspace.value.id);
+  useTopic(agent, connected && workspace.value ? 'board' : undefined, (frame) => {
+    const event = eventData('board', frame);
+    const w = workspace.value;
+    if (event && w) workspace.value = applyBoard([w], event.board).list[0];
   });
 
   const start = async () => {

@@ -12,6 +12,7 @@ import {
   shadowText,
   waitForShadow,
   waitForShadowText,
+  watchAgentCalls,
 } from '../helpers/browser.js';
 import { type ClaudeWorld, claudeWorld } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
@@ -124,6 +125,33 @@ describe('Start workspace on an issue page', () => {
     expect(await page.$$('pierce/[data-testid="ff-kanban"] img')).toHaveLength(0);
     expect(await page.$$('pierce/[data-testid="ff-kanban"] b')).toHaveLength(0);
   }, 60_000);
+});
+
+describe('Start workspace follows pushes', () => {
+  it('setup, the first session and a second one show on the issue page from pushed events, without asking workspace.get', async () => {
+    const issue = github.addIssue('octo/app', { title: 'Pushed, not pulled' });
+    site.issueNumber = issue.number;
+    const { workspace } = await world.client.call('workspace.create', {
+      project: 'octo/app',
+      issue: { number: issue.number, title: issue.title, body: '' },
+    });
+    const calls = await watchAgentCalls(chrome);
+    try {
+      const page = await open(`/octo/app/issues/${issue.number}`);
+      // Created from the issue, the workspace sets up and starts its first session: all of it pushed.
+      await waitForShadowText(page, '[data-testid="ff-start"]', /1 session\b/, 30_000);
+      await waitForShadowText(page, '[data-testid="ff-chip"]', /Waiting/, 30_000);
+      await world.client.call('session.start', { workspaceId: workspace.id, prompt: 'hello' });
+      // The count and the chip come from the board pushed as the second session starts and ends its turn.
+      await waitForShadowText(page, '[data-testid="ff-start"]', /2 sessions/, 30_000);
+      await waitForShadowText(page, '[data-testid="ff-chip"]', /Waiting/, 30_000);
+      // The page asked once, by listing (so the frames are counted), and never per push.
+      expect(calls.count('workspace.list')).toBeGreaterThan(0);
+      expect(calls.count('workspace.get')).toBe(0);
+    } finally {
+      await calls.stop();
+    }
+  }, 90_000);
 });
 
 describe('soft navigation', () => {

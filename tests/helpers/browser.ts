@@ -152,3 +152,32 @@ export function featureCount(page: Page, name: string): Promise<number> {
 export async function waitForShadow(page: Page, selector: string, timeoutMs = 15_000): Promise<void> {
   await waitFor(async () => (await page.$(`pierce/${selector}`)) !== null, { timeoutMs, what: selector });
 }
+
+/**
+ * Counts the requests the extension sends the agent, by method: read off the
+ * worker's WebSocket frames through DevTools, so nothing in the extension is
+ * patched. `stop()` detaches.
+ */
+export async function watchAgentCalls(
+  chrome: ExtensionBrowser,
+): Promise<{ count(method: string): number; stop(): Promise<void> }> {
+  const worker = await chrome.browser.waitForTarget(
+    (target) => target.type() === 'service_worker' && target.url().endsWith('/background.js'),
+    { timeout: 10_000 },
+  );
+  const session = await worker.createCDPSession();
+  const counts = new Map<string, number>();
+  session.on('Network.webSocketFrameSent', (event: { response: { payloadData: string } }) => {
+    try {
+      const frame = JSON.parse(event.response.payloadData) as { method?: unknown };
+      if (typeof frame.method === 'string') counts.set(frame.method, (counts.get(frame.method) ?? 0) + 1);
+    } catch {
+      // Not a JSON request (a ping): not counted.
+    }
+  });
+  await session.send('Network.enable');
+  return {
+    count: (method) => counts.get(method) ?? 0,
+    stop: () => session.detach(),
+  };
+}
