@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -35,18 +45,53 @@ export function removeUnfinishedWrites(path: string): number {
  * either the old content or the new, never half: write a temp file beside
  * it, then rename over. `mode` is applied to the temp file before it holds
  * any data, so a secret is never readable by others, not even briefly.
+ * Durable too: the temp file is fsynced before the rename (else a power cut
+ * can leave the new name pointing at an empty file) and the folder after it
+ * (else the rename itself can be lost); the folder's fsync is skipped where
+ * the platform cannot do it (Windows).
  */
 export function writeFileAtomic(path: string, data: string, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = tempPathFor(path);
   try {
-    writeFileSync(temp, '', { mode });
-    chmodSync(temp, mode); // the umask may have narrowed or (for 0600) we want exactly this
-    writeFileSync(temp, data);
+    const fd = openSync(temp, 'wx', mode);
+    try {
+      fchmodSync(fd, mode); // the umask may have narrowed or (for 0600) we want exactly this
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
+  }
+  syncFolder(dirname(path));
+}
+
+/** fsync of a folder, so a rename in it survives a power cut; a no-op where folders cannot be opened (Windows). */
+function syncFolder(folder: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(folder, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows (EISDIR/EPERM) or a file system without folder fsync (EINVAL): the rename is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function syncFolderAsync(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // as in syncFolder
+  } finally {
+    await handle.close();
   }
 }
 
@@ -58,6 +103,7 @@ export async function writeFileAtomicAsync(path: string, data: string, mode = 0o
     try {
       await handle.chmod(mode);
       await handle.writeFile(data);
+      await handle.sync();
     } finally {
       await handle.close();
     }
@@ -66,4 +112,5 @@ export async function writeFileAtomicAsync(path: string, data: string, mode = 0o
     await rm(temp, { force: true }).catch(() => {});
     throw error;
   }
+  await syncFolderAsync(dirname(path));
 }
