@@ -41,6 +41,7 @@ import {
   TickResult,
   WorkspaceRatchet,
 } from './ratchet.js';
+import { ClaudeEntry } from './transcript-entry.js';
 
 /** Bumped on any incompatible change to frames or method shapes. */
 export const PROTOCOL_VERSION = 1;
@@ -393,9 +394,10 @@ export const WorkspaceDiffResult = z.object({
 const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id');
 
 /**
- * What `session:<id>` carries: the session's transcript, one entry per event,
- * with the transcript's seq. `claude` entries hold the CLI's own line
- * (see shared/claude-messages.ts); the others are ff's.
+ * What `session:<id>` carries: the session's transcript, one event per
+ * transcript line, with the transcript's seq. A `claude` event holds what
+ * one CLI line says as typed entries (shared/transcript-entry.ts), derived
+ * by the agent; the raw line stays in the transcript file. The others are ff's.
  */
 export const SessionEvent = z.discriminatedUnion('kind', [
   /** A user message, acknowledged once this entry is written. `queued` = a turn was running. */
@@ -408,7 +410,7 @@ export const SessionEvent = z.discriminatedUnion('kind', [
   }),
   /** A queued message handed to Claude. */
   z.object({ kind: z.literal('delivered'), ts: z.string(), messageId: z.string() }),
-  z.object({ kind: z.literal('claude'), ts: z.string(), line: z.unknown() }),
+  z.object({ kind: z.literal('claude'), ts: z.string(), entries: z.array(ClaudeEntry) }),
   z.object({
     kind: z.literal('status'),
     ts: z.string(),

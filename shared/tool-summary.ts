@@ -2,7 +2,7 @@
 export const SUMMARY_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'description'] as const;
 
 export function toolSummary(input: unknown): string {
-  if (typeof input === 'string') return input; // already summarized by slimEvent
+  if (typeof input === 'string') return input;
   if (typeof input !== 'object' || input === null) return '';
   const record = input as Record<string, unknown>;
   for (const key of SUMMARY_KEYS) {

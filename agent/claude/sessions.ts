@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CanUseToolRequest, type ClaudeLine, lineForTranscript } from '../../shared/claude-messages.js';
+import {
+  CanUseToolRequest,
+  type ClaudeLine,
+  classifyClaudeJson,
+  lineForTranscript,
+} from '../../shared/claude-messages.js';
 import type {
   PermissionMode,
   PermissionRequest,
@@ -10,7 +15,7 @@ import type {
   SessionView,
 } from '../../shared/domain.js';
 import { AgentError, type SessionEvent } from '../../shared/protocol.js';
-import { toolSummary } from '../../shared/tool-summary.js';
+import { type ClaudeEntry, toEntries } from '../../shared/transcript-entry.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import { applyPatch } from '../store/apply-patch.js';
@@ -57,6 +62,20 @@ interface Live {
 
 /** Entries in a session topic carry the transcript entry's data plus its time stamp. */
 type EntryData = SessionEvent extends infer E ? (E extends { ts: string } ? Omit<E, 'ts'> : never) : never;
+/** What a transcript line holds: ff's events as published, and each CLI line raw (for resume and debugging). */
+type StoredData = Exclude<EntryData, { kind: 'claude' }> | { kind: 'claude'; line: unknown };
+
+/**
+ * A transcript line as clients get it — pure: a stored CLI line becomes its
+ * typed entries here, at read time, so transcripts written before entries
+ * existed replay like new ones.
+ */
+export function sessionEventOf(data: unknown, ts: string): SessionEvent {
+  const stored = data as StoredData;
+  if (stored.kind === 'claude')
+    return { kind: 'claude', ts, entries: toEntries(classifyClaudeJson(stored.line)) };
+  return { ...stored, ts };
+}
 
 const STOP_GRACE_MS = 3_000;
 const MAX_OPEN_TRANSCRIPTS = 200;
@@ -106,7 +125,7 @@ export class Sessions {
           type: 'event',
           topic,
           seq: entry.seq,
-          data: { ...(entry.data as object), ts: entry.ts },
+          data: sessionEventOf(entry.data, entry.ts),
         }));
       },
     });
@@ -215,7 +234,7 @@ export class Sessions {
     let bytes = 0;
     for (let i = entries.length - 1; i >= 0 && bytes < EVENTS_BYTES; i--) {
       const entry = entries[i]!;
-      const event = { ...(entry.data as object), ts: entry.ts } as SessionEvent;
+      const event = sessionEventOf(entry.data, entry.ts);
       bytes += JSON.stringify(event).length;
       events.push({ seq: entry.seq, event });
     }
@@ -417,7 +436,8 @@ export class Sessions {
   }
 
   #onLine(id: string, live: Live, line: ClaudeLine): void {
-    this.#append(id, { kind: 'claude', line: lineForTranscript(line) });
+    const entries = toEntries(line);
+    this.#appendClaude(id, line, entries);
     switch (line.kind) {
       case 'init':
         // Record every run's id: a resume may continue under a new one, and we resume by exactly this id.
@@ -425,26 +445,20 @@ export class Sessions {
           this.#patch(id, { claudeSessionId: line.session_id });
         return;
       case 'assistant': {
-        const call = line.message.content.findLast((block) => block.type === 'tool_use');
-        if (call && 'name' in call && typeof call.name === 'string')
+        const call = entries.findLast((entry) => entry.type === 'tool-call');
+        if (call)
           live.tool = {
-            id: typeof call.id === 'string' ? call.id : '',
+            id: call.id,
             name: call.name,
-            summary: toolSummary(call.input).slice(0, 200),
+            summary: call.summary.slice(0, 200),
             since: new Date().toISOString(),
           };
         return;
       }
-      case 'user': {
-        const content = line.message.content;
-        if (
-          live.tool &&
-          Array.isArray(content) &&
-          content.some((block) => block.type === 'tool_result' && block.tool_use_id === live.tool?.id)
-        )
+      case 'user':
+        if (entries.some((entry) => entry.type === 'tool-result' && entry.toolId === live.tool?.id))
           delete live.tool;
         return;
-      }
       case 'result': {
         live.turn = false;
         delete live.tool;
@@ -525,10 +539,16 @@ export class Sessions {
   }
 
   /** Appends to the transcript (synchronously: after this, the event is on disk), then publishes. */
-  #append(id: string, data: EntryData): number {
+  #append(id: string, data: Exclude<EntryData, { kind: 'claude' }>): number {
     const entry = this.#transcript(id).append(data);
     this.#hub.publish(`session:${id}`, { ...data, ts: entry.ts }, entry.seq);
     return entry.seq;
+  }
+
+  /** A CLI line: the transcript keeps it raw, subscribers get its entries. */
+  #appendClaude(id: string, line: ClaudeLine, entries: ClaudeEntry[]): void {
+    const entry = this.#transcript(id).append({ kind: 'claude', line: lineForTranscript(line) });
+    this.#hub.publish(`session:${id}`, { kind: 'claude', ts: entry.ts, entries }, entry.seq);
   }
 
   #transcript(id: string): TranscriptLog {

@@ -1,57 +1,46 @@
 import type { AgentClient } from '../../shared/agent-client.js';
-import { type ClaudeLine, classifyClaudeJson } from '../../shared/claude-messages.js';
 import type { SessionView } from '../../shared/domain.js';
 import { SessionEvent } from '../../shared/protocol.js';
+import { toolSummary } from '../../shared/tool-summary.js';
+import type { ClaudeEntry } from '../../shared/transcript-entry.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
 import { print } from './projects.js';
 
-const clip = (text: string, max = 400) =>
-  text.length > max ? `${text.slice(0, max)}… (${text.length - max} more)` : text;
+const clip = (text: string, max = 400, length = text.length) =>
+  length > max ? `${text.slice(0, max)}… (${length - max} more)` : text;
 
-function describeToolInput(input: unknown): string {
-  if (typeof input !== 'object' || input === null) return '';
-  const record = input as Record<string, unknown>;
-  for (const key of ['command', 'file_path', 'path', 'pattern', 'url']) {
-    if (typeof record[key] === 'string') return String(record[key]);
-  }
-  return clip(JSON.stringify(input), 120);
-}
-
-function describeLine(line: ClaudeLine): string[] {
-  switch (line.kind) {
-    case 'init':
-      return [`· claude session ${line.session_id}${line.model ? ` (${line.model})` : ''}`];
-    case 'assistant':
-      return line.message.content.flatMap((block) => {
-        if (block.type === 'text' && 'text' in block) return [`claude: ${String(block.text)}`];
-        if (block.type === 'tool_use' && 'name' in block)
-          return [`  ▸ ${String(block.name)} ${describeToolInput(block.input)}`];
-        return [];
-      });
-    case 'user': {
-      const content = line.message.content;
-      if (typeof content === 'string') return [];
-      return content.flatMap((block) =>
-        block.type === 'tool_result' && 'tool_use_id' in block
-          ? [
-              `    ${block.is_error ? '✗' : '✓'} ${clip(typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? ''), 200).replace(/\n/g, ' ')}`,
-            ]
-          : [],
-      );
-    }
+/** What a Claude line said, as `session log` prints it: from the agent's entries, never the raw line. */
+function describeEntry(entry: ClaudeEntry): string[] {
+  switch (entry.type) {
+    case 'assistant-text':
+      return [`claude: ${entry.text}`];
+    case 'tool-call':
+      return [`  ▸ ${entry.name} ${entry.summary}`];
+    case 'tool-result':
+      return [
+        `    ${entry.status === 'error' ? '✗' : '✓'} ${clip(entry.preview, 200, entry.length).replace(/\n/g, ' ')}`,
+      ];
     case 'result':
       return [
-        `· turn ended (${line.subtype}${line.is_error ? ', error' : ''}${line.total_cost_usd !== undefined ? `, $${line.total_cost_usd.toFixed(4)}` : ''})`,
+        `· turn ended (${entry.subtype}${entry.isError ? ', error' : ''}${entry.costUsd !== undefined ? `, $${entry.costUsd.toFixed(4)}` : ''})`,
       ];
-    case 'malformed':
-      return [`· (unreadable CLI output) ${clip(line.text, 200)}`];
-    case 'unknown':
-      return [
-        `· (${String((line.json as { type?: unknown })?.type ?? 'unknown')}) ${clip(JSON.stringify(line.json), 200)}`,
-      ];
-    default:
+    case 'notice':
+      switch (entry.notice) {
+        case 'init':
+          return [`· claude session ${entry.text}${entry.model ? ` (${entry.model})` : ''}`];
+        case 'compacted':
+          return ['· context compacted'];
+        case 'unreadable':
+          return [`· (unreadable CLI output) ${clip(entry.text, 200)}`];
+        case 'unknown':
+          return [`· (${entry.text}) ${clip(entry.detail ?? '', 200)}`];
+        case 'system':
+          return [];
+      }
       return [];
+    case 'user-text':
+      return []; // the user's own message is its `user` event
   }
 }
 
@@ -63,12 +52,12 @@ export function formatSessionEvent(event: SessionEvent): string[] {
     case 'delivered':
       return [];
     case 'claude':
-      return describeLine(classifyClaudeJson(event.line));
+      return event.entries.flatMap(describeEntry);
     case 'status':
       return [`· ${event.status}${event.detail ? `: ${event.detail}` : ''}`];
     case 'permission':
       return [
-        `? ${event.request.toolName} wants to run: ${describeToolInput(event.request.input)} (request ${event.request.requestId})`,
+        `? ${event.request.toolName} wants to run: ${clip(toolSummary(event.request.input), 120)} (request ${event.request.requestId})`,
       ];
     case 'permission-answer':
       return [`  ${event.allow ? 'allowed' : 'denied'}`];

@@ -503,9 +503,9 @@ export class Ratchet {
   #finalText(sessionId: string): string {
     const { events } = this.#deps.sessions.events(sessionId, 0, 400);
     for (let i = events.length - 1; i >= 0; i--) {
-      const event = events[i]!.event as { kind?: string; line?: { type?: string; result?: unknown } };
-      if (event.kind === 'claude' && event.line?.type === 'result')
-        return typeof event.line.result === 'string' ? event.line.result : '';
+      const event = events[i]!.event;
+      const result = event.kind === 'claude' ? event.entries.find((e) => e.type === 'result') : undefined;
+      if (result?.type === 'result') return result.text ?? '';
     }
     return '';
   }

@@ -1,11 +1,11 @@
 import { eventData, type SessionEvent } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
-import { slimEvent } from './chat-model.js';
 
 export type SessionEntry = SessionEvent & { seq: number };
 
 /**
- * A session's events as a view wants them, slimmed: from `sinceSeq` when it
+ * A session's events as a view wants them (a CLI line arrives as the
+ * agent's bounded entries, so nothing needs slimming): from `sinceSeq` when it
  * has the rest (a cache), else the newest `limit` in one answer (a
  * subscription's replay would be a message each), then live. Returns the stop.
  */
@@ -23,7 +23,7 @@ export function followSession(
       `session:${sessionId}`,
       (frame) => {
         const event = eventData('session', frame);
-        if (event) on.event(slimEvent({ ...event, seq: frame.seq }));
+        if (event) on.event({ ...event, seq: frame.seq });
       },
       sinceSeq,
     );
@@ -33,7 +33,7 @@ export function followSession(
     void agent.call('session.events', { sessionId, limit: options.limit }).then(
       (answer) => {
         if (stopped) return;
-        on.loaded?.(answer.events.map(({ seq, event }) => slimEvent({ ...event, seq })));
+        on.loaded?.(answer.events.map(({ seq, event }) => ({ ...event, seq })));
         follow(answer.lastSeq);
       },
       () => follow(0), // an agent without session.events: the subscription replays everything

@@ -10,9 +10,28 @@ const PREFIX = 'ff.transcript.';
 const SCROLL_PREFIX = 'ff.scroll.';
 const INDEX_KEY = 'ff.transcript-index';
 const KEEP_SESSIONS = 20;
+/**
+ * The cached events' shape. Bumped when it changes (2: a CLI line is the
+ * agent's entries, no longer the line): caches of another shape are dropped
+ * once, and the agent replays.
+ */
+const FORMAT = '2';
+const FORMAT_KEY = 'ff.transcript-format';
+
+function dropOtherFormats(storage: Storage): void {
+  if (storage.getItem(FORMAT_KEY) === FORMAT) return;
+  for (const id of readIndex(storage)) forget(id, storage);
+  storage.removeItem(INDEX_KEY);
+  try {
+    storage.setItem(FORMAT_KEY, FORMAT);
+  } catch {
+    // Over quota even now: asked again next time.
+  }
+}
 
 export function readTranscriptCache<T>(sessionId: string, storage: Storage = localStorage): T[] {
   try {
+    dropOtherFormats(storage);
     const raw = storage.getItem(PREFIX + sessionId);
     const parsed: unknown = raw ? JSON.parse(raw) : [];
     return Array.isArray(parsed) ? (parsed as T[]) : [];
@@ -26,6 +45,7 @@ export function writeTranscriptCache(
   events: readonly unknown[],
   storage: Storage = localStorage,
 ): void {
+  dropOtherFormats(storage);
   const index = readIndex(storage).filter((id) => id !== sessionId);
   index.unshift(sessionId);
   for (const id of index.splice(KEEP_SESSIONS)) forget(id, storage);

@@ -97,13 +97,16 @@ async function agentRelay(): Promise<number[]> {
         type?: string;
         id?: number;
         result?: unknown;
-        data?: { kind?: string; line?: { type?: string } };
+        data?: { kind?: string; entries?: Array<{ type: string; text?: string }> };
       };
       if (frame.type === 'res') replies.get(frame.id ?? -1)?.(frame.result);
       if (frame.type !== 'event' || frame.data?.kind !== 'claude') return;
-      const at = sentAt(frame.data.line);
-      if (at !== undefined) samples.push(received - at);
-      if (frame.data.line?.type === 'result' && ++results === SESSIONS) resolveDone();
+      for (const entry of frame.data.entries ?? []) {
+        // The agent sends entries: the same time stamp, from the assistant text.
+        const match = entry.type === 'assistant-text' ? /^sent-at=(\d+\.?\d*)/.exec(entry.text ?? '') : null;
+        if (match) samples.push(received - Number(match[1]));
+        if (entry.type === 'result' && ++results === SESSIONS) resolveDone();
+      }
     });
     let lastId = 0;
     const call = (method: string, params: unknown) =>

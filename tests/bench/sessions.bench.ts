@@ -25,12 +25,10 @@ async function relay(world: ClaudeWorld, sessions: number, turns: number): Promi
   );
   for (const session of started) {
     await world.client.subscribe(`session:${session.id}`, (frame) => {
-      const data = frame.data as {
-        kind?: string;
-        line?: { type?: string; message?: { content?: Array<{ text?: string }> } };
-      };
-      if (data.kind !== 'claude' || data.line?.type !== 'assistant') return;
-      const match = /sent-at=(\d+\.?\d*)/.exec(data.line.message?.content?.[0]?.text ?? '');
+      const data = frame.data as { kind?: string; entries?: Array<{ type: string; text?: string }> };
+      if (data.kind !== 'claude') return;
+      const text = data.entries?.find((entry) => entry.type === 'assistant-text')?.text ?? '';
+      const match = /sent-at=(\d+\.?\d*)/.exec(text);
       if (match) samples.push(now() - Number(match[1]));
     });
   }

@@ -53,7 +53,7 @@ export async function* figures(): AsyncGenerator<Figure> {
         if (
           event.success &&
           event.data.kind === 'claude' &&
-          (event.data.line as { type?: string }).type === 'result'
+          event.data.entries.some((entry) => entry.type === 'result')
         )
           turnEnded.get(session.id)?.();
       });

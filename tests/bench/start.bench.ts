@@ -81,8 +81,9 @@ async function startToFirstAssistant(
   const listed = performance.now() - started;
   const topic = `session:${session.id}` as const;
   const listener = (frame: { data: unknown }) => {
-    const data = frame.data as { kind?: string; line?: { type?: string } };
-    if (data.kind === 'claude' && data.line?.type === 'assistant') assistant ??= performance.now() - started;
+    const data = frame.data as { kind?: string; entries?: Array<{ type: string }> };
+    if (data.kind === 'claude' && data.entries?.some((entry) => entry.type === 'assistant-text'))
+      assistant ??= performance.now() - started;
   };
   await world.client.subscribe(topic, listener, 0);
   await waitFor(() => assistant, { what: 'the first assistant event', timeoutMs: 60_000, intervalMs: 5 });

@@ -123,24 +123,23 @@ export function waitForSession(
 
 /** Results the CLI reported in a transcript, in order. */
 export function results(events: SessionEvent[]): Array<{ subtype: string; result?: string }> {
-  const out: Array<{ subtype: string; result?: string }> = [];
-  for (const e of events) {
-    if (e.kind === 'claude' && (e.line as { type?: string }).type === 'result') {
-      out.push(e.line as { subtype: string; result?: string });
-    }
-  }
-  return out;
+  return events.flatMap((e) =>
+    e.kind === 'claude'
+      ? e.entries.flatMap((entry) =>
+          entry.type === 'result'
+            ? [{ subtype: entry.subtype, ...(entry.text !== undefined ? { result: entry.text } : {}) }]
+            : [],
+        )
+      : [],
+  );
 }
 
 export function assistantTexts(events: SessionEvent[]): string[] {
-  const texts: string[] = [];
-  for (const e of events) {
-    if (e.kind !== 'claude') continue;
-    const line = e.line as { type?: string; message?: { content?: Array<{ type: string; text?: string }> } };
-    if (line.type !== 'assistant') continue;
-    for (const block of line.message?.content ?? []) if (block.type === 'text') texts.push(block.text ?? '');
-  }
-  return texts;
+  return events.flatMap((e) =>
+    e.kind === 'claude'
+      ? e.entries.flatMap((entry) => (entry.type === 'assistant-text' ? [entry.text] : []))
+      : [],
+  );
 }
 
 /** A wrapper around the real CLI that first prints lines the CLI never would (garbage, unknown types). */

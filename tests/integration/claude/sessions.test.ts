@@ -319,9 +319,24 @@ describe('a chat session with the real claude CLI', () => {
     });
     await waitForSession(noisy.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'turn');
     const events = await recordSession(noisy.client, session.id);
-    const lines = events.filter((e) => e.kind === 'claude').map((e) => e.line);
-    expect(lines).toContainEqual({ type: 'malformed', text: 'this is not json' });
-    expect(lines).toContainEqual({ type: 'mystery_event', payload: [1, 2, 3] });
+    // Clients get a notice for each…
+    const notices = events.flatMap((e) => (e.kind === 'claude' ? e.entries : []));
+    expect(notices).toContainEqual({ type: 'notice', notice: 'unreadable', text: 'this is not json' });
+    expect(notices).toContainEqual({
+      type: 'notice',
+      notice: 'unknown',
+      text: 'mystery_event',
+      detail: '{"type":"mystery_event","payload":[1,2,3]}',
+    });
+    // …and the transcript keeps each line as it came.
+    const kept = readFileSync(join(noisy.home, 'transcripts', `${session.id}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).data)
+      .filter((d) => d.kind === 'claude')
+      .map((d) => d.line);
+    expect(kept).toContainEqual({ type: 'malformed', text: 'this is not json' });
+    expect(kept).toContainEqual({ type: 'mystery_event', payload: [1, 2, 3] });
     expect(assistantTexts(events)).toEqual(['You said: still fine?']);
   });
 

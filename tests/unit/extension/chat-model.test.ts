@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { currentActivity, slimEvent, toChatItems } from '../../../extension/lib/chat-model.js';
+import { sessionEventOf } from '../../../agent/claude/sessions.js';
+import { currentActivity, toChatItems } from '../../../extension/lib/chat-model.js';
 import type { SessionEvent } from '../../../shared/protocol.js';
 
-/** A transcript as the agent writes it, around lines recorded from the real CLI. */
+/** A CLI line as the agent sends it: its entries. */
+const claude = (line: unknown, ts = '') => sessionEventOf({ kind: 'claude', line }, ts);
+
+/** A transcript as clients get it, around lines recorded from the real CLI. */
 function transcript(name: string, userTexts: string[]): Array<SessionEvent & { seq: number }> {
   const lines = readFileSync(
     join(import.meta.dirname, '..', 'agent', 'claude', 'recorded', `${name}.jsonl`),
@@ -39,7 +43,7 @@ function transcript(name: string, userTexts: string[]): Array<SessionEvent & { s
       });
       events.push({ kind: 'permission-answer', ts: '', requestId: line.request_id, allow: true });
     }
-    events.push({ kind: 'claude', ts: '', line });
+    events.push(claude(line));
   }
   return events.map((e, i) => ({ ...e, seq: i + 1 }));
 }
@@ -66,12 +70,8 @@ describe('toChatItems', () => {
 
   it("a tool row's duration runs from its call to its result, by the events' time stamps", () => {
     const events = transcript('bypass', ['hello there', 'please write a file']);
-    const call = events.findIndex(
-      (e) => e.kind === 'claude' && JSON.stringify(e.line).includes('"tool_use"'),
-    );
-    const result = events.findIndex(
-      (e) => e.kind === 'claude' && JSON.stringify(e.line).includes('"tool_result"'),
-    );
+    const call = events.findIndex((e) => e.kind === 'claude' && e.entries[0]?.type === 'tool-call');
+    const result = events.findIndex((e) => e.kind === 'claude' && e.entries[0]?.type === 'tool-result');
     const stamped = events.map((e, i) =>
       i === call
         ? { ...e, ts: '2026-11-01T10:00:00.000Z' }
@@ -120,8 +120,8 @@ describe('toChatItems', () => {
   it('queued messages show as queued until delivered; unknown lines are kept', () => {
     const items = toChatItems([
       { kind: 'user', ts: '', messageId: 'a', text: 'later', queued: true, seq: 1 },
-      { kind: 'claude', ts: '', line: { type: 'malformed', text: 'garbage' }, seq: 2 },
-      { kind: 'claude', ts: '', line: { type: 'mystery' }, seq: 3 },
+      { ...claude({ type: 'malformed', text: 'garbage' }), seq: 2 },
+      { ...claude({ type: 'mystery' }), seq: 3 },
     ]);
     expect(items).toMatchObject([
       { kind: 'user', delivered: false },
@@ -136,59 +136,12 @@ describe('toChatItems', () => {
   });
 });
 
-describe('slimEvent', () => {
-  it.each(['bypass', 'ask', 'slow'])(
-    'keeps what the chat shows of the recorded %s transcript, and less',
-    (name) => {
-      const events = transcript(name, ['one', 'two', 'three']);
-      const slim = events.map(slimEvent);
-      expect(toChatItems(slim)).toEqual(toChatItems(events));
-      expect(JSON.stringify(slim).length).toBeLessThan(JSON.stringify(events).length / 2);
-    },
-  );
-
-  it('cuts a big tool input to its summary and a big result to its preview, keeping the full length', () => {
-    const big = 'x'.repeat(50_000);
-    const events = [
-      {
-        kind: 'claude',
-        ts: '',
-        seq: 1,
-        line: {
-          type: 'assistant',
-          message: {
-            content: [
-              { type: 'tool_use', id: 't1', name: 'Write', input: { file_path: '/a', content: big } },
-            ],
-          },
-        },
-      },
-      {
-        kind: 'claude',
-        ts: '',
-        seq: 2,
-        line: {
-          type: 'user',
-          message: {
-            content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: big }] }],
-          },
-          tool_use_result: { file: { content: big } },
-        },
-      },
-      {
-        kind: 'claude',
-        ts: '',
-        seq: 3,
-        line: {
-          type: 'assistant',
-          message: { content: [{ type: 'tool_use', id: 't2', name: 'Custom', input: { a: big } }] },
-        },
-      },
-    ] as const satisfies Array<SessionEvent & { seq: number }>;
-    const slim = events.map(slimEvent);
-    expect(JSON.stringify(slim).length).toBeLessThan(5_000);
-    expect(toChatItems(slim)).toEqual(toChatItems(events));
-    expect(toChatItems(slim)[0]).toMatchObject({ summary: '/a', resultLength: 50_000 });
+describe('events cached before entries', () => {
+  it('a cached event without entries renders nothing rather than failing', () => {
+    const old = { kind: 'claude', ts: '', seq: 1, line: { type: 'assistant' } } as unknown as SessionEvent & {
+      seq: number;
+    };
+    expect(toChatItems([old])).toEqual([]);
   });
 });
 

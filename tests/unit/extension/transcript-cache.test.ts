@@ -41,6 +41,17 @@ describe('transcript cache', () => {
     expect(readTranscriptCache('s3', s)).toEqual([]);
   });
 
+  it('a cache written in an older shape (CLI lines, before entries) is dropped, so the agent replays', () => {
+    const s = storage();
+    s.setItem('ff.transcript.old', JSON.stringify([{ seq: 1, kind: 'claude', line: { type: 'assistant' } }]));
+    s.setItem('ff.scroll.old', JSON.stringify({ atBottom: true }));
+    s.setItem('ff.transcript-index', JSON.stringify(['old']));
+    expect(readTranscriptCache('old', s)).toEqual([]);
+    expect(readScrollSpot('old', s)).toBeUndefined();
+    writeTranscriptCache('old', [{ seq: 1 }], s);
+    expect(readTranscriptCache('old', s)).toEqual([{ seq: 1 }]);
+  });
+
   it('keeps the 20 sessions shown last', () => {
     const s = storage();
     for (let n = 0; n < 25; n++) writeTranscriptCache(`s${n}`, [{ seq: n }], s);

@@ -14,7 +14,7 @@ describe('eventData: each topic parses with its own schema', () => {
     ['workspace:w1', { kind: 'progress', step: 'fetching', elapsedMs: 12 }],
     ['workspace:w1', { kind: 'warning', message: 'setup script printed to stderr' }],
     ['session:s1', { kind: 'user', ts: at, messageId: 'm1', text: 'hi', queued: false }],
-    ['session:s1', { kind: 'claude', ts: at, line: { type: 'assistant' } }],
+    ['session:s1', { kind: 'claude', ts: at, entries: [{ type: 'assistant-text', text: 'hi' }] }],
     ['terminal:t1', { kind: 'output', data: '$ ls\r\n' }],
     ['terminal:t1', { kind: 'exit', exitCode: 0 }],
   ])('%s %j', (topic, data) => {
