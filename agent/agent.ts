@@ -40,7 +40,7 @@ export interface RunningAgent extends AgentModules {
 export async function startAgent(options: StartAgentOptions = {}): Promise<RunningAgent> {
   const env = options.env ?? process.env;
   // Configuration errors first, before anything is locked, written or listening.
-  const schedule = ratchetSchedule(env);
+  const schedule = await ratchetSchedule(env);
   const fromEnvIds = extensionIdsFromEnv(env);
   const paths = resolveHome(options.home, env);
   const releaseLock = lockHome(paths);

@@ -1,6 +1,6 @@
-import { validateCronExpression } from 'cron';
 import { ExtensionId } from '../shared/domain.js';
 import type { Logger } from './logger.js';
+import { loadCron } from './ratchet/load-cron.js';
 
 // The agent's settings from flags and environment, checked before anything is locked,
 // written or listening — pure.
@@ -64,9 +64,10 @@ export function extensionIdsFromEnv(env: NodeJS.ProcessEnv): string[] {
 const DEFAULT_RATCHET_SCHEDULE = '0 * * * * *';
 
 /** The ratchet's schedule from FF_RATCHET_CRON: six-field cron, `off`, or every minute when unset — pure. */
-export function ratchetSchedule(env: NodeJS.ProcessEnv): string {
+export async function ratchetSchedule(env: NodeJS.ProcessEnv): Promise<string> {
   const schedule = env.FF_RATCHET_CRON?.trim() || DEFAULT_RATCHET_SCHEDULE;
   if (schedule === 'off' || schedule === DEFAULT_RATCHET_SCHEDULE) return schedule; // no cron parse on a default start
+  const { validateCronExpression } = await loadCron();
   const check = validateCronExpression(schedule);
   if (!check.valid)
     throw new ConfigError(

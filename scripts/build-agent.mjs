@@ -9,6 +9,26 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 
+/**
+ * zod re-exports all of its ~45 locales (`z.locales`, 366 KB of the agent's bundle, parsed and
+ * compiled at every start); ff's messages are English, so only `en` is bundled (`z.locales.en`).
+ * @type {import('esbuild').Plugin}
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: root,
+    }));
+  },
+};
+
 /** @param {{ quiet?: boolean }} options */
 export async function buildAgent({ quiet = false } = {}) {
   execFileSync(
@@ -41,6 +61,7 @@ export async function buildAgent({ quiet = false } = {}) {
       js: "import { createRequire as __ffRequire } from 'node:module'; const require = __ffRequire(import.meta.url);",
     },
     logLevel: quiet ? 'error' : 'warning',
+    plugins: [zodEnglishOnly],
   });
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CronJob } from 'cron';
+import type { CronJob } from 'cron';
 import { projectSlug, type Workspace } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import {
@@ -28,6 +28,7 @@ import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { classifyPullRequest } from './classify.js';
 import { decideRatchetAction, pauseHolds, waitingSentence } from './decide.js';
+import { loadCron } from './load-cron.js';
 import { type FixerTemplates, loadFixerTemplates, renderFixerPrompt } from './prompts.js';
 import { alreadyReplied, planThreadReplies, type ReplyPlan } from './threads.js';
 
@@ -64,12 +65,18 @@ interface HostLook {
  * a tick asked for while one runs joins it. Each GitHub host (github.com,
  * Enterprise hosts) is looked at on its own: one failing skips only its PRs.
  */
+/** The default schedule (cron with seconds): at second 0 of every minute. */
+const EVERY_MINUTE = '0 * * * * *';
+
 export class Ratchet {
   readonly #deps: RatchetDeps;
   #running: Promise<TickResult> | undefined;
   #last: TickResult | undefined;
   #job: CronJob | undefined;
   #starting: NodeJS.Immediate | undefined;
+  #minuteTimer: NodeJS.Timeout | undefined;
+  #nextMinute: Date | undefined;
+  #stopped = false;
   readonly #logs = new Map<string, TranscriptLog>();
   #templates: FixerTemplates | undefined;
   /** What fixers cost, summed once per tick: per workspace, and today's (UTC) total. */
@@ -84,24 +91,41 @@ export class Ratchet {
   }
 
   /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
-  start(schedule = '0 * * * * *'): void {
-    // Created just after the agent starts listening: computing the first date costs ~30 ms of a cold
-    // start, and the first tick is a minute away anyway.
+  start(schedule = EVERY_MINUTE): void {
+    // Set up just after the agent starts listening (the first tick is a minute away anyway). Every
+    // minute, the default, is a timer to the next minute: cron and luxon (280 KB) load only for
+    // another schedule.
+    this.#stopped = false;
     this.#starting = setImmediate(() => {
       this.#starting = undefined;
-      this.#job = CronJob.from({
-        cronTime: schedule,
-        onTick: () => {
-          void this.tick().catch((error) => this.#deps.log.error('Ratchet tick failed', error));
-        },
-        start: true,
+      if (schedule === EVERY_MINUTE) return this.#everyMinute();
+      void loadCron().then(({ CronJob }) => {
+        if (this.#stopped) return;
+        this.#job = CronJob.from({ cronTime: schedule, onTick: () => this.#scheduledTick(), start: true });
       });
     });
   }
 
+  #everyMinute(): void {
+    if (this.#stopped) return;
+    const next = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+    this.#nextMinute = new Date(next);
+    this.#minuteTimer = setTimeout(() => {
+      this.#scheduledTick();
+      this.#everyMinute();
+    }, next - Date.now());
+  }
+
+  #scheduledTick(): void {
+    void this.tick().catch((error) => this.#deps.log.error('Ratchet tick failed', error));
+  }
+
   stop(): Promise<TickResult | undefined> {
+    this.#stopped = true;
     if (this.#starting) clearImmediate(this.#starting);
     this.#starting = undefined;
+    clearTimeout(this.#minuteTimer);
+    this.#nextMinute = undefined;
     void this.#job?.stop();
     for (const log of this.#logs.values()) log.close();
     this.#logs.clear();
@@ -109,6 +133,7 @@ export class Ratchet {
   }
 
   get nextTickAt(): string | undefined {
+    if (this.#nextMinute) return this.#nextMinute.toISOString();
     const next = this.#job?.nextDate();
     return next ? next.toJSDate().toISOString() : undefined;
   }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentFileOf, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { agentFileOf, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -124,6 +124,29 @@ describe('ff-agent CLI', () => {
     const bad = await runCli(['serve', '--port', 'abc'], {});
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('must be a port number');
+  });
+
+  it('the ratchet is scheduled: every minute by default, or on a custom cron schedule', async () => {
+    for (const [schedule, every] of [
+      ['0 * * * * *', 60],
+      ['*/20 * * * * *', 20],
+    ] as const) {
+      const h = home();
+      const agent = await spawnAgent(h, { env: { FF_RATCHET_CRON: schedule } });
+      cleanups.push(() => agent.stop());
+      const client = await connectClient(agent);
+      cleanups.push(() => client.close());
+      let next: string | undefined;
+      for (let i = 0; i < 100 && !next; i++) {
+        next = (await client.call('ratchet.status')).nextTickAt;
+        if (!next) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const at = new Date(next ?? NaN);
+      expect(at.getTime() - Date.now()).toBeGreaterThan(-1_000);
+      expect(at.getTime() - Date.now()).toBeLessThanOrEqual(every * 1_000);
+      expect(at.getUTCMilliseconds()).toBe(0);
+      expect(at.getUTCSeconds() % every).toBe(0);
+    }
   });
 
   it('a setting it cannot use stops serve with a message naming it, before anything is written', async () => {

@@ -38,12 +38,12 @@ describe('ratchetSchedule', () => {
     [{ FF_RATCHET_CRON: '' }, '0 * * * * *'],
     [{ FF_RATCHET_CRON: 'off' }, 'off'],
     [{ FF_RATCHET_CRON: ' */30 * * * * * ' }, '*/30 * * * * *'],
-  ])('%j → %s', (env, schedule) => {
-    expect(ratchetSchedule(env)).toBe(schedule);
+  ])('%j → %s', async (env, schedule) => {
+    expect(await ratchetSchedule(env)).toBe(schedule);
   });
 
-  it.each(['every minute', '61 * * * * *', 'Off'])('%j is refused, naming the variable', (value) => {
-    expect(() => ratchetSchedule({ FF_RATCHET_CRON: value })).toThrow(
+  it.each(['every minute', '61 * * * * *', 'Off'])('%j is refused, naming the variable', async (value) => {
+    await expect(ratchetSchedule({ FF_RATCHET_CRON: value })).rejects.toThrow(
       /FF_RATCHET_CRON must be a cron schedule/,
     );
   });
