@@ -1,4 +1,5 @@
 import { ExtensionId } from '../shared/domain.js';
+import { DEFAULT_AGENT_PORT } from '../shared/extension-identity.js';
 import type { Logger } from './logger.js';
 import { loadCron } from './ratchet/load-cron.js';
 
@@ -18,8 +19,6 @@ export interface StartAgentOptions {
   /** `--restore-state <backup>`: start from this state file (the current one is kept aside). */
   restoreState?: string;
 }
-
-export const DEFAULT_PORT = 47100;
 
 /** A setting (env var, flag) that cannot be used: the agent says which and does not start. */
 export class ConfigError extends Error {}
@@ -44,7 +43,7 @@ export function choosePort(
     return { port, explicit: true };
   }
   if (saved !== undefined && saved > 0) return { port: saved, explicit: false };
-  return { port: DEFAULT_PORT, explicit: false };
+  return { port: DEFAULT_AGENT_PORT, explicit: false };
 }
 
 /** FF_EXTENSION_IDS: comma-separated extension ids (Chrome's 32 letters, or a Firefox add-on id) — pure. */

@@ -11,6 +11,7 @@ import {
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import type { RemoteView } from '../../shared/protocol.js';
 import { resolveClaudeBinary } from '../claude/claude-args.js';
 import { scopeAdvice } from '../github/client.js';
@@ -250,7 +251,7 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
         fix: 'Restore the state (see the state check), then run doctor again.',
       });
     }
-    const port = info?.port ?? 47100;
+    const port = info?.port ?? DEFAULT_AGENT_PORT;
     if (!(await portFree(port))) {
       checks.push({
         name: 'port',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 
@@ -53,7 +54,11 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('run the agent in the foreground (127.0.0.1 only)')
-    .option('-p, --port <port>', 'port to listen on (default: $FF_PORT, the saved port, or 47100)', parsePort)
+    .option(
+      '-p, --port <port>',
+      `port to listen on (default: $FF_PORT, the saved port, or ${DEFAULT_AGENT_PORT})`,
+      parsePort,
+    )
     .option('--verbose', 'also write the log to stderr')
     .option('--detach', 'start it in the background (log in <home>/logs) and return once it answers')
     .option(

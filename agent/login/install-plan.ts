@@ -1,5 +1,9 @@
 import { posix, win32 } from 'node:path';
-import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../shared/extension-identity.js';
+import {
+  CHROME_EXTENSION_ID,
+  FIREFOX_EXTENSION_ID,
+  NATIVE_HOST_NAME,
+} from '../../shared/extension-identity.js';
 import { shellQuote } from '../shell-quote.js';
 
 /**
@@ -12,7 +16,6 @@ import { shellQuote } from '../shell-quote.js';
  * the absolute node and script paths that installed it, so a later
  * `nvm use` doesn't break login.
  */
-export const NATIVE_HOST_NAME = 'dev.ff.agent';
 export const BROWSERS = ['chrome', 'chromium', 'edge', 'brave', 'firefox'] as const;
 export type Browser = (typeof BROWSERS)[number];
 

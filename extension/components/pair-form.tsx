@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { parsePairingEntry } from '../lib/port-schemas.js';
 
@@ -8,7 +9,7 @@ import { parsePairingEntry } from '../lib/port-schemas.js';
  */
 export function PairForm({ agent }: { agent: AgentPort }) {
   const error = useSignal('');
-  const port = agent.connection.value?.port ?? 47100;
+  const port = agent.connection.value?.port ?? DEFAULT_AGENT_PORT;
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
 import { AgentError, type EventFrame, eventData, methods } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
@@ -25,9 +26,6 @@ import {
 } from '../lib/notifications.js';
 import { PortRequest } from '../lib/port-schemas.js';
 import { workspacePagePath } from '../lib/workspace-link.js';
-
-/** The native messaging host `ff-agent install` registers (agent/login/install-plan.ts). */
-const NATIVE_HOST_NAME = 'dev.ff.agent';
 
 export default defineBackground(() => {
   const connection = new AgentConnection(

@@ -1,4 +1,5 @@
 import { AgentClient, ConnectError } from '../../shared/agent-client.js';
+import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import {
   AgentError,
   type EventFrame,
@@ -9,7 +10,6 @@ import {
 } from '../../shared/protocol.js';
 import type { ConnectionState, PairingInput } from './port-schemas.js';
 
-export const DEFAULT_AGENT_PORT = 47100;
 const STORAGE_KEY = 'ff.pairing';
 
 /** Keepalive under 30 s: Chrome keeps a service worker alive while its WebSocket has traffic. */

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
 import { agentFileOf, runCli, stopDetachedAgent } from '../helpers/agent-process.js';
 import { type ExtensionBrowser, launchWithExtension, screenshot } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
@@ -26,8 +27,8 @@ describe('zero-config pairing through the native messaging host', () => {
     chrome = await launchWithExtension([], (profile) => {
       mkdirSync(join(profile, 'NativeMessagingHosts'), { recursive: true });
       copyFileSync(
-        join(home, '.config', 'chromium', 'NativeMessagingHosts', 'dev.ff.agent.json'),
-        join(profile, 'NativeMessagingHosts', 'dev.ff.agent.json'),
+        join(home, '.config', 'chromium', 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`),
+        join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`),
       );
     });
     const popup = await chrome.openPage('popup.html');

@@ -1,7 +1,7 @@
 import { accessSync, constants, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHROME_EXTENSION_ID } from '../../../shared/extension-identity.js';
+import { CHROME_EXTENSION_ID, NATIVE_HOST_NAME } from '../../../shared/extension-identity.js';
 import { runCli, spawnAgent, stopDetachedAgent } from '../../helpers/agent-process.js';
 import { claudeBin } from '../../helpers/claude-fixture.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -38,7 +38,7 @@ describe('ff-agent install / uninstall', () => {
     const out = await runCli(['install', '--dry-run', '--browser', 'chrome'], s.env);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(
-      `# ${join(s.home, '.config/google-chrome/NativeMessagingHosts/dev.ff.agent.json')}`,
+      `# ${join(s.home, `.config/google-chrome/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`)}`,
     );
     expect(out.stdout).toContain(`"chrome-extension://${CHROME_EXTENSION_ID}/"`);
     expect(out.stdout).toContain('[Desktop Entry]');
@@ -51,15 +51,18 @@ describe('ff-agent install / uninstall', () => {
     const first = await runCli(['install', '--no-start'], s.env);
     expect(first.code).toBe(0);
     const manifests = {
-      chrome: join(s.home, '.config/google-chrome/NativeMessagingHosts/dev.ff.agent.json'),
-      chromium: join(s.home, '.config/chromium/NativeMessagingHosts/dev.ff.agent.json'),
-      edge: join(s.home, '.config/microsoft-edge/NativeMessagingHosts/dev.ff.agent.json'),
-      brave: join(s.home, '.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/dev.ff.agent.json'),
-      firefox: join(s.home, '.mozilla/native-messaging-hosts/dev.ff.agent.json'),
+      chrome: join(s.home, `.config/google-chrome/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`),
+      chromium: join(s.home, `.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`),
+      edge: join(s.home, `.config/microsoft-edge/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`),
+      brave: join(
+        s.home,
+        `.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`,
+      ),
+      firefox: join(s.home, `.mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`),
     };
     for (const [browser, path] of Object.entries(manifests)) {
       const manifest = JSON.parse(readFileSync(path, 'utf8'));
-      expect(manifest.name, browser).toBe('dev.ff.agent');
+      expect(manifest.name, browser).toBe(NATIVE_HOST_NAME);
       accessSync(manifest.path, constants.X_OK);
       if (browser === 'firefox') expect(manifest.allowed_extensions).toEqual(['ff@ff-workspaces.dev']);
       else expect(manifest.allowed_origins).toEqual([`chrome-extension://${CHROME_EXTENSION_ID}/`]);
@@ -121,7 +124,7 @@ describe('ff-agent doctor', () => {
   it('no claude, a stopped agent and a broken manifest are each reported with a fix, exit 1', async () => {
     const s = setup();
     await runCli(['install', '--no-start', '--browser', 'chromium'], s.env);
-    const manifest = join(s.home, '.config/chromium/NativeMessagingHosts/dev.ff.agent.json');
+    const manifest = join(s.home, `.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`);
     writeFileSync(
       manifest,
       JSON.stringify({ ...JSON.parse(readFileSync(manifest, 'utf8')), path: '/nonexistent/launcher' }),

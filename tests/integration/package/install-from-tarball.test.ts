@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgentFile } from '../../../agent/store/agent-file.js';
 import { resolveHome } from '../../../agent/store/home.js';
 import { buildIfStale, zipName } from '../../../scripts/build-if-stale.mjs';
+import { NATIVE_HOST_NAME } from '../../../shared/extension-identity.js';
 import { offlineClaudeEnv, repoRoot } from '../../helpers/agent-process.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 
@@ -121,7 +122,7 @@ describe('the npm package, installed globally into a fresh prefix and HOME', () 
       // The native host points into the installed package, not into a checkout.
       expect(install.stdout).toContain(`'${join(installed, 'dist', 'native-host', 'host.js')}'`);
       expect(install.stdout).toContain(
-        join(home, '.config/google-chrome/NativeMessagingHosts/dev.ff.agent.json'),
+        join(home, `.config/google-chrome/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`),
       );
       expect(existsSync(join(home, '.config'))).toBe(false); // a dry run writes nothing
 

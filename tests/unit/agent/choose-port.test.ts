@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choosePort, DEFAULT_PORT, ratchetSchedule } from '../../../agent/config.js';
+import { choosePort, ratchetSchedule } from '../../../agent/config.js';
+import { DEFAULT_AGENT_PORT } from '../../../shared/extension-identity.js';
 
 describe('choosePort', () => {
   it.each([
@@ -18,9 +19,9 @@ describe('choosePort', () => {
       undefined,
       { FF_PORT: ' ' },
       undefined,
-      { port: DEFAULT_PORT, explicit: false },
+      { port: DEFAULT_AGENT_PORT, explicit: false },
     ],
-    ['else the default', undefined, {}, undefined, { port: DEFAULT_PORT, explicit: false }],
+    ['else the default', undefined, {}, undefined, { port: DEFAULT_AGENT_PORT, explicit: false }],
   ])('%s', (_name, flag, env, saved, expected) => {
     expect(choosePort(flag, env, saved)).toEqual(expected);
   });
