@@ -12,6 +12,8 @@ import { Boards } from './kanban/boards.js';
 import type { Logger } from './logger.js';
 import { Ratchet } from './ratchet/ratchet.js';
 import { RemoteLinks } from './remote/remote-links.js';
+import { RemoteRelay } from './remote/remote-relay.js';
+import { projectMatches } from './remote/route.js';
 import { PairingCodes } from './server/pairing-codes.js';
 import type { HomePaths } from './store/home.js';
 import type { StateStore } from './store/state-store.js';
@@ -31,6 +33,8 @@ export interface AgentModules {
   terminals: Terminals;
   fleet: Fleet;
   remotes: RemoteLinks;
+  /** Routes requests and events for what remotes own (agent/remote/remote-relay.ts). */
+  relay: RemoteRelay;
   pairingCodes: PairingCodes;
   /** The built-in prompt templates (`prompts/`). */
   promptsDir: string;
@@ -82,10 +86,22 @@ export async function createModules(base: {
   await workspaces.reconcile();
   await sessions.reconcile();
   const pairingCodes = new PairingCodes();
-  const remotes = new RemoteLinks(paths.root, log, (views) => hub.publish('remotes', { remotes: views }));
+  const remotes = new RemoteLinks(paths.root, log, (views) => hub.publish('remotes', { remotes: views }), {
+    healthMs: Number(env.FF_REMOTE_HEALTH_MS) || undefined,
+  });
+  // What this machine owns always routes here, whatever a remote says.
+  const local = {
+    has: (kind: 'project' | 'workspace' | 'session' | 'terminal', id: string) =>
+      kind === 'project'
+        ? state.data.projects.some((p) => projectMatches(p, id))
+        : kind === 'terminal'
+          ? terminals.list().some((t) => t.id === id)
+          : (kind === 'workspace' ? state.data.workspaces : state.data.sessions).some((w) => w.id === id),
+  };
+  const relay = new RemoteRelay({ links: remotes, hub, log, local });
   return {
     ...{ hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet },
-    ...{ remotes, pairingCodes, promptsDir },
+    ...{ remotes, relay, pairingCodes, promptsDir },
   };
 }
 

@@ -37,6 +37,8 @@ export class EventHub {
   /** The reverse index, so a closing connection leaves in O(its topics) and caps can be checked. */
   readonly #topicsOf = new Map<Subscriber, Set<Topic>>();
   readonly #sources = new Map<string, TopicSource>();
+  /** Single topics served by their own source (a remote's session, relayed with the remote's seqs). */
+  readonly #topicSources = new Map<Topic, TopicSource>();
 
   constructor(options: { ringSize?: number } = {}) {
     this.#ringSize = options.ringSize ?? 1000;
@@ -45,6 +47,11 @@ export class EventHub {
   /** Routes every topic `<prefix>:<id>` to a persisted source. */
   registerSource(prefix: string, source: TopicSource): void {
     this.#sources.set(prefix, source);
+  }
+
+  /** Routes one topic to its own source, ahead of its prefix's. */
+  registerTopicSource(topic: Topic, source: TopicSource): void {
+    this.#topicSources.set(topic, source);
   }
 
   /**
@@ -142,6 +149,8 @@ export class EventHub {
   }
 
   #sourceFor(topic: Topic): TopicSource | undefined {
+    const own = this.#topicSources.get(topic);
+    if (own) return own;
     const colon = topic.indexOf(':');
     return colon === -1 ? undefined : this.#sources.get(topic.slice(0, colon));
   }

@@ -57,6 +57,16 @@ function freePort(): Promise<number> {
 /** A failure to bring a remote up, with a message that says what to do. */
 export class RemoteError extends Error {}
 
+/** Who hears a remote's agent connection come and go (the relay). */
+export interface RemoteListener {
+  /** The remote agent answers through `client`; `instanceId` changes when it restarted. */
+  up(name: string, client: AgentClient, instanceId: string): void;
+  down(name: string): void;
+}
+
+/** How often a connected remote's agent is asked for its status (its round trip feeds `remotes`). */
+export const DEFAULT_HEALTH_MS = 5_000;
+
 /** Opens the remote agent through the tunnel. The remote checks Host against its own port, so that is what we send. */
 export function connectThroughTunnel(
   localPort: number,
@@ -91,14 +101,28 @@ class RemoteLink {
   /** The last time the remote agent answered through the tunnel. */
   lastSeenAt: string | undefined;
   readonly #onChange: () => void;
+  readonly #listener: () => RemoteListener | undefined;
+  readonly #healthMs: number;
+  /** The one connection to the remote agent while connected: requests and relayed events go through it. */
+  client: AgentClient | undefined;
+  latencyMs: number | undefined;
+  #health: ReturnType<typeof setInterval> | undefined;
   #master: ChildProcess | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
-  constructor(target: SshTarget, home: string, log: Logger, onChange: () => void, token?: string) {
+  constructor(
+    target: SshTarget,
+    home: string,
+    log: Logger,
+    events: { onChange: () => void; listener: () => RemoteListener | undefined; healthMs: number },
+    token?: string,
+  ) {
     this.target = target;
-    this.#onChange = onChange;
+    this.#onChange = events.onChange;
+    this.#listener = events.listener;
+    this.#healthMs = events.healthMs;
     this.#home = home;
     this.#log = log;
     this.token = token;
@@ -158,17 +182,87 @@ class RemoteLink {
         `Could not forward a local port to ${this.target.name}: ${sshErrorLine(forward.stderr)}`,
       );
     }
-    if (this.token) {
-      const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token }).catch(
-        (error: Error) => {
-          throw new RemoteError(`The agent on ${this.target.name} refused ff: ${error.message}`);
-        },
-      );
-      this.remoteVersion = client.welcome.agentVersion;
-      client.close();
-    }
+    if (this.token) await this.#openClient();
     this.#attempt = 0;
     this.#set('connected');
+    this.#announce();
+  }
+
+  async #openClient(): Promise<void> {
+    if (!this.token || this.localPort === undefined || this.remotePort === undefined) return;
+    const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token }).catch(
+      (error: Error) => {
+        throw new RemoteError(`The agent on ${this.target.name} refused ff: ${error.message}`);
+      },
+    );
+    this.remoteVersion = client.welcome.agentVersion;
+    this.lastSeenAt = new Date().toISOString();
+    this.client = client;
+    // The remote agent stopped (or restarted) while ssh stayed up: bring it all up again.
+    client.onClose(() => {
+      if (this.client === client) this.#lost(`the agent on ${this.target.name} closed the connection`);
+    });
+  }
+
+  #announce(): void {
+    if (!this.client) return;
+    this.#startHealth(this.client);
+    this.#listener()?.up(this.target.name, this.client, this.client.welcome.instanceId);
+  }
+
+  /** After pairing: the lasting connection to the remote agent, announced to the relay. */
+  async attach(): Promise<void> {
+    await this.#openClient();
+    this.#announce();
+  }
+
+  /** While connected, a status round trip every few seconds: its latency is shown, its failure is a drop. */
+  #startHealth(client: AgentClient): void {
+    clearInterval(this.#health);
+    let busy = false;
+    this.#health = setInterval(async () => {
+      if (busy || this.client !== client) return;
+      busy = true;
+      const started = performance.now();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        await Promise.race([
+          client.call('status'),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no answer')), Math.max(5_000, this.#healthMs * 2));
+          }),
+        ]);
+        this.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+        this.lastSeenAt = new Date().toISOString();
+        this.#onChange();
+      } catch {
+        if (this.client === client)
+          this.#lost(`the agent on ${this.target.name} did not answer its health check`);
+      } finally {
+        clearTimeout(timer);
+        busy = false;
+      }
+    }, this.#healthMs);
+    this.#health.unref?.();
+  }
+
+  #closeClient(): void {
+    clearInterval(this.#health);
+    this.#health = undefined;
+    const client = this.client;
+    this.client = undefined;
+    client?.close();
+  }
+
+  /** The link (ssh, or the agent behind it) is gone: unreachable, and retried with backoff. */
+  #lost(reason: string): void {
+    if (this.#stopped || this.state !== 'connected') return;
+    this.#log.warn(`Remote ${this.target.name} dropped: ${reason}`);
+    this.#closeClient();
+    this.#stopMaster();
+    this.#set('unreachable', `connection lost: ${reason}`);
+    this.#listener()?.down(this.target.name);
+    this.#retry();
   }
 
   /** The remote agent's port, starting it when it is installed but stopped. */
@@ -252,6 +346,7 @@ class RemoteLink {
     if (this.#stopped) return;
     this.connect().catch((error: Error) => {
       this.#log.warn(`Remote ${this.target.name}: ${error.message}`);
+      this.#closeClient();
       this.#stopMaster();
       this.#set('unreachable', error.message);
       this.#retry();
@@ -260,12 +355,7 @@ class RemoteLink {
 
   #onDrop(reason: string): void {
     this.#master = undefined;
-    if (this.#stopped) return;
-    if (this.state === 'connected') {
-      this.#log.warn(`Remote ${this.target.name} dropped: ${reason}`);
-      this.#set('unreachable', `connection lost: ${reason}`);
-      this.#retry();
-    }
+    this.#lost(reason);
   }
 
   #retry(): void {
@@ -289,11 +379,14 @@ class RemoteLink {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    const wasUp = this.client !== undefined;
+    this.#closeClient();
+    if (wasUp) this.#listener()?.down(this.target.name);
     await run(controlArgs(this.target, this.path, 'exit'), 5_000);
     this.#stopMaster();
   }
 
-  view(latencyMs?: number): RemoteView {
+  view(latencyMs = this.state === 'connected' ? this.latencyMs : undefined): RemoteView {
     const { name, destination, port, identity, options } = this.target;
     return {
       name,
@@ -319,12 +412,39 @@ export class RemoteLinks {
   readonly #links = new Map<string, RemoteLink>();
 
   readonly #onChange: (remotes: RemoteView[]) => void;
+  readonly #healthMs: number;
+  #listener: RemoteListener | undefined;
 
   /** `onChange` hears every remote's view whenever one's state changes (the `remotes` topic). */
-  constructor(home: string, log: Logger, onChange: (remotes: RemoteView[]) => void = () => {}) {
+  constructor(
+    home: string,
+    log: Logger,
+    onChange: (remotes: RemoteView[]) => void = () => {},
+    options: { healthMs?: number } = {},
+  ) {
     this.#home = home;
     this.#log = log;
     this.#onChange = onChange;
+    this.#healthMs = options.healthMs ?? DEFAULT_HEALTH_MS;
+  }
+
+  /** Who hears each remote's agent connection come and go. */
+  listen(listener: RemoteListener): void {
+    this.#listener = listener;
+  }
+
+  #events() {
+    return { onChange: this.#changed, listener: () => this.#listener, healthMs: this.#healthMs };
+  }
+
+  /** Names of the remotes, in the order they were added. */
+  names(): string[] {
+    return [...this.#links.keys()];
+  }
+
+  /** The remote's view (state, since, last seen), or undefined for no such remote. */
+  view(name: string): RemoteView | undefined {
+    return this.#links.get(name)?.view();
   }
 
   #changed = (): void => {
@@ -342,23 +462,21 @@ export class RemoteLinks {
   ): Promise<MethodResult<M>> {
     const link = this.#links.get(name);
     if (!link) throw new AgentError('NOT_FOUND', `No remote named ${name} (\`ff-agent remote list\`).`);
-    if (link.state !== 'connected' || !link.token || !link.localPort || !link.remotePort)
+    if (link.state !== 'connected')
       throw new AgentError(
         'UNAVAILABLE',
         `${name} is ${link.state}${link.error ? ` (${link.error})` : ''}; try again once it is connected (\`ff-agent remote list\`).`,
       );
-    const client = await connectThroughTunnel(link.localPort, link.remotePort, { token: link.token });
-    try {
-      return await (client.call as (m: M, p: MethodParams<M>) => Promise<MethodResult<M>>)(method, params);
-    } finally {
-      client.close();
-    }
+    const client = link.client;
+    if (!client)
+      throw new AgentError('UNAVAILABLE', `${name} is not connected yet (\`ff-agent remote list\`).`);
+    return await (client.call as (m: M, p: MethodParams<M>) => Promise<MethodResult<M>>)(method, params);
   }
 
   start(): void {
     for (const record of readRemotes(this.#home)) {
       const { token, addedAt: _, ...target } = record;
-      const link = new RemoteLink(target, this.#home, this.#log, this.#changed, token);
+      const link = new RemoteLink(target, this.#home, this.#log, this.#events(), token);
       this.#links.set(record.name, link);
       link.keepUp();
     }
@@ -371,10 +489,11 @@ export class RemoteLinks {
         `A remote named ${params.name} exists already (\`ff-agent remote list\`).`,
       );
     const target: SshTarget = { ...params, options: params.options ?? [] };
-    const link = new RemoteLink(target, this.#home, this.#log, this.#changed);
+    const link = new RemoteLink(target, this.#home, this.#log, this.#events());
     try {
       await link.connect();
       const token = await link.pair();
+      await link.attach();
       const record: RemoteRecord = { ...target, token, addedAt: new Date().toISOString() };
       writeRemotes(this.#home, [...readRemotes(this.#home).filter((r) => r.name !== target.name), record]);
     } catch (error) {

@@ -33,6 +33,7 @@ import {
   RequestFrame,
   type ResponseFrame,
   staleExtensionNotice,
+  type Topic,
   type WelcomeFrame,
 } from '../../shared/protocol.js';
 import type { EventHub, Subscriber } from '../events/event-hub.js';
@@ -67,6 +68,11 @@ export interface AgentServerOptions {
   helloTimeoutMs?: number;
   /** How long a client may leave its answers unread while it still has requests waiting, before it is cut. */
   stallTimeoutMs?: number;
+  /**
+   * Awaited before a subscription is registered: a topic another machine owns
+   * is made ready to replay here (see agent/remote/remote-relay.ts).
+   */
+  beforeSubscribe?: (topic: Topic, sinceSeq: number | undefined) => Promise<void>;
   /** Redeems a manual pairing code (single use); on `ok` the client gets the token in its welcome. */
   redeemPairingCode?: (code: string) => RedeemResult;
 }
@@ -534,6 +540,8 @@ export class AgentServer {
         throw new AgentError('UNKNOWN_METHOD', `Unknown method ${describeForeign(method)}.`);
       }
       if (method === 'subscribe') {
+        const { topic, sinceSeq } = parseParams('subscribe', params);
+        await this.#options.beforeSubscribe?.(topic, sinceSeq);
         // Synchronous from registering to replaying, so no live event can slip in between.
         const replay = this.#subscribe(connection, requestId, params);
         for (const event of replay) connection.sendFrame(event);

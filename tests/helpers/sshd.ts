@@ -30,6 +30,8 @@ export interface Sshd {
   /** Cuts every established connection, as a network drop would (the listener stays). */
   cutConnections(): void;
   stop(): Promise<void>;
+  /** Starts it again on the same port after `stop` (the host comes back). */
+  restart(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -46,7 +48,11 @@ function freePort(): Promise<number> {
  * and a "remote" whose sessions find this checkout's built ff-agent and their
  * own FF_HOME (via SetEnv), offline (no GitHub, no ratchet ticks).
  */
-export async function startSshd(dir: string): Promise<Sshd> {
+export async function startSshd(
+  dir: string,
+  /** More environment for the remote's sessions (no spaces in values: sshd's SetEnv splits on them). */
+  extraEnv: Record<string, string> = {},
+): Promise<Sshd> {
   const bin = join(dir, 'bin');
   const remoteHome = join(dir, 'remote-home');
   mkdirSync(bin, { recursive: true });
@@ -70,6 +76,7 @@ export async function startSshd(dir: string): Promise<Sshd> {
     'GH_TOKEN=',
     'FF_GITHUB_API_URL=http://127.0.0.1:9',
     `GH_CONFIG_DIR=${join(remoteHome, 'no-gh-config')}`,
+    ...Object.entries(extraEnv).map(([key, value]) => `${key}=${value}`),
   ];
   const config = join(dir, 'sshd_config');
   writeFileSync(
@@ -91,30 +98,34 @@ export async function startSshd(dir: string): Promise<Sshd> {
       '',
     ].join('\n'),
   );
-  const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  await waitFor(
-    () => {
-      if (proc.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
-      return new Promise<boolean>((resolve) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.destroy();
-          resolve(true);
+  const launch = async (): Promise<ChildProcess> => {
+    const proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    await waitFor(
+      () => {
+        if (proc.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
+        return new Promise<boolean>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.on('error', () => resolve(false));
         });
-        socket.on('error', () => resolve(false));
-      });
-    },
-    { what: 'sshd to listen' },
-  );
+      },
+      { what: 'sshd to listen' },
+    );
+    return proc;
+  };
+  let proc = await launch();
   const children = () =>
-    execFileSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' })
+    execFileSync('pgrep', ['-P', String(sshd.proc.pid)], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number);
-  return {
+  const sshd: Sshd = {
     port,
     proc,
     remoteHome,
@@ -138,5 +149,10 @@ export async function startSshd(dir: string): Promise<Sshd> {
         await new Promise((resolve) => proc.once('exit', resolve));
       }
     },
+    async restart() {
+      proc = await launch();
+      sshd.proc = proc;
+    },
   };
+  return sshd;
 }
