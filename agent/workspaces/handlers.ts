@@ -1,7 +1,6 @@
 import { viaGitHub } from '../github/agent-error.js';
 import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
-import type { RemoteLinks } from '../remote/remote-links.js';
 import type { HandlerTable } from '../server/handlers.js';
 import type { StateStore } from '../store/state-store.js';
 import { collectGarbage } from './gc.js';
@@ -9,13 +8,10 @@ import { openPullRequest } from './open-pr.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 
-/** `project.*`: the repositories ff knows, by their clone (here, or on a remote machine). */
-export function projectHandlers({ projects, remotes }: { projects: Projects; remotes: RemoteLinks }) {
+/** `project.*`: the repositories cloned on this machine (a remote's go to it: agent/remote/remote-relay.ts). */
+export function projectHandlers({ projects }: { projects: Projects }) {
   return {
-    'project.add': async ({ machine, ...params }) =>
-      machine && machine !== 'local'
-        ? { ...(await remotes.call(machine, 'project.add', params)), machine }
-        : projects.add(params),
+    'project.add': ({ machine: _, ...params }) => projects.add(params),
     'project.list': () => projects.list(),
     'project.remove': (params) => projects.remove(params.project, params.force),
   } satisfies HandlerTable;
