@@ -155,7 +155,7 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     // Every event the remote wrote, once each, in order: the tunnel cut lost and doubled nothing.
     expect(seqs).toEqual(truth.events.map((e) => e.seq));
     const streamed = events
-      .map((e) => (e.kind === 'claude' ? JSON.stringify(e.line) : ''))
+      .map((e) => (e.kind === 'claude' ? JSON.stringify(e.entries) : ''))
       .join('')
       .match(/word\d+/g);
     expect(new Set(streamed)).toContain(`word${SLOW_WORDS - 1}`);
