@@ -510,6 +510,8 @@ export const TopicEvents = {
   terminal: TerminalEvent,
 } as const;
 export type TopicKind = keyof typeof TopicEvents;
+/** The payload of a topic kind, e.g. `TopicEvent<'session'>` is a SessionEvent. */
+export type TopicEvent<K extends TopicKind> = z.infer<(typeof TopicEvents)[K]>;
 /** A topic of one kind: `board`, `ratchet`, `remotes` or `<kind>:<id>`. */
 export type TopicOf<K extends TopicKind> = K extends 'board' | 'ratchet' | 'remotes' ? K : `${K}:${string}`;
 /** The payload a topic carries, e.g. `EventOf<'workspace:abc'>` is a WorkspaceEvent. */
@@ -538,6 +540,17 @@ export function eventData<K extends TopicKind>(
   if (topicKind(frame.topic) !== kind) return undefined;
   const parsed = TopicEvents[kind].safeParse(frame.data);
   return parsed.success ? (parsed.data as z.infer<(typeof TopicEvents)[K]>) : undefined;
+}
+
+/**
+ * The frame with its payload checked against its topic's schema (defaults
+ * filled in), or with no payload when it does not parse: the extension's
+ * background checks each frame once here, so its pages and content scripts
+ * read payloads by type alone and load no schemas (extension/lib/event-data.ts).
+ */
+export function checkEventFrame(frame: EventFrame): EventFrame {
+  const kind = topicKind(frame.topic);
+  return { ...frame, data: kind ? eventData(kind, frame) : undefined };
 }
 
 /** One session's live figures for the fleet view (`fleet.status`). */

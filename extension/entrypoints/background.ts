@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
-import { AgentError, type EventFrame, eventData, methods } from '../../shared/protocol.js';
+import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
   ENTERPRISE_HOSTS_KEY,
@@ -10,6 +10,7 @@ import {
   planScripts,
   scriptId,
 } from '../lib/enterprise-hosts.js';
+import { eventData } from '../lib/event-data.js';
 import { badgeText, pendingCount } from '../lib/fleet-model.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {

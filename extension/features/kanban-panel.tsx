@@ -1,10 +1,10 @@
 import { useSignal } from '@preact/signals';
 import type { Board, WorkspaceCard } from '../../shared/board.js';
-import { eventData } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
+import { eventData } from '../lib/event-data.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, type MachineStatus, machineOf, machineStatus, mergeBoardPush } from '../lib/machines.js';

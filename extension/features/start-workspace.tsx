@@ -1,11 +1,12 @@
 import { useSignal } from '@preact/signals';
 import branchIcon from '@primer/octicons/build/svg/git-branch-16.svg?raw';
 import type { WorkspaceView } from '../../shared/domain.js';
-import { eventData, type QuickAction } from '../../shared/protocol.js';
+import type { QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
+import { eventData } from '../lib/event-data.js';
 import type { Feature } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '../lib/machines.js';

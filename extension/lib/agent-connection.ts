@@ -2,6 +2,7 @@ import { AgentClient, ConnectError } from '../../shared/agent-client.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import {
   AgentError,
+  checkEventFrame,
   type EventFrame,
   isMethodName,
   type MethodName,
@@ -142,7 +143,8 @@ export class AgentConnection {
   async #subscribeOn(client: AgentClient, subscription: Subscription): Promise<void> {
     const wrapped: Listener = (frame) => {
       subscription.lastSeq = frame.seq;
-      subscription.listener(frame);
+      // Checked once here: pages and content scripts then trust the payload's type (lib/event-data.ts).
+      subscription.listener(checkEventFrame(frame));
     };
     this.#wrapped.set(subscription, wrapped);
     try {

@@ -1,7 +1,8 @@
 import { type Signal, signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { eventData, type RemoteView } from '../../shared/protocol.js';
+import type { RemoteView } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
+import { eventData } from './event-data.js';
 
 /**
  * The local agent's remotes and their states (connected / unreachable since

@@ -1,5 +1,6 @@
-import { eventData, type SessionEvent } from '../../shared/protocol.js';
+import type { SessionEvent } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
+import { eventData } from './event-data.js';
 
 export type SessionEntry = SessionEvent & { seq: number };
 

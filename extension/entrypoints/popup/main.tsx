@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import { eventData, type QuickAction, type RemoteView } from '../../../shared/protocol.js';
+import type { QuickAction, RemoteView } from '../../../shared/protocol.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
@@ -11,6 +11,7 @@ import { MachineLabel } from '../../components/machine-label.js';
 import { Menu, SessionMenu } from '../../components/menu.js';
 import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
+import { eventData } from '../../lib/event-data.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { detectPage } from '../../lib/github-pages.js';
 import {
