@@ -21,19 +21,30 @@ exec "$@"`;
  * Run as `sh -c SUPERVISOR ff-supervisor <pgid>`, its stdin a pipe only the
  * agent holds (the lifeline). When the lifeline closes — the agent closed it
  * because the command exited, or the agent died, kill -9 included — it sends
- * SIGTERM to the group, waits up to a second for it to go, then SIGKILL.
+ * SIGTERM to the group and, a second later, SIGKILL (from a timer, so a
+ * slow poll under load never delays it) unless the group went before.
+ * A group of zombies only is gone: after the agent's death its children's
+ * new parent (init) reaps them, which some inits do only now and then
+ * (when ps cannot tell, the group counts as alive).
  * A terminal's Ctrl-C or hangup is for the agent, which stops its children itself.
  */
 const SUPERVISOR = `pg=$1
 trap '' INT HUP
+alive() {
+  kill -s 0 -- "-$pg" 2>/dev/null || return 1
+  ps -A -o pgid= -o stat= 2>/dev/null |
+    awk -v pg="$pg" '{ seen = 1 } $1 == pg && $2 !~ /^Z/ { live = 1 } END { exit !(live || !seen) }'
+}
 while IFS= read -r _; do :; done
 kill -s TERM -- "-$pg" 2>/dev/null || exit 0
+( sleep 1; kill -s KILL -- "-$pg" 2>/dev/null ) &
+timer=$!
 n=0
-while [ "$n" -lt 20 ] && kill -s 0 -- "-$pg" 2>/dev/null; do
+while [ "$n" -lt 40 ] && alive; do
   sleep 0.05 2>/dev/null || sleep 1
   n=$((n + 1))
 done
-kill -s KILL -- "-$pg" 2>/dev/null
+[ "$n" -lt 40 ] && kill -s TERM "$timer" 2>/dev/null
 exit 0`;
 
 export interface SupervisedChild {
