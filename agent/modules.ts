@@ -99,10 +99,8 @@ export async function createModules(base: {
           : (kind === 'workspace' ? state.data.workspaces : state.data.sessions).some((w) => w.id === id),
   };
   const relay = new RemoteRelay({ links: remotes, hub, log, local });
-  return {
-    ...{ hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet },
-    ...{ remotes, relay, pairingCodes, promptsDir },
-  };
+  const modules = { hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet };
+  return { ...modules, remotes, relay, pairingCodes, promptsDir };
 }
 
 /**
