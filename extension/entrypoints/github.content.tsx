@@ -1,12 +1,11 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { kanbanPanel } from '../features/kanban-panel.js';
-import { ratchetPanel } from '../features/ratchet-panel.js';
-import { startWorkspace } from '../features/start-workspace.js';
 import { AgentPort } from '../lib/agent-port.js';
-import { FeatureRunner } from '../lib/feature-registry.js';
+import { type FeatureDefinition, FeatureRunner, featuresFromModules } from '../lib/feature-registry.js';
 
-/** Every feature is a file in extension/features/; deleting the file and its line here removes it. */
-const features = [startWorkspace, ratchetPanel, kanbanPanel];
+/** Every feature is a file in extension/features/, found at build time: adding or deleting the file is all it takes. */
+const features = featuresFromModules(
+  import.meta.glob<{ default: FeatureDefinition<unknown> }>('../features/*.tsx', { eager: true }),
+);
 
 export default defineContentScript({
   matches: ['https://github.com/*'],

@@ -5,7 +5,7 @@ import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { eventData } from '../lib/event-data.js';
-import type { Feature } from '../lib/feature-registry.js';
+import type { FeatureDefinition } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, type MachineStatus, machineOf, machineStatus, mergeBoardPush } from '../lib/machines.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
@@ -165,11 +165,10 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
   );
 }
 
-export const kanbanPanel: Feature<ListMatch> = {
-  name: 'kanban-panel',
+export default {
   match: (page) => (page.kind === 'issues' ? { owner: page.owner, repo: page.repo } : undefined),
   key: (m) => `${m.owner}/${m.repo}`,
   anchors: anchors.issueListToolbar,
   placement: 'after',
   render: (match, agent) => <KanbanPanel match={match} agent={agent} />,
-};
+} satisfies FeatureDefinition<ListMatch>;

@@ -10,7 +10,7 @@ import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, toChatItems } from '../lib/chat-model.js';
-import type { Feature } from '../lib/feature-registry.js';
+import type { FeatureDefinition } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, machineOf, machineStatus } from '../lib/machines.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
@@ -260,12 +260,11 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
   );
 }
 
-export const ratchetPanel: Feature<PullMatch> = {
-  name: 'ratchet-panel',
+export default {
   match: (page) =>
     page.kind === 'pull' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
   key: (m) => `${m.owner}/${m.repo}#${m.number}`,
   anchors: anchors.pullPanel,
   placement: 'before',
   render: (match, agent) => <RatchetPanel match={match} agent={agent} />,
-};
+} satisfies FeatureDefinition<PullMatch>;

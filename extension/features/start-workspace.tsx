@@ -7,7 +7,7 @@ import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import { eventData } from '../lib/event-data.js';
-import type { Feature } from '../lib/feature-registry.js';
+import type { FeatureDefinition } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '../lib/machines.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
@@ -264,12 +264,11 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
   );
 }
 
-export const startWorkspace: Feature<IssueMatch> = {
-  name: 'start-workspace',
+export default {
   match: (page) =>
     page.kind === 'issue' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
   key: (m) => `${m.owner}/${m.repo}#${m.number}`,
   anchors: anchors.issueActions,
   placement: 'after',
   render: (match, agent) => <StartWorkspace match={match} agent={agent} />,
-};
+} satisfies FeatureDefinition<IssueMatch>;

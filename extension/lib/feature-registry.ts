@@ -12,6 +12,7 @@ import { featureStyles } from './styles.js';
  * removes it from pages where it does not belong.
  */
 export interface Feature<M> {
+  /** Its file's name in extension/features/ (`start-workspace`): the host's `data-ff-feature`. */
   name: string;
   match(page: GitHubPage): M | undefined;
   key(match: M): string;
@@ -19,6 +20,22 @@ export interface Feature<M> {
   /** Where the host goes relative to the anchor. */
   placement: 'before' | 'after' | 'prepend' | 'append';
   render(match: M, agent: AgentPort): VNode;
+}
+
+/** What a file in extension/features/ default-exports: a feature, named by its file. */
+export type FeatureDefinition<M> = Omit<Feature<M>, 'name'>;
+
+/**
+ * The features from their modules (`import.meta.glob` of extension/features/*.tsx), each
+ * named by its file: adding a feature is adding its file; deleting the file removes it.
+ */
+export function featuresFromModules(
+  modules: Record<string, { default: FeatureDefinition<unknown> }>,
+): AnyFeature[] {
+  return Object.entries(modules).map(([path, module]) => ({
+    ...module.default,
+    name: path.replace(/^.*\//, '').replace(/\.[jt]sx?$/, ''),
+  }));
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: features have different match types; the runner treats them alike.
@@ -51,43 +68,50 @@ export class FeatureRunner {
       }
     }
     await Promise.all(
-      this.#features.map(async (feature) => {
-        const match = page ? feature.match(page) : undefined;
-        const key = match === undefined ? undefined : feature.key(match);
-        const hosts = [...this.#doc.querySelectorAll<HTMLElement>(`[data-ff-feature="${feature.name}"]`)];
-        // One host, never two; none left behind on a page where the feature doesn't belong.
-        let keep: HTMLElement | undefined;
-        for (const host of hosts) {
-          if (key !== undefined && !keep && host.dataset.ffKey === key && host.isConnected) keep = host;
-          else unmount(host);
-        }
-        if (key === undefined || keep) return;
-        const anchor = await this.#waitForAnchor(feature.anchors);
-        if (generation !== this.#generation) return; // navigated away meanwhile
-        if (this.#doc.querySelector(`[data-ff-feature="${feature.name}"]`)) return;
-        const host = this.#doc.createElement('div');
-        host.dataset.ffFeature = feature.name;
-        host.dataset.ffKey = key;
-        const shadow = host.attachShadow({ mode: 'open' });
-        const style = this.#doc.createElement('style');
-        style.textContent = featureStyles;
-        shadow.append(style);
-        const root = this.#doc.createElement('div');
-        shadow.append(root);
-        this.#mounted.add(host);
-        if (anchor) place(anchor, host, feature.placement);
-        else {
-          root.className = 'ff-floating';
-          this.#doc.body.append(host);
-        }
-        render(
-          h(() => feature.render(match, this.#agent), null),
-          root,
-        );
-        // When it mounted, on the page's clock (npm run bench reads it).
-        host.dataset.ffMountedAt = performance.now().toFixed(1);
-      }),
+      // Each feature on its own: one broken selector or render never takes the others down.
+      this.#features.map((feature) =>
+        this.#update(feature, page, generation).catch((error: unknown) => {
+          console.error(`ff: the ${feature.name} feature failed on ${url}`, error);
+        }),
+      ),
     );
+  }
+
+  async #update(feature: AnyFeature, page: GitHubPage | undefined, generation: number): Promise<void> {
+    const match = page ? feature.match(page) : undefined;
+    const key = match === undefined ? undefined : feature.key(match);
+    const hosts = [...this.#doc.querySelectorAll<HTMLElement>(`[data-ff-feature="${feature.name}"]`)];
+    // One host, never two; none left behind on a page where the feature doesn't belong.
+    let keep: HTMLElement | undefined;
+    for (const host of hosts) {
+      if (key !== undefined && !keep && host.dataset.ffKey === key && host.isConnected) keep = host;
+      else unmount(host);
+    }
+    if (key === undefined || keep) return;
+    const anchor = await this.#waitForAnchor(feature.anchors);
+    if (generation !== this.#generation) return; // navigated away meanwhile
+    if (this.#doc.querySelector(`[data-ff-feature="${feature.name}"]`)) return;
+    const host = this.#doc.createElement('div');
+    host.dataset.ffFeature = feature.name;
+    host.dataset.ffKey = key;
+    const shadow = host.attachShadow({ mode: 'open' });
+    const style = this.#doc.createElement('style');
+    style.textContent = featureStyles;
+    shadow.append(style);
+    const root = this.#doc.createElement('div');
+    shadow.append(root);
+    this.#mounted.add(host);
+    if (anchor) place(anchor, host, feature.placement);
+    else {
+      root.className = 'ff-floating';
+      this.#doc.body.append(host);
+    }
+    render(
+      h(() => feature.render(match, this.#agent), null),
+      root,
+    );
+    // When it mounted, on the page's clock (npm run bench reads it).
+    host.dataset.ffMountedAt = performance.now().toFixed(1);
   }
 
   /** Anchors render late on GitHub's React pages: wait for one a little, then give up (floating panel). */
