@@ -80,7 +80,7 @@ export class FeatureRunner {
   async #update(feature: AnyFeature, page: GitHubPage | undefined, generation: number): Promise<void> {
     const match = page ? feature.match(page) : undefined;
     const key = match === undefined ? undefined : feature.key(match);
-    const hosts = [...this.#doc.querySelectorAll<HTMLElement>(`[data-ff-feature="${feature.name}"]`)];
+    const hosts = Array.from(this.#doc.querySelectorAll<HTMLElement>(`[data-ff-feature="${feature.name}"]`));
     // One host, never two; none left behind on a page where the feature doesn't belong.
     let keep: HTMLElement | undefined;
     for (const host of hosts) {
