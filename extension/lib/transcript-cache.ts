@@ -29,14 +29,55 @@ function dropOtherFormats(storage: Storage): void {
   }
 }
 
+/**
+ * The newest events are kept under a key of their own: a reopened popup
+ * parses only them before its first paint (a long chat's 2,000 events
+ * cost more to parse than the popup has for its first frame), and the
+ * older ones after it.
+ */
+const TAIL_PREFIX = 'ff.transcript-tail.';
+export const TAIL_EVENTS = 300;
+
+function readArray<T>(storage: Storage, key: string): T[] {
+  const raw = storage.getItem(key);
+  const parsed: unknown = raw ? JSON.parse(raw) : [];
+  return Array.isArray(parsed) ? (parsed as T[]) : [];
+}
+
+/** Every cached event of a session, oldest first. */
 export function readTranscriptCache<T>(sessionId: string, storage: Storage = localStorage): T[] {
   try {
     dropOtherFormats(storage);
-    const raw = storage.getItem(PREFIX + sessionId);
-    const parsed: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(parsed) ? (parsed as T[]) : [];
+    return [...readArray<T>(storage, PREFIX + sessionId), ...readArray<T>(storage, TAIL_PREFIX + sessionId)];
   } catch {
     return []; // unreadable: the agent replays everything
+  }
+}
+
+/**
+ * The newest cached events (at most TAIL_EVENTS) and whether they are all
+ * there is; `readTranscriptOlder` brings the rest, after the first paint.
+ */
+export function readTranscriptTail<T>(
+  sessionId: string,
+  storage: Storage = localStorage,
+): { events: T[]; complete: boolean } {
+  try {
+    dropOtherFormats(storage);
+    const events = readArray<T>(storage, TAIL_PREFIX + sessionId);
+    if (events.length === 0) return { events: readTranscriptCache<T>(sessionId, storage), complete: true };
+    return { events, complete: storage.getItem(PREFIX + sessionId) === null };
+  } catch {
+    return { events: [], complete: true };
+  }
+}
+
+/** The cached events older than the tail. */
+export function readTranscriptOlder<T>(sessionId: string, storage: Storage = localStorage): T[] {
+  try {
+    return readArray<T>(storage, PREFIX + sessionId);
+  } catch {
+    return [];
   }
 }
 
@@ -49,10 +90,14 @@ export function writeTranscriptCache(
   const index = readIndex(storage).filter((id) => id !== sessionId);
   index.unshift(sessionId);
   for (const id of index.splice(KEEP_SESSIONS)) forget(id, storage);
-  const value = JSON.stringify(events);
+  const split = Math.max(0, events.length - TAIL_EVENTS);
+  const older = split > 0 ? JSON.stringify(events.slice(0, split)) : undefined;
+  const tail = JSON.stringify(events.slice(split));
   for (;;) {
     try {
-      storage.setItem(PREFIX + sessionId, value);
+      if (older === undefined) storage.removeItem(PREFIX + sessionId);
+      else storage.setItem(PREFIX + sessionId, older);
+      storage.setItem(TAIL_PREFIX + sessionId, tail);
       break;
     } catch {
       // Over quota: drop the least recently shown session's cache and try again; alone, give up.
@@ -79,6 +124,7 @@ function readIndex(storage: Storage): string[] {
 
 function forget(sessionId: string, storage: Storage): void {
   storage.removeItem(PREFIX + sessionId);
+  storage.removeItem(TAIL_PREFIX + sessionId);
   storage.removeItem(SCROLL_PREFIX + sessionId);
 }
 

@@ -9,7 +9,8 @@ import { Octicon, toolIcon } from '../../lib/octicons.js';
 import { followSession, type SessionEntry } from '../../lib/session-feed.js';
 import {
   readScrollSpot,
-  readTranscriptCache,
+  readTranscriptOlder,
+  readTranscriptTail,
   writeScrollSpot,
   writeTranscriptCache,
 } from '../../lib/transcript-cache.js';
@@ -59,9 +60,12 @@ export function Chat({
   offline?: string;
   resumeKey?: string;
 }) {
-  // The cached transcript, read as the chat mounts (it is keyed by session), so it shows in the first frame.
-  const cached = useMemo(() => readTranscriptCache<Stored>(sessionId), [sessionId]);
-  const events = useSignal<Stored[]>(cached);
+  // The newest cached events, read as the chat mounts (it is keyed by session), so they show in the first
+  // frame; the older ones are read after it (`older`).
+  const cached = useMemo(() => readTranscriptTail<Stored>(sessionId), [sessionId]);
+  const events = useSignal<Stored[]>(cached.events);
+  /** Whether `events` holds all of the cache (the older part is read, or there was none). */
+  const complete = useRef(cached.complete);
   const session = useSignal<SessionView | undefined>(undefined);
   const draft = useSignal('');
   const error = useSignal('');
@@ -101,6 +105,16 @@ export function Chat({
         error.value = errorText(e);
       }
     };
+    // The cached events older than those painted first: read after the first frame, or at once when the
+    // chat is about to be saved (its cache must keep them).
+    const older = () => {
+      if (complete.current) return;
+      complete.current = true;
+      const first = events.value[0]?.seq ?? Number.POSITIVE_INFINITY;
+      const before = readTranscriptOlder<Stored>(sessionId).filter((event) => event.seq < first);
+      if (before.length > 0) events.value = [...before, ...events.value].slice(-MAX_CACHED);
+    };
+    const afterPaint = setTimeout(older, 0);
     let applied = 0;
     const apply = () => {
       flush = undefined;
@@ -109,7 +123,10 @@ export function Chat({
       pending = [];
       events.value = [...events.value, ...batch].slice(-MAX_CACHED);
       clearTimeout(save);
-      save = setTimeout(() => writeTranscriptCache(sessionId, events.value), 300);
+      save = setTimeout(() => {
+        older();
+        writeTranscriptCache(sessionId, events.value);
+      }, 300);
       if (batch.some((event) => ['status', 'permission', 'permission-answer'].includes(event.kind)))
         void refresh();
     };
@@ -121,6 +138,7 @@ export function Chat({
         : { limit: MAX_CACHED },
       {
         loaded: (loaded) => {
+          complete.current = true;
           events.value = loaded;
         },
         event: (event) => {
@@ -141,6 +159,8 @@ export function Chat({
     const keep = () => {
       clearTimeout(save);
       clearTimeout(flush);
+      clearTimeout(afterPaint);
+      older();
       if (pending.length) events.value = [...events.value, ...pending].slice(-MAX_CACHED);
       pending = [];
       writeTranscriptCache(sessionId, events.value);
@@ -172,7 +192,7 @@ export function Chat({
       // Back where the user left it: that item, at the same height.
       const index = items.findIndex((item) => item.seq === spot.seq);
       if (index === -1) {
-        if (items.length === 0) return; // not loaded yet
+        if (items.length === 0 || !complete.current) return; // not loaded yet
         restored.current = true; // gone from what is kept: follow the end
         stick.current = true;
       } else if (index < hidden) {

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   readScrollSpot,
   readTranscriptCache,
+  readTranscriptOlder,
+  readTranscriptTail,
+  TAIL_EVENTS,
   writeScrollSpot,
   writeTranscriptCache,
 } from '../../../extension/lib/transcript-cache.js';
@@ -27,7 +30,7 @@ function storage(quota = Number.POSITIVE_INFINITY): Storage & { keys(): string[]
     },
     removeItem: (k) => void items.delete(k),
     clear: () => items.clear(),
-    keys: () => [...items.keys()].filter((k) => k.startsWith('ff.transcript.')).sort(),
+    keys: () => [...items.keys()].filter((k) => /^ff\.transcript(-tail)?\./.test(k)).sort(),
   };
 }
 
@@ -68,9 +71,38 @@ describe('transcript cache', () => {
     writeTranscriptCache('old', events(30), s);
     writeTranscriptCache('mid', events(30), s);
     writeTranscriptCache('new', events(30), s);
-    expect(s.keys()).toEqual(['ff.transcript.mid', 'ff.transcript.new']);
+    expect(s.keys()).toEqual(['ff.transcript-tail.mid', 'ff.transcript-tail.new']);
     writeTranscriptCache('huge', events(500), s);
     expect(readTranscriptCache('huge', s)).toEqual([]);
+  });
+});
+
+describe('the newest events first', () => {
+  const events = (n: number) => Array.from({ length: n }, (_, seq) => ({ seq }));
+
+  it('a long chat reads its newest events alone, then the older ones, together all of it', () => {
+    const s = storage();
+    writeTranscriptCache('s1', events(2_000), s);
+    const tail = readTranscriptTail<{ seq: number }>('s1', s);
+    expect(tail.complete).toBe(false);
+    expect(tail.events).toEqual(events(2_000).slice(-TAIL_EVENTS));
+    expect([...readTranscriptOlder('s1', s), ...tail.events]).toEqual(events(2_000));
+    expect(readTranscriptCache('s1', s)).toEqual(events(2_000));
+  });
+
+  it('a short chat is whole in its tail; shrinking drops the older part', () => {
+    const s = storage();
+    writeTranscriptCache('s1', events(2_000), s);
+    writeTranscriptCache('s1', events(10), s);
+    expect(readTranscriptTail('s1', s)).toEqual({ events: events(10), complete: true });
+    expect(readTranscriptOlder('s1', s)).toEqual([]);
+  });
+
+  it('a cache written before the split (one key) still reads whole', () => {
+    const s = storage();
+    writeTranscriptCache('s0', [], s); // the format mark, as any earlier write left it
+    s.setItem('ff.transcript.s1', JSON.stringify(events(500)));
+    expect(readTranscriptTail('s1', s)).toEqual({ events: events(500), complete: true });
   });
 });
 
