@@ -1,23 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isToolResultTurn, lastUserText, type Responder } from '../../fakes/anthropic-api/server.js';
-import { FakeGitHub } from '../../fakes/github/server.js';
-import { type ClaudeWorld, claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
+import { waitForSession } from '../../helpers/claude-fixture.js';
+import { type RatchetWorld, ratchetWorlds } from '../../helpers/ratchet-world.js';
 import { waitFor } from '../../helpers/temp.js';
 
-interface World extends ClaudeWorld {
-  github: FakeGitHub;
-}
-
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    expect(w.github.invalid).toEqual([]);
-    await w.close();
-    await w.github.stop();
-  }
-});
+const newWorld = ratchetWorlds();
 
 /** The fake model does what the issue says: it touches the file the issue names, with its Bash tool. */
 const obedient: Responder = (request) => {
@@ -28,16 +17,9 @@ const obedient: Responder = (request) => {
     : { text: 'nothing to do' };
 };
 
-async function world(): Promise<World> {
-  const github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  const w = (await claudeWorld(obedient, github.env())) as World;
-  w.github = github;
-  worlds.push(w);
-  return w;
-}
+const world = () => newWorld(obedient);
 
-async function startFromIssue(w: World, number: number) {
+async function startFromIssue(w: RatchetWorld, number: number) {
   const { workspace } = await w.client.call('workspace.create', { project: 'octo/app', issue: { number } });
   return waitFor(async () => (await w.client.call('session.list', { workspaceId: workspace.id }))[0], {
     what: 'the issue session',

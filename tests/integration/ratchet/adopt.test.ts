@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import type { Responder } from '../../fakes/anthropic-api/server.js';
-import { FakeGitHub } from '../../fakes/github/server.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type ClaudeWorld, claudeWorld } from '../../helpers/claude-fixture.js';
+import { type RatchetWorld, ratchetWorlds } from '../../helpers/ratchet-world.js';
 import { waitFor } from '../../helpers/temp.js';
 
 /**
@@ -14,29 +13,11 @@ import { waitFor } from '../../helpers/temp.js';
  * (documents validated against GitHub's schema) and a bare origin that
  * keeps refs/pull/<n>/head as GitHub does.
  */
-interface World extends ClaudeWorld {
-  github: FakeGitHub;
-}
+const newWorld = ratchetWorlds();
 
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    expect(w.github.invalid).toEqual([]);
-    await w.close();
-    await w.github.stop();
-  }
-});
+const world = (responder: Responder) => newWorld(responder);
 
-async function world(responder: Responder): Promise<World> {
-  const github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  const w = (await claudeWorld(responder, github.env())) as World;
-  w.github = github;
-  worlds.push(w);
-  return w;
-}
-
-async function ready(w: World, id: string): Promise<WorkspaceView> {
+async function ready(w: RatchetWorld, id: string): Promise<WorkspaceView> {
   return waitFor(
     async () => {
       const ws = await w.client.call('workspace.get', { workspaceId: id });

@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../../shared/agent-client.js';
+import { describe, expect, it } from 'vitest';
 import { type ApiRequest, isToolResultTurn, type Responder } from '../../fakes/anthropic-api/server.js';
-import { FakeGitHub } from '../../fakes/github/server.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type ClaudeWorld, claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
+import { waitForSession } from '../../helpers/claude-fixture.js';
+import { fixerSessions, ratchetWorlds, trackedPr } from '../../helpers/ratchet-world.js';
 import { waitFor } from '../../helpers/temp.js';
 
 /**
@@ -12,31 +11,9 @@ import { waitFor } from '../../helpers/temp.js';
  * against the fake Anthropic API, and the fake GitHub (every document
  * validated against GitHub's schema).
  */
-interface World extends ClaudeWorld {
-  github: FakeGitHub;
-}
+const newWorld = ratchetWorlds();
 
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    expect(w.github.invalid).toEqual([]);
-    await w.close();
-    await w.github.stop();
-  }
-});
-
-async function world(responder: Responder): Promise<World> {
-  const github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  const w = (await claudeWorld(responder, github.env())) as World;
-  w.github = github;
-  worlds.push(w);
-  return w;
-}
-
-async function fixerSessions(client: AgentClient, workspaceId: string) {
-  return (await client.call('session.list', { workspaceId })).filter((s) => s.kind === 'ratchet');
-}
+const world = (responder: Responder) => newWorld(responder);
 
 /** The first user message of the conversation: the prompt the fixer was given. */
 function firstPrompt(request: ApiRequest): string {
@@ -47,14 +24,6 @@ function firstPrompt(request: ApiRequest): string {
     .filter((b) => b.type === 'text' && !(b.text ?? '').trimStart().startsWith('<system-reminder>'))
     .map((b) => b.text ?? '')
     .join('\n');
-}
-
-async function trackedPr(w: World, issue: number) {
-  const workspace = await w.workspace(issue);
-  const head = w.repo.git(workspace.path, 'rev-parse', 'HEAD').trim();
-  w.repo.git(workspace.path, 'push', '-q', 'origin', `HEAD:refs/heads/${workspace.branch}`);
-  const pr = w.github.addPullRequest('octo/app', { headRefName: workspace.branch, headRefOid: head });
-  return { workspace, pr, head };
 }
 
 describe('behind base', () => {

@@ -1,24 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../../shared/agent-client.js';
+import { describe, expect, it } from 'vitest';
 import { isToolResultTurn, lastUserText, type Responder } from '../../fakes/anthropic-api/server.js';
-import { FakeGitHub } from '../../fakes/github/server.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type ClaudeWorld, claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
+import { waitForSession } from '../../helpers/claude-fixture.js';
+import { fixerSessions, ratchetWorlds, trackedPr } from '../../helpers/ratchet-world.js';
 import { waitFor } from '../../helpers/temp.js';
 
-interface World extends ClaudeWorld {
-  github: FakeGitHub;
-}
-
-const worlds: World[] = [];
-afterEach(async () => {
-  for (const w of worlds.splice(0)) {
-    // Every document the agent sent must have been valid against GitHub's schema.
-    expect(w.github.invalid).toEqual([]);
-    await w.close();
-    await w.github.stop();
-  }
-});
+const newWorld = ratchetWorlds();
 
 /** The fake model: asked to fix CI, it commits and pushes with its Bash tool; anything else it answers in text. */
 const fixer: Responder = (request) => {
@@ -39,26 +26,12 @@ const fixer: Responder = (request) => {
   return { text: `ok: ${text.slice(0, 40)}` };
 };
 
-async function world(responder: Responder = fixer): Promise<World> {
-  const github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  const w = (await claudeWorld(responder, github.env())) as World;
-  w.github = github;
-  worlds.push(w);
-  return w;
-}
-
-async function fixerSessions(client: AgentClient, workspaceId: string) {
-  return (await client.call('session.list', { workspaceId })).filter((s) => s.kind === 'ratchet');
-}
+const world = (responder: Responder = fixer) => newWorld(responder);
 
 describe('the ratchet, end to end', () => {
   it('failing CI → one fixer with the CI prompt → it pushes → CI green → READY → auto-merge once', async () => {
     const w = await world();
-    const workspace = await w.workspace(21);
-    const head = w.repo.git(workspace.path, 'rev-parse', 'HEAD').trim();
-    w.repo.git(workspace.path, 'push', '-q', 'origin', `HEAD:refs/heads/${workspace.branch}`);
-    const pr = w.github.addPullRequest('octo/app', { headRefName: workspace.branch, headRefOid: head });
+    const { workspace, pr, head } = await trackedPr(w, 21);
     w.github.setCheck(pr.number, 'test', 'FAILURE', {
       title: '1 test failed',
       summary: 'Process completed with exit code 1.',
