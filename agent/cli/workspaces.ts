@@ -5,11 +5,11 @@ import { WorkspaceEvent } from '../../shared/protocol.js';
 import { describeSkipped } from '../git/snapshot.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
-import { print } from './projects.js';
+import { onMachine, print } from './projects.js';
 
 export function formatWorkspace(w: WorkspaceView): string {
   const lines = [`${w.id}  ${w.status.padEnd(12)} ${w.project}  ${w.branch}`];
-  lines.push(`  path     ${w.path}`);
+  lines.push(`  path     ${onMachine(w)}${w.path}`);
   if (w.issue) lines.push(`  issue    #${w.issue.number} ${w.issue.title}`);
   if (w.pr) lines.push(`  pr       #${w.pr.number} ${w.pr.url}`);
   if (w.changes) {

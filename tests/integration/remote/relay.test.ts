@@ -141,16 +141,22 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
       what: 'the slow turn to start',
       timeoutMs: 30_000,
     });
+    // The link goes down and stays down until the turn has ended on the remote.
     sshd.cutConnections();
+    await sshd.stop();
     await waitFor(() => stateOf() === 'unreachable', { what: 'box to drop', timeoutMs: 15_000 });
-    await waitFor(() => stateOf() === 'connected', { what: 'box to come back', timeoutMs: 30_000 });
-    await waitFor(
-      async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
-      { what: 'the turn to end', timeoutMs: 60_000 },
-    );
+    const relayedWhileUp = seqs.at(-1) ?? 0;
     const remote = await direct();
+    await waitFor(
+      async () => (await remote.call('session.get', { sessionId: session.id })).status === 'idle',
+      { what: 'the turn to end on the remote', timeoutMs: 60_000 },
+    );
     const truth = await remote.call('session.events', { sessionId: session.id, sinceSeq: 0 });
     remote.close();
+    // Events were written while the link was down: the relay must fetch them on reconnect.
+    expect(truth.lastSeq).toBeGreaterThan(relayedWhileUp);
+    await sshd.restart();
+    await waitFor(() => stateOf() === 'connected', { what: 'box to come back', timeoutMs: 45_000 });
     await waitFor(() => seqs.at(-1) === truth.lastSeq, { what: 'the relay to catch up', timeoutMs: 10_000 });
     // Every event the remote wrote, once each, in order: the tunnel cut lost and doubled nothing.
     expect(seqs).toEqual(truth.events.map((e) => e.seq));
@@ -202,6 +208,7 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     // Its projects and workspaces stay listed from the last known lists, with their machine.
     expect((await client.call('project.list')).map((p) => p.machine)).toEqual(['box']);
     expect((await client.call('workspace.list')).map((w) => w.id)).toEqual([workspace!.id]);
+    expect((await cli('workspace', 'list')).stdout).toMatch(/path {5}box:\//);
     expect((await client.call('workspace.get', { workspaceId: workspace!.id })).machine).toBe('box');
     const refused = await client
       .call('session.start', { workspaceId: workspace!.id, prompt: 'hello?' })
