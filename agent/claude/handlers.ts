@@ -34,12 +34,12 @@ export function quickActionHandlers(deps: { sessions: Sessions; promptsDir: stri
   const load = () =>
     loadQuickActions(join(deps.promptsDir, 'quick-actions'), join(deps.home, 'quick-actions'));
   return {
-    'quickAction.list': () => {
-      const { actions, problems } = load();
+    'quickAction.list': async () => {
+      const { actions, problems } = await load();
       return { actions: actions.map(({ prompt: _prompt, ...action }) => action), problems };
     },
-    'quickAction.run': (params) => {
-      const action = findQuickAction(load(), params.action);
+    'quickAction.run': async (params) => {
+      const action = findQuickAction(await load(), params.action);
       return deps.sessions.start({
         workspaceId: params.workspaceId,
         prompt: action.prompt,

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AgentError, type QuickAction } from '../../shared/protocol.js';
 import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from './untrusted-text.js';
@@ -84,6 +83,7 @@ export type LoadedQuickAction = QuickAction & { prompt: string };
 export function parseQuickAction(
   text: string,
   source: QuickAction['source'],
+  parseYaml: (text: string) => unknown,
 ): { action: LoadedQuickAction } | { error: string } {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   if (!match) return { error: 'no frontmatter (the file must start with a --- block)' };
@@ -108,10 +108,23 @@ export function parseQuickAction(
  * replace built-ins of the same name. A broken file is reported and
  * skipped, never fatal.
  */
-export function loadQuickActions(
-  builtinDir: string,
-  userDir: string,
-): { actions: LoadedQuickAction[]; problems: Array<{ file: string; reason: string }> } {
+export type QuickActions = {
+  actions: LoadedQuickAction[];
+  problems: Array<{ file: string; reason: string }>;
+};
+
+/**
+ * The YAML parser (250 KB, most of what a start would otherwise compile for quick actions alone)
+ * loads with the first quick-action call. It is CommonJS: bundled, its chunk has only a default
+ * export; run from source, named exports too.
+ */
+async function yamlParser(): Promise<(text: string) => unknown> {
+  const yaml = await import('yaml');
+  return (yaml.default ?? yaml).parse;
+}
+
+export async function loadQuickActions(builtinDir: string, userDir: string): Promise<QuickActions> {
+  const parseYaml = await yamlParser();
   const byName = new Map<string, LoadedQuickAction>();
   const problems: Array<{ file: string; reason: string }> = [];
   for (const [dir, source] of [
@@ -130,7 +143,7 @@ export function loadQuickActions(
         problems.push({ file: path, reason: (error as Error).message });
         continue;
       }
-      const result = parseQuickAction(text, source);
+      const result = parseQuickAction(text, source, parseYaml);
       if ('error' in result) problems.push({ file: path, reason: result.error });
       else byName.set(result.action.name, result.action);
     }
@@ -139,10 +152,7 @@ export function loadQuickActions(
 }
 
 /** The quick action called `name`, or an error naming why it cannot run: broken (and how), or unknown (and what exists) — pure. */
-export function findQuickAction(
-  { actions, problems }: ReturnType<typeof loadQuickActions>,
-  name: string,
-): LoadedQuickAction {
+export function findQuickAction({ actions, problems }: QuickActions, name: string): LoadedQuickAction {
   const action = actions.find((a) => a.name === name);
   if (action) return action;
   const broken = problems.find((p) => p.file.endsWith(`${name}.md`));

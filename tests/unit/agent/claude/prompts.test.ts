@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   findQuickAction,
   loadQuickActions,
@@ -93,12 +94,12 @@ describe('quick actions', () => {
     ['wrong kind', '---\nname: x\ndescription: d\nkind: shell\n---\nbody', /kind/],
     ['empty prompt', '---\nname: x\ndescription: d\nkind: agent\n---\n\n', /prompt .* is empty/],
   ])('%s is reported', (_name, text, reason) => {
-    const result = parseQuickAction(text, 'user');
+    const result = parseQuickAction(text, 'user', parseYaml);
     expect('error' in result && result.error).toMatch(reason);
   });
 
-  it('the built-ins load without problems', () => {
-    const { actions, problems } = loadQuickActions(
+  it('the built-ins load without problems', async () => {
+    const { actions, problems } = await loadQuickActions(
       join(packageRoot, 'prompts', 'quick-actions'),
       '/nonexistent',
     );
@@ -109,7 +110,7 @@ describe('quick actions', () => {
     );
   });
 
-  it('a user file overrides the built-in of the same name; a broken one is skipped and reported', () => {
+  it('a user file overrides the built-in of the same name; a broken one is skipped and reported', async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir.path, 'review.md'),
@@ -117,7 +118,10 @@ describe('quick actions', () => {
     );
     writeFileSync(join(dir.path, 'bad.md'), 'nope');
     writeFileSync(join(dir.path, 'notes.txt'), 'ignored');
-    const { actions, problems } = loadQuickActions(join(packageRoot, 'prompts', 'quick-actions'), dir.path);
+    const { actions, problems } = await loadQuickActions(
+      join(packageRoot, 'prompts', 'quick-actions'),
+      dir.path,
+    );
     expect(actions.find((a) => a.name === 'review')).toMatchObject({ source: 'user', prompt: 'My review.' });
     expect(problems).toEqual([
       { file: join(dir.path, 'bad.md'), reason: expect.stringMatching(/frontmatter/) },
