@@ -2,8 +2,15 @@
  * The client half of the protocol, shared by the ff-agent CLI (Node `ws`)
  * and the extension's background worker (the browser's WebSocket). It speaks
  * to any object with the WebSocket event-target surface, validates every
- * frame it receives, correlates responses with requests and keeps the last
- * seq seen per topic so a reconnecting caller can resubscribe without gaps.
+ * frame it receives and correlates responses with requests.
+ *
+ * It is the one layer that minds event seqs: per topic and listener it keeps
+ * the last seq delivered, drops anything not newer (a duplicate, or a replay
+ * meant for another listener), and on a gap (an event after a missing one)
+ * subscribes again from the last seq it delivered, so the agent replays what
+ * is missing, in order. Everything above it (the extension's connection,
+ * port, chat) trusts each listener to get every event once, in order; a
+ * reconnecting caller asks `lastSeq` where to resume.
  */
 import {
   AgentError,
@@ -94,6 +101,8 @@ export class AgentClient {
     EventListener,
     { topic: Topic; until: number; resolve: () => void; reject: (error: Error) => void }
   >();
+  /** Listeners whose stream had a gap and are being subscribed again from their last seq. */
+  readonly #repairing = new Set<EventListener>();
   /** Subscribe requests in flight, by request id: the listener they are for. */
   readonly #subscribing = new Map<number, { listener: EventListener; sinceSeq?: number }>();
   readonly #closeListeners = new Set<(reason: DisconnectReason, detail: string) => void>();
@@ -289,15 +298,35 @@ export class AgentClient {
         if (this.#isAwaitingAnswer(listener)) continue;
         // Anything not newer than what this listener has is a duplicate (or a replay meant for another listener).
         if (frame.seq <= last) continue;
+        const replay = this.#replaying.get(listener);
+        // A replay may skip seqs (a terminal's is one snapshot standing for all before it); live events do not.
+        if (!replay && frame.seq > last + 1) {
+          // A gap: (last, frame.seq) never came. Ask again from `last`; the replay brings them and this one.
+          this.#repair(frame.topic, listener, last);
+          continue;
+        }
         listeners.set(listener, frame.seq);
         listener(frame);
-        const replay = this.#replaying.get(listener);
         if (replay && frame.seq >= replay.until) {
           this.#replaying.delete(listener);
           replay.resolve();
         }
       }
     }
+  }
+
+  #repair(topic: Topic, listener: EventListener, last: number): void {
+    if (this.#repairing.has(listener)) return;
+    this.#repairing.add(listener);
+    const id = this.#nextId;
+    this.#subscribing.set(id, { listener, sinceSeq: last });
+    // On failure (the connection closed) the listener's seq is still `last`: a reconnect resumes from there.
+    void this.call('subscribe', { topic, sinceSeq: last })
+      .catch(() => {})
+      .finally(() => {
+        this.#subscribing.delete(id);
+        this.#repairing.delete(listener);
+      });
   }
 
   #isAwaitingAnswer(listener: EventListener): boolean {
