@@ -28,6 +28,9 @@ import {
 import { PortRequest } from '../lib/port-schemas.js';
 import { workspacePagePath } from '../lib/workspace-link.js';
 
+/** At most one events message per port this often while events stream in (one render each, about 60 a second). */
+const BATCH_MS = 16;
+
 export default defineBackground(() => {
   const connection = new AgentConnection(
     browser.storage.local,
@@ -159,16 +162,25 @@ export default defineBackground(() => {
       if (open) port.postMessage(message);
     };
     const unsubscribers = new Map<string, () => void>();
-    // Events go out in batches: a replay of thousands is a few messages, not thousands.
+    // Events go out in batches, the only batching between agent and view (a page applies each as one
+    // render): a replay of thousands is a few messages, not thousands, and a stream is one message per
+    // BATCH_MS at most. Leading edge: the first event after a quiet spell goes at once.
     let outbox: EventFrame[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    let sentAt = 0;
     const deliver = (frame: EventFrame) => {
-      if (outbox.length === 0)
-        setTimeout(() => {
+      outbox.push(frame);
+      if (flush !== undefined) return;
+      flush = setTimeout(
+        () => {
+          flush = undefined;
+          sentAt = performance.now();
           const frames = outbox;
           outbox = [];
           post({ type: 'events', frames });
-        }, 0);
-      outbox.push(frame);
+        },
+        Math.max(0, sentAt + BATCH_MS - performance.now()),
+      );
     };
     const watch = (topic: string, delta: number) => {
       if (!topic.startsWith('session:')) return;

@@ -58,9 +58,9 @@ function FixerActivity({
         loaded: (loaded) => {
           events.value = loaded;
         },
-        event: (event) => {
-          events.value = [...events.value, event].slice(-40);
-          if (event.kind === 'status') refresh();
+        events: (batch) => {
+          events.value = [...events.value, ...batch].slice(-40);
+          if (batch.some((event) => event.kind === 'status')) refresh();
         },
       },
     );

@@ -27,8 +27,12 @@ type Listener = (frame: EventFrame) => void;
 interface Subscription {
   topic: Topic;
   listener: Listener;
-  /** Last seq delivered: a reconnect resubscribes from here, so nothing is lost or doubled. */
-  lastSeq?: number;
+  /**
+   * Where a reconnect resubscribes from: the seq the last client had
+   * delivered (asked of it as it goes, not counted here), so nothing is lost
+   * or doubled.
+   */
+  resumeFrom?: number;
 }
 
 /**
@@ -128,7 +132,7 @@ export class AgentConnection {
     const subscription: Subscription = {
       topic,
       listener,
-      ...(sinceSeq === undefined ? {} : { lastSeq: sinceSeq }),
+      ...(sinceSeq === undefined ? {} : { resumeFrom: sinceSeq }),
     };
     this.#subscriptions.add(subscription);
     if (this.#client?.isOpen) void this.#subscribeOn(this.#client, subscription);
@@ -140,17 +144,26 @@ export class AgentConnection {
 
   readonly #wrapped = new WeakMap<Subscription, Listener>();
 
+  /** Seqs are the client's business (shared/agent-client.ts): each subscription gets each event once, in order. */
   async #subscribeOn(client: AgentClient, subscription: Subscription): Promise<void> {
-    const wrapped: Listener = (frame) => {
-      subscription.lastSeq = frame.seq;
-      // Checked once here: pages and content scripts then trust the payload's type (lib/event-data.ts).
-      subscription.listener(checkEventFrame(frame));
-    };
+    // A listener of its own per subscription: the client keeps its seq per listener.
+    // The payload is checked once here: pages and content scripts then trust its type (lib/event-data.ts).
+    const wrapped: Listener = (frame) => subscription.listener(checkEventFrame(frame));
     this.#wrapped.set(subscription, wrapped);
     try {
-      await client.subscribe(subscription.topic, wrapped, subscription.lastSeq);
+      await client.subscribe(subscription.topic, wrapped, subscription.resumeFrom);
     } catch {
       // The connection dropped while subscribing; the reconnect resubscribes.
+    }
+  }
+
+  /** Notes, before a client goes, where each subscription is to resume on the next one. */
+  #rememberWhereEachIs(client: AgentClient | undefined): void {
+    if (!client) return;
+    for (const subscription of this.#subscriptions) {
+      const listener = this.#wrapped.get(subscription);
+      const seq = listener && client.lastSeq(subscription.topic, listener);
+      if (seq !== undefined) subscription.resumeFrom = seq;
     }
   }
 
@@ -159,6 +172,7 @@ export class AgentConnection {
     const generation = ++this.#generation;
     clearTimeout(this.#retry);
     clearInterval(this.#keepalive);
+    this.#rememberWhereEachIs(this.#client);
     this.#client?.close();
     this.#client = undefined;
     // Zero-config pairing: at start, ask the native host once (it also starts a stopped agent).
@@ -223,6 +237,7 @@ export class AgentConnection {
 
   #scheduleRetry(port: number): void {
     clearInterval(this.#keepalive);
+    this.#rememberWhereEachIs(this.#client);
     this.#client = undefined;
     this.#set({
       status: 'agent-not-running',

@@ -19,18 +19,25 @@ export class RemoteError extends Error {
 }
 
 type Listener = (frame: EventFrame) => void;
+type BatchListener = (frames: readonly EventFrame[]) => void;
 
 /**
  * The page side of the background's port: typed calls, subscriptions and the
  * connection state as a signal. Survives the worker being stopped and
- * restarted (the port reconnects and resubscribes from the last seq).
+ * restarted (the port reconnects and resubscribes from the last seq it
+ * passed on).
+ *
+ * It checks no seqs: the client layer behind the worker (shared/agent-client.ts)
+ * delivers each event once, in order, and the worker sends them in batches
+ * (one port message per burst), which reach `subscribeBatches` listeners as
+ * they came: the one batching between the agent and a view.
  */
 export class AgentPort {
   readonly connection = signal<ConnectionState | undefined>(undefined);
   #port: ReturnType<typeof browser.runtime.connect> | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  readonly #topics = new Map<Topic, { listeners: Set<Listener>; lastSeq?: number }>();
+  readonly #topics = new Map<Topic, { listeners: Set<BatchListener>; resumeFrom?: number }>();
   #closed = false;
 
   constructor() {
@@ -56,11 +63,16 @@ export class AgentPort {
     return this.#request((id) => ({ type: 'reconnect', id })) as Promise<ConnectionState>;
   }
 
-  /** Live events of a topic (from `sinceSeq` when given); returns the unsubscribe. */
+  /** Live events of a topic (from `sinceSeq` when given), one at a time; returns the unsubscribe. */
   subscribe(topic: Topic, listener: Listener, sinceSeq?: number): () => void {
+    return this.subscribeBatches(topic, (frames) => frames.forEach(listener), sinceSeq);
+  }
+
+  /** Live events of a topic (from `sinceSeq` when given), in the batches the worker sent; returns the unsubscribe. */
+  subscribeBatches(topic: Topic, listener: BatchListener, sinceSeq?: number): () => void {
     let entry = this.#topics.get(topic);
     if (!entry) {
-      entry = { listeners: new Set(), ...(sinceSeq === undefined ? {} : { lastSeq: sinceSeq }) };
+      entry = { listeners: new Set(), ...(sinceSeq === undefined ? {} : { resumeFrom: sinceSeq }) };
       this.#topics.set(topic, entry);
       this.#send({ type: 'subscribe', topic, ...(sinceSeq === undefined ? {} : { sinceSeq }) });
     }
@@ -107,12 +119,17 @@ export class AgentPort {
       if (message.type === 'connection') {
         this.connection.value = message.state;
       } else if (message.type === 'events') {
+        const byTopic = new Map<Topic, EventFrame[]>();
         for (const frame of message.frames) {
-          const entry = this.#topics.get(frame.topic);
+          const frames = byTopic.get(frame.topic);
+          if (frames) frames.push(frame);
+          else byTopic.set(frame.topic, [frame]);
+        }
+        for (const [topic, frames] of byTopic) {
+          const entry = this.#topics.get(topic);
           if (!entry) continue;
-          if (entry.lastSeq !== undefined && frame.seq <= entry.lastSeq) continue;
-          entry.lastSeq = frame.seq;
-          for (const listener of entry.listeners) listener(frame);
+          entry.resumeFrom = frames.at(-1)!.seq;
+          for (const listener of entry.listeners) listener(frames);
         }
       } else {
         const pending = this.#pending.get(message.id);
@@ -135,7 +152,7 @@ export class AgentPort {
             this.#send({
               type: 'subscribe',
               topic,
-              ...(entry.lastSeq === undefined ? {} : { sinceSeq: entry.lastSeq }),
+              ...(entry.resumeFrom === undefined ? {} : { sinceSeq: entry.resumeFrom }),
             });
           }
         } catch {

@@ -8,23 +8,29 @@ export type SessionEntry = SessionEvent & { seq: number };
  * A session's events as a view wants them (a CLI line arrives as the
  * agent's bounded entries, so nothing needs slimming): from `sinceSeq` when it
  * has the rest (a cache), else the newest `limit` in one answer (a
- * subscription's replay would be a message each), then live. Returns the stop.
+ * subscription's replay would be a message each), then live, in the batches
+ * the worker sends (apply each as one render). Each event comes once, in
+ * order (shared/agent-client.ts sees to that). Returns the stop.
  */
 export function followSession(
   agent: AgentPort,
   sessionId: string,
   options: { sinceSeq?: number; limit: number },
-  on: { loaded?: (events: SessionEntry[]) => void; event: (event: SessionEntry) => void },
+  on: { loaded?: (events: SessionEntry[]) => void; events: (events: SessionEntry[]) => void },
 ): () => void {
   let stopped = false;
   let unsubscribe = () => {};
   const follow = (sinceSeq: number) => {
     if (stopped) return;
-    unsubscribe = agent.subscribe(
+    unsubscribe = agent.subscribeBatches(
       `session:${sessionId}`,
-      (frame) => {
-        const event = eventData('session', frame);
-        if (event) on.event({ ...event, seq: frame.seq });
+      (frames) => {
+        const events: SessionEntry[] = [];
+        for (const frame of frames) {
+          const event = eventData('session', frame);
+          if (event) events.push({ ...event, seq: frame.seq });
+        }
+        if (events.length) on.events(events);
       },
       sinceSeq,
     );

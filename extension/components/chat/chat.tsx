@@ -19,8 +19,6 @@ import { PermissionButtons } from '../permission-buttons.js';
 
 type Stored = SessionEntry;
 const MAX_CACHED = 2000;
-/** At most one render per this many ms while events stream in (a replay: thousands, in a few renders). */
-const FLUSH_MS = 16;
 /** Items rendered at first (the newest); older ones one page at a time on request. */
 const PAGE_ITEMS = 100;
 const draftKey = (id: string) => `ff.draft.${id}`;
@@ -95,9 +93,6 @@ export function Chat({
   useLayoutEffect(() => {
     let cancelled = false;
     let save: ReturnType<typeof setTimeout> | undefined;
-    // Events arrive one message at a time (a replay: thousands); they are applied in batches, one render each.
-    let pending: Stored[] = [];
-    let flush: ReturnType<typeof setTimeout> | undefined;
     const refresh = async () => {
       try {
         session.value = await agent.call('session.get', { sessionId });
@@ -115,12 +110,8 @@ export function Chat({
       if (before.length > 0) events.value = [...before, ...events.value].slice(-MAX_CACHED);
     };
     const afterPaint = setTimeout(older, 0);
-    let applied = 0;
-    const apply = () => {
-      flush = undefined;
-      applied = performance.now();
-      const batch = pending;
-      pending = [];
+    // Events come in the worker's batches (a replay of thousands: a few), each once and in order: one render each.
+    const apply = (batch: Stored[]) => {
       events.value = [...events.value, ...batch].slice(-MAX_CACHED);
       clearTimeout(save);
       save = setTimeout(() => {
@@ -141,13 +132,7 @@ export function Chat({
           complete.current = true;
           events.value = loaded;
         },
-        event: (event) => {
-          const last = pending.at(-1)?.seq ?? events.value.at(-1)?.seq ?? 0;
-          if (event.seq <= last) return;
-          pending.push(event);
-          // Leading edge: the first events after a quiet spell render at once, a stream at most every FLUSH_MS.
-          flush ??= setTimeout(apply, Math.max(0, applied + FLUSH_MS - performance.now()));
-        },
+        events: apply,
       },
     );
     void refresh();
@@ -158,11 +143,8 @@ export function Chat({
     // The popup closes the moment it loses focus: what arrived is cached then, synchronously.
     const keep = () => {
       clearTimeout(save);
-      clearTimeout(flush);
       clearTimeout(afterPaint);
       older();
-      if (pending.length) events.value = [...events.value, ...pending].slice(-MAX_CACHED);
-      pending = [];
       writeTranscriptCache(sessionId, events.value);
       noteSpot();
     };
