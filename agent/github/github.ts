@@ -115,18 +115,32 @@ export class GitHub {
     return this.#viewer;
   }
 
-  async issue(owner: string, repo: string, number: number): Promise<IssueDetailsFromGitHub> {
-    const { data } = await (await this.#clientOrThrow()).query(
-      ISSUE_QUERY,
-      { owner, repo, number },
-      IssueData,
-    );
-    const issue = data.repository?.issue;
-    if (!issue)
+  /** An issue or pull request of owner/repo by number, or a one-line error naming what is missing. */
+  async #numbered<S extends z.ZodType, T>(
+    what: string,
+    query: string,
+    schema: S,
+    at: { owner: string; repo: string; number: number },
+    pick: (data: z.infer<S>) => T | null | undefined,
+  ): Promise<T> {
+    const { data } = await (await this.#clientOrThrow()).query(query, at, schema);
+    const item = pick(data);
+    if (!item)
       throw new GitHubError(
         'invalid',
-        `${githubName(this.host)} has no issue #${number} in ${owner}/${repo}.`,
+        `${githubName(this.host)} has no ${what} #${at.number} in ${at.owner}/${at.repo}.`,
       );
+    return item;
+  }
+
+  async issue(owner: string, repo: string, number: number): Promise<IssueDetailsFromGitHub> {
+    const issue = await this.#numbered(
+      'issue',
+      ISSUE_QUERY,
+      IssueData,
+      { owner, repo, number },
+      (data) => data.repository?.issue,
+    );
     return {
       number: issue.number,
       title: issue.title,
@@ -152,17 +166,13 @@ export class GitHub {
 
   /** One PR of owner/repo, for adopting it: its head branch and whether that lives in a fork. */
   async pullRequest(owner: string, repo: string, number: number): Promise<PullRequestToAdopt> {
-    const { data } = await (await this.#clientOrThrow()).query(
+    const pr = await this.#numbered(
+      'pull request',
       PULL_REQUEST_QUERY,
-      { owner, repo, number },
       PullRequestData,
+      { owner, repo, number },
+      (data) => data.repository?.pullRequest,
     );
-    const pr = data.repository?.pullRequest;
-    if (!pr)
-      throw new GitHubError(
-        'invalid',
-        `${githubName(this.host)} has no pull request #${number} in ${owner}/${repo}.`,
-      );
     return {
       nodeId: pr.id,
       number: pr.number,

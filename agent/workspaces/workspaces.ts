@@ -189,7 +189,6 @@ export class Workspaces {
     const id = newId();
     const branch = await this.#chooseBranch(project, id, input);
     const path = this.#worktreePath(project, branch);
-    const now = new Date().toISOString();
     const issue: IssueRef | undefined = input.issue && {
       number: input.issue.number,
       title: input.issue.title ?? '',
@@ -209,16 +208,30 @@ export class Workspaces {
               branch,
             })
           : undefined));
+    return this.#provisionNew(
+      {
+        id,
+        projectId: project.id,
+        branch,
+        baseBranch: base,
+        path,
+        ...(issue ? { issue } : {}),
+        ...(initialPrompt ? { initialPrompt } : {}),
+        ...(initialPrompt && outside.length ? { initialPromptOutsideAuthors: outside } : {}),
+      },
+      `Workspace ${id} (${projectSlug(project)} ${branch}) provisioning at ${path}`,
+    );
+  }
+
+  /** Records a new workspace, publishes it and starts provisioning it. */
+  async #provisionNew(
+    fields: Omit<Workspace, 'status' | 'warnings' | 'ratchet' | 'createdAt' | 'updatedAt'>,
+    logLine: string,
+  ): Promise<{ workspace: WorkspaceView; created: true }> {
+    const now = new Date().toISOString();
     const workspace: Workspace = {
-      id,
-      projectId: project.id,
-      branch,
-      baseBranch: base,
-      path,
+      ...fields,
       status: 'provisioning',
-      ...(issue ? { issue } : {}),
-      ...(initialPrompt ? { initialPrompt } : {}),
-      ...(initialPrompt && outside.length ? { initialPromptOutsideAuthors: outside } : {}),
       warnings: [],
       ratchet: WorkspaceRatchet.parse({}),
       createdAt: now,
@@ -227,9 +240,9 @@ export class Workspaces {
     await this.#state.update((state) => {
       state.workspaces.push(workspace);
     });
-    this.#log.info(`Workspace ${id} (${projectSlug(project)} ${branch}) provisioning at ${path}`);
+    this.#log.info(logLine);
     this.#published(workspace);
-    this.#startProvisioning(id);
+    this.#startProvisioning(workspace.id);
     return { workspace: await this.view(workspace), created: true };
   }
 
@@ -303,35 +316,23 @@ export class Workspaces {
         `Branch ${branch} of PR #${number} is checked out at ${checkedOut.path}; switch that checkout to another branch and adopt again.`,
       );
     const id = newId();
-    const now = new Date().toISOString();
-    const workspace: Workspace = {
-      id,
-      projectId: project.id,
-      branch,
-      baseBranch: pr.baseRefName,
-      path: this.#worktreePath(project, branch),
-      status: 'provisioning',
-      pr: { number: pr.number, url: pr.url, nodeId: pr.nodeId },
-      adopted: {
-        headRefName: pr.headRefName,
-        headRepository: pr.headRepository,
-        fork: pr.fork,
-        author: pr.author,
+    return this.#provisionNew(
+      {
+        id,
+        projectId: project.id,
+        branch,
+        baseBranch: pr.baseRefName,
+        path: this.#worktreePath(project, branch),
+        pr: { number: pr.number, url: pr.url, nodeId: pr.nodeId },
+        adopted: {
+          headRefName: pr.headRefName,
+          headRepository: pr.headRepository,
+          fork: pr.fork,
+          author: pr.author,
+        },
       },
-      warnings: [],
-      ratchet: WorkspaceRatchet.parse({}),
-      createdAt: now,
-      updatedAt: now,
-    };
-    await this.#state.update((state) => {
-      state.workspaces.push(workspace);
-    });
-    this.#log.info(
       `Workspace ${id} adopts ${projectSlug(project)}#${number} (${branch}${pr.fork ? ', a fork' : ''})`,
     );
-    this.#published(workspace);
-    this.#startProvisioning(id);
-    return { workspace: await this.view(workspace), created: true };
   }
 
   #forPullRequest(projectId: string, number: number): Workspace | undefined {

@@ -10,7 +10,7 @@ import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, toChatItems } from '../lib/chat-model.js';
-import type { FeatureDefinition } from '../lib/feature-registry.js';
+import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, machineOf, machineStatus } from '../lib/machines.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
@@ -18,11 +18,7 @@ import { followSession, type SessionEntry } from '../lib/session-feed.js';
 import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
-interface PullMatch {
-  owner: string;
-  repo: string;
-  number: number;
-}
+type PullMatch = NumberedPage;
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -261,9 +257,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
 }
 
 export default {
-  match: (page) =>
-    page.kind === 'pull' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
-  key: (m) => `${m.owner}/${m.repo}#${m.number}`,
+  ...onNumberedPage('pull'),
   anchors: anchors.pullPanel,
   placement: 'before',
   render: (match, agent) => <RatchetPanel match={match} agent={agent} />,

@@ -7,7 +7,7 @@ import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import { eventData } from '../lib/event-data.js';
-import type { FeatureDefinition } from '../lib/feature-registry.js';
+import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '../lib/machines.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
@@ -17,11 +17,7 @@ import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
 import { applyBoard } from '../lib/workspace-list.js';
 
 /** Issue pages: Start workspace, then the workspace's live status. */
-interface IssueMatch {
-  owner: string;
-  repo: string;
-  number: number;
-}
+type IssueMatch = NumberedPage;
 
 export function workspaceChip(workspace: WorkspaceView): { label: string; tone: string } {
   if (workspace.ratchet.state === 'MERGED') return { label: 'Done', tone: 'done' };
@@ -265,9 +261,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
 }
 
 export default {
-  match: (page) =>
-    page.kind === 'issue' ? { owner: page.owner, repo: page.repo, number: page.number } : undefined,
-  key: (m) => `${m.owner}/${m.repo}#${m.number}`,
+  ...onNumberedPage('issue'),
   anchors: anchors.issueActions,
   placement: 'after',
   render: (match, agent) => <StartWorkspace match={match} agent={agent} />,

@@ -22,6 +22,26 @@ export interface Feature<M> {
   render(match: M, agent: AgentPort): VNode;
 }
 
+/** An issue or pull request, as a feature on its page sees it. */
+export interface NumberedPage {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** `match` and `key` of a feature that lives on one kind of numbered page (an issue's, a pull request's). */
+export function onNumberedPage(
+  kind: 'issue' | 'pull',
+): Pick<FeatureDefinition<NumberedPage>, 'match' | 'key'> {
+  return {
+    match: (page) =>
+      (page.kind === 'issue' || page.kind === 'pull') && page.kind === kind
+        ? { owner: page.owner, repo: page.repo, number: page.number }
+        : undefined,
+    key: (m) => `${m.owner}/${m.repo}#${m.number}`,
+  };
+}
+
 /** What a file in extension/features/ default-exports: a feature, named by its file. */
 export type FeatureDefinition<M> = Omit<Feature<M>, 'name'>;
 

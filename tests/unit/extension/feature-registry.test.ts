@@ -1,7 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type FeatureDefinition, featuresFromModules } from '../../../extension/lib/feature-registry.js';
+import {
+  type FeatureDefinition,
+  featuresFromModules,
+  onNumberedPage,
+} from '../../../extension/lib/feature-registry.js';
 import { repoRoot } from '../../helpers/agent-process.js';
 
 const definition = (kind: string): FeatureDefinition<string> => ({
@@ -28,5 +32,22 @@ describe('features are files', () => {
     const files = readdirSync(join(repoRoot, 'extension', 'features'));
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => !f.endsWith('.tsx'))).toEqual([]);
+  });
+});
+
+describe('onNumberedPage', () => {
+  const issue = { kind: 'issue', owner: 'octo', repo: 'app', number: 7 } as const;
+  const pull = { kind: 'pull', owner: 'octo', repo: 'app', number: 8, tab: 'files' } as const;
+  it('an issue feature matches issue pages only, keyed by repo and number', () => {
+    const { match, key } = onNumberedPage('issue');
+    expect(match(issue)).toEqual({ owner: 'octo', repo: 'app', number: 7 });
+    expect(match(pull)).toBeUndefined();
+    expect(match({ kind: 'issues', owner: 'octo', repo: 'app' })).toBeUndefined();
+    expect(key(match(issue)!)).toBe('octo/app#7');
+  });
+  it('a pull request feature matches every tab of a pull request page', () => {
+    const { match } = onNumberedPage('pull');
+    expect(match(pull)).toEqual({ owner: 'octo', repo: 'app', number: 8 });
+    expect(match(issue)).toBeUndefined();
   });
 });
