@@ -150,7 +150,8 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       <div class="ff-box" data-testid="ff-start">
         <div>ff doesn't know a local clone of {project} yet.</div>
         <div class="ff-muted">
-          Run <code>ff-agent project add &lt;path to your clone&gt;</code>, or{' '}
+          Run <code>ff-agent project add &lt;path to your clone&gt;</code> (for a clone on a remote,{' '}
+          <code>ff-agent project add --host &lt;remote&gt; &lt;path there&gt;</code>), or{' '}
           <button type="button" class="ff-link" onClick={() => agent.open('options')}>
             add it in ff Options
           </button>

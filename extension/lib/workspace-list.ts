@@ -5,7 +5,8 @@
  */
 import type { Board } from '../../shared/board.js';
 import type { WorkspaceView } from '../../shared/domain.js';
-import { groupByMachine, machineOf } from './machines.js';
+import type { RemoteView } from '../../shared/protocol.js';
+import { groupByMachine, LOCAL, machineOf } from './machines.js';
 
 /**
  * The list after a board push: each card's state copied into its workspace.
@@ -92,6 +93,26 @@ export function groupWorkspaces(
   return [...groups]
     .map(([project, workspaces]) => ({ project, workspaces }))
     .sort((a, b) => Number(b.project === options.currentRepo) - Number(a.project === options.currentRepo));
+}
+
+/**
+ * A fresh `workspace.list`, with the last known workspaces of each remote
+ * that is out of reach now and that the answer left out (an agent cannot
+ * list what it cannot reach): they stay on screen, shown as unreachable,
+ * with their cached chats. A remote the agent no longer has loses them.
+ */
+export function keepUnreachable(
+  previous: readonly WorkspaceView[],
+  fresh: readonly WorkspaceView[],
+  remotes: readonly RemoteView[],
+): WorkspaceView[] {
+  const answered = new Set(fresh.map((w) => machineOf(w)));
+  const away = new Set(remotes.filter((r) => r.state !== 'connected').map((r) => r.name));
+  const kept = previous.filter((w) => {
+    const machine = machineOf(w);
+    return machine !== LOCAL && away.has(machine) && !answered.has(machine);
+  });
+  return [...fresh, ...kept];
 }
 
 export interface MachineGroup {

@@ -29,6 +29,7 @@ import {
   applyBoard,
   groupByMachineAndRepo,
   hasNews,
+  keepUnreachable,
   markSeen,
   type SeenTurns,
 } from '../../lib/workspace-list.js';
@@ -56,6 +57,18 @@ const error = signal('');
 /** The local agent's remotes and their states: workspaces there are grouped under them. */
 const remotes = signal<RemoteView[] | undefined>(undefined);
 watchRemotes(agent, remotes);
+/** A remote that comes (back) up lists its workspaces again: what it did meanwhile shows. */
+let connectedRemotes: string | undefined;
+effect(() => {
+  const now = (remotes.value ?? [])
+    .filter((r) => r.state === 'connected')
+    .map((r) => `${r.name}@${r.since}`)
+    .join(' ');
+  const before = connectedRemotes;
+  connectedRemotes = now;
+  if (before !== undefined && now.split(' ').some((key) => key && !before.split(' ').includes(key)))
+    void loadWorkspaces();
+});
 /** For "unreachable since 4m ago". */
 const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 5000);
@@ -81,8 +94,14 @@ function noteSeen(): void {
 
 async function loadWorkspaces(): Promise<void> {
   try {
-    const [list, quick] = await Promise.all([agent.call('workspace.list'), agent.call('quickAction.list')]);
-    workspaces.value = list;
+    const [list, quick, known] = await Promise.all([
+      agent.call('workspace.list'),
+      agent.call('quickAction.list'),
+      agent.call('remote.list').catch(() => undefined),
+    ]);
+    if (known) remotes.value = known;
+    // A remote out of reach keeps its last known workspaces here (and their cached chats).
+    workspaces.value = known ? keepUnreachable(workspaces.value, list, known) : list;
     actions.value = quick.actions;
     await seenLoaded;
     noteSeen();

@@ -4,10 +4,12 @@ import {
   groupByMachineAndRepo,
   groupWorkspaces,
   hasNews,
+  keepUnreachable,
   markSeen,
 } from '../../../extension/lib/workspace-list.js';
 import type { Board, WorkspaceCard } from '../../../shared/board.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
+import type { RemoteView } from '../../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../../shared/ratchet.js';
 
 let n = 0;
@@ -176,5 +178,41 @@ describe('remote machines in the list', () => {
     expect(applyBoard([here, there], push, 'devbox').reload).toBe(false);
     // Without knowing the machine (an agent without remotes), a missing card still means archived.
     expect(applyBoard([here, there], push).reload).toBe(true);
+  });
+});
+
+describe('keepUnreachable', () => {
+  const on = (machine: string) => ({ ...view(), machine }) as WorkspaceView;
+  const remote = (name: string, state: RemoteView['state']): RemoteView => ({
+    name,
+    destination: `me@${name}`,
+    options: [],
+    state,
+    since: '2026-12-01T03:00:00Z',
+  });
+
+  it("keeps an unreachable remote's last known workspaces when the fresh list leaves them out", () => {
+    const here = on('local');
+    const there = on('devbox');
+    const fresh = [{ ...here, branch: 'renamed' }];
+    const list = keepUnreachable([here, there], fresh, [remote('devbox', 'unreachable')]);
+    expect(list.map((w) => [w.id, w.branch])).toEqual([
+      [here.id, 'renamed'],
+      [there.id, there.branch],
+    ]);
+  });
+
+  it('drops them once the remote is connected (the list is the truth), or removed', () => {
+    const there = on('devbox');
+    expect(keepUnreachable([there], [], [remote('devbox', 'connected')])).toEqual([]);
+    expect(keepUnreachable([there], [], [])).toEqual([]);
+  });
+
+  it("takes the fresh list's word for a remote it answered for, reachable or not", () => {
+    const old = on('devbox');
+    const current = on('devbox');
+    expect(keepUnreachable([old], [current], [remote('devbox', 'connecting')]).map((w) => w.id)).toEqual([
+      current.id,
+    ]);
   });
 });
