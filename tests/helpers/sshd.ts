@@ -67,17 +67,18 @@ export async function startSshd(
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', identity]);
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${identity}.pub`));
   const port = await freePort();
-  const env = [
-    `FF_HOME=${remoteHome}`,
-    `PATH=${bin}:/usr/local/bin:/usr/bin:/bin`,
-    'FF_PORT=0',
-    'FF_RATCHET_CRON=off',
-    'GITHUB_TOKEN=',
-    'GH_TOKEN=',
-    'FF_GITHUB_API_URL=http://127.0.0.1:9',
-    `GH_CONFIG_DIR=${join(remoteHome, 'no-gh-config')}`,
-    ...Object.entries(extraEnv).map(([key, value]) => `${key}=${value}`),
-  ];
+  // One entry per name, extraEnv's winning: with a name given twice, sshd's SetEnv keeps the first.
+  const env = Object.entries({
+    FF_HOME: remoteHome,
+    PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+    FF_PORT: '0',
+    FF_RATCHET_CRON: 'off',
+    GITHUB_TOKEN: '',
+    GH_TOKEN: '',
+    FF_GITHUB_API_URL: 'http://127.0.0.1:9',
+    GH_CONFIG_DIR: join(remoteHome, 'no-gh-config'),
+    ...extraEnv,
+  }).map(([key, value]) => `${key}=${value}`);
   const config = join(dir, 'sshd_config');
   writeFileSync(
     config,

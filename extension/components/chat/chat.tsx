@@ -234,6 +234,10 @@ export function Chat({
       <div
         class="ff-transcript"
         ref={list}
+        role="log"
+        aria-label="Transcript"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus so a keyboard can scroll it (WCAG 2.1.1; axe scrollable-region-focusable).
+        tabIndex={0}
         data-testid="ff-transcript"
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;

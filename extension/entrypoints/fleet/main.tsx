@@ -162,9 +162,9 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
 
 function Sessions() {
   const all = fleetRows(sessions.value, workspaces.value, live.value, now.value);
-  // A Machine column (sortable: this computer first, then remotes by name) once any session runs on a remote.
+  // A Machine column after Workspace (sortable: this computer first, then remotes by name) once any session runs on a remote.
   const byMachine = spansMachines(all);
-  const columns = byMachine ? [MACHINE_COLUMN, ...COLUMNS] : COLUMNS;
+  const columns = byMachine ? [COLUMNS[0]!, MACHINE_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
   const rows = sortRows(all, sort.value.key, sort.value.descending);
   return (
     <section class="Box" aria-labelledby="ff-sessions-title">
@@ -222,11 +222,6 @@ function Sessions() {
                 data-status={row.status}
                 data-machine={row.machine}
               >
-                {byMachine && (
-                  <td data-testid="ff-fleet-machine">
-                    <MachineLabel status={machineStatus(row.machine, remotes.value, now.value)} compact />
-                  </td>
-                )}
                 <td>
                   <button
                     type="button"
@@ -241,6 +236,11 @@ function Sessions() {
                   <span class="ff-muted ff-kind">{row.title}</span>
                   <WorkspaceDisk workspace={workspaces.value.find((w) => w.id === row.workspaceId)} />
                 </td>
+                {byMachine && (
+                  <td data-testid="ff-fleet-machine">
+                    <MachineLabel status={machineStatus(row.machine, remotes.value, now.value)} compact />
+                  </td>
+                )}
                 <td>
                   <span class="ff-chip" data-state={row.status}>
                     {row.status === 'waiting-permission' ? `needs you (${row.pending})` : row.status}
