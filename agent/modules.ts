@@ -98,7 +98,10 @@ export async function createModules(base: {
           ? terminals.list().some((t) => t.id === id)
           : (kind === 'workspace' ? state.data.workspaces : state.data.sessions).some((w) => w.id === id),
   };
-  const relay = new RemoteRelay({ links: remotes, hub, log, local });
+  const relay = new RemoteRelay({
+    ...{ links: remotes, hub, log, local },
+    cacheDir: join(paths.root, 'remotes-cache'),
+  });
   const modules = { hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet };
   return { ...modules, remotes, relay, pairingCodes, promptsDir };
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
 import type { AgentClient } from '../../shared/agent-client.js';
 import type { Board } from '../../shared/board.js';
-import type { ProjectView, SessionView, WorkspaceView } from '../../shared/domain.js';
+import { ProjectView, SessionView, WorkspaceView } from '../../shared/domain.js';
 import {
   AgentError,
   type EventFrame,
@@ -13,6 +16,7 @@ import {
 import type { EventHub, TopicSource } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import type { HandledMethod, MethodHandlers } from '../server/agent-server.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import type { RemoteLinks, RemoteListener } from './remote-links.js';
 import {
   mergeBoards,
@@ -54,6 +58,13 @@ interface Upstream {
 
 const ALWAYS_FOLLOWED: Topic[] = ['board', 'ratchet'];
 
+/** `<home>/remotes-cache/<name>.json`: a remote's last known lists, so a restart here still shows them while it is down. */
+const CachedLists = z.object({
+  projects: z.array(ProjectView),
+  workspaces: z.array(WorkspaceView),
+  sessions: z.array(SessionView),
+});
+
 /**
  * Routes requests for things a remote owns to that remote, merges the
  * remotes' lists into this agent's, and republishes their events on the same
@@ -73,7 +84,17 @@ export class RemoteRelay implements RemoteListener {
   /** `<machine>|<topic>` → what was relayed. Global topics are followed per remote; the others on the owner. */
   readonly #upstream = new Map<string, Upstream>();
 
-  constructor(deps: { links: RemoteLinks; hub: EventHub; log: Logger; local: LocalThings }) {
+  readonly #cacheDir: string | undefined;
+
+  constructor(deps: {
+    links: RemoteLinks;
+    hub: EventHub;
+    log: Logger;
+    local: LocalThings;
+    /** Where each remote's last known lists are kept (0600); none: memory only. */
+    cacheDir?: string;
+  }) {
+    this.#cacheDir = deps.cacheDir;
     this.#links = deps.links;
     this.#hub = deps.hub;
     this.#log = deps.log;
@@ -91,10 +112,39 @@ export class RemoteRelay implements RemoteListener {
         workspaces: [],
         sessions: [],
         refreshedAt: 0,
+        ...this.#readCache(name),
       };
       this.#remotes.set(name, state);
+      this.#learn(name, [state.projects, state.workspaces, state.sessions]);
     }
     return state;
+  }
+
+  #cachePath(name: string): string | undefined {
+    return this.#cacheDir && join(this.#cacheDir, `${name}.json`);
+  }
+
+  #readCache(name: string): z.infer<typeof CachedLists> | undefined {
+    const path = this.#cachePath(name);
+    if (!path) return undefined;
+    try {
+      return CachedLists.parse(JSON.parse(readFileSync(path, 'utf8')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.#log.warn(`Ignoring the last known lists of ${name} (${path}): ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  #writeCache(name: string, state: RemoteState): void {
+    const path = this.#cachePath(name);
+    if (!path) return;
+    try {
+      const { projects, workspaces, sessions } = state;
+      writeFileAtomic(path, JSON.stringify({ projects, workspaces, sessions }), 0o600);
+    } catch (error) {
+      this.#log.warn(`Could not keep the last known lists of ${name}: ${String(error)}`);
+    }
   }
 
   // -- The remote's connection -------------------------------------------------------------
@@ -111,7 +161,9 @@ export class RemoteRelay implements RemoteListener {
 
   down(name: string): void {
     const state = this.#remotes.get(name);
-    if (state) state.client = undefined;
+    if (!state) return;
+    state.client = undefined;
+    this.#writeCache(name, state);
   }
 
   /** After a (re)connect: fresh lists, and every followed topic again from its last seq. */
@@ -216,6 +268,7 @@ export class RemoteRelay implements RemoteListener {
     state.sessions = stampMachine(sessions, name);
     state.refreshedAt = Date.now();
     this.#learn(name, [state.projects, state.workspaces, state.sessions]);
+    this.#writeCache(name, state);
     return state;
   }
 
@@ -248,10 +301,14 @@ export class RemoteRelay implements RemoteListener {
         `The ${kind} ${id} exists on ${collision.join(' and ')}: ff cannot tell which you mean. Remove one of them, or disconnect the remote (\`ff-agent remote remove\`).`,
       );
     if (this.#local.has(kind, id)) return 'local';
-    if (kind !== 'project') return this.#owner.get(key);
-    const owners = [...this.#remotes.entries()]
-      .filter(([, state]) => state.projects.some((p) => projectMatches(p, id)))
-      .map(([name]) => name);
+    // Every remote of remotes.json, with its last known lists even before it first connects.
+    const names = this.#links.names();
+    for (const name of names) this.#state(name);
+    if (kind !== 'project') {
+      const owner = this.#owner.get(key);
+      return owner && names.includes(owner) ? owner : undefined;
+    }
+    const owners = names.filter((name) => this.#state(name).projects.some((p) => projectMatches(p, id)));
     if (owners.length > 1)
       throw new AgentError(
         'CONFLICT',
@@ -411,9 +468,9 @@ export class RemoteRelay implements RemoteListener {
       case 'board.refresh': {
         // The same repo may be cloned here and on remotes: one board with every machine's cards.
         const ref = p.project ?? '';
-        const others = [...this.#remotes.entries()]
-          .filter(([, state]) => state.projects.some((project) => projectMatches(project, ref)))
-          .map(([name]) => name);
+        const others = this.#links
+          .names()
+          .filter((name) => this.#state(name).projects.some((project) => projectMatches(project, ref)));
         return others.length ? this.#board(method, { project: ref }, others, () => answer as Board) : answer;
       }
       default:

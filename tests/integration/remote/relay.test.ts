@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgentFile } from '../../../agent/store/agent-file.js';
@@ -198,13 +198,29 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => session!.lastSeq + 1 + i));
   }, 120_000);
 
-  it('an unreachable host stays listed, marked so with since when; a request for it says so; it comes back', async () => {
+  it('an unreachable host stays listed, marked so with since when, also after a restart here; a request for it says so; it comes back', async () => {
     const [workspace] = await client.call('workspace.list');
     sshd.cutConnections();
     await sshd.stop();
     await waitFor(() => stateOf() === 'unreachable', { what: 'box to be unreachable', timeoutMs: 15_000 });
     const view = remotes.at(-1)!.find((r) => r.name === 'box')!;
     expect(Date.parse(view.lastSeenAt ?? '')).toBeGreaterThan(0);
+    // The laptop's agent restarts while the host is down: the last known lists come back from disk.
+    client.close();
+    await local.stop();
+    local = await spawnAgent(localHome, { env: { FF_REMOTE_HEALTH_MS: '1000' } });
+    client = await connectClient(local);
+    remotes.length = 0;
+    await client.subscribe('remotes', (frame) => {
+      const data = eventData('remotes', frame);
+      if (data) remotes.push(data.remotes);
+    });
+    remotes.push(await client.call('remote.list'));
+    expect(statSync(join(localHome, 'remotes-cache', 'box.json')).mode & 0o777).toBe(0o600);
+    await waitFor(() => stateOf() === 'unreachable', {
+      what: 'box unreachable after the restart',
+      timeoutMs: 20_000,
+    });
     // Its projects and workspaces stay listed from the last known lists, with their machine.
     expect((await client.call('project.list')).map((p) => p.machine)).toEqual(['box']);
     expect((await client.call('workspace.list')).map((w) => w.id)).toEqual([workspace!.id]);
