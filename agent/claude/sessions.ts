@@ -100,6 +100,7 @@ export class Sessions {
   /** When each session entered its current status, during this agent's run. */
   readonly #statusSince = new Map<string, string>();
   #agentStopping = false;
+  readonly #turnEndedHooks: Array<(session: Session) => void> = [];
 
   constructor(deps: {
     state: StateStore;
@@ -130,6 +131,14 @@ export class Sessions {
       },
     });
     this.#workspaces.onArchive((workspace) => this.stopAll(workspace.id));
+  }
+
+  /**
+   * Called when a session's turn ends (Claude's result line), once its turn
+   * count, cost and status are saved: the ratchet answers review threads then.
+   */
+  onTurnEnded(hook: (session: Session) => void): void {
+    this.#turnEndedHooks.push(hook);
   }
 
   find(id: string): Session {
@@ -470,6 +479,13 @@ export class Sessions {
         if (next) {
           this.#append(id, { kind: 'delivered', messageId: next.messageId });
           this.#deliver(id, live, next.text);
+        }
+        for (const hook of this.#turnEndedHooks) {
+          try {
+            hook(this.find(id));
+          } catch (error) {
+            this.#log.error(`Session ${id}: after its turn`, error);
+          }
         }
         return;
       }

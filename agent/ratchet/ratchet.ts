@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { CronJob } from 'cron';
-import { projectSlug, type Workspace } from '../../shared/domain.js';
+import { projectSlug, type Session, type Workspace } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import {
   type Classification,
@@ -71,6 +71,13 @@ const EVERY_MINUTE = '0 * * * * *';
 export class Ratchet {
   readonly #deps: RatchetDeps;
   #running: Promise<TickResult> | undefined;
+  /**
+   * The end of the ratchet's queue of work: ticks and looks at one PR run one
+   * after another, so two never act on a PR at once (replies go out once).
+   */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Workspaces whose look at one PR is queued: a second ask joins it. */
+  readonly #looking = new Set<string>();
   #last: TickResult | undefined;
   #job: CronJob | undefined;
   #starting: NodeJS.Immediate | undefined;
@@ -88,6 +95,7 @@ export class Ratchet {
 
   constructor(deps: RatchetDeps) {
     this.#deps = deps;
+    deps.sessions.onTurnEnded((session) => this.#turnEnded(session));
   }
 
   /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
@@ -127,9 +135,12 @@ export class Ratchet {
     clearTimeout(this.#minuteTimer);
     this.#nextMinute = undefined;
     void this.#job?.stop();
-    for (const log of this.#logs.values()) log.close();
-    this.#logs.clear();
-    return this.#running ?? Promise.resolve(undefined);
+    const running = this.#running;
+    return this.#queue.then(() => {
+      for (const log of this.#logs.values()) log.close();
+      this.#logs.clear();
+      return running;
+    });
   }
 
   get nextTickAt(): string | undefined {
@@ -139,10 +150,88 @@ export class Ratchet {
   }
 
   tick(): Promise<TickResult> {
-    this.#running ??= this.#tick().finally(() => {
+    this.#running ??= this.#queued(() => this.#tick()).finally(() => {
       this.#running = undefined;
     });
     return this.#running;
+  }
+
+  /**
+   * One PR looked at now, outside the schedule: a fresh snapshot of the
+   * workspace's PR, then the same decision and action a tick takes. Asked
+   * twice before it runs, it runs once.
+   */
+  lookAt(workspaceId: string): Promise<RatchetDecision | undefined> {
+    if (this.#looking.has(workspaceId)) return Promise.resolve(undefined);
+    this.#looking.add(workspaceId);
+    return this.#queued(() => {
+      this.#looking.delete(workspaceId);
+      return this.#lookAt(workspaceId);
+    });
+  }
+
+  #queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A fixer's turn ended on a round of review threads: its replies go out
+   * now, not at the next tick (which stays the fallback, e.g. while its push
+   * has not reached GitHub yet).
+   */
+  #turnEnded(session: Session): void {
+    if (this.#stopped || session.kind !== 'ratchet' || session.status !== 'idle') return;
+    const workspace = this.#deps.state.data.workspaces.find(
+      (w) => w.ratchet.threadRound?.sessionId === session.id,
+    );
+    if (!workspace) return;
+    this.lookAt(workspace.id).catch((error: unknown) =>
+      this.#deps.log.warn(
+        `Ratchet: replies of ${workspace.id} wait for the next tick (${error instanceof Error ? error.message : String(error)})`,
+      ),
+    );
+  }
+
+  async #lookAt(workspaceId: string): Promise<RatchetDecision | undefined> {
+    if (this.#stopped) return undefined;
+    const workspace = this.#tracked().find((w) => w.id === workspaceId);
+    if (!workspace?.pr || !this.settingsFor(workspace.projectId).enabled) return undefined;
+    const github = this.#deps.github.forHost(this.#hostOf(workspace)!);
+    const viewerLogin = await github.viewerLogin();
+    this.#costs = this.#fixerCosts(new Date().toISOString().slice(0, 10));
+    const snapshot = await this.#snapshot(github, workspace);
+    return snapshot ? this.#handleAndShow(github, workspaceId, snapshot, viewerLogin) : undefined;
+  }
+
+  /** One PR's snapshot (a warning and undefined when GitHub has none for it). */
+  async #snapshot(github: GitHub, workspace: Workspace): Promise<PrSnapshot | undefined> {
+    const nodeId = workspace.pr!.nodeId;
+    const { snapshots, errors } = await github.pullRequests([nodeId]);
+    const snapshot = snapshots.get(nodeId);
+    if (!snapshot) this.#deps.log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(nodeId)}`);
+    return snapshot;
+  }
+
+  /**
+   * Decides and acts on one PR; once its thread replies are all out, looks
+   * again at once, so the PR's new state (threads resolved, review asked
+   * again) is recorded and published now, not a tick later.
+   */
+  async #handleAndShow(
+    github: GitHub,
+    workspaceId: string,
+    snapshot: PrSnapshot,
+    viewerLogin: string,
+  ): Promise<RatchetDecision | undefined> {
+    const decision = await this.#handle(github, workspaceId, snapshot, viewerLogin);
+    if (decision?.action !== 'reply-threads') return decision;
+    const workspace = this.#deps.workspaces.find(workspaceId);
+    if (workspace.ratchet.outbox.length > 0) return decision; // a call failed: the next tick retries
+    const fresh = await this.#snapshot(github, workspace);
+    if (fresh) await this.#handle(github, workspaceId, fresh, viewerLogin);
+    return decision;
   }
 
   settingsFor(projectId: string): RatchetSettings {
@@ -268,7 +357,7 @@ export class Ratchet {
             continue;
           }
           result.checked++;
-          const decision = await this.#handle(look.github, workspace.id, snapshot, look.viewerLogin);
+          const decision = await this.#handleAndShow(look.github, workspace.id, snapshot, look.viewerLogin);
           if (decision) result.decisions.push({ workspaceId: workspace.id, decision });
         }
       } catch (error) {

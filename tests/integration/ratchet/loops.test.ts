@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RatchetEvent } from '../../../shared/protocol.js';
 import { type ApiRequest, isToolResultTurn, type Responder } from '../../fakes/anthropic-api/server.js';
+import type { FakeGitHub } from '../../fakes/github/server.js';
 import { runCli } from '../../helpers/agent-process.js';
 import { waitForSession } from '../../helpers/claude-fixture.js';
 import { fixerSessions, ratchetWorlds, trackedPr } from '../../helpers/ratchet-world.js';
@@ -248,6 +250,61 @@ describe('review threads, round trip', () => {
     const log = await w.client.call('ratchet.decisions', { workspaceId: workspace.id });
     expect(log.map((d) => d.action)).toContain('reply-threads');
   }, 120_000);
+});
+
+describe('review threads, when the fixer finishes', () => {
+  it("replies go out the moment the fixer's turn ends, and the ratchet topic carries the PR's new state, with no tick", async () => {
+    // GitHub sees the fixer's push before its turn ends, as it does when `git push` returns.
+    let pr: ReturnType<FakeGitHub['addPullRequest']> | undefined;
+    let branch = '';
+    const w = await world((request, api) => {
+      if (isToolResultTurn(request) && pr)
+        pr.headRefOid = w.repo.git(w.repo.bare, 'rev-parse', `refs/heads/${branch}`).trim();
+      return reviewFixer(request, api);
+    });
+    const tracked = await trackedPr(w, 56);
+    pr = tracked.pr;
+    branch = tracked.workspace.branch;
+    const { workspace } = tracked;
+    const t1 = w.github.addThread(pr.number, [
+      { author: 'mona', body: 'Please rename `x` to count.', path: 'src/a.ts', line: 4 },
+    ]);
+    const t2 = w.github.addThread(pr.number, [
+      { author: 'mona', body: 'Rename `api` too.', path: 'src/api.ts', line: 9 },
+    ]);
+    const events: RatchetEvent[] = [];
+    await w.client.subscribe('ratchet', (frame) => events.push(frame.data as RatchetEvent));
+
+    const tick = await w.client.call('ratchet.tick');
+    expect(tick.decisions[0]?.decision).toMatchObject({ state: 'REVIEW_PENDING', action: 'start-fixer' });
+    const [session] = await fixerSessions(w.client, workspace.id);
+    const decisions = () => events.flatMap((e) => (e.kind === 'decision' ? [e.decision] : []));
+    // No tick from here on (the schedule is off in tests): the fixer's turn end alone sends the replies.
+    await waitFor(() => decisions().some((d) => d.state === 'READY'), {
+      what: 'the PR shown ready after the replies',
+      timeoutMs: 60_000,
+    });
+    expect(events.filter((e) => e.kind === 'tick')).toHaveLength(1);
+    const done = await w.client.call('session.get', { sessionId: session!.id });
+    expect(done.turns).toBe(1);
+
+    const replies = w.github.mutations.filter((m) => m.name === 'addPullRequestReviewThreadReply');
+    expect(replies.map((r) => r.input.pullRequestReviewThreadId)).toEqual([t1.id, t2.id]);
+    expect(String(replies[0]?.input.body)).toMatch(
+      new RegExp(`^Fixed in ${pr.headRefOid.slice(0, 7)}: renamed x to count`),
+    );
+    expect(String(replies[1]?.input.body)).toMatch(/^the name is public API/);
+    expect([t1, t2].map((t) => t.isResolved)).toEqual([true, false]);
+    // The replies' decision, then at once the PR's new state: the declined thread now waits on the reviewer.
+    expect(decisions().map((d) => [d.state, d.action])).toEqual([
+      ['REVIEW_PENDING', 'start-fixer'],
+      ['REVIEW_PENDING', 'reply-threads'],
+      ['READY', 'none'],
+    ]);
+    const ratchet = (await w.client.call('workspace.get', { workspaceId: workspace.id })).ratchet;
+    expect(ratchet).toMatchObject({ state: 'READY', threadsHandled: 2, outbox: [] });
+    expect(ratchet.waiting).toMatch(/^Ready to merge \(auto-merge is off\); next look/);
+  }, 90_000);
 });
 
 describe('budgets', () => {
