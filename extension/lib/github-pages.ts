@@ -1,3 +1,5 @@
+import { utils } from 'github-url-detection';
+
 /**
  * Which GitHub page a URL is — pure, URL-based (GitHub navigates without
  * reloading, so features decide from the URL on every location change).
@@ -13,51 +15,19 @@ export type GitHubPage =
     }
   | { kind: 'issues'; owner: string; repo: string };
 
-/** First path segments that are GitHub's own pages, never an owner. */
-const RESERVED = new Set([
-  'about',
-  'account',
-  'apps',
-  'codespaces',
-  'collections',
-  'contact',
-  'customer-stories',
-  'dashboard',
-  'enterprise',
-  'events',
-  'explore',
-  'features',
-  'issues',
-  'login',
-  'logout',
-  'marketplace',
-  'new',
-  'notifications',
-  'orgs',
-  'organizations',
-  'pricing',
-  'pulls',
-  'search',
-  'security',
-  'sessions',
-  'settings',
-  'signup',
-  'site',
-  'sponsors',
-  'stars',
-  'topics',
-  'trending',
-  'users',
-]);
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
 export function detectPage(url: URL | string, host = 'github.com'): GitHubPage | undefined {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.hostname !== host) return undefined;
+  // Whether the first segment is an owner or one of GitHub's own pages (settings, orgs, marketplace, …)
+  // is github-url-detection's call: its list (github-reserved-names) follows GitHub's changes. Asked in
+  // lower case, as GitHub's own pages are. The rest (issue or PR number, the PR's tab) stays ours: the
+  // library answers yes/no per page type, and its isIssue reads document.title, which a pure parser can't.
+  if (!utils.getRepositoryInfo(new URL(u.origin + u.pathname.toLowerCase()))) return undefined;
   const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [owner, repo, section, id, tab] = parts;
-  if (!owner || !repo || RESERVED.has(owner.toLowerCase()) || !NAME.test(owner) || !NAME.test(repo))
-    return undefined;
+  if (!owner || !repo || !NAME.test(owner) || !NAME.test(repo)) return undefined;
   const number = id && /^\d+$/.test(id) ? Number(id) : undefined;
   if (section === 'issues') {
     if (id === undefined && parts.length === 3) return { kind: 'issues', owner, repo };

@@ -48,6 +48,11 @@ describe('detectPage', () => {
     'https://github.com/settings/profile/issues/1',
     'https://github.com/notifications',
     'https://github.com/orgs/octo/issues/1',
+    // GitHub's own pages that the list ff kept by hand lacked (github-url-detection's list has them).
+    'https://github.com/copilot/tasks/issues/1',
+    'https://github.com/enterprises/acme/issues/1',
+    'https://github.com/readme/featured/issues/2',
+    'https://github.com/Settings/profile/issues/1',
     'https://gist.github.com/octo/app/issues/1',
     'https://evil.example/octo/app/issues/1',
   ])('%s is not a page ff works on', (url) => {
