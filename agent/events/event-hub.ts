@@ -23,6 +23,23 @@ export interface SubscribeOutcome {
 interface RingTopic {
   seq: number;
   ring: EventFrame[];
+  /** The newest seq dropped because the ring was full: a client behind it has a gap. */
+  evictedThrough: number;
+}
+
+/**
+ * Events that are whole snapshots name what they replace: a later event with
+ * the same key makes an earlier one worthless, so the ring keeps only the
+ * newest per key (a board per project, the one list of remotes). Without
+ * this, a reconnecting client would be replayed up to `ringSize` full boards.
+ */
+export function snapshotKey(topic: Topic, data: unknown): string | undefined {
+  if (topic === 'remotes') return 'remotes';
+  const board = data as Partial<EventOf<'board'>> | null;
+  if (topic === 'board' && board?.kind === 'board') {
+    return `${board.machine ?? 'local'}\u0000${board.host}\u0000${board.project}`;
+  }
+  return undefined;
 }
 
 /**
@@ -68,8 +85,16 @@ export class EventHub {
       const state = this.#ring(topic);
       state.seq += 1;
       frame = { type: 'event', topic, seq: state.seq, data };
+      const key = snapshotKey(topic, data);
+      if (key !== undefined) {
+        const stale = state.ring.findIndex((old) => snapshotKey(topic, old.data) === key);
+        if (stale !== -1) state.ring.splice(stale, 1);
+      }
       state.ring.push(frame);
-      if (state.ring.length > this.#ringSize) state.ring.splice(0, state.ring.length - this.#ringSize);
+      if (state.ring.length > this.#ringSize) {
+        const evicted = state.ring.splice(0, state.ring.length - this.#ringSize);
+        state.evictedThrough = evicted[evicted.length - 1]!.seq;
+      }
     }
     for (const subscriber of this.#subscribers.get(topic) ?? []) subscriber.send(frame);
     return frame;
@@ -97,11 +122,12 @@ export class EventHub {
       return { seq, replay: source.readFrom(topic, sinceSeq), gap: false };
     }
     // Looked up, not created: subscribing to a topic nobody publishes on must leave nothing behind.
-    const state = this.#topics.get(topic) ?? { seq: 0, ring: [] };
+    const state = this.#topics.get(topic) ?? { seq: 0, ring: [], evictedThrough: 0 };
     if (sinceSeq === undefined) return { seq: state.seq, replay: [], gap: false };
-    const oldest = state.ring[0]?.seq ?? state.seq + 1;
     // sinceSeq ahead of us: the agent restarted and numbering began again.
-    const gap = sinceSeq > state.seq || sinceSeq < oldest - 1;
+    // Behind what the full ring dropped: events were lost. (A snapshot
+    // replaced by a newer one with the same key is not lost.)
+    const gap = sinceSeq > state.seq || sinceSeq < state.evictedThrough;
     const replay = gap ? [...state.ring] : state.ring.filter((frame) => frame.seq > sinceSeq);
     return { seq: state.seq, replay, gap };
   }
@@ -142,7 +168,7 @@ export class EventHub {
   #ring(topic: Topic): RingTopic {
     let state = this.#topics.get(topic);
     if (!state) {
-      state = { seq: 0, ring: [] };
+      state = { seq: 0, ring: [], evictedThrough: 0 };
       this.#topics.set(topic, state);
     }
     return state;

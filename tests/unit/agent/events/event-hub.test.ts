@@ -44,6 +44,32 @@ describe('EventHub', () => {
     expect(outcome.replay.map((f) => f.seq)).toEqual([4, 5, 6]);
   });
 
+  it('a board replay holds only the newest board per project, and a replaced board is not a gap', () => {
+    const hub = new EventHub({ ringSize: 3 });
+    const board = (project: string, n: number) =>
+      ({ kind: 'board', project, host: 'github.com', machine: 'local', board: { n } }) as never;
+    for (let n = 1; n <= 10; n++) hub.publish('board', board('a/x', n));
+    hub.publish('board', board('b/y', 1));
+    hub.publish('board', board('a/x', 11));
+    const outcome = hub.subscribe('board', recorder(), 2);
+    expect(outcome.gap).toBe(false);
+    expect(outcome.replay.map((f) => [f.seq, (f.data as { project: string }).project])).toEqual([
+      [11, 'b/y'],
+      [12, 'a/x'],
+    ]);
+    // The same board on another machine is its own snapshot.
+    hub.publish('board', { ...(board('a/x', 1) as object), machine: 'devbox' } as never);
+    expect(hub.subscribe('board', recorder(), 0).replay).toHaveLength(3);
+  });
+
+  it('only the newest remotes list is replayed', () => {
+    const hub = new EventHub();
+    for (let n = 0; n < 5; n++) hub.publish('remotes', { remotes: [] });
+    const outcome = hub.subscribe('remotes', recorder(), 0);
+    expect(outcome).toMatchObject({ seq: 5, gap: false });
+    expect(outcome.replay.map((f) => f.seq)).toEqual([5]);
+  });
+
   it('a sinceSeq from a previous agent instance (ahead of ours) is a gap', () => {
     const hub = new EventHub();
     untypedHub(hub).publish('board', 1);
