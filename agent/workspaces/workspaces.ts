@@ -920,8 +920,9 @@ export class Workspaces {
           );
         }
       }
-      await this.#patch(id, { status: 'ready', step: undefined, failure: undefined });
+      // The log says ready before the state does: whoever sees `ready` can read the whole log.
       logLine(`--- ready after ${Date.now() - started} ms\n`);
+      await this.#patch(id, { status: 'ready', step: undefined, failure: undefined });
       this.#log.info(`Workspace ${id} ready in ${Date.now() - started} ms`);
       await this.startInitialSession(id);
     } catch (error) {
