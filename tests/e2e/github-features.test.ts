@@ -313,6 +313,43 @@ describe('adopting a PR ff did not open', () => {
   }, 60_000);
 });
 
+describe("adopting a fork's PR", () => {
+  it('Adopt with ff on a fork PR: a worktree from pull/<n>/head, never pushed to, and a failing check starts no fixer', async () => {
+    const pr = github.addPullRequest('octo/app', {
+      headRefName: 'main',
+      headRepository: 'stranger/app',
+      author: 'stranger',
+      title: 'From a fork',
+    });
+    pr.headRefOid = world.repo.pushPullRequest(pr.number, 'stranger-main', 'fork.txt', 'from a fork\n', true);
+    const page = await open(`/octo/app/pull/${pr.number}`);
+    await waitForShadowText(page, '[data-testid="ff-ratchet-adopt"]', /A fork's PR is never pushed to/);
+    await (await page.$('pierce/[data-testid="ff-adopt-button"]'))!.click();
+    await waitForShadow(page, '[data-testid="ff-ratchet"]');
+    const [adopted] = (await world.client.call('workspace.list', { project: 'octo/app' })).filter(
+      (w) => w.pr?.number === pr.number,
+    );
+    expect(adopted).toMatchObject({ branch: `pr/${pr.number}`, adopted: { fork: true } });
+    await waitFor(
+      async () => (await world.client.call('workspace.get', { workspaceId: adopted!.id })).status === 'ready',
+      { what: 'the adopted fork workspace' },
+    );
+    expect(world.repo.git(adopted!.path, 'rev-parse', 'HEAD').trim()).toBe(pr.headRefOid);
+    expect(() => world.repo.git(adopted!.path, 'push')).toThrow(/ff-does-not-push-to-a-fork-PR/);
+
+    github.setCheck(pr.number, 'test', 'FAILURE');
+    await world.client.call('ratchet.tick');
+    await waitForShadowText(page, '[data-testid="ff-ratchet-decision"]', /never pushes to a fork's branch/);
+    expect(
+      await page.$eval('pierce/[data-testid="ff-ratchet-state"]', (el) => el.getAttribute('data-state')),
+    ).toBe('CI_FAILED');
+    const sessions = await world.client.call('session.list', { workspaceId: adopted!.id });
+    expect(sessions.filter((s) => s.kind === 'ratchet')).toEqual([]);
+    expect(github.mutations.filter((m) => m.name === 'updatePullRequestBranch')).toEqual([]);
+    await screenshot(page, 'ratchet-panel-adopted-fork');
+  }, 60_000);
+});
+
 describe('the kanban on the issue list', () => {
   it('shows the same columns as board.get, and Start on an issue card creates its workspace', async () => {
     const todo = github.addIssue('octo/app', { title: 'Kanban candidate' });
