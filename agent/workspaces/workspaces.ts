@@ -54,6 +54,7 @@ import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { adoptedBranch, adoptedFetchRefspec } from './adopt.js';
+import { ChangeSummaries } from './change-summaries.js';
 import { DiskUseCache, measureWorkspace } from './disk-use.js';
 import { newId, type Projects } from './projects.js';
 import { runSetupScript } from './setup-script.js';
@@ -104,6 +105,9 @@ export class Workspaces {
   /** git commands that change a repository's worktrees or refs run one at a time per repository. */
   readonly #repoLock = new KeyedMutex();
   /** Disk use per workspace, measured in the background. */
+  readonly #changes = new ChangeSummaries(async (workspace) =>
+    changeSummary(workspace.path, await baseRefFor(this.#projectOf(workspace).path, workspace.baseBranch)),
+  );
   readonly #disk = new DiskUseCache((workspace) => measureWorkspace(workspace, this.#projectOf(workspace)));
   /** Recent fetches by project+base: a burst of new workspaces (several Starts at once) fetches once. */
   readonly #fetches = new Map<string, { at: number; done: Promise<void> }>();
@@ -760,10 +764,7 @@ export class Workspaces {
     const sessions = this.#state.data.sessions.filter((s) => s.workspaceId === workspace.id);
     let changes: WorkspaceView['changes'] = null;
     if (project && workspace.status === 'ready' && existsSync(workspace.path)) {
-      changes = await changeSummary(
-        workspace.path,
-        await baseRefFor(project.path, workspace.baseBranch),
-      ).catch(() => null);
+      changes = await this.#changes.get(workspace);
     }
     const disk = project ? this.#disk.peek(workspace) : undefined;
     return {
