@@ -5,6 +5,7 @@ import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
   ENTERPRISE_HOSTS_KEY,
+  enterpriseHostsFrom,
   grantedHosts,
   originPattern,
   planScripts,
@@ -14,14 +15,13 @@ import { eventData } from '../lib/event-data.js';
 import { badgeText, pendingCount } from '../lib/fleet-model.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
-  defaultNotificationSettings,
   emptyNoticeMemory,
   NOTIFICATION_SETTINGS_KEY,
   type Notice,
-  type NotificationSettings,
   noticeFromDecision,
   noticePath,
   noticesFromBoard,
+  notificationSettingsFrom,
   rememberBoard,
   rememberSeen,
 } from '../lib/notifications.js';
@@ -53,10 +53,8 @@ export default defineBackground(() => {
   /** Sessions some popup or workspace page shows, with how many of them. */
   const viewers = new Map<string, number>();
   const notify = async (notice: Notice) => {
-    const stored = (await browser.storage.local.get(NOTIFICATION_SETTINGS_KEY))[NOTIFICATION_SETTINGS_KEY] as
-      | Partial<NotificationSettings>
-      | undefined;
-    if (!{ ...defaultNotificationSettings, ...stored }[notice.kind]) return;
+    const stored = await browser.storage.local.get(NOTIFICATION_SETTINGS_KEY);
+    if (!notificationSettingsFrom(stored[NOTIFICATION_SETTINGS_KEY])[notice.kind]) return;
     // The id carries what a click opens, so a click still works after the worker restarted.
     await browser.notifications.create(`${notice.id}|${noticePath(notice)}`, {
       type: 'basic',
@@ -118,7 +116,7 @@ export default defineBackground(() => {
   // GitHub Enterprise: ff's content script on each host the user added in Options and the browser granted.
   const syncEnterpriseScripts = async () => {
     const stored = await browser.storage.local.get(ENTERPRISE_HOSTS_KEY);
-    const wanted = (stored[ENTERPRISE_HOSTS_KEY] as string[] | undefined) ?? [];
+    const wanted = enterpriseHostsFrom(stored[ENTERPRISE_HOSTS_KEY]);
     const { origins = [] } = await browser.permissions.getAll();
     const registered = (await browser.scripting.getRegisteredContentScripts()).map((s) => s.id);
     const plan = planScripts({ wanted, granted: grantedHosts(origins), registered });

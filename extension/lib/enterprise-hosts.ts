@@ -7,6 +7,17 @@
 export const ENTERPRISE_HOSTS_KEY = 'ff.enterpriseHosts';
 const SCRIPT_PREFIX = 'ff-ghe-';
 
+/** The stored host list, whatever storage holds: its valid, distinct hosts, in order. */
+export function enterpriseHostsFrom(stored: unknown): string[] {
+  if (!Array.isArray(stored)) return [];
+  const hosts = stored.flatMap((item) => {
+    if (typeof item !== 'string') return [];
+    const parsed = parseEnterpriseHost(item);
+    return 'host' in parsed ? [parsed.host] : [];
+  });
+  return [...new Set(hosts)];
+}
+
 /** The host in what the user typed (`ghe.example.com`, or a URL on it), or why it is not one. */
 export function parseEnterpriseHost(input: string): { host: string } | { error: string } {
   const text = input.trim();

@@ -15,6 +15,20 @@ export const defaultNotificationSettings: NotificationSettings = {
   merged: true,
 };
 
+/**
+ * The stored notification settings, whatever storage holds: each kind's own
+ * boolean, its default when missing or not a boolean (a kind added later is on).
+ */
+export function notificationSettingsFrom(stored: unknown): NotificationSettings {
+  const settings = { ...defaultNotificationSettings };
+  if (typeof stored !== 'object' || stored === null) return settings;
+  for (const kind of NotificationKinds) {
+    const value = (stored as Record<string, unknown>)[kind];
+    if (typeof value === 'boolean') settings[kind] = value;
+  }
+  return settings;
+}
+
 export interface Notice {
   id: string;
   kind: NotificationKind;

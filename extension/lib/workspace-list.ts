@@ -134,6 +134,16 @@ export function groupByMachineAndRepo(
 /** Turns seen per workspace, so a reply that came while the user looked elsewhere shows as new. */
 export type SeenTurns = Record<string, number>;
 
+/** The stored seen-turns map, whatever storage holds: only workspace ids with a turn count. */
+export function seenTurnsFrom(stored: unknown): SeenTurns {
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return {};
+  return Object.fromEntries(
+    Object.entries(stored).filter(
+      (entry): entry is [string, number] => Number.isInteger(entry[1]) && (entry[1] as number) >= 0,
+    ),
+  );
+}
+
 export const hasNews = (w: WorkspaceView, seen: SeenTurns, selected?: string) =>
   w.id !== selected && seen[w.id] !== undefined && w.sessions.turns > seen[w.id]!;
 

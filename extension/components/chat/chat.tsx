@@ -22,6 +22,8 @@ const MAX_CACHED = 2000;
 /** Items rendered at first (the newest); older ones one page at a time on request. */
 const PAGE_ITEMS = 100;
 const draftKey = (id: string) => `ff.draft.${id}`;
+/** A stored draft is a string; anything else in its place is no draft. */
+const draftFrom = (stored: unknown): string => (typeof stored === 'string' ? stored : '');
 
 /**
  * The markdown parser and sanitizer load after the first paint: until they
@@ -138,7 +140,7 @@ export function Chat({
     void refresh();
     // Restore the draft unless the user already started typing.
     void browser.storage.local.get(draftKey(sessionId)).then((stored) => {
-      if (!cancelled && !draft.value) draft.value = (stored[draftKey(sessionId)] as string | undefined) ?? '';
+      if (!cancelled && !draft.value) draft.value = draftFrom(stored[draftKey(sessionId)]);
     });
     // The popup closes the moment it loses focus: what arrived is cached then, synchronously.
     const keep = () => {

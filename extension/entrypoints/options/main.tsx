@@ -9,6 +9,7 @@ import { PairForm } from '../../components/pair-form.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import {
   ENTERPRISE_HOSTS_KEY,
+  enterpriseHostsFrom,
   grantedHosts,
   originPattern,
   parseEnterpriseHost,
@@ -19,6 +20,7 @@ import {
   type NotificationKind,
   NotificationKinds,
   type NotificationSettings,
+  notificationSettingsFrom,
 } from '../../lib/notifications.js';
 import '../../lib/primer.js';
 import '../popup/style.css';
@@ -226,10 +228,7 @@ function Disk() {
 
 const notifications = signal<NotificationSettings>(defaultNotificationSettings);
 void browser.storage.local.get(NOTIFICATION_SETTINGS_KEY).then((stored) => {
-  notifications.value = {
-    ...defaultNotificationSettings,
-    ...(stored[NOTIFICATION_SETTINGS_KEY] as Partial<NotificationSettings>),
-  };
+  notifications.value = notificationSettingsFrom(stored[NOTIFICATION_SETTINGS_KEY]);
 });
 const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   permission: 'A session waits for your permission',
@@ -268,7 +267,7 @@ const enterpriseHosts = signal<string[]>([]);
 const grantedEnterpriseHosts = signal<string[]>([]);
 async function loadEnterprise(): Promise<void> {
   const stored = await browser.storage.local.get(ENTERPRISE_HOSTS_KEY);
-  enterpriseHosts.value = (stored[ENTERPRISE_HOSTS_KEY] as string[] | undefined) ?? [];
+  enterpriseHosts.value = enterpriseHostsFrom(stored[ENTERPRISE_HOSTS_KEY]);
   grantedEnterpriseHosts.value = grantedHosts((await browser.permissions.getAll()).origins ?? []);
 }
 void loadEnterprise();

@@ -32,6 +32,7 @@ import {
   keepUnreachable,
   markSeen,
   type SeenTurns,
+  seenTurnsFrom,
 } from '../../lib/workspace-list.js';
 import '../../lib/primer.js';
 import './style.css';
@@ -81,7 +82,7 @@ const seen = signal<SeenTurns>({});
 const seenLoaded = browser.storage.local
   .get(SEEN_KEY)
   .then((stored) => {
-    seen.value = (stored[SEEN_KEY] as SeenTurns | undefined) ?? {};
+    seen.value = seenTurnsFrom(stored[SEEN_KEY]);
   })
   .catch(() => {});
 /** Notes what the user has seen (the selected workspace's replies, and every workspace's state at first sight). */
