@@ -13,6 +13,7 @@ import {
   type Topic,
   topicKind,
 } from '../../shared/protocol.js';
+import type { RatchetStatus, TickResult } from '../../shared/ratchet.js';
 import type { EventHub, TopicSource } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import type { HandledMethod, MethodHandlers } from '../server/agent-server.js';
@@ -386,8 +387,9 @@ export class RemoteRelay implements RemoteListener {
   async #gather<T>(
     fetch: (name: string, client: AgentClient) => Promise<T[]>,
     cached: (state: RemoteState) => T[],
+    only?: string[],
   ) {
-    const names = this.#links.names();
+    const names = only ?? this.#links.names();
     const lists = await Promise.all(
       names.map(async (name) => {
         const state = this.#state(name);
@@ -438,15 +440,71 @@ export class RemoteRelay implements RemoteListener {
             (state) => state.projects,
           )),
         ];
-      case 'workspace.list':
-        if (p.project) return answer;
+      case 'workspace.list': {
+        // A project named here may be cloned on remotes too (the same repo): their workspaces are its as well.
+        const ref = p.project;
+        const projectOn = (state: RemoteState) =>
+          ref === undefined ? undefined : state.projects.find((project) => projectMatches(project, ref));
+        const names =
+          ref === undefined ? undefined : this.#links.names().filter((name) => projectOn(this.#state(name)));
+        if (names?.length === 0) return answer;
         return [
           ...(answer as WorkspaceView[]),
           ...(await this.#gather(
-            (_, client) => client.call('workspace.list', p.includeArchived ? { includeArchived: true } : {}),
-            (state) => state.workspaces.filter((w) => p.includeArchived || w.status !== 'archived'),
+            (name, client) => {
+              const project = projectOn(this.#state(name));
+              return client.call('workspace.list', {
+                ...(project ? { project: project.id } : {}),
+                ...(p.includeArchived ? { includeArchived: true } : {}),
+              });
+            },
+            (state) =>
+              state.workspaces.filter(
+                (w) =>
+                  (p.includeArchived || w.status !== 'archived') &&
+                  (ref === undefined || w.projectId === projectOn(state)?.id),
+              ),
+            names,
           )),
         ];
+      }
+      case 'terminal.list':
+        if (p.workspaceId) return answer;
+        return [
+          ...(answer as unknown[]),
+          ...(await this.#gather(
+            (_, client) => client.call('terminal.list'),
+            () => [],
+          )),
+        ];
+      case 'ratchet.status': {
+        // Each host runs its own ratchet; here are every host's PRs (its GitHub connection stays its own).
+        const status = answer as RatchetStatus;
+        const remote = await this.#gather(
+          async (_, client) => (await client.call('ratchet.status')).workspaces,
+          () => [],
+        );
+        return { ...status, workspaces: [...status.workspaces, ...remote] };
+      }
+      case 'ratchet.tick': {
+        // "Check now" checks every host's PRs, each with its own token.
+        const tick = answer as TickResult;
+        const remote = await this.#gather(
+          async (name, client) => {
+            const result = await client.call('ratchet.tick');
+            return [result.error ? { ...result, error: `${name}: ${result.error}` } : result];
+          },
+          () => [],
+        );
+        const merged: TickResult = { ...tick, decisions: [...tick.decisions] };
+        for (const other of remote) {
+          merged.ran ||= other.ran;
+          merged.checked += other.checked;
+          merged.decisions.push(...other.decisions);
+          if (other.error) merged.error = merged.error ? `${merged.error}; ${other.error}` : other.error;
+        }
+        return merged;
+      }
       case 'session.list':
         if (p.workspaceId) return answer;
         return [

@@ -173,6 +173,39 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     ]);
   }, 120_000);
 
+  it("a remote's PRs, terminals and same-repo workspaces answer here too: ratchet status and Check now, terminal list, a project's workspaces", async () => {
+    const [remoteWorkspace] = await client.call('workspace.list');
+    expect(remoteWorkspace?.machine).toBe('box');
+    // ratchet status lists the remote's workspaces beside this machine's.
+    const status = await client.call('ratchet.status');
+    expect(status.workspaces.map((w) => w.workspaceId)).toContain(remoteWorkspace!.id);
+    // Check now reaches the remote's ratchet: its own status shows the tick.
+    const remote = await direct();
+    const before = (await remote.call('ratchet.status')).lastTick?.startedAt;
+    await client.call('ratchet.tick');
+    const after = (await remote.call('ratchet.status')).lastTick?.startedAt;
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    remote.close();
+    // A terminal opened there is in the list here.
+    const terminal = await client.call('terminal.open', {
+      workspaceId: remoteWorkspace!.id,
+      cols: 80,
+      rows: 24,
+    });
+    expect((await client.call('terminal.list')).map((t) => t.id)).toContain(terminal.id);
+    await client.call('terminal.close', { terminalId: terminal.id });
+    // The same repo cloned here as well: its workspaces on both machines are the project's.
+    const here = createGitHubLikeRepo(join(dir.path, 'local-disk'));
+    const project = await client.call('project.add', { path: here.clone });
+    try {
+      const listed = await client.call('workspace.list', { project: 'octo/app' });
+      expect(listed.map((w) => [w.id, w.machine])).toEqual([[remoteWorkspace!.id, 'box']]);
+    } finally {
+      await client.call('project.remove', { project: project.id });
+    }
+  }, 60_000);
+
   it('a restarted remote agent is started again; the same local subscription goes on from the next seq', async () => {
     const [workspace] = await client.call('workspace.list');
     const [session] = await client.call('session.list', { workspaceId: workspace!.id });
