@@ -101,6 +101,7 @@ export async function createModules(base: {
   const relay = new RemoteRelay({
     ...{ links: remotes, hub, log, local },
     cacheDir: join(paths.root, 'remotes-cache'),
+    releaseIdleMs: Number(env.FF_REMOTE_RELEASE_MS) || undefined,
   });
   const modules = { hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet };
   return { ...modules, remotes, relay, pairingCodes, promptsDir };

@@ -56,6 +56,7 @@ export class EventHub {
   readonly #sources = new Map<string, TopicSource>();
   /** Single topics served by their own source (a remote's session, relayed with the remote's seqs). */
   readonly #topicSources = new Map<Topic, TopicSource>();
+  readonly #idleListeners: Array<(topic: Topic) => void> = [];
 
   constructor(options: { ringSize?: number } = {}) {
     this.#ringSize = options.ringSize ?? 1000;
@@ -69,6 +70,15 @@ export class EventHub {
   /** Routes one topic to its own source, ahead of its prefix's. */
   registerTopicSource(topic: Topic, source: TopicSource): void {
     this.#topicSources.set(topic, source);
+  }
+
+  unregisterTopicSource(topic: Topic): void {
+    this.#topicSources.delete(topic);
+  }
+
+  /** Calls `listener` with a topic whenever its last subscriber leaves (a relay can stop following it). */
+  onIdle(listener: (topic: Topic) => void): void {
+    this.#idleListeners.push(listener);
   }
 
   /**
@@ -135,7 +145,10 @@ export class EventHub {
   unsubscribe(topic: Topic, subscriber: Subscriber): boolean {
     const set = this.#subscribers.get(topic);
     const had = set?.delete(subscriber) ?? false;
-    if (set && set.size === 0) this.#subscribers.delete(topic);
+    if (set && set.size === 0) {
+      this.#subscribers.delete(topic);
+      if (had) for (const listener of this.#idleListeners) listener(topic);
+    }
     const topics = this.#topicsOf.get(subscriber);
     topics?.delete(topic);
     if (topics && topics.size === 0) this.#topicsOf.delete(subscriber);

@@ -37,6 +37,8 @@ export interface LocalThings {
 
 /** Relayed events of one remote session kept here for replay (its seqs are the remote transcript's). */
 const SESSION_RING = 5_000;
+/** How long a remote topic nobody here follows any more is still followed (a popup reopened soon needs no replay). */
+export const RELEASE_IDLE_MS = 60_000;
 
 /** What the relay knows of one remote: its lasting client while up, and its last known lists (shown while it is not). */
 interface RemoteState {
@@ -86,6 +88,9 @@ export class RemoteRelay implements RemoteListener {
   readonly #upstream = new Map<string, Upstream>();
 
   readonly #cacheDir: string | undefined;
+  readonly #releaseIdleMs: number;
+  /** Idle remote topics, released when their timer fires unless someone subscribed again. */
+  readonly #releasing = new Map<Topic, NodeJS.Timeout>();
 
   constructor(deps: {
     links: RemoteLinks;
@@ -94,7 +99,11 @@ export class RemoteRelay implements RemoteListener {
     local: LocalThings;
     /** Where each remote's last known lists are kept (0600); none: memory only. */
     cacheDir?: string;
+    /** How long an idle remote topic stays followed (default RELEASE_IDLE_MS). */
+    releaseIdleMs?: number;
   }) {
+    this.#releaseIdleMs = deps.releaseIdleMs ?? RELEASE_IDLE_MS;
+    deps.hub.onIdle((topic) => this.#idle(topic));
     this.#cacheDir = deps.cacheDir;
     this.#links = deps.links;
     this.#hub = deps.hub;
@@ -563,6 +572,36 @@ export class RemoteRelay implements RemoteListener {
   // -- Subscriptions ---------------------------------------------------------------------------
 
   /**
+   * The last local subscriber of a remote's workspace, session or terminal
+   * left: after a grace period, stop following it there and drop what was
+   * relayed (a session's up to SESSION_RING events). The remote keeps the
+   * transcript, so a later subscriber is replayed from it.
+   */
+  #idle(topic: Topic): void {
+    if (!topicOwnerRef(topic) || this.#releasing.has(topic)) return;
+    const timer = setTimeout(() => {
+      this.#releasing.delete(topic);
+      if (this.#hub.subscriberCount(topic) > 0) return;
+      for (const [key, upstream] of this.#upstream) {
+        if (key !== `${upstream.machine}|${topic}`) continue;
+        this.#upstream.delete(key);
+        this.#hub.unregisterTopicSource(topic);
+        void this.#state(upstream.machine)
+          .client?.unsubscribe(topic)
+          .catch(() => {});
+        this.#log.info(`No one here follows ${topic} any more: released on ${upstream.machine}`);
+      }
+    }, this.#releaseIdleMs);
+    timer.unref();
+    this.#releasing.set(topic, timer);
+  }
+
+  /** What this agent follows on remotes for its subscribers (for tests and diagnostics). */
+  followedTopics(): string[] {
+    return [...this.#upstream.keys()];
+  }
+
+  /**
    * Before a local client subscribes to a topic a remote owns: follow it on
    * the remote (once), and for a session have everything after `sinceSeq`
    * here, so the local hub replays it with the remote's seqs.
@@ -570,6 +609,8 @@ export class RemoteRelay implements RemoteListener {
   async prepare(topic: Topic, sinceSeq: number | undefined): Promise<void> {
     const ref = topicOwnerRef(topic);
     if (!ref) return;
+    clearTimeout(this.#releasing.get(topic));
+    this.#releasing.delete(topic);
     const machine = await this.ownerOf(ref);
     if (machine === 'local') return;
     const key = `${machine}|${topic}`;

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgentFile } from '../../../agent/store/agent-file.js';
@@ -52,7 +52,9 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
       HOME: remoteUserHome,
       FF_CLAUDE_BIN: claudeBin,
     });
-    local = await spawnAgent(localHome, { env: { FF_REMOTE_HEALTH_MS: '1000' } });
+    local = await spawnAgent(localHome, {
+      env: { FF_REMOTE_HEALTH_MS: '1000', FF_REMOTE_RELEASE_MS: '300' },
+    });
     client = await connectClient(local);
     await client.subscribe('remotes', (frame) => {
       const data = eventData('remotes', frame);
@@ -206,6 +208,37 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     }
   }, 60_000);
 
+  it('a remote session nobody here follows any more is released there, and a later subscriber still gets all of it', async () => {
+    const [workspace] = await client.call('workspace.list');
+    const session = await client.call('session.start', { workspaceId: workspace!.id, prompt: 'short one' });
+    const topic = `session:${session.id}` as const;
+    const first = await connectClient(local);
+    await first.subscribe(topic, () => {}, 0);
+    await waitFor(
+      async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
+      { timeoutMs: 30_000 },
+    );
+    await first.unsubscribe(topic);
+    first.close();
+    const released = `No one here follows ${topic} any more: released on box`;
+    await waitFor(() => readFileSync(join(localHome, 'logs', 'agent.log'), 'utf8').includes(released), {
+      timeoutMs: 10_000,
+      what: 'the release',
+    });
+    // Followed again from the remote's transcript: every event, once, in order.
+    const remote = await direct();
+    const truth = (await remote.call('session.events', { sessionId: session.id, sinceSeq: 0 })).events.map(
+      (e) => e.seq,
+    );
+    remote.close();
+    const later = await connectClient(local);
+    const seqs: number[] = [];
+    await later.subscribe(topic, (frame) => seqs.push(frame.seq), 0);
+    await waitFor(async () => seqs.length >= truth.length, { timeoutMs: 10_000 });
+    expect(seqs).toEqual(truth);
+    later.close();
+  }, 60_000);
+
   it('a restarted remote agent is started again; the same local subscription goes on from the next seq', async () => {
     const [workspace] = await client.call('workspace.list');
     const [session] = await client.call('session.list', { workspaceId: workspace!.id });
@@ -241,7 +274,9 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     // The laptop's agent restarts while the host is down: the last known lists come back from disk.
     client.close();
     await local.stop();
-    local = await spawnAgent(localHome, { env: { FF_REMOTE_HEALTH_MS: '1000' } });
+    local = await spawnAgent(localHome, {
+      env: { FF_REMOTE_HEALTH_MS: '1000', FF_REMOTE_RELEASE_MS: '300' },
+    });
     client = await connectClient(local);
     remotes.length = 0;
     await client.subscribe('remotes', (frame) => {

@@ -70,6 +70,24 @@ describe('EventHub', () => {
     expect(outcome.replay.map((f) => f.seq)).toEqual([5]);
   });
 
+  it("tells when a topic's last subscriber leaves, once per leaving, by unsubscribe or a closed connection", () => {
+    const hub = new EventHub();
+    const idle: string[] = [];
+    hub.onIdle((topic) => idle.push(topic));
+    const a = recorder();
+    const b = recorder();
+    hub.subscribe('session:s1', a);
+    hub.subscribe('session:s1', b);
+    hub.unsubscribe('session:s1', a);
+    expect(idle).toEqual([]);
+    hub.unsubscribe('session:s1', b);
+    hub.unsubscribe('session:s1', b);
+    expect(idle).toEqual(['session:s1']);
+    hub.subscribe('workspace:w1', a);
+    hub.removeSubscriber(a);
+    expect(idle).toEqual(['session:s1', 'workspace:w1']);
+  });
+
   it('a sinceSeq from a previous agent instance (ahead of ours) is a gap', () => {
     const hub = new EventHub();
     untypedHub(hub).publish('board', 1);
