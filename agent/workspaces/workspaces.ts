@@ -408,7 +408,17 @@ export class Workspaces {
         `Issue #${input.issue.number} needs a title (GitHub is not available).`,
       );
     }
-    const fetched = await this.#issueLookup(project, input.issue.number);
+    const number = input.issue.number;
+    const fetched = await this.#issueLookup(project, number).catch((error: unknown) => {
+      // GitHub can't be read (no token, a bad one, down): the caller may give the title itself
+      // (the Start button hands over what the issue page shows), so say what is missing.
+      if (
+        error instanceof AgentError &&
+        (error.code === 'FAILED_PRECONDITION' || error.code === 'UNAVAILABLE')
+      )
+        throw new AgentError('INVALID_PARAMS', `Issue #${number} needs a title: ${error.message}`);
+      throw error;
+    });
     return {
       ...input,
       issue: {

@@ -281,7 +281,7 @@ describe('an Enterprise host without a token', () => {
 
     await expect(
       client.call('workspace.create', { project: 'corp/tool', issue: { number: 3 } }),
-    ).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(fix) });
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(fix) });
     expect((await client.call('board.get', { project: 'corp/tool' })).issuesError).toMatch(fix);
     const tick = await client.call('ratchet.tick');
     expect(tick).toMatchObject({ ran: false, error: expect.stringMatching(fix) });

@@ -124,6 +124,22 @@ describe('projects', () => {
 });
 
 describe('creating a workspace', () => {
+  it('from an issue number with no GitHub token: asks for the title, saying why; with the title (as the Start button sends it) it works', async () => {
+    const f = await fixture();
+    await f.client.call('project.add', { path: f.repo.clone });
+    await expect(
+      f.client.call('workspace.create', { project: 'octo/app', issue: { number: 5 } }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: expect.stringMatching(/^Issue #5 needs a title: /),
+    });
+    const { workspace } = await f.client.call('workspace.create', {
+      project: 'octo/app',
+      issue: { number: 5, title: 'From the page', body: 'what the page shows' },
+    });
+    expect(workspace.branch).toBe('ff/5-from-the-page');
+  });
+
   it('from an issue: a worktree on ff/<n>-<slug> from origin/<base>, with progress events', async () => {
     const f = await fixture();
     await f.client.call('project.add', { path: f.repo.clone });
