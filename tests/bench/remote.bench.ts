@@ -85,17 +85,7 @@ export async function* figures(): AsyncGenerator<Figure> {
   const clients: AgentClient[] = [];
   try {
     const cli = (...args: string[]) => runCli(['--home', localHome, ...args], {}, { timeoutMs: 60_000 });
-    const added = await cli(
-      'remote',
-      'add',
-      'box',
-      'root@127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--identity',
-      sshd.identity,
-      ...sshd.clientOptions.flatMap((o) => ['-o', o]),
-    );
+    const added = await cli(...sshd.remoteAddArgs('box'));
     if (added.code !== 0) throw new Error(`remote add failed: ${added.stderr}`);
     const client = await connectClient(local);
     clients.push(client);

@@ -98,19 +98,7 @@ beforeAll(async () => {
   client = await connectClient(local);
   await client.call('project.add', { path: localRepo.clone });
   const added = await runCli(
-    [
-      '--home',
-      localHome,
-      'remote',
-      'add',
-      'devbox',
-      'root@127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--identity',
-      sshd.identity,
-      ...sshd.clientOptions.flatMap((o) => ['-o', o]),
-    ],
+    ['--home', localHome, ...sshd.remoteAddArgs('devbox')],
     {},
     { timeoutMs: 60_000 },
   );

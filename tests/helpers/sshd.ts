@@ -27,6 +27,8 @@ export interface Sshd {
   ffAgentBin: string;
   /** `-o` options the client needs for this throwaway server. */
   clientOptions: string[];
+  /** `remote add <name> …` for this server: what a user would type, as CLI arguments. */
+  remoteAddArgs(name: string): string[];
   /** Cuts every established connection, as a network drop would (the listener stays). */
   cutConnections(): void;
   stop(): Promise<void>;
@@ -137,6 +139,20 @@ export async function startSshd(
       'StrictHostKeyChecking=accept-new',
       'GlobalKnownHostsFile=/dev/null',
     ],
+    remoteAddArgs(name) {
+      const options = this.clientOptions.flatMap((o) => ['-o', o]);
+      return [
+        'remote',
+        'add',
+        name,
+        'root@127.0.0.1',
+        '--port',
+        String(port),
+        '--identity',
+        identity,
+        ...options,
+      ];
+    },
     cutConnections() {
       let pids: number[] = [];
       try {

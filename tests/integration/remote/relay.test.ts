@@ -60,17 +60,7 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
       const data = eventData('remotes', frame);
       if (data) remotes.push(data.remotes);
     });
-    const added = await cli(
-      'remote',
-      'add',
-      'box',
-      'root@127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--identity',
-      sshd.identity,
-      ...sshd.clientOptions.flatMap((o) => ['-o', o]),
-    );
+    const added = await cli(...sshd.remoteAddArgs('box'));
     expect(added.stderr).toBe('');
     const project = await cli('project', 'add', '--host', 'box', repo.clone, '--json');
     expect(project.stderr).toBe('');

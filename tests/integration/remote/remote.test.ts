@@ -40,35 +40,16 @@ describe.skipIf(missing)('remote hosts over a real sshd on 127.0.0.1', () => {
 
   it('a host without ff says exactly what to install, and nothing is saved', async () => {
     renameSync(sshd.ffAgentBin, `${sshd.ffAgentBin}.away`);
-    const result = await cli(
-      'remote',
-      'add',
-      'bare',
-      'root@127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--identity',
-      sshd.identity,
-      ...sshd.clientOptions.flatMap((o) => ['-o', o]),
-    ).finally(() => renameSync(`${sshd.ffAgentBin}.away`, sshd.ffAgentBin));
+    const result = await cli(...sshd.remoteAddArgs('bare')).finally(() =>
+      renameSync(`${sshd.ffAgentBin}.away`, sshd.ffAgentBin),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/ff is not installed on bare .*npm install -g ff-agent/);
     expect(existsSync(`${localHome}/remotes.json`)).toBe(false);
   });
 
   it('add starts the stopped remote agent, pairs over ssh, survives a cut, and remove closes the master', async () => {
-    const added = await cli(
-      'remote',
-      'add',
-      'box',
-      'root@127.0.0.1',
-      '--port',
-      String(sshd.port),
-      '--identity',
-      sshd.identity,
-      ...sshd.clientOptions.flatMap((o) => ['-o', o]),
-      '--json',
-    );
+    const added = await cli(...sshd.remoteAddArgs('box'), '--json');
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     // The remote agent was stopped: add started it (serve --detach) and paired with it, no token typed.
