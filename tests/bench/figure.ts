@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** One line of `npm run bench`. */
 export interface Figure {
   name: string;
@@ -23,3 +25,9 @@ export function percentile(samples: number[], p: number): number {
 }
 
 export const median = (samples: number[]) => percentile(samples, 50);
+
+/** CPU time (user + system) a process has used so far, in ms: Linux clock ticks, 100 per second. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}

@@ -5,7 +5,8 @@
 // bench or soak test measures ff, not the CLI. Each assistant line carries `ff_sent_at` (wall-clock
 // ms, performance.timeOrigin + performance.now()) and its text says `sent-at=<same>`.
 // Env: FF_FAKE_CLAUDE_LINES (default 1), FF_FAKE_CLAUDE_RATE (default 50), FF_FAKE_CLAUDE_BYTES
-// (padding per assistant text, default 200). Interrupts (control_request) end the turn.
+// (padding per assistant text, default 200). Interrupts (control_request) end the turn. The user message
+// `warm up` gets a one-line turn: a bench sends it first, so it measures running CLIs, not 20 booting ones.
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -30,9 +31,9 @@ function startTurn(text) {
     permissionMode: 'bypassPermissions',
     tools: [],
   });
-  turn = { sent: 0, started: Date.now(), timer: undefined };
+  turn = { sent: 0, started: Date.now(), timer: undefined, lines: text.includes('warm up') ? 1 : lines };
   const tick = () => {
-    if (turn.sent >= lines) return endTurn('success');
+    if (turn.sent >= turn.lines) return endTurn('success');
     turn.sent += 1;
     const sentAt = now();
     print({
@@ -43,7 +44,10 @@ function startTurn(text) {
         role: 'assistant',
         model: 'fake-claude',
         content: [
-          { type: 'text', text: `sent-at=${sentAt} line ${turn.sent} of ${lines} for ${text} ${padding}` },
+          {
+            type: 'text',
+            text: `sent-at=${sentAt} line ${turn.sent} of ${turn.lines} for ${text} ${padding}`,
+          },
         ],
       },
       parent_tool_use_id: null,

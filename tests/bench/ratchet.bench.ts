@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGitHub } from '../fakes/github/server.js';
 import { connectClient, spawnAgent } from '../helpers/agent-process.js';
 import { createGitHubLikeRepo } from '../helpers/git-repos.js';
 import { tempDir } from '../helpers/temp.js';
-import { type Figure, figure, median } from './figure.js';
-
-function cpuMs(pid: number): number {
-  // utime + stime of the agent, in clock ticks (100 per second on Linux).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
+import { cpuMs, type Figure, figure, median } from './figure.js';
 
 /** Waits (at most 5 minutes) until the agent uses under 5% of a core for a second. */
 async function quiet(pid: number): Promise<void> {

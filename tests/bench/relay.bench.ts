@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { repoRoot } from '../helpers/agent-process.js';
 import { claudeWorld } from '../helpers/claude-fixture.js';
 import { openRaw } from '../helpers/raw-socket.js';
-import { type Figure, figure, percentile } from './figure.js';
+import { cpuMs, type Figure, figure, percentile } from './figure.js';
 
 /** Paced stand-in CLI: lines at a set rate, each with its send time (synthetic-claude.mjs is the fast, turn-shaped one). */
 export const fakeClaude = join(repoRoot, 'tests', 'bench', 'paced-claude.mjs');
@@ -14,6 +14,14 @@ const SESSIONS = 20;
 const RATE = 50; // lines per second per session
 const SECONDS = 5;
 const now = () => performance.timeOrigin + performance.now();
+/** What one relay run measured: each line's latency, and the relaying process's CPU time per line. */
+interface Run {
+  samples: number[];
+  cpuUsPerLine: number;
+}
+
+/** A one-line first turn (see paced-claude.mjs): the figures are of 20 running CLIs, not of 20 booting at once. */
+const WARM_UP = 'warm up';
 const fakeEnv = {
   FF_FAKE_CLAUDE_LINES: String(RATE * SECONDS),
   FF_FAKE_CLAUDE_RATE: String(RATE),
@@ -28,14 +36,16 @@ function sentAt(line: unknown): number | undefined {
 /**
  * The floor: the same 20 fake CLIs read by a bare Node process that forwards each stdout line
  * unchanged over one WebSocket — what any cross-process relay costs on this machine right now.
+ * Each message from the client is written to every CLI as a user turn.
  */
-async function bareRelay(): Promise<number[]> {
+async function bareRelay(): Promise<Run> {
   const script = `
     const { spawn } = require('node:child_process');
     const { WebSocketServer } = require('ws');
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     server.on('listening', () => console.log(server.address().port));
     server.on('connection', (ws) => {
+      const children = [];
       for (let n = 0; n < ${SESSIONS}; n++) {
         const child = spawn(${JSON.stringify(fakeClaude)}, [], { env: { ...process.env, ...${JSON.stringify(fakeEnv)} } });
         let pending = '';
@@ -44,8 +54,13 @@ async function bareRelay(): Promise<number[]> {
           pending = parts.pop();
           for (const line of parts) if (line) ws.send(line);
         });
-        child.stdin.end('{"type":"user","message":{"role":"user","content":"go"}}\\n');
+        children.push(child);
       }
+      ws.on('message', (text) => {
+        const line = JSON.stringify({ type: 'user', message: { role: 'user', content: String(text) } });
+        for (const child of children) child.stdin.write(line + '\\n');
+      });
+      ws.on('close', () => children.forEach((child) => child.stdin.end()));
     });`;
   const relay: ChildProcess = spawn(process.execPath, ['-e', script], {
     cwd: repoRoot,
@@ -53,24 +68,35 @@ async function bareRelay(): Promise<number[]> {
   });
   const [port] = (await once(relay.stdout!, 'data')) as [Buffer];
   const ws = new WebSocket(`ws://127.0.0.1:${port.toString().trim()}`);
+  await once(ws, 'open');
   const samples: number[] = [];
+  let measuring = false;
   let results = 0;
-  await new Promise<void>((resolve) => {
-    ws.on('message', (data) => {
-      const received = now();
-      const line = JSON.parse(data.toString()) as { type?: string };
-      const at = sentAt(line);
-      if (at !== undefined) samples.push(received - at);
-      if (line.type === 'result' && ++results === SESSIONS) resolve();
-    });
+  let turnDone = () => {};
+  ws.on('message', (data) => {
+    const received = now();
+    const line = JSON.parse(data.toString()) as { type?: string };
+    const at = sentAt(line);
+    if (measuring && at !== undefined) samples.push(received - at);
+    if (line.type === 'result' && ++results % SESSIONS === 0) turnDone();
   });
+  const turn = (text: string) =>
+    new Promise<void>((resolve) => {
+      turnDone = resolve;
+      ws.send(text);
+    });
+  await turn(WARM_UP);
+  measuring = true;
+  const cpuBefore = cpuMs(relay.pid!);
+  await turn('go');
+  const cpuUsPerLine = ((cpuMs(relay.pid!) - cpuBefore) * 1000) / samples.length;
   ws.close();
   relay.kill();
-  return samples;
+  return { samples, cpuUsPerLine };
 }
 
 /** 20 sessions of the real agent, driven by the fake CLI; received by a raw WebSocket client. */
-async function agentRelay(): Promise<number[]> {
+async function agentRelay(): Promise<Run> {
   const world = await claudeWorld(undefined, { FF_CLAUDE_BIN: fakeClaude, ...fakeEnv });
   try {
     const workspaces = [];
@@ -86,11 +112,9 @@ async function agentRelay(): Promise<number[]> {
     await raw.next();
     const samples: number[] = [];
     const replies = new Map<number, (result: unknown) => void>();
+    let measuring = false;
     let results = 0;
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => {
-      resolveDone = resolve;
-    });
+    let turnDone = () => {};
     raw.ws.on('message', (data) => {
       const received = now();
       const frame = JSON.parse(data.toString()) as {
@@ -104,8 +128,8 @@ async function agentRelay(): Promise<number[]> {
       for (const entry of frame.data.entries ?? []) {
         // The agent sends entries: the same time stamp, from the assistant text.
         const match = entry.type === 'assistant-text' ? /^sent-at=(\d+\.?\d*)/.exec(entry.text ?? '') : null;
-        if (match) samples.push(received - Number(match[1]));
-        if (entry.type === 'result' && ++results === SESSIONS) resolveDone();
+        if (measuring && match) samples.push(received - Number(match[1]));
+        if (entry.type === 'result' && ++results % SESSIONS === 0) turnDone();
       }
     });
     let lastId = 0;
@@ -115,14 +139,22 @@ async function agentRelay(): Promise<number[]> {
         replies.set(id, resolve);
         raw.send({ type: 'req', id, method, params });
       });
-    const sessions = [];
+    const sessions: Array<{ id: string }> = [];
     for (const w of workspaces)
       sessions.push((await call('session.start', { workspaceId: w.id })) as { id: string });
     for (const s of sessions) await call('subscribe', { topic: `session:${s.id}` });
-    await Promise.all(sessions.map((s) => call('session.send', { sessionId: s.id, text: 'go' })));
-    await done;
+    const turn = (text: string) =>
+      new Promise<void>((resolve) => {
+        turnDone = resolve;
+        for (const s of sessions) void call('session.send', { sessionId: s.id, text });
+      });
+    await turn(WARM_UP);
+    measuring = true;
+    const cpuBefore = cpuMs(world.agent.proc.pid!);
+    await turn('go');
+    const cpuUsPerLine = ((cpuMs(world.agent.proc.pid!) - cpuBefore) * 1000) / samples.length;
     raw.ws.close();
-    return samples;
+    return { samples, cpuUsPerLine };
   } finally {
     await world.close();
   }
@@ -133,14 +165,16 @@ export async function* figures(): AsyncGenerator<Figure> {
   const agent = await agentRelay();
   yield figure(
     'session.relay_agent_only.20_sessions.p50',
-    percentile(agent, 50),
+    percentile(agent.samples, 50),
     'ms',
-    percentile(floor, 50),
+    percentile(floor.samples, 50),
   );
   yield figure(
     'session.relay_agent_only.20_sessions.p99',
-    percentile(agent, 99),
+    percentile(agent.samples, 99),
     'ms',
-    percentile(floor, 99),
+    percentile(floor.samples, 99),
   );
+  // The same run's CPU cost, which the machine's load does not change: what a line costs ff.
+  yield figure('session.relay_agent_only.cpu_per_line', agent.cpuUsPerLine, 'µs', floor.cpuUsPerLine);
 }
