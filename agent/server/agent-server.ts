@@ -119,11 +119,30 @@ export class Connection implements Subscriber {
   bytesBeforeHello = 0;
   stallTimer: NodeJS.Timeout | undefined;
   #closing = false;
+  /** The TCP socket under `socket`: frames sent in one turn of the event loop leave in one write. */
+  readonly #raw: Duplex | undefined;
+  #corked = false;
 
-  constructor(id: number, socket: WebSocket, client: string) {
+  constructor(id: number, socket: WebSocket, client: string, raw?: Duplex) {
     this.id = id;
     this.socket = socket;
     this.client = client;
+    this.#raw = raw;
+  }
+
+  /**
+   * Holds this turn's frames back until the event loop has read everything that was ready (20
+   * sessions' lines arrive together), then writes them with one system call instead of one each.
+   */
+  #coalesce(): void {
+    const raw = this.#raw;
+    if (this.#corked || !raw) return;
+    this.#corked = true;
+    raw.cork();
+    setImmediate(() => {
+      this.#corked = false;
+      raw.uncork();
+    });
   }
 
   get queued(): number {
@@ -160,6 +179,7 @@ export class Connection implements Subscriber {
       if (text !== undefined && frame.type === 'event') encoded.set(frame, text);
     }
     if (text !== undefined) {
+      this.#coalesce();
       this.socket.send(text);
       return;
     }
@@ -315,7 +335,7 @@ export class AgentServer {
   }
 
   #onConnection(socket: WebSocket, req: IncomingMessage, raw: Duplex): void {
-    const connection = new Connection(this.#nextId++, socket, req.headers.origin ?? 'cli');
+    const connection = new Connection(this.#nextId++, socket, req.headers.origin ?? 'cli', raw);
     this.#connections.add(connection);
     const helloTimer = setTimeout(() => {
       if (!connection.authenticated) connection.close('hello-timeout');
