@@ -43,8 +43,12 @@ import {
 } from './ratchet.js';
 import { ClaudeEntry } from './transcript-entry.js';
 
-/** Bumped on any incompatible change to frames or method shapes. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change to frames or method shapes. 2: session events carry typed
+ * entries (shared/transcript-entry.ts) instead of the CLI's stream-json lines, which a version-1
+ * extension would have shown as an empty chat.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Largest frame either side accepts (bytes). Big enough for a diff page, small enough to bound memory. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;

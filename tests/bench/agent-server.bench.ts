@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION } from '../../shared/protocol.js';
 import { cliPath, connectClient, repoRoot, spawnAgent } from '../helpers/agent-process.js';
 import { clientFrame, openTcpWebSocket } from '../helpers/raw-socket.js';
 import { tempDir } from '../helpers/temp.js';
@@ -112,7 +113,7 @@ async function statusUnderFlood(): Promise<Figure[]> {
       JSON.stringify({
         type: 'hello',
         token: agent.token,
-        protocol: 1,
+        protocol: PROTOCOL_VERSION,
         client: { name: 'flood', version: '0' },
       }),
     ),

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { MAX_PENDING_HELLOS, MAX_TOPICS_PER_CONNECTION } from '../../../shared/protocol.js';
+import { MAX_PENDING_HELLOS, MAX_TOPICS_PER_CONNECTION, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import { type AgentProcess, connectClient, rssMb, spawnAgent } from '../../helpers/agent-process.js';
 import {
   clientFrame,
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function hello(token: string) {
-  return { type: 'hello', token, protocol: 1, client: { name: 'test', version: '0' } };
+  return { type: 'hello', token, protocol: PROTOCOL_VERSION, client: { name: 'test', version: '0' } };
 }
 
 async function statusAnswers(): Promise<void> {

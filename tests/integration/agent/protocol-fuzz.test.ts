@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { methods } from '../../../shared/protocol.js';
+import { methods, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import { type AgentProcess, connectClient, rssMb, spawnAgent } from '../../helpers/agent-process.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -187,7 +187,12 @@ function closed(ws: WebSocket): Promise<number> {
 }
 
 function hello(token: string) {
-  return JSON.stringify({ type: 'hello', token, protocol: 1, client: { name: 'fuzz', version: '0' } });
+  return JSON.stringify({
+    type: 'hello',
+    token,
+    protocol: PROTOCOL_VERSION,
+    client: { name: 'fuzz', version: '0' },
+  });
 }
 
 describe(`protocol fuzz (seed ${seed})`, () => {
@@ -203,7 +208,7 @@ describe(`protocol fuzz (seed ${seed})`, () => {
         text: JSON.stringify({
           type: 'hello',
           token: 'x'.repeat(r.int(600)),
-          protocol: 1,
+          protocol: PROTOCOL_VERSION,
           client: value(r, 2),
         }),
       },

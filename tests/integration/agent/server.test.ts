@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AgentClient, ConnectError } from '../../../shared/agent-client.js';
 import { CHROME_EXTENSION_ID } from '../../../shared/extension-identity.js';
+import { PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
 import { openRaw, upgradeStatus } from '../../helpers/raw-socket.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -20,7 +21,7 @@ afterAll(async () => {
   home?.cleanup();
 });
 
-function hello(token: string, protocol = 1) {
+function hello(token: string, protocol = PROTOCOL_VERSION) {
   return { type: 'hello', token, protocol, client: { name: 'test', version: '0' } };
 }
 
@@ -65,10 +66,14 @@ describe('hello', () => {
     ['a request before hello', { type: 'req', id: 1, method: 'status' }, 'hello-required'],
     ['garbage before hello', 'not json', 'hello-required'],
     ['an old protocol version', null, 'protocol-mismatch'],
+    ['a newer protocol version', null, 'protocol-mismatch'],
   ])('%s closes the connection with a policy code and runs nothing', async (name, frame, reason) => {
     const socket = await openRaw(agent.port);
     const sent =
-      frame ?? (name.startsWith('the right token') ? hello(`${agent.token}a`) : hello(agent.token, 999));
+      frame ??
+      (name.startsWith('the right token')
+        ? hello(`${agent.token}a`)
+        : hello(agent.token, name.includes('newer') ? PROTOCOL_VERSION + 1 : PROTOCOL_VERSION - 1));
     socket.send(sent);
     // A method sent right after must not run.
     socket.send({ type: 'req', id: 2, method: 'status' });
@@ -87,13 +92,17 @@ describe('hello', () => {
   it('an extension origin with the token is welcomed', async () => {
     const socket = await openRaw(agent.port, { Origin: extensionOrigin });
     socket.send(hello(agent.token));
-    expect(await socket.next()).toMatchObject({ type: 'welcome', protocol: 1, agentVersion: '0.1.0' });
+    expect(await socket.next()).toMatchObject({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      agentVersion: '0.1.0',
+    });
     socket.ws.close();
   });
 
   it('the CLI (no Origin) with the token is welcomed', async () => {
     const client = await connectClient(agent);
-    expect(client.welcome.protocol).toBe(1);
+    expect(client.welcome.protocol).toBe(PROTOCOL_VERSION);
     client.close();
   });
 

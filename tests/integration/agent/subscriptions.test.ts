@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningAgent, startAgent } from '../../../agent/agent.js';
 import { silentLogger } from '../../../agent/logger.js';
-import type { EventFrame } from '../../../shared/protocol.js';
+import { type EventFrame, PROTOCOL_VERSION } from '../../../shared/protocol.js';
 import { connectClient } from '../../helpers/agent-process.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 import { untypedHub } from '../../helpers/untyped-hub.js';
@@ -96,7 +96,7 @@ describe('subscriptions over a real socket', () => {
       JSON.stringify({
         type: 'hello',
         token: agent.token,
-        protocol: 1,
+        protocol: PROTOCOL_VERSION,
         client: { name: 'mute', version: '0' },
       }),
     );
