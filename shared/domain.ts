@@ -1,6 +1,7 @@
 /**
  * The domain as both the agent and the extension see it: projects,
  * workspaces, sessions and settings. Zod schemas first; types are inferred.
+ * Schemas are built on first use (see protocol.ts).
  */
 import { z } from 'zod';
 
@@ -15,57 +16,64 @@ export { PermissionMode } from './permission-mode.js';
  * email-like string or a {uuid}; a bare uuid is a Firefox install's internal
  * UUID (about:debugging), the part of its moz-extension:// origin.
  */
-export const ExtensionId = z
-  .string()
-  .regex(
-    /^([a-p]{32}|[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+|\{[0-9a-fA-F-]{36}\}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$/,
-    'not an extension id',
-  );
+export const ExtensionId = z.lazy(() =>
+  z
+    .string()
+    .regex(
+      /^([a-p]{32}|[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+|\{[0-9a-fA-F-]{36}\}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$/,
+      'not an extension id',
+    ),
+);
 
-const AllowedExtensionIds = z.array(ExtensionId).max(50);
+const AllowedExtensionIds = z.lazy(() => z.array(ExtensionId).max(50));
 
 /** Snapshots before a worktree is removed, and what `ff-agent gc` reclaims. */
-const DiskSettingsFields = {
+const diskSettingsFields = () => ({
   /** An ignored file or folder bigger than this (node_modules, build output) is left out of a snapshot, and named. */
   snapshotIgnoredMaxMb: z.number().int().min(0).max(100_000).default(100),
   /** `gc` removes worktrees and branches of merged or archived workspaces this many days old. */
   gcAfterDays: z.number().int().min(0).max(3650).default(14),
   /** `gc` deletes archive snapshots (`refs/ff/archive/*`) older than this many days. */
   archiveRetentionDays: z.number().int().min(0).max(3650).default(30),
-};
-
-export const Settings = z.object({
-  /**
-   * Extension ids allowed to connect besides ff's own (which always are).
-   * Firefox gives each install a random origin UUID: list those UUIDs to pin
-   * Firefox too; otherwise any moz-extension origin passes and the token
-   * keeps other add-ons out.
-   */
-  allowedExtensionIds: AllowedExtensionIds.default([]),
-  defaultPermissionMode: PermissionMode.default('bypassPermissions'),
-  /**
-   * Off (the default): a session whose first prompt carries text by someone
-   * outside the repo (GitHub author association not OWNER, MEMBER or
-   * COLLABORATOR) starts in `ask` mode. On: such sessions use the default mode.
-   */
-  trustOutsideAuthors: z.boolean().default(false),
-  ratchet: RatchetSettings.default(RatchetSettings.parse({})),
-  ...DiskSettingsFields,
 });
+
+export const Settings = z.lazy(() =>
+  z.object({
+    /**
+     * Extension ids allowed to connect besides ff's own (which always are).
+     * Firefox gives each install a random origin UUID: list those UUIDs to pin
+     * Firefox too; otherwise any moz-extension origin passes and the token
+     * keeps other add-ons out.
+     */
+    allowedExtensionIds: AllowedExtensionIds.default([]),
+    defaultPermissionMode: PermissionMode.default('bypassPermissions'),
+    /**
+     * Off (the default): a session whose first prompt carries text by someone
+     * outside the repo (GitHub author association not OWNER, MEMBER or
+     * COLLABORATOR) starts in `ask` mode. On: such sessions use the default mode.
+     */
+    trustOutsideAuthors: z.boolean().default(false),
+    ratchet: RatchetSettings.default(RatchetSettings.parse({})),
+    ...diskSettingsFields(),
+  }),
+);
 export type Settings = z.infer<typeof Settings>;
 
 /** Only the fields given change. (Built without defaults: a default would overwrite the fields left out.) */
-export const SettingsPatch = z
-  .object({
-    allowedExtensionIds: AllowedExtensionIds,
-    defaultPermissionMode: PermissionMode,
-    trustOutsideAuthors: z.boolean(),
-    snapshotIgnoredMaxMb: DiskSettingsFields.snapshotIgnoredMaxMb.removeDefault(),
-    gcAfterDays: DiskSettingsFields.gcAfterDays.removeDefault(),
-    archiveRetentionDays: DiskSettingsFields.archiveRetentionDays.removeDefault(),
-  })
-  .partial()
-  .strict();
+export const SettingsPatch = z.lazy(() => {
+  const disk = diskSettingsFields();
+  return z
+    .object({
+      allowedExtensionIds: AllowedExtensionIds,
+      defaultPermissionMode: PermissionMode,
+      trustOutsideAuthors: z.boolean(),
+      snapshotIgnoredMaxMb: disk.snapshotIgnoredMaxMb.removeDefault(),
+      gcAfterDays: disk.gcAfterDays.removeDefault(),
+      archiveRetentionDays: disk.archiveRetentionDays.removeDefault(),
+    })
+    .partial()
+    .strict();
+});
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
 /**
@@ -73,7 +81,7 @@ export type SettingsPatch = z.infer<typeof SettingsPatch>;
  * one-line error. The ratchet's settings have their own command.
  */
 export function parseGeneralSettingValue(key: string, raw: string): SettingValueResult<SettingsPatch> {
-  const result = parsePatchValue(SettingsPatch, Settings.parse({}), 'setting', key, raw);
+  const result = parsePatchValue(SettingsPatch.unwrap(), Settings.parse({}), 'setting', key, raw);
   if (!result.ok && key === 'ratchet')
     return {
       ok: false,
@@ -83,10 +91,12 @@ export function parseGeneralSettingValue(key: string, raw: string): SettingValue
 }
 
 /** A remote host's name in ff: short, lowercase, safe in file names and messages; never `local`. */
-export const RemoteName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a remote name is 1-32 lowercase letters, digits or dashes')
-  .refine((name) => name !== 'local', '`local` means this machine; pick another remote name');
+export const RemoteName = z.lazy(() =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a remote name is 1-32 lowercase letters, digits or dashes')
+    .refine((name) => name !== 'local', '`local` means this machine; pick another remote name'),
+);
 export type RemoteName = z.infer<typeof RemoteName>;
 
 /**
@@ -95,31 +105,33 @@ export type RemoteName = z.infer<typeof RemoteName>;
  * the agent that answers stamps it (its own things are `local`; a remote's
  * things carry that remote's name once the local agent relays them).
  */
-export const Machine = z.union([z.literal('local'), RemoteName]);
+export const Machine = z.lazy(() => z.union([z.literal('local'), RemoteName]));
 export type Machine = z.infer<typeof Machine>;
 /** In answers and events: absent means `local` (what an agent says of its own things). */
 const MachineField = Machine.default('local');
 
-export const Project = z.object({
-  id: z.string(),
-  /** The local clone. */
-  path: z.string(),
-  /** github.com, or a GitHub Enterprise host. */
-  host: z.string(),
-  owner: z.string(),
-  repo: z.string(),
-  defaultBranch: z.string(),
-  worktreeRoot: z.string(),
-  /** A shell command run in each new worktree (the user wrote it; it runs via their shell). */
-  setupScript: z.string().optional(),
-  /** Ratchet settings that differ from the global ones for this project. */
-  ratchet: RatchetSettingsPatch.optional(),
-  createdAt: z.string(),
-});
+export const Project = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    /** The local clone. */
+    path: z.string(),
+    /** github.com, or a GitHub Enterprise host. */
+    host: z.string(),
+    owner: z.string(),
+    repo: z.string(),
+    defaultBranch: z.string(),
+    worktreeRoot: z.string(),
+    /** A shell command run in each new worktree (the user wrote it; it runs via their shell). */
+    setupScript: z.string().optional(),
+    /** Ratchet settings that differ from the global ones for this project. */
+    ratchet: RatchetSettingsPatch.optional(),
+    createdAt: z.string(),
+  }),
+);
 export type Project = z.infer<typeof Project>;
 
 /** A project as the agent answers it: the record plus the machine its clone is on. */
-export const ProjectView = Project.extend({ machine: MachineField });
+export const ProjectView = z.lazy(() => Project.unwrap().extend({ machine: MachineField }));
 export type ProjectView = z.infer<typeof ProjectView>;
 
 export const projectSlug = (project: Pick<Project, 'owner' | 'repo'>) => `${project.owner}/${project.repo}`;
@@ -131,151 +143,169 @@ export type WorkspaceStatus = z.infer<typeof WorkspaceStatus>;
 export const ProvisionStep = z.enum(['fetching', 'creating worktree', 'running setup']);
 export type ProvisionStep = z.infer<typeof ProvisionStep>;
 
-export const WorkspaceFailure = z.object({
-  step: ProvisionStep,
-  message: z.string(),
-  exitCode: z.number().int().optional(),
-  /** The last lines the failing command wrote to stderr. */
-  stderrTail: z.string().optional(),
-  at: z.string(),
-});
+export const WorkspaceFailure = z.lazy(() =>
+  z.object({
+    step: ProvisionStep,
+    message: z.string(),
+    exitCode: z.number().int().optional(),
+    /** The last lines the failing command wrote to stderr. */
+    stderrTail: z.string().optional(),
+    at: z.string(),
+  }),
+);
 export type WorkspaceFailure = z.infer<typeof WorkspaceFailure>;
 
-export const IssueRef = z.object({
-  number: z.number().int().positive(),
-  title: z.string(),
-  url: z.string(),
-});
+export const IssueRef = z.lazy(() =>
+  z.object({
+    number: z.number().int().positive(),
+    title: z.string(),
+    url: z.string(),
+  }),
+);
 export type IssueRef = z.infer<typeof IssueRef>;
 
 /** What ff kept when it removed a workspace's worktree: `workspace restore` brings it back. */
-export const WorkspaceSnapshot = z.object({
-  /** `refs/ff/archive/<workspace>`: a commit of the whole worktree (parents: HEAD, the index). */
-  ref: z.string(),
-  commit: z.string(),
-  /** HEAD when the snapshot was taken. */
-  head: z.string(),
-  /** The branch checked out then; absent for a detached HEAD (kept by `headRef`). */
-  branch: z.string().optional(),
-  headRef: z.string().optional(),
-  tracked: z.number().int().nonnegative(),
-  untracked: z.number().int().nonnegative(),
-  ignored: z.number().int().nonnegative(),
-  /** Ignored files or folders over `snapshotIgnoredMaxMb`, left out. */
-  skipped: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative() })),
-  at: z.string(),
-});
+export const WorkspaceSnapshot = z.lazy(() =>
+  z.object({
+    /** `refs/ff/archive/<workspace>`: a commit of the whole worktree (parents: HEAD, the index). */
+    ref: z.string(),
+    commit: z.string(),
+    /** HEAD when the snapshot was taken. */
+    head: z.string(),
+    /** The branch checked out then; absent for a detached HEAD (kept by `headRef`). */
+    branch: z.string().optional(),
+    headRef: z.string().optional(),
+    tracked: z.number().int().nonnegative(),
+    untracked: z.number().int().nonnegative(),
+    ignored: z.number().int().nonnegative(),
+    /** Ignored files or folders over `snapshotIgnoredMaxMb`, left out. */
+    skipped: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative() })),
+    at: z.string(),
+  }),
+);
 export type WorkspaceSnapshot = z.infer<typeof WorkspaceSnapshot>;
 
-export const Workspace = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  branch: z.string(),
-  baseBranch: z.string(),
-  path: z.string(),
-  status: WorkspaceStatus,
-  issue: IssueRef.optional(),
-  pr: z.object({ number: z.number().int(), url: z.string(), nodeId: z.string() }).optional(),
-  /** The step in progress while provisioning (kept so a restart can say where it stopped). */
-  step: ProvisionStep.optional(),
-  failure: WorkspaceFailure.optional(),
-  /** The first message for the chat session that starts once the workspace is ready (cleared then). */
-  initialPrompt: z.string().optional(),
-  /** Logins outside the repo whose text the initial prompt carries (its session then starts in `ask` mode). */
-  initialPromptOutsideAuthors: z.array(z.string()).optional(),
-  /** Things that went wrong without failing (an unreachable origin, …), newest last. */
-  warnings: z.array(z.string()).default([]),
-  ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
-  /**
-   * A PR ff did not open, adopted (`workspace adopt`): its head branch and
-   * where it lives. A fork's PR (`fork`) is fetched from pull/<n>/head and is
-   * never pushed to by ff; its sessions run in `ask` mode.
-   */
-  adopted: z
-    .object({
-      headRefName: z.string(),
-      headRepository: z.string().nullable(),
-      fork: z.boolean(),
-      author: z.string(),
-    })
-    .optional(),
-  /** True when ff created the branch (so `gc` may delete it once it is safe). */
-  createdBranch: z.boolean().optional(),
-  /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */
-  archived: z.object({ at: z.string(), snapshot: WorkspaceSnapshot.optional() }).optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const Workspace = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    projectId: z.string(),
+    branch: z.string(),
+    baseBranch: z.string(),
+    path: z.string(),
+    status: WorkspaceStatus,
+    issue: IssueRef.optional(),
+    pr: z.object({ number: z.number().int(), url: z.string(), nodeId: z.string() }).optional(),
+    /** The step in progress while provisioning (kept so a restart can say where it stopped). */
+    step: ProvisionStep.optional(),
+    failure: WorkspaceFailure.optional(),
+    /** The first message for the chat session that starts once the workspace is ready (cleared then). */
+    initialPrompt: z.string().optional(),
+    /** Logins outside the repo whose text the initial prompt carries (its session then starts in `ask` mode). */
+    initialPromptOutsideAuthors: z.array(z.string()).optional(),
+    /** Things that went wrong without failing (an unreachable origin, …), newest last. */
+    warnings: z.array(z.string()).default([]),
+    ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),
+    /**
+     * A PR ff did not open, adopted (`workspace adopt`): its head branch and
+     * where it lives. A fork's PR (`fork`) is fetched from pull/<n>/head and is
+     * never pushed to by ff; its sessions run in `ask` mode.
+     */
+    adopted: z
+      .object({
+        headRefName: z.string(),
+        headRepository: z.string().nullable(),
+        fork: z.boolean(),
+        author: z.string(),
+      })
+      .optional(),
+    /** True when ff created the branch (so `gc` may delete it once it is safe). */
+    createdBranch: z.boolean().optional(),
+    /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */
+    archived: z.object({ at: z.string(), snapshot: WorkspaceSnapshot.optional() }).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 export type Workspace = z.infer<typeof Workspace>;
 
-export const ChangeSummary = z.object({
-  files: z.number().int().nonnegative(),
-  additions: z.number().int().nonnegative(),
-  deletions: z.number().int().nonnegative(),
-  ahead: z.number().int().nonnegative(),
-  behind: z.number().int().nonnegative(),
-  dirty: z.boolean(),
-  unpushed: z.number().int().nonnegative(),
-});
+export const ChangeSummary = z.lazy(() =>
+  z.object({
+    files: z.number().int().nonnegative(),
+    additions: z.number().int().nonnegative(),
+    deletions: z.number().int().nonnegative(),
+    ahead: z.number().int().nonnegative(),
+    behind: z.number().int().nonnegative(),
+    dirty: z.boolean(),
+    unpushed: z.number().int().nonnegative(),
+  }),
+);
 export type ChangeSummary = z.infer<typeof ChangeSummary>;
 
-export const DiskUse = z.object({
-  /** The worktree folder. */
-  worktreeBytes: z.number().nonnegative(),
-  /** git objects only its branch and snapshot refs hold (what deleting them would free). */
-  onlyHereBytes: z.number().nonnegative(),
-  /** False when the walk stopped at its bound: the real figure is larger. */
-  complete: z.boolean(),
-  at: z.string(),
-});
+export const DiskUse = z.lazy(() =>
+  z.object({
+    /** The worktree folder. */
+    worktreeBytes: z.number().nonnegative(),
+    /** git objects only its branch and snapshot refs hold (what deleting them would free). */
+    onlyHereBytes: z.number().nonnegative(),
+    /** False when the walk stopped at its bound: the real figure is larger. */
+    complete: z.boolean(),
+    at: z.string(),
+  }),
+);
 export type DiskUse = z.infer<typeof DiskUse>;
 
 /** One thing `ff-agent gc` removed (or, in a dry run, would remove). */
-export const GcItem = z.object({
-  kind: z.enum(['worktree', 'branch', 'orphan-worktree', 'snapshot']),
-  /** owner/repo */
-  project: z.string(),
-  /** The worktree's path, the branch name or the ref. */
-  what: z.string(),
-  workspaceId: z.string().optional(),
-  /** Bytes it frees: the worktree folder now; objects of a branch or snapshot at git's own next gc. */
-  bytes: z.number().nonnegative(),
-  reason: z.string(),
-  /** Where the worktree was snapshotted before it was removed. */
-  snapshotRef: z.string().optional(),
-  /** For an orphan worktree (no workspace to `restore`): the git commands that bring it back. */
-  restore: z.string().optional(),
-});
+export const GcItem = z.lazy(() =>
+  z.object({
+    kind: z.enum(['worktree', 'branch', 'orphan-worktree', 'snapshot']),
+    /** owner/repo */
+    project: z.string(),
+    /** The worktree's path, the branch name or the ref. */
+    what: z.string(),
+    workspaceId: z.string().optional(),
+    /** Bytes it frees: the worktree folder now; objects of a branch or snapshot at git's own next gc. */
+    bytes: z.number().nonnegative(),
+    reason: z.string(),
+    /** Where the worktree was snapshotted before it was removed. */
+    snapshotRef: z.string().optional(),
+    /** For an orphan worktree (no workspace to `restore`): the git commands that bring it back. */
+    restore: z.string().optional(),
+  }),
+);
 export type GcItem = z.infer<typeof GcItem>;
 
-export const GcReport = z.object({
-  dryRun: z.boolean(),
-  removed: z.array(GcItem),
-  /** What it looked at and left alone, with why (not provably ff's, or not safe). */
-  kept: z.array(z.object({ what: z.string(), reason: z.string() })),
-  bytes: z.number().nonnegative(),
-});
+export const GcReport = z.lazy(() =>
+  z.object({
+    dryRun: z.boolean(),
+    removed: z.array(GcItem),
+    /** What it looked at and left alone, with why (not provably ff's, or not safe). */
+    kept: z.array(z.object({ what: z.string(), reason: z.string() })),
+    bytes: z.number().nonnegative(),
+  }),
+);
 export type GcReport = z.infer<typeof GcReport>;
 
 /** A workspace as clients see it: the stored record plus what is derived for display. */
-export const WorkspaceView = Workspace.extend({
-  /** The machine its worktree is on. */
-  machine: MachineField,
-  project: z.string(),
-  sessions: z.object({
-    total: z.number().int(),
-    running: z.number().int(),
-    /** Sessions waiting for a permission answer. */
-    waitingForYou: z.number().int().default(0),
-    /** Turns finished, all sessions together: grows with every reply (the popup's "new" marker). */
-    turns: z.number().int().default(0),
-    costUsd: z.number().nonnegative(),
+export const WorkspaceView = z.lazy(() =>
+  Workspace.unwrap().extend({
+    /** The machine its worktree is on. */
+    machine: MachineField,
+    project: z.string(),
+    sessions: z.object({
+      total: z.number().int(),
+      running: z.number().int(),
+      /** Sessions waiting for a permission answer. */
+      waitingForYou: z.number().int().default(0),
+      /** Turns finished, all sessions together: grows with every reply (the popup's "new" marker). */
+      turns: z.number().int().default(0),
+      costUsd: z.number().nonnegative(),
+    }),
+    /** Null when it cannot be computed (worktree missing, still provisioning). */
+    changes: ChangeSummary.nullable(),
+    /** Disk it uses; absent until measured (measured in the background, cached). */
+    disk: DiskUse.optional(),
   }),
-  /** Null when it cannot be computed (worktree missing, still provisioning). */
-  changes: ChangeSummary.nullable(),
-  /** Disk it uses; absent until measured (measured in the background, cached). */
-  disk: DiskUse.optional(),
-});
+);
 export type WorkspaceView = z.infer<typeof WorkspaceView>;
 
 export const SessionKind = z.enum(['chat', 'ratchet', 'quick-action']);
@@ -292,46 +322,52 @@ export const SessionStatus = z.enum([
 
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
-export const Session = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
-  /** From the CLI's init line; `--resume` uses exactly this id. */
-  claudeSessionId: z.string().optional(),
-  kind: SessionKind,
-  /** What started it: "chat", a quick action's name, or the ratchet state it fixes. */
-  title: z.string().default(''),
-  status: SessionStatus,
-  /** Why it is in this status, for people (the stderr tail of a crash, …). */
-  statusDetail: z.string().optional(),
-  permissionMode: PermissionMode,
-  /** Why it runs in this mode when ff chose it rather than you (text by an outside author). */
-  permissionReason: z.string().optional(),
-  model: z.string().optional(),
-  costUsd: z.number().nonnegative(),
-  turns: z.number().int().nonnegative().default(0),
-  /** The claude process while one runs (so a restarted agent can end one a crash left behind). */
-  pid: z.number().int().positive().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string().optional(),
-});
+export const Session = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    /** From the CLI's init line; `--resume` uses exactly this id. */
+    claudeSessionId: z.string().optional(),
+    kind: SessionKind,
+    /** What started it: "chat", a quick action's name, or the ratchet state it fixes. */
+    title: z.string().default(''),
+    status: SessionStatus,
+    /** Why it is in this status, for people (the stderr tail of a crash, …). */
+    statusDetail: z.string().optional(),
+    permissionMode: PermissionMode,
+    /** Why it runs in this mode when ff chose it rather than you (text by an outside author). */
+    permissionReason: z.string().optional(),
+    model: z.string().optional(),
+    costUsd: z.number().nonnegative(),
+    turns: z.number().int().nonnegative().default(0),
+    /** The claude process while one runs (so a restarted agent can end one a crash left behind). */
+    pid: z.number().int().positive().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string().optional(),
+  }),
+);
 export type Session = z.infer<typeof Session>;
 
-export const PermissionRequest = z.object({
-  requestId: z.string(),
-  toolName: z.string(),
-  input: z.record(z.string(), z.unknown()),
-  description: z.string().optional(),
-  at: z.string(),
-});
+export const PermissionRequest = z.lazy(() =>
+  z.object({
+    requestId: z.string(),
+    toolName: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    description: z.string().optional(),
+    at: z.string(),
+  }),
+);
 export type PermissionRequest = z.infer<typeof PermissionRequest>;
 
-export const SessionView = Session.extend({
-  /** The machine its claude process runs on. */
-  machine: MachineField,
-  pendingPermissions: z.array(PermissionRequest),
-  /** User messages accepted but not yet handed to Claude (a turn is running). */
-  queued: z.number().int().nonnegative(),
-  /** Latest transcript seq, for subscribing with sinceSeq. */
-  lastSeq: z.number().int().nonnegative(),
-});
+export const SessionView = z.lazy(() =>
+  Session.unwrap().extend({
+    /** The machine its claude process runs on. */
+    machine: MachineField,
+    pendingPermissions: z.array(PermissionRequest),
+    /** User messages accepted but not yet handed to Claude (a turn is running). */
+    queued: z.number().int().nonnegative(),
+    /** Latest transcript seq, for subscribing with sinceSeq. */
+    lastSeq: z.number().int().nonnegative(),
+  }),
+);
 export type SessionView = z.infer<typeof SessionView>;

@@ -10,6 +10,11 @@
  * Subscriptions are ordinary requests (`subscribe` / `unsubscribe`); the
  * events they deliver carry a per-topic `seq` that only grows, so a client
  * that reconnects asks for `sinceSeq` and gets exactly what it missed.
+ *
+ * Each schema is built the first time something is checked with it (`z.lazy`
+ * here and in domain.ts, ratchet.ts and board.ts; `method()` for the methods
+ * table): building all ~1,800 when the module loads was a third of
+ * `ff-agent serve`'s start. Small enums stay eager.
  */
 import { z } from 'zod';
 import { Board } from './board.js';
@@ -123,24 +128,28 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export const ErrorInfo = z.object({
-  code: ErrorCode,
-  /** A sentence a person can act on. Never a stack trace. */
-  message: z.string(),
-});
+export const ErrorInfo = z.lazy(() =>
+  z.object({
+    code: ErrorCode,
+    /** A sentence a person can act on. Never a stack trace. */
+    message: z.string(),
+  }),
+);
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
-const RequestId = z.union([z.string().min(1).max(64), z.number().int().nonnegative()]);
+const RequestId = z.lazy(() => z.union([z.string().min(1).max(64), z.number().int().nonnegative()]));
 
-export const ClientInfo = z.object({
-  name: z.string().max(64),
-  version: z.string().max(64),
-});
+export const ClientInfo = z.lazy(() =>
+  z.object({
+    name: z.string().max(64),
+    version: z.string().max(64),
+  }),
+);
 
 /** A short-lived, single-use code from `ff-agent pair`: XXXX-XXXX (no 0/O/1/I). */
-export const PairingCode = z
-  .string()
-  .regex(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/, 'a pairing code looks like K7F2-9QX4');
+export const PairingCode = z.lazy(() =>
+  z.string().regex(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/, 'a pairing code looks like K7F2-9QX4'),
+);
 
 /** `k7f2 9qx4`, `K7F29QX4` and `K7F2-9QX4` are the same code: people type what they read. */
 export function normalizePairingCode(code: string): string {
@@ -148,19 +157,21 @@ export function normalizePairingCode(code: string): string {
   return bare.length === 8 ? `${bare.slice(0, 4)}-${bare.slice(4)}` : bare;
 }
 
-export const HelloFrame = z
-  .object({
-    type: z.literal('hello'),
-    /** The token from agent.json — or, for manual pairing, a pairing code instead. */
-    token: z.string().max(512).optional(),
-    pairingCode: z.string().max(20).optional(),
-    protocol: z.number().int().positive(),
-    client: ClientInfo,
-  })
-  .refine(
-    (hello) => hello.token !== undefined || hello.pairingCode !== undefined,
-    'hello needs a token or a pairing code',
-  );
+export const HelloFrame = z.lazy(() =>
+  z
+    .object({
+      type: z.literal('hello'),
+      /** The token from agent.json — or, for manual pairing, a pairing code instead. */
+      token: z.string().max(512).optional(),
+      pairingCode: z.string().max(20).optional(),
+      protocol: z.number().int().positive(),
+      client: ClientInfo,
+    })
+    .refine(
+      (hello) => hello.token !== undefined || hello.pairingCode !== undefined,
+      'hello needs a token or a pairing code',
+    ),
+);
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
 /**
@@ -179,223 +190,259 @@ export function staleExtensionNotice(agentVersion: string, extensionVersion: str
   return `The ff extension (${extensionVersion}) is older than ff-agent (${agentVersion}): update the extension from the same release.`;
 }
 
-export const WelcomeFrame = z.object({
-  type: z.literal('welcome'),
-  agentVersion: z.string(),
-  protocol: z.number().int().positive(),
-  /** Something the client should show, e.g. that the extension is older than the agent. */
-  notice: z.string().max(500).optional(),
-  /** Changes every time the agent starts: in-memory topics restart their seq then. */
-  instanceId: z.string(),
-  /** Only after pairing with a code: the token to use from now on. */
-  token: z.string().optional(),
-});
+export const WelcomeFrame = z.lazy(() =>
+  z.object({
+    type: z.literal('welcome'),
+    agentVersion: z.string(),
+    protocol: z.number().int().positive(),
+    /** Something the client should show, e.g. that the extension is older than the agent. */
+    notice: z.string().max(500).optional(),
+    /** Changes every time the agent starts: in-memory topics restart their seq then. */
+    instanceId: z.string(),
+    /** Only after pairing with a code: the token to use from now on. */
+    token: z.string().optional(),
+  }),
+);
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 
-export const RequestFrame = z.object({
-  type: z.literal('req'),
-  id: RequestId,
-  method: z.string().min(1).max(100),
-  params: z.unknown().optional(),
-});
+export const RequestFrame = z.lazy(() =>
+  z.object({
+    type: z.literal('req'),
+    id: RequestId,
+    method: z.string().min(1).max(100),
+    params: z.unknown().optional(),
+  }),
+);
 export type RequestFrame = z.infer<typeof RequestFrame>;
 
-export const ResponseFrame = z.discriminatedUnion('ok', [
-  z.object({ type: z.literal('res'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
-  z.object({
-    type: z.literal('res'),
-    // null when the request was too broken to carry an id.
-    id: RequestId.nullable(),
-    ok: z.literal(false),
-    error: ErrorInfo,
-  }),
-]);
+export const ResponseFrame = z.lazy(() =>
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('res'), id: RequestId, ok: z.literal(true), result: z.unknown() }),
+    z.object({
+      type: z.literal('res'),
+      // null when the request was too broken to carry an id.
+      id: RequestId.nullable(),
+      ok: z.literal(false),
+      error: ErrorInfo,
+    }),
+  ]),
+);
 export type ResponseFrame = z.infer<typeof ResponseFrame>;
 
 /** `board`, `ratchet`, `remotes`, `workspace:<id>`, `session:<id>`, `terminal:<id>`. */
-export const Topic = z
-  .string()
-  .regex(
-    /^(board|ratchet|remotes|(workspace|session|terminal):[A-Za-z0-9_-]{1,64})$/,
-    'topic must be board, ratchet, remotes, or workspace:/session:/terminal: followed by an id',
-  );
+export const Topic = z.lazy(() =>
+  z
+    .string()
+    .regex(
+      /^(board|ratchet|remotes|(workspace|session|terminal):[A-Za-z0-9_-]{1,64})$/,
+      'topic must be board, ratchet, remotes, or workspace:/session:/terminal: followed by an id',
+    ),
+);
 export type Topic = z.infer<typeof Topic>;
 
-export const EventFrame = z.object({
-  type: z.literal('event'),
-  topic: Topic,
-  seq: z.number().int().positive(),
-  data: z.unknown(),
-});
+export const EventFrame = z.lazy(() =>
+  z.object({
+    type: z.literal('event'),
+    topic: Topic,
+    seq: z.number().int().positive(),
+    data: z.unknown(),
+  }),
+);
 export type EventFrame = z.infer<typeof EventFrame>;
 
-export const ClientFrame = z.union([HelloFrame, RequestFrame]);
+export const ClientFrame = z.lazy(() => z.union([HelloFrame, RequestFrame]));
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-export const AgentFrame = z.discriminatedUnion('type', [WelcomeFrame, ResponseFrame, EventFrame]);
+export const AgentFrame = z.lazy(() =>
+  z.discriminatedUnion('type', [WelcomeFrame, ResponseFrame, EventFrame]),
+);
 export type AgentFrame = z.infer<typeof AgentFrame>;
 
 // ---------------------------------------------------------------------------
 // Methods: params and result schemas, one table both ends use.
 
-export const SubscribeParams = z.object({
-  topic: Topic,
-  /** The last seq the client saw; omitted = only live events from now on. */
-  sinceSeq: z.number().int().nonnegative().optional(),
-});
+export const SubscribeParams = z.lazy(() =>
+  z.object({
+    topic: Topic,
+    /** The last seq the client saw; omitted = only live events from now on. */
+    sinceSeq: z.number().int().nonnegative().optional(),
+  }),
+);
 
-export const SubscribeResult = z.object({
-  topic: Topic,
-  /** The topic's latest seq when the subscription started. */
-  seq: z.number().int().nonnegative(),
-  /** How many missed events follow this response before live ones. */
-  replayed: z.number().int().nonnegative(),
-  /**
-   * True when events after `sinceSeq` are no longer available (or the seq
-   * restarted with a new agent instance): the client should reload state.
-   */
-  gap: z.boolean(),
-});
+export const SubscribeResult = z.lazy(() =>
+  z.object({
+    topic: Topic,
+    /** The topic's latest seq when the subscription started. */
+    seq: z.number().int().nonnegative(),
+    /** How many missed events follow this response before live ones. */
+    replayed: z.number().int().nonnegative(),
+    /**
+     * True when events after `sinceSeq` are no longer available (or the seq
+     * restarted with a new agent instance): the client should reload state.
+     */
+    gap: z.boolean(),
+  }),
+);
 export type SubscribeResult = z.infer<typeof SubscribeResult>;
 
-export const StatusResult = z.object({
-  agentVersion: z.string(),
-  protocol: z.number().int(),
-  instanceId: z.string(),
-  pid: z.number().int(),
-  port: z.number().int(),
-  home: z.string(),
-  startedAt: z.string(),
-  uptimeMs: z.number().nonnegative(),
-  /** The last time the browser extension connected (since this agent started). */
-  lastExtensionSeenAt: z.string().optional(),
-  /** The version that extension said hello with. */
-  lastExtensionVersion: z.string().optional(),
-  /** Set when that extension is older than this agent (see staleExtensionNotice). */
-  extensionNotice: z.string().optional(),
-  counts: z.object({
-    projects: z.number().int().nonnegative(),
-    workspaces: z.number().int().nonnegative(),
-    sessions: z.number().int().nonnegative(),
-    clients: z.number().int().nonnegative(),
+export const StatusResult = z.lazy(() =>
+  z.object({
+    agentVersion: z.string(),
+    protocol: z.number().int(),
+    instanceId: z.string(),
+    pid: z.number().int(),
+    port: z.number().int(),
+    home: z.string(),
+    startedAt: z.string(),
+    uptimeMs: z.number().nonnegative(),
+    /** The last time the browser extension connected (since this agent started). */
+    lastExtensionSeenAt: z.string().optional(),
+    /** The version that extension said hello with. */
+    lastExtensionVersion: z.string().optional(),
+    /** Set when that extension is older than this agent (see staleExtensionNotice). */
+    extensionNotice: z.string().optional(),
+    counts: z.object({
+      projects: z.number().int().nonnegative(),
+      workspaces: z.number().int().nonnegative(),
+      sessions: z.number().int().nonnegative(),
+      clients: z.number().int().nonnegative(),
+    }),
   }),
-});
+);
 export type StatusResult = z.infer<typeof StatusResult>;
 
-const NoParams = z.object({}).strict().optional();
+const NoParams = z.lazy(() => z.object({}).strict().optional());
 
 /** `user@host` or an ssh-config alias; never an ssh flag, never whitespace. */
-export const SshDestination = z
-  .string()
-  .max(255)
-  .regex(
-    /^[^\s-][^\s]*$/,
-    'a destination is user@host or an ssh-config alias (no spaces, not starting with -)',
-  );
+export const SshDestination = z.lazy(() =>
+  z
+    .string()
+    .max(255)
+    .regex(
+      /^[^\s-][^\s]*$/,
+      'a destination is user@host or an ssh-config alias (no spaces, not starting with -)',
+    ),
+);
 /** One `-o KEY=VALUE`, passed to ssh as is. */
-export const SshOption = z
-  .string()
-  .max(1000)
-  .regex(/^[A-Za-z][A-Za-z0-9]*=[^\r\n]*$/, 'an ssh option is KEY=VALUE (e.g. ProxyJump=bastion)');
+export const SshOption = z.lazy(() =>
+  z
+    .string()
+    .max(1000)
+    .regex(/^[A-Za-z][A-Za-z0-9]*=[^\r\n]*$/, 'an ssh option is KEY=VALUE (e.g. ProxyJump=bastion)'),
+);
 export const RemoteState = z.enum(['connecting', 'connected', 'unreachable']);
-export const RemoteView = z.object({
-  name: RemoteName,
-  destination: SshDestination,
-  port: z.number().int().min(1).max(65535).optional(),
-  identity: z.string().optional(),
-  options: z.array(SshOption),
-  state: RemoteState,
-  /** When it entered that state (ISO). */
-  since: z.string(),
-  /** Why it is unreachable (one line). */
-  error: z.string().optional(),
-  /** The loopback port on this machine that forwards to the remote agent. */
-  localPort: z.number().int().optional(),
-  /** The remote agent's version, as its welcome said. */
-  agentVersion: z.string().optional(),
-  /** A status round trip through the tunnel: the background health check's last one, or a fresh one when asked for (`probe`). */
-  latencyMs: z.number().nonnegative().optional(),
-  /** The last time the remote agent answered through the tunnel (kept while it is unreachable). */
-  lastSeenAt: z.string().optional(),
-});
+export const RemoteView = z.lazy(() =>
+  z.object({
+    name: RemoteName,
+    destination: SshDestination,
+    port: z.number().int().min(1).max(65535).optional(),
+    identity: z.string().optional(),
+    options: z.array(SshOption),
+    state: RemoteState,
+    /** When it entered that state (ISO). */
+    since: z.string(),
+    /** Why it is unreachable (one line). */
+    error: z.string().optional(),
+    /** The loopback port on this machine that forwards to the remote agent. */
+    localPort: z.number().int().optional(),
+    /** The remote agent's version, as its welcome said. */
+    agentVersion: z.string().optional(),
+    /** A status round trip through the tunnel: the background health check's last one, or a fresh one when asked for (`probe`). */
+    latencyMs: z.number().nonnegative().optional(),
+    /** The last time the remote agent answered through the tunnel (kept while it is unreachable). */
+    lastSeenAt: z.string().optional(),
+  }),
+);
 export type RemoteView = z.infer<typeof RemoteView>;
-export const RemoteAddParams = z.object({
-  name: RemoteName,
-  destination: SshDestination,
-  port: z.number().int().min(1).max(65535).optional(),
-  identity: z.string().min(1).max(4096).optional(),
-  options: z.array(SshOption).max(32).optional(),
-});
+export const RemoteAddParams = z.lazy(() =>
+  z.object({
+    name: RemoteName,
+    destination: SshDestination,
+    port: z.number().int().min(1).max(65535).optional(),
+    identity: z.string().min(1).max(4096).optional(),
+    options: z.array(SshOption).max(32).optional(),
+  }),
+);
 export type RemoteAddParams = z.infer<typeof RemoteAddParams>;
 
 /** `owner/repo`, or a project id. */
-const ProjectRef = z.string().min(1).max(200);
-const WorkspaceId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a workspace id');
+const ProjectRef = z.lazy(() => z.string().min(1).max(200));
+const WorkspaceId = z.lazy(() => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a workspace id'));
 /** A user-chosen branch; git's own rules are checked by the agent. */
-const BranchName = z.string().min(1).max(200);
+const BranchName = z.lazy(() => z.string().min(1).max(200));
 
-export const ProjectAddParams = z.object({
-  /** The clone's path on that machine. */
-  path: z.string().min(1).max(4096),
-  /** Where the clone is: a remote's name (`ff-agent project add --host <name>`); default this machine. */
-  machine: Machine.optional(),
-  setupScript: z.string().max(10_000).optional(),
-  worktreeRoot: z.string().min(1).max(4096).optional(),
-});
+export const ProjectAddParams = z.lazy(() =>
+  z.object({
+    /** The clone's path on that machine. */
+    path: z.string().min(1).max(4096),
+    /** Where the clone is: a remote's name (`ff-agent project add --host <name>`); default this machine. */
+    machine: Machine.optional(),
+    setupScript: z.string().max(10_000).optional(),
+    worktreeRoot: z.string().min(1).max(4096).optional(),
+  }),
+);
 
 /** A link ff will render: http(s) only, so no `javascript:` URL ever becomes a link in an ff page. */
-export const WebUrl = z
-  .string()
-  .max(2000)
-  .refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'must be an http(s) URL');
+export const WebUrl = z.lazy(() =>
+  z
+    .string()
+    .max(2000)
+    .refine((url) => /^https?:\/\//i.test(url) && URL.canParse(url), 'must be an http(s) URL'),
+);
 
 /** GitHub's CommentAuthorAssociation (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE, …). */
-const AuthorAssociation = z.string().max(40);
+const AuthorAssociation = z.lazy(() => z.string().max(40));
 
-export const IssueDetails = IssueRef.extend({
-  /** Without a title the agent reads the issue from GitHub (title, body, labels, comments). */
-  title: z.string().max(1000).optional(),
-  url: WebUrl.optional(),
-  body: z.string().max(1_000_000).optional(),
-  labels: z.array(z.string().max(200)).max(100).optional(),
-  /** Who wrote the issue and how GitHub relates them to the repo (read from GitHub when the agent reads the issue). */
-  author: z.string().max(100).optional(),
-  authorAssociation: AuthorAssociation.optional(),
-  comments: z
-    .array(
-      z.object({
-        author: z.string().max(100),
-        authorAssociation: AuthorAssociation.optional(),
-        body: z.string().max(200_000),
-        createdAt: z.string().optional(),
-      }),
-    )
-    .max(50)
-    .optional(),
-});
+export const IssueDetails = z.lazy(() =>
+  IssueRef.unwrap().extend({
+    /** Without a title the agent reads the issue from GitHub (title, body, labels, comments). */
+    title: z.string().max(1000).optional(),
+    url: WebUrl.optional(),
+    body: z.string().max(1_000_000).optional(),
+    labels: z.array(z.string().max(200)).max(100).optional(),
+    /** Who wrote the issue and how GitHub relates them to the repo (read from GitHub when the agent reads the issue). */
+    author: z.string().max(100).optional(),
+    authorAssociation: AuthorAssociation.optional(),
+    comments: z
+      .array(
+        z.object({
+          author: z.string().max(100),
+          authorAssociation: AuthorAssociation.optional(),
+          body: z.string().max(200_000),
+          createdAt: z.string().optional(),
+        }),
+      )
+      .max(50)
+      .optional(),
+  }),
+);
 export type IssueDetails = z.infer<typeof IssueDetails>;
 
-export const WorkspaceCreateParams = z.object({
-  project: ProjectRef,
-  issue: IssueDetails.optional(),
-  branch: BranchName.optional(),
-  base: BranchName.optional(),
-  /**
-   * Start a chat session once ready. Its first message is `prompt`, or the
-   * issue rendered with prompts/issue.md. Default: true when an issue or a
-   * prompt is given.
-   */
-  startSession: z.boolean().optional(),
-  prompt: z.string().max(1_000_000).optional(),
-});
+export const WorkspaceCreateParams = z.lazy(() =>
+  z.object({
+    project: ProjectRef,
+    issue: IssueDetails.optional(),
+    branch: BranchName.optional(),
+    base: BranchName.optional(),
+    /**
+     * Start a chat session once ready. Its first message is `prompt`, or the
+     * issue rendered with prompts/issue.md. Default: true when an issue or a
+     * prompt is given.
+     */
+    startSession: z.boolean().optional(),
+    prompt: z.string().max(1_000_000).optional(),
+  }),
+);
 
-export const WorkspaceDiffResult = z.object({
-  base: z.string(),
-  diff: z.string(),
-  truncated: z.boolean(),
-});
+export const WorkspaceDiffResult = z.lazy(() =>
+  z.object({
+    base: z.string(),
+    diff: z.string(),
+    truncated: z.boolean(),
+  }),
+);
 
-const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id');
+const SessionId = z.lazy(() => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id'));
 
 /**
  * What `session:<id>` carries: the session's transcript, one event per
@@ -403,105 +450,122 @@ const SessionId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a session id');
  * one CLI line says as typed entries (shared/transcript-entry.ts), derived
  * by the agent; the raw line stays in the transcript file. The others are ff's.
  */
-export const SessionEvent = z.discriminatedUnion('kind', [
-  /** A user message, acknowledged once this entry is written. `queued` = a turn was running. */
-  z.object({
-    kind: z.literal('user'),
-    ts: z.string(),
-    messageId: z.string(),
-    text: z.string(),
-    queued: z.boolean(),
-  }),
-  /** A queued message handed to Claude. */
-  z.object({ kind: z.literal('delivered'), ts: z.string(), messageId: z.string() }),
-  z.object({ kind: z.literal('claude'), ts: z.string(), entries: z.array(ClaudeEntry) }),
-  z.object({
-    kind: z.literal('status'),
-    ts: z.string(),
-    status: SessionStatus,
-    detail: z.string().optional(),
-  }),
-  z.object({ kind: z.literal('permission'), ts: z.string(), request: PermissionRequest }),
-  z.object({
-    kind: z.literal('permission-answer'),
-    ts: z.string(),
-    requestId: z.string(),
-    allow: z.boolean(),
-  }),
-]);
+export const SessionEvent = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    /** A user message, acknowledged once this entry is written. `queued` = a turn was running. */
+    z.object({
+      kind: z.literal('user'),
+      ts: z.string(),
+      messageId: z.string(),
+      text: z.string(),
+      queued: z.boolean(),
+    }),
+    /** A queued message handed to Claude. */
+    z.object({ kind: z.literal('delivered'), ts: z.string(), messageId: z.string() }),
+    z.object({ kind: z.literal('claude'), ts: z.string(), entries: z.array(ClaudeEntry) }),
+    z.object({
+      kind: z.literal('status'),
+      ts: z.string(),
+      status: SessionStatus,
+      detail: z.string().optional(),
+    }),
+    z.object({ kind: z.literal('permission'), ts: z.string(), request: PermissionRequest }),
+    z.object({
+      kind: z.literal('permission-answer'),
+      ts: z.string(),
+      requestId: z.string(),
+      allow: z.boolean(),
+    }),
+  ]),
+);
 export type SessionEvent = z.infer<typeof SessionEvent>;
 
-export const QuickAction = z.object({
-  name: z.string(),
-  description: z.string(),
-  kind: z.literal('agent'),
-  icon: z.string().optional(),
-  source: z.enum(['builtin', 'user']),
-});
+export const QuickAction = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    description: z.string(),
+    kind: z.literal('agent'),
+    icon: z.string().optional(),
+    source: z.enum(['builtin', 'user']),
+  }),
+);
 export type QuickAction = z.infer<typeof QuickAction>;
 
-const TerminalId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a terminal id');
-const TerminalSize = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(1).max(500) };
-
-export const TerminalInfo = z.object({
-  id: z.string(),
-  workspaceId: z.string(),
-  shell: z.string(),
-  cols: z.number().int(),
-  rows: z.number().int(),
-  pid: z.number().int(),
-  createdAt: z.string(),
-  exitCode: z.number().int().optional(),
-  signal: z.number().int().optional(),
+const TerminalId = z.lazy(() => z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a terminal id'));
+const terminalSize = () => ({
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(1).max(500),
 });
+
+export const TerminalInfo = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    workspaceId: z.string(),
+    shell: z.string(),
+    cols: z.number().int(),
+    rows: z.number().int(),
+    pid: z.number().int(),
+    createdAt: z.string(),
+    exitCode: z.number().int().optional(),
+    signal: z.number().int().optional(),
+  }),
+);
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
 
 /** What `terminal:<id>` carries: output (coalesced), a scrollback snapshot on (re)attach, and the exit. */
-export const TerminalEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('output'), data: z.string() }),
-  z.object({ kind: z.literal('snapshot'), data: z.string(), exitCode: z.number().int().optional() }),
-  z.object({ kind: z.literal('exit'), exitCode: z.number().int(), signal: z.number().int().optional() }),
-]);
+export const TerminalEvent = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('output'), data: z.string() }),
+    z.object({ kind: z.literal('snapshot'), data: z.string(), exitCode: z.number().int().optional() }),
+    z.object({ kind: z.literal('exit'), exitCode: z.number().int(), signal: z.number().int().optional() }),
+  ]),
+);
 export type TerminalEvent = z.infer<typeof TerminalEvent>;
 
 /** What `workspace:<id>` carries. */
-export const WorkspaceEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('progress'), step: ProvisionStep, elapsedMs: z.number().nonnegative() }),
-  z.object({
-    kind: z.literal('output'),
-    step: ProvisionStep,
-    stream: z.enum(['stdout', 'stderr']),
-    text: z.string(),
-  }),
-  z.object({ kind: z.literal('warning'), message: z.string() }),
-  z.object({ kind: z.literal('updated'), workspace: Workspace }),
-  z.object({ kind: z.literal('ratchet'), ratchet: WorkspaceRatchet }),
-]);
+export const WorkspaceEvent = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('progress'), step: ProvisionStep, elapsedMs: z.number().nonnegative() }),
+    z.object({
+      kind: z.literal('output'),
+      step: ProvisionStep,
+      stream: z.enum(['stdout', 'stderr']),
+      text: z.string(),
+    }),
+    z.object({ kind: z.literal('warning'), message: z.string() }),
+    z.object({ kind: z.literal('updated'), workspace: Workspace }),
+    z.object({ kind: z.literal('ratchet'), ratchet: WorkspaceRatchet }),
+  ]),
+);
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;
 
 /** What `board` carries: a project's board, pushed when it changes. */
-export const BoardEvent = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('board'),
-    project: z.string(),
-    /** The project's GitHub host. */
-    host: z.string(),
-    /** The machine whose board this is (`local`, or the remote that published it). */
-    machine: Machine.default('local'),
-    board: Board,
-  }),
-]);
+export const BoardEvent = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('board'),
+      project: z.string(),
+      /** The project's GitHub host. */
+      host: z.string(),
+      /** The machine whose board this is (`local`, or the remote that published it). */
+      machine: Machine.default('local'),
+      board: Board,
+    }),
+  ]),
+);
 export type BoardEvent = z.infer<typeof BoardEvent>;
 
 /** What `ratchet` carries: each tick's outcome and each decision taken on a workspace. */
-export const RatchetEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tick'), tick: TickResult }),
-  z.object({ kind: z.literal('decision'), workspaceId: z.string(), decision: RatchetDecision }),
-]);
+export const RatchetEvent = z.lazy(() =>
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('tick'), tick: TickResult }),
+    z.object({ kind: z.literal('decision'), workspaceId: z.string(), decision: RatchetDecision }),
+  ]),
+);
 export type RatchetEvent = z.infer<typeof RatchetEvent>;
 
 /** What `remotes` carries: every remote's view, published whenever one's state (or its measured round trip) changes. */
-export const RemotesEvent = z.object({ remotes: z.array(RemoteView) });
+export const RemotesEvent = z.lazy(() => z.object({ remotes: z.array(RemoteView) }));
 export type RemotesEvent = z.infer<typeof RemotesEvent>;
 
 /** Each topic kind's payload schema: the one place a new topic is declared. */
@@ -558,77 +622,114 @@ export function checkEventFrame(frame: EventFrame): EventFrame {
 }
 
 /** One session's live figures for the fleet view (`fleet.status`). */
-export const FleetRow = z.object({
-  sessionId: z.string(),
-  /** When the session entered its current status (this agent's run, else its last update). */
-  statusSince: z.string(),
-  /** The tool a running turn waits on, with when it started. */
-  tool: z.object({ name: z.string(), summary: z.string().optional(), since: z.string() }).optional(),
-  /** The claude process, while one runs. `cpuPercent` of one core, over the last sample. */
-  process: z
-    .object({
-      pid: z.number().int(),
-      cpuPercent: z.number().nonnegative(),
-      rssBytes: z.number().nonnegative(),
-    })
-    .optional(),
-});
+export const FleetRow = z.lazy(() =>
+  z.object({
+    sessionId: z.string(),
+    /** When the session entered its current status (this agent's run, else its last update). */
+    statusSince: z.string(),
+    /** The tool a running turn waits on, with when it started. */
+    tool: z.object({ name: z.string(), summary: z.string().optional(), since: z.string() }).optional(),
+    /** The claude process, while one runs. `cpuPercent` of one core, over the last sample. */
+    process: z
+      .object({
+        pid: z.number().int(),
+        cpuPercent: z.number().nonnegative(),
+        rssBytes: z.number().nonnegative(),
+      })
+      .optional(),
+  }),
+);
 export type FleetRow = z.infer<typeof FleetRow>;
 
-export const CostHistory = z.object({
-  /** Days, oldest first, as YYYY-MM-DD (UTC). */
-  days: z.array(z.string()),
-  /** One per repo (`owner/repo`): USD per day, aligned with `days`. */
-  repos: z.array(z.object({ repo: z.string(), usd: z.array(z.number().nonnegative()) })),
-  totalUsd: z.number().nonnegative(),
-});
+export const CostHistory = z.lazy(() =>
+  z.object({
+    /** Days, oldest first, as YYYY-MM-DD (UTC). */
+    days: z.array(z.string()),
+    /** One per repo (`owner/repo`): USD per day, aligned with `days`. */
+    repos: z.array(z.object({ repo: z.string(), usd: z.array(z.number().nonnegative()) })),
+    totalUsd: z.number().nonnegative(),
+  }),
+);
 export type CostHistory = z.infer<typeof CostHistory>;
 
+/** One method's schemas. */
+interface MethodSchemas<P extends z.ZodType, R extends z.ZodType> {
+  readonly params: P;
+  readonly result: R;
+}
+
+/**
+ * A method's schemas, built the first time a request (or its answer) of that method is checked:
+ * building every method's schemas when the module loads was most of `ff-agent serve`'s start
+ * (tests/bench, agent.cold_start_to_listening), and most methods are rarely called.
+ */
+function method<P extends z.ZodType, R extends z.ZodType>(
+  build: () => { params: P; result: R },
+): MethodSchemas<P, R> {
+  let built: { params: P; result: R } | undefined;
+  return {
+    get params() {
+      built ??= build();
+      return built.params;
+    },
+    get result() {
+      built ??= build();
+      return built.result;
+    },
+  };
+}
+
 export const methods = {
-  status: { params: NoParams, result: StatusResult },
-  subscribe: { params: SubscribeParams, result: SubscribeResult },
-  unsubscribe: {
+  status: method(() => ({ params: NoParams, result: StatusResult })),
+  subscribe: method(() => ({ params: SubscribeParams, result: SubscribeResult })),
+  unsubscribe: method(() => ({
     params: z.object({ topic: Topic }),
     result: z.object({ topic: Topic, wasSubscribed: z.boolean() }),
-  },
-  'settings.get': { params: NoParams, result: Settings },
-  'pairing.create': {
+  })),
+  'settings.get': method(() => ({ params: NoParams, result: Settings })),
+  'pairing.create': method(() => ({
     params: NoParams,
     result: z.object({ code: PairingCode, expiresAt: z.string() }),
-  },
-  'doctor.orphans': { params: NoParams, result: z.array(z.string()) },
-  'settings.set': { params: SettingsPatch, result: Settings },
-  'remote.add': { params: RemoteAddParams, result: RemoteView },
-  'remote.list': {
+  })),
+  'doctor.orphans': method(() => ({ params: NoParams, result: z.array(z.string()) })),
+  'settings.set': method(() => ({ params: SettingsPatch, result: Settings })),
+  'remote.add': method(() => ({ params: RemoteAddParams, result: RemoteView })),
+  'remote.list': method(() => ({
     params: z.object({ probe: z.boolean().optional() }).strict().optional(),
     result: z.array(RemoteView),
-  },
-  'remote.remove': { params: z.object({ name: RemoteName }), result: z.object({ removed: RemoteView }) },
-  'project.add': { params: ProjectAddParams, result: ProjectView },
-  'project.list': { params: NoParams, result: z.array(ProjectView) },
-  'project.remove': {
+  })),
+  'remote.remove': method(() => ({
+    params: z.object({ name: RemoteName }),
+    result: z.object({ removed: RemoteView }),
+  })),
+  'project.add': method(() => ({ params: ProjectAddParams, result: ProjectView })),
+  'project.list': method(() => ({ params: NoParams, result: z.array(ProjectView) })),
+  'project.remove': method(() => ({
     params: z.object({ project: ProjectRef, force: z.boolean().optional() }),
     result: z.object({ removed: ProjectView, workspacesLeftOnDisk: z.array(z.string()) }),
-  },
-  'workspace.create': {
+  })),
+  'workspace.create': method(() => ({
     params: WorkspaceCreateParams,
     result: z.object({ workspace: WorkspaceView, created: z.boolean() }),
-  },
+  })),
   /** A workspace on an open PR ff did not open (a teammate's, a bot's, a fork's), tracked by the ratchet; once per PR. */
-  'workspace.adopt': {
+  'workspace.adopt': method(() => ({
     params: z.object({ project: ProjectRef, pr: z.number().int().positive() }).strict(),
     result: z.object({ workspace: WorkspaceView, created: z.boolean() }),
-  },
-  'workspace.retry': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
-  'workspace.list': {
+  })),
+  'workspace.retry': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId }),
+    result: WorkspaceView,
+  })),
+  'workspace.list': method(() => ({
     params: z
       .object({ project: ProjectRef.optional(), includeArchived: z.boolean().optional() })
       .strict()
       .optional(),
     result: z.array(WorkspaceView),
-  },
-  'workspace.get': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
-  'workspace.diff': {
+  })),
+  'workspace.get': method(() => ({ params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView })),
+  'workspace.diff': method(() => ({
     params: z.object({
       workspaceId: WorkspaceId,
       maxBytes: z
@@ -639,8 +740,8 @@ export const methods = {
         .optional(),
     }),
     result: WorkspaceDiffResult,
-  },
-  'session.start': {
+  })),
+  'session.start': method(() => ({
     params: z.object({
       workspaceId: WorkspaceId,
       prompt: z.string().max(1_000_000).optional(),
@@ -650,29 +751,29 @@ export const methods = {
       model: z.string().max(100).optional(),
     }),
     result: SessionView,
-  },
-  'session.send': {
+  })),
+  'session.send': method(() => ({
     params: z.object({ sessionId: SessionId, text: z.string().min(1).max(1_000_000) }),
     result: z.object({ seq: z.number().int().positive(), queued: z.boolean(), messageId: z.string() }),
-  },
-  'session.interrupt': { params: z.object({ sessionId: SessionId }), result: SessionView },
-  'session.stop': { params: z.object({ sessionId: SessionId }), result: SessionView },
-  'session.resume': {
+  })),
+  'session.interrupt': method(() => ({ params: z.object({ sessionId: SessionId }), result: SessionView })),
+  'session.stop': method(() => ({ params: z.object({ sessionId: SessionId }), result: SessionView })),
+  'session.resume': method(() => ({
     params: z.object({ sessionId: SessionId, prompt: z.string().max(1_000_000).optional() }),
     result: SessionView,
-  },
-  'session.list': {
+  })),
+  'session.list': method(() => ({
     params: z.object({ workspaceId: WorkspaceId.optional() }).strict().optional(),
     result: z.array(SessionView),
-  },
-  'session.get': { params: z.object({ sessionId: SessionId }), result: SessionView },
+  })),
+  'session.get': method(() => ({ params: z.object({ sessionId: SessionId }), result: SessionView })),
   /**
    * A session's newest events after `sinceSeq`, at most `limit` and about 4 MB,
    * in one answer: how a chat with nothing cached fills at once (a
    * subscription's replay sends them one frame each). `firstSeq` says where the
    * answer starts; subscribe with `sinceSeq: lastSeq` for what comes next.
    */
-  'session.events': {
+  'session.events': method(() => ({
     params: z.object({
       sessionId: SessionId,
       sinceSeq: z.number().int().nonnegative().default(0),
@@ -683,8 +784,8 @@ export const methods = {
       firstSeq: z.number().int().nonnegative(),
       lastSeq: z.number().int().nonnegative(),
     }),
-  },
-  'permission.respond': {
+  })),
+  'permission.respond': method(() => ({
     params: z.object({
       sessionId: SessionId,
       requestId: z.string().min(1).max(200),
@@ -694,29 +795,29 @@ export const methods = {
       forSession: z.boolean().optional(),
     }),
     result: SessionView,
-  },
+  })),
   /** What every session is doing now: the tool it runs, since when in its state, its claude process's CPU and memory. */
-  'fleet.status': { params: NoParams, result: z.array(FleetRow) },
+  'fleet.status': method(() => ({ params: NoParams, result: z.array(FleetRow) })),
   /** Cost per day and repo over the last `days` days, summed from the transcripts' result lines. */
-  'fleet.costs': {
+  'fleet.costs': method(() => ({
     params: z
       .object({ days: z.number().int().min(1).max(366).default(30) })
       .strict()
       .optional(),
     result: CostHistory,
-  },
-  'quickAction.list': {
+  })),
+  'quickAction.list': method(() => ({
     params: NoParams,
     result: z.object({
       actions: z.array(QuickAction),
       problems: z.array(z.object({ file: z.string(), reason: z.string() })),
     }),
-  },
-  'quickAction.run': {
+  })),
+  'quickAction.run': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, action: z.string().min(1).max(100) }),
     result: SessionView,
-  },
-  'workspace.openPr': {
+  })),
+  'workspace.openPr': method(() => ({
     params: z.object({
       workspaceId: WorkspaceId,
       title: z.string().max(256).optional(),
@@ -724,62 +825,74 @@ export const methods = {
       draft: z.boolean().optional(),
     }),
     result: WorkspaceView,
-  },
-  'terminal.open': { params: z.object({ workspaceId: WorkspaceId, ...TerminalSize }), result: TerminalInfo },
-  'terminal.input': {
+  })),
+  'terminal.open': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId, ...terminalSize() }),
+    result: TerminalInfo,
+  })),
+  'terminal.input': method(() => ({
     params: z.object({ terminalId: TerminalId, data: z.string().max(64 * 1024) }),
     result: z.object({ ok: z.literal(true) }),
-  },
-  'terminal.resize': { params: z.object({ terminalId: TerminalId, ...TerminalSize }), result: TerminalInfo },
-  'terminal.close': { params: z.object({ terminalId: TerminalId }), result: TerminalInfo },
-  'terminal.list': {
+  })),
+  'terminal.resize': method(() => ({
+    params: z.object({ terminalId: TerminalId, ...terminalSize() }),
+    result: TerminalInfo,
+  })),
+  'terminal.close': method(() => ({ params: z.object({ terminalId: TerminalId }), result: TerminalInfo })),
+  'terminal.list': method(() => ({
     params: z.object({ workspaceId: WorkspaceId.optional() }).strict().optional(),
     result: z.array(TerminalInfo),
-  },
-  'ratchet.tick': { params: NoParams, result: TickResult },
-  'ratchet.status': { params: NoParams, result: RatchetStatus },
-  'ratchet.pause': {
+  })),
+  'ratchet.tick': method(() => ({ params: NoParams, result: TickResult })),
+  'ratchet.status': method(() => ({ params: NoParams, result: RatchetStatus })),
+  'ratchet.pause': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, paused: z.boolean() }),
     result: WorkspaceRatchet,
-  },
-  'ratchet.decisions': {
+  })),
+  'ratchet.decisions': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, limit: z.number().int().min(1).max(500).optional() }),
     result: z.array(RatchetDecision),
-  },
-  'ratchet.settings.get': {
+  })),
+  'ratchet.settings.get': method(() => ({
     params: z.object({ project: ProjectRef.optional() }).strict().optional(),
     result: z.object({ settings: RatchetSettings, overrides: RatchetSettingsPatch.optional() }),
-  },
-  'ratchet.settings.set': {
+  })),
+  'ratchet.settings.set': method(() => ({
     params: z.object({ project: ProjectRef.optional(), patch: RatchetSettingsPatch }),
     result: z.object({ settings: RatchetSettings, overrides: RatchetSettingsPatch.optional() }),
-  },
-  'board.get': {
+  })),
+  'board.get': method(() => ({
     params: z.object({ project: ProjectRef, filter: z.string().max(200).optional() }),
     result: Board,
-  },
-  'board.refresh': {
+  })),
+  'board.refresh': method(() => ({
     params: z.object({ project: ProjectRef, filter: z.string().max(200).optional() }),
     result: Board,
-  },
+  })),
   /**
    * Snapshots the worktree on refs/ff/archive/<id>, then removes it. Without
    * `force`, refuses (FAILED_PRECONDITION, naming them) while it holds
    * anything only the snapshot would keep.
    */
-  'workspace.archive': {
+  'workspace.archive': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),
     result: WorkspaceView,
-  },
+  })),
   /**
    * Reclaims disk: worktrees and branches of workspaces merged or archived
    * `gcAfterDays` ago, orphan worktrees ff made, snapshots past
    * `archiveRetentionDays`. Worktrees are snapshotted first; `dryRun` changes nothing.
    */
-  'gc.run': { params: z.object({ dryRun: z.boolean().optional() }).strict().optional(), result: GcReport },
+  'gc.run': method(() => ({
+    params: z.object({ dryRun: z.boolean().optional() }).strict().optional(),
+    result: GcReport,
+  })),
   /** Recreates an archived workspace's worktree from its snapshot; it is ready again. */
-  'workspace.restore': { params: z.object({ workspaceId: WorkspaceId }), result: WorkspaceView },
-} as const;
+  'workspace.restore': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId }),
+    result: WorkspaceView,
+  })),
+};
 
 export type MethodName = keyof typeof methods;
 export type MethodParams<M extends MethodName> = z.input<(typeof methods)[M]['params']>;

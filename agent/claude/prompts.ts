@@ -70,12 +70,14 @@ function byline(association?: string, at?: string): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-const Frontmatter = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'name must be lowercase letters, digits and dashes'),
-  description: z.string().min(1).max(200),
-  kind: z.literal('agent'),
-  icon: z.string().max(40).optional(),
-});
+const Frontmatter = z.lazy(() =>
+  z.object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'name must be lowercase letters, digits and dashes'),
+    description: z.string().min(1).max(200),
+    kind: z.literal('agent'),
+    icon: z.string().max(40).optional(),
+  }),
+);
 
 export type LoadedQuickAction = QuickAction & { prompt: string };
 

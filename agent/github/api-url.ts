@@ -12,9 +12,8 @@ export function githubName(host: string): string {
   return host === GITHUB_COM ? 'GitHub' : host;
 }
 
-const ApiUrlOverrides = z.record(
-  z.string().min(1),
-  z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+const ApiUrlOverrides = z.lazy(() =>
+  z.record(z.string().min(1), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
 );
 
 /**

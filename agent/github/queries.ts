@@ -10,13 +10,15 @@ import type { CheckState, PrSnapshot } from '../../shared/ratchet.js';
 
 const RATE_LIMIT = 'rateLimit { remaining resetAt cost }';
 
-export const RateLimit = z
-  .object({ remaining: z.number(), resetAt: z.string(), cost: z.number() })
-  .nullable();
+export const RateLimit = z.lazy(() =>
+  z.object({ remaining: z.number(), resetAt: z.string(), cost: z.number() }).nullable(),
+);
 export type RateLimit = z.infer<typeof RateLimit>;
 
 export const VIEWER_QUERY = `query Viewer { viewer { login } ${RATE_LIMIT} }`;
-export const ViewerData = z.object({ viewer: z.object({ login: z.string() }), rateLimit: RateLimit });
+export const ViewerData = z.lazy(() =>
+  z.object({ viewer: z.object({ login: z.string() }), rateLimit: RateLimit }),
+);
 
 export const ISSUE_QUERY = `query Issue($owner: String!, $repo: String!, $number: Int!) {
   repository(owner: $owner, name: $repo) {
@@ -29,7 +31,7 @@ export const ISSUE_QUERY = `query Issue($owner: String!, $repo: String!, $number
   ${RATE_LIMIT}
 }`;
 
-const Author = z.object({ login: z.string() }).nullable();
+const Author = z.lazy(() => z.object({ login: z.string() }).nullable());
 
 /** One PR, for adopting it: where its head lives (a fork or this repo) and what it is. */
 export const PULL_REQUEST_QUERY = `query PullRequest($owner: String!, $repo: String!, $number: Int!) {
@@ -43,63 +45,67 @@ export const PULL_REQUEST_QUERY = `query PullRequest($owner: String!, $repo: Str
   ${RATE_LIMIT}
 }`;
 
-export const PullRequestData = z.object({
-  repository: z
-    .object({
-      pullRequest: z
-        .object({
-          id: z.string(),
-          number: z.number(),
-          url: z.string(),
-          title: z.string(),
-          state: z.string(),
-          headRefName: z.string(),
-          headRefOid: z.string(),
-          baseRefName: z.string(),
-          isCrossRepository: z.boolean(),
-          author: Author,
-          // Null when the fork was deleted.
-          headRepository: z
-            .object({ nameWithOwner: z.string(), owner: z.object({ login: z.string() }) })
-            .nullable(),
-        })
-        .nullable(),
-    })
-    .nullable(),
-  rateLimit: RateLimit,
-});
+export const PullRequestData = z.lazy(() =>
+  z.object({
+    repository: z
+      .object({
+        pullRequest: z
+          .object({
+            id: z.string(),
+            number: z.number(),
+            url: z.string(),
+            title: z.string(),
+            state: z.string(),
+            headRefName: z.string(),
+            headRefOid: z.string(),
+            baseRefName: z.string(),
+            isCrossRepository: z.boolean(),
+            author: Author,
+            // Null when the fork was deleted.
+            headRepository: z
+              .object({ nameWithOwner: z.string(), owner: z.object({ login: z.string() }) })
+              .nullable(),
+          })
+          .nullable(),
+      })
+      .nullable(),
+    rateLimit: RateLimit,
+  }),
+);
 
-export const IssueData = z.object({
-  repository: z
-    .object({
-      issue: z
-        .object({
-          number: z.number(),
-          title: z.string(),
-          body: z.string(),
-          url: z.string(),
-          state: z.string(),
-          author: Author,
-          authorAssociation: z.string(),
-          labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
-          comments: z.object({
-            nodes: z.array(
-              z
-                .object({
-                  author: Author,
-                  authorAssociation: z.string(),
-                  body: z.string(),
-                  createdAt: z.string(),
-                })
-                .nullable(),
-            ),
-          }),
-        })
-        .nullable(),
-    })
-    .nullable(),
-  rateLimit: RateLimit,
-});
+export const IssueData = z.lazy(() =>
+  z.object({
+    repository: z
+      .object({
+        issue: z
+          .object({
+            number: z.number(),
+            title: z.string(),
+            body: z.string(),
+            url: z.string(),
+            state: z.string(),
+            author: Author,
+            authorAssociation: z.string(),
+            labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
+            comments: z.object({
+              nodes: z.array(
+                z
+                  .object({
+                    author: Author,
+                    authorAssociation: z.string(),
+                    body: z.string(),
+                    createdAt: z.string(),
+                  })
+                  .nullable(),
+              ),
+            }),
+          })
+          .nullable(),
+      })
+      .nullable(),
+    rateLimit: RateLimit,
+  }),
+);
 
 export const ASSIGNED_ISSUES_QUERY = `query AssignedIssues($search: String!) {
   search(query: $search, type: ISSUE, first: 50) {
@@ -111,25 +117,27 @@ export const ASSIGNED_ISSUES_QUERY = `query AssignedIssues($search: String!) {
   ${RATE_LIMIT}
 }`;
 
-export const AssignedIssuesData = z.object({
-  search: z.object({
-    nodes: z.array(
-      z.union([
-        z.object({
-          __typename: z.literal('Issue'),
-          number: z.number(),
-          title: z.string(),
-          url: z.string(),
-          state: z.string(),
-          updatedAt: z.string(),
-          labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
-        }),
-        z.object({ __typename: z.string() }),
-      ]),
-    ),
+export const AssignedIssuesData = z.lazy(() =>
+  z.object({
+    search: z.object({
+      nodes: z.array(
+        z.union([
+          z.object({
+            __typename: z.literal('Issue'),
+            number: z.number(),
+            title: z.string(),
+            url: z.string(),
+            state: z.string(),
+            updatedAt: z.string(),
+            labels: z.object({ nodes: z.array(z.object({ name: z.string() }).nullable()) }).nullable(),
+          }),
+          z.object({ __typename: z.string() }),
+        ]),
+      ),
+    }),
+    rateLimit: RateLimit,
   }),
-  rateLimit: RateLimit,
-});
+);
 
 /** The search for the kanban intake: open issues in one repo assigned to the token's user, plus the user's filter. */
 export function assignedIssuesSearch(owner: string, repo: string, filter = ''): string {
@@ -167,11 +175,13 @@ export function pullRequestsForBranchesQuery(
   };
 }
 
-export const PrRef = z.object({ id: z.string(), number: z.number(), url: z.string(), state: z.string() });
+export const PrRef = z.lazy(() =>
+  z.object({ id: z.string(), number: z.number(), url: z.string(), state: z.string() }),
+);
 export type PrRef = z.infer<typeof PrRef>;
-export const BranchRepo = z
-  .object({ pullRequests: z.object({ nodes: z.array(PrRef.nullable()) }) })
-  .nullable();
+export const BranchRepo = z.lazy(() =>
+  z.object({ pullRequests: z.object({ nodes: z.array(PrRef.nullable()) }) }).nullable(),
+);
 
 /** All tracked PRs by node id, ≤ 100 per request: everything the classifier needs. */
 export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
@@ -215,106 +225,114 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
 }
 fragment ThreadComment on PullRequestReviewComment { author { login } authorAssociation body path line createdAt url }`;
 
-const CheckRunNode = z.object({
-  __typename: z.literal('CheckRun'),
-  id: z.string(),
-  name: z.string(),
-  status: z.string(),
-  conclusion: z.string().nullable(),
-  detailsUrl: z.string().nullable(),
-  databaseId: z.number().nullable(),
-  startedAt: z.string().nullable(),
-  completedAt: z.string().nullable(),
-  checkSuite: z
-    .object({ workflowRun: z.object({ databaseId: z.number().nullable() }).nullable() })
-    .nullable()
-    .optional(),
-});
-const StatusContextNode = z.object({
-  __typename: z.literal('StatusContext'),
-  context: z.string(),
-  state: z.string(),
-  targetUrl: z.string().nullable(),
-  createdAt: z.string(),
-});
+const CheckRunNode = z.lazy(() =>
+  z.object({
+    __typename: z.literal('CheckRun'),
+    id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    conclusion: z.string().nullable(),
+    detailsUrl: z.string().nullable(),
+    databaseId: z.number().nullable(),
+    startedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    checkSuite: z
+      .object({ workflowRun: z.object({ databaseId: z.number().nullable() }).nullable() })
+      .nullable()
+      .optional(),
+  }),
+);
+const StatusContextNode = z.lazy(() =>
+  z.object({
+    __typename: z.literal('StatusContext'),
+    context: z.string(),
+    state: z.string(),
+    targetUrl: z.string().nullable(),
+    createdAt: z.string(),
+  }),
+);
 
-const ThreadComments = z.object({
-  nodes: z.array(
-    z
-      .object({
-        author: Author,
-        authorAssociation: z.string().optional(),
-        body: z.string(),
-        path: z.string().nullable(),
-        line: z.number().nullable(),
-        createdAt: z.string(),
-        url: z.string(),
-      })
-      .nullable(),
-  ),
-});
-
-export const PullRequestNode = z.object({
-  __typename: z.literal('PullRequest'),
-  id: z.string(),
-  number: z.number(),
-  url: z.string(),
-  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
-  merged: z.boolean(),
-  headRefName: z.string(),
-  headRefOid: z.string(),
-  baseRefName: z.string(),
-  mergeable: z.string(),
-  mergeStateStatus: z.string(),
-  reviewDecision: z.string().nullable(),
-  autoMergeRequest: z.object({ enabledAt: z.string().nullable() }).nullable(),
-  commits: z.object({
+const ThreadComments = z.lazy(() =>
+  z.object({
     nodes: z.array(
       z
         .object({
-          commit: z.object({
-            oid: z.string(),
-            statusCheckRollup: z
-              .object({
-                state: z.string(),
-                contexts: z.object({
-                  nodes: z.array(z.union([CheckRunNode, StatusContextNode, z.null()])),
-                }),
-              })
-              .nullable(),
-          }),
+          author: Author,
+          authorAssociation: z.string().optional(),
+          body: z.string(),
+          path: z.string().nullable(),
+          line: z.number().nullable(),
+          createdAt: z.string(),
+          url: z.string(),
         })
         .nullable(),
     ),
   }),
-  latestReviews: z
-    .object({
+);
+
+export const PullRequestNode = z.lazy(() =>
+  z.object({
+    __typename: z.literal('PullRequest'),
+    id: z.string(),
+    number: z.number(),
+    url: z.string(),
+    state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+    merged: z.boolean(),
+    headRefName: z.string(),
+    headRefOid: z.string(),
+    baseRefName: z.string(),
+    mergeable: z.string(),
+    mergeStateStatus: z.string(),
+    reviewDecision: z.string().nullable(),
+    autoMergeRequest: z.object({ enabledAt: z.string().nullable() }).nullable(),
+    commits: z.object({
       nodes: z.array(
         z
           .object({
-            author: z.object({ login: z.string(), id: z.string().optional() }).nullable(),
-            state: z.string(),
-            submittedAt: z.string().nullable(),
+            commit: z.object({
+              oid: z.string(),
+              statusCheckRollup: z
+                .object({
+                  state: z.string(),
+                  contexts: z.object({
+                    nodes: z.array(z.union([CheckRunNode, StatusContextNode, z.null()])),
+                  }),
+                })
+                .nullable(),
+            }),
           })
           .nullable(),
       ),
-    })
-    .nullable(),
-  reviewThreads: z.object({
-    nodes: z.array(
-      z
-        .object({
-          id: z.string(),
-          isResolved: z.boolean(),
-          path: z.string().nullable(),
-          line: z.number().nullable(),
-          comments: ThreadComments,
-          recent: ThreadComments.nullable().optional(),
-        })
-        .nullable(),
-    ),
+    }),
+    latestReviews: z
+      .object({
+        nodes: z.array(
+          z
+            .object({
+              author: z.object({ login: z.string(), id: z.string().optional() }).nullable(),
+              state: z.string(),
+              submittedAt: z.string().nullable(),
+            })
+            .nullable(),
+        ),
+      })
+      .nullable(),
+    reviewThreads: z.object({
+      nodes: z.array(
+        z
+          .object({
+            id: z.string(),
+            isResolved: z.boolean(),
+            path: z.string().nullable(),
+            line: z.number().nullable(),
+            comments: ThreadComments,
+            recent: ThreadComments.nullable().optional(),
+          })
+          .nullable(),
+      ),
+    }),
   }),
-});
+);
 export type PullRequestNode = z.infer<typeof PullRequestNode>;
 
 /** Pure: GitHub's PR node → ff's snapshot. */
@@ -401,17 +419,21 @@ export const REPOSITORY_ID_QUERY = `query RepositoryId($owner: String!, $repo: S
   repository(owner: $owner, name: $repo) { id }
   ${RATE_LIMIT}
 }`;
-export const RepositoryIdData = z.object({
-  repository: z.object({ id: z.string() }).nullable(),
-  rateLimit: RateLimit,
-});
+export const RepositoryIdData = z.lazy(() =>
+  z.object({
+    repository: z.object({ id: z.string() }).nullable(),
+    rateLimit: RateLimit,
+  }),
+);
 
 export const CREATE_PULL_REQUEST_MUTATION = `mutation CreatePullRequest($input: CreatePullRequestInput!) {
   createPullRequest(input: $input) { pullRequest { id number url state } }
 }`;
-export const CreatePullRequestData = z.object({
-  createPullRequest: z.object({ pullRequest: PrRef.nullable() }).nullable(),
-});
+export const CreatePullRequestData = z.lazy(() =>
+  z.object({
+    createPullRequest: z.object({ pullRequest: PrRef.nullable() }).nullable(),
+  }),
+);
 
 export const ENABLE_AUTO_MERGE_MUTATION = `mutation EnableAutoMerge($input: EnablePullRequestAutoMergeInput!) {
   enablePullRequestAutoMerge(input: $input) { pullRequest { id autoMergeRequest { enabledAt } } }
@@ -453,29 +475,31 @@ export const CHECK_RUN_DETAILS_QUERY = `query CheckRunDetails($ids: [ID!]!) {
   ${RATE_LIMIT}
 }`;
 
-export const CheckRunDetailsNode = z.object({
-  __typename: z.literal('CheckRun'),
-  id: z.string(),
-  name: z.string(),
-  title: z.string().nullable(),
-  summary: z.string().nullable(),
-  text: z.string().nullable(),
-  annotations: z
-    .object({
-      nodes: z.array(
-        z
-          .object({
-            path: z.string(),
-            title: z.string().nullable(),
-            message: z.string(),
-            annotationLevel: z.string().nullable(),
-            location: z.object({ start: z.object({ line: z.number() }) }),
-          })
-          .nullable(),
-      ),
-    })
-    .nullable(),
-});
+export const CheckRunDetailsNode = z.lazy(() =>
+  z.object({
+    __typename: z.literal('CheckRun'),
+    id: z.string(),
+    name: z.string(),
+    title: z.string().nullable(),
+    summary: z.string().nullable(),
+    text: z.string().nullable(),
+    annotations: z
+      .object({
+        nodes: z.array(
+          z
+            .object({
+              path: z.string(),
+              title: z.string().nullable(),
+              message: z.string(),
+              annotationLevel: z.string().nullable(),
+              location: z.object({ start: z.object({ line: z.number() }) }),
+            })
+            .nullable(),
+        ),
+      })
+      .nullable(),
+  }),
+);
 export type CheckRunDetailsNode = z.infer<typeof CheckRunDetailsNode>;
 
 const DETAIL_CHARS = 1_500;

@@ -9,17 +9,19 @@ import { writeFileAtomic } from '../store/atomic-file.js';
  * remote agent's token. Mode 0600, on this machine only — a remote never
  * learns another host's token.
  */
-export const RemoteRecord = z.object({
-  name: RemoteName,
-  destination: SshDestination,
-  port: z.number().int().min(1).max(65535).optional(),
-  identity: z.string().optional(),
-  options: z.array(SshOption),
-  token: z.string().min(1),
-  addedAt: z.string(),
-});
+export const RemoteRecord = z.lazy(() =>
+  z.object({
+    name: RemoteName,
+    destination: SshDestination,
+    port: z.number().int().min(1).max(65535).optional(),
+    identity: z.string().optional(),
+    options: z.array(SshOption),
+    token: z.string().min(1),
+    addedAt: z.string(),
+  }),
+);
 export type RemoteRecord = z.infer<typeof RemoteRecord>;
-const RemotesFile = z.object({ remotes: z.array(RemoteRecord) });
+const RemotesFile = z.lazy(() => z.object({ remotes: z.array(RemoteRecord) }));
 
 export function remotesFilePath(homeRoot: string): string {
   return join(homeRoot, 'remotes.json');

@@ -9,14 +9,16 @@ import type { HomePaths } from './home.js';
  * Mode 0600 — the token is the only thing standing between the socket and
  * any other local program.
  */
-export const AgentFileSchema = z.object({
-  port: z.number().int().min(0).max(65535),
-  token: z.string().regex(/^[0-9a-f]{64}$/),
-  /** Set while an agent runs; cleared on a clean shutdown. */
-  pid: z.number().int().positive().optional(),
-  version: z.string(),
-  startedAt: z.string().optional(),
-});
+export const AgentFileSchema = z.lazy(() =>
+  z.object({
+    port: z.number().int().min(0).max(65535),
+    token: z.string().regex(/^[0-9a-f]{64}$/),
+    /** Set while an agent runs; cleared on a clean shutdown. */
+    pid: z.number().int().positive().optional(),
+    version: z.string(),
+    startedAt: z.string().optional(),
+  }),
+);
 export type AgentFile = z.infer<typeof AgentFileSchema>;
 
 export function readAgentFile(paths: HomePaths): AgentFile | undefined {
