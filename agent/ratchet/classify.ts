@@ -143,7 +143,8 @@ const RULES: Record<RatchetState, Rule> = {
     snapshot.mergeStateStatus === 'BEHIND'
       ? `: ${snapshot.baseRefName} moved on; the branch must be brought up to date`
       : undefined,
-  READY: ({ checks, summary }) => (checks.length ? `: ${summary.passed} checks passed` : ': no checks'),
+  READY: ({ checks, summary }) =>
+    checks.length ? `: ${summary.passed} check${summary.passed === 1 ? '' : 's'} passed` : ': no checks',
 };
 
 function names(checks: CheckState[]): string {

@@ -1,15 +1,20 @@
 import type { RatchetDecision } from '../../shared/ratchet.js';
 
-/** The ratchet's decisions, newest first: when, what, why. Shared by the PR panel and the workspace page. */
+/**
+ * The ratchet's decisions, newest first: when, what, why. Shared by the PR panel (`collapsed`:
+ * its newest line is already said above it) and the workspace page.
+ */
 export function DecisionLog({
   decisions,
   withDate = false,
+  collapsed = false,
 }: {
   decisions: readonly RatchetDecision[];
   withDate?: boolean;
+  collapsed?: boolean;
 }) {
   if (decisions.length === 0) return null;
-  return (
+  const list = (
     <ul class="ff-decisions" data-testid="ff-decisions">
       {[...decisions].reverse().map((d) => (
         <li key={d.at}>
@@ -18,5 +23,14 @@ export function DecisionLog({
         </li>
       ))}
     </ul>
+  );
+  if (!collapsed) return list;
+  return (
+    <details class="ff-decision-log" data-testid="ff-decision-log">
+      <summary class="ff-muted">
+        Decision log ({decisions.length} decision{decisions.length === 1 ? '' : 's'})
+      </summary>
+      {list}
+    </details>
   );
 }

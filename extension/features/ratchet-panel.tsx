@@ -14,6 +14,7 @@ import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, machineOf, machineStatus } from '../lib/machines.js';
+import { ratchetSummary } from '../lib/ratchet-summary.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
 import { followSession, type SessionEntry } from '../lib/session-feed.js';
 import { SvgIcon } from '../lib/svg-icon.js';
@@ -184,6 +185,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
         error.value = errorText(e);
       },
     );
+  const said = ratchetSummary(r);
   return (
     <div class="ff-box" data-testid="ff-ratchet">
       <div class="ff-row">
@@ -208,8 +210,8 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
           </span>
         )}
       </div>
-      {r.reason && <div data-testid="ff-ratchet-reason">{r.reason}</div>}
-      {r.waiting && <div data-testid="ff-ratchet-waiting">{r.waiting}</div>}
+      {said.reason && <div data-testid="ff-ratchet-reason">{said.reason}</div>}
+      {said.waiting && <div data-testid="ff-ratchet-waiting">{said.waiting}</div>}
       <div class="ff-muted" data-testid="ff-ratchet-loops">
         {[
           r.spentUsd !== undefined && (
@@ -233,13 +235,13 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
             </Fragment>
           ))}
       </div>
-      {r.lastDecision && (
+      {said.decision && (
         <div class="ff-muted" data-testid="ff-ratchet-decision">
-          {r.lastDecision.reason}
+          {said.decision}
         </div>
       )}
       {fixer && <FixerActivity agent={agent} workspaceId={w.id} sessionId={fixer} attempts={r.attempts} />}
-      <DecisionLog decisions={decisions.value} />
+      <DecisionLog decisions={decisions.value} collapsed />
       <div class="ff-row">
         <button
           type="button"

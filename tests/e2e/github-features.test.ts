@@ -339,7 +339,14 @@ describe("adopting a fork's PR", () => {
 
     github.setCheck(pr.number, 'test', 'FAILURE');
     await world.client.call('ratchet.tick');
-    await waitForShadowText(page, '[data-testid="ff-ratchet-decision"]', /never pushes to a fork's branch/);
+    await waitForShadowText(page, '[data-testid="ff-ratchet-waiting"]', /never pushes to a fork's branch/);
+    // Said once where it is read: not again as the reason, the last decision or an open decision log.
+    const shown = await page.$eval(
+      'pierce/[data-testid="ff-ratchet"]',
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, so a closed <details> does not count
+      (el) => (el as HTMLElement).innerText,
+    );
+    expect(shown.match(/never pushes to a fork's branch/g)).toHaveLength(1);
     expect(
       await page.$eval('pierce/[data-testid="ff-ratchet-state"]', (el) => el.getAttribute('data-state')),
     ).toBe('CI_FAILED');

@@ -171,7 +171,12 @@ describe('classifyPullRequest', () => {
       { mergeStateStatus: 'BEHIND' },
       'Behind base: main moved on; the branch must be brought up to date',
     ],
-    ['ready', {}, 'Ready: 1 checks passed'],
+    ['ready', {}, 'Ready: 1 check passed'],
+    [
+      'ready with two checks',
+      { checks: [check('build', 'SUCCESS'), check('test', 'SUCCESS')] },
+      'Ready: 2 checks passed',
+    ],
   ])('the reason of a %s PR starts with the label its chip shows', (_name, overrides, reason) => {
     const c = classifyPullRequest(snapshot(overrides), opts);
     expect(c.reason).toBe(reason);
