@@ -12,7 +12,7 @@ export const KILL_AFTER_MS = 1_000;
  * of "go" means the agent died in between: the command never starts.
  * The command and its arguments reach it as argv, never as shell text.
  */
-const GATE = `IFS= read -r go <&3 || exit 125
+export const GATE = `IFS= read -r go <&3 || exit 125
 [ "$go" = go ] || exit 125
 exec 3<&-
 exec "$@"`;

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../../agent/store/instance-lock.js';
-import { type SupervisedChild, spawnSupervised } from '../../../agent/supervisor/spawn-supervised.js';
+import { GATE, type SupervisedChild, spawnSupervised } from '../../../agent/supervisor/spawn-supervised.js';
 import { supervisorOf } from '../../helpers/processes.js';
-import { waitFor } from '../../helpers/temp.js';
+import { tempDir, waitFor } from '../../helpers/temp.js';
 
 const source = join(import.meta.dirname, '..', '..', '..', 'agent', 'supervisor', 'spawn-supervised.ts');
 const started: Array<SupervisedChild | ChildProcess> = [];
@@ -148,5 +149,43 @@ setInterval(() => {}, 1000);`,
       intervalMs: 20,
     });
     expect(Date.now() - killedAt).toBeLessThan(2_000);
+  });
+
+  it('the command never starts when its owner dies before saying go (kill -9 in that moment)', async () => {
+    const dir = tempDir('ff-gate-');
+    const marker = join(dir.path, 'ran');
+    // An owner that starts the gated command exactly as spawnSupervised does, prints its pid and is
+    // killed before it writes "go": the gate reads end-of-file and exits without running `touch`.
+    const owner = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { spawn } = require('node:child_process');
+const gated = spawn('/bin/sh', ['-c', ${JSON.stringify(GATE)}, 'ff-supervised', 'touch', ${JSON.stringify(marker)}],
+  { detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+process.stdout.write(gated.pid + '\\n');
+setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    started.push(owner);
+    const [gatePid] = await firstLine(owner);
+    leftovers.push(gatePid!);
+    expect(isProcessAlive(gatePid!)).toBe(true); // waiting for its go
+    owner.kill('SIGKILL');
+    await waitFor(() => !isProcessAlive(gatePid!), {
+      what: 'the gate to give up',
+      timeoutMs: 3_000,
+      intervalMs: 20,
+    });
+    expect(existsSync(marker)).toBe(false);
+    // The same gate given its go runs the command: the marker's absence above is the gate's doing.
+    const given = spawn('/bin/sh', ['-c', GATE, 'ff-supervised', 'touch', marker], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+    (given.stdio[3] as NodeJS.WritableStream).end('go\n');
+    expect(await new Promise((resolve) => given.on('exit', resolve))).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    dir.cleanup();
   });
 });
