@@ -63,6 +63,7 @@ export async function createModules(base: {
     paths,
     log,
     issueTemplate: readFileSync(join(promptsDir, 'issue.md'), 'utf8'),
+    setupRunningTemplate: readFileSync(join(promptsDir, 'setup-running.md'), 'utf8'),
     issueLookup: (project, number) =>
       viaGitHub(github.forHost(project.host).issue(project.owner, project.repo, number)),
     pullRequestLookup: (project, number) =>
@@ -75,6 +76,7 @@ export async function createModules(base: {
       prompt,
       kind: 'chat',
       title: 'chat',
+      duringSetup: workspace.status === 'provisioning',
       ...permissionForOutsideText(outside, state.data.settings.trustOutsideAuthors),
     });
   });

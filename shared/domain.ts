@@ -123,6 +123,11 @@ export const Project = z.lazy(() =>
     worktreeRoot: z.string(),
     /** A shell command run in each new worktree (the user wrote it; it runs via their shell). */
     setupScript: z.string().optional(),
+    /**
+     * The first session starts as soon as the worktree exists, while the setup command runs (told
+     * so, and where its log is), instead of after it: Claude reads the task during a long install.
+     */
+    sessionDuringSetup: z.boolean().optional(),
     /** Ratchet settings that differ from the global ones for this project. */
     ratchet: RatchetSettingsPatch.optional(),
     createdAt: z.string(),

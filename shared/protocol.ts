@@ -378,8 +378,22 @@ export const ProjectAddParams = z.lazy(() =>
     /** Where the clone is: a remote's name (`ff-agent project add --host <name>`); default this machine. */
     machine: Machine.optional(),
     setupScript: z.string().max(10_000).optional(),
+    /** Start the first session while the setup command runs (see Project). */
+    sessionDuringSetup: z.boolean().optional(),
     worktreeRoot: z.string().min(1).max(4096).optional(),
   }),
+);
+
+/** Changes a registered project's settings; what is left out stays as it is. */
+export const ProjectSetParams = z.lazy(() =>
+  z
+    .object({
+      project: ProjectRef,
+      /** A new setup command; an empty string removes it. */
+      setupScript: z.string().max(10_000).optional(),
+      sessionDuringSetup: z.boolean().optional(),
+    })
+    .strict(),
 );
 
 /** A link ff will render: http(s) only, so no `javascript:` URL ever becomes a link in an ff page. */
@@ -704,6 +718,7 @@ export const methods = {
   })),
   'project.add': method(() => ({ params: ProjectAddParams, result: ProjectView })),
   'project.list': method(() => ({ params: NoParams, result: z.array(ProjectView) })),
+  'project.set': method(() => ({ params: ProjectSetParams, result: ProjectView })),
   'project.remove': method(() => ({
     params: z.object({ project: ProjectRef, force: z.boolean().optional() }),
     result: z.object({ removed: ProjectView, workspacesLeftOnDisk: z.array(z.string()) }),

@@ -42,6 +42,11 @@ export interface StartSessionInput {
   /** Why ff chose the mode (shown with the session). */
   permissionReason?: string;
   model?: string;
+  /**
+   * The workspace's setup command is still running and its project lets the first session start
+   * meanwhile (Project.sessionDuringSetup): a provisioning workspace is accepted.
+   */
+  duringSetup?: boolean;
 }
 
 interface Live {
@@ -167,7 +172,9 @@ export class Sessions {
 
   async start(input: StartSessionInput): Promise<SessionView> {
     const workspace = this.#workspaces.find(input.workspaceId);
-    if (workspace.status !== 'ready') {
+    const settingUp =
+      input.duringSetup && workspace.status === 'provisioning' && workspace.step === 'running setup';
+    if (workspace.status !== 'ready' && !settingUp) {
       throw new AgentError(
         'FAILED_PRECONDITION',
         `Workspace ${workspace.id} is ${workspace.status}; a session needs a ready workspace.`,

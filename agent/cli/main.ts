@@ -119,6 +119,10 @@ export function buildProgram(): Command {
     )
     .option('--setup <command>', 'shell command to run in every new worktree (e.g. "npm ci")')
     .option(
+      '--session-during-setup',
+      'start the first session as soon as the worktree exists, while the setup command runs',
+    )
+    .option(
       '--worktree-root <dir>',
       "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>, with the host first when not github.com)",
     )
@@ -126,8 +130,24 @@ export function buildProgram(): Command {
     .action(
       async (
         path: string,
-        options: { host?: string; setup?: string; worktreeRoot?: string; json?: boolean },
+        options: {
+          host?: string;
+          setup?: string;
+          sessionDuringSetup?: boolean;
+          worktreeRoot?: string;
+          json?: boolean;
+        },
       ) => (await commands.projects()).projectAdd(home(), path, options),
+    );
+  project
+    .command('set <owner/repo>')
+    .description("change a project's setup command or when its first session starts (for new workspaces)")
+    .option('--setup <command>', 'shell command to run in every new worktree; "" removes it')
+    .option('--session-during-setup', 'start the first session while the setup command runs')
+    .option('--no-session-during-setup', 'start the first session after the setup command (the default)')
+    .option('--json', 'print JSON')
+    .action(async (ref: string, options: { setup?: string; sessionDuringSetup?: boolean; json?: boolean }) =>
+      (await commands.projects()).projectSet(home(), ref, options),
     );
   project
     .command('list')

@@ -5,19 +5,42 @@ import { withAgent } from './connect.js';
 export async function projectAdd(
   paths: HomePaths,
   path: string,
-  options: { host?: string; setup?: string; worktreeRoot?: string; json?: boolean },
+  options: {
+    host?: string;
+    setup?: string;
+    sessionDuringSetup?: boolean;
+    worktreeRoot?: string;
+    json?: boolean;
+  },
 ): Promise<void> {
   await withAgent(paths, async (client) => {
     const project = await client.call('project.add', {
       path,
       ...(options.host && options.host !== 'local' ? { machine: options.host } : {}),
       ...(options.setup ? { setupScript: options.setup } : {}),
+      ...(options.sessionDuringSetup ? { sessionDuringSetup: true } : {}),
       ...(options.worktreeRoot ? { worktreeRoot: options.worktreeRoot } : {}),
     });
     if (options.json) return print(project);
     process.stdout.write(
       `Added ${project.owner}/${project.repo} (${onMachine(project)}${project.path}, default branch ${project.defaultBranch}).\nWorktrees go to ${project.worktreeRoot}.\n`,
     );
+  });
+}
+
+export async function projectSet(
+  paths: HomePaths,
+  ref: string,
+  options: { setup?: string; sessionDuringSetup?: boolean; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const project = await client.call('project.set', {
+      project: ref,
+      ...(options.setup !== undefined ? { setupScript: options.setup } : {}),
+      ...(options.sessionDuringSetup !== undefined ? { sessionDuringSetup: options.sessionDuringSetup } : {}),
+    });
+    if (options.json) return print(project);
+    process.stdout.write(formatProjects([project]));
   });
 }
 
@@ -33,7 +56,9 @@ export function formatProjects(projects: ProjectView[]): string {
     .map(
       (p) =>
         `${p.owner}/${p.repo}\n  clone      ${onMachine(p)}${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
-          p.setupScript ? `\n  setup      ${p.setupScript}` : ''
+          p.setupScript
+            ? `\n  setup      ${p.setupScript}${p.sessionDuringSetup ? '\n             (the first session starts while it runs)' : ''}`
+            : ''
         }`,
     )
     .join('\n')}\n`;

@@ -14,6 +14,7 @@ export function projectHandlers({ projects }: { projects: Projects }) {
     'project.add': ({ machine: _, ...params }) => projects.add(params),
     'project.list': () => projects.list(),
     'project.remove': (params) => projects.remove(params.project, params.force),
+    'project.set': ({ project, ...patch }) => projects.set(project, patch),
   } satisfies HandlerTable;
 }
 

@@ -16,7 +16,14 @@ export function newId(): string {
 export interface AddProjectInput {
   path: string;
   setupScript?: string;
+  sessionDuringSetup?: boolean;
   worktreeRoot?: string;
+}
+
+/** What `project.set` may change; what is left out stays. An empty setup command removes it. */
+export interface ProjectSettingsPatch {
+  setupScript?: string;
+  sessionDuringSetup?: boolean;
 }
 
 /** Projects: local clones linked to `owner/repo`. */
@@ -109,12 +116,31 @@ export class Projects {
             remote.repo,
           ),
       ...(input.setupScript?.trim() ? { setupScript: input.setupScript } : {}),
+      ...(input.sessionDuringSetup ? { sessionDuringSetup: true } : {}),
       createdAt: new Date().toISOString(),
     };
     await this.#state.update((state) => {
       state.projects.push(project);
     });
     return project;
+  }
+
+  /** Changes a project's setup command or when its first session starts; workspaces made after use them. */
+  async set(ref: string, patch: ProjectSettingsPatch): Promise<Project> {
+    const { id } = this.resolve(ref);
+    await this.#state.update((state) => {
+      const project = state.projects.find((p) => p.id === id);
+      if (!project) return;
+      if (patch.setupScript !== undefined) {
+        if (patch.setupScript.trim()) project.setupScript = patch.setupScript;
+        else delete project.setupScript;
+      }
+      if (patch.sessionDuringSetup !== undefined) {
+        if (patch.sessionDuringSetup) project.sessionDuringSetup = true;
+        else delete project.sessionDuringSetup;
+      }
+    });
+    return this.resolve(id);
   }
 
   /**

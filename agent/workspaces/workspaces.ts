@@ -14,7 +14,7 @@ import {
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { outsideAuthors } from '../claude/author-trust.js';
-import { renderIssuePrompt } from '../claude/prompts.js';
+import { renderIssuePrompt, renderTemplate } from '../claude/prompts.js';
 import type { EventHub } from '../events/event-hub.js';
 import {
   defaultBranchName,
@@ -99,6 +99,7 @@ export class Workspaces {
   readonly #archiveHooks: ArchiveHook[] = [];
   readonly #readyHooks: ReadyHook[] = [];
   readonly #issueTemplate: string;
+  readonly #setupRunningTemplate: string;
   readonly #issueLookup: IssueLookup | undefined;
   readonly #pullRequestLookup: PullRequestLookup | undefined;
   readonly #changeListeners: Array<(projectId: string) => void> = [];
@@ -119,11 +120,14 @@ export class Workspaces {
     paths: HomePaths;
     log: Logger;
     issueTemplate: string;
+    /** What the first prompt gets when the session starts while setup runs (prompts/setup-running.md). */
+    setupRunningTemplate?: string;
     issueLookup?: IssueLookup;
     pullRequestLookup?: PullRequestLookup;
   }) {
     this.#pullRequestLookup = deps.pullRequestLookup;
     this.#issueTemplate = deps.issueTemplate;
+    this.#setupRunningTemplate = deps.setupRunningTemplate ?? '';
     this.#issueLookup = deps.issueLookup;
     this.#state = deps.state;
     this.#projects = deps.projects;
@@ -738,10 +742,13 @@ export class Workspaces {
    * Starts the first session of a ready workspace that still has its
    * initial prompt (also after a restart that came between ready and start).
    */
-  async startInitialSession(id: string): Promise<void> {
+  async startInitialSession(id: string, setup?: { setupScript: string; logFile: string }): Promise<void> {
     const workspace = this.find(id);
-    if (workspace.status !== 'ready' || !workspace.initialPrompt) return;
-    const prompt = workspace.initialPrompt;
+    const now = workspace.status === 'ready' || (setup !== undefined && workspace.status === 'provisioning');
+    if (!now || !workspace.initialPrompt) return;
+    const prompt = setup
+      ? `${workspace.initialPrompt}\n\n${renderTemplate(this.#setupRunningTemplate, { setup: setup.setupScript, log: setup.logFile })}`
+      : workspace.initialPrompt;
     const outside = workspace.initialPromptOutsideAuthors ?? [];
     await this.#patch(id, { initialPrompt: undefined, initialPromptOutsideAuthors: undefined });
     for (const hook of this.#readyHooks) {
@@ -912,6 +919,9 @@ export class Workspaces {
 
       if (project.setupScript) {
         await enter('running setup');
+        // The project lets Claude start on the task now, told that setup still runs and where its log is.
+        if (project.sessionDuringSetup)
+          await this.startInitialSession(id, { setupScript: project.setupScript, logFile });
         const result = await runSetupScript(
           project.setupScript,
           workspace.path,

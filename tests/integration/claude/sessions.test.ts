@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../../agent/store/instance-lock.js';
@@ -406,6 +406,67 @@ describe('starting from an issue', () => {
     expect(
       (await w.client.call('workspace.get', { workspaceId: workspace.id })).initialPrompt,
     ).toBeUndefined();
+  });
+});
+
+describe('starting while setup runs', () => {
+  it('a project with sessionDuringSetup starts the first session while its setup command runs, told so and where its log is; turned off, the session waits', async () => {
+    const w = await world(scripted);
+    const marker = join(w.root, 'setup-may-finish');
+    // A setup command that runs until the test lets it finish: the session must start meanwhile.
+    const setup = `while [ ! -e '${marker}' ]; do sleep 0.05; done; echo installed`;
+    const project = await w.client.call('project.set', {
+      project: 'octo/app',
+      setupScript: setup,
+      sessionDuringSetup: true,
+    });
+    expect(project).toMatchObject({ setupScript: setup, sessionDuringSetup: true });
+    const { workspace } = await w.client.call('workspace.create', {
+      project: 'octo/app',
+      issue: { number: 43, title: 'Add a --verbose flag' },
+    });
+    const get = () => w.client.call('workspace.get', { workspaceId: workspace.id });
+    const session = await waitFor(
+      async () => (await w.client.call('session.list', { workspaceId: workspace.id }))[0],
+      { what: 'the first session', timeoutMs: 20_000 },
+    );
+    await waitForSession(w.client, session.id, (s) => s.turns === 1, 'the first turn, during setup');
+    expect(await get()).toMatchObject({ status: 'provisioning', step: 'running setup' });
+    const prompt = lastUserText(w.api.conversationRequests[0]!);
+    expect(prompt).toContain('GitHub issue #43');
+    expect(prompt).toContain("The project's setup command is still running");
+    expect(prompt).toContain(setup);
+    const log = /Its output goes to `([^`]+)`/.exec(prompt)?.[1];
+    expect(log && existsSync(log)).toBe(true);
+
+    writeFileSync(marker, '');
+    await waitFor(async () => ((await get()).status === 'ready' ? true : undefined), {
+      what: 'setup to finish',
+      timeoutMs: 20_000,
+    });
+    expect(readFileSync(log!, 'utf8')).toMatch(/installed\n--- ready after \d+ ms\n$/);
+    // Ready starts no second session: the first one already has the issue.
+    expect(await w.client.call('session.list', { workspaceId: workspace.id })).toHaveLength(1);
+
+    // Turned off: the next workspace's session waits for its setup.
+    rmSync(marker);
+    await w.client.call('project.set', { project: 'octo/app', sessionDuringSetup: false });
+    const next = await w.client.call('workspace.create', {
+      project: 'octo/app',
+      issue: { number: 44, title: 'Another' },
+    });
+    const getNext = () => w.client.call('workspace.get', { workspaceId: next.workspace.id });
+    await waitFor(async () => ((await getNext()).step === 'running setup' ? true : undefined), {
+      what: 'the setup step',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await w.client.call('session.list', { workspaceId: next.workspace.id })).toEqual([]);
+    writeFileSync(marker, '');
+    await waitFor(async () => (await w.client.call('session.list', { workspaceId: next.workspace.id }))[0], {
+      what: 'the session after setup',
+      timeoutMs: 20_000,
+    });
+    expect((await getNext()).status).toBe('ready');
   });
 });
 

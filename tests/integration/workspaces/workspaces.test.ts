@@ -104,13 +104,27 @@ describe('projects', () => {
     });
   });
 
-  it('the CLI adds, lists and removes projects; remove refuses while workspaces are active', async () => {
+  it('the CLI adds, lists, sets and removes projects; remove refuses while workspaces are active', async () => {
     const f = await fixture();
     const env = { FF_HOME: f.home, ...f.repo.env };
     const added = await runCli(['project', 'add', f.repo.clone, '--setup', 'true'], env);
     expect(added.stdout).toContain('Added octo/app');
     const list = JSON.parse((await runCli(['project', 'list', '--json'], env)).stdout);
     expect(list).toMatchObject([{ owner: 'octo', repo: 'app', setupScript: 'true' }]);
+    const during = await runCli(
+      ['project', 'set', 'octo/app', '--setup', 'npm ci', '--session-during-setup'],
+      env,
+    );
+    expect(during.stdout).toContain(
+      'setup      npm ci\n             (the first session starts while it runs)',
+    );
+    const after = await runCli(['project', 'set', 'octo/app', '--no-session-during-setup', '--json'], env);
+    expect(JSON.parse(after.stdout)).toMatchObject({ setupScript: 'npm ci' });
+    expect(JSON.parse(after.stdout).sessionDuringSetup).toBeUndefined();
+    const none = await runCli(['project', 'set', 'octo/app', '--setup', '', '--json'], env);
+    expect(JSON.parse(none.stdout).setupScript).toBeUndefined();
+    const unknown = await runCli(['project', 'set', 'octo/nope', '--setup', 'true'], env);
+    expect(unknown.code).toBe(1);
     await runCli(['workspace', 'create', '--project', 'octo/app', '--issue', '1', '--title', 'one'], env);
     const refused = await runCli(['project', 'remove', 'octo/app'], env);
     expect(refused.code).toBe(1);
