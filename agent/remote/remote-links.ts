@@ -20,6 +20,7 @@ import {
   controlArgs,
   controlDir,
   controlPath,
+  latencyChanged,
   masterArgs,
   remoteCommandArgs,
   type SshTarget,
@@ -232,9 +233,13 @@ class RemoteLink {
             timer = setTimeout(() => reject(new Error('no answer')), Math.max(5_000, this.#healthMs * 2));
           }),
         ]);
-        this.latencyMs = Math.round((performance.now() - started) * 10) / 10;
+        const latency = Math.round((performance.now() - started) * 10) / 10;
+        // Kept for the next view (a drop says when it was last seen); published only when it says something new.
         this.lastSeenAt = new Date().toISOString();
-        this.#onChange();
+        if (latencyChanged(this.latencyMs, latency)) {
+          this.latencyMs = latency;
+          this.#onChange();
+        }
       } catch {
         if (this.client === client)
           this.#lost(`the agent on ${this.target.name} did not answer its health check`);

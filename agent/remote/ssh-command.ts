@@ -100,6 +100,18 @@ export function backoffMs(attempt: number, baseMs = 1_000, capMs = 30_000): numb
   return Math.min(capMs, baseMs * 2 ** Math.max(0, attempt));
 }
 
+/**
+ * Whether a health check's round trip is worth publishing to every client (the `remotes`
+ * topic): the first one, or one that moved by a quarter and at least a millisecond. Without
+ * this, every check (each few seconds, per remote) woke every extension page for a tooltip's
+ * number — pure.
+ */
+export function latencyChanged(before: number | undefined, now: number): boolean {
+  if (before === undefined) return true;
+  const moved = Math.abs(now - before);
+  return moved >= 1 && moved >= before * 0.25;
+}
+
 /** The one line of ssh's stderr worth showing (its last non-empty one) — pure. */
 export function sshErrorLine(stderr: string): string {
   const lines = stderr

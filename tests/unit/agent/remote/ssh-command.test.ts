@@ -5,6 +5,7 @@ import {
   backoffMs,
   controlArgs,
   controlPath,
+  latencyChanged,
   masterArgs,
   remoteCommandArgs,
   type SshTarget,
@@ -77,6 +78,20 @@ describe('reconnect backoff', () => {
     [40, 30_000],
   ])('after %i failures waits %i ms', (attempt, ms) => {
     expect(backoffMs(attempt)).toBe(ms);
+  });
+});
+
+describe('latencyChanged: which health-check round trips are published', () => {
+  it.each<[number | undefined, number, boolean, string]>([
+    [undefined, 0.9, true, 'the first one'],
+    [1.2, 1.3, false, 'a tenth of a millisecond'],
+    [1.2, 2.1, false, 'under a millisecond, though 75% more'],
+    [1.2, 2.3, true, 'a millisecond and more'],
+    [40, 45, false, 'a millisecond and more, but an eighth'],
+    [40, 52, true, 'a quarter more'],
+    [40, 28, true, 'a quarter less'],
+  ])('%s ms → %s ms: %s (%s)', (before, now, changed) => {
+    expect(latencyChanged(before, now)).toBe(changed);
   });
 });
 
