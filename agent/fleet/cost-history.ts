@@ -79,6 +79,22 @@ export function aggregateCosts(
   return { days, repos, totalUsd };
 }
 
+/**
+ * Several machines' histories as one over `days` (this machine's): a repo worked on in two
+ * places is one row with both costs; a day another clock calls different is dropped — pure.
+ */
+export function mergeCostHistories(histories: readonly CostHistory[], days: string[]): CostHistory {
+  return aggregateCosts(
+    histories.flatMap((history) =>
+      history.repos.map(({ repo, usd }) => ({
+        repo,
+        costs: history.days.map((day, i) => ({ day, usd: usd[i] ?? 0 })),
+      })),
+    ),
+    days,
+  );
+}
+
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }

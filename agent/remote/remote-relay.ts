@@ -6,6 +6,7 @@ import type { Board } from '../../shared/board.js';
 import { ProjectView, SessionView, WorkspaceView } from '../../shared/domain.js';
 import {
   AgentError,
+  type CostHistory,
   type EventFrame,
   type MethodName,
   type MethodParams,
@@ -15,6 +16,7 @@ import {
 } from '../../shared/protocol.js';
 import type { RatchetStatus, TickResult } from '../../shared/ratchet.js';
 import type { EventHub, TopicSource } from '../events/event-hub.js';
+import { mergeCostHistories } from '../fleet/cost-history.js';
 import type { Logger } from '../logger.js';
 import type { HandledMethod, MethodHandlers } from '../server/agent-server.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -523,6 +525,15 @@ export class RemoteRelay implements RemoteListener {
             (state) => state.sessions,
           )),
         ];
+      case 'fleet.costs': {
+        // Each machine's sessions cost on its own; the fleet page shows them as one history.
+        const local = answer as CostHistory;
+        const remote = await this.#gather(
+          async (_, client) => [await client.call('fleet.costs', params as MethodParams<'fleet.costs'>)],
+          () => [],
+        );
+        return mergeCostHistories([local, ...remote], local.days);
+      }
       case 'fleet.status':
         return [
           ...(answer as unknown[]),

@@ -178,6 +178,12 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     const after = (await remote.call('ratchet.status')).lastTick?.startedAt;
     expect(after).toBeDefined();
     expect(after).not.toBe(before);
+    // The fleet's cost history counts what the remote's sessions spent (none were run here).
+    const theirs = await remote.call('fleet.costs', { days: 30 });
+    expect(theirs.totalUsd).toBeGreaterThan(0);
+    const ours = await client.call('fleet.costs', { days: 30 });
+    expect(ours.totalUsd).toBeCloseTo(theirs.totalUsd, 9);
+    expect(ours.repos.map((r) => r.repo)).toEqual(theirs.repos.map((r) => r.repo));
     remote.close();
     // A terminal opened there is in the list here.
     const terminal = await client.call('terminal.open', {

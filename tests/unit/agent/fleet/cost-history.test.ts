@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateCosts, dayRange, turnCosts } from '../../../../agent/fleet/cost-history.js';
+import {
+  aggregateCosts,
+  dayRange,
+  mergeCostHistories,
+  turnCosts,
+} from '../../../../agent/fleet/cost-history.js';
 
 const result = (ts: string, total: number) =>
   JSON.stringify({
@@ -58,5 +63,27 @@ describe('cost history', () => {
       ],
       totalUsd: 3.5,
     });
+  });
+
+  it("merges machines' histories: one row per repo over this machine's days, a day outside them dropped", () => {
+    const days = ['2026-11-02', '2026-11-03'];
+    const here = { days, repos: [{ repo: 'octo/app', usd: [1, 0] }], totalUsd: 1 };
+    const box = {
+      days: ['2026-11-03', '2026-11-04'],
+      repos: [
+        { repo: 'octo/app', usd: [0.5, 9] },
+        { repo: 'octo/api', usd: [3, 0] },
+      ],
+      totalUsd: 12.5,
+    };
+    expect(mergeCostHistories([here, box], days)).toEqual({
+      days,
+      repos: [
+        { repo: 'octo/api', usd: [0, 3] },
+        { repo: 'octo/app', usd: [1, 0.5] },
+      ],
+      totalUsd: 4.5,
+    });
+    expect(mergeCostHistories([], days)).toEqual({ days, repos: [], totalUsd: 0 });
   });
 });
