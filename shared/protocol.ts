@@ -331,13 +331,18 @@ export const SshOption = z.lazy(() =>
     .regex(/^[A-Za-z][A-Za-z0-9]*=[^\r\n]*$/, 'an ssh option is KEY=VALUE (e.g. ProxyJump=bastion)'),
 );
 export const RemoteState = z.enum(['connecting', 'connected', 'unreachable']);
-export const RemoteView = z.lazy(() =>
+/** A remote as `remote add` saved it: its name and how ssh reaches it. */
+export const RemoteTarget = z.lazy(() =>
   z.object({
     name: RemoteName,
     destination: SshDestination,
     port: z.number().int().min(1).max(65535).optional(),
     identity: z.string().optional(),
     options: z.array(SshOption),
+  }),
+);
+export const RemoteView = z.lazy(() =>
+  RemoteTarget.unwrap().extend({
     state: RemoteState,
     /** When it entered that state (ISO). */
     since: z.string(),

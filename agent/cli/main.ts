@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
+import type { ProjectAddOptions } from './projects.js';
 
 // Node >= 22.1 keeps the compiled bundle on disk between runs (compiling the serve chunk is a good
 // part of a cold start); Node 20 has no compile cache and starts as before.
@@ -127,17 +128,8 @@ export function buildProgram(): Command {
       "where this project's worktrees go (default: <home>/worktrees/<owner>/<repo>, with the host first when not github.com)",
     )
     .option('--json', 'print JSON')
-    .action(
-      async (
-        path: string,
-        options: {
-          host?: string;
-          setup?: string;
-          sessionDuringSetup?: boolean;
-          worktreeRoot?: string;
-          json?: boolean;
-        },
-      ) => (await commands.projects()).projectAdd(home(), path, options),
+    .action(async (path: string, options: ProjectAddOptions) =>
+      (await commands.projects()).projectAdd(home(), path, options),
     );
   project
     .command('set <owner/repo>')

@@ -2,17 +2,16 @@ import type { ProjectView } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
 import { withAgent } from './connect.js';
 
-export async function projectAdd(
-  paths: HomePaths,
-  path: string,
-  options: {
-    host?: string;
-    setup?: string;
-    sessionDuringSetup?: boolean;
-    worktreeRoot?: string;
-    json?: boolean;
-  },
-): Promise<void> {
+/** `project add`'s options, as commander parses them. */
+export interface ProjectAddOptions {
+  host?: string;
+  setup?: string;
+  sessionDuringSetup?: boolean;
+  worktreeRoot?: string;
+  json?: boolean;
+}
+
+export async function projectAdd(paths: HomePaths, path: string, options: ProjectAddOptions): Promise<void> {
   await withAgent(paths, async (client) => {
     const project = await client.call('project.add', {
       path,

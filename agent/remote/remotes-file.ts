@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { RemoteName, SshDestination, SshOption } from '../../shared/protocol.js';
+import { RemoteTarget } from '../../shared/protocol.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -10,12 +10,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
  * learns another host's token.
  */
 export const RemoteRecord = z.lazy(() =>
-  z.object({
-    name: RemoteName,
-    destination: SshDestination,
-    port: z.number().int().min(1).max(65535).optional(),
-    identity: z.string().optional(),
-    options: z.array(SshOption),
+  RemoteTarget.unwrap().extend({
     token: z.string().min(1),
     addedAt: z.string(),
   }),
