@@ -332,6 +332,46 @@ describe('popup chat', () => {
     });
     expect(Math.abs((await firstVisible(again))!.offset - before!.offset)).toBeLessThanOrEqual(2);
   }, 90_000);
+  it("a reopened popup's first frame shows the cached chat at its end, not its top", async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    await world.client.call('session.send', { sessionId: session.id, text: 'read 30 times' });
+    await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'the turn');
+    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
+    const page = await openPopup();
+    await page.waitForSelector(row);
+    await page.click(row);
+    await waitFor(
+      async () =>
+        (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) => t.includes('Read it 30')),
+      { what: 'the reply' },
+    );
+    await page.close(); // cached, with this workspace selected
+    pages.pop();
+
+    const again = await chrome.browser.newPage();
+    pages.push(again);
+    // Each frame until the transcript is there: what that first frame with it shows.
+    await again.evaluateOnNewDocument(`(() => {
+      const look = () => {
+        const list = document.querySelector('[data-testid="ff-transcript"]');
+        if (!list) return requestAnimationFrame(look);
+        window.__ffFirstFrame = {
+          overflows: list.scrollHeight > list.clientHeight + 40,
+          atEnd: list.scrollHeight - list.scrollTop - list.clientHeight < 40,
+          reply: [...list.querySelectorAll('[data-testid="ff-msg-assistant"]')].some((el) => el.textContent.includes('Read it 30')),
+        };
+      };
+      requestAnimationFrame(look);
+    })()`);
+    await again.goto(`chrome-extension://${chrome.extensionId}/popup.html`);
+    await again.waitForFunction('window.__ffFirstFrame !== undefined');
+    expect(await again.evaluate('window.__ffFirstFrame')).toEqual({
+      overflows: true,
+      atEnd: true,
+      reply: true,
+    });
+  }, 60_000);
   it('with the agent stalled, reopening shows the last-known list and chat from cache, then catches up', async () => {
     const workspace = await world.workspace();
     const session = await world.client.call('session.start', { workspaceId: workspace.id });

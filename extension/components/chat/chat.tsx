@@ -1,9 +1,11 @@
 import { signal, useSignal } from '@preact/signals';
+import { Component } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SessionView } from '../../../shared/domain.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { type ChatItem, toChatItems } from '../../lib/chat-model.js';
+import { afterFirstPaint, hasPainted } from '../../lib/first-paint.js';
 import { formatDuration, formatUsd } from '../../lib/fleet-model.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
 import { followSession, type SessionEntry } from '../../lib/session-feed.js';
@@ -21,6 +23,11 @@ type Stored = SessionEntry;
 const MAX_CACHED = 2000;
 /** Items rendered at first (the newest); older ones one page at a time on request. */
 const PAGE_ITEMS = 100;
+/**
+ * Items in the page's first frame (more than the transcript's 320 px show):
+ * the rest of the first page renders after it.
+ */
+const FIRST_FRAME_ITEMS = 24;
 const draftKey = (id: string) => `ff.draft.${id}`;
 /** A stored draft is a string; anything else in its place is no draft. */
 const draftFrom = (stored: unknown): string => (typeof stored === 'string' ? stored : '');
@@ -64,6 +71,8 @@ export function Chat({
   // frame; the older ones are read after it (`older`).
   const cached = useMemo(() => readTranscriptTail<Stored>(sessionId), [sessionId]);
   const events = useSignal<Stored[]>(cached.events);
+  /** How many of the newest items are rendered: fewer in the page's first frame. */
+  const shown = useSignal(hasPainted() ? PAGE_ITEMS : FIRST_FRAME_ITEMS);
   /** Whether `events` holds all of the cache (the older part is read, or there was none). */
   const complete = useRef(cached.complete);
   const session = useSignal<SessionView | undefined>(undefined);
@@ -111,9 +120,26 @@ export function Chat({
       const before = readTranscriptOlder<Stored>(sessionId).filter((event) => event.seq < first);
       if (before.length > 0) events.value = [...before, ...events.value].slice(-MAX_CACHED);
     };
-    const afterPaint = setTimeout(older, 0);
+    // After the first frame and the one after it (the new events'): the older cached events, and the rest
+    // of the first page of items.
+    let rest: number | undefined;
+    const cancelRest = afterFirstPaint(() => {
+      rest = requestAnimationFrame(() => {
+        rest = undefined;
+        older();
+        if (shown.value < PAGE_ITEMS) shown.value = PAGE_ITEMS;
+      });
+    });
+    // What the agent sends before the first frame waits for it: the cached chat shows first.
+    const early: Stored[] = [];
+    let cancelEarly: (() => void) | undefined;
     // Events come in the worker's batches (a replay of thousands: a few), each once and in order: one render each.
     const apply = (batch: Stored[]) => {
+      if (!hasPainted()) {
+        early.push(...batch);
+        cancelEarly ??= afterFirstPaint(() => apply(early.splice(0)));
+        return;
+      }
       events.value = [...events.value, ...batch].slice(-MAX_CACHED);
       clearTimeout(save);
       save = setTimeout(() => {
@@ -145,7 +171,8 @@ export function Chat({
     // The popup closes the moment it loses focus: what arrived is cached then, synchronously.
     const keep = () => {
       clearTimeout(save);
-      clearTimeout(afterPaint);
+      cancelRest();
+      if (rest !== undefined) cancelAnimationFrame(rest);
       older();
       writeTranscriptCache(sessionId, events.value);
       noteSpot();
@@ -153,6 +180,7 @@ export function Chat({
     addEventListener('pagehide', keep);
     return () => {
       cancelled = true;
+      cancelEarly?.();
       unsubscribe();
       removeEventListener('pagehide', keep);
       keep();
@@ -167,9 +195,9 @@ export function Chat({
   }, [events.value]);
 
   const items = useMemo(() => toChatItems(events.value), [events.value]);
-  const shown = useSignal(PAGE_ITEMS);
   const hidden = Math.max(0, items.length - shown.value);
-  useEffect(() => {
+  // Before the frame paints, so it opens at the end (or where it was left), not at the top first.
+  useLayoutEffect(() => {
     const el = list.current;
     if (!el) return;
     if (!restored.current && spot?.seq !== undefined) {
@@ -319,7 +347,29 @@ export function Chat({
   );
 }
 
-function Item({ item, agent, sessionId }: { item: ChatItem; agent: AgentPort; sessionId: string }) {
+interface ItemProps {
+  item: ChatItem;
+  agent: AgentPort;
+  sessionId: string;
+}
+
+/** A chat re-renders as events arrive: an item whose fields are all the same is not rendered again. */
+class Item extends Component<ItemProps> {
+  override shouldComponentUpdate(next: ItemProps): boolean {
+    const now = this.props;
+    return !(next.agent === now.agent && next.sessionId === now.sessionId && sameFields(next.item, now.item));
+  }
+  override render() {
+    return <ItemView {...this.props} />;
+  }
+}
+
+function sameFields(a: ChatItem, b: ChatItem): boolean {
+  const keys = Object.keys(a) as Array<keyof ChatItem>;
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+function ItemView({ item, agent, sessionId }: ItemProps) {
   const expanded = useSignal(false);
   switch (item.kind) {
     case 'user':
