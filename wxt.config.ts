@@ -30,6 +30,20 @@ export default defineConfig({
     name: 'ff',
     excludeSources: ['dist/**', 'tests/**', '.ci/**', 'scripts/**', 'native-host/**', 'prompts/**'],
   },
+  hooks: {
+    // The popup is built on its own: its first scripts are one file (and its styles one), not the chunks it
+    // would share with the other pages — each file costs an opened popup a request to the browser process.
+    'entrypoints:grouped': (_wxt, groups) => {
+      for (const [index, group] of groups.entries()) {
+        if (!Array.isArray(group)) continue;
+        const popup = group.find((entry) => entry.type === 'popup');
+        if (!popup || group.length === 1) continue;
+        group.splice(group.indexOf(popup), 1);
+        groups.splice(index + 1, 0, [popup]);
+        return;
+      }
+    },
+  },
   vite: () => ({
     plugins: [primerTokens('extension')],
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },

@@ -1,5 +1,12 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { isToolResultTurn } from '../fakes/anthropic-api/server.js';
-import { type ExtensionBrowser, launchWithExtension, pairExtension } from '../helpers/browser.js';
+import {
+  type ExtensionBrowser,
+  extensionDir,
+  launchWithExtension,
+  pairExtension,
+} from '../helpers/browser.js';
 import { claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { type Figure, figure, median } from './figure.js';
 
@@ -17,6 +24,14 @@ const EVENTS = 2000;
  * before it, Chromium loads the page), and the page load alone is reported.
  */
 export async function* figures(): AsyncGenerator<Figure> {
+  // What popup.html loads before its script can run: each file is a request to the browser process.
+  const first = firstFiles(readFileSync(join(extensionDir, 'popup.html'), 'utf8'));
+  yield figure('popup.first_files.count', first.length, 'files');
+  yield figure(
+    'popup.first_files.kb',
+    first.reduce((sum, file) => sum + statSync(join(extensionDir, file)).size, 0) / 1024,
+    'KB',
+  );
   let toolsThisTurn = 0;
   let reply = 0;
   const world = await claudeWorld((request) => {
@@ -178,4 +193,9 @@ async function blankLoad(chrome: ExtensionBrowser): Promise<number> {
   )) as number;
   await page.close();
   return loaded;
+}
+
+/** The scripts, module preloads and style sheets a built page names in its HTML. */
+function firstFiles(html: string): string[] {
+  return [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*\shref)="\/?([^"]+)"/g)].map((match) => match[1]!);
 }
