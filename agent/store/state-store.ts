@@ -147,6 +147,8 @@ class StateFileAdapter {
   readonly #options: OpenStateOptions;
   readonly #writer: StateFileWriter;
   #lastGenerationAt = 0;
+  /** The text this agent last wrote to the file. */
+  #written: string | undefined;
 
   constructor(path: string, options: OpenStateOptions) {
     this.#path = path;
@@ -182,7 +184,10 @@ class StateFileAdapter {
 
   async write(data: State): Promise<void> {
     const text = `${JSON.stringify(data, null, 2)}\n`;
+    // An update that changed nothing (start-up's reconciles, usually) would write what is on disk already.
+    if (text === this.#written) return;
     await this.#writer.write(text);
+    this.#written = text;
     const interval = this.#options.generationIntervalMs ?? GENERATION_INTERVAL_MS;
     if (Date.now() - this.#lastGenerationAt < interval) return;
     this.#lastGenerationAt = Date.now();

@@ -160,6 +160,23 @@ describe('StateStore', () => {
     expect(messages.join('\n')).toContain('Removed 2 unfinished write(s)');
   });
 
+  it('an update that changes nothing leaves state.json as it is; the next change is written', async () => {
+    const path = join(dir(), 'state.json');
+    const store = await open(path);
+    await store.flush();
+    // Each write replaces the file (a new inode): the same inode means no write.
+    const before = statSync(path).ino;
+    await store.update(() => {});
+    await store.flush();
+    expect(statSync(path).ino).toBe(before);
+    await store.update((s) => {
+      s.settings.trustOutsideAuthors = true;
+    });
+    await store.flush();
+    expect(statSync(path).ino).not.toBe(before);
+    expect(JSON.parse(readFileSync(path, 'utf8')).settings.trustOutsideAuthors).toBe(true);
+  });
+
   it('a burst of updates ends with the last one on disk', async () => {
     const path = join(dir(), 'state.json');
     const store = await open(path);
