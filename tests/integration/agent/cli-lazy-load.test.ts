@@ -56,3 +56,19 @@ describe('short CLI commands do not load the server', () => {
     expect(sessions.modules.filter((url) => serverOnly.some((re) => re.test(url)))).toEqual([]);
   });
 });
+
+describe('serve', () => {
+  it('listens without loading undici (Node >= 22 loads it for an ES import of node:http: 60-85 ms of each start)', async () => {
+    const home = tempDir();
+    cleanups.push(home.cleanup);
+    const log = join(home.path, 'builtins.log');
+    const agent = await spawnAgent(home.path, {
+      nodeArgs: ['--import', join(repoRoot, 'tests', 'helpers', 'builtin-log.mjs')],
+      env: { FF_TEST_BUILTIN_LOG: log },
+    });
+    cleanups.push(() => agent.stop());
+    const loaded = readFileSync(log, 'utf8').split('\n');
+    expect(loaded).toContain('NativeModule http');
+    expect(loaded.filter((name) => name.includes('undici'))).toEqual([]);
+  });
+});
