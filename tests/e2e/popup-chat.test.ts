@@ -372,6 +372,41 @@ describe('popup chat', () => {
       reply: true,
     });
   }, 60_000);
+  it('a reopened chat that followed its end still shows it once the replies turn into markdown', async () => {
+    const workspace = await world.workspace();
+    const session = await world.client.call('session.start', { workspaceId: workspace.id });
+    await world.client.call('session.send', { sessionId: session.id, text: 'read 12 times' });
+    await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'first turn');
+    // Headings: as plain text a line each, as markdown much taller.
+    const headings = Array.from({ length: 8 }, (_, i) => `# Heading ${i + 1}`).join('\n');
+    await world.client.call('session.send', { sessionId: session.id, text: `tall\n${headings}` });
+    await waitForSession(
+      world.client,
+      session.id,
+      (s) => s.turns === 2 && s.status === 'idle',
+      'second turn',
+    );
+    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
+    const page = await openPopup();
+    await page.waitForSelector(row);
+    await page.click(row);
+    await page.waitForSelector(
+      `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-msg-assistant"] h1`,
+    );
+    await page.close(); // cached, with this workspace selected
+    pages.pop();
+
+    const again = await openPopup();
+    await again.waitForSelector(
+      `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-msg-assistant"] h1`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const end = await again.$eval('[data-testid="ff-transcript"]', (list) => ({
+      overflows: list.scrollHeight > list.clientHeight + 40,
+      atEnd: list.scrollHeight - list.scrollTop - list.clientHeight < 40,
+    }));
+    expect(end).toEqual({ overflows: true, atEnd: true });
+  }, 60_000);
   it('with the agent stalled, reopening shows the last-known list and chat from cache, then catches up', async () => {
     const workspace = await world.workspace();
     const session = await world.client.call('session.start', { workspaceId: workspace.id });

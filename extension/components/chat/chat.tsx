@@ -196,6 +196,9 @@ export function Chat({
 
   const items = useMemo(() => toChatItems(events.value), [events.value]);
   const hidden = Math.max(0, items.length - shown.value);
+  // Replies turn from plain text into markdown (of another height) once the parser is here: a chat that
+  // follows its end still shows it then.
+  const md = markdown.value;
   // Before the frame paints, so it opens at the end (or where it was left), not at the top first.
   useLayoutEffect(() => {
     const el = list.current;
@@ -220,7 +223,7 @@ export function Chat({
       }
     }
     if (stick.current) el.scrollTop = el.scrollHeight;
-  }, [items.length, hidden]);
+  }, [items.length, hidden, md]);
 
   const send = async () => {
     const text = draft.value.trim();
@@ -289,7 +292,7 @@ export function Chat({
         )}
         {items.slice(hidden).map((item) => (
           <div key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`} data-seq={item.seq}>
-            <Item item={item} agent={agent} sessionId={sessionId} />
+            <Item item={item} agent={agent} sessionId={sessionId} md={md} />
           </div>
         ))}
       </div>
@@ -351,13 +354,20 @@ interface ItemProps {
   item: ChatItem;
   agent: AgentPort;
   sessionId: string;
+  /** The markdown renderer, once loaded: passed down so the chat's scroll effect runs after items change height. */
+  md: typeof import('../../lib/markdown.js') | undefined;
 }
 
 /** A chat re-renders as events arrive: an item whose fields are all the same is not rendered again. */
 class Item extends Component<ItemProps> {
   override shouldComponentUpdate(next: ItemProps): boolean {
     const now = this.props;
-    return !(next.agent === now.agent && next.sessionId === now.sessionId && sameFields(next.item, now.item));
+    return !(
+      next.agent === now.agent &&
+      next.sessionId === now.sessionId &&
+      next.md === now.md &&
+      sameFields(next.item, now.item)
+    );
   }
   override render() {
     return <ItemView {...this.props} />;
@@ -369,7 +379,7 @@ function sameFields(a: ChatItem, b: ChatItem): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
-function ItemView({ item, agent, sessionId }: ItemProps) {
+function ItemView({ item, agent, sessionId, md }: ItemProps) {
   const expanded = useSignal(false);
   switch (item.kind) {
     case 'user':
@@ -381,7 +391,6 @@ function ItemView({ item, agent, sessionId }: ItemProps) {
       );
     case 'assistant': {
       // Sanitized markdown: parsed with marked, cleaned by DOMPurify; plain text until they are loaded.
-      const md = markdown.value;
       return md ? (
         <div
           class="ff-msg ff-assistant"
