@@ -26,55 +26,57 @@ const SUMMARY_MAX = 1000;
 /** How much of a line ff cannot read an entry keeps. */
 const NOTICE_PREVIEW = 2000;
 
-export const ClaudeEntry = z.discriminatedUnion('type', [
-  /** Text Claude's CLI echoed as the user's (a slash command's output, a sub-agent's prompt). */
-  z.object({ type: z.literal('user-text'), text: z.string() }),
-  z.object({ type: z.literal('assistant-text'), text: z.string() }),
-  z.object({
-    type: z.literal('tool-call'),
-    id: z.string(),
-    name: z.string(),
-    /** The argument that says what it does (its command, file, pattern…), shared/tool-summary.ts. */
-    summary: z.string(),
-    /** The input as JSON, cut at TOOL_INPUT_PREVIEW. */
-    input: z.string(),
-  }),
-  z.object({
-    type: z.literal('tool-result'),
-    toolId: z.string(),
-    status: z.enum(['ok', 'error']),
-    /** The result as text, cut at RESULT_PREVIEW. */
-    preview: z.string(),
-    /** The whole result's length. */
-    length: z.number().int().nonnegative(),
-  }),
-  /** A turn ended. `ok`: it finished (not an error, not interrupted, not out of turns). */
-  z.object({
-    type: z.literal('result'),
-    ok: z.boolean(),
-    subtype: z.string(),
-    isError: z.boolean(),
-    costUsd: z.number().optional(),
-    turns: z.number().optional(),
-    durationMs: z.number().optional(),
-    /** The turn's final text (or the error), whole: the ratchet reads the fixer's verdicts from it. */
-    text: z.string().optional(),
-  }),
-  /**
-   * Something about the session rather than the conversation: `init` (text:
-   * Claude's session id, with the model), `compacted` (the context was
-   * summarized), `system` (another system line; text: its subtype),
-   * `unknown` (JSON of a type ff does not model; text: its type, detail: the
-   * JSON, cut) and `unreadable` (not JSON; text: the line, cut).
-   */
-  z.object({
-    type: z.literal('notice'),
-    notice: z.enum(['init', 'compacted', 'system', 'unknown', 'unreadable']),
-    text: z.string(),
-    model: z.string().optional(),
-    detail: z.string().optional(),
-  }),
-]);
+export const ClaudeEntry = z.lazy(() =>
+  z.discriminatedUnion('type', [
+    /** Text Claude's CLI echoed as the user's (a slash command's output, a sub-agent's prompt). */
+    z.object({ type: z.literal('user-text'), text: z.string() }),
+    z.object({ type: z.literal('assistant-text'), text: z.string() }),
+    z.object({
+      type: z.literal('tool-call'),
+      id: z.string(),
+      name: z.string(),
+      /** The argument that says what it does (its command, file, pattern…), shared/tool-summary.ts. */
+      summary: z.string(),
+      /** The input as JSON, cut at TOOL_INPUT_PREVIEW. */
+      input: z.string(),
+    }),
+    z.object({
+      type: z.literal('tool-result'),
+      toolId: z.string(),
+      status: z.enum(['ok', 'error']),
+      /** The result as text, cut at RESULT_PREVIEW. */
+      preview: z.string(),
+      /** The whole result's length. */
+      length: z.number().int().nonnegative(),
+    }),
+    /** A turn ended. `ok`: it finished (not an error, not interrupted, not out of turns). */
+    z.object({
+      type: z.literal('result'),
+      ok: z.boolean(),
+      subtype: z.string(),
+      isError: z.boolean(),
+      costUsd: z.number().optional(),
+      turns: z.number().optional(),
+      durationMs: z.number().optional(),
+      /** The turn's final text (or the error), whole: the ratchet reads the fixer's verdicts from it. */
+      text: z.string().optional(),
+    }),
+    /**
+     * Something about the session rather than the conversation: `init` (text:
+     * Claude's session id, with the model), `compacted` (the context was
+     * summarized), `system` (another system line; text: its subtype),
+     * `unknown` (JSON of a type ff does not model; text: its type, detail: the
+     * JSON, cut) and `unreadable` (not JSON; text: the line, cut).
+     */
+    z.object({
+      type: z.literal('notice'),
+      notice: z.enum(['init', 'compacted', 'system', 'unknown', 'unreadable']),
+      text: z.string(),
+      model: z.string().optional(),
+      detail: z.string().optional(),
+    }),
+  ]),
+);
 export type ClaudeEntry = z.infer<typeof ClaudeEntry>;
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
