@@ -10,90 +10,109 @@
  */
 import { z } from 'zod';
 
-export const TextBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
-export const ToolUseBlock = z.looseObject({
-  type: z.literal('tool_use'),
-  id: z.string(),
-  name: z.string(),
-  input: z.unknown(),
-});
-export const ToolResultBlock = z.looseObject({
-  type: z.literal('tool_result'),
-  tool_use_id: z.string(),
-  content: z.unknown().optional(),
-  is_error: z.boolean().optional(),
-});
-export const ContentBlock = z.union([
-  TextBlock,
-  ToolUseBlock,
-  ToolResultBlock,
-  z.looseObject({ type: z.string() }),
-]);
+export const TextBlock = z.lazy(() => z.looseObject({ type: z.literal('text'), text: z.string() }));
+export const ToolUseBlock = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('tool_use'),
+    id: z.string(),
+    name: z.string(),
+    input: z.unknown(),
+  }),
+);
+export const ToolResultBlock = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('tool_result'),
+    tool_use_id: z.string(),
+    content: z.unknown().optional(),
+    is_error: z.boolean().optional(),
+  }),
+);
+export const ContentBlock = z.lazy(() =>
+  z.union([TextBlock, ToolUseBlock, ToolResultBlock, z.looseObject({ type: z.string() })]),
+);
 export type ContentBlock = z.infer<typeof ContentBlock>;
 
-export const SystemInit = z.looseObject({
-  type: z.literal('system'),
-  subtype: z.literal('init'),
-  session_id: z.string(),
-  cwd: z.string().optional(),
-  model: z.string().optional(),
-  permissionMode: z.string().optional(),
-  tools: z.array(z.string()).optional(),
-});
+export const SystemInit = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('system'),
+    subtype: z.literal('init'),
+    session_id: z.string(),
+    cwd: z.string().optional(),
+    model: z.string().optional(),
+    permissionMode: z.string().optional(),
+    tools: z.array(z.string()).optional(),
+  }),
+);
 
-export const SystemOther = z.looseObject({
-  type: z.literal('system'),
-  subtype: z.string(),
-});
+export const SystemOther = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('system'),
+    subtype: z.string(),
+  }),
+);
 
-export const AssistantLine = z.looseObject({
-  type: z.literal('assistant'),
-  message: z.looseObject({ content: z.array(ContentBlock) }),
-  session_id: z.string().optional(),
-  parent_tool_use_id: z.string().nullable().optional(),
-});
+export const AssistantLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('assistant'),
+    message: z.looseObject({ content: z.array(ContentBlock) }),
+    session_id: z.string().optional(),
+    parent_tool_use_id: z.string().nullable().optional(),
+  }),
+);
 
-export const UserLine = z.looseObject({
-  type: z.literal('user'),
-  message: z.looseObject({ content: z.union([z.string(), z.array(ContentBlock)]) }),
-  session_id: z.string().optional(),
-});
+export const UserLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('user'),
+    message: z.looseObject({ content: z.union([z.string(), z.array(ContentBlock)]) }),
+    session_id: z.string().optional(),
+  }),
+);
 
-export const ResultLine = z.looseObject({
-  type: z.literal('result'),
-  subtype: z.string(),
-  is_error: z.boolean().optional(),
-  result: z.string().optional(),
-  total_cost_usd: z.number().optional(),
-  num_turns: z.number().optional(),
-  duration_ms: z.number().optional(),
-  session_id: z.string().optional(),
-});
+export const ResultLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('result'),
+    subtype: z.string(),
+    is_error: z.boolean().optional(),
+    result: z.string().optional(),
+    total_cost_usd: z.number().optional(),
+    num_turns: z.number().optional(),
+    duration_ms: z.number().optional(),
+    session_id: z.string().optional(),
+  }),
+);
 
-export const CanUseToolRequest = z.looseObject({
-  subtype: z.literal('can_use_tool'),
-  tool_name: z.string(),
-  input: z.record(z.string(), z.unknown()),
-  tool_use_id: z.string().optional(),
-  description: z.string().optional(),
-  permission_suggestions: z.array(z.unknown()).optional(),
-});
+export const CanUseToolRequest = z.lazy(() =>
+  z.looseObject({
+    subtype: z.literal('can_use_tool'),
+    tool_name: z.string(),
+    input: z.record(z.string(), z.unknown()),
+    tool_use_id: z.string().optional(),
+    description: z.string().optional(),
+    permission_suggestions: z.array(z.unknown()).optional(),
+  }),
+);
 
-export const ControlRequestLine = z.looseObject({
-  type: z.literal('control_request'),
-  request_id: z.string(),
-  request: z.looseObject({ subtype: z.string() }),
-});
+export const ControlRequestLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('control_request'),
+    request_id: z.string(),
+    request: z.looseObject({ subtype: z.string() }),
+  }),
+);
 
-export const ControlResponseLine = z.looseObject({
-  type: z.literal('control_response'),
-  response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }),
-});
+export const ControlResponseLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('control_response'),
+    response: z.looseObject({ subtype: z.string(), request_id: z.string().optional() }),
+  }),
+);
 
-export const StreamEventLine = z.looseObject({
-  type: z.literal('stream_event'),
-  event: z.unknown(),
-});
+export const StreamEventLine = z.lazy(() =>
+  z.looseObject({
+    type: z.literal('stream_event'),
+    event: z.unknown(),
+  }),
+);
 
 export type ClaudeLine =
   | (z.infer<typeof SystemInit> & { kind: 'init' })
@@ -118,10 +137,20 @@ const known = [
   ['stream_event', StreamEventLine],
 ] as const;
 
-const knownByType = new Map<string, Array<(typeof known)[number]>>();
-for (const entry of known) {
-  const type = entry[1].shape.type.value;
-  knownByType.set(type, [...(knownByType.get(type) ?? []), entry]);
+type Known = readonly [ClaudeLine['kind'], (typeof known)[number][1]];
+let knownByType: Map<string, Known[]> | undefined;
+
+/** The schemas a line of `type` can match, built with the first line the agent classifies. */
+function knownFor(type: string): Known[] | undefined {
+  if (!knownByType) {
+    knownByType = new Map();
+    for (const entry of known) {
+      const schema = entry[1].unwrap();
+      const value = schema.shape.type.value;
+      knownByType.set(value, [...(knownByType.get(value) ?? []), entry]);
+    }
+  }
+  return knownByType.get(type);
 }
 
 /** Parses one stdout line. Never throws; never loses the line. */
@@ -144,7 +173,7 @@ export function classifyClaudeJson(json: unknown): ClaudeLine {
   // Every known schema has a literal `type`, so only those of the line's type can match: trying just
   // them (not all eight, each failure building an error) is most of the agent's per-line cost.
   const type = typeof json === 'object' && json !== null ? (json as { type?: unknown }).type : undefined;
-  for (const [kind, schema] of (typeof type === 'string' && knownByType.get(type)) || []) {
+  for (const [kind, schema] of (typeof type === 'string' && knownFor(type)) || []) {
     const parsed = schema.safeParse(json);
     if (parsed.success) return { ...parsed.data, kind } as ClaudeLine;
   }
