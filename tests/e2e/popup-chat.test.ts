@@ -371,6 +371,12 @@ describe('popup chat', () => {
       atEnd: true,
       reply: true,
     });
+    // Scrolled up, the rest is there: the whole turn from the user's message on.
+    await again.$eval('[data-testid="ff-transcript"]', (el) => el.scrollTo({ top: 0 }));
+    await again.waitForFunction(
+      `[...document.querySelectorAll('[data-testid="ff-msg-user"]')].some((el) => el.textContent === 'read 30 times')`,
+    );
+    expect(await again.$$eval('[data-testid="ff-tool"]', (els) => els.length)).toBe(30);
   }, 60_000);
   it('a reopened chat that followed its end still shows it once the replies turn into markdown', async () => {
     const workspace = await world.workspace();

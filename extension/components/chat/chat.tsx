@@ -25,9 +25,11 @@ const MAX_CACHED = 2000;
 const PAGE_ITEMS = 100;
 /**
  * Items in the page's first frame (more than the transcript's 320 px show):
- * the rest of the first page renders after it.
+ * the rest of the first page renders when the reader scrolls up, or once
+ * the page is idle FILL_AFTER_MS after that frame.
  */
 const FIRST_FRAME_ITEMS = 24;
+const FILL_AFTER_MS = 500;
 const draftKey = (id: string) => `ff.draft.${id}`;
 /** A stored draft is a string; anything else in its place is no draft. */
 const draftFrom = (stored: unknown): string => (typeof stored === 'string' ? stored : '');
@@ -84,6 +86,9 @@ export function Chat({
   const stick = useRef(spot?.atBottom ?? true);
   const restored = useRef(!spot || spot.atBottom);
   const scrollNote = useRef<ReturnType<typeof setTimeout>>();
+  /** Reads the older cached events and renders the first page in full (set by the subscription's effect). */
+  const fillFirstPage = useRef(() => {});
+  const lastTop = useRef(0);
   const noteSpot = () => {
     const container = list.current;
     if (!container) return;
@@ -120,15 +125,19 @@ export function Chat({
       const before = readTranscriptOlder<Stored>(sessionId).filter((event) => event.seq < first);
       if (before.length > 0) events.value = [...before, ...events.value].slice(-MAX_CACHED);
     };
-    // After the first frame and the one after it (the new events'): the older cached events, and the rest
-    // of the first page of items.
-    let rest: number | undefined;
+    // The older cached events and the rest of the first page of items: when the reader scrolls up toward
+    // them, or once the page is idle a moment after its first frame (not before the agent's new events).
+    let rest: ReturnType<typeof setTimeout> | undefined;
+    let idle: number | undefined;
+    const fill = () => {
+      older();
+      if (shown.value < PAGE_ITEMS) shown.value = PAGE_ITEMS;
+    };
+    fillFirstPage.current = fill;
     const cancelRest = afterFirstPaint(() => {
-      rest = requestAnimationFrame(() => {
-        rest = undefined;
-        older();
-        if (shown.value < PAGE_ITEMS) shown.value = PAGE_ITEMS;
-      });
+      rest = setTimeout(() => {
+        idle = requestIdleCallback(fill, { timeout: 1000 });
+      }, FILL_AFTER_MS);
     });
     // What the agent sends before the first frame waits for it: the cached chat shows first.
     const early: Stored[] = [];
@@ -172,7 +181,8 @@ export function Chat({
     const keep = () => {
       clearTimeout(save);
       cancelRest();
-      if (rest !== undefined) cancelAnimationFrame(rest);
+      clearTimeout(rest);
+      if (idle !== undefined) cancelIdleCallback(idle);
       older();
       writeTranscriptCache(sessionId, events.value);
       noteSpot();
@@ -275,6 +285,10 @@ export function Chat({
         onScroll={(e) => {
           const el = e.currentTarget as HTMLDivElement;
           if (!restored.current) return; // our own scrolling while restoring
+          // The reader scrolling up (not the chat following its end) nears the first rendered items.
+          const up = el.scrollTop < lastTop.current;
+          lastTop.current = el.scrollTop;
+          if (up && shown.value < PAGE_ITEMS && el.scrollTop < el.clientHeight) fillFirstPage.current();
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
           clearTimeout(scrollNote.current);
           scrollNote.current = setTimeout(noteSpot, 250);
@@ -285,7 +299,10 @@ export function Chat({
             type="button"
             class="ff-link"
             data-testid="ff-show-earlier"
-            onClick={() => (shown.value += PAGE_ITEMS)}
+            onClick={() => {
+              fillFirstPage.current();
+              shown.value += PAGE_ITEMS;
+            }}
           >
             Show {Math.min(hidden, PAGE_ITEMS)} earlier
           </button>
