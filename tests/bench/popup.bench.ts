@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isToolResultTurn } from '../fakes/anthropic-api/server.js';
 import {
@@ -8,6 +8,7 @@ import {
   pairExtension,
 } from '../helpers/browser.js';
 import { claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
+import { tempDir } from '../helpers/temp.js';
 import { type Figure, figure, median } from './figure.js';
 
 /** Tool calls per turn before the text reply: a busy session, as real ones are. */
@@ -128,6 +129,43 @@ export async function* figures(): AsyncGenerator<Figure> {
   } finally {
     await chrome.close();
     await world.close();
+  }
+  // The floor under any page with a script: the built extension plus a page whose one module script does
+  // nothing but note its start and its first frame (as the popup does), in a Chromium of its own.
+  const copy = tempDir('ff-bench-ext-');
+  try {
+    cpSync(extensionDir, copy.path, { recursive: true });
+    writeFileSync(
+      join(copy.path, 'bench-blank.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/bench-blank.js"></script></head><body>ff</body></html>',
+    );
+    writeFileSync(
+      join(copy.path, 'bench-blank.js'),
+      `performance.mark('ff-popup-script');
+requestAnimationFrame(() => setTimeout(() => performance.mark('ff-popup-cached-paint'), 0));`,
+    );
+    const blankChrome = await launchWithExtension([], undefined, copy.path);
+    try {
+      const script: number[] = [];
+      const painted: number[] = [];
+      for (let n = 0; n < 9; n++) {
+        const page = await blankChrome.browser.newPage();
+        await page.goto(`chrome-extension://${blankChrome.extensionId}/bench-blank.html`);
+        await page.waitForFunction(`performance.getEntriesByName('ff-popup-cached-paint').length > 0`);
+        const [s, p] = (await page.evaluate(
+          `['ff-popup-script', 'ff-popup-cached-paint'].map((name) => performance.getEntriesByName(name)[0].startTime)`,
+        )) as number[];
+        script.push(s!);
+        painted.push(p!);
+        await page.close();
+      }
+      yield figure('popup.extension_script_page_floor.navigation_to_script.median', median(script), 'ms');
+      yield figure('popup.extension_script_page_floor.navigation_to_paint.median', median(painted), 'ms');
+    } finally {
+      await blankChrome.close();
+    }
+  } finally {
+    copy.cleanup();
   }
 }
 
