@@ -153,3 +153,16 @@ export function markSeen(list: readonly WorkspaceView[], seen: SeenTurns, select
   for (const w of list) if (next[w.id] === undefined || w.id === selected) next[w.id] = w.sessions.turns;
   return next;
 }
+
+/**
+ * How far a scrolled list must move so a row is wholly in view (positive: down; 0 when it is) —
+ * pure. A row taller than the list shows its top.
+ */
+export function scrollToShow(
+  list: { top: number; bottom: number },
+  row: { top: number; bottom: number },
+): number {
+  if (row.top < list.top || row.bottom - row.top > list.bottom - list.top) return row.top - list.top;
+  if (row.bottom > list.bottom) return row.bottom - list.bottom;
+  return 0;
+}

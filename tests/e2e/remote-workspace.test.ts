@@ -197,6 +197,22 @@ describe.skipIf(missing)('a workspace on a remote machine, through a real ssh tu
     await popup.waitForSelector(
       `[data-testid="ff-machine-group"][data-machine="devbox"] [data-testid="ff-workspace"][data-workspace="${workspaceId}"][aria-current="true"]`,
     );
+    // Below this computer's group, the selected row is still wholly inside the scrolled list.
+    const { listBox, rowBox } = await popup.$eval(
+      `[data-testid="ff-workspace"][data-workspace="${workspaceId}"]`,
+      (button) => {
+        const rect = (el: Element) => {
+          const r = el.getBoundingClientRect();
+          return { top: Math.round(r.top), bottom: Math.round(r.bottom) };
+        };
+        return {
+          listBox: rect(button.closest('[data-testid="ff-workspaces"]')!),
+          rowBox: rect(button.closest('li')!),
+        };
+      },
+    );
+    expect(rowBox.top).toBeGreaterThanOrEqual(listBox.top);
+    expect(rowBox.bottom).toBeLessThanOrEqual(listBox.bottom);
     // The first turn (the issue's prompt) was answered on the remote; its reply is here.
     await waitFor(async () => (await texts(popup, '[data-testid="ff-msg-assistant"]')).includes('On it.'), {
       what: 'the first reply, relayed',

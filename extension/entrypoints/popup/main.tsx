@@ -1,5 +1,6 @@
 import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
@@ -33,6 +34,7 @@ import {
   keepUnreachable,
   markSeen,
   type SeenTurns,
+  scrollToShow,
   seenTurnsFrom,
 } from '../../lib/workspace-list.js';
 import '../../lib/primer.js';
@@ -267,8 +269,15 @@ function Workspaces() {
   // Machine headers when workspaces live on more than this computer; repo headers when there is more than one list.
   const byMachine = showMachineHeaders(machines.map((m) => m.machine));
   const repoHeaders = machines.reduce((n, m) => n + m.groups.length, 0) > 1;
+  const list = useRef<HTMLDivElement>(null);
+  // The selected workspace is in view, also when machine and repo headers push it below the list's edge.
+  useLayoutEffect(() => {
+    const box = list.current;
+    const row = box?.querySelector('.ff-selected');
+    if (box && row) box.scrollTop += scrollToShow(box.getBoundingClientRect(), row.getBoundingClientRect());
+  }, [selected.value, workspaces.value.length, byMachine]);
   return (
-    <div class="ff-workspaces" data-testid="ff-workspaces">
+    <div class="ff-workspaces" data-testid="ff-workspaces" ref={list}>
       {workspaces.value.length > 3 && (
         <input
           class="ff-filter"

@@ -6,6 +6,7 @@ import {
   hasNews,
   keepUnreachable,
   markSeen,
+  scrollToShow,
 } from '../../../extension/lib/workspace-list.js';
 import type { Board, WorkspaceCard } from '../../../shared/board.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
@@ -214,5 +215,18 @@ describe('keepUnreachable', () => {
     expect(keepUnreachable([old], [current], [remote('devbox', 'connecting')]).map((w) => w.id)).toEqual([
       current.id,
     ]);
+  });
+});
+
+describe('scrollToShow: the selected row in the scrolled list', () => {
+  const list = { top: 100, bottom: 320 };
+  it.each([
+    ['wholly in view', { top: 150, bottom: 200 }, 0],
+    ['cut at the bottom (machine headers pushed it down)', { top: 290, bottom: 340 }, 20],
+    ['below the list', { top: 400, bottom: 450 }, 130],
+    ['above the list', { top: 40, bottom: 90 }, -60],
+    ['taller than the list: its top', { top: 120, bottom: 400 }, 20],
+  ])('%s', (_, row, delta) => {
+    expect(scrollToShow(list, row)).toBe(delta);
   });
 });
