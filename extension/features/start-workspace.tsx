@@ -14,29 +14,11 @@ import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
 import { SvgIcon } from '../lib/svg-icon.js';
 import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+import { workspaceChip } from '../lib/workspace-chip.js';
 import { applyBoard } from '../lib/workspace-list.js';
 
 /** Issue pages: Start workspace, then the workspace's live status. */
 type IssueMatch = NumberedPage;
-
-export function workspaceChip(workspace: WorkspaceView): { label: string; tone: string } {
-  if (workspace.ratchet.state === 'MERGED') return { label: 'Done', tone: 'done' };
-  switch (workspace.status) {
-    case 'provisioning':
-      return { label: `Setting up${workspace.step ? `: ${workspace.step}` : ''}`, tone: 'working' };
-    case 'failed':
-      return { label: 'Setup failed', tone: 'bad' };
-    case 'missing':
-      return { label: 'Worktree missing', tone: 'bad' };
-    case 'archived':
-      return { label: 'Archived', tone: '' };
-    default:
-      if (workspace.sessions.waitingForYou > 0) return { label: 'Needs you', tone: 'waiting' };
-      if (workspace.sessions.running > 0) return { label: 'Working', tone: 'working' };
-      if (workspace.sessions.total > 0) return { label: 'Waiting', tone: 'waiting' };
-      return { label: 'Ready', tone: 'good' };
-  }
-}
 
 function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort }) {
   const project = projectRef(location.hostname, match.owner, match.repo);

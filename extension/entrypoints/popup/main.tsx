@@ -10,7 +10,6 @@ import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { Menu, SessionMenu } from '../../components/menu.js';
-import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { eventData } from '../../lib/event-data.js';
 import { afterFirstPaint } from '../../lib/first-paint.js';
@@ -27,6 +26,7 @@ import { Octicon } from '../../lib/octicons.js';
 import { readPopupSnapshot, writePopupSnapshot } from '../../lib/popup-cache.js';
 import { watchRemotes } from '../../lib/remotes.js';
 import { errorText } from '../../lib/use-agent.js';
+import { workspaceChip } from '../../lib/workspace-chip.js';
 import {
   applyBoard,
   groupByMachineAndRepo,

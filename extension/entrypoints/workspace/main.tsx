@@ -14,7 +14,6 @@ import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { SessionMenu } from '../../components/menu.js';
-import { workspaceChip } from '../../features/start-workspace.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
 import { eventData } from '../../lib/event-data.js';
@@ -23,6 +22,7 @@ import { LOCAL, machineOf, machineStatus, offlineNotice, reconnectKey } from '..
 import { Octicon } from '../../lib/octicons.js';
 import { watchRemotes } from '../../lib/remotes.js';
 import { errorText } from '../../lib/use-agent.js';
+import { workspaceChip } from '../../lib/workspace-chip.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
 import '../../lib/primer.js';
 import '../popup/style.css';
