@@ -139,14 +139,7 @@ export async function* figures(): AsyncGenerator<Figure> {
   } finally {
     for (const c of clients) c.close();
     await local.stop();
-    const remote = readAgentFile(resolveHome(sshd.remoteHome));
-    if (remote?.pid) {
-      try {
-        process.kill(remote.pid, 'SIGTERM');
-      } catch {}
-    }
-    sshd.cutConnections();
-    await sshd.stop();
+    await sshd.close();
     dir.cleanup();
   }
 }

@@ -2,6 +2,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
+import { readAgentFile } from '../../agent/store/agent-file.js';
+import { resolveHome } from '../../agent/store/home.js';
+import { isProcessAlive } from '../../agent/store/instance-lock.js';
 import { cliPath } from './agent-process.js';
 import { waitFor } from './temp.js';
 
@@ -32,6 +35,8 @@ export interface Sshd {
   /** Cuts every established connection, as a network drop would (the listener stays). */
   cutConnections(): void;
   stop(): Promise<void>;
+  /** The end of a test: stops the remote's ff-agent (started through ssh, so no child of the test), cuts connections, stops sshd. */
+  close(): Promise<void>;
   /** Starts it again on the same port after `stop` (the host comes back). */
   restart(): Promise<void>;
 }
@@ -165,6 +170,12 @@ export async function startSshd(
         proc.kill('SIGTERM');
         await new Promise((resolve) => proc.once('exit', resolve));
       }
+    },
+    async close() {
+      const remote = readAgentFile(resolveHome(remoteHome));
+      if (remote?.pid && isProcessAlive(remote.pid)) process.kill(remote.pid, 'SIGTERM');
+      sshd.cutConnections();
+      await sshd.stop();
     },
     async restart() {
       proc = await launch();

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgentFile } from '../../../agent/store/agent-file.js';
 import { resolveHome } from '../../../agent/store/home.js';
-import { isProcessAlive } from '../../../agent/store/instance-lock.js';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import { eventData, type RemoteView, SessionEvent } from '../../../shared/protocol.js';
 import { FakeAnthropicApi, lastUserText } from '../../fakes/anthropic-api/server.js';
@@ -70,10 +69,7 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
   afterAll(async () => {
     client?.close();
     await local?.stop();
-    const remote = sshd && readAgentFile(resolveHome(sshd.remoteHome));
-    if (remote?.pid && isProcessAlive(remote.pid)) process.kill(remote.pid, 'SIGTERM');
-    sshd?.cutConnections();
-    await sshd?.stop();
+    await sshd?.close();
     await api?.stop();
     dir.cleanup();
   });

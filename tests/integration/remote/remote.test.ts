@@ -31,10 +31,7 @@ describe.skipIf(missing)('remote hosts over a real sshd on 127.0.0.1', () => {
   });
   afterAll(async () => {
     await local?.stop();
-    const remote = sshd && readAgentFile(resolveHome(sshd.remoteHome));
-    if (remote?.pid && isProcessAlive(remote.pid)) process.kill(remote.pid, 'SIGTERM');
-    sshd?.cutConnections();
-    await sshd?.stop();
+    await sshd?.close();
     dir.cleanup();
   });
 
