@@ -10,42 +10,26 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
-import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
-import { createGitHubLikeRepo, type GitHubLikeRepo } from '../../helpers/git-repos.js';
-import { tempDir, waitFor } from '../../helpers/temp.js';
+import { runCli } from '../../helpers/agent-process.js';
+import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
+import { waitFor } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Fixture {
-  root: string;
-  home: string;
-  repo: GitHubLikeRepo;
-  agent: AgentProcess;
-  client: AgentClient;
-  env: Record<string, string>;
-}
+type Fixture = AgentWithRepo;
 
 async function fixture(): Promise<Fixture> {
-  const dir = tempDir();
-  cleanups.push(dir.cleanup);
-  const repo = createGitHubLikeRepo(dir.path);
-  // The project ignores .env, node_modules and logs, as real ones do.
-  repo.pushToOrigin('.gitignore', '.env\nnode_modules/\n*.log\n');
-  repo.git(repo.clone, 'pull', '-q');
-  const home = join(dir.path, 'home');
-  const agent = await spawnAgent(home, { env: repo.env });
-  const client = await connectClient(agent);
-  cleanups.push(async () => {
-    client.close();
-    await agent.stop();
+  const f = await agentWithRepo(cleanups, (repo) => {
+    // The project ignores .env, node_modules and logs, as real ones do.
+    repo.pushToOrigin('.gitignore', '.env\nnode_modules/\n*.log\n');
+    repo.git(repo.clone, 'pull', '-q');
   });
-  await client.call('project.add', { path: repo.clone });
-  return { root: dir.path, home, repo, agent, client, env: { FF_HOME: home, ...repo.env } };
+  await f.client.call('project.add', { path: f.repo.clone });
+  return f;
 }
 
 async function readyWorkspace(f: Fixture, issue: number): Promise<WorkspaceView> {

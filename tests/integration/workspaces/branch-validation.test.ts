@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
-import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
-import { tempDir, waitFor } from '../../helpers/temp.js';
+import { runCli } from '../../helpers/agent-process.js';
+import { agentWithRepo } from '../../helpers/agent-with-repo.js';
+import { waitFor } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -11,19 +11,10 @@ afterEach(async () => {
 
 describe('--branch and --base are checked before anything is made', () => {
   it('refuses the default branch, a checked-out branch, other refs and a base that does not exist, in one line each, leaving no record; refs/heads/x means x', async () => {
-    const dir = tempDir();
-    cleanups.push(dir.cleanup);
-    const repo = createGitHubLikeRepo(dir.path);
-    repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'elsewhere', join(dir.path, 'elsewhere'));
-    const home = join(dir.path, 'home');
-    const agent = await spawnAgent(home, { env: repo.env });
-    const client = await connectClient(agent);
-    cleanups.push(async () => {
-      client.close();
-      await agent.stop();
-    });
+    const { repo, client, env } = await agentWithRepo(cleanups, (repo, root) =>
+      repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'elsewhere', join(root, 'elsewhere')),
+    );
     await client.call('project.add', { path: repo.clone });
-    const env = { FF_HOME: home, ...repo.env };
     const create = (...args: string[]) =>
       runCli(['workspace', 'create', '--project', 'octo/app', '--no-session', ...args], env);
 

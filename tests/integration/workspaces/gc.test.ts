@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
-import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
-import { createGitHubLikeRepo, type GitHubLikeRepo } from '../../helpers/git-repos.js';
+import { runCli } from '../../helpers/agent-process.js';
+import { agentWithRepo } from '../../helpers/agent-with-repo.js';
+import type { GitHubLikeRepo } from '../../helpers/git-repos.js';
 import { ratchetWorlds } from '../../helpers/ratchet-world.js';
-import { tempDir, waitFor } from '../../helpers/temp.js';
+import { waitFor } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -15,21 +16,6 @@ afterEach(async () => {
 });
 
 const ratchetWorld = ratchetWorlds();
-
-/** An agent (no GitHub, no claude) and a git repo with a bare origin, closed after the test. */
-async function agentWithRepo() {
-  const dir = tempDir();
-  cleanups.push(dir.cleanup);
-  const repo = createGitHubLikeRepo(dir.path);
-  const home = join(dir.path, 'home');
-  const agent = await spawnAgent(home, { env: repo.env });
-  const client = await connectClient(agent);
-  cleanups.push(async () => {
-    client.close();
-    await agent.stop();
-  });
-  return { dir, repo, home, client };
-}
 
 async function ready(client: AgentClient, issue: number): Promise<WorkspaceView> {
   const { workspace } = await client.call('workspace.create', {
@@ -51,7 +37,7 @@ const refs = (repo: GitHubLikeRepo, prefix: string) =>
 
 describe('ff-agent gc', () => {
   it('dry run lists what would go and changes nothing; a real run removes only what is provably ff’s and safe', async () => {
-    const { dir, repo, home, client } = await agentWithRepo();
+    const { root, repo, home, client } = await agentWithRepo(cleanups);
     const project = await client.call('project.add', { path: repo.clone });
     const env = { FF_HOME: home, ...repo.env };
 
@@ -75,7 +61,7 @@ describe('ff-agent gc', () => {
     repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'ff/orphan', orphan);
     writeFileSync(join(orphan, 'leftover.txt'), 'left over\n');
     // … and a worktree outside ff's roots, which is the user's own.
-    const users = join(dir.path, 'users-own');
+    const users = join(root, 'users-own');
     repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'mine', users);
     // A folder under the root that is not a git worktree at all.
     mkdirSync(join(project.worktreeRoot, 'not-a-worktree'), { recursive: true });
@@ -227,7 +213,7 @@ describe('ff-agent gc', () => {
   }, 180_000);
 
   it('workspace list shows each workspace’s disk use', async () => {
-    const { repo, home, client } = await agentWithRepo();
+    const { repo, home, client } = await agentWithRepo(cleanups);
     // The setup makes a 3 MB file and commits it, so the first measurement sees it.
     await client.call('project.add', {
       path: repo.clone,
