@@ -74,6 +74,15 @@ async function openPopup(): Promise<Page> {
   return page;
 }
 
+/** The popup with a workspace picked in its list, as a user clicks it. */
+async function openPopupOn(workspaceId: string): Promise<Page> {
+  const page = await openPopup();
+  const row = `[data-testid="ff-workspace"][data-workspace="${workspaceId}"]`;
+  await page.waitForSelector(row);
+  await page.click(row);
+  return page;
+}
+
 const texts = (page: Page, selector: string) =>
   page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
 
@@ -81,9 +90,7 @@ describe('popup chat', () => {
   it('select a workspace, send a message: the reply streams in, with a tool row for a Write', async () => {
     const workspace = await world.workspace();
     const session = await world.client.call('session.start', { workspaceId: workspace.id });
-    const page = await openPopup();
-    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
-    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    const page = await openPopupOn(workspace.id);
     await page.waitForSelector(
       `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-composer"]`,
     );
@@ -189,9 +196,7 @@ describe('popup chat', () => {
       workspaceId: workspace.id,
       permissionMode: 'ask',
     });
-    const page = await openPopup();
-    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
-    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    const page = await openPopupOn(workspace.id);
     await page.waitForSelector(
       `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-composer"]`,
     );
@@ -288,9 +293,7 @@ describe('popup chat', () => {
       'the long turn',
       60_000,
     );
-    const page = await openPopup();
-    await page.waitForSelector(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
-    await page.click(`[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`);
+    const page = await openPopupOn(workspace.id);
     await waitFor(
       async () =>
         (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) => t.includes('Read it 105 times.')),
@@ -337,10 +340,7 @@ describe('popup chat', () => {
     const session = await world.client.call('session.start', { workspaceId: workspace.id });
     await world.client.call('session.send', { sessionId: session.id, text: 'read 30 times' });
     await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'the turn');
-    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
-    const page = await openPopup();
-    await page.waitForSelector(row);
-    await page.click(row);
+    const page = await openPopupOn(workspace.id);
     await waitFor(
       async () =>
         (await texts(page, '[data-testid="ff-msg-assistant"]')).some((t) => t.includes('Read it 30')),
@@ -392,10 +392,7 @@ describe('popup chat', () => {
       (s) => s.turns === 2 && s.status === 'idle',
       'second turn',
     );
-    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
-    const page = await openPopup();
-    await page.waitForSelector(row);
-    await page.click(row);
+    const page = await openPopupOn(workspace.id);
     await page.waitForSelector(
       `[data-testid="ff-chat"][data-session="${session.id}"] [data-testid="ff-msg-assistant"] h1`,
     );
@@ -418,10 +415,7 @@ describe('popup chat', () => {
     const session = await world.client.call('session.start', { workspaceId: workspace.id });
     await world.client.call('session.send', { sessionId: session.id, text: 'cached hello' });
     await waitForSession(world.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'first turn');
-    const row = `[data-testid="ff-workspace"][data-workspace="${workspace.id}"]`;
-    const page = await openPopup();
-    await page.waitForSelector(row);
-    await page.click(row);
+    const page = await openPopupOn(workspace.id);
     // Plain text first, markdown once the parser has loaded after the first paint.
     await page.waitForSelector('[data-testid="ff-msg-assistant"] strong');
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -441,7 +435,9 @@ describe('popup chat', () => {
       const again = await chrome.openPage('popup.html');
       pages.push(again);
       // Nothing can come from the agent now: the list, the selection and the chat are the cache's.
-      await again.waitForSelector(`${row}[aria-current="true"]`);
+      await again.waitForSelector(
+        `[data-testid="ff-workspace"][data-workspace="${workspace.id}"][aria-current="true"]`,
+      );
       await again.waitForSelector(`[data-testid="ff-chat"][data-session="${session.id}"]`);
       const replies = async () =>
         (await texts(again, '[data-testid="ff-msg-assistant"]')).map((t) => t.trim());
