@@ -121,13 +121,13 @@ export class Workspaces {
     log: Logger;
     issueTemplate: string;
     /** What the first prompt gets when the session starts while setup runs (prompts/setup-running.md). */
-    setupRunningTemplate?: string;
+    setupRunningTemplate: string;
     issueLookup?: IssueLookup;
     pullRequestLookup?: PullRequestLookup;
   }) {
     this.#pullRequestLookup = deps.pullRequestLookup;
     this.#issueTemplate = deps.issueTemplate;
-    this.#setupRunningTemplate = deps.setupRunningTemplate ?? '';
+    this.#setupRunningTemplate = deps.setupRunningTemplate;
     this.#issueLookup = deps.issueLookup;
     this.#state = deps.state;
     this.#projects = deps.projects;
@@ -740,7 +740,8 @@ export class Workspaces {
 
   /**
    * Starts the first session of a ready workspace that still has its
-   * initial prompt (also after a restart that came between ready and start).
+   * initial prompt (also after a restart that came between ready and start);
+   * with `setup`, of one whose setup command is running, the prompt saying so.
    */
   async startInitialSession(id: string, setup?: { setupScript: string; logFile: string }): Promise<void> {
     const workspace = this.find(id);
