@@ -2,6 +2,7 @@
 // their protocol handlers and runs their life (start, listen, stop).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorText } from '../shared/error-text.js';
 import { permissionForOutsideText } from './claude/author-trust.js';
 import { Sessions } from './claude/sessions.js';
 import { EventHub } from './events/event-hub.js';
@@ -122,7 +123,7 @@ export function startModules(
   try {
     modules.remotes.start();
   } catch (error) {
-    log.error(`Remotes not started: ${error instanceof Error ? error.message : String(error)}`);
+    log.error(`Remotes not started: ${errorText(error)}`);
   }
   // A restart between "ready" and the first session: start it now.
   for (const workspace of state.data.workspaces) void modules.workspaces.startInitialSession(workspace.id);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { errorText } from '../../shared/error-text.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
@@ -401,9 +402,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ff-agent: ${error.message}\n`);
       return 1;
     }
-    process.stderr.write(
-      `ff-agent: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`ff-agent: unexpected error: ${errorText(error)}\n`);
     return 1;
   }
 }

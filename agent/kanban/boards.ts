@@ -1,5 +1,6 @@
 import type { AssignedIssue, Board } from '../../shared/board.js';
 import { projectSlug } from '../../shared/domain.js';
+import { errorText } from '../../shared/error-text.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { GitHubHosts } from '../github/hosts.js';
 import type { Logger } from '../logger.js';
@@ -42,7 +43,7 @@ export class Boards {
           .assignedIssues(project.owner, project.repo, options.filter);
         cached = { at: Date.now(), issues };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         cached = { at: Date.now(), issues: cached?.issues ?? [], error: message };
       }
       this.#issues.set(key, cached);

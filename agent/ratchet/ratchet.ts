@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CronJob } from 'cron';
 import { projectSlug, type Session, type Workspace } from '../../shared/domain.js';
+import { errorText } from '../../shared/error-text.js';
 import { AgentError } from '../../shared/protocol.js';
 import {
   type Classification,
@@ -188,9 +189,7 @@ export class Ratchet {
     );
     if (!workspace) return;
     this.lookAt(workspace.id).catch((error: unknown) =>
-      this.#deps.log.warn(
-        `Ratchet: replies of ${workspace.id} wait for the next tick (${error instanceof Error ? error.message : String(error)})`,
-      ),
+      this.#deps.log.warn(`Ratchet: replies of ${workspace.id} wait for the next tick (${errorText(error)})`),
     );
   }
 
@@ -538,7 +537,7 @@ export class Ratchet {
     try {
       await this.#act(github, workspace, decision, snapshot, classification, settings);
     } catch (error) {
-      decision.reason = `${decision.reason} Failed: ${error instanceof Error ? error.message : String(error)}`;
+      decision.reason = `${decision.reason} Failed: ${errorText(error)}`;
       this.#deps.log.warn(`Ratchet ${workspaceId}: ${decision.reason}`);
       await this.#update(workspaceId, (r) => {
         r.lastDecision = decision;
@@ -566,7 +565,7 @@ export class Ratchet {
   ): Promise<Map<string, string>> {
     if (classification.state !== 'CI_FAILED') return new Map();
     const warn = (what: string, error: unknown) =>
-      this.#deps.log.warn(`Ratchet: no ${what} (${error instanceof Error ? error.message : String(error)})`);
+      this.#deps.log.warn(`Ratchet: no ${what} (${errorText(error)})`);
     const ids = classification.failingChecks.flatMap((c) => (c.nodeId ? [c.nodeId] : [])).slice(0, 20);
     const details = await github.checkRunDetails(ids).catch((error: unknown) => {
       warn('details of the failing checks', error);

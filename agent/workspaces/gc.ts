@@ -7,6 +7,7 @@ import {
   projectSlug,
   type Workspace,
 } from '../../shared/domain.js';
+import { errorText } from '../../shared/error-text.js';
 import { git, gitText } from '../git/git.js';
 import { ARCHIVE_HEAD_REF_PREFIX, ARCHIVE_REF_PREFIX, archiveRef, measure } from '../git/snapshot.js';
 import { listWorktrees, refExists } from '../git/worktree.js';
@@ -83,7 +84,7 @@ export async function collectGarbage(
           const archived = await deps.workspaces.archive(workspace.id, true);
           snapshotRef = archived.archived?.snapshot?.ref ?? snapshotRef;
         } catch (error) {
-          kept.push({ what: workspace.path, reason: `could not archive it: ${messageOf(error)}` });
+          kept.push({ what: workspace.path, reason: `could not archive it: ${errorText(error)}` });
           continue;
         }
       }
@@ -138,7 +139,7 @@ export async function collectGarbage(
       try {
         snapshotRef = await deps.workspaces.removeOrphan(project, path);
       } catch (error) {
-        kept.push({ what: path, reason: `could not remove it: ${messageOf(error)}` });
+        kept.push({ what: path, reason: `could not remove it: ${errorText(error)}` });
         continue;
       }
     }
@@ -268,8 +269,4 @@ function lastUsed(path: string): number {
 function isInside(root: string, path: string): boolean {
   const rel = relative(resolve(root), resolve(path));
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

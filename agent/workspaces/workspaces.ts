@@ -11,6 +11,7 @@ import {
   type WorkspaceSnapshot,
   type WorkspaceView,
 } from '../../shared/domain.js';
+import { errorText } from '../../shared/error-text.js';
 import { AgentError, type WorkspaceCreateParams, type WorkspaceEvent } from '../../shared/protocol.js';
 import { WorkspaceRatchet } from '../../shared/ratchet.js';
 import { outsideAuthors } from '../claude/author-trust.js';
@@ -392,7 +393,7 @@ export class Workspaces {
         (await refExists(project.path, `refs/heads/${base}`));
       if (!known) {
         await this.#fetchBase(project, base).catch((error) => {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorText(error);
           throw new AgentError(
             'INVALID_PARAMS',
             `No branch ${base} in ${project.path} or on origin (${reason}); --base must name an existing branch.`,
@@ -660,7 +661,7 @@ export class Workspaces {
         this.#state.data.settings.snapshotIgnoredMaxMb * 1024 * 1024,
       );
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new AgentError(
         'FAILED_PRECONDITION',
         `Could not read the worktree ${workspace.path} (${reason}); nothing was removed.`,
@@ -690,7 +691,7 @@ export class Workspaces {
         at: new Date().toISOString(),
       };
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new AgentError(
         'FAILED_PRECONDITION',
         `Could not snapshot ${path} (${reason}); nothing was removed.`,
@@ -756,7 +757,7 @@ export class Workspaces {
       try {
         await hook(this.find(id), prompt, outside);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorText(error);
         await this.#warn(id, `Could not start the first session: ${message}`);
       }
     }

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { errorText } from '../../shared/error-text.js';
 import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
 import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
 import { AgentConnection } from '../lib/agent-connection.js';
@@ -213,7 +214,7 @@ export default defineBackground(() => {
               error:
                 error instanceof AgentError
                   ? error.toInfo()
-                  : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+                  : { code: 'INTERNAL', message: errorText(error) },
             }),
         );
       switch (request.type) {

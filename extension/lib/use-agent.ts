@@ -26,6 +26,4 @@ export function useWhenConnected(agent: AgentPort, load: () => void, deps: unkno
   return connected;
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorText } from '../../shared/error-text.js';

@@ -6,7 +6,7 @@ import type { RatchetSettings } from '../../../shared/ratchet.js';
 import { FIXABLE_STATES, type RatchetSwitch } from '../../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
-import { AgentPort, RemoteError } from '../../lib/agent-port.js';
+import { AgentPort } from '../../lib/agent-port.js';
 import {
   ENTERPRISE_HOSTS_KEY,
   enterpriseHostsFrom,
@@ -24,6 +24,7 @@ import {
 } from '../../lib/notifications.js';
 import '../../lib/primer.js';
 import '../popup/style.css';
+import { errorText } from '../../../shared/error-text.js';
 
 const agent = new AgentPort();
 const projects = signal<Project[]>([]);
@@ -48,7 +49,7 @@ async function load(): Promise<void> {
       archiveRetentionDays: settings.archiveRetentionDays,
     };
   } catch (error) {
-    message.value = error instanceof Error ? error.message : String(error);
+    message.value = errorText(error);
   }
 }
 agent.connection.subscribe((state) => {
@@ -61,7 +62,7 @@ async function act(work: () => Promise<unknown>, done: string): Promise<void> {
     message.value = done;
     await load();
   } catch (error) {
-    message.value = error instanceof RemoteError || error instanceof Error ? error.message : String(error);
+    message.value = errorText(error);
   }
 }
 
@@ -302,7 +303,7 @@ function Enterprise() {
         message.value = `ff now runs on ${host} (reload its open pages). Add your clones from it as projects; the agent needs a token for it: GH_ENTERPRISE_TOKEN, or gh auth login --hostname ${host}.`;
       },
       (error: unknown) => {
-        message.value = error instanceof Error ? error.message : String(error);
+        message.value = errorText(error);
       },
     );
   };
