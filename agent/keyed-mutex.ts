@@ -9,6 +9,7 @@ export class KeyedMutex {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key) ?? Promise.resolve();
     const result = previous.then(task, task);
+    // The caller gets `result` and its error; the tail only orders the next task after it.
     const tail = result.catch(() => {});
     this.#tails.set(key, tail);
     void tail.then(() => {

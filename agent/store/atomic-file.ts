@@ -109,6 +109,7 @@ export async function writeFileAtomicAsync(path: string, data: string, mode = 0o
     }
     await rename(temp, path);
   } catch (error) {
+    // The write's own error is the one to report; a temp file left behind is only clutter.
     await rm(temp, { force: true }).catch(() => {});
     throw error;
   }

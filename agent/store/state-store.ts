@@ -303,6 +303,7 @@ export class StateStore {
       });
     });
     const write = this.#scheduled;
+    // The caller of this save gets `write` and its error; flush() only waits for it to settle.
     this.#lastWrite = write.catch(() => {});
     return write;
   }
