@@ -2,7 +2,13 @@
 // handlers, listens, and stops them in order. Logic lives in the modules.
 import { randomUUID } from 'node:crypto';
 import { quickActionHandlers, sessionHandlers } from './claude/handlers.js';
-import { choosePort, extensionIdsFromEnv, ratchetSchedule, type StartAgentOptions } from './config.js';
+import {
+  choosePort,
+  extensionIdsFromEnv,
+  launchedBy,
+  ratchetSchedule,
+  type StartAgentOptions,
+} from './config.js';
 import { fleetHandlers } from './fleet/handlers.js';
 import { boardHandlers } from './kanban/handlers.js';
 import { createLogger, type Logger } from './logger.js';
@@ -84,7 +90,11 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
 
     const port = await listenOnChosenPort(server, choosePort(options.port, env, saved?.port), log);
     const pid = process.pid;
-    writeAgentFile(paths, { port, token, pid, version: agentVersion, startedAt: startedAt.toISOString() });
+    writeAgentFile(paths, {
+      ...{ port, token, pid, version: agentVersion },
+      startedAt: startedAt.toISOString(),
+      launchedBy: launchedBy(env),
+    });
     log.info(`ff-agent ${agentVersion} listening on ws://127.0.0.1:${port} (home ${paths.root}, pid ${pid})`);
 
     let closing: Promise<void> | undefined;

@@ -1,6 +1,7 @@
 import { ExtensionId } from '../shared/domain.js';
 import { DEFAULT_AGENT_PORT } from '../shared/extension-identity.js';
 import type { Logger } from './logger.js';
+import type { LaunchedBy } from './login/install-plan.js';
 import { loadCron } from './ratchet/load-cron.js';
 
 // The agent's settings from flags and environment, checked before anything is locked,
@@ -18,6 +19,17 @@ export interface StartAgentOptions {
   helloTimeoutMs?: number;
   /** `--restore-state <backup>`: start from this state file (the current one is kept aside). */
   restoreState?: string;
+}
+
+/**
+ * How this agent was started: the login service's file, or `start`/the native host (detached),
+ * set FF_LAUNCHED_BY; anything else was started by hand (a terminal, `npm start`).
+ */
+export function launchedBy(env: NodeJS.ProcessEnv): LaunchedBy {
+  const value = env.FF_LAUNCHED_BY;
+  return value === 'systemd' || value === 'launchd' || value === 'login' || value === 'detached'
+    ? value
+    : 'terminal';
 }
 
 /** A setting (env var, flag) that cannot be used: the agent says which and does not start. */

@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import type { RemoteView } from '../../shared/protocol.js';
 import { resolveClaudeBinary } from '../claude/claude-args.js';
+import { isExecutableFile } from '../executables.js';
 import { scopeAdvice } from '../github/client.js';
 import { discoverToken } from '../github/token.js';
 import { planInstall } from '../login/install-plan.js';
+import { installedService } from '../login/installer.js';
 import { reachableAgent } from '../login/start-detached.js';
 import { readAgentFile } from '../store/agent-file.js';
 import { ffCommand, type HomePaths, shellWord } from '../store/home.js';
@@ -318,6 +320,8 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
       checks.push({ name: 'start at login', status: 'ok', detail: autostart.path });
     }
   }
+  const recorded = installedService(paths.root);
+  if (recorded) checks.push(serviceRecordCheck(recorded.service, isExecutableFile));
 
   try {
     mkdirSync(paths.worktrees, { recursive: true });
@@ -332,6 +336,42 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
     });
   }
   return checks;
+}
+
+/**
+ * Pure: what install recorded for the login service still holds. A service knows only what its
+ * file says, so a `claude` moved or uninstalled since makes every session fail after the next login.
+ */
+export function serviceRecordCheck(
+  service: { PATH: string; FF_CLAUDE_BIN?: string; node: string } | undefined,
+  isExecutable: (file: string) => boolean,
+): Check {
+  const name = 'login service environment';
+  const fix = 'Run `ff-agent install` again: it records the claude and PATH your shell has now.';
+  if (!service)
+    return {
+      name,
+      status: 'warn',
+      detail: 'installed by an older ff-agent: the service has no PATH and may not find claude',
+      fix,
+    };
+  if (!service.FF_CLAUDE_BIN)
+    return { name, status: 'warn', detail: 'no claude was found when it was installed', fix };
+  if (!isExecutable(service.FF_CLAUDE_BIN))
+    return {
+      name,
+      status: 'warn',
+      detail: `records claude at ${service.FF_CLAUDE_BIN}, which no longer exists: sessions fail after the next login`,
+      fix,
+    };
+  if (!isExecutable(service.node))
+    return {
+      name,
+      status: 'warn',
+      detail: `runs node at ${service.node}, which no longer exists: the agent will not start at login`,
+      fix,
+    };
+  return { name, status: 'ok', detail: `claude ${service.FF_CLAUDE_BIN}` };
 }
 
 /** Pure: the state check from an inspection of state.json and its backups. */

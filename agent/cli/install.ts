@@ -1,6 +1,8 @@
 import { homedir } from 'node:os';
+import { findExecutable, isExecutableFile } from '../executables.js';
 import { BROWSERS, type Browser, type InstallContext, planInstall } from '../login/install-plan.js';
 import { applyInstall, applyUninstall, run } from '../login/installer.js';
+import { type ServiceEnvironment, serviceEnvironment } from '../login/service-env.js';
 import { startAgentDetached } from '../login/start-detached.js';
 import type { HomePaths } from '../store/home.js';
 import { packageRoot } from '../version.js';
@@ -17,6 +19,29 @@ export interface InstallOptions {
 async function hasSystemd(): Promise<boolean> {
   if (process.platform !== 'linux') return false;
   return (await run(['systemctl', '--user', 'show-environment'], 5_000)).ok;
+}
+
+/**
+ * What the login service needs from this shell: its PATH (minus npm's per-command folders) and
+ * the `claude` it finds — FF_CLAUDE_BIN when set, as the agent itself would choose.
+ */
+export function shellServiceEnvironment(
+  platform: InstallContext['platform'],
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceEnvironment {
+  const shellPath = env.PATH ?? '';
+  // Looked up on the PATH the service will get, so a `claude` only npx could see is not recorded.
+  const usable = serviceEnvironment({ platform, shellPath, node: process.execPath }).PATH;
+  const explicit = env.FF_CLAUDE_BIN?.trim();
+  const claude = explicit && isExecutableFile(explicit) ? explicit : findExecutable('claude', usable);
+  return serviceEnvironment({
+    platform,
+    shellPath,
+    node: process.execPath,
+    claude,
+    gh: findExecutable('gh', usable),
+    git: findExecutable('git', usable),
+  });
 }
 
 export async function installContext(paths: HomePaths, options: InstallOptions): Promise<InstallContext> {
@@ -37,6 +62,7 @@ export async function installContext(paths: HomePaths, options: InstallOptions):
     extraExtensionIds: options.extensionId ?? [],
     autostart: options.autostart !== false,
     hasSystemd: await hasSystemd(),
+    service: shellServiceEnvironment(platform),
   };
 }
 
@@ -59,6 +85,7 @@ export async function install(paths: HomePaths, options: InstallOptions): Promis
     return;
   }
   const outcome = await applyInstall(plan, paths.root);
+  process.stdout.write(recordedLines(plan.service, plan.autostart));
   for (const path of outcome.written) process.stdout.write(`wrote      ${path}\n`);
   for (const path of outcome.unchanged) process.stdout.write(`unchanged  ${path}\n`);
   for (const result of [...outcome.registry, ...outcome.commands]) {
@@ -74,6 +101,21 @@ export async function install(paths: HomePaths, options: InstallOptions): Promis
         : `ff-agent did not start; see ${paths.logs}/agent-start.log\n`,
     );
   }
+}
+
+/** What install recorded for the service, in words: a login service knows only what its file says. */
+export function recordedLines(service: ServiceEnvironment, autostart: string | undefined): string {
+  const where = autostart ? 'the login service and the native host' : 'the native host';
+  return [
+    `Recorded for ${where}:`,
+    service.FF_CLAUDE_BIN
+      ? `  claude  ${service.FF_CLAUDE_BIN}`
+      : '  claude  NOT FOUND on your PATH: sessions will fail. Install Claude Code, then run `ff-agent install` again.',
+    `  PATH    ${service.PATH}`,
+    `  node    ${process.execPath}`,
+    'After installing tools elsewhere (or moving claude), run `ff-agent install` again.',
+    '',
+  ].join('\n');
 }
 
 export async function uninstall(paths: HomePaths): Promise<void> {

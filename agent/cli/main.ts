@@ -25,6 +25,8 @@ const commands = {
   doctor: () => import('./doctor.js'),
   install: () => import('./install.js'),
   remotes: () => import('./remotes.js'),
+  service: () => import('./service.js'),
+  logs: () => import('./logs.js'),
 };
 
 function parsePositiveInt(value: string): number {
@@ -75,6 +77,31 @@ export function buildProgram(): Command {
         restoreState: options.restoreState,
       }),
     );
+
+  for (const action of ['stop', 'start', 'restart'] as const) {
+    program
+      .command(action)
+      .description(
+        {
+          stop: 'stop the agent (through its login service when that runs it, so it does not come straight back)',
+          start: 'start the agent: through its login service when installed, else in the background',
+          restart: 'stop and start the agent the way it runs (terminal, background or login service)',
+        }[action],
+      )
+      .option('--json', 'print JSON')
+      .action(async (options: { json?: boolean }) =>
+        (await commands.service()).serviceControl(home(), action, options),
+      );
+  }
+
+  program
+    .command('logs')
+    .description("the agent's log (or a session's claude output, or a workspace's setup output)")
+    .option('-f, --follow', 'keep printing what is appended (Ctrl-C stops)')
+    .option('-n, --lines <n>', 'how many of the last lines to print (default 50)', parsePositiveInt)
+    .option('--session <id>', "a session's claude output (its stderr)")
+    .option('--workspace <id>', "a workspace's setup output")
+    .action(async (options) => (await commands.logs()).logs(home(), options));
 
   program
     .command('status')

@@ -5,6 +5,7 @@ import {
   NATIVE_HOST_NAME,
 } from '../../shared/extension-identity.js';
 import { shellQuote } from '../shell-quote.js';
+import type { ServiceEnvironment } from './service-env.js';
 
 /**
  * What `ff-agent install` writes, for a given machine — pure, so every
@@ -14,7 +15,8 @@ import { shellQuote } from '../shell-quote.js';
  * Windows), and the autostart entry (systemd user unit or XDG autostart on
  * Linux, a LaunchAgent on macOS, a Run value on Windows). Every entry runs
  * the absolute node and script paths that installed it, so a later
- * `nvm use` doesn't break login.
+ * `nvm use` doesn't break login, with the environment install recorded from
+ * the user's shell (service-env.ts): a login service gets a system PATH.
  */
 export const BROWSERS = ['chrome', 'chromium', 'edge', 'brave', 'firefox'] as const;
 export type Browser = (typeof BROWSERS)[number];
@@ -35,7 +37,15 @@ export interface InstallContext {
   autostart: boolean;
   /** Whether `systemctl --user` works here (Linux). */
   hasSystemd: boolean;
+  /** PATH and the resolved `claude`, from the shell that ran install. */
+  service: ServiceEnvironment;
 }
+
+/** How the agent was started, as the agent reads it from FF_LAUNCHED_BY (stop/restart go through the same way). */
+export type LaunchedBy = 'systemd' | 'launchd' | 'login' | 'detached' | 'terminal';
+
+/** The systemd unit's name, and the LaunchAgent's label (also the native host's name). */
+export const SYSTEMD_UNIT = 'ff-agent.service';
 
 export interface PlannedFile {
   path: string;
@@ -67,6 +77,12 @@ export interface InstallPlan {
   launcher: string;
   /** Extension ids allowed besides ff's own (recorded, so the agent allows them too). */
   extensionIds: readonly string[];
+  /** The environment every entry sets (recorded, so doctor can check it still holds). */
+  service: ServiceEnvironment;
+  /** The node every entry runs. */
+  nodePath: string;
+  /** Which login service starts the agent (none with --no-autostart). */
+  autostart?: 'systemd' | 'launchd' | 'xdg' | 'windows-run';
 }
 
 const isChromeId = (id: string) => /^[a-p]{32}$/.test(id);
@@ -136,14 +152,22 @@ export function planInstall(ctx: InstallContext): InstallPlan {
   const files: PlannedFile[] = [];
   const registry: PlannedRegistryValue[] = [];
   const commands: PlannedCommand[] = [];
+  // What every entry sets, in this order; FF_LAUNCHED_BY is added per entry.
+  const env: Record<string, string> = { FF_HOME: ctx.ffHome, ...ctx.service };
+  const serviceEnv = (launchedBy: LaunchedBy) => Object.entries({ ...env, FF_LAUNCHED_BY: launchedBy });
+  let autostart: InstallPlan['autostart'];
 
   files.push({
     path: launcher,
     mode: 0o755,
     purpose: 'native messaging host launcher',
     content: windows
-      ? `@echo off\r\nset "FF_HOME=${ctx.ffHome}"\r\n"${ctx.nodePath}" "${hostScript}" %*\r\n`
-      : `#!/bin/sh\n# ff native messaging host (written by ff-agent install)\nFF_HOME=${shellQuote(ctx.ffHome)}\nexport FF_HOME\nexec ${shellQuote(ctx.nodePath)} ${shellQuote(hostScript)} "$@"\n`,
+      ? `@echo off\r\n${Object.entries(env)
+          .map(([key, value]) => `set "${key}=${value}"\r\n`)
+          .join('')}"${ctx.nodePath}" "${hostScript}" %*\r\n`
+      : `#!/bin/sh\n# ff native messaging host (written by ff-agent install)\n${Object.entries(env)
+          .map(([key, value]) => `${key}=${shellQuote(value)}\nexport ${key}\n`)
+          .join('')}exec ${shellQuote(ctx.nodePath)} ${shellQuote(hostScript)} "$@"\n`,
   });
 
   for (const browser of ctx.browsers) {
@@ -173,9 +197,17 @@ export function planInstall(ctx: InstallContext): InstallPlan {
   }
 
   if (ctx.autostart) {
-    if (ctx.platform === 'linux' && ctx.hasSystemd) {
+    autostart =
+      ctx.platform === 'win32'
+        ? 'windows-run'
+        : ctx.platform === 'darwin'
+          ? 'launchd'
+          : ctx.hasSystemd
+            ? 'systemd'
+            : 'xdg';
+    if (autostart === 'systemd') {
       files.push({
-        path: posix.join(ctx.home, '.config', 'systemd', 'user', 'ff-agent.service'),
+        path: posix.join(ctx.home, '.config', 'systemd', 'user', SYSTEMD_UNIT),
         mode: 0o644,
         purpose: 'systemd user unit (starts ff-agent at login)',
         content: [
@@ -185,7 +217,7 @@ export function planInstall(ctx: InstallContext): InstallPlan {
           '',
           '[Service]',
           'Type=simple',
-          `Environment=FF_HOME=${systemdQuote(ctx.ffHome)}`,
+          ...serviceEnv('systemd').map(([key, value]) => `Environment=${systemdQuote(`${key}=${value}`)}`),
           `ExecStart=${systemdQuote(ctx.nodePath)} ${systemdQuote(cliScript)} serve`,
           'Restart=on-failure',
           'RestartSec=5',
@@ -197,11 +229,11 @@ export function planInstall(ctx: InstallContext): InstallPlan {
       });
       commands.push({ argv: ['systemctl', '--user', 'daemon-reload'], purpose: 'load the unit' });
       commands.push({
-        argv: ['systemctl', '--user', 'enable', '--now', 'ff-agent.service'],
+        argv: ['systemctl', '--user', 'enable', '--now', SYSTEMD_UNIT],
         purpose: 'start ff-agent now and at every login',
-        undo: ['systemctl', '--user', 'disable', '--now', 'ff-agent.service'],
+        undo: ['systemctl', '--user', 'disable', '--now', SYSTEMD_UNIT],
       });
-    } else if (ctx.platform === 'linux') {
+    } else if (autostart === 'xdg') {
       files.push({
         path: posix.join(ctx.home, '.config', 'autostart', 'ff-agent.desktop'),
         mode: 0o644,
@@ -211,13 +243,15 @@ export function planInstall(ctx: InstallContext): InstallPlan {
           'Type=Application',
           'Name=ff-agent',
           'Comment=Claude Code workspaces for GitHub',
-          `Exec=env FF_HOME=${desktopQuote(ctx.ffHome)} ${desktopQuote(ctx.nodePath)} ${desktopQuote(cliScript)} serve`,
+          `Exec=env ${serviceEnv('login')
+            .map(([key, value]) => desktopQuote(`${key}=${value}`))
+            .join(' ')} ${desktopQuote(ctx.nodePath)} ${desktopQuote(cliScript)} serve`,
           'Terminal=false',
           'X-GNOME-Autostart-enabled=true',
           '',
         ].join('\n'),
       });
-    } else if (ctx.platform === 'darwin') {
+    } else if (autostart === 'launchd') {
       const plist = posix.join(ctx.home, 'Library', 'LaunchAgents', `${NATIVE_HOST_NAME}.plist`);
       files.push({
         path: plist,
@@ -230,7 +264,9 @@ export function planInstall(ctx: InstallContext): InstallPlan {
   <key>Label</key><string>${NATIVE_HOST_NAME}</string>
   <key>ProgramArguments</key>
   <array><string>${xml(ctx.nodePath)}</string><string>${xml(cliScript)}</string><string>serve</string></array>
-  <key>EnvironmentVariables</key><dict><key>FF_HOME</key><string>${xml(ctx.ffHome)}</string></dict>
+  <key>EnvironmentVariables</key><dict>${serviceEnv('launchd')
+    .map(([key, value]) => `<key>${xml(key)}</key><string>${xml(value)}</string>`)
+    .join('')}</dict>
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
   <key>StandardErrorPath</key><string>${xml(posix.join(ctx.ffHome, 'logs', 'launchd.log'))}</string>
@@ -249,7 +285,11 @@ export function planInstall(ctx: InstallContext): InstallPlan {
         path: vbs,
         mode: 0o644,
         purpose: 'starts ff-agent without a console window',
-        content: `Set shell = CreateObject("WScript.Shell")\r\nshell.Environment("PROCESS")("FF_HOME") = "${ctx.ffHome}"\r\nshell.Run """${ctx.nodePath}"" ""${cliScript}"" serve", 0, False\r\n`,
+        content: `Set shell = CreateObject("WScript.Shell")\r\n${serviceEnv('login')
+          .map(
+            ([key, value]) => `shell.Environment("PROCESS")("${key}") = "${value.replace(/"/g, '""')}"\r\n`,
+          )
+          .join('')}shell.Run """${ctx.nodePath}"" ""${cliScript}"" serve", 0, False\r\n`,
       });
       registry.push({
         key: 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run',
@@ -259,14 +299,21 @@ export function planInstall(ctx: InstallContext): InstallPlan {
       });
     }
   }
-  return { files, registry, commands, launcher, extensionIds: ctx.extraExtensionIds };
+  return {
+    ...{ files, registry, commands, launcher },
+    extensionIds: ctx.extraExtensionIds,
+    service: ctx.service,
+    nodePath: ctx.nodePath,
+    ...(autostart ? { autostart } : {}),
+  };
 }
 
 function systemdQuote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/%/g, '%%')}"`;
 }
 function desktopQuote(value: string): string {
-  return `"${value.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
+  // Inside quotes, \ " ` $ take a backslash; % is the field-code escape anywhere in Exec.
+  return `"${value.replace(/[\\"`$]/g, (c) => `\\${c}`).replace(/%/g, '%%')}"`;
 }
 function xml(value: string): string {
   return value.replace(

@@ -23,6 +23,10 @@ const InstallRecord = z.object({
   undo: z.array(z.array(z.string())),
   /** `--extension-id`s: the native host manifests allow them, and so does the agent. */
   extensionIds: z.array(z.string()).default([]),
+  /** What the login service runs with (absent in records of versions before it was kept). */
+  service: z.object({ PATH: z.string(), FF_CLAUDE_BIN: z.string().optional(), node: z.string() }).optional(),
+  /** Which login service install set up, if any. */
+  autostart: z.enum(['systemd', 'launchd', 'xdg', 'windows-run']).optional(),
   installedAt: z.string(),
 });
 type InstallRecord = z.infer<typeof InstallRecord>;
@@ -30,6 +34,14 @@ type InstallRecord = z.infer<typeof InstallRecord>;
 /** The extension ids `ff-agent install --extension-id` added (none when install has not run). */
 export function installedExtensionIds(ffHome: string): string[] {
   return readRecord(ffHome)?.extensionIds ?? [];
+}
+
+/** What install recorded for the login service; undefined when install has not run (or kept none). */
+export function installedService(
+  ffHome: string,
+): Pick<InstallRecord, 'service' | 'autostart' | 'installedAt'> | undefined {
+  const record = readRecord(ffHome);
+  return record && { service: record.service, autostart: record.autostart, installedAt: record.installedAt };
 }
 
 export interface CommandResult {
@@ -117,6 +129,8 @@ export async function applyInstall(plan: InstallPlan, ffHome: string): Promise<I
     registry: plan.registry.map((r) => ({ key: r.key, ...(r.name ? { name: r.name } : {}) })),
     undo: plan.commands.flatMap((c) => (c.undo ? [c.undo] : [])),
     extensionIds: [...plan.extensionIds],
+    service: { ...plan.service, node: plan.nodePath },
+    ...(plan.autostart ? { autostart: plan.autostart } : {}),
     installedAt: previous?.installedAt ?? new Date().toISOString(),
   };
   if (

@@ -44,7 +44,7 @@ export async function startAgentDetached(paths: HomePaths, waitMs = 15_000): Pro
   const child = spawn(process.execPath, [join(packageRoot, 'dist', 'agent', 'cli', 'main.js'), 'serve'], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, FF_HOME: paths.root },
+    env: { ...process.env, FF_HOME: paths.root, FF_LAUNCHED_BY: 'detached' },
     windowsHide: true,
   });
   child.unref();

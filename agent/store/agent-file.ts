@@ -17,6 +17,8 @@ export const AgentFileSchema = z.lazy(() =>
     pid: z.number().int().positive().optional(),
     version: z.string(),
     startedAt: z.string().optional(),
+    /** How it was started (FF_LAUNCHED_BY), so `stop` and `restart` go through the same way. */
+    launchedBy: z.enum(['systemd', 'launchd', 'login', 'detached', 'terminal']).optional(),
   }),
 );
 export type AgentFile = z.infer<typeof AgentFileSchema>;

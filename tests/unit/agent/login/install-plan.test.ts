@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BROWSERS, type InstallContext, planInstall } from '../../../../agent/login/install-plan.js';
+import { serviceEnvironment } from '../../../../agent/login/service-env.js';
 import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../../../shared/extension-identity.js';
 import { tempDir } from '../../../helpers/temp.js';
 
@@ -17,6 +18,10 @@ const base: InstallContext = {
   autostart: true,
   hasSystemd: true,
   uid: 1000,
+  service: {
+    PATH: '/home/mona/.local/bin:/usr/bin:/bin',
+    FF_CLAUDE_BIN: '/home/mona/.local/bin/claude',
+  },
 };
 
 const paths = (ctx: InstallContext) => planInstall(ctx).files.map((f) => f.path);
@@ -71,14 +76,46 @@ describe('planInstall', () => {
     expect(unit).toContain(`ExecStart="${base.nodePath}" "/home/mona/src/ff/dist/agent/cli/main.js" serve`);
     expect(unit).toContain('Restart=on-failure');
     expect(unit).toContain('WantedBy=default.target');
-    expect(unit).toContain('Environment=FF_HOME="/home/mona/.ff"');
+    expect(unit).toContain('Environment="FF_HOME=/home/mona/.ff"');
+  });
+
+  it('every entry carries the PATH and claude install recorded, so a login service finds what the shell found', () => {
+    const unit = planInstall(base).files.at(-1)!.content;
+    expect(unit).toContain('Environment="PATH=/home/mona/.local/bin:/usr/bin:/bin"');
+    expect(unit).toContain('Environment="FF_CLAUDE_BIN=/home/mona/.local/bin/claude"');
+    expect(unit).toContain('Environment="FF_LAUNCHED_BY=systemd"');
+    const launcher = planInstall(base).files[0]!.content;
+    expect(launcher).toContain("PATH='/home/mona/.local/bin:/usr/bin:/bin'\nexport PATH\n");
+    expect(launcher).toContain("FF_CLAUDE_BIN='/home/mona/.local/bin/claude'\nexport FF_CLAUDE_BIN\n");
+    const desktop = planInstall({ ...base, hasSystemd: false }).files.at(-1)!.content;
+    expect(desktop).toContain(
+      'Exec=env "FF_HOME=/home/mona/.ff" "PATH=/home/mona/.local/bin:/usr/bin:/bin" "FF_CLAUDE_BIN=/home/mona/.local/bin/claude" "FF_LAUNCHED_BY=login" ',
+    );
+    const plist = planInstall({ ...base, platform: 'darwin' }).files.at(-1)!.content;
+    expect(plist).toContain('<key>PATH</key><string>/home/mona/.local/bin:/usr/bin:/bin</string>');
+    expect(plist).toContain('<key>FF_LAUNCHED_BY</key><string>launchd</string>');
+  });
+
+  it('names the login service it sets up', () => {
+    expect(planInstall(base).autostart).toBe('systemd');
+    expect(planInstall({ ...base, hasSystemd: false }).autostart).toBe('xdg');
+    expect(planInstall({ ...base, platform: 'darwin' }).autostart).toBe('launchd');
+    expect(planInstall({ ...base, autostart: false }).autostart).toBeUndefined();
+  });
+
+  it('a value with quotes, $ or % stays one literal word in each format', () => {
+    const odd = { ...base, hasSystemd: false, service: { PATH: '/opt/a "b"/$HOME/100%:/bin' } };
+    expect(planInstall(odd).files.at(-1)!.content).toContain('"PATH=/opt/a \\"b\\"/\\$HOME/100%%:/bin"');
+    expect(planInstall({ ...odd, hasSystemd: true }).files.at(-1)!.content).toContain(
+      'Environment="PATH=/opt/a \\"b\\"/$HOME/100%%:/bin"',
+    );
   });
 
   it('Linux without systemd: an XDG autostart entry instead', () => {
     const plan = planInstall({ ...base, hasSystemd: false });
     expect(plan.files.at(-1)?.path).toBe('/home/mona/.config/autostart/ff-agent.desktop');
     expect(plan.files.at(-1)?.content).toContain(
-      'Exec=env FF_HOME="/home/mona/.ff" "/home/mona/.nvm/versions/node/v22.0.0/bin/node"',
+      '"FF_LAUNCHED_BY=login" "/home/mona/.nvm/versions/node/v22.0.0/bin/node"',
     );
     expect(plan.commands).toEqual([]);
   });
@@ -165,5 +202,38 @@ describe('planInstall', () => {
     // System mode: --user needs a user session manager, which CI does not have; the syntax checks are the same.
     execFileSync('systemd-analyze', ['verify', file], { stdio: 'pipe' });
     dir.cleanup();
+  });
+});
+
+describe('serviceEnvironment', () => {
+  const found = {
+    platform: 'linux' as const,
+    node: '/home/mona/.nvm/versions/node/v22.0.0/bin/node',
+    git: '/usr/bin/git',
+  };
+  it.each([
+    {
+      case: "keeps the shell's PATH in order, with node's folder first when the shell lacked it",
+      shellPath: '/home/mona/.local/bin:/usr/bin:/bin',
+      claude: '/home/mona/.local/bin/claude',
+      PATH: '/home/mona/.nvm/versions/node/v22.0.0/bin:/home/mona/.local/bin:/usr/bin:/bin',
+    },
+    {
+      case: "drops npm's per-command node_modules/.bin and relative entries",
+      shellPath:
+        '/home/mona/src/ff/node_modules/.bin:.:bin:/home/mona/.nvm/versions/node/v22.0.0/bin:/usr/bin',
+      claude: undefined,
+      PATH: '/home/mona/.nvm/versions/node/v22.0.0/bin:/usr/bin',
+    },
+    {
+      case: 'adds the folder of a claude found outside the PATH (FF_CLAUDE_BIN), once',
+      shellPath: '/usr/bin:/usr/bin:/home/mona/.nvm/versions/node/v22.0.0/bin',
+      claude: '/opt/claude/bin/claude',
+      PATH: '/opt/claude/bin:/usr/bin:/home/mona/.nvm/versions/node/v22.0.0/bin',
+    },
+  ])('$case', ({ shellPath, claude, PATH }) => {
+    const env = serviceEnvironment({ ...found, shellPath, claude });
+    expect(env.PATH).toBe(PATH);
+    expect(env.FF_CLAUDE_BIN).toBe(claude);
   });
 });
