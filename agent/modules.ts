@@ -54,9 +54,9 @@ export async function createModules(base: {
 }): Promise<AgentModules> {
   const { state, paths, log, env } = base;
   const hub = new EventHub();
-  const projects = new Projects(state, paths);
-  const promptsDir = join(packageRoot, 'prompts');
   const github = new GitHubHosts(env, log);
+  const projects = new Projects(state, paths, github.configuredHosts());
+  const promptsDir = join(packageRoot, 'prompts');
   const workspaces = new Workspaces({
     state,
     projects,

@@ -27,6 +27,16 @@ export const ExtensionId = z.lazy(() =>
 
 const AllowedExtensionIds = z.lazy(() => z.array(ExtensionId).max(50));
 
+/** A host name as it appears in a clone's URL (no scheme, port or path), lowercased. */
+const HostName = z.lazy(() =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'not a host name'),
+);
+const GitHubEnterpriseHosts = z.lazy(() => z.array(HostName).max(50));
+
 /** Snapshots before a worktree is removed, and what `ff-agent gc` reclaims. */
 const diskSettingsFields = () => ({
   /** An ignored file or folder bigger than this (node_modules, build output) is left out of a snapshot, and named. */
@@ -53,6 +63,11 @@ export const Settings = z.lazy(() =>
      * COLLABORATOR) starts in `ask` mode. On: such sessions use the default mode.
      */
     trustOutsideAuthors: z.boolean().default(false),
+    /**
+     * GitHub Enterprise Server hosts whose clones `project add` accepts (besides github.com and
+     * the hosts of FF_GITHUB_API_URLS); any other host (gitlab.com, …) is refused.
+     */
+    githubEnterpriseHosts: GitHubEnterpriseHosts.default([]),
     ratchet: RatchetSettings.default(RatchetSettings.parse({})),
     ...diskSettingsFields(),
   }),
@@ -67,6 +82,7 @@ export const SettingsPatch = z.lazy(() => {
       allowedExtensionIds: AllowedExtensionIds,
       defaultPermissionMode: PermissionMode,
       trustOutsideAuthors: z.boolean(),
+      githubEnterpriseHosts: GitHubEnterpriseHosts,
       snapshotIgnoredMaxMb: disk.snapshotIgnoredMaxMb.removeDefault(),
       gcAfterDays: disk.gcAfterDays.removeDefault(),
       archiveRetentionDays: disk.archiveRetentionDays.removeDefault(),

@@ -1,6 +1,7 @@
 import type { ProjectView } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
-import { withAgent } from './connect.js';
+import { callerSidePath } from '../user-path.js';
+import { CliError, withAgent } from './connect.js';
 
 /** `project add`'s options, as commander parses them. */
 export interface ProjectAddOptions {
@@ -12,13 +13,17 @@ export interface ProjectAddOptions {
 }
 
 export async function projectAdd(paths: HomePaths, path: string, options: ProjectAddOptions): Promise<void> {
+  const remote = options.host && options.host !== 'local' ? options.host : undefined;
+  const clone = callerSidePath(path, process.cwd(), remote);
+  const root = options.worktreeRoot ? callerSidePath(options.worktreeRoot, process.cwd(), remote) : undefined;
+  for (const result of [clone, root]) if (result && !result.ok) throw new CliError(result.error);
   await withAgent(paths, async (client) => {
     const project = await client.call('project.add', {
-      path,
-      ...(options.host && options.host !== 'local' ? { machine: options.host } : {}),
+      path: clone.ok ? clone.path : path,
+      ...(remote ? { machine: remote } : {}),
       ...(options.setup ? { setupScript: options.setup } : {}),
       ...(options.sessionDuringSetup ? { sessionDuringSetup: true } : {}),
-      ...(options.worktreeRoot ? { worktreeRoot: options.worktreeRoot } : {}),
+      ...(root?.ok ? { worktreeRoot: root.path } : {}),
     });
     if (options.json) return print(project);
     process.stdout.write(
@@ -54,7 +59,7 @@ export function formatProjects(projects: ProjectView[]): string {
   return `${projects
     .map(
       (p) =>
-        `${p.owner}/${p.repo}\n  clone      ${onMachine(p)}${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
+        `${p.owner}/${p.repo}\n  host       ${p.host}\n  clone      ${onMachine(p)}${p.path}\n  base       ${p.defaultBranch}\n  worktrees  ${p.worktreeRoot}${
           p.setupScript
             ? `\n  setup      ${p.setupScript}${p.sessionDuringSetup ? '\n             (the first session starts while it runs)' : ''}`
             : ''

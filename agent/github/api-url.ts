@@ -7,6 +7,20 @@ import { z } from 'zod';
 
 export const GITHUB_COM = 'github.com';
 
+/**
+ * Pure: why a clone's host cannot be a project's (undefined when it can): ff speaks GitHub's API,
+ * so a host must be github.com or a GitHub Enterprise Server the user named.
+ */
+export function notGitHubProblem(host: string, enterpriseHosts: readonly string[]): string | undefined {
+  const name = host.toLowerCase();
+  if (name === GITHUB_COM || enterpriseHosts.some((h) => h.toLowerCase() === name)) return undefined;
+  return (
+    `${name} is not GitHub: ff works with github.com and GitHub Enterprise Server. ` +
+    `If ${name} is a GitHub Enterprise Server, add it with \`ff-agent settings set githubEnterpriseHosts ${name}\` ` +
+    '(a comma-separated list), then add the project again.'
+  );
+}
+
 /** "GitHub" for github.com; the host itself otherwise, so a message says which GitHub failed. */
 export function githubName(host: string): string {
   return host === GITHUB_COM ? 'GitHub' : host;

@@ -21,6 +21,11 @@ export class GitHubHosts {
     this.#apiUrls = urls;
   }
 
+  /** Hosts FF_GITHUB_API_URLS names: GitHub Enterprise Servers the user configured. */
+  configuredHosts(): string[] {
+    return Object.keys(this.#apiUrls);
+  }
+
   /** The GitHub of a project's host (created on first use, then reused). */
   forHost(host: string = GITHUB_COM): GitHub {
     const name = host.toLowerCase();

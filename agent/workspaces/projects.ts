@@ -5,9 +5,10 @@ import { type Project, projectSlug } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { parseRemoteUrl } from '../git/remote.js';
 import { detectDefaultBranch, originUrl, repoTopLevel } from '../git/worktree.js';
-import { GITHUB_COM } from '../github/api-url.js';
+import { GITHUB_COM, notGitHubProblem } from '../github/api-url.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
+import { agentHome, agentSidePath } from '../user-path.js';
 
 export function newId(): string {
   return randomBytes(5).toString('hex');
@@ -30,10 +31,17 @@ export interface ProjectSettingsPatch {
 export class Projects {
   readonly #state: StateStore;
   readonly #paths: HomePaths;
+  readonly #apiUrlHosts: readonly string[];
 
-  constructor(state: StateStore, paths: HomePaths) {
+  /** `apiUrlHosts`: the Enterprise hosts FF_GITHUB_API_URLS names (accepted like the setting's). */
+  constructor(state: StateStore, paths: HomePaths, apiUrlHosts: readonly string[] = []) {
     this.#state = state;
     this.#paths = paths;
+    this.#apiUrlHosts = apiUrlHosts;
+  }
+
+  #enterpriseHosts(): string[] {
+    return [...this.#state.data.settings.githubEnterpriseHosts, ...this.#apiUrlHosts];
   }
 
   list(): Project[] {
@@ -73,7 +81,12 @@ export class Projects {
   }
 
   async add(input: AddProjectInput): Promise<Project> {
-    const given = resolve(input.path);
+    const home = agentHome();
+    const clone = agentSidePath(input.path, home, 'path to a clone');
+    if (!clone.ok) throw new AgentError('INVALID_PARAMS', clone.error);
+    const root = input.worktreeRoot ? agentSidePath(input.worktreeRoot, home, 'worktree root') : undefined;
+    if (root && !root.ok) throw new AgentError('INVALID_PARAMS', root.error);
+    const given = clone.path;
     if (!existsSync(given)) throw new AgentError('INVALID_PARAMS', `${given} does not exist.`);
     const path = await repoTopLevel(given);
     if (!path) throw new AgentError('FAILED_PRECONDITION', `${given} is not a git repository.`);
@@ -86,8 +99,13 @@ export class Projects {
     }
     const remote = parseRemoteUrl(url);
     if (!remote) {
-      throw new AgentError('FAILED_PRECONDITION', `Cannot read owner/repo from the origin URL of ${path}.`);
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `Cannot read owner/repo from the origin URL of ${path} (${url}): ff needs a GitHub remote.`,
+      );
     }
+    const hostProblem = notGitHubProblem(remote.host, this.#enterpriseHosts());
+    if (hostProblem) throw new AgentError('FAILED_PRECONDITION', hostProblem);
     const slug = `${remote.owner}/${remote.repo}`;
     const existing = this.#state.data.projects.find(
       (p) =>
@@ -106,8 +124,8 @@ export class Projects {
       owner: remote.owner,
       repo: remote.repo,
       defaultBranch: await detectDefaultBranch(path),
-      worktreeRoot: input.worktreeRoot
-        ? resolve(input.worktreeRoot)
+      worktreeRoot: root?.ok
+        ? root.path
         : // github.com's as owner/repo; another host's under its name, so the same owner/repo there cannot collide
           join(
             this.#paths.worktrees,

@@ -149,18 +149,22 @@ export function runCli(
     timeoutMs,
     script = cliPath,
     nodeArgs = [],
+    cwd,
   }: {
     user?: ProcessUser;
     timeoutMs?: number;
     /** Another entry (e.g. the TypeScript source) and node flags (e.g. `--import tsx`). */
     script?: string;
     nodeArgs?: string[];
+    /** The folder the user runs it in (default: the test's). */
+    cwd?: string;
   } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
       ...user,
       ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
     });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
@@ -15,6 +15,8 @@ afterEach(async () => {
 interface Fixture {
   root: string;
   home: string;
+  /** The agent user's HOME (what `~` means to it). */
+  userHome: string;
   repo: GitHubLikeRepo;
   agent: AgentProcess;
   client: AgentClient;
@@ -27,9 +29,10 @@ async function fixture(): Promise<Fixture> {
   cleanups.push(dir.cleanup);
   const repo = createGitHubLikeRepo(dir.path);
   const home = join(dir.path, 'home');
-  const f = { root: dir.path, home, repo } as Fixture;
+  const userHome = join(dir.path, 'user-home');
+  const f = { root: dir.path, home, userHome, repo } as Fixture;
   const start = async () => {
-    f.agent = await spawnAgent(home, { env: repo.env });
+    f.agent = await spawnAgent(home, { env: { ...repo.env, HOME: userHome } });
     f.client = await connectClient(f.agent);
   };
   await start();
@@ -68,6 +71,7 @@ describe('projects', () => {
   ])('a clone with an %s origin is added as octo/app', async (_kind, url, host) => {
     const f = await fixture();
     f.repo.git(f.repo.clone, 'remote', 'set-url', 'origin', url);
+    if (host !== 'github.com') await f.client.call('settings.set', { githubEnterpriseHosts: [host] });
     const project = await f.client.call('project.add', { path: join(f.repo.clone) });
     expect(project).toMatchObject({
       owner: 'octo',
@@ -80,6 +84,41 @@ describe('projects', () => {
     expect(project.worktreeRoot).toBe(
       join(f.home, 'worktrees', ...(host === 'github.com' ? [] : [host]), 'octo', 'app'),
     );
+  });
+
+  it('refuses a clone whose origin is not GitHub, saying how to add an Enterprise host', async () => {
+    const f = await fixture();
+    f.repo.git(f.repo.clone, 'remote', 'set-url', 'origin', 'git@gitlab.com:me/proj.git');
+    await expect(f.client.call('project.add', { path: f.repo.clone })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining(
+        'gitlab.com is not GitHub: ff works with github.com and GitHub Enterprise Server. If gitlab.com is a GitHub Enterprise Server, add it with `ff-agent settings set githubEnterpriseHosts gitlab.com`',
+      ),
+    });
+    expect(await f.client.call('project.list')).toEqual([]);
+  });
+
+  it('refuses a relative path (it would resolve in the agent folder) and expands ~ in the agent user home', async () => {
+    const f = await fixture();
+    await expect(f.client.call('project.add', { path: 'clones/app' })).rejects.toMatchObject({
+      code: 'INVALID_PARAMS',
+      message: expect.stringMatching(/^clones\/app is a relative path to a clone: give an absolute one/),
+    });
+    await expect(
+      f.client.call('project.add', { path: f.repo.clone, worktreeRoot: '~/wt' }),
+    ).resolves.toMatchObject({ worktreeRoot: join(f.userHome, 'wt') });
+  });
+
+  it('`project add .` adds the clone the user is in, not the agent folder, and list shows its host', async () => {
+    const f = await fixture();
+    const env = { FF_HOME: f.home, ...f.repo.env };
+    const sub = join(f.repo.clone, 'docs');
+    mkdirSync(sub);
+    const added = await runCli(['project', 'add', '..'], env, { cwd: sub });
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain(`Added octo/app (${f.repo.clone}, default branch main)`);
+    const listed = await runCli(['project', 'list'], env);
+    expect(listed.stdout).toMatch(/octo\/app\n {2}host {7}github\.com\n/);
   });
 
   it('rejects a non-repo, a repo without origin and a duplicate, each with a clear message', async () => {
