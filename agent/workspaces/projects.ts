@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Project, projectSlug } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { parseRemoteUrl } from '../git/remote.js';
