@@ -183,7 +183,10 @@ export class AgentClient {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(
-          new AgentError('TIMEOUT', `ff-agent did not answer ${method} within ${this.#requestTimeoutMs} ms.`),
+          new AgentError(
+            'TIMEOUT',
+            `ff-agent did not answer ${method} within ${Math.round(this.#requestTimeoutMs / 1000)} s: it is busy or stuck. \`ff-agent logs\` shows what it is doing; \`ff-agent restart\` if it stays stuck.`,
+          ),
         );
       }, this.#requestTimeoutMs);
       this.#pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });

@@ -28,6 +28,7 @@ import { inspectState, type StateInspection } from '../store/state-store.js';
 import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
 import { installContext } from './install.js';
+import { out } from './style.js';
 
 export interface Check {
   name: string;
@@ -420,7 +421,11 @@ export async function doctor(paths: HomePaths, options: { json?: boolean }): Pro
   if (options.json) process.stdout.write(`${JSON.stringify({ ok: !broken, checks }, null, 2)}\n`);
   else {
     for (const c of checks) {
-      const mark = { ok: '✓', warn: '!', fail: '✗' }[c.status];
+      const mark = {
+        ok: out('green', '✓'),
+        warn: out('yellow', '!'),
+        fail: out('red', '✗'),
+      }[c.status];
       process.stdout.write(
         `${mark} ${c.name}: ${c.detail}\n${c.fix && c.status !== 'ok' ? `    fix: ${c.fix}\n` : ''}`,
       );

@@ -6,6 +6,7 @@ import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 import type { ProjectAddOptions } from './projects.js';
+import { err } from './style.js';
 
 // Node >= 22.1 keeps the compiled bundle on disk between runs (compiling the serve chunk is a good
 // part of a cold start); Node 20 has no compile cache and starts as before.
@@ -407,7 +408,61 @@ export function buildProgram(): Command {
       (await commands.sessions()).quickAction(home(), workspaceId, action, options),
     );
 
+  finishCommands(program);
   return program;
+}
+
+/** Examples shown under a command's --help: what a new user types first. */
+const EXAMPLES: Record<string, string[]> = {
+  'ff-agent': ['ff-agent install', 'ff-agent project add .', 'ff-agent workspace list', 'ff-agent doctor'],
+  serve: ['ff-agent serve', 'ff-agent serve --detach', 'ff-agent serve --port 0 --verbose'],
+  stop: ['ff-agent stop'],
+  restart: ['ff-agent restart'],
+  logs: ['ff-agent logs -f', 'ff-agent logs --session 3f9c2a1b7e -n 200'],
+  'project add': [
+    'cd ~/src/app && ff-agent project add .',
+    'ff-agent project add ~/src/app --setup "npm ci"',
+    'ff-agent project add ~/src/app --host devbox',
+  ],
+  'project set': ['ff-agent project set octo/app --setup "npm ci" --session-during-setup'],
+  'workspace create': [
+    'ff-agent workspace create --project octo/app --issue 42',
+    'ff-agent workspace create --project octo/app --branch spike --prompt "Try the new parser"',
+  ],
+  'workspace adopt': ['ff-agent workspace adopt --project octo/app --pr 17'],
+  'workspace archive': [
+    'ff-agent workspace archive 3f9c2a1b7e',
+    'ff-agent workspace archive 3f9c2a1b7e --force',
+  ],
+  'session start': ['ff-agent session start 3f9c2a1b7e --prompt "Add a test for the parser"'],
+  'session log': ['ff-agent session log 9a1b2c3d4e -f'],
+  'remote add': [
+    'ff-agent remote add devbox me@devbox.example.com',
+    'ff-agent remote add gpu gpu-box --identity ~/.ssh/id_ed25519',
+  ],
+  'ratchet settings set': ['ff-agent ratchet settings set autoMerge true --project octo/app'],
+  'settings set': ['ff-agent settings set githubEnterpriseHosts ghe.example.com'],
+  install: ['ff-agent install', 'ff-agent install --browser chrome --dry-run'],
+};
+
+/** The command's path as typed after `ff-agent` ('' for the program itself). */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/**
+ * Every command: a usage error points at that command's own --help (not the program's), and
+ * its help ends with examples where it has some.
+ */
+function finishCommands(command: Command): void {
+  const path = commandPath(command);
+  command.showHelpAfterError(`(run ff-agent${path ? ` ${path}` : ''} --help for usage)`);
+  const examples = EXAMPLES[path || 'ff-agent'];
+  if (examples) command.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  command.configureOutput({ outputError: (text, write) => write(err('red', text)) });
+  for (const sub of command.commands) finishCommands(sub);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -422,14 +477,16 @@ export async function main(argv: string[]): Promise<number> {
       import('../../shared/protocol.js'),
     ]);
     if (error instanceof CliError) {
-      if (error.message) process.stderr.write(`${error.message}\n`);
+      if (error.message) process.stderr.write(`${err('red', error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof AgentError) {
-      process.stderr.write(`ff-agent: ${error.message}\n`);
+      process.stderr.write(`${err('red', `ff-agent: ${error.message}`)}\n`);
       return 1;
     }
-    process.stderr.write(`ff-agent: unexpected error: ${errorText(error)}\n`);
+    process.stderr.write(
+      `${err('red', `ff-agent: unexpected error: ${errorText(error)}`)}\nIf it happens again, please report it with the output of \`ff-agent logs -n 100\`.\n`,
+    );
     return 1;
   }
 }
