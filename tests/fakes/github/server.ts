@@ -11,11 +11,16 @@
  * `new FakeGitHub({ host: 'ghe.example.com' })` stands in for a GitHub
  * Enterprise host: its own token, URLs on that host, and an `env()` that
  * routes only that host to it.
+ * Rate limit, as github.com charges it: each query costs points by GitHub's formula
+ * (query-cost.ts) from a budget of 5,000 an hour; every answer carries the x-ratelimit-*
+ * headers and `rateLimit` tells the truth; once the budget is spent, a query is answered
+ * HTTP 200 with `errors: [{type: "RATE_LIMITED"}]` until the hour resets. `clock` moves time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { schema as githubSchema } from '@octokit/graphql-schema';
 import { buildSchema, execute, type GraphQLSchema, parse, validate } from 'graphql';
 import { closeServer, listenOnLoopback } from '../loopback.js';
+import { queryCost } from './query-cost.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 export function githubGraphQLSchema(): GraphQLSchema {
@@ -122,6 +127,16 @@ export interface RecordedRequest {
   query: string;
   variables: Record<string, unknown>;
   operation: string;
+  /** Points this request was charged (0 when it was refused before running). */
+  cost: number;
+}
+
+/** The token's GraphQL budget for the current hour. */
+export interface RateLimitBudget {
+  limit: number;
+  used: number;
+  /** When the hour ends and `used` starts again from 0. */
+  resetAt: number;
 }
 
 export class FakeGitHub {
@@ -142,7 +157,10 @@ export class FakeGitHub {
   readonly failures: Failure[] = [];
   /** Node ids whose resolution fails (a GraphQL error for that PR only). */
   readonly brokenNodes = new Set<string>();
-  rateLimit = { remaining: 5000, resetAt: new Date(Date.now() + 3600_000).toISOString() };
+  /** Milliseconds since the epoch, as the fake sees them (tests move time to reach the next hour). */
+  clock: () => number = () => Date.now();
+  /** The hour starts at the first query (resetAt 0 until then), as GitHub's window does. */
+  readonly budget: RateLimitBudget = { limit: 5000, used: 0, resetAt: 0 };
   /** What X-OAuth-Scopes says (a classic token's scopes); undefined sends no header, as for a fine-grained token. */
   scopes: string | undefined = 'repo, read:org';
   /** github.com, or the Enterprise host this fake stands in for. */
@@ -383,7 +401,13 @@ export class FakeGitHub {
             document.definitions.find((d) => d.kind === 'OperationDefinition') as { name?: { value: string } }
           ).name?.value ?? 'anonymous')
         : 'anonymous';
-    this.requests.push({ query: body.query, variables: body.variables ?? {}, operation });
+    const recorded: RecordedRequest = {
+      query: body.query,
+      variables: body.variables ?? {},
+      operation,
+      cost: 0,
+    };
+    this.requests.push(recorded);
     if (failure && failure.status !== 200) {
       res.writeHead(failure.status, {
         'content-type': 'application/json',
@@ -399,28 +423,79 @@ export class FakeGitHub {
       res.end(JSON.stringify({ errors: errors.map((e) => ({ message: e.message })) }));
       return;
     }
+    this.#rollHour();
+    if (this.remaining <= 0) {
+      // As github.com answers a spent budget: HTTP 200, an error of type RATE_LIMITED, nothing run.
+      res.writeHead(200, { 'content-type': 'application/json', ...this.#rateLimitHeaders() });
+      res.end(
+        JSON.stringify({
+          errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }],
+        }),
+      );
+      return;
+    }
+    // The query that crosses the limit still runs, and is charged in full.
+    const charged = queryCost(githubGraphQLSchema(), document, body.variables ?? {});
+    recorded.cost = charged.cost;
+    this.budget.used += charged.cost;
     const result = await execute({
       schema: githubGraphQLSchema(),
       document,
-      rootValue: this.#root(),
+      rootValue: this.#root(charged),
       variableValues: body.variables ?? {},
     });
     res.writeHead(200, {
       'content-type': 'application/json',
+      ...this.#rateLimitHeaders(),
       ...(this.scopes === undefined ? {} : { 'x-oauth-scopes': this.scopes }),
     });
     res.end(JSON.stringify(result));
   }
 
-  #root(): Record<string, unknown> {
+  /** Points left this hour (never below 0). */
+  get remaining(): number {
+    return Math.max(0, this.budget.limit - this.budget.used);
+  }
+
+  /** Points charged since request `from` (see `requests`). */
+  pointsSince(from = 0): number {
+    return this.requests.slice(from).reduce((sum, r) => sum + r.cost, 0);
+  }
+
+  /** Spends the budget down to `remaining` points (tests of what the agent does near the limit). */
+  spend(remaining: number): void {
+    this.#rollHour();
+    this.budget.used = this.budget.limit - remaining;
+  }
+
+  #rollHour(): void {
+    const now = this.clock();
+    if (now >= this.budget.resetAt) {
+      this.budget.used = 0;
+      this.budget.resetAt = now + 3600_000;
+    }
+  }
+
+  #rateLimitHeaders(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': String(this.budget.limit),
+      'x-ratelimit-remaining': String(this.remaining),
+      'x-ratelimit-used': String(this.budget.used),
+      'x-ratelimit-reset': String(Math.floor(this.budget.resetAt / 1000)),
+      'x-ratelimit-resource': 'graphql',
+    };
+  }
+
+  #root(charged: { cost: number; nodeCount: number }): Record<string, unknown> {
     return {
       viewer: { login: this.viewer.login },
       rateLimit: () => ({
-        ...this.rateLimit,
-        cost: 1,
-        limit: 5000,
-        used: 5000 - this.rateLimit.remaining,
-        nodeCount: 0,
+        cost: charged.cost,
+        limit: this.budget.limit,
+        used: this.budget.used,
+        remaining: this.remaining,
+        resetAt: new Date(this.budget.resetAt).toISOString(),
+        nodeCount: charged.nodeCount,
       }),
       repository: ({ owner, name }: { owner: string; name: string }) => {
         const slug = `${owner}/${name}`;
