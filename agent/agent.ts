@@ -109,7 +109,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         terminals.closeAll();
         await workspaces.drain();
         await sessions.shutdown();
-        await state.flush();
+        await state.close();
         writeAgentFile(paths, { port, token, version: agentVersion });
         releaseLock();
         log.info('Stopped');

@@ -13,7 +13,7 @@ import {
   tightenBackups,
   writeGeneration,
 } from './state-backups.js';
-import { emptyState, readStateText, type State, StateSchema, StateVersionError } from './state-schema.js';
+import { emptyState, readStateText, type State, StateVersionError } from './state-schema.js';
 
 export {
   emptyState,
@@ -149,6 +149,9 @@ class StateFileAdapter {
   #lastGenerationAt = 0;
   /** The text this agent last wrote to the file. */
   #written: string | undefined;
+  /** Written to the file, not yet kept as a generation. */
+  #unsaved: string | undefined;
+  #trailing: ReturnType<typeof setTimeout> | undefined;
 
   constructor(path: string, options: OpenStateOptions) {
     this.#path = path;
@@ -182,17 +185,41 @@ class StateFileAdapter {
     return reading.state;
   }
 
+  /**
+   * Writes state.json, and a backup generation at most once an interval: at once when the last
+   * one is older (the leading edge), else when the interval ends (the trailing edge), with the
+   * newest state then. So the newest backup is never more than an interval behind the file.
+   */
   async write(data: State): Promise<void> {
     const text = `${JSON.stringify(data, null, 2)}\n`;
     // An update that changed nothing (start-up's reconciles, usually) would write what is on disk already.
     if (text === this.#written) return;
     await this.#writer.write(text);
     this.#written = text;
+    this.#unsaved = text;
     const interval = this.#options.generationIntervalMs ?? GENERATION_INTERVAL_MS;
-    if (Date.now() - this.#lastGenerationAt < interval) return;
+    const wait = this.#lastGenerationAt + interval - Date.now();
+    if (wait <= 0) {
+      this.saveGeneration();
+      return;
+    }
+    // Unref'd: a pending backup never keeps a stopping agent alive (close() writes it instead).
+    this.#trailing ??= setTimeout(() => {
+      this.#trailing = undefined;
+      this.saveGeneration();
+    }, wait).unref();
+  }
+
+  /** Saves the newest written state as a generation now, if no generation holds it yet (and stops the timer). */
+  saveGeneration(): void {
+    if (this.#trailing) clearTimeout(this.#trailing);
+    this.#trailing = undefined;
+    const text = this.#unsaved;
+    if (text === undefined) return;
+    this.#unsaved = undefined;
     this.#lastGenerationAt = Date.now();
     // Only a state that validates becomes a generation; a bad one is reported, and state.json still written.
-    if (!StateSchema.safeParse(data).success) {
+    if (!readStateText(text).ok) {
       this.#options.onWarning?.('The state in memory does not validate; no backup generation written.');
       return;
     }
@@ -254,11 +281,13 @@ function restoreState(path: string, from: string, options: OpenStateOptions): vo
 
 export class StateStore {
   readonly #db: Low<State>;
+  readonly #adapter: StateFileAdapter;
   #lastWrite: Promise<void> = Promise.resolve();
   #scheduled: Promise<void> | undefined;
 
-  private constructor(db: Low<State>) {
+  private constructor(db: Low<State>, adapter: StateFileAdapter) {
     this.#db = db;
+    this.#adapter = adapter;
   }
 
   static async open(path: string, options: OpenStateOptions): Promise<StateStore> {
@@ -267,9 +296,10 @@ export class StateStore {
     const unfinished = removeUnfinishedWrites(path);
     if (unfinished > 0)
       options.onInfo?.(`Removed ${unfinished} unfinished write(s) of ${path} left by a stopped agent.`);
-    const db = new Low<State>(new StateFileAdapter(path, options), emptyState());
+    const adapter = new StateFileAdapter(path, options);
+    const db = new Low<State>(adapter, emptyState());
     await db.read();
-    const store = new StateStore(db);
+    const store = new StateStore(db, adapter);
     // The first write proves the home is writable now, not at the first change, and makes the file 0600.
     await store.#save();
     return store;
@@ -293,6 +323,12 @@ export class StateStore {
   /** Resolves when every update so far is on disk. */
   flush(): Promise<void> {
     return this.#lastWrite;
+  }
+
+  /** At shutdown: every update on disk, and the newest state kept as a backup generation. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.#adapter.saveGeneration();
   }
 
   #save(): Promise<void> {

@@ -21,6 +21,7 @@ import {
   spawnAgent,
   unprivilegedUser,
 } from '../../helpers/agent-process.js';
+import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -65,6 +66,25 @@ function serveOnce(home: string, user?: ProcessUser, args: string[] = []) {
 }
 
 const isRoot = process.getuid?.() === 0;
+
+describe('the newest backup holds what the agent did before a clean stop', () => {
+  it('start, add a project, create a workspace, stop, damage state.json: the backup offered has both', async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const repo = createGitHubLikeRepo(dir.path);
+    const home = join(dir.path, 'home');
+    const agent = await spawnAgent(home, { env: repo.env });
+    const client = await connectClient(agent);
+    await client.call('project.add', { path: repo.clone });
+    await client.call('workspace.create', { project: 'octo/app', branch: 'kept' });
+    client.close();
+    await agent.stop();
+    writeFileSync(join(home, 'state.json'), '{"version": 1, "proj');
+    const refused = await serveOnce(home);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/The newest good backup is \S+ \(1 project, 1 workspace, saved /);
+  });
+});
 
 describe('a state.json that cannot be used stops the agent, naming the backup to restore', () => {
   it.each<[string, (statePath: string) => void, RegExp]>([

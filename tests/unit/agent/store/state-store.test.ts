@@ -12,7 +12,7 @@ import {
   StateStore,
   StateVersionError,
 } from '../../../../agent/store/state-store.js';
-import { tempDir } from '../../../helpers/temp.js';
+import { tempDir, waitFor } from '../../../helpers/temp.js';
 
 const cleanups: Array<() => void> = [];
 function dir(): string {
@@ -209,6 +209,33 @@ describe('StateStore', () => {
     expect((failure as Error).message).toContain(`--restore-state ${newest!.path}`);
     expect(readFileSync(newest!.path, 'utf8')).toContain('kept@example.org');
     expect(readFileSync(path, 'utf8')).toBe('{"version": 1, "proj');
+  });
+
+  it('a change inside the interval reaches a backup when the interval ends (the trailing edge)', async () => {
+    const root = dir();
+    const path = join(root, 'state.json');
+    const store = await open(path, { generationIntervalMs: 300 });
+    await store.update((s) => {
+      s.settings.allowedExtensionIds = ['late@example.org'];
+    });
+    const newest = () => goodBackups(join(root, 'state-backups'))[0];
+    expect(readFileSync(newest()!.path, 'utf8')).not.toContain('late@example.org');
+    await waitFor(() => readFileSync(newest()!.path, 'utf8').includes('late@example.org'), {
+      what: 'the trailing generation',
+      timeoutMs: 5_000,
+    });
+  });
+
+  it('close() keeps the newest state as a backup, however recent the last one', async () => {
+    const root = dir();
+    const path = join(root, 'state.json');
+    const store = await open(path, { generationIntervalMs: 3_600_000 });
+    await store.update((s) => {
+      s.settings.allowedExtensionIds = ['at-shutdown@example.org'];
+    });
+    await store.close();
+    const [newest] = goodBackups(join(root, 'state-backups'));
+    expect(readFileSync(newest!.path, 'utf8')).toContain('at-shutdown@example.org');
   });
 
   it('a missing state.json beside backups is refused, not started empty', async () => {
