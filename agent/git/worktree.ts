@@ -71,8 +71,13 @@ export async function addWorktree(
   if (created.code === 0) return true;
   if (!(await refExists(repo, `refs/heads/${branch}`)))
     throw new GitError(['worktree', 'add'], created.code, created.stderr);
-  await git(repo, ['worktree', 'add', '--', path, branch]);
+  await addWorktreeOnBranch(repo, path, branch);
   return false;
+}
+
+/** A worktree at `path` with the existing `branch` checked out, as it is. */
+export async function addWorktreeOnBranch(repo: string, path: string, branch: string): Promise<void> {
+  await git(repo, ['worktree', 'add', '--', path, branch]);
 }
 
 export async function removeWorktree(repo: string, path: string, force: boolean): Promise<void> {

@@ -29,6 +29,19 @@ export function adoptedFetchRefspec(pr: { number: number; headRefName: string; f
       };
 }
 
+/**
+ * The adopted branch's git config: one in this repo tracks origin's (plain
+ * `git pull` / `git push` work); a fork's pushes to a remote that does not
+ * exist, so a plain `git push` fails saying why instead of writing anywhere.
+ */
+export function adoptedBranchConfig(
+  adopted: Pick<NonNullable<Workspace['adopted']>, 'fork' | 'headRefName'>,
+): Record<string, string> {
+  return adopted.fork
+    ? { pushRemote: 'ff-does-not-push-to-a-fork-PR' }
+    : { remote: 'origin', merge: `refs/heads/${adopted.headRefName}` };
+}
+
 /** Why ff does not push to this workspace's PR (a fork's), in one sentence without a final period. */
 export function noPushReason(workspace: Pick<Workspace, 'pr' | 'adopted'>): string {
   const from = workspace.adopted?.headRepository ?? 'a deleted fork';

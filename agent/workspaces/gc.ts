@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import {
   type GcItem,
   type GcReport,
@@ -17,6 +17,7 @@ import type { StateStore } from '../store/state-store.js';
 import { bytesOnlyIn } from './disk-use.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
+import { isInside } from './worktree-path.js';
 
 const DAY_MS = 86_400_000;
 
@@ -123,7 +124,9 @@ export async function collectGarbage(
 
   const orphans = await deps.workspaces.orphanWorktrees();
   for (const path of orphans) {
-    const project = projects.find((p) => isInside(p.worktreeRoot, path));
+    const project = projects.find(
+      (p) => isInside(p.worktreeRoot, path) && resolve(p.worktreeRoot) !== resolve(path),
+    );
     if (!project) continue;
     const usedAt = lastUsed(path);
     if (now - usedAt < ageMs) {
@@ -264,9 +267,4 @@ function lastUsed(path: string): number {
     // no .git file: the folder's own time
   }
   return latest;
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }

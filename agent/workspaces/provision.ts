@@ -1,0 +1,200 @@
+import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type Project, type ProvisionStep, projectSlug, type Workspace } from '../../shared/domain.js';
+import { AgentError } from '../../shared/protocol.js';
+import { setBranchConfig } from '../git/branches.js';
+import { GitError } from '../git/git.js';
+import { addWorktree, baseRefFor, fetchRefspec, pruneWorktrees, refExists } from '../git/worktree.js';
+import { adoptedBranchConfig, adoptedFetchRefspec } from './adopt.js';
+import type { WorkspaceContext } from './context.js';
+import { startFirstSession } from './first-session.js';
+import { type NewWorkspaceFields, newWorkspaceRecord } from './new-workspace.js';
+import { provisionFailure, StepFailure, setupFailure } from './provision-failure.js';
+import { runSetupScript } from './setup-script.js';
+
+/**
+ * Provisioning: a new workspace's worktree made in steps (fetching →
+ * creating worktree → running setup), each step on the record and on
+ * `workspace:<id>` as it starts, its output in `logs/workspaces/<id>.log`.
+ * A failure names its step and can be retried; finished steps are skipped.
+ */
+
+export type ProvisionContext = Pick<
+  WorkspaceContext,
+  'records' | 'log' | 'paths' | 'repoLock' | 'fetches' | 'provisioning' | 'prompts'
+>;
+
+/** Provisioning runs in flight, by workspace. */
+export class ProvisioningRuns {
+  readonly #runs = new Map<string, Promise<void>>();
+
+  start(id: string, run: () => Promise<void>): void {
+    const running = run().finally(() => this.#runs.delete(id));
+    this.#runs.set(id, running);
+  }
+
+  /**
+   * Shutdown: give provisioning in flight a few seconds to finish (a git
+   * command cut off halfway leaves a half-made worktree). What is still
+   * running after that is marked failed on the next start and can be retried.
+   */
+  async drain(graceMs = 5_000): Promise<void> {
+    await Promise.race([
+      Promise.all(this.#runs.values()),
+      new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+    ]);
+  }
+}
+
+/** Records a new workspace, publishes it and starts provisioning it. */
+export async function recordAndProvision(
+  ctx: ProvisionContext,
+  fields: NewWorkspaceFields,
+  logLine: string,
+): Promise<Workspace> {
+  const workspace = newWorkspaceRecord(fields, new Date().toISOString());
+  await ctx.records.add(workspace);
+  ctx.log.info(logLine);
+  startProvisioning(ctx, workspace.id);
+  return workspace;
+}
+
+/** Runs provisioning again for a failed or missing workspace; finished steps are skipped. */
+export async function retryProvisioning(ctx: ProvisionContext, id: string): Promise<Workspace> {
+  const workspace = ctx.records.find(id);
+  if (workspace.status !== 'failed' && workspace.status !== 'missing') {
+    throw new AgentError(
+      'FAILED_PRECONDITION',
+      `Workspace ${id} is ${workspace.status}; only failed or missing ones can be retried.`,
+    );
+  }
+  await ctx.records.patch(id, { status: 'provisioning', failure: undefined });
+  startProvisioning(ctx, id, true);
+  return ctx.records.find(id);
+}
+
+function startProvisioning(ctx: ProvisionContext, id: string, retry = false): void {
+  ctx.provisioning.start(id, () =>
+    provision(ctx, id, retry).catch((error) => ctx.log.error(`Provisioning ${id} crashed`, error)),
+  );
+}
+
+async function provision(ctx: ProvisionContext, id: string, retry: boolean): Promise<void> {
+  const started = Date.now();
+  const workspace = ctx.records.find(id);
+  const project = ctx.records.projectOf(workspace);
+  const logFile = join(ctx.paths.logs, 'workspaces', `${id}.log`);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const logLine = (text: string) => appendFileSync(logFile, text);
+  let step: ProvisionStep = 'fetching';
+  const enter = async (next: ProvisionStep) => {
+    step = next;
+    logLine(`--- ${next} (${new Date().toISOString()})\n`);
+    // Awaited: after a crash, the failure must name the step that was really running.
+    await ctx.records.patch(id, { step: next });
+    ctx.records.publish(id, { kind: 'progress', step: next, elapsedMs: Date.now() - started });
+  };
+  try {
+    await enter('fetching');
+    const startPoint = await fetchStartPoint(ctx, project, workspace);
+
+    await enter('creating worktree');
+    await createWorktree(ctx, project, workspace, startPoint, retry);
+
+    if (project.setupScript) {
+      await enter('running setup');
+      // The project lets Claude start on the task now, told that setup still runs and where its log is.
+      if (project.sessionDuringSetup)
+        await startFirstSession(ctx, id, { setupScript: project.setupScript, logFile });
+      await runSetup(ctx, project, workspace, project.setupScript, logLine);
+    }
+    // The log says ready before the state does: whoever sees `ready` can read the whole log.
+    logLine(`--- ready after ${Date.now() - started} ms\n`);
+    await ctx.records.patch(id, { status: 'ready', step: undefined, failure: undefined });
+    ctx.log.info(`Workspace ${id} ready in ${Date.now() - started} ms`);
+    await startFirstSession(ctx, id);
+  } catch (error) {
+    const failure = provisionFailure(step, error, new Date().toISOString());
+    logLine(`--- failed while ${step}: ${failure.message}\n`);
+    ctx.log.warn(`Workspace ${id} failed while ${step}: ${failure.message}`);
+    await ctx.records.patch(id, { status: 'failed', step: undefined, failure });
+  }
+}
+
+/**
+ * Fetching: where the worktree starts. origin/<base>, fetched now; when origin
+ * cannot be reached, the local base (or the last origin/<base> seen), with a warning.
+ */
+async function fetchStartPoint(
+  ctx: ProvisionContext,
+  project: Project,
+  workspace: Workspace,
+): Promise<string> {
+  if (workspace.adopted && workspace.pr) {
+    // An adopted PR starts from its head as origin has it (a fork's: refs/pull/<n>/head); no fallback.
+    const fetch = adoptedFetchRefspec({ number: workspace.pr.number, ...workspace.adopted });
+    await ctx.repoLock.run(project.path, () => fetchRefspec(project.path, fetch.refspec));
+    return fetch.startPoint;
+  }
+  try {
+    await ctx.fetches.fetch(project, workspace.baseBranch);
+    return `origin/${workspace.baseBranch}`;
+  } catch (error) {
+    const local = await refExists(project.path, `refs/heads/${workspace.baseBranch}`);
+    const startPoint = local ? workspace.baseBranch : await baseRefFor(project.path, workspace.baseBranch);
+    const reason = error instanceof GitError ? error.message : String(error);
+    await ctx.records.warn(
+      workspace.id,
+      `Could not fetch ${workspace.baseBranch} from origin (${reason}); started from ${startPoint} instead.`,
+    );
+    return startPoint;
+  }
+}
+
+/** Creating the worktree on the workspace's branch (made from `startPoint` unless it exists); a retry finds it made. */
+async function createWorktree(
+  ctx: ProvisionContext,
+  project: Project,
+  workspace: Workspace,
+  startPoint: string,
+  retry: boolean,
+): Promise<void> {
+  if (existsSync(join(workspace.path, '.git'))) return;
+  if (existsSync(workspace.path) && readdirSync(workspace.path).length > 0) {
+    throw new StepFailure(`${workspace.path} exists and is not empty; move it away and retry.`);
+  }
+  mkdirSync(dirname(workspace.path), { recursive: true });
+  await ctx.repoLock.run(project.path, async () => {
+    // A retry after the directory vanished: forget git's stale registration of this path first.
+    if (retry) await pruneWorktrees(project.path);
+    const created = await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
+    if (created) await ctx.records.patch(workspace.id, { createdBranch: true });
+    if (workspace.adopted)
+      await setBranchConfig(project.path, workspace.branch, adoptedBranchConfig(workspace.adopted));
+  });
+}
+
+/** Running the project's setup command in the worktree, its output logged and published as it comes. */
+async function runSetup(
+  ctx: ProvisionContext,
+  project: Project,
+  workspace: Workspace,
+  setupScript: string,
+  logLine: (text: string) => void,
+): Promise<void> {
+  const result = await runSetupScript(
+    setupScript,
+    workspace.path,
+    {
+      FF_WORKSPACE_ID: workspace.id,
+      FF_WORKSPACE_BRANCH: workspace.branch,
+      FF_PROJECT: projectSlug(project),
+    },
+    (stream, text) => {
+      logLine(text);
+      ctx.records.publish(workspace.id, { kind: 'output', step: 'running setup', stream, text });
+    },
+  );
+  const failure = setupFailure(result);
+  if (failure) throw failure;
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { newBoundary } from '../../../../agent/claude/untrusted-text.js';
+import {
+  branchCandidates,
+  firstPromptFields,
+  issueRefFor,
+  newWorkspaceRecord,
+  withFetchedIssue,
+} from '../../../../agent/workspaces/new-workspace.js';
+
+const project = { host: 'github.com', owner: 'octo', repo: 'app' };
+const render = {
+  template: 'Issue #{{number}} {{url}} on {{branch}} of {{repo}}: {{title}}',
+  repo: 'octo/app',
+  branch: 'ff/7-x',
+};
+
+describe('issueRefFor', () => {
+  it.each([
+    [
+      { number: 7, title: 'Fix it', url: 'https://example.test/7' },
+      { number: 7, title: 'Fix it', url: 'https://example.test/7' },
+    ],
+    [{ number: 7 }, { number: 7, title: '', url: 'https://github.com/octo/app/issues/7' }],
+    [
+      { number: 8, title: 'T' },
+      { number: 8, title: 'T', url: 'https://github.com/octo/app/issues/8' },
+    ],
+  ])('%j → %j', (issue, ref) => {
+    expect(issueRefFor(project, issue)).toEqual(ref);
+  });
+
+  it("a GitHub Enterprise project's issue links to its own host", () => {
+    expect(issueRefFor({ ...project, host: 'ghe.example.com' }, { number: 3 }).url).toBe(
+      'https://ghe.example.com/octo/app/issues/3',
+    );
+  });
+});
+
+describe('withFetchedIssue', () => {
+  const fetched = { number: 7, title: 'From GitHub', body: 'Body from GitHub', labels: ['bug'] };
+  it.each([
+    [
+      'what the caller gave wins',
+      { number: 7, title: 'From the page' },
+      { ...fetched, title: 'From the page' },
+    ],
+    ['fields the caller left undefined come from GitHub', { number: 7, title: undefined }, fetched],
+    ['a number alone takes everything from GitHub', { number: 7 }, fetched],
+  ])('%s', (_, given, merged) => {
+    expect(withFetchedIssue(given, fetched)).toEqual(merged);
+  });
+});
+
+describe('firstPromptFields', () => {
+  const issue = { number: 7, title: 'Fix it', url: 'https://github.com/octo/app/issues/7' };
+  const outsider = { ...issue, author: 'stranger', authorAssociation: 'NONE' };
+
+  it.each([
+    ['no issue and no prompt: no session', {}, undefined, {}],
+    ['a prompt starts a session with it', { prompt: 'Do X' }, undefined, { initialPrompt: 'Do X' }],
+    ['startSession false: none, even with a prompt', { prompt: 'Do X', startSession: false }, undefined, {}],
+    [
+      'startSession true without issue or prompt: nothing to say, none',
+      { startSession: true },
+      undefined,
+      {},
+    ],
+    [
+      'a prompt wins over the issue, and carries no outside text',
+      { issue: outsider, prompt: 'Do X' },
+      issue,
+      { initialPrompt: 'Do X' },
+    ],
+    ['an issue with startSession false: none', { issue, startSession: false }, issue, {}],
+  ])('%s', (_, input, ref, fields) => {
+    expect(firstPromptFields(input, ref, render)).toEqual(fields);
+  });
+
+  it('an issue is rendered with the template: its number, URL, branch, repo and framed title', () => {
+    const boundary = newBoundary();
+    const { initialPrompt } = firstPromptFields({ issue }, issue, { ...render, boundary });
+    expect(initialPrompt).toBe(
+      `Issue #7 https://github.com/octo/app/issues/7 on ff/7-x of octo/app: <<<${boundary} title: Fix it ${boundary}>>>`,
+    );
+  });
+
+  it('the title the record keeps (the issue ref) is the one rendered', () => {
+    const { initialPrompt } = firstPromptFields(
+      { issue: { number: 7 } },
+      { ...issue, title: 'Kept title' },
+      render,
+    );
+    expect(initialPrompt).toContain('Kept title');
+  });
+
+  it('an issue by someone outside the repo names them, so the session asks before tools', () => {
+    expect(firstPromptFields({ issue: outsider }, issue, render).initialPromptOutsideAuthors).toEqual([
+      'stranger',
+    ]);
+  });
+
+  it('an issue by members names nobody', () => {
+    const member = { ...issue, author: 'me', authorAssociation: 'MEMBER' };
+    expect(firstPromptFields({ issue: member }, issue, render)).not.toHaveProperty(
+      'initialPromptOutsideAuthors',
+    );
+  });
+});
+
+describe('branchCandidates', () => {
+  it.each([
+    ['an issue with a title', { number: 12, title: 'Fix the login bug' }, 'ff/12-fix-the-login-bug'],
+    ['an issue with an emoji title', { number: 12, title: '🚀' }, 'ff/12'],
+    ['an issue without a title', { number: 12 }, 'ff/12'],
+    ['no issue', undefined, 'ff/abcdef12'],
+  ])('%s starts at %s', (_, issue, first) => {
+    expect(branchCandidates('abcdef1234', issue).tries[0]).toBe(first);
+  });
+
+  it('tries the name, then -2 … -99, then falls back to the whole id', () => {
+    const { tries, fallback } = branchCandidates('abcdef1234', { number: 12, title: 'x' });
+    expect(tries.slice(0, 3)).toEqual(['ff/12-x', 'ff/12-x-2', 'ff/12-x-3']);
+    expect(tries).toHaveLength(99);
+    expect(tries.at(-1)).toBe('ff/12-x-99');
+    expect(fallback).toBe('ff/abcdef1234');
+  });
+});
+
+describe('newWorkspaceRecord', () => {
+  it('starts provisioning, without warnings, with a fresh ratchet, created and updated now', () => {
+    const record = newWorkspaceRecord(
+      { id: 'w1', projectId: 'p1', branch: 'ff/1', baseBranch: 'main', path: '/wt/ff/1' },
+      '2025-01-01T00:00:00.000Z',
+    );
+    expect(record).toMatchObject({
+      id: 'w1',
+      status: 'provisioning',
+      warnings: [],
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+    });
+    expect(record.ratchet.paused).toBe(false);
+  });
+});
