@@ -1,6 +1,6 @@
-import { git } from './git.js';
+import { type GitResult, git, gitText } from './git.js';
 
-/** Branches of a project clone: where they point, making and configuring them. */
+/** Branches of a project clone: where they point, making, configuring, pushing and deleting them. */
 
 /** The commit `branch` points at, or undefined when there is no such branch. */
 export async function branchTip(repo: string, branch: string): Promise<string | undefined> {
@@ -15,6 +15,11 @@ export async function createBranch(repo: string, branch: string, commit: string)
   await git(repo, ['branch', '--no-track', '--', branch, commit]);
 }
 
+/** Deletes `branch` whatever it holds: the caller has made sure nothing is lost. */
+export async function deleteBranch(repo: string, branch: string): Promise<void> {
+  await git(repo, ['branch', '-D', '--', branch]);
+}
+
 /** Sets `branch.<branch>.<key>` for each entry (remote, merge, pushRemote, …). */
 export async function setBranchConfig(
   repo: string,
@@ -24,4 +29,23 @@ export async function setBranchConfig(
   for (const [key, value] of Object.entries(config)) {
     await git(repo, ['config', `branch.${branch}.${key}`, value]);
   }
+}
+
+/** How many commits reachable from `rev` no origin ref holds. */
+export async function commitsNotOnOrigin(repo: string, rev: string): Promise<number> {
+  return Number(await gitText(repo, ['rev-list', '--count', rev, '--not', '--remotes=origin']));
+}
+
+/** Pushes the worktree's `branch` to origin's branch of the same name and tracks it; the caller reads the result. */
+export function pushBranch(worktree: string, branch: string): Promise<GitResult> {
+  const ref = `refs/heads/${branch}`;
+  return git(worktree, ['push', '--set-upstream', 'origin', `${ref}:${ref}`], {
+    allowFailure: true,
+    timeoutMs: 120_000,
+  });
+}
+
+/** The subject line of HEAD's commit. */
+export function headSubject(worktree: string): Promise<string> {
+  return gitText(worktree, ['log', '-1', '--format=%s']);
 }

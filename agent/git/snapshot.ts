@@ -22,6 +22,29 @@ export const ARCHIVE_HEAD_REF_PREFIX = 'refs/ff/archive-head/';
 export const archiveRef = (name: string) => `${ARCHIVE_REF_PREFIX}${name}`;
 export const archiveHeadRef = (name: string) => `${ARCHIVE_HEAD_REF_PREFIX}${name}`;
 
+/** Every snapshot ref (`refs/ff/archive/*`) of `repo`, with when its commit was made (ms since the epoch). */
+export async function listSnapshotRefs(repo: string): Promise<Array<{ ref: string; at: number }>> {
+  return parseRefTimes(
+    await gitText(repo, ['for-each-ref', '--format=%(refname)%09%(committerdate:unix)', ARCHIVE_REF_PREFIX]),
+  );
+}
+
+/** Parses `git for-each-ref --format=%(refname)%09%(committerdate:unix)`. */
+export function parseRefTimes(text: string): Array<{ ref: string; at: number }> {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [ref = '', unix = '0'] = line.split('\t');
+      return { ref, at: Number(unix) * 1000 };
+    });
+}
+
+/** Deletes refs (a snapshot's, once past its retention); what they alone held goes at git's next gc. */
+export async function deleteRefs(repo: string, refs: readonly string[]): Promise<void> {
+  for (const ref of refs) await git(repo, ['update-ref', '-d', ref]);
+}
+
 /** Snapshot commits are ff's own: a fixed identity, so they work without a configured user. */
 const SNAPSHOT_IDENTITY = {
   GIT_AUTHOR_NAME: 'ff-agent',

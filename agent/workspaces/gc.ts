@@ -8,13 +8,20 @@ import {
   type Workspace,
 } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
-import { git, gitText } from '../git/git.js';
-import { ARCHIVE_HEAD_REF_PREFIX, ARCHIVE_REF_PREFIX, archiveRef, measure } from '../git/snapshot.js';
+import { commitsNotOnOrigin, deleteBranch } from '../git/branches.js';
+import { bytesOnlyIn } from '../git/disk-usage.js';
+import {
+  ARCHIVE_REF_PREFIX,
+  archiveHeadRef,
+  archiveRef,
+  deleteRefs,
+  listSnapshotRefs,
+  measure,
+} from '../git/snapshot.js';
 import { listWorktrees, refExists } from '../git/worktree.js';
 import type { Logger } from '../logger.js';
 import { shellArg } from '../shell-quote.js';
 import type { StateStore } from '../store/state-store.js';
-import { bytesOnlyIn } from './disk-use.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 import { isInside } from './worktree-path.js';
@@ -56,14 +63,12 @@ export async function collectGarbage(
   for (const project of projects) {
     for (const item of await expiredSnapshots(project, now, retentionMs)) {
       if (!dryRun) {
-        await deps.workspaces.inRepo(project.path, async () => {
-          for (const ref of item.refs) await git(project.path, ['update-ref', '-d', ref]);
-        });
+        await deps.workspaces.inRepo(project.path, () => deleteRefs(project.path, item.refs));
       }
       removed.push({
         kind: 'snapshot',
         project: projectSlug(project),
-        what: item.refs[0] as string,
+        what: item.ref,
         bytes: item.bytes,
         reason: `${days(now - item.at)} days old (archiveRetentionDays is ${settings.archiveRetentionDays})`,
       });
@@ -108,9 +113,7 @@ export async function collectGarbage(
     }
     const bytes = await bytesOnlyIn(project.path, [branchRef], [branchRef]);
     if (!dryRun) {
-      await deps.workspaces.inRepo(project.path, () =>
-        git(project.path, ['branch', '-D', '--', workspace.branch]),
-      );
+      await deps.workspaces.inRepo(project.path, () => deleteBranch(project.path, workspace.branch));
     }
     removed.push({
       kind: 'branch',
@@ -207,38 +210,23 @@ async function whyKeepBranch(
     (e) => e.branch === workspace.branch && !(dryRun && resolve(e.path) === resolve(workspace.path)),
   );
   if (checkedOut) return `it is checked out at ${checkedOut.path}`;
-  const unpushed = Number(
-    await gitText(project.path, [
-      'rev-list',
-      '--count',
-      `refs/heads/${workspace.branch}`,
-      '--not',
-      '--remotes=origin',
-    ]),
-  );
+  const unpushed = await commitsNotOnOrigin(project.path, `refs/heads/${workspace.branch}`);
   if (unpushed > 0) return `it has ${unpushed} commit(s) that are not on origin`;
   return undefined;
 }
 
-/** Snapshot refs (with their detached-HEAD refs) older than the retention. */
+/** Snapshots past the retention: each `ref`, with the `refs` to delete (it and its detached-HEAD ref). */
 async function expiredSnapshots(
   project: Project,
   now: number,
   retentionMs: number,
-): Promise<Array<{ refs: string[]; at: number; bytes: number }>> {
-  const out = await gitText(project.path, [
-    'for-each-ref',
-    '--format=%(refname)%09%(committerdate:unix)',
-    ARCHIVE_REF_PREFIX,
-  ]);
-  const expired: Array<{ refs: string[]; at: number; bytes: number }> = [];
-  for (const line of out.split('\n').filter(Boolean)) {
-    const [ref = '', unix = '0'] = line.split('\t');
-    const at = Number(unix) * 1000;
+): Promise<Array<{ ref: string; refs: string[]; at: number; bytes: number }>> {
+  const expired: Array<{ ref: string; refs: string[]; at: number; bytes: number }> = [];
+  for (const { ref, at } of await listSnapshotRefs(project.path)) {
     if (now - at < retentionMs) continue;
-    const headRef = `${ARCHIVE_HEAD_REF_PREFIX}${ref.slice(ARCHIVE_REF_PREFIX.length)}`;
+    const headRef = archiveHeadRef(ref.slice(ARCHIVE_REF_PREFIX.length));
     const refs = (await refExists(project.path, headRef)) ? [ref, headRef] : [ref];
-    expired.push({ refs, at, bytes: await bytesOnlyIn(project.path, refs, refs) });
+    expired.push({ ref, refs, at, bytes: await bytesOnlyIn(project.path, refs, refs) });
   }
   return expired;
 }

@@ -1,6 +1,6 @@
 import { projectSlug, type WorkspaceView } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
-import { git, gitText } from '../git/git.js';
+import { headSubject, pushBranch } from '../git/branches.js';
 import type { GitHubHosts } from '../github/hosts.js';
 import { noPushReason } from './adopt.js';
 import type { Projects } from './projects.js';
@@ -23,18 +23,14 @@ export async function openPullRequest(
   if (workspace.pr) return deps.workspaces.get(workspace.id);
   const project = deps.projects.get(workspace.projectId);
   if (!project) throw new AgentError('FAILED_PRECONDITION', 'The project of this workspace was removed.');
-  const ref = `refs/heads/${workspace.branch}`;
-  const push = await git(workspace.path, ['push', '--set-upstream', 'origin', `${ref}:${ref}`], {
-    allowFailure: true,
-    timeoutMs: 120_000,
-  });
+  const push = await pushBranch(workspace.path, workspace.branch);
   if (push.code !== 0) {
     throw new AgentError(
       'FAILED_PRECONDITION',
       `git push failed: ${push.stderr.trim().split('\n').slice(-2).join(' ')}`,
     );
   }
-  const subject = await gitText(workspace.path, ['log', '-1', '--format=%s']);
+  const subject = await headSubject(workspace.path);
   const title = input.title ?? workspace.issue?.title ?? subject;
   const body =
     input.body ??

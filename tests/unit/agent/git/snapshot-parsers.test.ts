@@ -3,6 +3,7 @@ import {
   describeInventory,
   inventoryHasWork,
   parseIgnoredZ,
+  parseRefTimes,
   parseStatusZ,
   type WorktreeInventory,
 } from '../../../../agent/git/snapshot.js';
@@ -101,5 +102,20 @@ describe('diskUseText', () => {
       title: 'Disk: 3.0 MB worktree, 1.0 MB in git objects only it holds',
     });
     expect(diskUseText({ worktreeBytes: 2048, onlyHereBytes: 0, complete: false }).text).toBe('≥ 2.0 KB');
+  });
+});
+
+describe('parseRefTimes', () => {
+  it.each([
+    ['', []],
+    [
+      'refs/ff/archive/w1\t1700000000\nrefs/ff/archive/orphan-abc\t1700000100\n',
+      [
+        { ref: 'refs/ff/archive/w1', at: 1_700_000_000_000 },
+        { ref: 'refs/ff/archive/orphan-abc', at: 1_700_000_100_000 },
+      ],
+    ],
+  ])('%j → %j', (text, refs) => {
+    expect(parseRefTimes(text)).toEqual(refs);
   });
 });
