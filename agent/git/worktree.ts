@@ -2,7 +2,9 @@ import { GitError, git, gitText } from './git.js';
 
 /** Git operations on a project clone and its worktrees. Every user-derived argument follows `--` or is validated. */
 
+/** The top folder of the repository `path` is in, or undefined when it is in none. */
 export async function repoTopLevel(path: string): Promise<string | undefined> {
+  // git cannot even start in a path that is a file, not a folder (ENOTDIR): no repository there either.
   const result = await git(path, ['rev-parse', '--show-toplevel'], { allowFailure: true }).catch(
     () => undefined,
   );

@@ -36,6 +36,8 @@ export class ChangeSummaries {
     if (this.#running >= this.concurrency) await new Promise<void>((go) => this.#waiting.push(go));
     else this.#running++;
     try {
+      // Not logged: the view shows null ("cannot tell") for it, and a broken worktree
+      // would otherwise log again on every list, every board push.
       return await this.summarize(workspace).catch(() => null);
     } finally {
       const next = this.#waiting.shift();
