@@ -127,7 +127,7 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
           name: 'GitHub token',
           status: 'warn',
           detail: 'none: the ratchet and the kanban issues are off',
-          fix: 'Set GITHUB_TOKEN (repo scope) or run `gh auth login`, then restart ff-agent.',
+          fix: 'Set GITHUB_TOKEN (repo scope) or run `gh auth login`, then `ff-agent restart`.',
         },
   );
 

@@ -31,7 +31,7 @@ export function tokenFix(host: string): string {
 
 export function missingTokenMessage(host: string): string {
   const which = host === GITHUB_COM ? 'No GitHub token' : `No GitHub token for ${host}`;
-  return `${which}: ${tokenFix(host)}, then restart ff-agent.`;
+  return `${which}: ${tokenFix(host)}, then \`ff-agent restart\`.`;
 }
 
 /**

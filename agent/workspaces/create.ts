@@ -66,7 +66,7 @@ async function withIssueDetails(
   if (!ctx.issueLookup) {
     throw new AgentError(
       'INVALID_PARAMS',
-      `Issue #${input.issue.number} needs a title (GitHub is not available).`,
+      `ff cannot read issue #${input.issue.number} from GitHub here: give its title too (--title).`,
     );
   }
   const number = input.issue.number;
@@ -74,7 +74,10 @@ async function withIssueDetails(
     // GitHub can't be read (no token, a bad one, down): the caller may give the title itself
     // (the Start button hands over what the issue page shows), so say what is missing.
     if (error instanceof AgentError && (error.code === 'FAILED_PRECONDITION' || error.code === 'UNAVAILABLE'))
-      throw new AgentError('INVALID_PARAMS', `Issue #${number} needs a title: ${error.message}`);
+      throw new AgentError(
+        'INVALID_PARAMS',
+        `ff cannot read issue #${number} from GitHub (${error.message.replace(/\.$/, '')}). Give its title too (--title).`,
+      );
     throw error;
   });
   return { ...input, issue: withFetchedIssue(input.issue, fetched) };

@@ -184,7 +184,9 @@ describe('creating a workspace', () => {
       f.client.call('workspace.create', { project: 'octo/app', issue: { number: 5 } }),
     ).rejects.toMatchObject({
       code: 'INVALID_PARAMS',
-      message: expect.stringMatching(/^Issue #5 needs a title: /),
+      message: expect.stringMatching(
+        /^ff cannot read issue #5 from GitHub \(No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then `ff-agent restart`\)\. Give its title too \(--title\)\.$/,
+      ),
     });
     const { workspace } = await f.client.call('workspace.create', {
       project: 'octo/app',

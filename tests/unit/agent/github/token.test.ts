@@ -24,13 +24,13 @@ describe('a GitHub token from the environment', () => {
 describe('how to fix a missing or refused token', () => {
   it('github.com: GITHUB_TOKEN or gh auth login', () => {
     expect(missingTokenMessage('github.com')).toBe(
-      'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then restart ff-agent.',
+      'No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then `ff-agent restart`.',
     );
   });
 
   it('an Enterprise host: names the host, GH_ENTERPRISE_TOKEN and gh auth login --hostname', () => {
     expect(missingTokenMessage('ghe.example.com')).toBe(
-      'No GitHub token for ghe.example.com: set GH_ENTERPRISE_TOKEN or run `gh auth login --hostname ghe.example.com`, then restart ff-agent.',
+      'No GitHub token for ghe.example.com: set GH_ENTERPRISE_TOKEN or run `gh auth login --hostname ghe.example.com`, then `ff-agent restart`.',
     );
   });
 
