@@ -1,6 +1,7 @@
 // The composition root: builds the domain modules (modules.ts), registers their protocol
 // handlers, listens, and stops them in order. Logic lives in the modules.
 import { randomUUID } from 'node:crypto';
+import { type AgentEnvironment, environmentProblems } from '../shared/agent-environment.js';
 import { quickActionHandlers, sessionHandlers } from './claude/handlers.js';
 import {
   choosePort,
@@ -9,6 +10,7 @@ import {
   ratchetSchedule,
   type StartAgentOptions,
 } from './config.js';
+import { inspectEnvironment } from './environment.js';
 import { fleetHandlers } from './fleet/handlers.js';
 import { boardHandlers } from './kanban/handlers.js';
 import { createLogger, type Logger } from './logger.js';
@@ -31,6 +33,8 @@ import { projectHandlers, workspaceHandlers } from './workspaces/handlers.js';
 export type { StartAgentOptions };
 
 export interface RunningAgent extends AgentModules {
+  /** What this agent can reach (claude, its login, tokens, sandbox tools), checked once it listens. */
+  environment: Promise<AgentEnvironment>;
   paths: HomePaths;
   port: number;
   token: string;
@@ -118,7 +122,15 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       return closing;
     };
     startModules(modules, { state, schedule, log });
-    return { ...modules, paths, port, token, instanceId, state, handlers, log, close };
+    // Checked after listening (claude --version takes a moment): what is missing is said once, in the log.
+    const environment = inspectEnvironment(
+      env,
+      state.data.projects.map((p) => p.host),
+    ).then((view) => {
+      for (const problem of environmentProblems(view)) log.warn(problem);
+      return view;
+    });
+    return { ...modules, environment, paths, port, token, instanceId, state, handlers, log, close };
   } catch (error) {
     releaseLock();
     if (!options.log) await log.close();

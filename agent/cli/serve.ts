@@ -1,3 +1,4 @@
+import { environmentProblems } from '../../shared/agent-environment.js';
 import { type RunningAgent, startAgent } from '../agent.js';
 import { ConfigError } from '../config.js';
 import { startAgentDetached } from '../login/start-detached.js';
@@ -7,6 +8,7 @@ import { resolveHome } from '../store/home.js';
 import { AlreadyRunningError } from '../store/instance-lock.js';
 import { StateDamagedError, StateVersionError } from '../store/state-store.js';
 import { CliError } from './connect.js';
+import { out } from './style.js';
 
 export interface ServeOptions {
   home?: string;
@@ -54,6 +56,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   process.stdout.write(`ff-agent listening on ws://127.0.0.1:${agent.port} (home ${agent.paths.root})\n`);
   if (stopRequested) stop(stopRequested);
+  // What the agent cannot reach, one line each, so a missing claude or token shows before the first Start.
+  const problems = environmentProblems(await agent.environment);
+  for (const problem of problems) process.stdout.write(`${out('yellow', '!')} ${problem}\n`);
 }
 
 /** `ff-agent serve --detach`: the agent in the background; returns once it answers (or it already ran). */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -137,6 +138,27 @@ describe('the login service, from the user side', () => {
     expect(isProcessAlive(byHand.pid)).toBe(false);
     expect((await runningAgent(user)).launchedBy).toBe('detached');
   }, 120_000);
+
+  it('serve says at start, one line each, that claude and a GitHub token are missing', async () => {
+    const { user } = await machine();
+    rmSync(join(user.home, '.local', 'bin', 'claude'));
+    const serve = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
+      cwd: user.home,
+      env: { HOME: user.home, PATH: user.loginPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => serve.kill('SIGTERM'));
+    let stdout = '';
+    serve.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    await waitFor(() => /No GitHub token/.test(stdout), { what: 'the start-up problems', timeoutMs: 20_000 });
+    expect(stdout).toMatch(/^ff-agent listening on ws:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toContain('! Claude Code is not installed: no `claude` on PATH.');
+    expect(stdout).toContain(
+      '! No GitHub token: set GITHUB_TOKEN or run `gh auth login`, then `ff-agent restart`.',
+    );
+  });
 
   it('logs names a session it has no log of', async () => {
     const { user } = await machine();
