@@ -65,7 +65,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const { hub, workspaces, sessions, ratchet, terminals, remotes, pairingCodes } = modules;
     // Each module registers its own methods; a method nobody registers does not compile.
     const handlers: MethodHandlers = composeHandlers([
-      statusHandlers({ state, paths, instanceId, startedAt, server: () => server }),
+      statusHandlers({ state, env, paths, instanceId, startedAt, server: () => server }),
       pairingHandlers(pairingCodes),
       settingsHandlers(state),
       remoteHandlers(remotes),

@@ -17,6 +17,7 @@
  * `ff-agent serve`'s start. Small enums stay eager.
  */
 import { z } from 'zod';
+import { AgentEnvironment } from './agent-environment.js';
 import { Board } from './board.js';
 import {
   GcReport,
@@ -711,6 +712,8 @@ export const methods = {
     result: z.object({ code: PairingCode, expiresAt: z.string() }),
   })),
   'doctor.orphans': method(() => ({ params: NoParams, result: z.array(z.string()) })),
+  /** What this agent itself can reach (its claude, Claude's login, tokens, sandbox tools, PATH). */
+  'doctor.environment': method(() => ({ params: NoParams, result: AgentEnvironment })),
   'settings.set': method(() => ({ params: SettingsPatch, result: Settings })),
   'remote.add': method(() => ({ params: RemoteAddParams, result: RemoteView })),
   'remote.list': method(() => ({

@@ -9,14 +9,14 @@ import {
   readFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { AgentEnvironment } from '../../shared/agent-environment.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import type { RemoteView } from '../../shared/protocol.js';
-import { resolveClaudeBinary } from '../claude/claude-args.js';
+import { inspectEnvironment } from '../environment.js';
 import { isExecutableFile } from '../executables.js';
+import { GITHUB_COM } from '../github/api-url.js';
 import { scopeAdvice } from '../github/client.js';
-import { discoverToken } from '../github/token.js';
 import { planInstall } from '../login/install-plan.js';
 import { installedService } from '../login/installer.js';
 import { reachableAgent } from '../login/start-detached.js';
@@ -27,6 +27,7 @@ import { describeBackup } from '../store/state-backups.js';
 import { inspectState, type StateInspection } from '../store/state-store.js';
 import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
+import { environmentChecks } from './doctor-environment.js';
 import { installContext } from './install.js';
 import { out } from './style.js';
 
@@ -71,8 +72,18 @@ export function nodeCheck(version: string): Check {
   return { name: 'Node.js', status: 'fail', detail, fix: 'Install Node.js 22 or 24 (LTS).' };
 }
 
+/** The environments doctor looked at: the running agent's (when one answers) and this shell's. */
+export interface DoctorEnvironments {
+  agent?: AgentEnvironment;
+  shell?: AgentEnvironment;
+}
+
 /** Every check, each with a fix. Pure data out; `doctor` prints it. */
-export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+export async function runChecks(
+  paths: HomePaths,
+  env: NodeJS.ProcessEnv = process.env,
+  environment: DoctorEnvironments = {},
+): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(nodeCheck(process.versions.node));
   const git = await exec('git', ['--version']);
@@ -82,60 +93,22 @@ export async function runChecks(paths: HomePaths, env: NodeJS.ProcessEnv = proce
       : { name: 'git', status: 'fail', detail: 'not found', fix: 'Install git.' },
   );
 
-  try {
-    const claude = resolveClaudeBinary(env);
-    const version = await exec(claude, ['--version']);
-    const home = env.HOME ?? homedir();
-    const loggedIn =
-      Boolean(env.ANTHROPIC_API_KEY) ||
-      existsSync(join(env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'), '.credentials.json')) ||
-      existsSync(join(home, '.claude.json'));
-    checks.push({
-      name: 'Claude Code',
-      status: version.ok ? 'ok' : 'fail',
-      detail: `${claude} ${version.out}`,
-      ...(version.ok ? {} : { fix: 'Reinstall Claude Code.' }),
-    });
-    checks.push(
-      loggedIn
-        ? {
-            name: 'Claude login',
-            status: 'ok',
-            detail: env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY is set' : 'logged in',
-          }
-        : {
-            name: 'Claude login',
-            status: 'warn',
-            detail: 'no API key and no login found',
-            fix: 'Run `claude` once and log in, or set ANTHROPIC_API_KEY.',
-          },
-    );
-  } catch (error) {
-    checks.push({
-      name: 'Claude Code',
-      status: 'fail',
-      detail: (error as Error).message,
-      fix: 'npm install -g @anthropic-ai/claude-code, or set FF_CLAUDE_BIN.',
-    });
-  }
-
-  const token = await discoverToken(env);
-  checks.push(
-    token
-      ? { name: 'GitHub token', status: 'ok', detail: `from ${token.source}` }
-      : {
-          name: 'GitHub token',
-          status: 'warn',
-          detail: 'none: the ratchet and the kanban issues are off',
-          fix: 'Set GITHUB_TOKEN (repo scope) or run `gh auth login`, then `ff-agent restart`.',
-        },
-  );
+  // claude, its login, the tokens and the sandbox as the running agent sees them (a login
+  // service's environment is not this shell's); as this shell sees them when none runs.
+  const live = await reachableAgent(paths);
+  const agentView = live
+    ? await withAgent(paths, (client) => client.call('doctor.environment')).catch(() => undefined)
+    : undefined;
+  const shellView = await inspectEnvironment(env, agentView?.github.map((h) => h.host) ?? []);
+  environment.shell = shellView;
+  if (agentView) environment.agent = agentView;
+  checks.push(...environmentChecks(agentView ?? shellView, agentView ? shellView : undefined));
+  const token = (agentView ?? shellView).github.find((h) => h.host === GITHUB_COM)?.source;
 
   const inspection = inspectState(paths.stateFile, paths.stateBackups);
   checks.push(stateCheck(inspection, ffCommand(paths, env)));
 
   const info = readAgentFile(paths);
-  const live = await reachableAgent(paths);
   if (live) {
     checks.push({
       name: 'ff-agent',
@@ -416,9 +389,11 @@ function countWorktreeFolders(root: string, depth = 6): number {
 }
 
 export async function doctor(paths: HomePaths, options: { json?: boolean }): Promise<void> {
-  const checks = await runChecks(paths);
+  const environment: DoctorEnvironments = {};
+  const checks = await runChecks(paths, process.env, environment);
   const broken = checks.some((c) => c.status === 'fail');
-  if (options.json) process.stdout.write(`${JSON.stringify({ ok: !broken, checks }, null, 2)}\n`);
+  if (options.json)
+    process.stdout.write(`${JSON.stringify({ ok: !broken, checks, environment }, null, 2)}\n`);
   else {
     for (const c of checks) {
       const mark = {

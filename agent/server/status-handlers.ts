@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION, staleExtensionNotice } from '../../shared/protocol.js';
+import { inspectEnvironment } from '../environment.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { agentVersion } from '../version.js';
@@ -8,6 +9,8 @@ import type { PairingCodes } from './pairing-codes.js';
 
 export interface StatusDeps {
   state: StateStore;
+  /** The agent's own environment (a login service's, not a shell's). */
+  env: NodeJS.ProcessEnv;
   paths: HomePaths;
   instanceId: string;
   startedAt: Date;
@@ -16,8 +19,14 @@ export interface StatusDeps {
 }
 
 /** `status`: who this agent is, since when, and what it holds. */
-export function statusHandlers({ state, paths, instanceId, startedAt, server }: StatusDeps) {
+export function statusHandlers({ state, env, paths, instanceId, startedAt, server }: StatusDeps) {
   return {
+    // Looked at anew on each ask: the user may have logged in or added a token since the start.
+    'doctor.environment': () =>
+      inspectEnvironment(
+        env,
+        state.data.projects.map((p) => p.host),
+      ),
     status: () => {
       const { port, clientCount, lastExtension } = server();
       const notice = lastExtension && staleExtensionNotice(agentVersion, lastExtension.version);

@@ -18,7 +18,12 @@ export interface UserMachine {
   /** The PATH a login service gets before its own file adds anything. */
   loginPath: string;
   /** Runs `ff-agent <args>` from the user's shell (in `cwd`), with only their shell's environment. */
-  cli(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  cli(
+    args: string[],
+    cwd?: string,
+    /** What else the user's shell exports (a token, say). */
+    shellEnv?: Record<string, string>,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Starts `argv` as a login service would: `env -i` plus HOME and the system PATH. */
   launch(argv: string[]): ChildProcess;
 }
@@ -37,11 +42,11 @@ export function userMachine(
   if (gitconfig) copyFileSync(gitconfig, join(home, '.gitconfig'));
   const shellPath = `${localBin}:${dirname(process.execPath)}:/usr/bin:/bin`;
   const loginPath = '/usr/bin:/bin';
-  const cli: UserMachine['cli'] = (args, cwd = home) =>
+  const cli: UserMachine['cli'] = (args, cwd = home, shellEnv = {}) =>
     new Promise((resolve) => {
       const proc = spawn(process.execPath, [cliPath, ...args], {
         cwd,
-        env: { HOME: home, PATH: shellPath },
+        env: { HOME: home, PATH: shellPath, ...shellEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

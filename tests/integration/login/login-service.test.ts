@@ -160,6 +160,29 @@ describe('the login service, from the user side', () => {
     );
   });
 
+  it("doctor shows the running agent's view, not the shell's, and says where they differ", async () => {
+    const { user } = await machine();
+    // Started by hand with a login's PATH: this agent has no claude and no token, the shell has both.
+    user.launch([process.execPath, cliPath, 'serve']);
+    await runningAgent(user);
+    const doctor = await user.cli(['doctor', '--json'], user.home, { GITHUB_TOKEN: 'ghp_shell_only' });
+    const report = JSON.parse(doctor.stdout);
+    const check = (name: string) => report.checks.find((c: { name: string }) => c.name === name);
+    expect(check('Claude Code')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(`(your shell: ${join(user.home, '.local', 'bin', 'claude')})`),
+      fix: expect.stringContaining('ff-agent install'),
+    });
+    expect(check('GitHub token')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^the agent has none.*\(your shell: GITHUB_TOKEN\)$/),
+    });
+    expect(report.environment.agent.claude.path).toBeUndefined();
+    expect(report.environment.shell.claude.path).toBe(join(user.home, '.local', 'bin', 'claude'));
+    expect(report.environment.agent.path).toBe(user.loginPath);
+    expect(doctor.code).toBe(1);
+  });
+
   it('logs names a session it has no log of', async () => {
     const { user } = await machine();
     const missing = await user.cli(['logs', '--session', 'nope']);
