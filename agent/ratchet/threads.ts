@@ -113,7 +113,10 @@ export function planThreadReplies(
 }
 
 /** Whether a thread already holds the reply with this key (GitHub took it; we may not have recorded it). */
-export function alreadyReplied(snapshot: PrSnapshot, reply: Pick<ThreadReply, 'threadId' | 'key'>): boolean {
+export function alreadyReplied(
+  snapshot: Pick<PrSnapshot, 'unresolvedThreads'>,
+  reply: Pick<ThreadReply, 'threadId' | 'key'>,
+): boolean {
   const thread = snapshot.unresolvedThreads.find((t) => t.id === reply.threadId);
   return Boolean(thread?.comments.some((c) => c.body.includes(replyMarker(reply.key))));
 }

@@ -1,0 +1,74 @@
+import type { Workspace } from '../../shared/domain.js';
+import type { PrSnapshot } from '../../shared/ratchet.js';
+import type { GitHub } from '../github/github.js';
+import type { GitHubHosts } from '../github/hosts.js';
+import type { Logger } from '../logger.js';
+import type { Projects } from '../workspaces/projects.js';
+import type { Workspaces } from '../workspaces/workspaces.js';
+import type { RatchetRecords } from './records.js';
+import type { RatchetSettingsBook } from './settings.js';
+
+export interface LookDeps {
+  github: GitHubHosts;
+  records: Pick<RatchetRecords, 'tracked' | 'hostOf'>;
+  settings: Pick<RatchetSettingsBook, 'of'>;
+  workspaces: Pick<Workspaces, 'linkPullRequest'>;
+  projects: Pick<Projects, 'get'>;
+  log: Logger;
+}
+
+/** What one host answered in a tick: who we are there, and its tracked PRs. */
+export interface HostLook {
+  github: GitHub;
+  viewerLogin: string;
+  tracked: Workspace[];
+  snapshots: Map<string, PrSnapshot>;
+  errors: Map<string, string>;
+}
+
+/**
+ * One host's part of a tick: its viewer, the PRs of its new workspaces,
+ * then snapshots of its tracked PRs — in one batched query per 100 PRs,
+ * never one call per PR.
+ */
+export async function lookAtHost(deps: LookDeps, host: string): Promise<HostLook> {
+  const github = deps.github.forHost(host);
+  const viewerLogin = await github.viewerLogin();
+  const onHost = () => deps.records.tracked().filter((w) => deps.records.hostOf(w) === host);
+  await discoverPullRequests(deps, github, onHost());
+  const tracked = onHost().filter((w) => w.pr && deps.settings.of(w.projectId).enabled);
+  if (tracked.length === 0) return { github, viewerLogin, tracked, snapshots: new Map(), errors: new Map() };
+  const { snapshots, errors } = await github.pullRequests(tracked.map((w) => w.pr!.nodeId));
+  return { github, viewerLogin, tracked, snapshots, errors };
+}
+
+/** Finds the PR of each workspace that has none yet (after its session pushed), in one request. */
+async function discoverPullRequests(deps: LookDeps, github: GitHub, workspaces: Workspace[]): Promise<void> {
+  const without = workspaces.filter((w) => !w.pr);
+  if (without.length === 0) return;
+  const refs = await github.pullRequestsForBranches(
+    without.map((w) => {
+      const project = deps.projects.get(w.projectId)!;
+      return { owner: project.owner, repo: project.repo, branch: w.branch };
+    }),
+  );
+  for (const [i, ref] of refs.entries()) {
+    const workspace = without[i]!;
+    if (!ref) continue;
+    await deps.workspaces.linkPullRequest(workspace.id, { number: ref.number, url: ref.url, nodeId: ref.id });
+    deps.log.info(`Ratchet: workspace ${workspace.id} has PR #${ref.number}`);
+  }
+}
+
+/** One PR's snapshot now (a warning and undefined when GitHub has none for it). */
+export async function snapshotOf(
+  github: GitHub,
+  workspace: { id: string; pr: { nodeId: string } },
+  log: Logger,
+): Promise<PrSnapshot | undefined> {
+  const { nodeId } = workspace.pr;
+  const { snapshots, errors } = await github.pullRequests([nodeId]);
+  const snapshot = snapshots.get(nodeId);
+  if (!snapshot) log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(nodeId)}`);
+  return snapshot;
+}

@@ -1,0 +1,127 @@
+import type { CronJob } from 'cron';
+import type { RatchetDecision, TickResult } from '../../shared/ratchet.js';
+import type { Logger } from '../logger.js';
+import { loadCron } from './load-cron.js';
+
+/** The default schedule (cron with seconds): at second 0 of every minute. */
+export const EVERY_MINUTE = '0 * * * * *';
+
+/** The work the schedule runs: a tick over every tracked PR, or a look at one workspace's PR. */
+export interface ScheduledWork {
+  tick(): Promise<TickResult>;
+  lookAt(workspaceId: string): Promise<RatchetDecision | undefined>;
+}
+
+/**
+ * When the ratchet works, and that it does one thing at a time. Ticks come
+ * from a timer (every minute, the default) or a cron schedule, and on
+ * demand. Ticks and looks at one PR run one after another, never at once:
+ * two never act on a PR together, so a reply goes out once and a workspace
+ * gets one fixer even when ticks are asked for concurrently. A tick asked
+ * for while one is queued or running joins it; a look at a PR asked for
+ * while one is queued joins it.
+ */
+export class RatchetSchedule {
+  readonly #work: ScheduledWork;
+  readonly #log: Logger;
+  /** The end of the queue of work. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #ticking: Promise<TickResult> | undefined;
+  /** Workspaces whose look at one PR is queued. */
+  readonly #looking = new Set<string>();
+  #stopped = false;
+  #starting: NodeJS.Immediate | undefined;
+  #minuteTimer: NodeJS.Timeout | undefined;
+  #nextMinute: Date | undefined;
+  #job: CronJob | undefined;
+
+  constructor(work: ScheduledWork, log: Logger) {
+    this.#work = work;
+    this.#log = log;
+  }
+
+  /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
+  start(schedule = EVERY_MINUTE): void {
+    // Set up just after the agent starts listening (the first tick is a minute away anyway). Every
+    // minute, the default, is a timer to the next minute: cron and luxon (280 KB) load only for
+    // another schedule.
+    this.#stopped = false;
+    this.#starting = setImmediate(() => {
+      this.#starting = undefined;
+      if (schedule === EVERY_MINUTE) return this.#everyMinute();
+      void loadCron().then(
+        ({ CronJob }) => {
+          if (this.#stopped) return;
+          this.#job = CronJob.from({ cronTime: schedule, onTick: () => this.#scheduledTick(), start: true });
+        },
+        (error: unknown) => this.#log.error('Ratchet: could not load cron; no scheduled ticks', error),
+      );
+    });
+  }
+
+  /** No more ticks or looks; resolves once the work already queued is done. */
+  stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#starting) clearImmediate(this.#starting);
+    this.#starting = undefined;
+    clearTimeout(this.#minuteTimer);
+    this.#nextMinute = undefined;
+    void this.#job?.stop();
+    return this.#queue.then(() => undefined);
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** The tick queued or running, if any (what `stop` leaves to finish). */
+  get running(): Promise<TickResult> | undefined {
+    return this.#ticking;
+  }
+
+  get nextTickAt(): string | undefined {
+    if (this.#nextMinute) return this.#nextMinute.toISOString();
+    const next = this.#job?.nextDate();
+    return next ? next.toJSDate().toISOString() : undefined;
+  }
+
+  /** A tick, after the work queued before it; joins the one queued or running. */
+  tick(): Promise<TickResult> {
+    this.#ticking ??= this.#queued(() => this.#work.tick()).finally(() => {
+      this.#ticking = undefined;
+    });
+    return this.#ticking;
+  }
+
+  /** A look at one workspace's PR, after the work queued before it. Asked twice before it runs, it runs once. */
+  lookAt(workspaceId: string): Promise<RatchetDecision | undefined> {
+    if (this.#looking.has(workspaceId)) return Promise.resolve(undefined);
+    this.#looking.add(workspaceId);
+    return this.#queued(() => {
+      this.#looking.delete(workspaceId);
+      return this.#work.lookAt(workspaceId);
+    });
+  }
+
+  #queued<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
+    // The queue only orders work: a failure is its caller's to handle (through `run`), and must
+    // not stop the work queued after it.
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #everyMinute(): void {
+    if (this.#stopped) return;
+    const next = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+    this.#nextMinute = new Date(next);
+    this.#minuteTimer = setTimeout(() => {
+      this.#scheduledTick();
+      this.#everyMinute();
+    }, next - Date.now());
+  }
+
+  #scheduledTick(): void {
+    void this.tick().catch((error) => this.#log.error('Ratchet tick failed', error));
+  }
+}
