@@ -1,12 +1,12 @@
 import type { RatchetDecision, RatchetSettings } from '../../shared/ratchet.js';
 import type { GitHub } from '../github/github.js';
-import type { Projects } from '../workspaces/projects.js';
 import type { FixerBrief, Fixers } from './fixer.js';
 import { postReplies } from './post-replies.js';
 import type { RatchetRecords } from './records.js';
 
 export interface EffectsDeps {
-  projects: Pick<Projects, 'get'>;
+  /** The repository a project's PRs live in (what REST calls name). */
+  projects: { get(projectId: string): { owner: string; repo: string } | undefined };
   records: Pick<RatchetRecords, 'get' | 'update'>;
   fixers: Pick<Fixers, 'start' | 'tell'>;
 }

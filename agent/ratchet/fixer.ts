@@ -20,7 +20,7 @@ export interface FixersDeps {
 
 /** What a fixer is asked about: the PR as GitHub showed it, and what is wrong with it. */
 export interface FixerBrief {
-  workspace: Workspace;
+  workspace: Pick<Workspace, 'id' | 'projectId'>;
   snapshot: PrSnapshot;
   classification: Classification;
 }
