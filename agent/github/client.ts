@@ -1,8 +1,8 @@
 import { GraphqlResponseError, graphql } from '@octokit/graphql';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { GitHubConnection } from '../../shared/ratchet.js';
 import { GITHUB_COM, githubName } from './api-url.js';
-import type { RateLimit } from './queries.js';
+import { RateLimit } from './queries.js';
 import { tokenFix } from './token.js';
 
 export type GitHubErrorKind = 'no-token' | 'unauthorized' | 'rate-limited' | 'unavailable' | 'invalid';
@@ -153,7 +153,7 @@ export class GitHubClient {
         ),
       );
     }
-    this.#succeeded((raw as { rateLimit?: RateLimit }).rateLimit ?? null);
+    this.#succeeded(rateLimitOf(raw));
     return { data: parsed.data, errors };
   }
 
@@ -198,13 +198,7 @@ export class GitHubClient {
     }
     const text = await response.text();
     if (response.status >= 400) {
-      const message = (() => {
-        try {
-          return String((JSON.parse(text) as { message?: unknown }).message ?? text);
-        } catch {
-          return text;
-        }
-      })();
+      const message = restErrorMessage(text);
       throw this.#fail({
         status: response.status,
         message: message.slice(0, 300),
@@ -254,11 +248,29 @@ export class GitHubClient {
   }
 }
 
+const RateLimitAnswer = z.lazy(() => z.object({ rateLimit: RateLimit }));
+
 /**
- * Where a host's REST API lives, given its GraphQL base: the same on
- * github.com (api.github.com) and test fakes; `<base>/v3` for an Enterprise
- * server's `https://<host>/api`.
+ * The rate limit an answer reports (every query asks for it: see queries.ts), checked: an
+ * answer without one, or with one in another shape, reports none.
  */
+function rateLimitOf(raw: unknown): RateLimit {
+  const answer = RateLimitAnswer.safeParse(raw);
+  return answer.success ? answer.data.rateLimit : null;
+}
+
+/** What a REST error answer says: GitHub's JSON `message`, else its text as sent. */
+export function restErrorMessage(text: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const message = typeof body === 'object' && body !== null && 'message' in body ? body.message : undefined;
+  return message === undefined || message === null ? text : String(message);
+}
+
 /**
  * A successful JSON answer as @octokit/request reads it when `parseSuccessResponseBody` is off
  * (its `body` taken as the data), parsed natively; any other answer is passed on untouched.
@@ -288,6 +300,11 @@ async function parsedJsonBody(response: Response): Promise<Response> {
   } as unknown as Response;
 }
 
+/**
+ * Where a host's REST API lives, given its GraphQL base: the same on
+ * github.com (api.github.com) and test fakes; `<base>/v3` for an Enterprise
+ * server's `https://<host>/api`.
+ */
 export function restBaseUrl(host: string, graphqlBase: string): string {
   const base = graphqlBase.replace(/\/+$/, '');
   return host !== GITHUB_COM && /\/api$/.test(base) ? `${base}/v3` : base;

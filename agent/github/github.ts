@@ -60,11 +60,6 @@ export interface AssignedIssue {
 const NODES_PER_REQUEST = 100;
 const BRANCHES_PER_REQUEST = 50;
 
-/**
- * What ff asks one GitHub (github.com or an Enterprise host), in ff's terms.
- * Created lazily from the host's token (see token.ts); without one, every
- * call says so and the rest of the agent keeps working.
- */
 export interface PullRequestToAdopt {
   nodeId: string;
   number: number;
@@ -81,6 +76,11 @@ export interface PullRequestToAdopt {
   author: string;
 }
 
+/**
+ * What ff asks one GitHub (github.com or an Enterprise host), in ff's terms.
+ * Created lazily from the host's token (see token.ts); without one, every
+ * call says so and the rest of the agent keeps working.
+ */
 export class GitHub {
   readonly #env: NodeJS.ProcessEnv;
   readonly #log: Logger;
@@ -229,10 +229,6 @@ export class GitHub {
   }
 
   /**
-   * Snapshots of PRs by node id: one request per 100. A PR GitHub cannot
-   * resolve comes back as an error for that PR only.
-   */
-  /**
    * What failed check runs say about themselves (annotations, output), by
    * CheckRun node id, in one request; a run GitHub cannot resolve is left out.
    */
@@ -252,6 +248,10 @@ export class GitHub {
     return details;
   }
 
+  /**
+   * Snapshots of PRs by node id: one request per 100. A PR GitHub cannot
+   * resolve comes back as an error for that PR only.
+   */
   async pullRequests(
     ids: string[],
   ): Promise<{ snapshots: Map<string, PrSnapshot>; errors: Map<string, string> }> {

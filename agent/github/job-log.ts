@@ -1,10 +1,3 @@
-/**
- * A failing job's log, cut for a fixer's prompt — pure. GitHub Actions logs
- * run to megabytes; the fixer needs the lines that say what broke. Error
- * lines come first (in log order), then the end of the log, with GitHub's
- * timestamps and colour codes dropped; at most `maxLines` lines and
- * `maxBytes` bytes (UTF-8) in all.
- */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are what this removes.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -14,6 +7,13 @@ const ERROR_LINE =
 export const JOB_LOG_LINES = 200;
 export const JOB_LOG_BYTES = 16 * 1024;
 
+/**
+ * A failing job's log, cut for a fixer's prompt — pure. GitHub Actions logs
+ * run to megabytes; the fixer needs the lines that say what broke. Error
+ * lines come first (in log order), then the end of the log, with GitHub's
+ * timestamps and colour codes dropped; at most `maxLines` lines and
+ * `maxBytes` bytes (UTF-8) in all.
+ */
 export function jobLogTail(log: string, options: { maxLines?: number; maxBytes?: number } = {}): string {
   const maxLines = options.maxLines ?? JOB_LOG_LINES;
   const maxBytes = options.maxBytes ?? JOB_LOG_BYTES;

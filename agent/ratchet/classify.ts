@@ -7,29 +7,6 @@ import {
   type ReviewComment,
 } from '../../shared/ratchet.js';
 
-/**
- * classifyPullRequest — pure. The rules, in order (as in factory-factory):
- *
- * 1. MERGED / CLOSED: the PR's own state wins over everything.
- * 2. CI is reduced to the latest attempt of each check (by name; the latest
- *    start time, then the highest run id). Any latest attempt still pending
- *    → CI_RUNNING.
- * 3. Any latest attempt concluded FAILURE, TIMED_OUT, CANCELLED, ERROR,
- *    ACTION_REQUIRED or STARTUP_FAILURE → CI_FAILED.
- * 4. mergeable CONFLICTING (or merge state DIRTY) → MERGE_CONFLICT.
- * 5. REVIEW_PENDING: an allowed reviewer's latest review requests changes,
- *    or an unresolved review thread has a comment from an allowed reviewer
- *    and its newest comment is not ours (a thread we answered waits on the
- *    reviewer, not on us). Reviews and comments by the token's own user are
- *    ignored; an empty allow-list allows everyone else.
- * 6. mergeStateStatus BEHIND (branch protection wants it up to date) → BEHIND.
- * 7. Otherwise READY.
- *
- * Each rule is one entry of `RULES` below; the reason starts with the
- * state's label from shared/ratchet.ts.
- *
- * tests/unit/agent/ratchet/classify.test.ts holds the table for each rule.
- */
 export const FAILURE_CONCLUSIONS = new Set([
   'FAILURE',
   'TIMED_OUT',
@@ -61,6 +38,29 @@ function isLater(a: CheckState, b: CheckState): boolean {
   return (a.runId ?? 0) > (b.runId ?? 0);
 }
 
+/**
+ * classifyPullRequest — pure. The rules, in order (as in factory-factory):
+ *
+ * 1. MERGED / CLOSED: the PR's own state wins over everything.
+ * 2. CI is reduced to the latest attempt of each check (by name; the latest
+ *    start time, then the highest run id). Any latest attempt still pending
+ *    → CI_RUNNING.
+ * 3. Any latest attempt concluded FAILURE, TIMED_OUT, CANCELLED, ERROR,
+ *    ACTION_REQUIRED or STARTUP_FAILURE → CI_FAILED.
+ * 4. mergeable CONFLICTING (or merge state DIRTY) → MERGE_CONFLICT.
+ * 5. REVIEW_PENDING: an allowed reviewer's latest review requests changes,
+ *    or an unresolved review thread has a comment from an allowed reviewer
+ *    and its newest comment is not ours (a thread we answered waits on the
+ *    reviewer, not on us). Reviews and comments by the token's own user are
+ *    ignored; an empty allow-list allows everyone else.
+ * 6. mergeStateStatus BEHIND (branch protection wants it up to date) → BEHIND.
+ * 7. Otherwise READY.
+ *
+ * Each rule is one entry of `RULES` below; the reason starts with the
+ * state's label from shared/ratchet.ts.
+ *
+ * tests/unit/agent/ratchet/classify.test.ts holds the table for each rule.
+ */
 export function classifyPullRequest(snapshot: PrSnapshot, options: ClassifyOptions): Classification {
   const checks = latestAttempts(snapshot.checks);
   const failing = checks.filter(

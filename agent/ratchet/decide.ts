@@ -8,32 +8,6 @@ import {
   type WorkspaceRatchet,
 } from '../../shared/ratchet.js';
 
-/**
- * decideRatchetAction — pure. Given what the ratchet remembers about a
- * workspace, the PR's classification and the settings, says what to do,
- * the cheapest correct way first:
- *
- * - off or paused → none (a pause for the day's budget lifts by itself at
- *   midnight UTC; any other stays until the user resumes). MERGED / CLOSED → none.
- * - replies owed in review threads (the fixer's turn on them ended) →
- *   reply-threads (no model).
- * - CI_RUNNING → none.
- * - CI_FAILED with a failing GitHub Actions run never re-run → rerun-checks
- *   (its failed jobs, once per run); the same checks failing again → fixer.
- * - BEHIND → update-branch pinned to this head (once per head); none while
- *   GitHub works on it.
- * - READY → merge when auto-merge is on and this head was not asked before
- *   (and GitHub has not already queued it); else none.
- * - CI_FAILED / MERGE_CONFLICT / REVIEW_PENDING, when that kind of fix is on:
- *   - the same fingerprint (PR, failing checks with run ids, conflict flag
- *     and head, review verdicts and latest review activity) was dispatched
- *     before → none;
- *   - a fixer is working: notify it only when the new state outranks the one
- *     it works on (CI failure > conflict > review); else none;
- *   - attempts used up, or the PR's or the day's budget spent → pause, saying which;
- *   - a fixer exists but is done with its turn → notify it (one fixer per
- *     workspace); no fixer → start one.
- */
 export interface DecisionInput {
   ratchet: WorkspaceRatchet;
   classification: Classification;
@@ -113,6 +87,32 @@ export function fingerprintOf(snapshot: PrSnapshot, classification: Classificati
   return parts.join('|');
 }
 
+/**
+ * decideRatchetAction — pure. Given what the ratchet remembers about a
+ * workspace, the PR's classification and the settings, says what to do,
+ * the cheapest correct way first:
+ *
+ * - off or paused → none (a pause for the day's budget lifts by itself at
+ *   midnight UTC; any other stays until the user resumes). MERGED / CLOSED → none.
+ * - replies owed in review threads (the fixer's turn on them ended) →
+ *   reply-threads (no model).
+ * - CI_RUNNING → none.
+ * - CI_FAILED with a failing GitHub Actions run never re-run → rerun-checks
+ *   (its failed jobs, once per run); the same checks failing again → fixer.
+ * - BEHIND → update-branch pinned to this head (once per head); none while
+ *   GitHub works on it.
+ * - READY → merge when auto-merge is on and this head was not asked before
+ *   (and GitHub has not already queued it); else none.
+ * - CI_FAILED / MERGE_CONFLICT / REVIEW_PENDING, when that kind of fix is on:
+ *   - the same fingerprint (PR, failing checks with run ids, conflict flag
+ *     and head, review verdicts and latest review activity) was dispatched
+ *     before → none;
+ *   - a fixer is working: notify it only when the new state outranks the one
+ *     it works on (CI failure > conflict > review); else none;
+ *   - attempts used up, or the PR's or the day's budget spent → pause, saying which;
+ *   - a fixer exists but is done with its turn → notify it (one fixer per
+ *     workspace); no fixer → start one.
+ */
 export function decideRatchetAction(input: DecisionInput): Decision {
   const { ratchet, classification, snapshot, settings } = input;
   const state = classification.state;

@@ -4,6 +4,7 @@ import {
   backoffMs,
   classifyGitHubFailure,
   parseScopes,
+  restErrorMessage,
   scopeAdvice,
 } from '../../../../agent/github/client.js';
 import {
@@ -83,6 +84,19 @@ describe('GitHub failures', () => {
     const failure = classifyGitHubFailure(error, now);
     expect(failure.kind).toBe(kind);
     expect(failure.retryAt).toBe(retryAt);
+  });
+
+  it.each([
+    [
+      '{"message":"This workflow run has no failed jobs to re-run."}',
+      'This workflow run has no failed jobs to re-run.',
+    ],
+    ['{"message":404}', '404'],
+    ['{"documentation_url":"https://docs.github.com"}', '{"documentation_url":"https://docs.github.com"}'],
+    ['null', 'null'],
+    ['<html>Bad gateway</html>', '<html>Bad gateway</html>'],
+  ])('a REST error answer %s says %j', (text, message) => {
+    expect(restErrorMessage(text)).toBe(message);
   });
 
   it('backs off exponentially with jitter, capped', () => {
