@@ -7,8 +7,8 @@ export interface FixerSpend {
 }
 
 /**
- * What fixers have cost, summed once per tick — pure. `today` is a UTC date
- * (`YYYY-MM-DD`): a fixer counts toward the day it was started on.
+ * What fixers have cost — pure. `today` is a UTC date (`YYYY-MM-DD`): a
+ * fixer counts toward the day it was started on.
  */
 export function fixerSpend(sessions: readonly Session[], today: string): FixerSpend {
   const byWorkspace = new Map<string, number>();
@@ -21,12 +21,26 @@ export function fixerSpend(sessions: readonly Session[], today: string): FixerSp
   return { byWorkspace, day };
 }
 
-/** What decide weighs a PR's next fix against: its fixers' spend, and all fixers' today. */
-export function spentOn(spend: FixerSpend, workspaceId: string): { pr: number; day: number } {
-  return { pr: spend.byWorkspace.get(workspaceId) ?? 0, day: spend.day };
-}
+/**
+ * The fixers' budget as decisions weigh it: what they have cost, summed
+ * once per tick (and per look at one PR) rather than once per PR, read per
+ * workspace by each decision of that tick.
+ */
+export class FixerBudget {
+  readonly #sessions: () => readonly Session[];
+  #spend: FixerSpend = { byWorkspace: new Map(), day: 0 };
 
-/** The UTC date of an instant (`YYYY-MM-DD`): the day a budget counts toward. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  constructor(sessions: () => readonly Session[]) {
+    this.#sessions = sessions;
+  }
+
+  /** Sums what fixers have cost, as of `at` (its UTC day is "today"). */
+  count(at: Date): void {
+    this.#spend = fixerSpend(this.#sessions(), at.toISOString().slice(0, 10));
+  }
+
+  /** What a PR's next fix is weighed against: its fixers' cost, and all fixers' today. */
+  spentOn(workspaceId: string): { pr: number; day: number } {
+    return { pr: this.#spend.byWorkspace.get(workspaceId) ?? 0, day: this.#spend.day };
+  }
 }

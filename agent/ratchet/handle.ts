@@ -13,12 +13,12 @@ import {
   type FixerSeen,
   newRoundId,
 } from './apply.js';
-import { type FixerSpend, spentOn } from './budget.js';
+import type { FixerBudget } from './budget.js';
 import { classifyPullRequest } from './classify.js';
 import { decideRatchetAction } from './decide.js';
 import { act, type EffectsDeps } from './effects.js';
 import type { FixerBrief, Fixers } from './fixer.js';
-import { snapshotOf } from './look.js';
+import type { PullRequestLook } from './look.js';
 import type { RatchetRecords } from './records.js';
 import type { RatchetSettingsBook } from './settings.js';
 import { planThreadReplies, type ReplyPlan } from './threads.js';
@@ -28,6 +28,8 @@ export interface HandleDeps extends EffectsDeps {
   settings: Pick<RatchetSettingsBook, 'of'>;
   fixers: Pick<Fixers, 'seen' | 'turnsOf' | 'finalText' | 'start' | 'tell'>;
   workspaces: Pick<Workspaces, 'find'>;
+  budget: Pick<FixerBudget, 'spentOn'>;
+  look: Pick<PullRequestLook, 'pullRequest'>;
   log: Logger;
   /** When the ratchet looks next (ISO), if scheduled. */
   nextTickAt: () => string | undefined;
@@ -40,8 +42,6 @@ export interface PullRequestSeen {
   snapshot: PrSnapshot;
   /** Who ff is on this PR's GitHub: its own comments and reviews are not feedback. */
   viewerLogin: string;
-  /** What fixers have cost, summed for this tick. */
-  spend: FixerSpend;
 }
 
 /**
@@ -59,7 +59,7 @@ export async function handlePullRequest(deps: HandleDeps, seen: PullRequestSeen)
   });
   const fixer = deps.fixers.seen(workspace.ratchet.fixerSessionId);
   const replies = replyPlan(deps.fixers, workspace.ratchet, snapshot, settings, fixer.state);
-  const spent = spentOn(seen.spend, workspaceId);
+  const spent = deps.budget.spentOn(workspaceId);
   const now = new Date().toISOString();
   const decided = decideRatchetAction({
     ratchet: workspace.ratchet,
@@ -149,7 +149,7 @@ export async function handleAndShow(deps: HandleDeps, seen: PullRequestSeen): Pr
   if (decision.action !== 'reply-threads') return decision;
   const workspace = deps.workspaces.find(seen.workspaceId);
   if (workspace.ratchet.outbox.length > 0 || !workspace.pr) return decision; // a call failed: the next tick retries
-  const fresh = await snapshotOf(seen.github, { id: workspace.id, pr: workspace.pr }, deps.log);
+  const fresh = await deps.look.pullRequest(seen.github, { id: workspace.id, pr: workspace.pr });
   if (fresh) await handlePullRequest(deps, { ...seen, snapshot: fresh });
   return decision;
 }

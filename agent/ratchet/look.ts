@@ -27,48 +27,62 @@ export interface HostLook {
 }
 
 /**
- * One host's part of a tick: its viewer, the PRs of its new workspaces,
- * then snapshots of its tracked PRs — in one batched query per 100 PRs,
- * never one call per PR.
+ * What the ratchet asks GitHub: per host, the PRs of workspaces that have
+ * none yet, then a snapshot of every tracked PR — in one batched query per
+ * 100 PRs, never one call per PR; or one PR's snapshot, looked at now.
  */
-export async function lookAtHost(deps: LookDeps, host: string): Promise<HostLook> {
-  const github = deps.github.forHost(host);
-  const viewerLogin = await github.viewerLogin();
-  const onHost = () => deps.records.tracked().filter((w) => deps.records.hostOf(w) === host);
-  await discoverPullRequests(deps, github, onHost());
-  const tracked = onHost().filter((w) => w.pr && deps.settings.of(w.projectId).enabled);
-  if (tracked.length === 0) return { github, viewerLogin, tracked, snapshots: new Map(), errors: new Map() };
-  const { snapshots, errors } = await github.pullRequests(tracked.map((w) => w.pr!.nodeId));
-  return { github, viewerLogin, tracked, snapshots, errors };
-}
+export class PullRequestLook {
+  readonly #deps: LookDeps;
 
-/** Finds the PR of each workspace that has none yet (after its session pushed), in one request. */
-async function discoverPullRequests(deps: LookDeps, github: GitHub, workspaces: Workspace[]): Promise<void> {
-  const without = workspaces.filter((w) => !w.pr);
-  if (without.length === 0) return;
-  const refs = await github.pullRequestsForBranches(
-    without.map((w) => {
-      const project = deps.projects.get(w.projectId)!;
-      return { owner: project.owner, repo: project.repo, branch: w.branch };
-    }),
-  );
-  for (const [i, ref] of refs.entries()) {
-    const workspace = without[i]!;
-    if (!ref) continue;
-    await deps.workspaces.linkPullRequest(workspace.id, { number: ref.number, url: ref.url, nodeId: ref.id });
-    deps.log.info(`Ratchet: workspace ${workspace.id} has PR #${ref.number}`);
+  constructor(deps: LookDeps) {
+    this.#deps = deps;
   }
-}
 
-/** One PR's snapshot now (a warning and undefined when GitHub has none for it). */
-export async function snapshotOf(
-  github: GitHub,
-  workspace: { id: string; pr: { nodeId: string } },
-  log: Logger,
-): Promise<PrSnapshot | undefined> {
-  const { nodeId } = workspace.pr;
-  const { snapshots, errors } = await github.pullRequests([nodeId]);
-  const snapshot = snapshots.get(nodeId);
-  if (!snapshot) log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(nodeId)}`);
-  return snapshot;
+  /** One host's part of a tick: its viewer, the PRs of its new workspaces, then snapshots of its tracked PRs. */
+  async host(host: string): Promise<HostLook> {
+    const { records, settings } = this.#deps;
+    const github = this.#deps.github.forHost(host);
+    const viewerLogin = await github.viewerLogin();
+    const onHost = () => records.tracked().filter((w) => records.hostOf(w) === host);
+    await this.#discoverPullRequests(github, onHost());
+    const tracked = onHost().filter((w) => w.pr && settings.of(w.projectId).enabled);
+    if (tracked.length === 0)
+      return { github, viewerLogin, tracked, snapshots: new Map(), errors: new Map() };
+    const { snapshots, errors } = await github.pullRequests(tracked.map((w) => w.pr!.nodeId));
+    return { github, viewerLogin, tracked, snapshots, errors };
+  }
+
+  /** One PR's snapshot now (a warning and undefined when GitHub has none for it). */
+  async pullRequest(
+    github: GitHub,
+    workspace: { id: string; pr: { nodeId: string } },
+  ): Promise<PrSnapshot | undefined> {
+    const { nodeId } = workspace.pr;
+    const { snapshots, errors } = await github.pullRequests([nodeId]);
+    const snapshot = snapshots.get(nodeId);
+    if (!snapshot) this.#deps.log.warn(`Ratchet: PR of ${workspace.id}: ${errors.get(nodeId)}`);
+    return snapshot;
+  }
+
+  /** Finds the PR of each workspace that has none yet (after its session pushed), in one request. */
+  async #discoverPullRequests(github: GitHub, workspaces: Workspace[]): Promise<void> {
+    const without = workspaces.filter((w) => !w.pr);
+    if (without.length === 0) return;
+    const refs = await github.pullRequestsForBranches(
+      without.map((w) => {
+        const project = this.#deps.projects.get(w.projectId)!;
+        return { owner: project.owner, repo: project.repo, branch: w.branch };
+      }),
+    );
+    for (const [i, ref] of refs.entries()) {
+      const workspace = without[i]!;
+      if (!ref) continue;
+      await this.#deps.workspaces.linkPullRequest(workspace.id, {
+        number: ref.number,
+        url: ref.url,
+        nodeId: ref.id,
+      });
+      this.#deps.log.info(`Ratchet: workspace ${workspace.id} has PR #${ref.number}`);
+    }
+  }
 }

@@ -18,10 +18,10 @@ import type { StateStore } from '../store/state-store.js';
 import type { Projects } from '../workspaces/projects.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { applyUserPause } from './apply.js';
-import { fixerSpend, utcDay } from './budget.js';
+import { FixerBudget } from './budget.js';
 import { Fixers } from './fixer.js';
 import { handleAndShow } from './handle.js';
-import { snapshotOf } from './look.js';
+import { PullRequestLook } from './look.js';
 import { RatchetRecords } from './records.js';
 import { EVERY_MINUTE, RatchetSchedule } from './schedule.js';
 import { RatchetSettingsBook } from './settings.js';
@@ -61,19 +61,21 @@ export class Ratchet {
   constructor(deps: RatchetDeps) {
     this.#deps = deps;
     const { state, hub, log, workspaces, projects, sessions, promptsDir } = deps;
-    this.#records = new RatchetRecords({ state, hub, log, workspaces, projects, root: deps.paths.root });
-    this.#settings = new RatchetSettingsBook(state, projects);
+    const records = new RatchetRecords({ state, hub, log, workspaces, projects, root: deps.paths.root });
+    const settings = new RatchetSettingsBook(state, projects);
+    this.#records = records;
+    this.#settings = settings;
     this.#schedule = new RatchetSchedule({ tick: () => this.#tick(), lookAt: (id) => this.#lookAt(id) }, log);
     this.#parts = {
-      github: deps.github,
-      records: this.#records,
-      settings: this.#settings,
+      records,
+      settings,
+      look: new PullRequestLook({ github: deps.github, records, settings, workspaces, projects, log }),
       fixers: new Fixers({ state, sessions, projects, log, promptsDir }),
+      budget: new FixerBudget(() => state.data.sessions),
       workspaces,
       projects,
       log,
       nextTickAt: () => this.nextTickAt,
-      spendAt: (at) => fixerSpend(state.data.sessions, utcDay(at)),
     };
     sessions.onTurnEnded((session) => this.#turnEnded(session));
   }
@@ -171,10 +173,10 @@ export class Ratchet {
     if (!workspace?.pr || !this.#settings.of(workspace.projectId).enabled) return undefined;
     const github = this.#deps.github.forHost(this.#records.hostOf(workspace)!);
     const viewerLogin = await github.viewerLogin();
-    const spend = this.#parts.spendAt(new Date());
-    const snapshot = await snapshotOf(github, { id: workspace.id, pr: workspace.pr }, this.#deps.log);
+    this.#parts.budget.count(new Date());
+    const snapshot = await this.#parts.look.pullRequest(github, { id: workspace.id, pr: workspace.pr });
     if (!snapshot) return undefined;
-    return handleAndShow(this.#parts, { github, workspaceId, snapshot, viewerLogin, spend });
+    return handleAndShow(this.#parts, { github, workspaceId, snapshot, viewerLogin });
   }
 
   /**

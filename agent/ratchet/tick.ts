@@ -1,17 +1,16 @@
 import { AgentError } from '../../shared/protocol.js';
 import type { TickResult } from '../../shared/ratchet.js';
 import { GitHubError } from '../github/client.js';
-import type { FixerSpend } from './budget.js';
+import type { FixerBudget } from './budget.js';
 import { type HandleDeps, handleAndShow } from './handle.js';
-import { type LookDeps, lookAtHost } from './look.js';
+import type { PullRequestLook } from './look.js';
 import type { RatchetRecords } from './records.js';
 
-export type TickDeps = LookDeps &
-  HandleDeps & {
-    records: Pick<RatchetRecords, 'hosts'>;
-    /** What fixers have cost as of `at` (the tick's start). */
-    spendAt: (at: Date) => FixerSpend;
-  };
+export type TickDeps = HandleDeps & {
+  records: Pick<RatchetRecords, 'hosts'>;
+  budget: Pick<FixerBudget, 'count'>;
+  look: Pick<PullRequestLook, 'host'>;
+};
 
 /**
  * One tick: every GitHub host (github.com, Enterprise hosts) asked at once
@@ -28,7 +27,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
     startedAt: started.toISOString(),
     durationMs: 0,
   };
-  const spend = deps.spendAt(started);
+  deps.budget.count(started);
   const failures: string[] = [];
   const failed = (host: string, error: unknown) => {
     // GitHub trouble: skip this host's PRs, change nothing, say why.
@@ -41,7 +40,7 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
   // The hosts are asked at once (a slow one does not delay the others); their PRs are then handled in turn.
   const looks = await Promise.all(
     deps.records.hosts().map((host) =>
-      lookAtHost(deps, host).then(
+      deps.look.host(host).then(
         (look) => ({ host, look }),
         (error: unknown) => {
           failed(host, error);
@@ -67,7 +66,6 @@ export async function runTick(deps: TickDeps): Promise<TickResult> {
           workspaceId: workspace.id,
           snapshot,
           viewerLogin: look.viewerLogin,
-          spend,
         });
         result.decisions.push({ workspaceId: workspace.id, decision });
       }
