@@ -279,7 +279,9 @@ describe('GitHub for workspaces and the board', () => {
     const missing = await runCli(['workspace', 'create', '--project', 'octo/app', '--issue', '999'], {
       FF_HOME: w.home,
     });
-    expect(missing.stderr).toContain('GitHub has no issue #999 in octo/app.');
+    expect(missing.stderr).toContain(
+      'ff cannot read issue #999 from GitHub (GitHub has no issue #999 in octo/app). Give its title too (--title).',
+    );
   });
 
   it('open-pr pushes the branch and opens a PR that closes the issue', async () => {
