@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readAgentFile } from '../../agent/store/agent-file.js';
 import { resolveHome } from '../../agent/store/home.js';
 import { isProcessAlive } from '../../agent/store/instance-lock.js';
+import type { RemoteAddParams } from '../../shared/protocol.js';
 import { cliPath } from './agent-process.js';
 import { waitFor } from './temp.js';
 
@@ -32,6 +33,8 @@ export interface Sshd {
   clientOptions: string[];
   /** `remote add <name> …` for this server: what a user would type, as CLI arguments. */
   remoteAddArgs(name: string): string[];
+  /** The same as `remote.add` params, for a client of the local agent. */
+  remoteAddParams(name: string): RemoteAddParams;
   /** Cuts every established connection, as a network drop would (the listener stays). */
   cutConnections(): void;
   stop(): Promise<void>;
@@ -145,18 +148,21 @@ export async function startSshd(
       'GlobalKnownHostsFile=/dev/null',
     ],
     remoteAddArgs(name) {
-      const options = this.clientOptions.flatMap((o) => ['-o', o]);
+      const { destination, options } = this.remoteAddParams(name);
       return [
         'remote',
         'add',
         name,
-        'root@127.0.0.1',
+        destination,
         '--port',
         String(port),
         '--identity',
         identity,
-        ...options,
+        ...(options ?? []).flatMap((o) => ['-o', o]),
       ];
+    },
+    remoteAddParams(name) {
+      return { name, destination: 'root@127.0.0.1', port, identity, options: this.clientOptions };
     },
     cutConnections() {
       let pids: number[] = [];

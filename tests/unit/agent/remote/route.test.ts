@@ -2,59 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   mergeBoards,
   projectMatches,
-  requestOwnerRef,
+  stampBoard,
   stampMachine,
-  thingsIn,
+  stampView,
   topicOwnerRef,
 } from '../../../../agent/remote/route.js';
 import type { Board, WorkspaceCard } from '../../../../shared/board.js';
 import { WorkspaceRatchet } from '../../../../shared/ratchet.js';
-
-describe('requestOwnerRef: what a request names decides where it goes', () => {
-  it.each([
-    ['session.send', { sessionId: 's1', text: 'hi' }, { kind: 'session', id: 's1' }],
-    ['permission.respond', { sessionId: 's1', requestId: 'r', allow: true }, { kind: 'session', id: 's1' }],
-    ['terminal.input', { terminalId: 't1', data: 'ls' }, { kind: 'terminal', id: 't1' }],
-    ['workspace.get', { workspaceId: 'w1' }, { kind: 'workspace', id: 'w1' }],
-    ['session.start', { workspaceId: 'w1', prompt: 'x' }, { kind: 'workspace', id: 'w1' }],
-    ['workspace.create', { project: 'octo/app' }, { kind: 'project', id: 'octo/app' }],
-    ['board.get', { project: 'p1' }, { kind: 'project', id: 'p1' }],
-    ['project.add', { path: '/src', machine: 'box' }, { kind: 'machine', machine: 'box' }],
-    ['project.add', { path: '/src', machine: 'local' }, undefined],
-    ['project.add', { path: '/src' }, undefined],
-    ['workspace.list', {}, undefined],
-    ['session.list', undefined, undefined],
-    ['status', undefined, undefined],
-  ] as const)('%s %j', (method, params, expected) => {
-    expect(requestOwnerRef(method, params)).toEqual(expected);
-  });
-
-  it.each([
-    ['session:s1', { kind: 'session', id: 's1' }],
-    ['workspace:w1', { kind: 'workspace', id: 'w1' }],
-    ['terminal:t1', { kind: 'terminal', id: 't1' }],
-    ['board', undefined],
-    ['remotes', undefined],
-  ] as const)('topic %s', (topic, expected) => {
-    expect(topicOwnerRef(topic)).toEqual(expected);
-  });
-});
-
-describe('stampMachine: what a remote calls local carries its name here', () => {
-  it('restamps every level and leaves other machines and other fields alone', () => {
-    const answer = {
-      workspace: { id: 'w1', machine: 'local', title: 'local' },
-      created: true,
-      list: [{ machine: 'local' }, { machine: 'other' }],
-    };
-    expect(stampMachine(answer, 'box')).toEqual({
-      workspace: { id: 'w1', machine: 'box', title: 'local' },
-      created: true,
-      list: [{ machine: 'box' }, { machine: 'other' }],
-    });
-    expect(answer.workspace.machine).toBe('local');
-  });
-});
 
 const workspace = {
   id: 'w1',
@@ -69,19 +23,42 @@ const workspace = {
   updatedAt: '2026-12-01T00:00:00Z',
 };
 
-describe('thingsIn: the ids an answer or event holds, by kind', () => {
-  it('finds projects, workspaces, sessions (also a card’s) and terminals', () => {
-    const things = thingsIn([
-      { id: 'p1', owner: 'octo', repo: 'app', defaultBranch: 'main', host: 'github.com' },
-      { id: 's1', workspaceId: 'w2', kind: 'chat', status: 'idle' },
-      { id: 't1', workspaceId: 'w3', shell: '/bin/sh', pid: 1 },
-      { kind: 'board', board: { columns: { working: [{ workspace, sessions: { list: [{ id: 's9' }] } }] } } },
-      { kind: 'decision', workspaceId: 'w4' },
-    ]);
-    expect(things.project).toEqual(['p1']);
-    expect(new Set(things.workspace)).toEqual(new Set(['w1', 'w2', 'w3', 'w4']));
-    expect(new Set(things.session)).toEqual(new Set(['s1', 's9']));
-    expect(things.terminal).toEqual(['t1']);
+describe('topicOwnerRef: what a topic names decides where it is followed', () => {
+  it.each([
+    ['session:s1', { kind: 'session', id: 's1' }],
+    ['workspace:w1', { kind: 'workspace', id: 'w1' }],
+    ['terminal:t1', { kind: 'terminal', id: 't1' }],
+    ['board', undefined],
+    ['remotes', undefined],
+  ] as const)('topic %s', (topic, expected) => {
+    expect(topicOwnerRef(topic)).toEqual(expected);
+  });
+});
+
+describe('stamping: what a remote calls local carries its name here', () => {
+  it('a view of its own is stamped; a view of a machine behind it keeps that name; the original is untouched', () => {
+    const mine = { id: 'w1', machine: 'local', title: 'local' };
+    expect(stampView(mine, 'box')).toEqual({ id: 'w1', machine: 'box', title: 'local' });
+    expect(mine.machine).toBe('local');
+    expect(stampView({ id: 'w2', machine: 'far' }, 'box').machine).toBe('far');
+    expect(stampMachine('local', 'box')).toBe('box');
+  });
+
+  it("a board's cards in every column carry the remote's name", () => {
+    const cardOf = (id: string): WorkspaceCard => ({
+      machine: 'local',
+      workspace: { ...workspace, id },
+      sessions: { total: 0, running: 0, waitingForYou: 0, list: [] },
+    });
+    const stamped = stampBoard(
+      {
+        project: 'octo/app',
+        columns: { issues: [], working: [cardOf('a')], waiting: [cardOf('b')], done: [cardOf('c')] },
+      },
+      'box',
+    );
+    const { working, waiting, done } = stamped.columns;
+    expect([...working, ...waiting, ...done].map((c) => c.machine)).toEqual(['box', 'box', 'box']);
   });
 });
 

@@ -1,0 +1,290 @@
+import type { AgentClient } from '../../shared/agent-client.js';
+import { errorText } from '../../shared/error-text.js';
+import {
+  type EventFrame,
+  eventData,
+  type TerminalEvent,
+  type Topic,
+  type TopicEvent,
+  type TopicKind,
+  topicKind,
+} from '../../shared/protocol.js';
+import type { EventHub } from '../events/event-hub.js';
+import type { Logger } from '../logger.js';
+import { RingBuffer } from '../terminal/ring-buffer.js';
+import { SCROLLBACK_CHARS } from '../terminal/terminals.js';
+import type { Found } from './remote-lists.js';
+import { type OwnerRef, topicOwnerRef } from './route.js';
+import { topicRules } from './topic-rules.js';
+
+/** Relayed events of one remote session kept here for replay (its seqs are the remote transcript's). */
+const SESSION_RING = 5_000;
+/** How long a remote topic nobody here follows any more is still followed (a popup reopened soon needs no replay). */
+export const RELEASE_IDLE_MS = 60_000;
+
+/** Followed on every remote while it is connected: their events are everyone's. */
+const ALWAYS_FOLLOWED: Topic[] = ['board', 'ratchet'];
+
+/**
+ * What is kept here of a remote's session or terminal, so the local hub
+ * replays it with the remote's seqs (this machine's own sessions and
+ * terminals number those topics here: a relayed one is served by this).
+ */
+interface Kept {
+  add(frame: EventFrame): void;
+  readFrom(topic: Topic, since: number, lastSeq: number): EventFrame[];
+}
+
+/** A session's relayed events, the newest SESSION_RING of them (the remote keeps the whole transcript). */
+class SessionEvents implements Kept {
+  frames: EventFrame[] = [];
+
+  add(frame: EventFrame): void {
+    this.frames.push(frame);
+    if (this.frames.length > SESSION_RING) this.frames.splice(0, this.frames.length - SESSION_RING);
+  }
+
+  readFrom(_topic: Topic, since: number): EventFrame[] {
+    return this.frames.filter((frame) => frame.seq > since);
+  }
+}
+
+/** A terminal's screen, as the remote keeps it: a reattaching client gets it as one snapshot, then live output. */
+class TerminalScreen implements Kept {
+  #screen = new RingBuffer(SCROLLBACK_CHARS);
+  #exitCode: number | undefined;
+
+  add(frame: EventFrame): void {
+    // Checked against the terminal topic's schema before it is kept (#read).
+    const event = frame.data as TerminalEvent;
+    if (event.kind === 'exit') this.#exitCode = event.exitCode;
+    else {
+      // A snapshot is the whole screen (the remote's answer to following from an older seq).
+      if (event.kind === 'snapshot') this.#screen = new RingBuffer(SCROLLBACK_CHARS);
+      this.#screen.push(event.data);
+    }
+  }
+
+  readFrom(topic: Topic, since: number, lastSeq: number): EventFrame[] {
+    if (since >= lastSeq) return [];
+    const data: TerminalEvent = {
+      kind: 'snapshot',
+      data: this.#screen.toString(),
+      ...(this.#exitCode !== undefined ? { exitCode: this.#exitCode } : {}),
+    };
+    return [{ type: 'event', topic, seq: lastSeq, data }];
+  }
+}
+
+/** One topic this agent follows on a remote for its own subscribers. */
+interface Upstream {
+  machine: string;
+  topic: Topic;
+  /** The last seq relayed: anything at or below it is a duplicate (a replay after a reconnect). */
+  lastSeq: number;
+  /** For session and terminal topics: what is kept for local replay. */
+  kept?: Kept;
+}
+
+export interface RelayedTopicsDeps {
+  hub: EventHub;
+  log: Logger;
+  /** Which machine owns what a topic names: `local`, or a remote's name. */
+  ownerOf: (ref: OwnerRef) => Promise<string>;
+  /** The remote's connection while it is up. */
+  clientOf: (machine: string) => AgentClient | undefined;
+  /** What a relayed event showed the remote owns. */
+  learn: (machine: string, found: Found) => void;
+  releaseIdleMs?: number;
+}
+
+/**
+ * The remotes' events republished here on the same topics: each topic
+ * followed once on the machine that owns it (`board` and `ratchet` on every
+ * remote), resubscribed with its last seq after a drop, so local subscribers
+ * see nothing lost or doubled. A session keeps the remote transcript's seqs.
+ */
+export class RelayedTopics {
+  readonly #deps: RelayedTopicsDeps;
+  readonly #releaseIdleMs: number;
+  /** `<machine>|<topic>` → what was relayed. */
+  readonly #upstream = new Map<string, Upstream>();
+  /** Idle remote topics, released when their timer fires unless someone subscribed again. */
+  readonly #releasing = new Map<Topic, NodeJS.Timeout>();
+  /** Topics whose unreadable events were already logged (once each, not once per event). */
+  readonly #unreadable = new Set<string>();
+
+  constructor(deps: RelayedTopicsDeps) {
+    this.#deps = deps;
+    this.#releaseIdleMs = deps.releaseIdleMs ?? RELEASE_IDLE_MS;
+    deps.hub.onIdle((topic) => this.#idle(topic));
+  }
+
+  /** After a (re)connect: every followed topic of that remote again, from its last seq. */
+  async resume(machine: string, client: AgentClient, restarted: boolean): Promise<void> {
+    const topics = new Set<Topic>(ALWAYS_FOLLOWED);
+    for (const upstream of this.#upstream.values())
+      if (upstream.machine === machine) topics.add(upstream.topic);
+    for (const topic of topics) {
+      if (this.#deps.clientOf(machine) !== client) return;
+      const upstream = this.#upstreamOf(machine, topic);
+      // A restarted agent numbers its in-memory topics anew; transcripts keep theirs.
+      if (restarted && topicKind(topic) !== 'session') upstream.lastSeq = 0;
+      await this.#follow(client, upstream);
+    }
+  }
+
+  /**
+   * Follows a topic whose events start with an answer (a workspace just
+   * made, a terminal just opened) from its first event, before that answer
+   * is given. Released later like any, if nobody here subscribes.
+   */
+  async followFromStart(machine: string, client: AgentClient, topic: Topic): Promise<void> {
+    if (this.#upstream.has(`${machine}|${topic}`)) return;
+    await this.#follow(client, this.#upstreamOf(machine, topic), 0);
+    if (this.#deps.hub.subscriberCount(topic) === 0) this.#idle(topic);
+  }
+
+  /**
+   * Before a local client subscribes to a topic a remote owns: follow it on
+   * the remote (once), and for a session have everything after `sinceSeq`
+   * here, so the local hub replays it with the remote's seqs.
+   */
+  async prepare(topic: Topic, sinceSeq: number | undefined): Promise<void> {
+    const ref = topicOwnerRef(topic);
+    if (!ref) return;
+    clearTimeout(this.#releasing.get(topic));
+    this.#releasing.delete(topic);
+    const machine = await this.#deps.ownerOf(ref);
+    if (machine === 'local') return;
+    const known = this.#upstream.has(`${machine}|${topic}`);
+    const upstream = this.#upstreamOf(machine, topic);
+    const client = this.#deps.clientOf(machine);
+    if (!client) return; // replayed from what was relayed; followed again on reconnect
+    // Followed from where the local client is: the remote's replay is kept here before the local one.
+    if (!known) return this.#follow(client, upstream, upstream.kept ? sinceSeq : undefined);
+    if (!(upstream.kept instanceof SessionEvents) || sinceSeq === undefined) return;
+    const oldest = upstream.kept.frames[0]?.seq ?? upstream.lastSeq + 1;
+    if (sinceSeq < oldest - 1) await this.#backfill(client, upstream, upstream.kept, sinceSeq);
+  }
+
+  /** What this agent follows on remotes for its subscribers (for tests and diagnostics). */
+  followedTopics(): string[] {
+    return [...this.#upstream.keys()];
+  }
+
+  #upstreamOf(machine: string, topic: Topic): Upstream {
+    const key = `${machine}|${topic}`;
+    let upstream = this.#upstream.get(key);
+    if (!upstream) {
+      const kind = topicKind(topic);
+      const kept =
+        kind === 'session' ? new SessionEvents() : kind === 'terminal' ? new TerminalScreen() : undefined;
+      const created: Upstream = { machine, topic, lastSeq: 0, ...(kept ? { kept } : {}) };
+      if (kept)
+        this.#deps.hub.registerTopicSource(topic, {
+          lastSeq: () => created.lastSeq,
+          readFrom: (_topic, since) => kept.readFrom(topic, since, created.lastSeq),
+        });
+      this.#upstream.set(key, created);
+      upstream = created;
+    }
+    return upstream;
+  }
+
+  /** Follows a topic on the remote from `since` (default: after what was relayed; live only when nothing was). */
+  async #follow(
+    client: AgentClient,
+    upstream: Upstream,
+    since: number | undefined = upstream.lastSeq > 0 ? upstream.lastSeq : undefined,
+  ): Promise<void> {
+    if (since !== undefined) upstream.lastSeq = since;
+    const result = await client.subscribe(upstream.topic, (frame) => this.#relay(upstream, frame), since);
+    // Live only: what comes after this seq is what a reconnect must resume from.
+    if (since === undefined) upstream.lastSeq = Math.max(upstream.lastSeq, result.seq);
+  }
+
+  /** One event from a remote, checked against its topic's schema, republished here once. */
+  #relay(upstream: Upstream, frame: EventFrame): void {
+    if (frame.seq <= upstream.lastSeq) return;
+    upstream.lastSeq = frame.seq;
+    const kind = topicKind(frame.topic);
+    const data = kind && this.#read(kind, upstream.machine, frame);
+    if (data === undefined) {
+      // Only a remote of another ff version sends what this one cannot read; its clients could not read it either.
+      if (!this.#unreadable.has(frame.topic))
+        this.#deps.log.warn(
+          `Dropped an event of ${frame.topic} from ${upstream.machine} that ff cannot read`,
+        );
+      this.#unreadable.add(frame.topic);
+      return;
+    }
+    // Checked against the topic's schema in #read (the hub cannot tie a runtime topic to its payload type).
+    const checked = data as never;
+    if (upstream.kept) {
+      upstream.kept.add({ ...frame, data });
+      this.#deps.hub.publish(frame.topic, checked, frame.seq);
+      return;
+    }
+    // In-memory topics are numbered here: a remote that restarts numbers its own anew.
+    this.#deps.hub.publish(frame.topic, checked);
+  }
+
+  #read<K extends TopicKind>(kind: K, machine: string, frame: EventFrame): TopicEvent<K> | undefined {
+    const event = eventData(kind, frame);
+    if (event === undefined) return undefined;
+    const rule: (typeof topicRules)[K] = topicRules[kind];
+    const stamped = rule.stamp ? rule.stamp(event, machine) : event;
+    if (rule.found) this.#deps.learn(machine, rule.found(stamped));
+    return stamped;
+  }
+
+  /**
+   * The last local subscriber of a remote's workspace, session or terminal
+   * left: after a grace period, stop following it there and drop what was
+   * relayed (a session's up to SESSION_RING events). The remote keeps the
+   * transcript, so a later subscriber is replayed from it.
+   */
+  #idle(topic: Topic): void {
+    if (!topicOwnerRef(topic) || this.#releasing.has(topic)) return;
+    const timer = setTimeout(() => {
+      this.#releasing.delete(topic);
+      if (this.#deps.hub.subscriberCount(topic) > 0) return;
+      for (const [key, upstream] of this.#upstream) {
+        if (upstream.topic !== topic) continue;
+        this.#upstream.delete(key);
+        this.#deps.hub.unregisterTopicSource(topic);
+        this.#deps
+          .clientOf(upstream.machine)
+          ?.unsubscribe(topic)
+          .catch((error: unknown) =>
+            // Harmless: the remote drops its subscriptions with the connection anyway.
+            this.#deps.log.info(`Could not release ${topic} on ${upstream.machine}: ${errorText(error)}`),
+          );
+        this.#deps.log.info(`No one here follows ${topic} any more: released on ${upstream.machine}`);
+      }
+    }, this.#releaseIdleMs);
+    timer.unref();
+    this.#releasing.set(topic, timer);
+  }
+
+  /** Fetches a session's older events (a client asked from before what was relayed). */
+  async #backfill(
+    client: AgentClient,
+    upstream: Upstream,
+    kept: SessionEvents,
+    sinceSeq: number,
+  ): Promise<void> {
+    const sessionId = upstream.topic.slice('session:'.length);
+    const oldest = kept.frames[0]?.seq ?? upstream.lastSeq + 1;
+    const answer = await client.call('session.events', { sessionId, sinceSeq, limit: 5000 });
+    const older: EventFrame[] = answer.events
+      .filter((entry) => entry.seq < oldest)
+      .map((entry) => ({ type: 'event', topic: upstream.topic, seq: entry.seq, data: entry.event }));
+    kept.frames = [...older, ...kept.frames];
+    if (older.length)
+      this.#deps.log.info(
+        `Fetched ${older.length} older event(s) of ${upstream.topic} from ${upstream.machine}`,
+      );
+  }
+}
