@@ -15,7 +15,8 @@ import type { HandledMethod, MethodHandlers, RequestContext } from '../server/ag
 import { type MergeRule, type MethodRule, methodRules, type RemoteAnswer } from './method-rules.js';
 import { decideOwner, Ownership } from './ownership.js';
 import { RelayedTopics } from './relayed-topics.js';
-import type { RemoteLinks, RemoteListener } from './remote-links.js';
+import type { RemoteListener } from './remote-link.js';
+import type { RemoteLinks } from './remote-links.js';
 import {
   type Found,
   ownedIn,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorText } from '../../shared/error-text.js';
 import { RemoteTarget } from '../../shared/protocol.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
@@ -31,11 +32,19 @@ export function readRemotes(homeRoot: string): RemoteRecord[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const parsed = RemotesFile.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new Error(
-      `${remotesFilePath(homeRoot)} is damaged (${parsed.error.issues[0]?.message}); fix or move it.`,
-    );
+  const damaged = (why: string) =>
+    new Error(`${remotesFilePath(homeRoot)} is damaged (${why}); fix or move it.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw damaged(`not JSON: ${errorText(error)}`);
+  }
+  const parsed = RemotesFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw damaged(`${issue?.path.join('.')}: ${issue?.message}`);
+  }
   return parsed.data.remotes;
 }
 

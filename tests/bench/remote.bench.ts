@@ -3,7 +3,7 @@
 // alone is its own line, so what the relay adds can be told from what ssh adds.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectThroughTunnel } from '../../agent/remote/remote-links.js';
+import { connectThroughTunnel } from '../../agent/remote/remote-link.js';
 import { readAgentFile } from '../../agent/store/agent-file.js';
 import { resolveHome } from '../../agent/store/home.js';
 import type { AgentClient } from '../../shared/agent-client.js';
