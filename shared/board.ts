@@ -23,6 +23,7 @@ export const WorkspaceCard = z.lazy(() =>
     /** The machine the workspace is on (absent: `local`). */
     machine: Machine.default('local'),
     workspace: Workspace,
+    /** Counted as shared/session-counts.ts's `countSessions` counts (running: starting or in a turn). */
     sessions: z.object({
       total: z.number().int(),
       running: z.number().int(),

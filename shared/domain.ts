@@ -312,6 +312,7 @@ export const WorkspaceView = z.lazy(() =>
     /** The machine its worktree is on. */
     machine: MachineField,
     project: z.string(),
+    /** Counted as shared/session-counts.ts's `summarizeSessions` counts (running: starting or in a turn). */
     sessions: z.object({
       total: z.number().int(),
       running: z.number().int(),

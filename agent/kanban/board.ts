@@ -1,14 +1,16 @@
 import type { AssignedIssue, Board, BoardSession, WorkspaceCard } from '../../shared/board.js';
 import type { Workspace } from '../../shared/domain.js';
+import { countSessions } from '../../shared/session-counts.js';
 
 /**
  * deriveBoard — pure. The kanban for one repo, by factory-factory's rules:
  *
  * - Done: the workspace's PR is merged.
  * - Working: provisioning, failed or missing (it needs the agent or you to
- *   get going), or a session is running.
+ *   get going), or a session is running (starting or in a turn).
  * - Waiting: at least one session, none running (idle, waiting for a
  *   permission, interrupted, crashed, exited): the ball is in your court.
+ *   What counts as running is shared/session-counts.ts's, as everywhere.
  * - A ready workspace that never had a session is not shown; archived ones
  *   neither.
  * - GitHub Issues: issues assigned to you that no (unarchived) workspace is
@@ -29,14 +31,13 @@ export function deriveBoard(input: {
     const sessions = input.sessions
       .filter((s) => s.workspaceId === workspace.id)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    const running = sessions.filter((s) => s.status === 'running' || s.status === 'starting').length;
-    const waitingForYou = sessions.filter((s) => s.status === 'waiting-permission').length;
+    const { total, running, waitingForYou } = countSessions(sessions);
     const focus = sessions.find((s) => s.status === 'waiting-permission') ?? sessions[0];
     const card: WorkspaceCard = {
       machine: 'local',
       workspace,
       sessions: {
-        total: sessions.length,
+        total,
         running,
         waitingForYou,
         list: sessions.map(({ id, kind, title, status, turns }) => ({ id, kind, title, status, turns })),

@@ -3,6 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { errorText } from '../../shared/error-text.js';
 import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
 import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
+import { permissionsWaiting } from '../../shared/session-counts.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
   ENTERPRISE_HOSTS_KEY,
@@ -13,7 +14,7 @@ import {
   scriptId,
 } from '../lib/enterprise-hosts.js';
 import { eventData } from '../lib/event-data.js';
-import { badgeText, pendingCount } from '../lib/fleet-model.js';
+import { badgeText } from '../lib/fleet-model.js';
 import { PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
   emptyNoticeMemory,
@@ -80,7 +81,7 @@ export default defineBackground(() => {
       const text =
         connection.state.status === 'connected'
           ? badgeText(
-              pendingCount(
+              permissionsWaiting(
                 await connection
                   .call('session.list', undefined)
                   .then((list) => methods['session.list'].result.parse(list))

@@ -147,11 +147,6 @@ export function inbox(sessions: SessionView[], workspaces: WorkspaceView[]): Inb
     );
 }
 
-/** How many permissions wait across sessions (the toolbar badge). */
-export function pendingCount(sessions: SessionView[]): number {
-  return sessions.reduce((n, s) => n + s.pendingPermissions.length, 0);
-}
-
 /** The toolbar badge's text: empty at zero, `99+` past 99. */
 export function badgeText(count: number): string {
   return count === 0 ? '' : count > 99 ? '99+' : String(count);

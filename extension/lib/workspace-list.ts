@@ -6,6 +6,7 @@
 import type { Board } from '../../shared/board.js';
 import type { WorkspaceView } from '../../shared/domain.js';
 import type { RemoteView } from '../../shared/protocol.js';
+import { countSessions } from '../../shared/session-counts.js';
 import { groupByMachine, LOCAL, machineOf } from './machines.js';
 
 /**
@@ -45,14 +46,8 @@ export function applyBoard(
         ...w,
         ...card.workspace,
         project: w.project,
-        sessions: {
-          ...w.sessions,
-          total: card.sessions.total,
-          // As workspace.list counts: a session waiting for an answer is still at work.
-          running: card.sessions.running + card.sessions.waitingForYou,
-          waitingForYou: card.sessions.waitingForYou,
-          turns: card.sessions.list.reduce((sum, s) => sum + s.turns, 0),
-        },
+        // The card lists every session of the workspace: counted as workspace.list counts them (its cost stays).
+        sessions: { ...w.sessions, ...countSessions(card.sessions.list) },
       };
     }),
   };

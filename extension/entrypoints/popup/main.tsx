@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { QuickAction, RemoteView } from '../../../shared/protocol.js';
+import { addCounts } from '../../../shared/session-counts.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
@@ -342,7 +343,7 @@ function Workspaces() {
 function Popup() {
   const state = agent.connection.value;
   const connected = state?.status === 'connected';
-  const waiting = workspaces.value.reduce((n, w) => n + w.sessions.waitingForYou, 0);
+  const waiting = addCounts(workspaces.value.map((w) => w.sessions)).waitingForYou;
   return (
     <main class="ff-popup">
       <header class="ff-popup-head">

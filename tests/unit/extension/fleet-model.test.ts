@@ -5,11 +5,11 @@ import {
   fleetRows,
   formatDuration,
   inbox,
-  pendingCount,
   sortRows,
   spansMachines,
 } from '../../../extension/lib/fleet-model.js';
 import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import { permissionsWaiting } from '../../../shared/session-counts.js';
 
 const workspace = (id: string, project: string, issue: number) =>
   ({
@@ -57,7 +57,8 @@ describe('fleet model', () => {
       ['r2', 's2', 'octo/web', '#2 task 2'],
       ['r3', 's1', 'octo/app', '#1 task 1'],
     ]);
-    expect(pendingCount(sessions)).toBe(3);
+    // The toolbar badge counts the same requests.
+    expect(permissionsWaiting(sessions)).toBe(inbox(sessions, workspaces).length);
   });
 
   it.each([

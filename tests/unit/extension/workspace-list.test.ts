@@ -20,7 +20,7 @@ function card(w: WorkspaceView, list: WorkspaceCard['sessions']['list']): Worksp
     workspace,
     sessions: {
       total: list.length,
-      running: list.filter((s) => s.status === 'running').length,
+      running: list.filter((s) => s.status === 'running' || s.status === 'starting').length,
       waitingForYou: list.filter((s) => s.status === 'waiting-permission').length,
       list,
     },
@@ -44,9 +44,10 @@ describe('applyBoard', () => {
       ),
     );
     expect(reload).toBe(false);
+    // A session asking for a permission waits for you: it is not counted as running (shared/session-counts.ts).
     expect(list.map((w) => w.sessions)).toMatchObject([
-      { running: 1, waitingForYou: 1, turns: 2 },
-      { running: 1, waitingForYou: 0, turns: 4 },
+      { total: 1, running: 0, waitingForYou: 1, turns: 2 },
+      { total: 1, running: 1, waitingForYou: 0, turns: 4 },
     ]);
     expect(list[0]!.project).toBe('octo/app');
   });
