@@ -630,17 +630,6 @@ export function eventData<K extends TopicKind>(
   return parsed.success ? (parsed.data as z.infer<(typeof TopicEvents)[K]>) : undefined;
 }
 
-/**
- * The frame with its payload checked against its topic's schema (defaults
- * filled in), or with no payload when it does not parse: the extension's
- * background checks each frame once here, so its pages and content scripts
- * read payloads by type alone and load no schemas (extension/lib/event-data.ts).
- */
-export function checkEventFrame(frame: EventFrame): EventFrame {
-  const kind = topicKind(frame.topic);
-  return { ...frame, data: kind ? eventData(kind, frame) : undefined };
-}
-
 /** One session's live figures for the fleet view (`fleet.status`). */
 export const FleetRow = z.lazy(() =>
   z.object({

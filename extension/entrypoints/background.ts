@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { errorText } from '../../shared/error-text.js';
 import { NATIVE_HOST_NAME } from '../../shared/extension-identity.js';
-import { AgentError, type EventFrame, methods } from '../../shared/protocol.js';
+import { AgentError, methods } from '../../shared/protocol.js';
 import { permissionsWaiting } from '../../shared/session-counts.js';
 import { AgentConnection } from '../lib/agent-connection.js';
 import {
@@ -13,9 +13,8 @@ import {
   planScripts,
   scriptId,
 } from '../lib/enterprise-hosts.js';
-import { eventData } from '../lib/event-data.js';
 import { badgeText } from '../lib/fleet-model.js';
-import { PORT_NAME, type PortMessage } from '../lib/messages.js';
+import { type AgentEvent, PORT_NAME, type PortMessage } from '../lib/messages.js';
 import {
   emptyNoticeMemory,
   NOTIFICATION_SETTINGS_KEY,
@@ -97,16 +96,16 @@ export default defineBackground(() => {
   };
   connection.onChange(refreshBadge);
   refreshBadge();
-  connection.subscribe('board', (frame) => {
+  connection.subscribe('board', (event) => {
     refreshBadge();
-    const data = eventData('board', frame);
-    if (!data) return;
-    const notices = noticesFromBoard(data.board, memory, new Set(viewers.keys()));
-    memory = rememberBoard(memory, data.board, notices);
+    if (event.kind !== 'board') return;
+    const { board } = event.data;
+    const notices = noticesFromBoard(board, memory, new Set(viewers.keys()));
+    memory = rememberBoard(memory, board, notices);
     for (const notice of notices) void notify(notice);
   });
-  connection.subscribe('ratchet', (frame) => {
-    const data = eventData('ratchet', frame);
+  connection.subscribe('ratchet', (event) => {
+    const data = event.kind === 'ratchet' ? event.data : undefined;
     const notice =
       data?.kind === 'decision' ? noticeFromDecision(data.workspaceId, data.decision) : undefined;
     if (notice && !memory.seen.has(notice.id)) {
@@ -165,19 +164,19 @@ export default defineBackground(() => {
     // Events go out in batches, the only batching between agent and view (a page applies each as one
     // render): a replay of thousands is a few messages, not thousands, and a stream is one message per
     // BATCH_MS at most. Leading edge: the first event after a quiet spell goes at once.
-    let outbox: EventFrame[] = [];
+    let outbox: AgentEvent[] = [];
     let flush: ReturnType<typeof setTimeout> | undefined;
     let sentAt = 0;
-    const deliver = (frame: EventFrame) => {
-      outbox.push(frame);
+    const deliver = (event: AgentEvent) => {
+      outbox.push(event);
       if (flush !== undefined) return;
       flush = setTimeout(
         () => {
           flush = undefined;
           sentAt = performance.now();
-          const frames = outbox;
+          const events = outbox;
           outbox = [];
-          post({ type: 'events', frames });
+          post({ type: 'events', events });
         },
         Math.max(0, sentAt + BATCH_MS - performance.now()),
       );

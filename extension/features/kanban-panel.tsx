@@ -4,7 +4,6 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
-import { eventData } from '../lib/event-data.js';
 import type { FeatureDefinition } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, type MachineStatus, machineOf, machineStatus, mergeBoardPush } from '../lib/machines.js';
@@ -77,13 +76,14 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
   };
   // Opening the board is a user asking to look: fetch the assigned issues fresh.
   const connected = useWhenConnected(agent, () => open.value && void load(true), [open.value]);
-  useTopic(agent, connected && open.value ? 'board' : undefined, (frame) => {
-    const data = eventData('board', frame);
+  useTopic(agent, connected && open.value ? 'board' : undefined, (event) => {
+    if (event.kind !== 'board') return;
+    const { data } = event;
     const ours =
-      data?.project.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
+      data.project.toLowerCase() === `${match.owner}/${match.repo}`.toLowerCase() &&
       data.host === location.hostname;
     // Each machine pushes its own board: only its cards are replaced; pushes carry the last fetched issues.
-    if (data && ours) board.value = mergeBoardPush(board.value, data.board, data.machine);
+    if (ours) board.value = mergeBoardPush(board.value, data.board, data.machine);
   });
   const start = async (number: number) => {
     starting.value = number;

@@ -6,7 +6,6 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
-import { eventData } from '../lib/event-data.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '../lib/machines.js';
@@ -77,18 +76,17 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
   });
   // Pushed events carry what changed: apply them; asking `workspace.get` again would cost the agent
   // a handful of git processes per push, for every open issue page.
-  useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, (frame) => {
-    const event = eventData('workspace', frame);
+  useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, (event) => {
     const w = workspace.value;
-    if (!event || !w) return;
-    if (event.kind === 'progress') workspace.value = { ...w, step: event.step };
-    if (event.kind === 'updated') workspace.value = { ...w, ...event.workspace };
-    if (event.kind === 'ratchet') workspace.value = { ...w, ratchet: event.ratchet };
+    if (event.kind !== 'workspace' || !w) return;
+    const { data } = event;
+    if (data.kind === 'progress') workspace.value = { ...w, step: data.step };
+    if (data.kind === 'updated') workspace.value = { ...w, ...data.workspace };
+    if (data.kind === 'ratchet') workspace.value = { ...w, ratchet: data.ratchet };
   });
-  useTopic(agent, connected && workspace.value ? 'board' : undefined, (frame) => {
-    const event = eventData('board', frame);
+  useTopic(agent, connected && workspace.value ? 'board' : undefined, (event) => {
     const w = workspace.value;
-    if (event && w) workspace.value = applyBoard([w], event.board).list[0];
+    if (event.kind === 'board' && w) workspace.value = applyBoard([w], event.data.board).list[0];
   });
 
   const start = async () => {

@@ -2,13 +2,14 @@ import { AgentClient, ConnectError } from '../../shared/agent-client.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import {
   AgentError,
-  checkEventFrame,
   type EventFrame,
   isMethodName,
   type MethodName,
   normalizePairingCode,
   type Topic,
 } from '../../shared/protocol.js';
+import { toAgentEvent } from './agent-event.js';
+import type { AgentEvent } from './messages.js';
 import type { ConnectionState, PairingInput } from './port-schemas.js';
 
 const STORAGE_KEY = 'ff.pairing';
@@ -22,7 +23,7 @@ interface StorageArea {
   set(items: Record<string, unknown>): Promise<void>;
 }
 
-type Listener = (frame: EventFrame) => void;
+type Listener = (event: AgentEvent) => void;
 
 interface Subscription {
   topic: Topic;
@@ -142,13 +143,13 @@ export class AgentConnection {
     };
   }
 
-  readonly #wrapped = new WeakMap<Subscription, Listener>();
+  readonly #wrapped = new WeakMap<Subscription, (frame: EventFrame) => void>();
 
   /** Seqs are the client's business (shared/agent-client.ts): each subscription gets each event once, in order. */
   async #subscribeOn(client: AgentClient, subscription: Subscription): Promise<void> {
     // A listener of its own per subscription: the client keeps its seq per listener.
-    // The payload is checked once here: pages and content scripts then trust its type (lib/event-data.ts).
-    const wrapped: Listener = (frame) => subscription.listener(checkEventFrame(frame));
+    // The payload is checked once here, into a typed event its listeners (and the worker's pages) narrow by kind.
+    const wrapped = (frame: EventFrame) => subscription.listener(toAgentEvent(frame));
     this.#wrapped.set(subscription, wrapped);
     try {
       await client.subscribe(subscription.topic, wrapped, subscription.resumeFrom);

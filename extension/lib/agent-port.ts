@@ -1,7 +1,8 @@
 import { signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
-import type { EventFrame, MethodName, MethodParams, MethodResult, Topic } from '../../shared/protocol.js';
+import type { MethodName, MethodParams, MethodResult, Topic } from '../../shared/protocol.js';
 import {
+  type AgentEvent,
   type ConnectionState,
   type PairingInput,
   PORT_NAME,
@@ -18,8 +19,9 @@ export class RemoteError extends Error {
   }
 }
 
-type Listener = (frame: EventFrame) => void;
-type BatchListener = (frames: readonly EventFrame[]) => void;
+/** Events of the topic subscribed to, each narrowed by its `kind` where it is read. */
+type Listener = (event: AgentEvent) => void;
+type BatchListener = (events: readonly AgentEvent[]) => void;
 
 /**
  * The page side of the background's port: typed calls, subscriptions and the
@@ -65,7 +67,7 @@ export class AgentPort {
 
   /** Live events of a topic (from `sinceSeq` when given), one at a time; returns the unsubscribe. */
   subscribe(topic: Topic, listener: Listener, sinceSeq?: number): () => void {
-    return this.subscribeBatches(topic, (frames) => frames.forEach(listener), sinceSeq);
+    return this.subscribeBatches(topic, (events) => events.forEach(listener), sinceSeq);
   }
 
   /** Live events of a topic (from `sinceSeq` when given), in the batches the worker sent; returns the unsubscribe. */
@@ -119,17 +121,17 @@ export class AgentPort {
       if (message.type === 'connection') {
         this.connection.value = message.state;
       } else if (message.type === 'events') {
-        const byTopic = new Map<Topic, EventFrame[]>();
-        for (const frame of message.frames) {
-          const frames = byTopic.get(frame.topic);
-          if (frames) frames.push(frame);
-          else byTopic.set(frame.topic, [frame]);
+        const byTopic = new Map<Topic, AgentEvent[]>();
+        for (const event of message.events) {
+          const events = byTopic.get(event.topic);
+          if (events) events.push(event);
+          else byTopic.set(event.topic, [event]);
         }
-        for (const [topic, frames] of byTopic) {
+        for (const [topic, events] of byTopic) {
           const entry = this.#topics.get(topic);
           if (!entry) continue;
-          entry.resumeFrom = frames.at(-1)!.seq;
-          for (const listener of entry.listeners) listener(frames);
+          entry.resumeFrom = events.at(-1)!.seq;
+          for (const listener of entry.listeners) listener(events);
         }
       } else {
         const pending = this.#pending.get(message.id);

@@ -4,7 +4,7 @@
  * and the token; pages and GitHub pages never see it. The worker validates
  * requests with the schemas in port-schemas.ts.
  */
-import type { ErrorInfo, EventFrame } from '../../shared/protocol.js';
+import type { ErrorInfo, Topic, TopicEvent, TopicKind } from '../../shared/protocol.js';
 import type { ConnectionState } from './port-schemas.js';
 
 export type { ConnectionState, ConnectionStatus, PairingInput, PortRequest } from './port-schemas.js';
@@ -15,5 +15,17 @@ export type PortMessage =
   | { type: 'result'; id: number; ok: true; result: unknown }
   | { type: 'result'; id: number; ok: false; error: ErrorInfo }
   /** Events in the order they came; several at once when they come fast (a replay). */
-  | { type: 'events'; frames: EventFrame[] }
+  | { type: 'events'; events: AgentEvent[] }
   | { type: 'connection'; state: ConnectionState };
+
+/**
+ * An agent event as the worker passes it on: its payload checked against its
+ * topic's schema once, in the worker (`toAgentEvent`), and tagged with the
+ * topic's kind. A page or content script narrows it by `kind` (`event.kind ===
+ * 'session'`) and reads `data` typed, with no cast and no schema of its own (the
+ * popup's first paint loads no zod). `unreadable`: a payload that did not parse,
+ * passed on for its seq alone, so a resubscription resumes after it.
+ */
+export type AgentEvent =
+  | { [K in TopicKind]: { kind: K; topic: Topic; seq: number; data: TopicEvent<K> } }[TopicKind]
+  | { kind: 'unreadable'; topic: Topic; seq: number };

@@ -2,7 +2,6 @@ import { type Signal, signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { RemoteView } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
-import { eventData } from './event-data.js';
 
 /**
  * The local agent's remotes and their states (connected / unreachable since
@@ -21,9 +20,8 @@ export function watchRemotes(agent: AgentPort, remotes: Signal<RemoteView[] | un
         // An older agent without remotes: nothing is remote.
       });
   });
-  const unsubscribe = agent.subscribe('remotes', (frame) => {
-    const data = eventData('remotes', frame);
-    if (data) set(data.remotes);
+  const unsubscribe = agent.subscribe('remotes', (event) => {
+    if (event.kind === 'remotes') set(event.data.remotes);
   });
   return () => {
     stopped = true;

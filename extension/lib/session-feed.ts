@@ -1,6 +1,5 @@
 import type { SessionEvent } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
-import { eventData } from './event-data.js';
 
 export type SessionEntry = SessionEvent & { seq: number };
 
@@ -24,12 +23,10 @@ export function followSession(
     if (stopped) return;
     unsubscribe = agent.subscribeBatches(
       `session:${sessionId}`,
-      (frames) => {
+      (batch) => {
         const events: SessionEntry[] = [];
-        for (const frame of frames) {
-          const event = eventData('session', frame);
-          if (event) events.push({ ...event, seq: frame.seq });
-        }
+        for (const event of batch)
+          if (event.kind === 'session') events.push({ ...event.data, seq: event.seq });
         if (events.length) on.events(events);
       },
       sinceSeq,

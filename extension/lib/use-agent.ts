@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { EventFrame, Topic } from '../../shared/protocol.js';
+import type { Topic } from '../../shared/protocol.js';
 import type { AgentPort } from './agent-port.js';
+import type { AgentEvent } from './messages.js';
 
 /** Subscribes while the component is mounted. */
 export function useTopic(
   agent: AgentPort,
   topic: Topic | undefined,
-  listener: (frame: EventFrame) => void,
+  listener: (event: AgentEvent) => void,
 ): void {
   useEffect(() => {
     if (!topic) return;

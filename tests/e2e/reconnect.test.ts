@@ -46,7 +46,7 @@ describe('the worker loses the agent and gets it back', () => {
         const port = chrome.runtime.connect({ name: 'ff-agent' });
         window.__ffSeqs = [];
         port.onMessage.addListener((m) => {
-          if (m.type === 'events') for (const f of m.frames) window.__ffSeqs.push(f.seq);
+          if (m.type === 'events') for (const e of m.events) window.__ffSeqs.push(e.seq);
         });
         port.postMessage({ type: 'subscribe', topic: 'session:${session.id}', sinceSeq: 0 });
       })()`);

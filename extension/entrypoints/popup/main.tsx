@@ -12,7 +12,6 @@ import { ConnectionBanner } from '../../components/connection-banner.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { Menu, SessionMenu } from '../../components/menu.js';
 import { AgentPort } from '../../lib/agent-port.js';
-import { eventData } from '../../lib/event-data.js';
 import { afterFirstPaint } from '../../lib/first-paint.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { detectPage } from '../../lib/github-pages.js';
@@ -116,10 +115,9 @@ async function loadWorkspaces(): Promise<void> {
 }
 
 // Live: every board push brings the states of its repo's workspaces; a new or archived one reloads the list.
-agent.subscribe('board', (frame) => {
-  const data = eventData('board', frame);
-  if (!data) return;
-  const next = applyBoard(workspaces.value, data.board, data.machine);
+agent.subscribe('board', (event) => {
+  if (event.kind !== 'board') return;
+  const next = applyBoard(workspaces.value, event.data.board, event.data.machine);
   workspaces.value = next.list;
   noteSeen();
   if (next.reload) void loadWorkspaces();

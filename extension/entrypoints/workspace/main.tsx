@@ -16,7 +16,6 @@ import { MachineLabel } from '../../components/machine-label.js';
 import { SessionMenu } from '../../components/menu.js';
 import { AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, type DiffLine, parseUnifiedDiff, splitRows } from '../../lib/diff-files.js';
-import { eventData } from '../../lib/event-data.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { LOCAL, machineOf, machineStatus, offlineNotice, reconnectKey } from '../../lib/machines.js';
 import { Octicon } from '../../lib/octicons.js';
@@ -108,14 +107,14 @@ function TerminalPanel({ id }: { id: string }) {
     void agent.call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows }).catch(() => {});
     const off = agent.subscribe(
       `terminal:${id}`,
-      (frame) => {
-        const event = eventData('terminal', frame);
-        if (!event) return;
-        if (event.kind === 'snapshot') {
+      (event) => {
+        if (event.kind !== 'terminal') return;
+        const { data } = event;
+        if (data.kind === 'snapshot') {
           term.reset();
-          term.write(event.data);
-        } else if (event.kind === 'output') term.write(event.data);
-        else term.write(`\r\n[exited with code ${event.exitCode}]\r\n`);
+          term.write(data.data);
+        } else if (data.kind === 'output') term.write(data.data);
+        else term.write(`\r\n[exited with code ${data.exitCode}]\r\n`);
       },
       0,
     );

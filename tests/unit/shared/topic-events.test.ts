@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventData as pageEventData } from '../../../extension/lib/event-data.js';
-import { checkEventFrame, eventData, topicKind } from '../../../shared/protocol.js';
+import { eventData, topicKind } from '../../../shared/protocol.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const decision = { action: 'rerun-checks', reason: 'CI flaked', state: 'CI_FAILED', at };
@@ -41,37 +40,5 @@ describe('eventData: each topic parses with its own schema', () => {
       'terminal',
       undefined,
     ]);
-  });
-});
-
-describe('checkEventFrame: the background checks each frame once for its pages', () => {
-  it('keeps a payload that parses', () => {
-    const frame = {
-      type: 'event' as const,
-      topic: 'ratchet',
-      seq: 3,
-      data: { kind: 'decision', workspaceId: 'w1', decision },
-    };
-    expect(checkEventFrame(frame)).toEqual(frame);
-  });
-
-  it('drops a payload that does not parse, or of an unknown topic kind, and keeps the seq', () => {
-    for (const [topic, data] of [
-      ['ratchet', { kind: 'decision', workspaceId: 'w1' }],
-      ['workspace:w1', { kind: 'exploded' }],
-      ['fleet', { anything: true }],
-    ] as const) {
-      const checked = checkEventFrame({ type: 'event', topic, seq: 9, data });
-      expect(checked).toEqual({ type: 'event', topic, seq: 9, data: undefined });
-    }
-  });
-
-  it('pages read a checked payload by its topic kind alone, and nothing from a dropped one', () => {
-    const data = { kind: 'progress', step: 'fetching', elapsedMs: 12 };
-    const checked = checkEventFrame({ type: 'event', topic: 'workspace:w1', seq: 1, data });
-    expect(pageEventData('workspace', checked)).toEqual(data);
-    expect(pageEventData('session', checked)).toBeUndefined();
-    const dropped = checkEventFrame({ type: 'event', topic: 'workspace:w1', seq: 2, data: { kind: 'x' } });
-    expect(pageEventData('workspace', dropped)).toBeUndefined();
   });
 });
