@@ -10,7 +10,7 @@ import {
 } from '../../shared/protocol.js';
 import { toAgentEvent } from './agent-event.js';
 import type { AgentEvent } from './messages.js';
-import type { ConnectionState, PairingInput } from './port-schemas.js';
+import { type ConnectionState, PairingInput } from './port-schemas.js';
 
 const STORAGE_KEY = 'ff.pairing';
 
@@ -139,6 +139,7 @@ export class AgentConnection {
     if (this.#client?.isOpen) void this.#subscribeOn(this.#client, subscription);
     return () => {
       this.#subscriptions.delete(subscription);
+      // It fails only when the connection is gone, and the subscription with it: nothing is left to undo.
       void this.#client?.unsubscribe(topic, this.#wrapped.get(subscription)).catch(() => {});
     };
   }
@@ -203,6 +204,7 @@ export class AgentConnection {
       }
       this.#client = client;
       this.#backoffMs = 1_000;
+      // A keepalive that fails means the connection dropped: its close handler below reconnects.
       this.#keepalive = setInterval(() => void client.call('status').catch(() => {}), KEEPALIVE_MS);
       client.onClose(() => {
         if (generation === this.#generation) this.#scheduleRetry(pairing.port);
@@ -251,9 +253,10 @@ export class AgentConnection {
     this.#retry = setTimeout(() => void this.connect(), delay * (0.8 + Math.random() * 0.4));
   }
 
+  /** The stored pairing, checked: anything else in its place (damaged, an older shape) is no pairing. */
   async #pairing(): Promise<PairingInput | undefined> {
-    const stored = (await this.#storage.get(STORAGE_KEY))[STORAGE_KEY];
-    return stored && typeof stored === 'object' ? (stored as PairingInput) : undefined;
+    const stored = PairingInput.safeParse((await this.#storage.get(STORAGE_KEY))[STORAGE_KEY]);
+    return stored.success ? stored.data : undefined;
   }
 
   #set(state: ConnectionState): void {

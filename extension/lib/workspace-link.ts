@@ -3,9 +3,14 @@
  * with `?session=<id>` to open it on one session (a notification's click,
  * the ratchet panel's "Open fixer chat").
  */
-export function workspacePagePath(workspaceId: string, sessionId?: string): string {
+export function workspacePagePath(workspaceId: string, sessionId?: string): `/workspace.html${string}` {
   const query = sessionId ? `?session=${encodeURIComponent(sessionId)}` : '';
   return `/workspace.html${query}#${encodeURIComponent(workspaceId)}`;
+}
+
+/** Whether a path is the workspace page's (a notification's id carries one). */
+export function isWorkspacePagePath(path: string): path is `/workspace.html${string}` {
+  return path.startsWith('/workspace.html');
 }
 
 /** What the workspace page's address asks for. */
