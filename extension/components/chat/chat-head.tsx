@@ -1,0 +1,32 @@
+import type { SessionView } from '../../../shared/domain.js';
+import { formatUsd } from '../../lib/fleet-model.js';
+import { Octicon } from '../../lib/octicons.js';
+
+/** A chat's head line: the session's state, its cost and turns, and how it asks (or does not) before tools. */
+export function ChatHead({ session: s }: { session: SessionView | undefined }) {
+  return (
+    <div class="ff-chat-head">
+      <span class="ff-chip" data-state={s?.status ?? ''}>
+        {s?.status === 'waiting-permission' ? 'needs you' : (s?.status ?? '…')}
+      </span>
+      {s && (
+        <span class="ff-muted ff-chat-figures" data-testid="ff-session-figures">
+          <span title="Cost of this session">{formatUsd(s.costUsd)}</span>
+          <span>
+            <span class="Counter">{s.turns}</span> {s.turns === 1 ? 'turn' : 'turns'}
+          </span>
+        </span>
+      )}
+      {s?.permissionReason && (
+        <span class="ff-muted" data-testid="ff-permission-reason" title={s.permissionReason}>
+          asks before each tool: text by someone outside the repo
+        </span>
+      )}
+      {s?.permissionMode === 'bypassPermissions' && (
+        <span class="ff-warning" title="Claude runs tools without asking">
+          <Octicon name="alert" /> no permission prompts
+        </span>
+      )}
+    </div>
+  );
+}
