@@ -34,6 +34,15 @@ export function groupByMachine<T extends object>(
     .map(([machine, grouped]) => ({ machine, items: grouped }));
 }
 
+/** The remotes connected now, each with since when: one that appears anew came (back) up. */
+export function connectedRemotes(remotes: readonly RemoteView[] | undefined): string[] {
+  return (remotes ?? []).filter((r) => r.state === 'connected').map((r) => `${r.name}@${r.since}`);
+}
+
+/** Whether a remote came (back) up between two readings of `connectedRemotes`. */
+export const remoteCameUp = (before: readonly string[], now: readonly string[]): boolean =>
+  now.some((key) => !before.includes(key));
+
 /**
  * Machine headers show when they say something: more than one machine, or
  * a single one that is not this computer (its state still matters).

@@ -1,14 +1,12 @@
-import { signal } from '@preact/signals';
 import { render } from 'preact';
-import { useEffect } from 'preact/hooks';
 import { diskUseText } from '../../../shared/bytes.js';
-import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
-import type { CostHistory, FleetRow, RemoteView } from '../../../shared/protocol.js';
+import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { PermissionButtons } from '../../components/permission-buttons.js';
 import { AgentPort } from '../../lib/agent-port.js';
+import type { SortKey } from '../../lib/fleet-model.js';
 import {
   costBars,
   fleetRows,
@@ -16,75 +14,20 @@ import {
   formatDuration,
   formatUsd,
   inbox,
-  type SortKey,
   sortRows,
   spansMachines,
 } from '../../lib/fleet-model.js';
 import { machineStatus } from '../../lib/machines.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
-import { watchRemotes } from '../../lib/remotes.js';
-import { errorText } from '../../lib/use-agent.js';
+import { FleetStore } from './store.js';
 import '../../lib/primer.js';
 import './style.css';
 
 const agent = new AgentPort();
-const sessions = signal<SessionView[]>([]);
-const workspaces = signal<WorkspaceView[]>([]);
-const live = signal<FleetRow[]>([]);
-const costs = signal<CostHistory | undefined>(undefined);
-const now = signal(Date.now());
-const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'status', descending: false });
-const error = signal('');
-const loaded = signal(false);
-/** The remotes' states: rows on a remote name it, and say when it is out of reach. */
-const remotes = signal<RemoteView[] | undefined>(undefined);
-watchRemotes(agent, remotes);
-
-async function loadLists(): Promise<void> {
-  try {
-    const [s, w] = await Promise.all([agent.call('session.list'), agent.call('workspace.list')]);
-    sessions.value = s;
-    workspaces.value = w;
-    loaded.value = true;
-    error.value = '';
-  } catch (e) {
-    error.value = errorText(e);
-  }
-}
-async function loadLive(): Promise<void> {
-  try {
-    live.value = await agent.call('fleet.status');
-    now.value = Date.now();
-  } catch (e) {
-    error.value = errorText(e);
-  }
-}
-async function loadCosts(): Promise<void> {
-  try {
-    costs.value = await agent.call('fleet.costs', { days: 30 });
-  } catch (e) {
-    error.value = errorText(e);
-  }
-}
-
-// Sessions' states move with every board push (a status change anywhere); CPU and memory are sampled every 2 s.
-let reload: ReturnType<typeof setTimeout> | undefined;
-agent.subscribe('board', () => {
-  clearTimeout(reload);
-  reload = setTimeout(() => void Promise.all([loadLists(), loadLive()]), 100);
-});
-agent.connection.subscribe((state) => {
-  if (state?.status === 'connected') void Promise.all([loadLists(), loadLive(), loadCosts()]);
-});
-setInterval(() => {
-  if (agent.connection.value?.status !== 'connected') return;
-  void loadLive();
-  void loadLists();
-}, 2000);
-setInterval(() => void loadCosts(), 60_000);
+const store = new FleetStore(agent);
 
 function Inbox() {
-  const items = inbox(sessions.value, workspaces.value);
+  const items = inbox(store.sessions.value, store.workspaces.value);
   return (
     <section class="Box ff-inbox" data-testid="ff-inbox" aria-labelledby="ff-inbox-title">
       <h2 class="Box-header" id="ff-inbox-title">
@@ -117,7 +60,7 @@ function Inbox() {
                   {item.repo} · {item.workspace}
                 </span>
                 <span class="ff-muted ff-right">
-                  <Octicon name="clock" /> {formatDuration(now.value - Date.parse(item.request.at))} ago
+                  <Octicon name="clock" /> {formatDuration(store.now.value - Date.parse(item.request.at))} ago
                 </span>
               </div>
               {item.request.description && <p class="ff-approval-desc">{item.request.description}</p>}
@@ -129,7 +72,7 @@ function Inbox() {
                 sessionId={item.sessionId}
                 requestId={item.request.requestId}
                 toolName={item.request.toolName}
-                onAnswered={() => void loadLists()}
+                onAnswered={() => void store.loadLists()}
               />
               <button
                 type="button"
@@ -161,11 +104,11 @@ const COLUMNS: Array<{ key: SortKey; label: string; numeric?: boolean }> = [
 ];
 
 function Sessions() {
-  const all = fleetRows(sessions.value, workspaces.value, live.value, now.value);
+  const all = fleetRows(store.sessions.value, store.workspaces.value, store.live.value, store.now.value);
   // A Machine column after Workspace (sortable: this computer first, then remotes by name) once any session runs on a remote.
   const byMachine = spansMachines(all);
   const columns = byMachine ? [COLUMNS[0]!, MACHINE_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
-  const rows = sortRows(all, sort.value.key, sort.value.descending);
+  const rows = sortRows(all, store.sort.value.key, store.sort.value.descending);
   return (
     <section class="Box" aria-labelledby="ff-sessions-title">
       <h2 class="Box-header" id="ff-sessions-title">
@@ -184,28 +127,23 @@ function Sessions() {
           <thead>
             <tr>
               {columns.map((c) => {
-                const active = sort.value.key === c.key;
+                const active = store.sort.value.key === c.key;
                 return (
                   <th
                     key={c.key}
                     scope="col"
                     class={c.numeric ? 'ff-num' : ''}
-                    aria-sort={active ? (sort.value.descending ? 'descending' : 'ascending') : 'none'}
+                    aria-sort={active ? (store.sort.value.descending ? 'descending' : 'ascending') : 'none'}
                   >
                     <button
                       type="button"
                       class="ff-sort"
                       data-testid={`ff-sort-${c.key}`}
-                      onClick={() =>
-                        (sort.value = {
-                          key: c.key,
-                          descending: active ? !sort.value.descending : !!c.numeric,
-                        })
-                      }
+                      onClick={() => store.sortBy(c.key, !!c.numeric)}
                     >
                       {c.label}
                       {active && (
-                        <Octicon name="triangle-down" class={sort.value.descending ? '' : 'ff-up'} />
+                        <Octicon name="triangle-down" class={store.sort.value.descending ? '' : 'ff-up'} />
                       )}
                     </button>
                   </th>
@@ -234,11 +172,14 @@ function Sessions() {
                     </span>
                   </button>
                   <span class="ff-muted ff-kind">{row.title}</span>
-                  <WorkspaceDisk workspace={workspaces.value.find((w) => w.id === row.workspaceId)} />
+                  <WorkspaceDisk workspace={store.workspaces.value.find((w) => w.id === row.workspaceId)} />
                 </td>
                 {byMachine && (
                   <td data-testid="ff-fleet-machine">
-                    <MachineLabel status={machineStatus(row.machine, remotes.value, now.value)} compact />
+                    <MachineLabel
+                      status={machineStatus(row.machine, store.remotes.value, store.now.value)}
+                      compact
+                    />
                   </td>
                 )}
                 <td>
@@ -292,7 +233,7 @@ function WorkspaceDisk({ workspace }: { workspace: WorkspaceView | undefined }) 
 const REPO_COLORS = ['blue', 'green', 'orange', 'purple', 'pink', 'teal', 'yellow', 'red', 'coral', 'lime'];
 
 function CostChart() {
-  const history = costs.value;
+  const history = store.costs.value;
   if (!history) return null;
   const width = 600;
   const height = 120;
@@ -364,10 +305,6 @@ function CostChart() {
 }
 
 function Fleet() {
-  useEffect(() => {
-    const tick = setInterval(() => (now.value = Date.now()), 1000);
-    return () => clearInterval(tick);
-  }, []);
   return (
     <main class="ff-fleet">
       <header class="ff-fleet-head">
@@ -377,8 +314,8 @@ function Fleet() {
         <span class="ff-muted">Every session on every workspace, live.</span>
       </header>
       <ConnectionBanner agent={agent} showPairLink />
-      {error.value && <p class="error">{error.value}</p>}
-      {loaded.value && (
+      {store.error.value && <p class="error">{store.error.value}</p>}
+      {store.loaded.value && (
         <>
           <Inbox />
           <Sessions />

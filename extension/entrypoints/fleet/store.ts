@@ -1,0 +1,105 @@
+import { createModel, effect, signal } from '@preact/signals';
+import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import type { CostHistory, FleetRow, RemoteView } from '../../../shared/protocol.js';
+import type { AgentPort } from '../../lib/agent-port.js';
+import type { SortKey } from '../../lib/fleet-model.js';
+import { errorText } from '../../lib/use-agent.js';
+import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
+
+/** CPU and memory are sampled this often (they change with no event to say so). */
+const LIVE_MS = 2000;
+const COSTS_MS = 60_000;
+/** How often "in state" and "ago" move on. */
+const CLOCK_MS = 1000;
+/** A burst of board pushes asks again once, this long after the last. */
+const RELOAD_AFTER_MS = 100;
+
+/**
+ * The fleet page's state, one store: every session and workspace, the
+ * sessions' live figures (tool, CPU, memory), the cost history, the table's
+ * sort, the remotes, and the last error. Lists follow the changes the way
+ * every page does (lib/workspace-changes.ts); the live figures, and the lists
+ * with them (a second permission request in a session changes no status, so
+ * pushes no board), are asked again every LIVE_MS.
+ */
+export const FleetStore = createModel((agent: AgentPort) => {
+  const sessions = signal<SessionView[]>([]);
+  const workspaces = signal<WorkspaceView[]>([]);
+  const live = signal<FleetRow[]>([]);
+  const costs = signal<CostHistory | undefined>(undefined);
+  const now = signal(Date.now());
+  const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'status', descending: false });
+  const error = signal('');
+  /** The lists came once: before that the page shows nothing but the connection. */
+  const loaded = signal(false);
+  /** The remotes' states: rows on a remote name it, and say when it is out of reach. */
+  const remotes = signal<RemoteView[] | undefined>(undefined);
+
+  const loadLists = async () => {
+    try {
+      const [s, w] = await Promise.all([agent.call('session.list'), agent.call('workspace.list')]);
+      sessions.value = s;
+      workspaces.value = w;
+      loaded.value = true;
+      error.value = '';
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  const loadLive = async () => {
+    try {
+      live.value = await agent.call('fleet.status');
+      now.value = Date.now();
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+  const loadCosts = async () => {
+    try {
+      costs.value = await agent.call('fleet.costs', { days: 30 });
+    } catch (e) {
+      error.value = errorText(e);
+    }
+  };
+
+  effect(() =>
+    followWorkspaceChanges(agent, remotes, {
+      connected: () => void Promise.all([loadLists(), loadLive(), loadCosts()]),
+      // Sessions' states move with every board push (a status change anywhere).
+      changed: coalesce(() => void Promise.all([loadLists(), loadLive()]), RELOAD_AFTER_MS),
+    }),
+  );
+  effect(() => {
+    const timers = [
+      setInterval(() => {
+        if (agent.connection.peek()?.status !== 'connected') return;
+        void loadLive();
+        void loadLists();
+      }, LIVE_MS),
+      setInterval(() => void loadCosts(), COSTS_MS),
+      setInterval(() => (now.value = Date.now()), CLOCK_MS),
+    ];
+    return () => {
+      for (const timer of timers) clearInterval(timer);
+    };
+  });
+
+  return {
+    sessions,
+    workspaces,
+    live,
+    costs,
+    now,
+    sort,
+    error,
+    loaded,
+    remotes,
+    /** Asks again after a permission was answered (its request leaves the inbox). */
+    loadLists,
+    sortBy: (key: SortKey, numeric: boolean) => {
+      const active = sort.value.key === key;
+      sort.value = { key, descending: active ? !sort.value.descending : numeric };
+    },
+  };
+});
+export type FleetStore = InstanceType<typeof FleetStore>;

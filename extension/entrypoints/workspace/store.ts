@@ -1,0 +1,162 @@
+import { computed, createModel, effect, signal } from '@preact/signals';
+import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
+import type { RemoteView, TerminalInfo } from '../../../shared/protocol.js';
+import type { RatchetDecision } from '../../../shared/ratchet.js';
+import { type AgentPort, RemoteError } from '../../lib/agent-port.js';
+import { type DiffFile, parseUnifiedDiff } from '../../lib/diff-files.js';
+import { errorText } from '../../lib/use-agent.js';
+import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
+
+const DIFF_LAYOUT_KEY = 'ff.diffLayout';
+/** How often "unreachable since 4m ago" moves on. */
+const CLOCK_MS = 5000;
+/** A burst of board pushes asks for the session list once, this long after the last. */
+const SESSIONS_AFTER_MS = 100;
+
+export type DiffLayout = 'unified' | 'split';
+
+const newestFirst = (sessions: SessionView[]) =>
+  sessions.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+/**
+ * The workspace page's state, one store: the workspace, its sessions (and
+ * the one shown: `?session=<id>`, else the newest), its terminals, its diff
+ * and how it is laid out, the ratchet's decisions, the remotes, which action
+ * is running (`busy`) and the last error. Its sessions follow the changes
+ * the way every page does (lib/workspace-changes.ts).
+ */
+export const WorkspacePageStore = createModel(
+  (agent: AgentPort, address: { workspaceId: string; sessionId?: string }) => {
+    const { workspaceId } = address;
+    const workspace = signal<WorkspaceView | undefined>(undefined);
+    const sessions = signal<SessionView[]>([]);
+    const sessionId = signal<string | undefined>(address.sessionId);
+    const terminals = signal<TerminalInfo[]>([]);
+    const terminalId = signal<string | undefined>(undefined);
+    const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);
+    const diffLayout = signal<DiffLayout>(
+      localStorage.getItem(DIFF_LAYOUT_KEY) === 'split' ? 'split' : 'unified',
+    );
+    const decisions = signal<RatchetDecision[]>([]);
+    const error = signal('');
+    /** The workspace action under way (its button says so, the others wait). */
+    const busy = signal<'' | 'archive' | 'pr' | 'restore'>('');
+    /** Why the agent refused to archive (work it would lose), until the user archives anyway. */
+    const archiveRefused = signal('');
+    /** The remotes' states: a workspace on one says where it lives, and whether it can be reached now. */
+    const remotes = signal<RemoteView[] | undefined>(undefined);
+    const now = signal(Date.now());
+
+    const attempt = async (work: () => Promise<void>) => {
+      try {
+        await work();
+      } catch (e) {
+        error.value = errorText(e);
+      }
+    };
+    const load = () =>
+      attempt(async () => {
+        workspace.value = await agent.call('workspace.get', { workspaceId });
+        sessions.value = newestFirst(await agent.call('session.list', { workspaceId }));
+        // A session from the address that is not this workspace's (or is gone) gives way to the newest.
+        if (!sessions.value.some((s) => s.id === sessionId.value)) sessionId.value = sessions.value[0]?.id;
+        terminals.value = (await agent.call('terminal.list', { workspaceId })).filter(
+          (t) => t.exitCode === undefined,
+        );
+        terminalId.value ??= terminals.value[0]?.id;
+        decisions.value = await agent.call('ratchet.decisions', { workspaceId, limit: 20 });
+      });
+    const loadDiff = () =>
+      attempt(async () => {
+        const result = await agent.call('workspace.diff', { workspaceId });
+        diff.value = { files: parseUnifiedDiff(result.diff), truncated: result.truncated };
+      });
+    /** The session list alone: states, costs and turns as they move. */
+    const loadSessions = () =>
+      attempt(async () => {
+        sessions.value = newestFirst(await agent.call('session.list', { workspaceId }));
+      });
+    /** A workspace action that answers with the workspace: its button is busy meanwhile. */
+    const change = async (action: typeof busy.value, work: () => Promise<WorkspaceView>) => {
+      busy.value = action;
+      error.value = '';
+      try {
+        workspace.value = await work();
+      } catch (e) {
+        error.value = errorText(e);
+      } finally {
+        busy.value = '';
+      }
+    };
+
+    effect(() =>
+      followWorkspaceChanges(agent, remotes, {
+        connected: () => void load().then(loadDiff),
+        // Live, from the source the popup and fleet follow: every session's change pushes its repo's board.
+        changed: coalesce(() => void loadSessions(), SESSIONS_AFTER_MS),
+      }),
+    );
+    effect(() => {
+      const clock = setInterval(() => (now.value = Date.now()), CLOCK_MS);
+      return () => clearInterval(clock);
+    });
+
+    return {
+      workspaceId: computed(() => workspaceId),
+      workspace,
+      sessions,
+      sessionId,
+      terminals,
+      terminalId,
+      diff,
+      diffLayout,
+      decisions,
+      error,
+      busy,
+      archiveRefused,
+      remotes,
+      now,
+      loadDiff,
+      layOutDiff: (layout: DiffLayout) => {
+        diffLayout.value = layout;
+        localStorage.setItem(DIFF_LAYOUT_KEY, layout);
+      },
+      openTerminal: () =>
+        attempt(async () => {
+          const terminal = await agent.call('terminal.open', { workspaceId, cols: 100, rows: 24 });
+          terminals.value = [...terminals.value, terminal];
+          terminalId.value = terminal.id;
+        }),
+      startChat: () =>
+        attempt(async () => {
+          sessionId.value = (await agent.call('session.start', { workspaceId })).id;
+          await load();
+        }),
+      resume: (id: string) =>
+        attempt(async () => {
+          await agent.call('session.resume', { sessionId: id });
+          await load();
+        }),
+      openPullRequest: () => change('pr', () => agent.call('workspace.openPr', { workspaceId })),
+      restore: () => change('restore', () => agent.call('workspace.restore', { workspaceId })),
+      /** Archives; `force` after the agent named the work it would snapshot (uncommitted, unpushed…). */
+      archive: async (force: boolean) => {
+        busy.value = 'archive';
+        try {
+          workspace.value = await agent.call('workspace.archive', {
+            workspaceId,
+            ...(force ? { force: true } : {}),
+          });
+          archiveRefused.value = '';
+        } catch (e) {
+          // Uncommitted, untracked, ignored or unpushed work: the agent names it; offer to snapshot and go ahead.
+          if (e instanceof RemoteError && e.code === 'FAILED_PRECONDITION') archiveRefused.value = e.message;
+          else error.value = errorText(e);
+        } finally {
+          busy.value = '';
+        }
+      },
+    };
+  },
+);
+export type WorkspacePageStore = InstanceType<typeof WorkspacePageStore>;
