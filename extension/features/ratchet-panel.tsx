@@ -8,7 +8,7 @@ import { RATCHET_STATES } from '../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import { MachineLabel } from '../components/machine-label.js';
-import type { AgentPort } from '../lib/agent-port.js';
+import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
@@ -45,7 +45,7 @@ function FixerActivity({
         (s) => {
           if (!cancelled) status.value = s.status;
         },
-        () => {},
+        () => {}, // the line keeps the last status it had; the panel says when the agent is away
       );
     // The newest few events are enough to say what it is doing; then live.
     const stop = followSession(
@@ -121,7 +121,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
       if (found) decisions.value = await agent.call('ratchet.decisions', { workspaceId: found.id, limit: 5 });
     } catch (e) {
       // A repo ff doesn't know: this PR is not ff's; show nothing.
-      if ((e as { code?: string }).code !== 'NOT_FOUND') error.value = errorText(e);
+      if (errorCode(e) !== 'NOT_FOUND') error.value = errorText(e);
     } finally {
       searched.value = true;
     }

@@ -4,7 +4,7 @@ import type { WorkspaceView } from '../../shared/domain.js';
 import type { QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
-import type { AgentPort } from '../lib/agent-port.js';
+import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
@@ -43,7 +43,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
         unknownProject.value = false;
       }
     } catch (e) {
-      if ((e as { code?: string }).code === 'NOT_FOUND' && !id) unknownProject.value = true;
+      if (errorCode(e) === 'NOT_FOUND' && !id) unknownProject.value = true;
       else error.value = errorText(e);
     } finally {
       loading.value = false;
@@ -55,7 +55,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       (r) => {
         actions.value = r.actions;
       },
-      () => {},
+      () => {}, // without them the quick-action menu is empty; Start works as before
     );
     void agent.call('project.list').then(
       (projects) => {
@@ -71,7 +71,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
           .sort(compareMachines);
         machine.value = mine[0] ?? LOCAL;
       },
-      () => {},
+      () => {}, // without the list, workspaces are made on this computer, the default
     );
   });
   // Pushed events carry what changed: apply them; asking `workspace.get` again would cost the agent
@@ -98,7 +98,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
         // The agent reads the issue (title, body, labels, comments) from GitHub itself.
         result = await agent.call('workspace.create', { project, issue: { number: match.number } });
       } catch (e) {
-        if ((e as { code?: string }).code !== 'INVALID_PARAMS') throw e;
+        if (errorCode(e) !== 'INVALID_PARAMS') throw e;
         // No GitHub token on the agent: hand over what this page shows.
         const title =
           firstMatch(document, anchors.issueTitle)?.textContent?.trim() || `Issue #${match.number}`;
@@ -110,7 +110,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       }
       workspace.value = result.workspace;
     } catch (e) {
-      if ((e as { code?: string }).code === 'NOT_FOUND') unknownProject.value = true;
+      if (errorCode(e) === 'NOT_FOUND') unknownProject.value = true;
       else error.value = errorText(e);
     } finally {
       busy.value = false;

@@ -19,6 +19,11 @@ export class RemoteError extends Error {
   }
 }
 
+/** The code of an error the agent answered with (`NOT_FOUND`, …); undefined for any other error. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof RemoteError ? error.code : undefined;
+}
+
 /** Events of the topic subscribed to, each narrowed by its `kind` where it is read. */
 type Listener = (event: AgentEvent) => void;
 type BatchListener = (events: readonly AgentEvent[]) => void;

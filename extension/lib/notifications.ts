@@ -22,8 +22,9 @@ export const defaultNotificationSettings: NotificationSettings = {
 export function notificationSettingsFrom(stored: unknown): NotificationSettings {
   const settings = { ...defaultNotificationSettings };
   if (typeof stored !== 'object' || stored === null) return settings;
+  const values = new Map<string, unknown>(Object.entries(stored));
   for (const kind of NotificationKinds) {
-    const value = (stored as Record<string, unknown>)[kind];
+    const value = values.get(kind);
     if (typeof value === 'boolean') settings[kind] = value;
   }
   return settings;

@@ -18,17 +18,23 @@ export interface PopupSnapshot {
 
 const KEY = 'ff.popup.snapshot';
 
+/**
+ * The snapshot, whatever storage holds: its lists must be lists and its
+ * selection ids strings, or it is no snapshot. The lists' items are what
+ * this module wrote from the agent's answers, which the worker checked
+ * against their schemas; checking them again would load zod into the first
+ * paint, which `npm run bench` keeps small.
+ */
 export function readPopupSnapshot(storage: Storage = localStorage): PopupSnapshot | undefined {
   try {
-    const parsed = JSON.parse(storage.getItem(KEY) ?? 'null') as Partial<PopupSnapshot> | null;
-    if (!parsed || !Array.isArray(parsed.workspaces)) return undefined;
+    const parsed: unknown = JSON.parse(storage.getItem(KEY) ?? 'null');
+    if (!isRecord(parsed) || !Array.isArray(parsed.workspaces)) return undefined;
+    const chosen = isRecord(parsed.selection) ? parsed.selection : {};
     const selection =
-      parsed.selection && typeof parsed.selection.workspaceId === 'string'
+      typeof chosen.workspaceId === 'string'
         ? {
-            workspaceId: parsed.selection.workspaceId,
-            ...(typeof parsed.selection.sessionId === 'string'
-              ? { sessionId: parsed.selection.sessionId }
-              : {}),
+            workspaceId: chosen.workspaceId,
+            ...(typeof chosen.sessionId === 'string' ? { sessionId: chosen.sessionId } : {}),
           }
         : undefined;
     return {
@@ -41,6 +47,9 @@ export function readPopupSnapshot(storage: Storage = localStorage): PopupSnapsho
     return undefined;
   }
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function writePopupSnapshot(snapshot: PopupSnapshot, storage: Storage = localStorage): void {
   try {

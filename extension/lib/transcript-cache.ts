@@ -38,6 +38,13 @@ function dropOtherFormats(storage: Storage): void {
 const TAIL_PREFIX = 'ff.transcript-tail.';
 export const TAIL_EVENTS = 300;
 
+/**
+ * A cached array of events. Only this module writes these keys, from events
+ * the worker checked against their schema, under this FORMAT; checking each
+ * again here would load zod into the popup's first paint, which it keeps
+ * small. So the shape is trusted by FORMAT (a change of shape bumps it and
+ * drops the old caches), and anything but an array is no cache.
+ */
 function readArray<T>(storage: Storage, key: string): T[] {
   const raw = storage.getItem(key);
   const parsed: unknown = raw ? JSON.parse(raw) : [];
@@ -137,11 +144,23 @@ export interface ScrollSpot {
 
 export function readScrollSpot(sessionId: string, storage: Storage = localStorage): ScrollSpot | undefined {
   try {
-    const spot = JSON.parse(storage.getItem(SCROLL_PREFIX + sessionId) ?? 'null') as ScrollSpot | null;
-    return spot && typeof spot.atBottom === 'boolean' ? spot : undefined;
+    return scrollSpotFrom(JSON.parse(storage.getItem(SCROLL_PREFIX + sessionId) ?? 'null'));
   } catch {
     return undefined;
   }
+}
+
+/** A stored scroll spot, whatever storage holds: only its own fields, each of its own type. */
+function scrollSpotFrom(stored: unknown): ScrollSpot | undefined {
+  if (typeof stored !== 'object' || stored === null || !('atBottom' in stored)) return undefined;
+  if (typeof stored.atBottom !== 'boolean') return undefined;
+  const seq = 'seq' in stored && Number.isInteger(stored.seq) ? Number(stored.seq) : undefined;
+  const offset = 'offset' in stored && typeof stored.offset === 'number' ? stored.offset : undefined;
+  return {
+    atBottom: stored.atBottom,
+    ...(seq === undefined ? {} : { seq }),
+    ...(offset === undefined ? {} : { offset }),
+  };
 }
 
 export function writeScrollSpot(sessionId: string, spot: ScrollSpot, storage: Storage = localStorage): void {

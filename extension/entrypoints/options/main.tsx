@@ -1,70 +1,17 @@
-import { signal } from '@preact/signals';
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
-import type { Project, Settings } from '../../../shared/domain.js';
 import type { RatchetSettings } from '../../../shared/ratchet.js';
 import { FIXABLE_STATES, type RatchetSwitch } from '../../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort } from '../../lib/agent-port.js';
-import {
-  ENTERPRISE_HOSTS_KEY,
-  enterpriseHostsFrom,
-  grantedHosts,
-  originPattern,
-  parseEnterpriseHost,
-} from '../../lib/enterprise-hosts.js';
-import {
-  defaultNotificationSettings,
-  NOTIFICATION_SETTINGS_KEY,
-  type NotificationKind,
-  NotificationKinds,
-  type NotificationSettings,
-  notificationSettingsFrom,
-} from '../../lib/notifications.js';
+import { parseEnterpriseHost } from '../../lib/enterprise-hosts.js';
+import { type NotificationKind, NotificationKinds } from '../../lib/notifications.js';
+import { type DiskKey, OptionsStore } from './store.js';
 import '../../lib/primer.js';
 import '../popup/style.css';
-import { errorText } from '../../../shared/error-text.js';
 
 const agent = new AgentPort();
-const projects = signal<Project[]>([]);
-const ratchet = signal<RatchetSettings | undefined>(undefined);
-const permissionMode = signal<'bypassPermissions' | 'ask'>('bypassPermissions');
-const trustOutsideAuthors = signal(false);
-const disk = signal<Pick<Settings, DiskKey> | undefined>(undefined);
-type DiskKey = 'snapshotIgnoredMaxMb' | 'gcAfterDays' | 'archiveRetentionDays';
-const message = signal('');
-
-async function load(): Promise<void> {
-  if (agent.connection.value?.status !== 'connected') return;
-  try {
-    projects.value = await agent.call('project.list');
-    ratchet.value = (await agent.call('ratchet.settings.get')).settings;
-    const settings = await agent.call('settings.get');
-    permissionMode.value = settings.defaultPermissionMode;
-    trustOutsideAuthors.value = settings.trustOutsideAuthors;
-    disk.value = {
-      snapshotIgnoredMaxMb: settings.snapshotIgnoredMaxMb,
-      gcAfterDays: settings.gcAfterDays,
-      archiveRetentionDays: settings.archiveRetentionDays,
-    };
-  } catch (error) {
-    message.value = errorText(error);
-  }
-}
-agent.connection.subscribe((state) => {
-  if (state?.status === 'connected') void load();
-});
-
-async function act(work: () => Promise<unknown>, done: string): Promise<void> {
-  try {
-    await work();
-    message.value = done;
-    await load();
-  } catch (error) {
-    message.value = errorText(error);
-  }
-}
+const store = new OptionsStore(agent);
 
 function Projects() {
   const add = (event: Event) => {
@@ -73,35 +20,24 @@ function Projects() {
     const data = new FormData(form);
     const path = String(data.get('path')).trim();
     const setup = String(data.get('setup')).trim();
-    void act(
-      () => agent.call('project.add', { path, ...(setup ? { setupScript: setup } : {}) }),
-      `Added ${path}.`,
-    ).then(() => form.reset());
+    void store.addProject(path, setup).then(() => form.reset());
   };
   return (
     <section>
       <h2>Projects</h2>
       <ul data-testid="projects">
-        {projects.value.map((p) => (
+        {store.projects.value.map((p) => (
           <li key={p.id}>
             <strong>
               {p.owner}/{p.repo}
             </strong>{' '}
             <code>{p.path}</code>{' '}
-            <button
-              type="button"
-              onClick={() =>
-                void act(
-                  () => agent.call('project.remove', { project: p.id }),
-                  `Removed ${p.owner}/${p.repo}.`,
-                )
-              }
-            >
+            <button type="button" onClick={() => void store.removeProject(p)}>
               Remove
             </button>
           </li>
         ))}
-        {projects.value.length === 0 && (
+        {store.projects.value.length === 0 && (
           <li class="ff-muted">No projects yet: add the path of a local clone.</li>
         )}
       </ul>
@@ -119,10 +55,9 @@ function Projects() {
 }
 
 function Ratchet() {
-  const settings = ratchet.value;
+  const settings = store.ratchet.value;
   if (!settings) return null;
-  const set = (patch: Partial<RatchetSettings>) =>
-    void act(() => agent.call('ratchet.settings.set', { patch }), 'Ratchet settings saved.');
+  const set = (patch: Partial<RatchetSettings>) => void store.setRatchet(patch);
   const toggle = (key: RatchetSwitch, label: string) => (
     <label key={key}>
       <input
@@ -190,17 +125,17 @@ const DISK_FIELDS: Array<{ key: DiskKey; label: string; max: number; hint: strin
 
 /** Snapshots and `ff-agent gc`: the numbers only `settings.set` could change before. */
 function Disk() {
-  const values = disk.value;
+  const values = store.disk.value;
   if (!values) return null;
   const save = (key: DiskKey, input: HTMLInputElement) => {
     const value = Number(input.value);
     const field = DISK_FIELDS.find((f) => f.key === key)!;
     if (input.value.trim() === '' || !Number.isInteger(value) || value < 0 || value > field.max) {
-      message.value = `${field.label}: a whole number from 0 to ${field.max}; nothing changed.`;
+      store.message.value = `${field.label}: a whole number from 0 to ${field.max}; nothing changed.`;
       input.value = String(values[key]);
       return;
     }
-    void act(() => agent.call('settings.set', { [key]: value }), 'Saved.');
+    void store.setSettings({ [key]: value });
   };
   return (
     <section data-testid="disk-settings">
@@ -227,10 +162,6 @@ function Disk() {
   );
 }
 
-const notifications = signal<NotificationSettings>(defaultNotificationSettings);
-void browser.storage.local.get(NOTIFICATION_SETTINGS_KEY).then((stored) => {
-  notifications.value = notificationSettingsFrom(stored[NOTIFICATION_SETTINGS_KEY]);
-});
 const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   permission: 'A session waits for your permission',
   turn: 'A chat finished its turn while you were not looking at it',
@@ -248,14 +179,8 @@ function Notifications() {
         <label key={kind}>
           <input
             type="checkbox"
-            checked={notifications.value[kind]}
-            onChange={(e) => {
-              notifications.value = {
-                ...notifications.value,
-                [kind]: (e.currentTarget as HTMLInputElement).checked,
-              };
-              void browser.storage.local.set({ [NOTIFICATION_SETTINGS_KEY]: notifications.value });
-            }}
+            checked={store.notifications.value[kind]}
+            onChange={(e) => store.setNotification(kind, e.currentTarget.checked)}
           />{' '}
           {NOTIFICATION_LABELS[kind]}
         </label>
@@ -264,20 +189,6 @@ function Notifications() {
   );
 }
 
-const enterpriseHosts = signal<string[]>([]);
-const grantedEnterpriseHosts = signal<string[]>([]);
-async function loadEnterprise(): Promise<void> {
-  const stored = await browser.storage.local.get(ENTERPRISE_HOSTS_KEY);
-  enterpriseHosts.value = enterpriseHostsFrom(stored[ENTERPRISE_HOSTS_KEY]);
-  grantedEnterpriseHosts.value = grantedHosts((await browser.permissions.getAll()).origins ?? []);
-}
-void loadEnterprise();
-browser.storage.onChanged.addListener((changes) => {
-  if (ENTERPRISE_HOSTS_KEY in changes) void loadEnterprise();
-});
-browser.permissions.onAdded.addListener(() => void loadEnterprise());
-browser.permissions.onRemoved.addListener(() => void loadEnterprise());
-
 /** GitHub Enterprise hosts: the browser grants each one, then ff's features run on its pages too. */
 function Enterprise() {
   const add = (event: Event) => {
@@ -285,53 +196,30 @@ function Enterprise() {
     const form = event.currentTarget as HTMLFormElement;
     const parsed = parseEnterpriseHost(String(new FormData(form).get('host')));
     if ('error' in parsed) {
-      message.value = parsed.error;
+      store.message.value = parsed.error;
       return;
     }
-    const { host } = parsed;
     // Asked right in the click's task: browsers show the permission prompt only for a user gesture.
-    void browser.permissions.request({ origins: [originPattern(host)] }).then(
-      async (granted) => {
-        if (!granted) {
-          message.value = `The browser did not grant ${host}; nothing changed.`;
-          return;
-        }
-        await browser.storage.local.set({
-          [ENTERPRISE_HOSTS_KEY]: [...new Set([...enterpriseHosts.value, host])],
-        });
-        form.reset();
-        message.value = `ff now runs on ${host} (reload its open pages). Add your clones from it as projects; the agent needs a token for it: GH_ENTERPRISE_TOKEN, or gh auth login --hostname ${host}.`;
-      },
-      (error: unknown) => {
-        message.value = errorText(error);
-      },
-    );
-  };
-  const remove = async (host: string) => {
-    await browser.storage.local.set({
-      [ENTERPRISE_HOSTS_KEY]: enterpriseHosts.value.filter((h) => h !== host),
-    });
-    await browser.permissions.remove({ origins: [originPattern(host)] }).catch(() => false);
-    message.value = `ff no longer runs on ${host}.`;
+    void store.addEnterpriseHost(parsed.host).then((added) => added && form.reset());
   };
   return (
     <section data-testid="enterprise">
       <h2>GitHub Enterprise</h2>
       <ul data-testid="enterprise-hosts">
-        {enterpriseHosts.value.map((host) => (
+        {store.enterpriseHosts.value.map((host) => (
           <li key={host} data-host={host}>
             <code>{host}</code>{' '}
-            {grantedEnterpriseHosts.value.includes(host) ? (
+            {store.grantedEnterpriseHosts.value.includes(host) ? (
               <span class="ff-muted">on</span>
             ) : (
               <span class="ff-warning">not granted by the browser: add it again</span>
             )}{' '}
-            <button type="button" onClick={() => void remove(host)}>
+            <button type="button" onClick={() => void store.removeEnterpriseHost(host)}>
               Remove
             </button>
           </li>
         ))}
-        {enterpriseHosts.value.length === 0 && <li class="ff-muted">Only github.com.</li>}
+        {store.enterpriseHosts.value.length === 0 && <li class="ff-muted">Only github.com.</li>}
       </ul>
       <form onSubmit={add} class="ff-form" data-testid="add-enterprise-host">
         <label>
@@ -368,38 +256,26 @@ function Options() {
             <label>
               Permission mode{' '}
               <select
-                value={permissionMode.value}
+                value={store.permissionMode.value}
                 onChange={(e) =>
-                  void act(
-                    () =>
-                      agent.call('settings.set', {
-                        defaultPermissionMode: (e.currentTarget as HTMLSelectElement).value as 'ask',
-                      }),
-                    'Saved.',
-                  )
+                  void store.setSettings({
+                    defaultPermissionMode: e.currentTarget.value === 'ask' ? 'ask' : 'bypassPermissions',
+                  })
                 }
               >
                 <option value="bypassPermissions">Run tools without asking (bypassPermissions)</option>
                 <option value="ask">Ask before each tool use</option>
               </select>
             </label>
-            {permissionMode.value === 'bypassPermissions' && (
+            {store.permissionMode.value === 'bypassPermissions' && (
               <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
             )}
             <label>
               <input
                 type="checkbox"
                 data-testid="trust-outside-authors"
-                checked={trustOutsideAuthors.value}
-                onChange={(e) =>
-                  void act(
-                    () =>
-                      agent.call('settings.set', {
-                        trustOutsideAuthors: (e.currentTarget as HTMLInputElement).checked,
-                      }),
-                    'Saved.',
-                  )
-                }
+                checked={store.trustOutsideAuthors.value}
+                onChange={(e) => void store.setSettings({ trustOutsideAuthors: e.currentTarget.checked })}
               />{' '}
               Trust text by people outside the repo
             </label>
@@ -410,9 +286,9 @@ function Options() {
           </section>
         </>
       )}
-      {message.value && (
+      {store.message.value && (
         <p role="status" data-testid="options-message">
-          {message.value}
+          {store.message.value}
         </p>
       )}
     </main>

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareMachines,
+  connectedRemotes,
   groupByMachine,
   machineStatus,
   mergeBoardPush,
   offlineNotice,
   reconnectKey,
+  remoteCameUp,
   showMachineHeaders,
   startLabel,
 } from '../../../extension/lib/machines.js';
@@ -49,6 +51,20 @@ describe('machine order and groups', () => {
     [['local', 'devbox'], true],
   ])('headers for machines %j: %s', (machines, shown) => {
     expect(showMachineHeaders(machines)).toBe(shown);
+  });
+});
+
+describe('a remote coming (back) up', () => {
+  const at = (state: RemoteView['state'], since: string) => [remote('devbox', state, since)];
+  it.each([
+    ['it connects', at('connecting', 't1'), at('connected', 't2'), true],
+    ['it reconnects after being away', at('connected', 't1'), at('connected', 't3'), true],
+    ['it stays connected', at('connected', 't1'), at('connected', 't1'), false],
+    ['it goes away', at('connected', 't1'), at('unreachable', 't2'), false],
+    ['the first list names a connected remote', undefined, at('connected', 't1'), true],
+    ['no remote at all', undefined, [], false],
+  ] as const)('%s → %s', (_name, before, now, cameUp) => {
+    expect(remoteCameUp(connectedRemotes(before), connectedRemotes(now))).toBe(cameUp);
   });
 });
 

@@ -113,6 +113,11 @@ describe('scroll spot', () => {
     expect(readScrollSpot('s1', s)).toEqual({ atBottom: false, seq: 42, offset: -7 });
     s.setItem('ff.scroll.s2', '{nope');
     expect(readScrollSpot('s2', s)).toBeUndefined();
+    // A spot of another shape keeps only its fields of the right type.
+    s.setItem('ff.scroll.s3', JSON.stringify({ atBottom: 'yes' }));
+    expect(readScrollSpot('s3', s)).toBeUndefined();
+    s.setItem('ff.scroll.s4', JSON.stringify({ atBottom: false, seq: 'x', offset: 3, extra: 1 }));
+    expect(readScrollSpot('s4', s)).toEqual({ atBottom: false, offset: 3 });
     writeTranscriptCache('s1', [{ seq: 1 }], s);
     for (let n = 0; n < 20; n++) writeTranscriptCache(`other${n}`, [{ seq: n }], s);
     expect(readScrollSpot('s1', s)).toBeUndefined();
