@@ -18,7 +18,9 @@ export function formatWorkspace(w: WorkspaceView): string {
       `  changes  ${c.files} files +${c.additions} -${c.deletions}, ${c.ahead} ahead ${c.behind} behind${c.dirty ? ', uncommitted changes' : ''}${c.unpushed ? `, ${c.unpushed} unpushed` : ''}`,
     );
   }
-  lines.push(`  sessions ${w.sessions.total} (${w.sessions.running} running)`);
+  lines.push(
+    `  sessions ${w.sessions.total} (${w.sessions.running} running${w.sessions.waitingForYou ? `, ${w.sessions.waitingForYou} waiting for you` : ''})`,
+  );
   if (w.disk) {
     lines.push(
       `  disk     ${w.disk.complete ? '' : 'at least '}${formatBytes(w.disk.worktreeBytes)} worktree, ${formatBytes(w.disk.onlyHereBytes)} in git objects only it holds`,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { projectSlug, type Session, type Workspace, type WorkspaceView } from '../../shared/domain.js';
+import { projectSlug, type Workspace, type WorkspaceView } from '../../shared/domain.js';
+import { summarizeSessions } from '../../shared/session-counts.js';
 import type { WorkspaceContext } from './context.js';
 
 export type ViewContext = Pick<WorkspaceContext, 'projects' | 'state' | 'changes' | 'disk'>;
@@ -18,7 +19,7 @@ export async function viewWorkspace(ctx: ViewContext, workspace: Workspace): Pro
     machine: 'local',
     ...(disk ? { disk } : {}),
     project: project ? projectSlug(project) : '(removed project)',
-    sessions: sessionCounts(sessions),
+    sessions: summarizeSessions(sessions),
     changes,
   };
 }
@@ -35,15 +36,4 @@ export async function listWorkspaces(
   // A first list after start waits a little for disk figures; later ones show the cached ones at once.
   await ctx.disk.settle(workspaces, 1_500);
   return Promise.all(workspaces.map((w) => viewWorkspace(ctx, w)));
-}
-
-/** The one place a workspace's view counts its sessions. */
-function sessionCounts(sessions: readonly Session[]): WorkspaceView['sessions'] {
-  return {
-    total: sessions.length,
-    running: sessions.filter((s) => ['starting', 'running', 'waiting-permission'].includes(s.status)).length,
-    waitingForYou: sessions.filter((s) => s.status === 'waiting-permission').length,
-    turns: sessions.reduce((sum, s) => sum + s.turns, 0),
-    costUsd: sessions.reduce((sum, s) => sum + s.costUsd, 0),
-  };
 }
