@@ -14,14 +14,7 @@ export function sessionHandlers(sessions: Sessions) {
     'session.list': (params) => sessions.list(params ?? {}),
     'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
     'session.events': (params) => sessions.events(params.sessionId, params.sinceSeq, params.limit),
-    'permission.respond': (params) =>
-      sessions.respondPermission(
-        params.sessionId,
-        params.requestId,
-        params.allow,
-        params.message,
-        params.forSession,
-      ),
+    'permission.respond': (params) => sessions.respondPermission(params),
   } satisfies HandlerTable;
 }
 

@@ -1,4 +1,5 @@
 import type { SessionStatus } from '../../shared/domain.js';
+import { isRecord } from './session-event.js';
 
 /** What happens to a session's process, as the session logic sees it. */
 export type SessionSignal =
@@ -51,16 +52,17 @@ export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running', '
  * Messages the user sent that Claude never got — pure: queued behind a
  * turn (`queued`), with no `delivered` after. A process that died (a crash,
  * the agent killed) takes its in-memory queue along; the transcript still
- * has them, so the next process gets them first, in order.
+ * has them, so the next process gets them first, in order. The events are
+ * a transcript's data as read from disk: anything not shaped like a user or
+ * delivered event is passed over.
  */
-export function undeliveredMessages(
-  events: Iterable<{ kind: string; messageId?: string; text?: string; queued?: boolean }>,
-): Array<{ messageId: string; text: string }> {
+export function undeliveredMessages(events: Iterable<unknown>): Array<{ messageId: string; text: string }> {
   const waiting = new Map<string, string>();
   for (const event of events) {
-    if (event.kind === 'user' && event.queued && event.messageId)
-      waiting.set(event.messageId, event.text ?? '');
-    if (event.kind === 'delivered' && event.messageId) waiting.delete(event.messageId);
+    if (!isRecord(event) || typeof event.messageId !== 'string' || !event.messageId) continue;
+    if (event.kind === 'user' && event.queued === true)
+      waiting.set(event.messageId, typeof event.text === 'string' ? event.text : '');
+    if (event.kind === 'delivered') waiting.delete(event.messageId);
   }
   return [...waiting].map(([messageId, text]) => ({ messageId, text }));
 }

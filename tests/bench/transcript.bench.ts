@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sessionEventOf } from '../../agent/claude/sessions.js';
+import { sessionEventOf } from '../../agent/claude/session-event.js';
 import { TranscriptLog } from '../../agent/store/transcript-log.js';
 import { tempDir } from '../helpers/temp.js';
 import { type Figure, figure, median } from './figure.js';

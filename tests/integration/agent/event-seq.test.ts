@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { sessionEventOf } from '../../../agent/claude/sessions.js';
+import { sessionEventOf } from '../../../agent/claude/session-event.js';
 import { toChatItems } from '../../../extension/lib/chat-model.js';
 import { AgentClient } from '../../../shared/agent-client.js';
 import { type EventFrame, eventData, PROTOCOL_VERSION, type SessionEvent } from '../../../shared/protocol.js';

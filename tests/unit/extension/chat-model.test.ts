@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sessionEventOf } from '../../../agent/claude/sessions.js';
+import { sessionEventOf } from '../../../agent/claude/session-event.js';
 import { currentActivity, toChatItems } from '../../../extension/lib/chat-model.js';
 import type { SessionEvent } from '../../../shared/protocol.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sessionEventOf } from '../../../agent/claude/sessions.js';
+import { sessionEventOf } from '../../../agent/claude/session-event.js';
 import { classifyClaudeJson, parseClaudeLine } from '../../../shared/claude-messages.js';
 import { SessionEvent } from '../../../shared/protocol.js';
 import {

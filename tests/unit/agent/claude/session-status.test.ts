@@ -59,6 +59,18 @@ describe('undeliveredMessages', () => {
       ['c'],
     ],
     ['two left', [user('a', true), user('b', true), { kind: 'status', status: 'crashed' }], ['a', 'b']],
+    [
+      'lines of another shape are passed over (read from disk, not trusted)',
+      [
+        null,
+        'user',
+        ['user'],
+        { kind: 'user', messageId: 7, queued: true },
+        user('a', true),
+        { kind: 'delivered' },
+      ],
+      ['a'],
+    ],
   ] as const)('%s', (_, events, ids) => {
     expect(undeliveredMessages(events).map((m) => m.messageId)).toEqual(ids);
     expect(undeliveredMessages(events).map((m) => m.text)).toEqual(ids.map((id) => `text ${id}`));

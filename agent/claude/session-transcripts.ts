@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { type ClaudeLine, lineForTranscript } from '../../shared/claude-messages.js';
+import type { SessionEvent } from '../../shared/protocol.js';
+import type { ClaudeEntry } from '../../shared/transcript-entry.js';
+import type { EventHub } from '../events/event-hub.js';
+import { TranscriptLog } from '../store/transcript-log.js';
+import { type OwnEventData, sessionEventOf } from './session-event.js';
+import { undeliveredMessages } from './session-status.js';
+
+/** Open transcripts past which those of sessions without a process are closed (file descriptors). */
+const MAX_OPEN_TRANSCRIPTS = 200;
+/** About how much JSON session.events answers with at most (the browser relays it in one message). */
+const EVENTS_BYTES = 4 * 1024 * 1024;
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export interface EventsPage {
+  events: Array<{ seq: number; event: SessionEvent }>;
+  firstSeq: number;
+  lastSeq: number;
+}
+
+/**
+ * Each session's transcript (`transcripts/<id>.jsonl`): every event is
+ * appended there first (after `append` returns it is on disk), then
+ * published on `session:<id>` with the transcript's seq. The hub replays the
+ * topic from here, so a session's seqs are its transcript's.
+ */
+export class SessionTranscripts {
+  readonly #dir: string;
+  readonly #hub: EventHub;
+  /** Whether a session with this id is on record (a transcript is only opened for one). */
+  readonly #known: (id: string) => boolean;
+  /** Whether its process runs (its transcript stays open). */
+  readonly #live: (id: string) => boolean;
+  readonly #open = new Map<string, TranscriptLog>();
+
+  constructor(deps: {
+    dir: string;
+    hub: EventHub;
+    known: (id: string) => boolean;
+    live: (id: string) => boolean;
+  }) {
+    this.#dir = deps.dir;
+    this.#hub = deps.hub;
+    this.#known = deps.known;
+    this.#live = deps.live;
+    this.#hub.registerSource('session', {
+      lastSeq: (topic) => this.lastSeq(topic.slice('session:'.length)),
+      readFrom: (topic, since) => {
+        const log = this.#ifExists(topic.slice('session:'.length));
+        return (log?.readFrom(since) ?? []).map((entry) => ({
+          type: 'event',
+          topic,
+          seq: entry.seq,
+          data: sessionEventOf(entry.data, entry.ts),
+        }));
+      },
+    });
+  }
+
+  lastSeq(id: string): number {
+    return this.#ifExists(id)?.lastSeq ?? 0;
+  }
+
+  /** Appends one of ff's own events, then publishes it; returns its seq. */
+  append(id: string, data: OwnEventData): number {
+    const entry = this.#transcript(id).append(data);
+    this.#hub.publish(`session:${id}`, { ...data, ts: entry.ts }, entry.seq);
+    return entry.seq;
+  }
+
+  /** A CLI line: the transcript keeps it raw, subscribers get its entries. */
+  appendClaude(id: string, line: ClaudeLine, entries: ClaudeEntry[]): void {
+    const entry = this.#transcript(id).append({ kind: 'claude', line: lineForTranscript(line) });
+    this.#hub.publish(`session:${id}`, { kind: 'claude', ts: entry.ts, entries }, entry.seq);
+  }
+
+  /** The newest events after `sinceSeq`: at most `limit`, and about EVENTS_BYTES of JSON. */
+  page(id: string, sinceSeq: number, limit: number): EventsPage {
+    const log = this.#ifExists(id);
+    if (!log) return { events: [], firstSeq: 0, lastSeq: 0 };
+    const entries = log.readFrom(Math.max(sinceSeq, log.lastSeq - limit));
+    const events: EventsPage['events'] = [];
+    let bytes = 0;
+    for (let i = entries.length - 1; i >= 0 && bytes < EVENTS_BYTES; i--) {
+      const entry = entries[i]!;
+      const event = sessionEventOf(entry.data, entry.ts);
+      bytes += JSON.stringify(event).length;
+      events.push({ seq: entry.seq, event });
+    }
+    events.reverse();
+    return { events, firstSeq: events[0]?.seq ?? log.lastSeq, lastSeq: log.lastSeq };
+  }
+
+  /** Messages acknowledged to a process that died before it got them (read from the whole transcript). */
+  undelivered(id: string): Array<{ messageId: string; text: string }> {
+    return undeliveredMessages((this.#ifExists(id)?.readFrom(0) ?? []).map((entry) => entry.data));
+  }
+
+  closeAll(): void {
+    for (const log of this.#open.values()) log.close();
+    this.#open.clear();
+  }
+
+  #transcript(id: string): TranscriptLog {
+    let log = this.#open.get(id);
+    if (!log) {
+      log = TranscriptLog.open(join(this.#dir, `${id}.jsonl`));
+      this.#open.set(id, log);
+      this.#closeIdle();
+    }
+    return log;
+  }
+
+  #ifExists(id: string): TranscriptLog | undefined {
+    if (!SESSION_ID.test(id)) return undefined;
+    if (!this.#open.has(id) && !this.#known(id)) return undefined;
+    return this.#transcript(id);
+  }
+
+  /** Keeps file descriptors bounded: transcripts of sessions without a process are reopened on demand. */
+  #closeIdle(): void {
+    if (this.#open.size <= MAX_OPEN_TRANSCRIPTS) return;
+    for (const [id, log] of this.#open) {
+      if (this.#open.size <= MAX_OPEN_TRANSCRIPTS) break;
+      if (!this.#live(id)) {
+        log.close();
+        this.#open.delete(id);
+      }
+    }
+  }
+}

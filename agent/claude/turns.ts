@@ -1,0 +1,105 @@
+import type { ClaudeLine } from '../../shared/claude-messages.js';
+import { type ClaudeEntry, toEntries } from '../../shared/transcript-entry.js';
+import { askPermission } from './permissions.js';
+import type { LiveSession } from './session-process.js';
+import type { SessionsContext } from './sessions.js';
+
+/**
+ * A session's turns: a user message handed to Claude starts one, Claude's
+ * `result` line ends it, and a message that waited behind it goes next.
+ * Every line the process prints is appended to the transcript (and
+ * published) before it is acted on.
+ */
+
+/** Hands a user message to Claude: a turn starts. */
+export function startTurn({ sessions }: SessionsContext, id: string, live: LiveSession, text: string): void {
+  live.turn = true;
+  live.process.sendUser(text);
+  sessions.signal(id, { type: 'turn-started' });
+}
+
+/** Hands the next queued message to Claude if nothing runs (a turn, a permission question). */
+export function deliverQueued(context: SessionsContext, id: string, live: LiveSession): void {
+  if (live.turn || live.pending.size > 0) return;
+  const next = live.queue.shift();
+  if (!next) return;
+  context.transcripts.append(id, { kind: 'delivered', messageId: next.messageId });
+  startTurn(context, id, live, next.text);
+}
+
+/**
+ * The tool call a turn now waits on, after an assistant or user line — pure:
+ * an assistant line's last tool call replaces it, the result of that call
+ * (in a user line) clears it, anything else leaves it. (A turn's end clears
+ * it too.) `now` is read only when a call starts.
+ */
+export function toolAfter(
+  current: LiveSession['tool'],
+  kind: 'assistant' | 'user',
+  entries: readonly ClaudeEntry[],
+  now: () => string,
+): LiveSession['tool'] {
+  if (kind === 'assistant') {
+    const call = entries.findLast((entry) => entry.type === 'tool-call');
+    return call
+      ? { id: call.id, name: call.name, summary: call.summary.slice(0, 200), since: now() }
+      : current;
+  }
+  const answered = entries.some((entry) => entry.type === 'tool-result' && entry.toolId === current?.id);
+  return answered ? undefined : current;
+}
+
+/** One line from the session's claude process. */
+export function onClaudeLine(
+  context: SessionsContext,
+  id: string,
+  live: LiveSession,
+  line: ClaudeLine,
+): void {
+  const { sessions, transcripts } = context;
+  const entries = toEntries(line);
+  transcripts.appendClaude(id, line, entries);
+  switch (line.kind) {
+    case 'init':
+      // Record every run's id: a resume may continue under a new one, and we resume by exactly this id.
+      if (sessions.find(id).claudeSessionId !== line.session_id)
+        sessions.patch(id, { claudeSessionId: line.session_id });
+      return;
+    case 'assistant':
+    case 'user': {
+      const tool = toolAfter(live.tool, line.kind, entries, () => new Date().toISOString());
+      if (tool) live.tool = tool;
+      else delete live.tool;
+      return;
+    }
+    case 'result':
+      endTurn(context, id, live, line.total_cost_usd ?? 0);
+      return;
+    case 'control_request':
+      askPermission(context, id, live, line);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Claude's result line: the turn's count and cost are saved (the CLI
+ * reports its process's total, so earlier processes' cost is added), the
+ * next queued message goes, and the turn-ended hooks run.
+ */
+function endTurn(context: SessionsContext, id: string, live: LiveSession, processCostUsd: number): void {
+  const { sessions, transcripts } = context;
+  live.turn = false;
+  delete live.tool;
+  const session = sessions.find(id);
+  const cost = live.costBase + processCostUsd;
+  sessions.patch(id, { turns: session.turns + 1, costUsd: Math.max(session.costUsd, cost) });
+  const next = live.queue.shift();
+  sessions.signal(id, { type: 'turn-ended', queued: next ? 1 : 0 });
+  if (next) {
+    transcripts.append(id, { kind: 'delivered', messageId: next.messageId });
+    startTurn(context, id, live, next.text);
+  }
+  sessions.turnEnded(id);
+}
