@@ -54,7 +54,7 @@ export function resolveClaudeBinary(env: NodeJS.ProcessEnv): string {
       accessSync(candidate, constants.X_OK);
       if (isAbsolute(candidate) || explicit) return candidate;
     } catch {
-      // next
+      // Not there, or not executable: the next candidate may be.
     }
   }
   throw new ClaudeNotFoundError(

@@ -1,15 +1,12 @@
+// Claude asks before a tool (`--permission-prompt-tool stdio`): the question
+// is recorded and published, the session waits, and the user's answer goes
+// back to the process. A tool allowed "for this session" is answered at once
+// from then on.
 import { CanUseToolRequest, type ClaudeLine } from '../../shared/claude-messages.js';
 import type { PermissionRequest, SessionView } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
-
-/**
- * Claude asks before a tool (`--permission-prompt-tool stdio`): the question
- * is recorded and published, the session waits, and the user's answer goes
- * back to the process. A tool allowed "for this session" is answered at once
- * from then on.
- */
 
 type ControlRequestLine = Extract<ClaudeLine, { kind: 'control_request' }>;
 

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorText } from '../../shared/error-text.js';
 import { AgentError, type QuickAction } from '../../shared/protocol.js';
 import { frameUntrusted, newBoundary, untrustedLine, untrustedNote } from './untrusted-text.js';
 
@@ -93,7 +94,7 @@ export function parseQuickAction(
   try {
     meta = parseYaml(match[1]!);
   } catch (error) {
-    return { error: `frontmatter is not valid YAML: ${(error as Error).message.split('\n')[0]}` };
+    return { error: `frontmatter is not valid YAML: ${errorText(error).split('\n')[0]}` };
   }
   const parsed = Frontmatter.safeParse(meta);
   if (!parsed.success) {
@@ -142,7 +143,7 @@ export async function loadQuickActions(builtinDir: string, userDir: string): Pro
       try {
         text = readFileSync(path, 'utf8');
       } catch (error) {
-        problems.push({ file: path, reason: (error as Error).message });
+        problems.push({ file: path, reason: errorText(error) });
         continue;
       }
       const result = parseQuickAction(text, source, parseYaml);

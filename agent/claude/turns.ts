@@ -1,15 +1,12 @@
+// A session's turns: a user message handed to Claude starts one, Claude's
+// `result` line ends it, and a message that waited behind it goes next.
+// Every line the process prints is appended to the transcript (and
+// published) before it is acted on.
 import type { ClaudeLine } from '../../shared/claude-messages.js';
 import { type ClaudeEntry, toEntries } from '../../shared/transcript-entry.js';
 import { askPermission } from './permissions.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
-
-/**
- * A session's turns: a user message handed to Claude starts one, Claude's
- * `result` line ends it, and a message that waited behind it goes next.
- * Every line the process prints is appended to the transcript (and
- * published) before it is acted on.
- */
 
 /** Hands a user message to Claude: a turn starts. */
 export function startTurn({ sessions }: SessionsContext, id: string, live: LiveSession, text: string): void {

@@ -1,13 +1,10 @@
+// Text written by others (GitHub issues, comments, review threads, check
+// names and outputs) goes into prompts inside frames its content cannot
+// close: each prompt gets a random boundary the author could not know when
+// they wrote the text, and any `ff-data-` in the text is defused so not even
+// a guess can end a frame early. Control characters (ANSI escapes, NUL,
+// bidi overrides, line separators) are removed or normalized first.
 import { randomBytes } from 'node:crypto';
-
-/**
- * Text written by others (GitHub issues, comments, review threads, check
- * names and outputs) goes into prompts inside frames its content cannot
- * close: each prompt gets a random boundary the author could not know when
- * they wrote the text, and any `ff-data-` in the text is defused so not even
- * a guess can end a frame early. Control characters (ANSI escapes, NUL,
- * bidi overrides, line separators) are removed or normalized first.
- */
 
 const BOUNDARY_PREFIX = 'ff-data-';
 

@@ -1,10 +1,7 @@
+// Who may open the agent's socket, decided before the WebSocket upgrade.
+// Pure functions of header values, table-tested.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../shared/extension-identity.js';
-
-/**
- * Who may open the agent's socket, decided before the WebSocket upgrade.
- * Pure functions of header values, table-tested.
- */
 
 /**
  * DNS rebinding defence: a page on evil.example that resolves its own name to
