@@ -35,7 +35,8 @@ export type UpgradeVerdict =
   | {
       ok: false;
       status: 403 | 503;
-      message: string /** For the log, when the refusal is worth a line. */;
+      message: string;
+      /** For the log, when the refusal is worth a line. */
       warning?: string;
     };
 
@@ -80,7 +81,8 @@ export type HelloVerdict =
   | { ok: true; hello: HelloFrame; pairedByCode: boolean }
   | {
       ok: false;
-      reason: CloseReason /** Why, for the log (nothing for a frame that is no hello at all). */;
+      reason: CloseReason;
+      /** Why, for the log (nothing for a frame that is no hello at all). */
       why?: string;
     };
 
