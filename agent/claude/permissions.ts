@@ -33,10 +33,16 @@ export function askPermission(
 }
 
 /** The user's answer to a pending question; `forSession` allows that tool for the rest of the session. */
-export function respondPermission(
-  context: SessionsContext,
-  input: { sessionId: string; requestId: string; allow: boolean; message?: string; forSession?: boolean },
-): SessionView {
+export interface PermissionAnswer {
+  sessionId: string;
+  requestId: string;
+  allow: boolean;
+  /** Told to Claude with a denial. */
+  message?: string;
+  forSession?: boolean;
+}
+
+export function respondPermission(context: SessionsContext, input: PermissionAnswer): SessionView {
   const { sessionId: id, requestId, allow } = input;
   const { sessions } = context;
   const live = sessions.live(id);

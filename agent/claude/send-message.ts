@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionView } from '../../shared/domain.js';
-import { claudeBinary, spawnClaude } from './session-process.js';
+import { liveOrResumed } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
 import { deliverQueued, startTurn } from './turns.js';
 
@@ -14,13 +14,10 @@ export function sendMessage(
   id: string,
   text: string,
 ): { seq: number; queued: boolean; messageId: string } {
-  const { sessions, transcripts } = context;
-  const session = sessions.find(id);
-  const live =
-    sessions.live(id) ?? spawnClaude(context, id, claudeBinary(context.env), session.claudeSessionId);
+  const live = liveOrResumed(context, id);
   const messageId = randomBytes(6).toString('hex');
   const queued = live.turn || live.pending.size > 0 || live.queue.length > 0;
-  const seq = transcripts.append(id, { kind: 'user', messageId, text, queued });
+  const seq = context.transcripts.append(id, { kind: 'user', messageId, text, queued });
   if (queued) {
     live.queue.push({ messageId, text });
     // A fresh process may hold what the last one never got: that goes first, this after it.
@@ -31,11 +28,8 @@ export function sendMessage(
 
 /** `session.resume`: a new process continuing the same Claude conversation (`--resume <claudeSessionId>`). */
 export function resumeSession(context: SessionsContext, id: string, prompt?: string): SessionView {
-  const { sessions } = context;
-  const session = sessions.find(id);
-  const live =
-    sessions.live(id) ?? spawnClaude(context, id, claudeBinary(context.env), session.claudeSessionId);
+  const live = liveOrResumed(context, id);
   if (prompt) sendMessage(context, id, prompt);
   else deliverQueued(context, id, live);
-  return sessions.view(sessions.find(id));
+  return context.sessions.view(context.sessions.find(id));
 }

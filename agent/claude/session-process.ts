@@ -88,6 +88,14 @@ export function spawnClaude(
   return live;
 }
 
+/** The session's running process, or a new one resuming its conversation (`--resume <claudeSessionId>`). */
+export function liveOrResumed(context: SessionsContext, id: string): LiveSession {
+  const session = context.sessions.find(id);
+  return (
+    context.sessions.live(id) ?? spawnClaude(context, id, claudeBinary(context.env), session.claudeSessionId)
+  );
+}
+
 /** What a session's status says after its process ended — pure: crashed keeps claude's last words. */
 export function exitDetail(status: SessionStatus, how: string, stderrTail: string): string | undefined {
   if (status === 'crashed')

@@ -8,7 +8,7 @@ import { applyPatch } from '../store/apply-patch.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
-import { respondPermission } from './permissions.js';
+import { type PermissionAnswer, respondPermission } from './permissions.js';
 import { reconcileSessions } from './reconcile.js';
 import { resumeSession, sendMessage } from './send-message.js';
 import type { LiveSession } from './session-process.js';
@@ -203,7 +203,7 @@ export class Sessions {
     return stopWorkspaceSessions(this.#context, workspaceId);
   }
 
-  respondPermission(input: Parameters<typeof respondPermission>[1]): SessionView {
+  respondPermission(input: PermissionAnswer): SessionView {
     return respondPermission(this.#context, input);
   }
 

@@ -46,6 +46,8 @@ export function toolAfter(
   return answered ? undefined : current;
 }
 
+const isoNow = () => new Date().toISOString();
+
 /** One line from the session's claude process. */
 export function onClaudeLine(
   context: SessionsContext,
@@ -64,7 +66,8 @@ export function onClaudeLine(
       return;
     case 'assistant':
     case 'user': {
-      const tool = toolAfter(live.tool, line.kind, entries, () => new Date().toISOString());
+      const tool = toolAfter(live.tool, line.kind, entries, isoNow);
+      if (tool === live.tool) return;
       if (tool) live.tool = tool;
       else delete live.tool;
       return;
