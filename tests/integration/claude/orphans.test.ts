@@ -62,6 +62,8 @@ describe.skipIf(process.platform !== 'linux')('no orphans', () => {
     const other = createGitHubLikeRepo(w.root, 'octo', 'tool', 'git.example.test');
     const setupSleep = `4.${token}2`;
     const setupMarker = join(w.root, 'setup-outlived-the-agent');
+    // Only GitHub hosts become projects: this one is named an Enterprise host first.
+    await w.client.call('settings.set', { githubEnterpriseHosts: ['git.example.test'] });
     await w.client.call('project.add', {
       path: other.clone,
       setupScript: `sleep ${setupSleep}; touch ${setupMarker}`,
