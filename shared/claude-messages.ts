@@ -57,6 +57,9 @@ export const AssistantLine = z.lazy(() =>
     message: z.looseObject({ content: z.array(ContentBlock) }),
     session_id: z.string().optional(),
     parent_tool_use_id: z.string().nullable().optional(),
+    /** Set on a message the CLI made up to report a failed API call (e.g. `authentication_failed`), not the model's. */
+    error: z.string().optional(),
+    is_api_error_message: z.boolean().optional(),
   }),
 );
 
@@ -78,6 +81,9 @@ export const ResultLine = z.lazy(() =>
     num_turns: z.number().optional(),
     duration_ms: z.number().optional(),
     session_id: z.string().optional(),
+    api_error_status: z.number().nullable().optional(),
+    /** Why the turn ended (`api_error` when a call to the API failed). */
+    terminal_reason: z.string().optional(),
   }),
 );
 

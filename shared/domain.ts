@@ -340,6 +340,8 @@ export const SessionStatus = z.enum([
   'interrupted',
   'crashed',
   'exited',
+  /** A turn failed before the model answered (not logged in, no credit, …): statusDetail says why and what to do. */
+  'failed',
 ]);
 
 export type SessionStatus = z.infer<typeof SessionStatus>;

@@ -52,9 +52,10 @@ import { ClaudeEntry } from './transcript-entry.js';
 /**
  * Bumped on any incompatible change to frames or method shapes. 2: session events carry typed
  * entries (shared/transcript-entry.ts) instead of the CLI's stream-json lines, which a version-1
- * extension would have shown as an empty chat.
+ * extension would have shown as an empty chat. 3: a session's status can be `failed` (a turn that
+ * failed before the model answered), which a version-2 client's schema would refuse.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Largest frame either side accepts (bytes). Big enough for a diff page, small enough to bound memory. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024;

@@ -11,6 +11,7 @@ import type { Session, SessionStatus } from './domain.js';
  * What a session's status means to the person watching, each name one thing:
  * - `running`: Claude is at work (starting, or in a turn);
  * - `waiting-for-you`: a tool call waits for your answer to its permission request;
+ *   (or a failed turn waits for its cause to be fixed);
  * - `idle`: its turn ended, it waits for your next message;
  * - `stopped`: interrupted, crashed or exited (resumable, or over).
  */
@@ -21,6 +22,8 @@ export const SESSION_ACTIVITY: Readonly<Record<SessionStatus, SessionActivity>> 
   starting: 'running',
   running: 'running',
   'waiting-permission': 'waiting-for-you',
+  // A failed turn (not logged in, say) waits for the user to fix its cause and send again.
+  failed: 'waiting-for-you',
   idle: 'idle',
   interrupted: 'stopped',
   crashed: 'stopped',

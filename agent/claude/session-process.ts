@@ -15,6 +15,12 @@ export interface LiveSession {
   queue: Array<{ messageId: string; text: string }>;
   /** A user message is being worked on (between handing it over and its result). */
   turn: boolean;
+  /** Whether the model itself said anything in this turn (an API failure is reported by a made-up message). */
+  answered: boolean;
+  /** An interrupt was asked for in this turn: its error result is ours, not a failure. */
+  interrupted?: boolean;
+  /** The CLI's name for the API failure of this turn, from its made-up message (`authentication_failed`, …). */
+  apiError?: string;
   pending: Map<string, PermissionRequest>;
   /** Tools the user allowed for the rest of this session: their requests are answered at once. */
   allowedTools: Set<string>;
@@ -64,6 +70,7 @@ export function spawnClaude(
     // Messages acknowledged to a process that died before it got them.
     queue: resumeId ? transcripts.undelivered(id) : [],
     turn: false,
+    answered: false,
     pending: new Map(),
     allowedTools: new Set(),
     stopRequested: false,
@@ -113,7 +120,8 @@ function onExit(
 ): void {
   sessions.endLive(id, live);
   sessions.patch(id, { pid: undefined });
-  const status = nextSessionStatus(sessions.find(id).status, {
+  const before = sessions.find(id);
+  const status = nextSessionStatus(before.status, {
     type: 'exited',
     code,
     signal,
@@ -122,5 +130,7 @@ function onExit(
   });
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   log.info(`Session ${id}: claude ${how} → ${status}`);
+  // A failed session keeps saying why it failed and what to do: its process ending changes nothing.
+  if (status === before.status && status === 'failed') return;
   sessions.setStatus(id, status, exitDetail(status, how, live.process.stderrTail));
 }

@@ -6,6 +6,8 @@ export type SessionSignal =
   | { type: 'spawned' }
   | { type: 'turn-started' }
   | { type: 'turn-ended'; queued: number }
+  /** The turn's result was an error before the model answered (turn-failure.ts). */
+  | { type: 'turn-failed' }
   | { type: 'permission-requested' }
   | { type: 'permission-answered'; stillPending: number }
   | {
@@ -20,7 +22,9 @@ export type SessionSignal =
  * The session state machine, pure:
  *
  *   spawned → idle (ready for input; `starting` is the record before the process exists)
- *   turn-started → running; turn-ended → idle, or running when a queued message goes next
+ *   turn-started → running; turn-ended → idle, or running when a queued message goes next;
+ *   turn-failed → failed, and its process is stopped (a login or key takes effect in a new one):
+ *   it stays failed when it exits, until the next message resumes it
  *   permission-requested → waiting-permission; answered → running (or still waiting for others)
  *   exit after a stop we asked for, or code 0 → exited; the agent stopping → interrupted (resumable);
  *   any other exit (non-zero code, a signal) → crashed
@@ -33,11 +37,14 @@ export function nextSessionStatus(current: SessionStatus, signal: SessionSignal)
       return current === 'waiting-permission' ? current : 'running';
     case 'turn-ended':
       return signal.queued > 0 ? 'running' : 'idle';
+    case 'turn-failed':
+      return 'failed';
     case 'permission-requested':
       return 'waiting-permission';
     case 'permission-answered':
       return signal.stillPending > 0 ? 'waiting-permission' : 'running';
     case 'exited':
+      if (current === 'failed') return current;
       if (signal.agentStopping) return 'interrupted';
       if (signal.stopRequested) return 'exited';
       if (signal.code === 0 && !signal.signal) return 'exited';

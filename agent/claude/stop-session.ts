@@ -11,6 +11,7 @@ export function interruptSession({ sessions, log }: SessionsContext, id: string)
   const live = sessions.live(id);
   if (live?.turn) {
     log.info(`Session ${id}: interrupt`);
+    live.interrupted = true;
     live.process.interrupt();
   }
   return sessions.view(sessions.find(id));

@@ -3,14 +3,22 @@
 // Every line the process prints is appended to the transcript (and
 // published) before it is acted on.
 import type { ClaudeLine } from '../../shared/claude-messages.js';
+
+type ResultLine = Extract<ClaudeLine, { kind: 'result' }>;
+
 import { type ClaudeEntry, toEntries } from '../../shared/transcript-entry.js';
 import { askPermission } from './permissions.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
+import { stopSession } from './stop-session.js';
+import { turnFailure } from './turn-failure.js';
 
 /** Hands a user message to Claude: a turn starts. */
 export function startTurn({ sessions }: SessionsContext, id: string, live: LiveSession, text: string): void {
   live.turn = true;
+  live.answered = false;
+  delete live.apiError;
+  delete live.interrupted;
   live.process.sendUser(text);
   sessions.signal(id, { type: 'turn-started' });
 }
@@ -65,15 +73,15 @@ export function onClaudeLine(
         sessions.patch(id, { claudeSessionId: line.session_id });
       return;
     case 'assistant':
-    case 'user': {
-      const tool = toolAfter(live.tool, line.kind, entries, isoNow);
-      if (tool === live.tool) return;
-      if (tool) live.tool = tool;
-      else delete live.tool;
+      if (line.error || line.is_api_error_message) live.apiError = line.error ?? 'api_error';
+      else live.answered = true;
+      trackTool(live, line.kind, entries);
       return;
-    }
+    case 'user':
+      trackTool(live, line.kind, entries);
+      return;
     case 'result':
-      endTurn(context, id, live, line.total_cost_usd ?? 0);
+      endTurn(context, id, live, line);
       return;
     case 'control_request':
       askPermission(context, id, live, line);
@@ -83,18 +91,41 @@ export function onClaudeLine(
   }
 }
 
+function trackTool(live: LiveSession, kind: 'assistant' | 'user', entries: readonly ClaudeEntry[]): void {
+  const tool = toolAfter(live.tool, kind, entries, isoNow);
+  if (tool === live.tool) return;
+  if (tool) live.tool = tool;
+  else delete live.tool;
+}
+
 /**
  * Claude's result line: the turn's count and cost are saved (the CLI
  * reports its process's total, so earlier processes' cost is added), the
- * next queued message goes, and the turn-ended hooks run.
+ * next queued message goes, and the turn-ended hooks run. A result that is
+ * an error before the model answered (not logged in, …) fails the session
+ * instead, with its cause and fix, rather than passing for a reply.
  */
-function endTurn(context: SessionsContext, id: string, live: LiveSession, processCostUsd: number): void {
+function endTurn(context: SessionsContext, id: string, live: LiveSession, result: ResultLine): void {
   const { sessions, transcripts } = context;
   live.turn = false;
   delete live.tool;
   const session = sessions.find(id);
-  const cost = live.costBase + processCostUsd;
+  const cost = live.costBase + (result.total_cost_usd ?? 0);
   sessions.patch(id, { turns: session.turns + 1, costUsd: Math.max(session.costUsd, cost) });
+  const failure = turnFailure(result, {
+    modelAnswered: live.answered,
+    interrupted: live.interrupted === true || live.stopRequested,
+    ...(live.apiError ? { apiError: live.apiError } : {}),
+  });
+  if (failure) {
+    // What waits in the queue would fail the same way: it goes with the next message, once the cause is fixed.
+    context.log.warn(`Session ${id}: ${failure.cause}`);
+    sessions.setStatus(id, 'failed', `${failure.cause}. ${failure.fix.replace('<id>', id)}`);
+    sessions.turnEnded(id);
+    // A running claude keeps the credentials it started with: the next message resumes a new one.
+    void stopSession(context, id).catch((error) => context.log.error(`Stopping failed session ${id}`, error));
+    return;
+  }
   const next = live.queue.shift();
   sessions.signal(id, { type: 'turn-ended', queued: next ? 1 : 0 });
   if (next) {

@@ -72,7 +72,7 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
         break;
       }
       case 'status':
-        if (['crashed', 'interrupted', 'exited'].includes(event.status)) {
+        if (['crashed', 'interrupted', 'exited', 'failed'].includes(event.status)) {
           items.push({
             kind: 'status',
             seq: event.seq,

@@ -78,12 +78,13 @@ export function fleetRows(
 /** Status order when sorting by it: what needs you first, then what works, then the rest. */
 const STATUS_RANK: Record<SessionView['status'], number> = {
   'waiting-permission': 0,
-  running: 1,
-  starting: 2,
-  idle: 3,
-  interrupted: 4,
-  crashed: 5,
-  exited: 6,
+  failed: 1,
+  running: 2,
+  starting: 3,
+  idle: 4,
+  interrupted: 5,
+  crashed: 6,
+  exited: 7,
 };
 
 export function sortRows(rows: SessionRow[], key: SortKey, descending: boolean): SessionRow[] {

@@ -106,11 +106,11 @@ export function noticesFromBoard(board: Board, memory: NoticeMemory, viewed: Rea
           ...session,
         });
       if (!before || before.status === s.status) continue;
-      if (s.status === 'crashed')
+      if (s.status === 'crashed' || s.status === 'failed')
         notices.push({
           id: `crashed:${s.id}:${s.turns}`,
           kind: 'crashed',
-          title: 'A Claude session crashed',
+          title: s.status === 'failed' ? 'A Claude session failed' : 'A Claude session crashed',
           message: `${name} — ${s.kind === 'chat' ? 'chat' : s.title}`,
           ...session,
         });

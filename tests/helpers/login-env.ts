@@ -26,11 +26,17 @@ export interface UserMachine {
   ): Promise<{ code: number | null; stdout: string; stderr: string }>;
   /** Starts `argv` as a login service would: `env -i` plus HOME and the system PATH. */
   launch(argv: string[]): ChildProcess;
+  /** Logs Claude Code in (its settings get the key of the API it talks to). */
+  logIn(): void;
 }
 
 export function userMachine(
   root: string,
-  { apiEnv, gitconfig }: { apiEnv: Record<string, string>; gitconfig?: string },
+  {
+    apiEnv,
+    gitconfig,
+    loggedIn = true,
+  }: { apiEnv: Record<string, string>; gitconfig?: string; loggedIn?: boolean },
 ): UserMachine {
   const home = join(root, 'user-home');
   const localBin = join(home, '.local', 'bin');
@@ -38,7 +44,8 @@ export function userMachine(
   mkdirSync(join(home, '.claude'), { recursive: true });
   symlinkSync(claudeBin, join(localBin, 'claude'));
   // A logged-in Claude Code: its own settings carry the API it talks to (here, the fake one).
-  writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ env: apiEnv }));
+  const logIn = () => writeFileSync(join(home, '.claude', 'settings.json'), JSON.stringify({ env: apiEnv }));
+  if (loggedIn) logIn();
   if (gitconfig) copyFileSync(gitconfig, join(home, '.gitconfig'));
   const shellPath = `${localBin}:${dirname(process.execPath)}:/usr/bin:/bin`;
   const loginPath = '/usr/bin:/bin';
@@ -70,7 +77,7 @@ export function userMachine(
     child.unref();
     return child;
   };
-  return { home, ffHome: join(home, '.ff'), shellPath, loginPath, cli, launch };
+  return { home, ffHome: join(home, '.ff'), shellPath, loginPath, cli, launch, logIn };
 }
 
 /** Pure: the argv of a desktop entry's Exec value (quoting and %% as the Desktop Entry spec has them). */

@@ -22,6 +22,11 @@ export function ChatHead({ session: s }: { session: SessionView | undefined }) {
           asks before each tool: text by someone outside the repo
         </span>
       )}
+      {s?.status === 'failed' && s.statusDetail && (
+        <p class="ff-banner ff-chat-failure" role="alert" data-testid="ff-session-failure">
+          {s.statusDetail}
+        </p>
+      )}
       {s?.permissionMode === 'bypassPermissions' && (
         <span class="ff-warning" title="Claude runs tools without asking">
           <Octicon name="alert" /> no permission prompts

@@ -15,13 +15,15 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function machine(): Promise<{ user: UserMachine; clone: string; api: FakeAnthropicApi }> {
+async function machine(
+  loggedIn = true,
+): Promise<{ user: UserMachine; clone: string; api: FakeAnthropicApi }> {
   const dir = tempDir('ff-login-');
   cleanups.push(dir.cleanup);
   const api = await new FakeAnthropicApi().start();
   cleanups.push(() => api.stop());
   const repo = createGitHubLikeRepo(dir.path);
-  const user = userMachine(dir.path, { apiEnv: api.env(), gitconfig: repo.env.GIT_CONFIG_GLOBAL });
+  const user = userMachine(dir.path, { apiEnv: api.env(), gitconfig: repo.env.GIT_CONFIG_GLOBAL, loggedIn });
   // Whatever a test leaves running is stopped the way a user would.
   cleanups.push(() => user.cli(['stop']));
   return { user, clone: repo.clone, api };
@@ -78,6 +80,48 @@ describe('the login service, from the user side', () => {
     expect(log.code, log.stderr).toBe(0);
     expect(log.stderr).toContain(`session log ${session!.id}`);
   }, 120_000);
+
+  it('with Claude Code not logged in, a session fails with its cause and the fix, and works once logged in', async () => {
+    const { user, clone } = await machine(false);
+    expect((await user.cli(['start'])).code).toBe(0);
+    const info = await runningAgent(user);
+    const client = await connectClient(info);
+    cleanups.push(() => client.close());
+    await client.call('project.add', { path: clone });
+    const { workspace } = await client.call('workspace.create', {
+      project: 'octo/app',
+      branch: 'first-hour',
+      prompt: 'hello before login',
+    });
+    const [session] = await waitFor(
+      async () => {
+        const sessions = await client.call('session.list', { workspaceId: workspace.id });
+        return sessions.length ? sessions : undefined;
+      },
+      { what: 'the first session', timeoutMs: 60_000 },
+    );
+    const failed = await waitForSession(
+      client,
+      session!.id,
+      (s) => s.status === 'failed',
+      'a failed session',
+      60_000,
+    );
+    expect(failed.statusDetail).toMatch(
+      /^Claude Code is not logged in .*Run `claude \/login`.*ANTHROPIC_API_KEY/,
+    );
+    const list = await user.cli(['session', 'list']);
+    expect(list.stdout).toContain('failed');
+    expect(list.stdout).toContain('Claude Code is not logged in');
+
+    user.logIn();
+    await client.call('session.send', { sessionId: session!.id, text: 'hello after login' });
+    await waitForSession(client, session!.id, (s) => s.status === 'idle', 'an answered turn', 60_000);
+    const events = await recordSession(client, session!.id);
+    await waitFor(() => assistantTexts(events).some((t) => t.includes('hello after login')), {
+      what: 'the reply',
+    });
+  }, 150_000);
 
   it('doctor warns once the claude the service records is gone', async () => {
     const { user } = await machine();

@@ -37,6 +37,11 @@ describe('nextSessionStatus', () => {
     ['running', exit(143, null, true), 'exited'],
     ['running', exit(null, 'SIGTERM', false, true), 'interrupted'],
     ['idle', exit(0, null, false, true), 'interrupted'],
+    ['running', { type: 'turn-failed' }, 'failed'],
+    ['failed', exit(null, 'SIGTERM', true), 'failed'],
+    ['failed', exit(0, null, false, true), 'failed'],
+    ['failed', { type: 'spawned' }, 'idle'],
+    ['failed', { type: 'turn-started' }, 'running'],
   ])('%s + %j → %s', (current, signal, expected) => {
     expect(nextSessionStatus(current, signal)).toBe(expected);
   });
