@@ -124,23 +124,28 @@ export class TranscriptLog {
    */
   #scan(start: number, visit: (line: string, offset: number, end: number) => boolean): void {
     let position = start;
-    let carry = Buffer.alloc(0);
+    // A line longer than a chunk, in parts: joined once at its newline (joining at every chunk copied a 30 MB line ~450 times).
+    let carry: Buffer[] = [];
     let carryStart = start;
     const chunk = Buffer.alloc(CHUNK);
     for (;;) {
       const read = readSync(this.#fd, chunk, 0, CHUNK, position);
       if (read === 0) return;
       position += read;
-      let buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      const buffer = chunk.subarray(0, read);
       let lineStart = 0;
       for (let nl = buffer.indexOf(10); nl !== -1; nl = buffer.indexOf(10, lineStart)) {
-        const offset = carryStart + lineStart;
-        if (!visit(buffer.toString('utf8', lineStart, nl), offset, carryStart + nl + 1)) return;
+        const line = carry.length
+          ? Buffer.concat([...carry, buffer.subarray(0, nl)]).toString('utf8')
+          : buffer.toString('utf8', lineStart, nl);
+        const offset = carryStart;
+        carry = [];
+        carryStart = position - read + nl + 1;
+        if (!visit(line, offset, carryStart)) return;
         lineStart = nl + 1;
       }
-      carryStart += lineStart;
-      buffer = buffer.subarray(lineStart);
-      carry = Buffer.from(buffer);
+      // The chunk is read into again: what is left of this line is kept as a copy.
+      if (lineStart < read) carry.push(Buffer.from(buffer.subarray(lineStart)));
     }
   }
 }

@@ -43,6 +43,25 @@ describe('TranscriptLog', () => {
     expect(log.readFrom(10, 3).map((e) => e.seq)).toEqual([11, 12, 13]);
   });
 
+  it('an entry many read chunks long comes back whole, and so do its neighbours, also after a reopen', () => {
+    const path = logPath();
+    const log = TranscriptLog.open(path);
+    const huge = 'é'.repeat(700_000); // 1.4 MB of UTF-8: about 21 chunks, a character split at their edges
+    log.append('before');
+    log.append({ huge });
+    log.append('after');
+    log.close();
+    const again = TranscriptLog.open(path);
+    expect(again.lastSeq).toBe(3);
+    expect(again.readFrom(0).map((e) => (typeof e.data === 'string' ? e.data : 'huge'))).toEqual([
+      'before',
+      'huge',
+      'after',
+    ]);
+    expect(again.readFrom(1, 1)[0]?.data).toEqual({ huge });
+    expect(again.readFrom(2).map((e) => e.data)).toEqual(['after']);
+  });
+
   it('reopening continues the sequence and keeps every entry', () => {
     const path = logPath();
     const first = TranscriptLog.open(path);
