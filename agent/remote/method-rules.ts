@@ -13,7 +13,8 @@
  * - `follow`: a topic whose events start with the answer: followed on the remote
  *   from its first event before the answer is given, so a subscriber that comes
  *   right after the answer misses none (a workspace provisioning, a terminal).
- * - `cached`: the answer from a remote's last known lists while it is unreachable.
+ * - `cached`: the answer from a remote's last known lists while it is
+ *   unreachable, or slow to answer (SLOW_MS, remote-relay.ts).
  * - `merge`: after this machine answered, which remotes add to the answer,
  *   what each is asked, and how the answers combine.
  */
@@ -31,6 +32,7 @@ import type {
 import type { RatchetDecision, RatchetStatus, TickResult, WorkspaceRatchet } from '../../shared/ratchet.js';
 import { mergeCostHistories } from '../fleet/cost-history.js';
 import type { HandledMethod } from '../server/agent-server.js';
+import { knownBoard } from './known-boards.js';
 import { type Found, type KnownLists, projectIn } from './remote-lists.js';
 import { mergeBoards, type OwnerRef, stampBoard, stampView } from './route.js';
 
@@ -95,10 +97,8 @@ const madeWorkspace: AnswerRule<{ workspace: WorkspaceView; created: boolean }> 
 };
 const session: AnswerRule<SessionView> = { stamp: stampView, found: (s) => ({ sessions: [s] }) };
 const sessions: AnswerRule<SessionView[]> = { stamp: stampAll, found: (list) => ({ sessions: list }) };
-const terminal: AnswerRule<TerminalInfo> = { found: (t) => ({ ids: { terminal: [t.id] } }) };
-const terminals: AnswerRule<TerminalInfo[]> = {
-  found: (list) => ({ ids: { terminal: list.map((t) => t.id) } }),
-};
+const terminal: AnswerRule<TerminalInfo> = { found: (t) => ({ terminals: [t] }) };
+const terminals: AnswerRule<TerminalInfo[]> = { found: (list) => ({ terminals: list }) };
 const fleetRows: AnswerRule<FleetRow[]> = {
   found: (rows) => ({ ids: { session: rows.map((r) => r.sessionId) } }),
 };
@@ -157,6 +157,29 @@ function workspacesOf(lists: KnownLists, p: { project?: string; includeArchived?
   );
 }
 
+/** A fleet row per last known session: since when it has had its status; no process or tool, nothing live is known. */
+const fleetOf = (lists: KnownLists): FleetRow[] =>
+  lists.sessions.map((s) => ({ sessionId: s.id, statusSince: s.updatedAt ?? s.createdAt }));
+
+/**
+ * The PRs the remote's ratchet follows (its ready workspaces), as its status
+ * lists them. Only these join this machine's status (the merge below): the
+ * rest says nothing of the remote, whose GitHub connection is its own.
+ */
+const ratchetOf = (lists: KnownLists): RatchetStatus => ({
+  github: { connected: false },
+  running: false,
+  workspaces: lists.workspaces
+    .filter((w) => w.status === 'ready' && lists.projects.some((p) => p.id === w.projectId))
+    .map((w) => ({
+      workspaceId: w.id,
+      branch: w.branch,
+      project: w.project,
+      ...(w.pr ? { pr: w.pr } : {}),
+      ratchet: w.ratchet,
+    })),
+});
+
 // -- Merges ---------------------------------------------------------------------------------
 
 function concat<T>(here: readonly T[], theirs: ReadonlyArray<{ result: readonly T[] }>): T[] {
@@ -165,6 +188,7 @@ function concat<T>(here: readonly T[], theirs: ReadonlyArray<{ result: readonly 
 
 /** Each remote's project of the same repo (a ref by id names only this machine's). */
 const hasProject = (p: { project: string }, lists: KnownLists) => projectIn(lists, p.project) !== undefined;
+const boardCached = (lists: KnownLists, p: { project: string }) => knownBoard(lists, p.project);
 const boardMerge: MergeRule<'board.get' | 'board.refresh'> = {
   // The same repo may be cloned here and on remotes: one board with every machine's cards.
   from: hasProject,
@@ -272,10 +296,11 @@ export const methodRules: MethodRules = {
   'terminal.list': {
     owner: byWorkspaceIfNamed,
     answer: terminals,
+    cached: (lists, p) => lists.terminals.filter((t) => !p?.workspaceId || t.workspaceId === p.workspaceId),
     merge: { from: (p) => !p?.workspaceId, combine: concat },
   },
 
-  'fleet.status': { answer: fleetRows, merge: { combine: concat } },
+  'fleet.status': { answer: fleetRows, cached: fleetOf, merge: { combine: concat } },
   'fleet.costs': {
     merge: {
       // Each machine's sessions cost on its own; the fleet page shows them as one history.
@@ -286,6 +311,7 @@ export const methodRules: MethodRules = {
 
   'ratchet.status': {
     answer: ratchetStatus,
+    cached: ratchetOf,
     merge: {
       // Each host runs its own ratchet; here are every host's PRs (its GitHub connection stays its own).
       combine: (here, theirs) => ({
@@ -321,6 +347,6 @@ export const methodRules: MethodRules = {
   'ratchet.settings.get': { owner: byProjectIfNamed },
   'ratchet.settings.set': { owner: byProjectIfNamed },
 
-  'board.get': { owner: byProject, answer: board, merge: boardMerge },
-  'board.refresh': { owner: byProject, answer: board, merge: boardMerge },
+  'board.get': { owner: byProject, answer: board, cached: boardCached, merge: boardMerge },
+  'board.refresh': { owner: byProject, answer: board, cached: boardCached, merge: boardMerge },
 };

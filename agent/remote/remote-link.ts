@@ -31,6 +31,10 @@ export interface RemoteListener {
   down(name: string): void;
 }
 
+/** Why a connected remote shows unreachable: it has stopped answering (the relay shows its last known lists meanwhile). */
+export const NOT_ANSWERING =
+  'not answering (its ssh link is up); ff shows its last known lists until it does';
+
 /** How often a connected remote's agent is asked for its status (its round trip feeds `remotes`). */
 export const DEFAULT_HEALTH_MS = 5_000;
 
@@ -67,6 +71,8 @@ export class RemoteLink {
   remoteVersion: string | undefined;
   /** The last time the remote agent answered through the tunnel. */
   lastSeenAt: string | undefined;
+  /** While connected: since when a read has waited for its answer longer than the relay waits (remote-relay.ts). */
+  #notAnsweringSince: string | undefined;
   readonly #onChange: () => void;
   readonly #listener: () => RemoteListener | undefined;
   readonly #healthMs: number;
@@ -217,7 +223,19 @@ export class RemoteLink {
     this.#health.unref?.();
   }
 
+  /**
+   * The relay's word on a connected remote: it has not answered a read for
+   * a while (since `since`, the read's asking), or it answers again
+   * (undefined). Shown as unreachable since then, with why.
+   */
+  notAnswering(since: string | undefined): void {
+    if (since === this.#notAnsweringSince) return;
+    this.#notAnsweringSince = since;
+    if (this.state === 'connected') this.#onChange();
+  }
+
   #closeClient(): void {
+    this.#notAnsweringSince = undefined;
     clearInterval(this.#health);
     this.#health = undefined;
     const client = this.client;
@@ -352,15 +370,17 @@ export class RemoteLink {
 
   view(latencyMs = this.state === 'connected' ? this.latencyMs : undefined): RemoteView {
     const { name, destination, port, identity, options } = this.target;
+    // Connected but not answering is out of reach all the same: what the user sees is the last known lists.
+    const slow = this.state === 'connected' ? this.#notAnsweringSince : undefined;
     return {
       name,
       destination,
       ...(port ? { port } : {}),
       ...(identity ? { identity } : {}),
       options,
-      state: this.state,
-      since: this.since,
-      ...(this.error ? { error: this.error } : {}),
+      state: slow ? 'unreachable' : this.state,
+      since: slow ?? this.since,
+      ...(slow ? { error: NOT_ANSWERING } : this.error ? { error: this.error } : {}),
       ...(this.state === 'connected' && this.localPort ? { localPort: this.localPort } : {}),
       ...(this.remoteVersion ? { agentVersion: this.remoteVersion } : {}),
       ...(latencyMs !== undefined ? { latencyMs } : {}),

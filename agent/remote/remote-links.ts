@@ -46,6 +46,11 @@ export class RemoteLinks {
     return this.#links.get(name)?.view();
   }
 
+  /** A connected remote has not answered a read since `since` (the relay's word), or answers again (undefined). */
+  notAnswering(name: string, since: string | undefined): void {
+    this.#links.get(name)?.notAnswering(since);
+  }
+
   #changed = (): void => {
     this.#onChange([...this.#links.values()].map((link) => link.view()));
   };

@@ -2,18 +2,20 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ProjectView, SessionView, type Workspace, WorkspaceView } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
+import { TerminalInfo } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { projectMatches, type ThingKind } from './route.js';
 
-/** What is known here of one remote's projects, workspaces and sessions. */
+/** What is known here of one remote's projects, workspaces, sessions and terminals. */
 export interface KnownLists {
   readonly projects: readonly ProjectView[];
   readonly workspaces: readonly WorkspaceView[];
   readonly sessions: readonly SessionView[];
+  readonly terminals: readonly TerminalInfo[];
 }
 
-export const NO_LISTS: KnownLists = { projects: [], workspaces: [], sessions: [] };
+export const NO_LISTS: KnownLists = { projects: [], workspaces: [], sessions: [], terminals: [] };
 
 /** The project of a remote's list that a ref means: its id, `owner/repo` or `host/owner/repo` — pure. */
 export function projectIn(lists: KnownLists, ref: string): ProjectView | undefined {
@@ -30,7 +32,8 @@ export interface Found {
   readonly projects?: readonly ProjectView[];
   readonly workspaces?: readonly WorkspaceView[];
   readonly sessions?: readonly SessionView[];
-  /** Things it owns with no view to keep: its terminals, a board card's sessions, a decision's workspace. */
+  readonly terminals?: readonly TerminalInfo[];
+  /** Things it owns with no view to keep: a board card's sessions, a decision's workspace. */
   readonly ids?: { readonly [K in ThingKind]?: readonly string[] };
   /** A workspace record that changed (a `workspace:<id>` event): merged into the view kept of it. */
   readonly workspaceChanges?: readonly Workspace[];
@@ -55,6 +58,10 @@ export function ownedIn(found: Found): Array<{ kind: ThingKind; id: string }> {
   add(
     'session',
     found.sessions?.map((s) => s.id),
+  );
+  add(
+    'terminal',
+    found.terminals?.map((t) => t.id),
   );
   for (const kind of ['project', 'workspace', 'session', 'terminal'] as const) add(kind, found.ids?.[kind]);
   return owned;
@@ -95,7 +102,7 @@ class Entries<T extends { id: string }> {
 
 /**
  * One remote's last known lists, for routing by project and for answering
- * reads while it is unreachable. Each view remembers when it was learned: a
+ * reads while it is unreachable or slow. Each view remembers when it was learned: a
  * full refresh asked for before a create was answered must not drop what
  * the create added (the first moment after `project add --host`).
  */
@@ -104,6 +111,7 @@ export class RemoteLists implements KnownLists {
   readonly #projects = new Entries<ProjectView>();
   readonly #workspaces = new Entries<WorkspaceView>();
   readonly #sessions = new Entries<SessionView>();
+  readonly #terminals = new Entries<TerminalInfo>();
 
   constructor(initial: KnownLists = NO_LISTS) {
     this.replace(initial, 0);
@@ -118,6 +126,9 @@ export class RemoteLists implements KnownLists {
   get sessions(): readonly SessionView[] {
     return this.#sessions.list;
   }
+  get terminals(): readonly TerminalInfo[] {
+    return this.#terminals.list;
+  }
 
   /** Now, in learning order: pass it to `replace` as when the fresh lists were asked for. */
   get version(): number {
@@ -129,6 +140,7 @@ export class RemoteLists implements KnownLists {
     for (const project of found.projects ?? []) this.#projects.set(project, now);
     for (const workspace of found.workspaces ?? []) this.#workspaces.set(workspace, now);
     for (const session of found.sessions ?? []) this.#sessions.set(session, now);
+    for (const terminal of found.terminals ?? []) this.#terminals.set(terminal, now);
     for (const changed of found.workspaceChanges ?? []) {
       const kept = this.#workspaces.get(changed.id);
       if (kept) this.#workspaces.set({ ...kept, ...changed }, now);
@@ -142,10 +154,16 @@ export class RemoteLists implements KnownLists {
     this.#projects.replace(fresh.projects, since, now);
     this.#workspaces.replace(fresh.workspaces, since, now);
     this.#sessions.replace(fresh.sessions, since, now);
+    this.#terminals.replace(fresh.terminals, since, now);
   }
 
   toJSON(): KnownLists {
-    return { projects: this.projects, workspaces: this.workspaces, sessions: this.sessions };
+    return {
+      projects: this.projects,
+      workspaces: this.workspaces,
+      sessions: this.sessions,
+      terminals: this.terminals,
+    };
   }
 }
 
@@ -155,6 +173,8 @@ const CachedLists = z.lazy(() =>
     projects: z.array(ProjectView),
     workspaces: z.array(WorkspaceView),
     sessions: z.array(SessionView),
+    // Kept since ff answers terminal lists from them too: a file from before has none.
+    terminals: z.array(TerminalInfo).default([]),
   }),
 );
 

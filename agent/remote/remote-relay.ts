@@ -12,6 +12,7 @@ import {
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import type { HandledMethod, MethodHandlers, RequestContext } from '../server/agent-server.js';
+import { changedBoards, changedRecords, knownBoards } from './known-boards.js';
 import { type MergeRule, type MethodRule, methodRules, type RemoteAnswer } from './method-rules.js';
 import { decideOwner, Ownership } from './ownership.js';
 import { RelayedTopics } from './relayed-topics.js';
@@ -35,11 +36,33 @@ export interface LocalThings {
 /** Parsed params are valid params: a remote of the same protocol parses them again. */
 const asSent = <M extends HandledMethod>(params: ParsedParams<M>) => params as MethodParams<M>;
 
+/**
+ * How long a read waits for a connected remote before it is answered from
+ * that remote's last known lists (its `cached` rule): a remote that accepts
+ * and never answers must not hold up every list here.
+ */
+export const SLOW_MS = 2_000;
+
 /** What the relay knows of one remote: its lasting client while up, and its last known lists (shown while it is not). */
 interface Remote {
   client: AgentClient | undefined;
   instanceId: string | undefined;
   lists: RemoteLists;
+  /** While connected: when the oldest read it has not answered since was asked (#read). */
+  notAnsweringSince: string | undefined;
+}
+
+/** `promise`'s outcome when it settles within `ms` (a rejection rejects); undefined once `ms` passed. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -51,7 +74,9 @@ interface Remote {
  */
 export class RemoteRelay implements RemoteListener {
   readonly #links: RemoteLinks;
+  readonly #hub: EventHub;
   readonly #log: Logger;
+  readonly #slowMs: number;
   readonly #local: LocalThings;
   readonly #cacheDir: string | undefined;
   readonly #remotes = new Map<string, Remote>();
@@ -67,9 +92,13 @@ export class RemoteRelay implements RemoteListener {
     cacheDir?: string;
     /** How long an idle remote topic stays followed (default RELEASE_IDLE_MS). */
     releaseIdleMs?: number;
+    /** How long a read waits for a remote before its last known answer is given (default SLOW_MS). */
+    slowMs?: number;
   }) {
     this.#links = deps.links;
+    this.#hub = deps.hub;
     this.#log = deps.log;
+    this.#slowMs = deps.slowMs ?? SLOW_MS;
     this.#local = deps.local;
     this.#cacheDir = deps.cacheDir;
     this.#topics = new RelayedTopics({
@@ -89,7 +118,12 @@ export class RemoteRelay implements RemoteListener {
     if (!remote) {
       const path = this.#cachePath(name);
       const cached = path ? readCachedLists(path, this.#log) : undefined;
-      remote = { client: undefined, instanceId: undefined, lists: new RemoteLists(cached) };
+      remote = {
+        client: undefined,
+        instanceId: undefined,
+        lists: new RemoteLists(cached),
+        notAnsweringSince: undefined,
+      };
       this.#remotes.set(name, remote);
       if (cached) this.#learnOwners(name, ownedIn(cached));
     }
@@ -112,6 +146,7 @@ export class RemoteRelay implements RemoteListener {
     const restarted = remote.instanceId !== undefined && remote.instanceId !== instanceId;
     remote.client = client;
     remote.instanceId = instanceId;
+    remote.notAnsweringSince = undefined;
     void this.#resume(name, client, restarted).catch((error: unknown) =>
       this.#log.warn(`Relay from ${name} not resumed: ${errorText(error)}`),
     );
@@ -121,6 +156,7 @@ export class RemoteRelay implements RemoteListener {
     const remote = this.#remotes.get(name);
     if (!remote) return;
     remote.client = undefined;
+    remote.notAnsweringSince = undefined;
     this.#keepCache(name, remote);
   }
 
@@ -151,17 +187,27 @@ export class RemoteRelay implements RemoteListener {
     const remote = this.#remote(name);
     if (!remote.client) return;
     const since = remote.lists.version;
-    const [projects, workspaces, sessions] = await Promise.all([
+    const [projects, workspaces, sessions, terminals] = await Promise.all([
       this.#answer(name, 'project.list', undefined),
       this.#answer(name, 'workspace.list', { includeArchived: true }),
       this.#answer(name, 'session.list', undefined),
+      this.#answer(name, 'terminal.list', undefined),
     ]);
-    remote.lists.replace({ projects, workspaces, sessions }, since);
+    remote.lists.replace({ projects, workspaces, sessions, terminals }, since);
     this.#keepCache(name, remote);
   }
 
   /** A remote's answer, as it is known here: its own things carry its name, and teach who owns them. */
   async #answer<M extends HandledMethod>(
+    machine: string,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<MethodResult<M>> {
+    return this.#learnFrom(machine, method, await this.#ask(machine, method, params));
+  }
+
+  /** A remote's answer with its own things carrying its name (not learned yet). */
+  async #ask<M extends HandledMethod>(
     machine: string,
     method: M,
     params: MethodParams<M>,
@@ -172,10 +218,95 @@ export class RemoteRelay implements RemoteListener {
     // A method's params whatever the method: the client's signature cannot follow a generic method.
     const call = client.call.bind(client) as (m: M, p: MethodParams<M>) => Promise<MethodResult<M>>;
     const result = await call(method, params);
-    if (!rule.answer) return result;
-    const stamped = rule.answer.stamp ? rule.answer.stamp(result, machine) : result;
-    this.#learn(machine, rule.answer.found(stamped));
+    return rule.answer?.stamp ? rule.answer.stamp(result, machine) : result;
+  }
+
+  #learnFrom<M extends HandledMethod>(machine: string, method: M, stamped: MethodResult<M>): MethodResult<M> {
+    const rule: MethodRule<M> = methodRules[method];
+    if (rule.answer) this.#learn(machine, rule.answer.found(stamped));
     return stamped;
+  }
+
+  /**
+   * A read of a connected remote whose method has a `cached` rule: its answer
+   * when it comes within SLOW_MS, else (at once while it is not answering
+   * already) the answer of its last known lists. The remote shows as not
+   * answering until it answers something; each late answer is learned when
+   * it comes, and what it changed is published (#publishLate). When nothing
+   * is known to answer with: `wait` waits for the remote, `skip` answers
+   * undefined (a merged list goes on without it).
+   */
+  async #read<M extends HandledMethod>(
+    machine: string,
+    method: M,
+    params: MethodParams<M>,
+    unknown: 'wait' | 'skip',
+  ): Promise<MethodResult<M> | undefined> {
+    const remote = this.#remote(machine);
+    const askedAt = new Date().toISOString();
+    const asked = this.#ask(machine, method, params);
+    const inTime = await within(asked, remote.notAnsweringSince ? 0 : this.#slowMs);
+    if (inTime) {
+      this.#answering(machine, remote);
+      return this.#learnFrom(machine, method, inTime.value);
+    }
+    const learned = this.#late(machine, method, asked, askedAt);
+    const known = methodRules[method].cached?.(remote.lists, params);
+    if (known !== undefined || unknown === 'skip') return known;
+    return learned;
+  }
+
+  /** A read that outlived SLOW_MS: the remote shows as not answering until it answers this or a later one. */
+  #late<M extends HandledMethod>(
+    machine: string,
+    method: M,
+    asked: Promise<MethodResult<M>>,
+    askedAt: string,
+  ): Promise<MethodResult<M>> {
+    const remote = this.#remote(machine);
+    if (!remote.notAnsweringSince) {
+      remote.notAnsweringSince = askedAt;
+      this.#links.notAnswering(machine, askedAt);
+    }
+    const learned = asked.then((stamped) => {
+      this.#answering(machine, remote);
+      const before = { boards: knownBoards(remote.lists), workspaces: remote.lists.workspaces };
+      this.#learnFrom(machine, method, stamped);
+      this.#publishLate(machine, before);
+      return stamped;
+    });
+    learned.catch((error: unknown) => {
+      // An error the remote sent is an answer too; a request that timed out here is not.
+      if (error instanceof AgentError && error.code !== 'TIMEOUT') this.#answering(machine, remote);
+      this.#log.warn(`${method} on ${machine}, asked at ${askedAt}, failed: ${errorText(error)}`);
+    });
+    return learned;
+  }
+
+  /** The remote answered a read: it is not "not answering" any more. */
+  #answering(machine: string, remote: Remote): void {
+    if (!remote.notAnsweringSince) return;
+    remote.notAnsweringSince = undefined;
+    this.#links.notAnswering(machine, undefined);
+  }
+
+  /**
+   * What a late answer changed in a remote's last known lists, published as
+   * the events pages already follow: each changed board on `board`, each
+   * changed workspace record on its `workspace:<id>` (where someone here
+   * follows it). A page that was answered from the lists updates.
+   */
+  #publishLate(
+    machine: string,
+    before: { boards: ReturnType<typeof knownBoards>; workspaces: RemoteLists['workspaces'] },
+  ): void {
+    const lists = this.#remote(machine).lists;
+    for (const event of changedBoards(before.boards, knownBoards(lists))) this.#hub.publish('board', event);
+    for (const record of changedRecords(before.workspaces, lists.workspaces)) {
+      const topic = `workspace:${record.id}` as const;
+      if (this.#hub.subscriberCount(topic) > 0)
+        this.#hub.publish(topic, { kind: 'updated', workspace: record });
+    }
   }
 
   // -- Routing ---------------------------------------------------------------------------------
@@ -196,16 +327,21 @@ export class RemoteRelay implements RemoteListener {
     const connected = names.filter((name) => this.#remote(name).client);
     if (connected.length === 0) return 'local';
     await Promise.all(connected.map((name) => this.#askWhoHas(name, ref.kind, ref.id)));
-    return this.#decide(ref.kind, ref.id, names) ?? 'local';
+    const decided = this.#decide(ref.kind, ref.id, names);
+    if (decided) return decided;
+    // A remote that has not answered yet may be the one: said so rather than looked for here.
+    const silent = connected.find((name) => this.#remote(name).notAnsweringSince);
+    if (silent) throw this.#unreachable(silent);
+    return 'local';
   }
 
-  /** Asks a remote for one thing; its answer, like any, shows whether it owns it. */
+  /** Asks a remote for one thing (for at most SLOW_MS); its answer, like any, shows whether it owns it. */
   async #askWhoHas(name: string, kind: ThingKind, id: string): Promise<void> {
     try {
-      if (kind === 'project') await this.#answer(name, 'project.list', undefined);
-      else if (kind === 'workspace') await this.#answer(name, 'workspace.get', { workspaceId: id });
-      else if (kind === 'session') await this.#answer(name, 'session.get', { sessionId: id });
-      else await this.#answer(name, 'terminal.list', undefined);
+      if (kind === 'project') await this.#read(name, 'project.list', undefined, 'skip');
+      else if (kind === 'workspace') await this.#read(name, 'workspace.get', { workspaceId: id }, 'skip');
+      else if (kind === 'session') await this.#read(name, 'session.get', { sessionId: id }, 'skip');
+      else await this.#read(name, 'terminal.list', undefined, 'skip');
     } catch (error) {
       // NOT_FOUND is the answer "not mine".
       if (!(error instanceof AgentError && error.code === 'NOT_FOUND'))
@@ -227,7 +363,10 @@ export class RemoteRelay implements RemoteListener {
     return decision.kind === 'owner' ? decision.machine : undefined;
   }
 
-  /** Calls a method on the remote that owns what it names; while that remote is unreachable, its last known answer if the method has one. */
+  /**
+   * Calls a method on the remote that owns what it names. A read with a
+   * last known answer gets it while that remote is unreachable, or slow (#read).
+   */
   async forward<M extends HandledMethod>(
     machine: string,
     method: M,
@@ -240,6 +379,7 @@ export class RemoteRelay implements RemoteListener {
       if (cached !== undefined) return cached;
       throw this.#unreachable(machine);
     }
+    if (rule.cached) return (await this.#read(machine, method, params, 'wait')) as MethodResult<M>;
     const answer = await this.#answer(machine, method, params);
     const topic: Topic | undefined = rule.follow?.(answer);
     // Its events start at once: followed before the answer lets anyone subscribe.
@@ -250,9 +390,11 @@ export class RemoteRelay implements RemoteListener {
   #unreachable(machine: string): AgentError {
     const view = this.#links.view(machine);
     const seen = view?.lastSeenAt ? `, last seen ${view.lastSeenAt}` : '';
+    // Connected but not answering: nothing to reconnect; its answers land when they come.
+    const after = this.#remote(machine).client ? 'try again once it answers' : 'ff reconnects by itself';
     return new AgentError(
       'UNAVAILABLE',
-      `${machine} is ${view?.state ?? 'unknown'} since ${view?.since ?? '?'}${seen}${view?.error ? ` (${view.error})` : ''}. Its sessions keep running there; ff reconnects by itself.`,
+      `${machine} is ${view?.state ?? 'unknown'} since ${view?.since ?? '?'}${seen}${view?.error ? ` (${view.error})` : ''}. Its sessions keep running there; ${after}.`,
     );
   }
 
@@ -306,21 +448,27 @@ export class RemoteRelay implements RemoteListener {
     );
   }
 
-  /** One remote's part of a merged answer: live while connected, else (or when it fails) from its last known lists. */
+  /**
+   * One remote's part of a merged answer: live while connected (a read for
+   * at most SLOW_MS, #read), else (or when it fails) from its last known lists.
+   */
   async #gathered<M extends HandledMethod>(
     machine: string,
     method: M,
     params: MethodParams<M>,
   ): Promise<RemoteAnswer<M> | undefined> {
     const remote = this.#remote(machine);
+    const rule: MethodRule<M> = methodRules[method];
     if (remote.client) {
       try {
-        return { machine, result: await this.#answer(machine, method, params) };
+        const result = rule.cached
+          ? await this.#read(machine, method, params, 'skip')
+          : await this.#answer(machine, method, params);
+        return result === undefined ? undefined : { machine, result };
       } catch (error) {
         this.#log.warn(`${method} on ${machine} failed: ${errorText(error)}`);
       }
     }
-    const rule: MethodRule<M> = methodRules[method];
     const cached = rule.cached?.(remote.lists, params);
     return cached === undefined ? undefined : { machine, result: cached };
   }

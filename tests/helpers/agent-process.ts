@@ -133,10 +133,15 @@ export function agentFileOf(home: string): AgentFile | undefined {
 }
 
 /** Connects like the CLI: no Origin, token from agent.json. */
-export function connectClient(agent: { port: number; token: string }): Promise<AgentClient> {
+export function connectClient(
+  agent: { port: number; token: string },
+  /** How long a call may wait for its answer (default: the client's 30 s). */
+  options: { requestTimeoutMs?: number } = {},
+): Promise<AgentClient> {
   return AgentClient.connect(() => new WebSocket(`ws://127.0.0.1:${agent.port}`), {
     token: agent.token,
     client: { name: 'test', version: '0' },
+    ...options,
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MethodRule, methodRules } from '../../../../agent/remote/method-rules.js';
-import { type KnownLists, ownedIn } from '../../../../agent/remote/remote-lists.js';
+import { type KnownLists, NO_LISTS, ownedIn } from '../../../../agent/remote/remote-lists.js';
 import type { HandledMethod } from '../../../../agent/server/agent-server.js';
 import { handledMethods } from '../../../../agent/server/handlers.js';
 import {
@@ -11,7 +11,7 @@ import {
   type ParsedParams,
 } from '../../../../shared/protocol.js';
 import { RatchetDecision, WorkspaceRatchet } from '../../../../shared/ratchet.js';
-import { board, card, projectView, sessionView, workspaceView } from './views.js';
+import { board, card, projectView, sessionView, terminalInfo, workspaceView } from './views.js';
 
 const rule = <M extends HandledMethod>(method: M) => methodRules[method] as MethodRule<M>;
 /** The params as the server hands them to a handler: parsed by the protocol's schema. */
@@ -74,16 +74,7 @@ describe('method rules: where each request goes', () => {
   });
 
   it('a terminal opened on a remote is followed there before its answer is given (its output starts at once)', () => {
-    const terminal = {
-      id: 't9',
-      workspaceId: 'w1',
-      shell: '/bin/sh',
-      cols: 80,
-      rows: 24,
-      pid: 1,
-      createdAt: 't',
-    };
-    expect(rule('terminal.open').follow?.(terminal)).toBe('terminal:t9');
+    expect(rule('terminal.open').follow?.(terminalInfo({ id: 't9' }))).toBe('terminal:t9');
     expect(rule('session.start').follow).toBeUndefined();
   });
 });
@@ -99,16 +90,7 @@ describe("method rules: what a remote's answer shows it owns", () => {
     ).toEqual(['workspace:w8']);
     expect(fromBox('session.start', sessionView({ id: 's7' })).owned).toEqual(['session:s7']);
     expect(fromBox('quickAction.run', sessionView({ id: 's8' })).owned).toEqual(['session:s8']);
-    const terminal = {
-      id: 't7',
-      workspaceId: 'w7',
-      shell: '/bin/sh',
-      cols: 80,
-      rows: 24,
-      pid: 1,
-      createdAt: 't',
-    };
-    expect(fromBox('terminal.open', terminal).owned).toEqual(['terminal:t7']);
+    expect(fromBox('terminal.open', terminalInfo({ id: 't7' })).owned).toEqual(['terminal:t7']);
   });
 
   it("lists show every listed thing as the remote's, each view carrying the remote's name", () => {
@@ -159,16 +141,28 @@ describe("method rules: what a remote's answer shows it owns", () => {
   });
 });
 
-describe('method rules: reads answered from the last known lists while a remote is unreachable', () => {
+describe('method rules: reads answered from the last known lists while a remote is unreachable or slow', () => {
   const far = projectView({ id: 'p2', repo: 'far' });
+  const fixing = WorkspaceRatchet.parse({ state: 'CI_FAILED', fixerSessionId: 's2' });
   const lists: KnownLists = {
-    projects: [projectView({ id: 'p1' }), far],
+    projects: [projectView({ id: 'p1', machine: 'box' }), { ...far, machine: 'box' }],
     workspaces: [
-      workspaceView({ id: 'w1', projectId: 'p1' }),
-      workspaceView({ id: 'w2', projectId: 'p2' }),
-      workspaceView({ id: 'w3', projectId: 'p2', status: 'archived' }),
+      workspaceView({ id: 'w1', projectId: 'p1', machine: 'box' }),
+      workspaceView({
+        id: 'w2',
+        projectId: 'p2',
+        project: 'octo/far',
+        machine: 'box',
+        pr: { number: 7, url: 'https://github.com/octo/far/pull/7', nodeId: 'PR_7' },
+        ratchet: fixing,
+      }),
+      workspaceView({ id: 'w3', projectId: 'p2', status: 'archived', machine: 'box' }),
     ],
-    sessions: [sessionView({ id: 's1', workspaceId: 'w1' }), sessionView({ id: 's2', workspaceId: 'w2' })],
+    sessions: [
+      sessionView({ id: 's1', workspaceId: 'w1', machine: 'box', updatedAt: '2026-11-25T11:00:00Z' }),
+      sessionView({ id: 's2', workspaceId: 'w2', machine: 'box', status: 'running' }),
+    ],
+    terminals: [terminalInfo({ id: 't1', workspaceId: 'w1' }), terminalInfo({ id: 't2', workspaceId: 'w2' })],
   };
   const cached = <M extends HandledMethod>(method: M, params: MethodParams<M>) =>
     rule(method).cached?.(lists, params);
@@ -193,16 +187,58 @@ describe('method rules: reads answered from the last known lists while a remote 
     expect(ids(cached('project.list', undefined))).toEqual(['p1', 'p2']);
   });
 
+  it("the terminals, a workspace's terminals, and a fleet row per session with nothing live in it", () => {
+    expect(ids(cached('terminal.list', undefined))).toEqual(['t1', 't2']);
+    expect(ids(cached('terminal.list', { workspaceId: 'w2' }))).toEqual(['t2']);
+    expect(cached('fleet.status', undefined)).toEqual([
+      { sessionId: 's1', statusSince: '2026-11-25T11:00:00Z' },
+      { sessionId: 's2', statusSince: '2026-11-25T10:00:00Z' },
+    ]);
+  });
+
+  it("the PRs its ratchet follows: its ready workspaces, each with its ratchet's state", () => {
+    expect(cached('ratchet.status', undefined)?.workspaces).toEqual([
+      {
+        workspaceId: 'w1',
+        branch: lists.workspaces[0]!.branch,
+        project: 'octo/app',
+        ratchet: lists.workspaces[0]!.ratchet,
+      },
+      {
+        workspaceId: 'w2',
+        branch: lists.workspaces[1]!.branch,
+        project: 'octo/far',
+        pr: { number: 7, url: 'https://github.com/octo/far/pull/7', nodeId: 'PR_7' },
+        ratchet: fixing,
+      },
+    ]);
+  });
+
+  it("a project's board as the remote derives it, its cards on the remote, no assigned issues", () => {
+    const known = cached('board.get', { project: 'octo/far' });
+    expect(known?.project).toBe('octo/far');
+    expect(known?.columns.working.map((c) => [c.workspace.id, c.machine, c.sessions.running])).toEqual([
+      ['w2', 'box', 1],
+    ]);
+    expect(known?.columns.issues).toEqual([]);
+    // A card carries the record, not what only the list view adds.
+    expect(Object.keys(known?.columns.working[0]?.workspace ?? {})).not.toContain('changes');
+    expect(cached('board.refresh', { project: 'p1' })?.columns.waiting.map((c) => c.workspace.id)).toEqual([
+      'w1',
+    ]);
+    expect(cached('board.get', { project: 'octo/none' })).toBeUndefined();
+  });
+
   it('what needs the remote itself has no last known answer', () => {
-    for (const method of ['session.send', 'session.start', 'workspace.archive', 'terminal.list'] as const)
+    for (const method of ['session.send', 'session.start', 'workspace.archive', 'session.events'] as const)
       expect(rule(method).cached).toBeUndefined();
   });
 });
 
 describe("method rules: this machine's answer merged with the remotes'", () => {
   const here = projectView({ id: 'here', repo: 'app' });
-  const boxLists: KnownLists = { projects: [projectView({ id: 'p-box' })], workspaces: [], sessions: [] };
-  const noLists: KnownLists = { projects: [], workspaces: [], sessions: [] };
+  const boxLists: KnownLists = { ...NO_LISTS, projects: [projectView({ id: 'p-box' })] };
+  const noLists = NO_LISTS;
   const merge = <M extends HandledMethod>(method: M) => {
     const found = rule(method).merge;
     if (!found) throw new Error(`${method} merges nothing`);

@@ -9,7 +9,7 @@ import {
   writeCachedLists,
 } from '../../../../agent/remote/remote-lists.js';
 import { tempDir } from '../../../helpers/temp.js';
-import { projectView, sessionView, workspaceView } from './views.js';
+import { projectView, sessionView, terminalInfo, workspaceView } from './views.js';
 
 const ids = (list: ReadonlyArray<{ id: string }>) => list.map((item) => item.id);
 
@@ -21,7 +21,10 @@ describe("RemoteLists: a remote's last known projects, workspaces and sessions",
     // …the add is answered first…
     lists.keep({ projects: [projectView({ id: 'p-new' })] });
     // …and then the refresh lands.
-    lists.replace({ projects: [projectView({ id: 'p-old' })], workspaces: [], sessions: [] }, since);
+    lists.replace(
+      { projects: [projectView({ id: 'p-old' })], workspaces: [], sessions: [], terminals: [] },
+      since,
+    );
     expect(ids(lists.projects).sort()).toEqual(['p-new', 'p-old']);
   });
 
@@ -30,9 +33,13 @@ describe("RemoteLists: a remote's last known projects, workspaces and sessions",
       projects: [projectView({ id: 'p1' })],
       workspaces: [workspaceView({ id: 'w1' })],
       sessions: [sessionView({ id: 's1' })],
+      terminals: [],
     });
     lists.keep({ sessions: [sessionView({ id: 's2' })] });
-    lists.replace({ projects: [], workspaces: [workspaceView({ id: 'w2' })], sessions: [] }, lists.version);
+    lists.replace(
+      { projects: [], workspaces: [workspaceView({ id: 'w2' })], sessions: [], terminals: [] },
+      lists.version,
+    );
     expect([ids(lists.projects), ids(lists.workspaces), ids(lists.sessions)]).toEqual([[], ['w2'], []]);
   });
 
@@ -41,6 +48,7 @@ describe("RemoteLists: a remote's last known projects, workspaces and sessions",
       projects: [],
       workspaces: [],
       sessions: [sessionView({ status: 'idle' })],
+      terminals: [],
     });
     lists.keep({ sessions: [sessionView({ status: 'running' })] });
     expect(lists.sessions.map((s) => s.status)).toEqual(['running']);
@@ -48,7 +56,7 @@ describe("RemoteLists: a remote's last known projects, workspaces and sessions",
 
   it('a changed workspace record updates its kept view and never invents one', () => {
     const kept = workspaceView({ id: 'w1', status: 'provisioning' });
-    const lists = new RemoteLists({ projects: [], workspaces: [kept], sessions: [] });
+    const lists = new RemoteLists({ projects: [], workspaces: [kept], sessions: [], terminals: [] });
     const { machine: _, project: __, sessions: ___, changes: ____, ...record } = kept;
     lists.keep({
       workspaceChanges: [
@@ -60,7 +68,12 @@ describe("RemoteLists: a remote's last known projects, workspaces and sessions",
   });
 
   it('a removed project leaves the lists', () => {
-    const lists = new RemoteLists({ projects: [projectView({ id: 'p1' })], workspaces: [], sessions: [] });
+    const lists = new RemoteLists({
+      projects: [projectView({ id: 'p1' })],
+      workspaces: [],
+      sessions: [],
+      terminals: [],
+    });
     lists.keep({ removedProjects: ['p1'] });
     expect(lists.projects).toEqual([]);
   });
@@ -93,6 +106,7 @@ describe('the last known lists on disk', () => {
       projects: [projectView()],
       workspaces: [workspaceView({ id: 'w1' })],
       sessions: [],
+      terminals: [terminalInfo()],
     });
     writeCachedLists(path, lists, log);
     expect(readCachedLists(path, log)).toEqual(lists.toJSON());

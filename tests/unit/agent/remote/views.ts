@@ -1,5 +1,6 @@
 import type { Board, WorkspaceCard } from '../../../../shared/board.js';
 import type { ProjectView, SessionView, WorkspaceView } from '../../../../shared/domain.js';
+import type { TerminalInfo } from '../../../../shared/protocol.js';
 import { workspaceView } from '../../../helpers/workspace-view.js';
 
 /** A project view as a remote's agent answers it: its own things are `local`. */
@@ -38,6 +39,19 @@ export function sessionView(overrides: Partial<SessionView> = {}): SessionView {
 }
 
 export { workspaceView };
+
+export function terminalInfo(overrides: Partial<TerminalInfo> = {}): TerminalInfo {
+  return {
+    id: 't1',
+    workspaceId: 'w1',
+    shell: '/bin/sh',
+    cols: 80,
+    rows: 24,
+    pid: 1,
+    createdAt: '2026-11-25T10:00:00Z',
+    ...overrides,
+  };
+}
 
 /** A board card of a workspace with these sessions. */
 export function card(workspace: WorkspaceView, sessionIds: string[] = [], machine = 'local'): WorkspaceCard {

@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOT_ANSWERING } from '../../../agent/remote/remote-link.js';
+import { readAgentFile } from '../../../agent/store/agent-file.js';
+import { resolveHome } from '../../../agent/store/home.js';
+import type { AgentClient } from '../../../shared/agent-client.js';
+import { eventData, type RemoteView } from '../../../shared/protocol.js';
+import { FakeAnthropicApi, lastUserText } from '../../fakes/anthropic-api/server.js';
+import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { claudeBin } from '../../helpers/claude-fixture.js';
+import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
+import { type Sshd, sshdMissing, startSshd } from '../../helpers/sshd.js';
+import { tempDir, waitFor } from '../../helpers/temp.js';
+
+const missing = sshdMissing();
+if (missing) console.warn(`Skipping the slow remote tests: ${missing}.`);
+
+/**
+ * Longer than the relay waits for a remote before it answers from the last
+ * known lists (2 s), far shorter than anything that gives up on a silent
+ * remote (the relay's own 30 s request timeout, the health check here): a
+ * call answered within it was answered without the remote.
+ */
+const ANSWERED_WITHOUT_IT_MS = 10_000;
+
+describe.skipIf(missing)('a remote that accepts the connection and never answers', () => {
+  const dir = tempDir('ff-slow-remote-');
+  let sshd: Sshd;
+  let api: FakeAnthropicApi;
+  let local: AgentProcess;
+  let client: AgentClient;
+  const localHome = join(dir.path, 'local-home');
+  const remotes: RemoteView[][] = [];
+  const box = () => remotes.at(-1)?.find((r) => r.name === 'box');
+  const cli = (...args: string[]) => runCli(['--home', localHome, ...args], {}, { timeoutMs: 60_000 });
+  let remotePid = 0;
+  const ids = { project: '', workspace: '', session: '', terminal: '' };
+
+  beforeAll(async () => {
+    api = await new FakeAnthropicApi((request) => ({ text: `echo: ${lastUserText(request)}` })).start();
+    const repo = createGitHubLikeRepo(join(dir.path, 'remote-disk'));
+    const remoteUserHome = join(dir.path, 'remote-user');
+    mkdirSync(remoteUserHome, { recursive: true });
+    sshd = await startSshd(dir.path, {
+      ...api.env(),
+      ...repo.env,
+      HOME: remoteUserHome,
+      FF_CLAUDE_BIN: claudeBin,
+    });
+    // The health check would drop a silent remote after twice its period: here it stays connected, and silent.
+    local = await spawnAgent(localHome, { env: { FF_REMOTE_HEALTH_MS: '600000' } });
+    client = await connectClient(local, { requestTimeoutMs: ANSWERED_WITHOUT_IT_MS });
+    await client.subscribe('remotes', (frame) => {
+      const data = eventData('remotes', frame);
+      if (data) remotes.push(data.remotes);
+    });
+    expect((await cli(...sshd.remoteAddArgs('box'))).stderr).toBe('');
+    const project = JSON.parse((await cli('project', 'add', '--host', 'box', repo.clone, '--json')).stdout);
+    ids.project = project.id;
+    const { workspace } = await client.call('workspace.create', { project: 'octo/app', branch: 'slow' });
+    ids.workspace = workspace.id;
+    await waitFor(
+      async () => (await client.call('workspace.get', { workspaceId: workspace.id })).status === 'ready',
+      { what: 'the remote workspace to be ready', timeoutMs: 60_000 },
+    );
+    const session = await client.call('session.start', { workspaceId: workspace.id, prompt: 'hello' });
+    ids.session = session.id;
+    await waitFor(
+      async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
+      { what: 'the first turn to end', timeoutMs: 60_000 },
+    );
+    ids.terminal = (await client.call('terminal.open', { workspaceId: workspace.id, cols: 80, rows: 24 })).id;
+    remotePid = readAgentFile(resolveHome(sshd.remoteHome))?.pid ?? 0;
+    expect(remotePid).toBeGreaterThan(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (remotePid) process.kill(remotePid, 'SIGCONT');
+    client?.close();
+    await local?.stop();
+    await sshd?.close();
+    await api?.stop();
+    dir.cleanup();
+  });
+
+  it('every list here answers from its last known lists, it shows not answering since then, and is connected again once it answers', async () => {
+    // The ssh link and the remote's socket stay up; its agent answers nothing.
+    process.kill(remotePid, 'SIGSTOP');
+    try {
+      const [projects, workspaces, sessions, fleet, terminals, ratchet, board, one] = await Promise.all([
+        client.call('project.list'),
+        client.call('workspace.list'),
+        client.call('session.list'),
+        client.call('fleet.status'),
+        client.call('terminal.list'),
+        client.call('ratchet.status'),
+        client.call('board.get', { project: 'octo/app' }),
+        client.call('workspace.get', { workspaceId: ids.workspace }),
+      ]);
+      expect(projects.map((p) => [p.id, p.machine])).toEqual([[ids.project, 'box']]);
+      expect(workspaces.map((w) => [w.id, w.machine])).toEqual([[ids.workspace, 'box']]);
+      expect(sessions.map((s) => [s.id, s.status])).toEqual([[ids.session, 'idle']]);
+      expect(fleet.map((row) => row.sessionId)).toEqual([ids.session]);
+      expect(terminals.map((t) => t.id)).toEqual([ids.terminal]);
+      expect(ratchet.workspaces.map((w) => w.workspaceId)).toEqual([ids.workspace]);
+      expect(board.columns.waiting.map((card) => [card.workspace.id, card.machine])).toEqual([
+        [ids.workspace, 'box'],
+      ]);
+      expect(one.machine).toBe('box');
+      // The CLI's list, like the extension's, is answered from them too.
+      expect((await cli('workspace', 'list')).stdout).toMatch(/path {5}box:\//);
+
+      await waitFor(() => box()?.state === 'unreachable', { what: 'box to show not answering' });
+      expect(box()).toMatchObject({ state: 'unreachable', error: NOT_ANSWERING });
+      expect((await cli('remote', 'list')).stdout).toMatch(/box .*unreachable since .*not answering/);
+      // Something only a silent remote could have is not looked for here: the answer says why there is none.
+      const unknown = await client
+        .call('session.get', { sessionId: 'made-there-meanwhile' })
+        .catch((error: Error & { code?: string }) => error);
+      expect(unknown).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^box is unreachable since/),
+      });
+    } finally {
+      process.kill(remotePid, 'SIGCONT');
+    }
+    // Its late answers land: connected again, and a send reaches it.
+    await waitFor(() => box()?.state === 'connected', { what: 'box to answer again', timeoutMs: 30_000 });
+    await client.call('session.send', { sessionId: ids.session, text: 'still there?' });
+    await waitFor(async () => (await client.call('session.get', { sessionId: ids.session })).turns === 2, {
+      what: 'the second turn to end',
+      timeoutMs: 60_000,
+    });
+  }, 120_000);
+});
