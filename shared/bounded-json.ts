@@ -85,3 +85,56 @@ export function stringifyOrUndefined(value: unknown): string | undefined {
     return undefined;
   }
 }
+
+const isSpace = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+/** Where a JSON scalar (number, true, false, null) ends: at a space, a quote or a bracket, comma or colon. */
+const endsScalar = (c: number) =>
+  isSpace(c) ||
+  c === 0x22 ||
+  c === 0x2c ||
+  c === 0x3a ||
+  c === 0x5b ||
+  c === 0x5d ||
+  c === 0x7b ||
+  c === 0x7d;
+
+/**
+ * Whether UTF-8 `bytes` hold one JSON value and nothing after it but
+ * whitespace, judged by structure alone in one pass (no string is made):
+ * brackets balance outside strings and nothing follows the value. Bytes
+ * someone else encoded, spliced into a frame of ours, so they cannot close
+ * that frame and add to it; whether the value itself is valid JSON is for the
+ * frame's reader to find. UTF-8 never uses a byte below 0x80 inside a
+ * multi-byte character, so the structural bytes are found as they are.
+ */
+export function isOneJsonValue(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (isSpace(bytes[i])) i++;
+  if (i >= bytes.length) return false;
+  const first = bytes[i]!;
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22 /* " */) {
+    let depth = 0;
+    let inString = false;
+    for (; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (inString) {
+        if (c === 0x5c /* \ */) i++;
+        else if (c === 0x22) {
+          inString = false;
+          if (depth === 0) break;
+        }
+      } else if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        depth--;
+        if (depth <= 0) break;
+      }
+    }
+    if (i >= bytes.length || depth < 0) return false;
+    i++;
+  } else {
+    while (i < bytes.length && !endsScalar(bytes[i]!)) i++;
+  }
+  while (isSpace(bytes[i])) i++;
+  return i === bytes.length;
+}

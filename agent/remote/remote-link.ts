@@ -8,6 +8,7 @@ import type { RemoteView } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import { agentVersion } from '../version.js';
 import { parseAgentStatus, parsePairingCode } from './remote-agent-cli.js';
+import { RemoteSocket } from './remote-socket.js';
 import {
   backoffMs,
   controlArgs,
@@ -26,8 +27,8 @@ export class RemoteError extends Error {}
 
 /** Who hears a remote's agent connection come and go (the relay). */
 export interface RemoteListener {
-  /** The remote agent answers through `client`; `instanceId` changes when it restarted. */
-  up(name: string, client: AgentClient, instanceId: string): void;
+  /** The remote agent answers through `agent`; `instanceId` changes when it restarted. */
+  up(name: string, agent: RemoteAgent, instanceId: string): void;
   down(name: string): void;
 }
 
@@ -38,19 +39,30 @@ export const NOT_ANSWERING =
 /** How often a connected remote's agent is asked for its status (its round trip feeds `remotes`). */
 export const DEFAULT_HEALTH_MS = 5_000;
 
+/** A connection to a remote agent: its client, and its socket for answers passed on unread. */
+export interface RemoteAgent {
+  client: AgentClient;
+  socket: RemoteSocket;
+}
+
 /** Opens the remote agent through the tunnel. The remote checks Host against its own port, so that is what we send. */
-export function connectThroughTunnel(
+export async function connectThroughTunnel(
   localPort: number,
   remotePort: number,
   auth: { token: string } | { pairingCode: string },
-): Promise<AgentClient> {
-  return AgentClient.connect(
-    () =>
-      new WebSocket(`ws://127.0.0.1:${localPort}`, {
-        headers: { Host: `127.0.0.1:${remotePort}` },
-      }),
+): Promise<RemoteAgent> {
+  let socket: RemoteSocket | undefined;
+  const client = await AgentClient.connect(
+    () => {
+      socket = new RemoteSocket(
+        new WebSocket(`ws://127.0.0.1:${localPort}`, { headers: { Host: `127.0.0.1:${remotePort}` } }),
+      );
+      return socket;
+    },
     { ...auth, client: { name: 'ff-agent-remote', version: agentVersion }, timeoutMs: 10_000 },
   );
+  if (!socket) throw new RemoteError('the connection to the remote agent was not opened');
+  return { client, socket };
 }
 
 /**
@@ -78,6 +90,7 @@ export class RemoteLink {
   readonly #healthMs: number;
   /** The one connection to the remote agent while connected: requests and relayed events go through it. */
   client: AgentClient | undefined;
+  #socket: RemoteSocket | undefined;
   latencyMs: number | undefined;
   #health: ReturnType<typeof setInterval> | undefined;
   #master: ChildProcess | undefined;
@@ -163,14 +176,15 @@ export class RemoteLink {
 
   async #openClient(): Promise<void> {
     if (!this.token || this.localPort === undefined || this.remotePort === undefined) return;
-    const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token }).catch(
-      (error: Error) => {
-        throw new RemoteError(`The agent on ${this.target.name} refused ff: ${error.message}`);
-      },
-    );
+    const { client, socket } = await connectThroughTunnel(this.localPort, this.remotePort, {
+      token: this.token,
+    }).catch((error: Error) => {
+      throw new RemoteError(`The agent on ${this.target.name} refused ff: ${error.message}`);
+    });
     this.remoteVersion = client.welcome.agentVersion;
     this.lastSeenAt = new Date().toISOString();
     this.client = client;
+    this.#socket = socket;
     // The remote agent stopped (or restarted) while ssh stayed up: bring it all up again.
     client.onClose(() => {
       if (this.client === client) this.#lost(`the agent on ${this.target.name} closed the connection`);
@@ -178,9 +192,10 @@ export class RemoteLink {
   }
 
   #announce(): void {
-    if (!this.client) return;
+    if (!this.client || !this.#socket) return;
     this.#startHealth(this.client);
-    this.#listener()?.up(this.target.name, this.client, this.client.welcome.instanceId);
+    const agent = { client: this.client, socket: this.#socket };
+    this.#listener()?.up(this.target.name, agent, this.client.welcome.instanceId);
   }
 
   /** After pairing: the lasting connection to the remote agent, announced to the relay. */
@@ -240,6 +255,7 @@ export class RemoteLink {
     this.#health = undefined;
     const client = this.client;
     this.client = undefined;
+    this.#socket = undefined;
     client?.close();
   }
 
@@ -295,7 +311,7 @@ export class RemoteLink {
       throw new RemoteError(
         `\`ff-agent pair\` on ${this.target.name} failed: ${sshErrorLine(result.stderr || result.stdout)}`,
       );
-    const client = await connectThroughTunnel(this.localPort, this.remotePort, { pairingCode: code });
+    const { client } = await connectThroughTunnel(this.localPort, this.remotePort, { pairingCode: code });
     const token = client.welcome.token;
     this.remoteVersion = client.welcome.agentVersion;
     client.close();
@@ -308,7 +324,7 @@ export class RemoteLink {
   async probe(): Promise<number | undefined> {
     if (this.state !== 'connected' || !this.token || !this.localPort || !this.remotePort) return undefined;
     try {
-      const client = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token });
+      const { client } = await connectThroughTunnel(this.localPort, this.remotePort, { token: this.token });
       try {
         const started = performance.now();
         await client.call('status');

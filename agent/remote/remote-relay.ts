@@ -12,11 +12,12 @@ import {
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
 import type { HandledMethod, MethodHandlers, RequestContext } from '../server/agent-server.js';
+import type { EncodedResult } from '../server/encoded-result.js';
 import { changedBoards, changedRecords, knownBoards } from './known-boards.js';
 import { type MergeRule, type MethodRule, methodRules, type RemoteAnswer } from './method-rules.js';
 import { decideOwner, Ownership } from './ownership.js';
 import { RelayedTopics } from './relayed-topics.js';
-import type { RemoteListener } from './remote-link.js';
+import type { RemoteAgent, RemoteListener } from './remote-link.js';
 import type { RemoteLinks } from './remote-links.js';
 import {
   type Found,
@@ -46,6 +47,8 @@ export const SLOW_MS = 2_000;
 /** What the relay knows of one remote: its lasting client while up, and its last known lists (shown while it is not). */
 interface Remote {
   client: AgentClient | undefined;
+  /** The same connection's socket, for answers passed on unread. */
+  socket: RemoteAgent['socket'] | undefined;
   instanceId: string | undefined;
   lists: RemoteLists;
   /** While connected: when the oldest read it has not answered since was asked (#read). */
@@ -120,6 +123,7 @@ export class RemoteRelay implements RemoteListener {
       const cached = path ? readCachedLists(path, this.#log) : undefined;
       remote = {
         client: undefined,
+        socket: undefined,
         instanceId: undefined,
         lists: new RemoteLists(cached),
         notAnsweringSince: undefined,
@@ -141,10 +145,11 @@ export class RemoteRelay implements RemoteListener {
 
   // -- The remote's connection -------------------------------------------------------------
 
-  up(name: string, client: AgentClient, instanceId: string): void {
+  up(name: string, { client, socket }: RemoteAgent, instanceId: string): void {
     const remote = this.#remote(name);
     const restarted = remote.instanceId !== undefined && remote.instanceId !== instanceId;
     remote.client = client;
+    remote.socket = socket;
     remote.instanceId = instanceId;
     remote.notAnsweringSince = undefined;
     void this.#resume(name, client, restarted).catch((error: unknown) =>
@@ -156,6 +161,7 @@ export class RemoteRelay implements RemoteListener {
     const remote = this.#remotes.get(name);
     if (!remote) return;
     remote.client = undefined;
+    remote.socket = undefined;
     remote.notAnsweringSince = undefined;
     this.#keepCache(name, remote);
   }
@@ -387,6 +393,21 @@ export class RemoteRelay implements RemoteListener {
     return answer;
   }
 
+  /**
+   * Calls a method on the remote whose answer this agent does not read
+   * (session.events, workspace.diff…): its bytes go to the client as the
+   * remote sent them (remote-socket.ts), however big, held here once.
+   */
+  #passOn<M extends HandledMethod>(
+    machine: string,
+    method: M,
+    params: MethodParams<M>,
+  ): Promise<EncodedResult> {
+    const socket = this.#remote(machine).socket;
+    if (!socket) throw this.#unreachable(machine);
+    return socket.passThrough(method, params);
+  }
+
   #unreachable(machine: string): AgentError {
     const view = this.#links.view(machine);
     const seen = view?.lastSeenAt ? `, last seen ${view.lastSeenAt}` : '';
@@ -413,8 +434,11 @@ export class RemoteRelay implements RemoteListener {
       const ref = rule.owner?.(params);
       if (ref) {
         const machine = await this.ownerOf(ref);
-        if (machine !== 'local')
-          return this.forward(machine, method, rule.toRemote ? rule.toRemote(params) : asSent(params));
+        const sent = rule.toRemote ? rule.toRemote(params) : asSent(params);
+        // Nothing to learn from its answer, nothing to answer in its stead: it is passed on as it came.
+        if (machine !== 'local' && !rule.answer && !rule.follow && !rule.cached)
+          return this.#passOn(machine, method, sent);
+        if (machine !== 'local') return this.forward(machine, method, sent);
       }
       const here: MethodResultInput<M> = await handler(params, context);
       return rule.merge ? this.#merge(method, rule.merge, params, here) : here;

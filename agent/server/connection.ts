@@ -10,6 +10,7 @@ import {
   type WelcomeFrame,
 } from '../../shared/protocol.js';
 import type { Subscriber } from '../events/event-hub.js';
+import { EncodedResult } from './encoded-result.js';
 
 /** A client whose unsent data passes this is too slow to keep up; it is dropped, not buffered forever. */
 const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
@@ -142,7 +143,22 @@ export class Connection implements Subscriber {
 
   reply(id: ResponseFrame['id'], outcome: { result: unknown } | { error: ErrorInfo }): void {
     if ('error' in outcome) this.sendFrame({ type: 'res', id, ok: false, error: outcome.error });
-    else if (id !== null) this.sendFrame({ type: 'res', id, ok: true, result: outcome.result });
+    else if (id === null) return;
+    else if (outcome.result instanceof EncodedResult) this.#sendEncoded(id, outcome.result);
+    else this.sendFrame({ type: 'res', id, ok: true, result: outcome.result });
+  }
+
+  /** An answer whose result is JSON already: one message in three fragments, its bytes sent as they are. */
+  #sendEncoded(id: string | number, result: EncodedResult): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.cut('too-slow');
+      return;
+    }
+    this.#coalesce();
+    this.socket.send(`{"type":"res","id":${JSON.stringify(id)},"ok":true,"result":`, { fin: false });
+    this.socket.send(result.json, { fin: false });
+    this.socket.send('}', { fin: true });
   }
 
   close(reason: CloseReason): void {

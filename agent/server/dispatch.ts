@@ -13,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { HomeAccessError } from '../store/fs-errors.js';
 import type { MethodHandlers, RequestContext } from './agent-server.js';
 import type { Connection, QueuedFrame } from './connection.js';
+import { EncodedResult } from './encoded-result.js';
 import { checkResult, parseParams } from './method-checks.js';
 import type { Subscriptions } from './subscriptions.js';
 
@@ -119,8 +120,11 @@ export class Dispatcher {
         return;
       }
       const handler = this.#options.handlers[method] as (p: unknown, c: RequestContext) => unknown;
-      const result = checkResult(method, await handler(parseParams(method, params), { connection }));
-      connection.reply(requestId, { result });
+      const result = await handler(parseParams(method, params), { connection });
+      // A result relayed unread is the remote's to have checked (encoded-result.ts).
+      connection.reply(requestId, {
+        result: result instanceof EncodedResult ? result : checkResult(method, result),
+      });
     } catch (error) {
       const failure = failureOf(method, error);
       if (failure.logged) this.#options.log.error(`${method} failed`, error);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** One line of `npm run bench`. */
 export interface Figure {
@@ -30,4 +30,18 @@ export const median = (samples: number[]) => percentile(samples, 50);
 export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * How far a process's resident memory rose above where it was while `work`
+ * ran, in MB: Linux's high-water mark (VmHWM), reset first, so a peak between
+ * two samples is not missed.
+ */
+export async function peakRssGrowthMb(pid: number, work: () => Promise<unknown>): Promise<number> {
+  const kb = (key: string) =>
+    Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  const before = kb('VmRSS');
+  await work();
+  return (kb('VmHWM') - before) / 1024;
 }

@@ -7,6 +7,7 @@
 // Env: FF_FAKE_CLAUDE_LINES (default 1), FF_FAKE_CLAUDE_RATE (default 50), FF_FAKE_CLAUDE_BYTES
 // (padding per assistant text, default 200). Interrupts (control_request) end the turn. The user message
 // `warm up` gets a one-line turn: a bench sends it first, so it measures running CLIs, not 20 booting ones.
+// A user message with `pad=<n>` gets a one-line turn whose text carries n bytes of padding (one huge answer).
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -31,7 +32,14 @@ function startTurn(text) {
     permissionMode: 'bypassPermissions',
     tools: [],
   });
-  turn = { sent: 0, started: Date.now(), timer: undefined, lines: text.includes('warm up') ? 1 : lines };
+  const padTo = /\bpad=(\d+)/.exec(text)?.[1];
+  turn = {
+    sent: 0,
+    started: Date.now(),
+    timer: undefined,
+    lines: text.includes('warm up') || padTo ? 1 : lines,
+    padding: padTo ? 'x'.repeat(Number(padTo)) : padding,
+  };
   const tick = () => {
     if (turn.sent >= turn.lines) return endTurn('success');
     turn.sent += 1;
@@ -46,7 +54,7 @@ function startTurn(text) {
         content: [
           {
             type: 'text',
-            text: `sent-at=${sentAt} line ${turn.sent} of ${turn.lines} for ${text} ${padding}`,
+            text: `sent-at=${sentAt} line ${turn.sent} of ${turn.lines} for ${text} ${turn.padding}`,
           },
         ],
       },

@@ -1,6 +1,7 @@
 // Remote hosts: what the ssh hop costs. A real sshd on 127.0.0.1 plays the remote; its agent and the
 // local one run the paced fake CLI. Each figure is a remote/local ratio, and the loopback ssh forward
-// alone is its own line, so what the relay adds can be told from what ssh adds.
+// alone is its own line, so what the relay adds can be told from what ssh adds. The last one is memory:
+// how far the local agent's RSS rises while it hands over a 30 MB answer, a remote's against its own.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectThroughTunnel } from '../../agent/remote/remote-link.js';
@@ -12,12 +13,15 @@ import { connectClient, runCli, spawnAgent } from '../helpers/agent-process.js';
 import { createGitHubLikeRepo } from '../helpers/git-repos.js';
 import { sshdMissing, startSshd } from '../helpers/sshd.js';
 import { tempDir, waitFor } from '../helpers/temp.js';
-import { type Figure, figure, median, percentile } from './figure.js';
+import { type Figure, figure, median, peakRssGrowthMb, percentile } from './figure.js';
 import { fakeClaude } from './relay.bench.js';
 
 const ROUND_TRIPS = 300;
 const LINES = 150;
 const RATE = 50;
+/** One Claude line this big (a huge tool result, a file read whole): the answer of session.events holds it. */
+const BIG_ANSWER_BYTES = 30_000_000;
+const BIG_ANSWER_RUNS = 3;
 const now = () => performance.timeOrigin + performance.now();
 
 /** Round trips of two calls, taken in turns so both see the same load on a busy machine. */
@@ -111,7 +115,7 @@ export async function* figures(): AsyncGenerator<Figure> {
     const remoteFile = readAgentFile(resolveHome(sshd.remoteHome))!;
     const [box] = await client.call('remote.list');
     const straight = await connectClient({ port: remoteFile.port!, token: remoteFile.token });
-    const tunnelled = await connectThroughTunnel(box!.localPort!, remoteFile.port!, {
+    const { client: tunnelled } = await connectThroughTunnel(box!.localPort!, remoteFile.port!, {
       token: remoteFile.token,
     });
     clients.push(straight, tunnelled);
@@ -136,6 +140,31 @@ export async function* figures(): AsyncGenerator<Figure> {
     ]);
     yield figure('remote.claude_event_relay.median', median(farRelay), 'ms', median(nearRelay));
     yield figure('remote.claude_event_relay.p95', percentile(farRelay, 95), 'ms', percentile(nearRelay, 95));
+
+    // A 30 MB answer: session.events of a session whose one line is that big, on the remote and here.
+    const bigSession = async (workspaceId: string) => {
+      const session = await client.call('session.start', { workspaceId, prompt: `pad=${BIG_ANSWER_BYTES}` });
+      await waitFor(
+        async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
+        { what: 'the 30 MB turn to end', timeoutMs: 120_000 },
+      );
+      return session.id;
+    };
+    const [farBig, nearBig] = [await bigSession(farWs.id), await bigSession(nearWs.id)];
+    const patient = await connectClient(local, { requestTimeoutMs: 120_000 });
+    clients.push(patient);
+    const growth = (sessionId: string) =>
+      peakRssGrowthMb(local.proc.pid!, async () => {
+        const { events } = await patient.call('session.events', { sessionId });
+        if (events.length === 0) throw new Error('session.events answered nothing');
+      });
+    const farGrowth: number[] = [];
+    const nearGrowth: number[] = [];
+    for (let i = 0; i < BIG_ANSWER_RUNS; i++) {
+      farGrowth.push(await growth(farBig));
+      nearGrowth.push(await growth(nearBig));
+    }
+    yield figure('remote.answer_30mb.peak_rss_growth', median(farGrowth), 'MB', median(nearGrowth));
   } finally {
     for (const c of clients) c.close();
     await local.stop();

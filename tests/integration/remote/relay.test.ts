@@ -148,6 +148,8 @@ describe.skipIf(missing)('the local agent relays a remote host: one connection f
     await waitFor(() => seqs.at(-1) === truth.lastSeq, { what: 'the relay to catch up', timeoutMs: 10_000 });
     // Every event the remote wrote, once each, in order: the tunnel cut lost and doubled nothing.
     expect(seqs).toEqual(truth.events.map((e) => e.seq));
+    // Asked for through the local agent, the transcript is the remote's answer as it gave it.
+    expect(await client.call('session.events', { sessionId: session.id, sinceSeq: 0 })).toEqual(truth);
     const streamed = events
       .map((e) => (e.kind === 'claude' ? JSON.stringify(e.entries) : ''))
       .join('')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeForeign,
+  isOneJsonValue,
   jsonNestingDepth,
   parseBoundedJson,
   peekRequestId,
@@ -77,5 +78,29 @@ describe('describeForeign', () => {
     const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
     expect(describeForeign(deep)).toBe('an array');
     expect(stringifyOrUndefined(deep)).toBeUndefined();
+  });
+});
+
+describe('isOneJsonValue', () => {
+  const bytes = (text: string) => Buffer.from(text, 'utf8');
+  it.each([
+    ['{"events":[{"seq":1,"text":"a } ] , \\" still inside"}],"lastSeq":1}', true],
+    ['[1,[2,[3]]]', true],
+    ['"just a string with a \\\\ and a }"', true],
+    ['  {"é":"日本"}\n', true],
+    ['42', true],
+    ['null', true],
+    ['{"a":1},"id":7', false],
+    ['{"a":1}}', false],
+    ['[1]]', false],
+    ['1,"ok":false', false],
+    ['"a","b"', false],
+    ['{"a":"unterminated}', false],
+    ['{"a":[1,2}', false],
+    ['', false],
+    ['   ', false],
+    ['}', false],
+  ])('%s → %s', (text, expected) => {
+    expect(isOneJsonValue(bytes(text))).toBe(expected);
   });
 });
