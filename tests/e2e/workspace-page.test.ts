@@ -57,7 +57,11 @@ describe('the workspace page', () => {
       });
     } catch (error) {
       await screenshot(page, 'workspace-page-failed');
-      throw error;
+      // What the terminal showed, and its size, say which side lost the scrollback.
+      const rows = await page.$$eval('.xterm-rows > div', (r) => r.length).catch(() => 0);
+      throw new Error(
+        `${(error as Error).message}; the screen (${rows} rows): ${JSON.stringify(await screenText(page))}`,
+      );
     }
     expect(await page.$eval('[data-testid="ff-diff"]', (el) => el.textContent)).toContain('+1');
   }, 60_000);

@@ -33,8 +33,8 @@ export function Terminals({ agent, store }: { agent: AgentPort; store: Workspace
 
 /**
  * One xterm bound to one agent terminal: snapshot on attach, live output,
- * keys in, resize through the fit addon. Keys and sizes sent while the agent
- * is away are lost, as in any terminal whose connection dropped (the page's
+ * keys in, resize through the fit addon whenever the pane's size changes.
+ * Keys and sizes sent while the agent is away are lost, as in any terminal whose connection dropped (the page's
  * banner says the agent is away); the snapshot on reattach shows the rest.
  */
 function TerminalPanel({ agent, id }: { agent: AgentPort; id: string }) {
@@ -67,14 +67,22 @@ function TerminalPanel({ agent, id }: { agent: AgentPort; id: string }) {
     const input = term.onData(
       (data) => void agent.call('terminal.input', { terminalId: id, data }).catch(() => {}),
     );
+    // Fit whenever the pane's box changes, not only the window: at mount the page's layout may
+    // not be settled yet (styles still loading, the diff above still empty), and a terminal fitted
+    // to that box would stay a row or two high, its scrollback out of sight.
+    let size = `${term.cols}x${term.rows}`;
     const onResize = () => {
       fit.fit();
+      const next = `${term.cols}x${term.rows}`;
+      if (next === size) return;
+      size = next;
       resize();
     };
-    window.addEventListener('resize', onResize);
+    const observer = new ResizeObserver(onResize);
+    observer.observe(host.current!);
     term.focus();
     return () => {
-      window.removeEventListener('resize', onResize);
+      observer.disconnect();
       input.dispose();
       off();
       term.dispose();
