@@ -243,6 +243,8 @@ export const WorkspaceRatchet = z.lazy(() =>
     state: RatchetState.optional(),
     reason: z.string().optional(),
     checks: Classification.unwrap().shape.checks.optional(),
+    /** The failing checks (latest attempts) and where GitHub shows each, for the PR panel to link. */
+    failingChecks: z.array(z.object({ name: z.string(), url: z.string().nullable() })).optional(),
     lastCheckedAt: z.string().optional(),
     lastDecision: RatchetDecision.optional(),
     fixerSessionId: z.string().optional(),

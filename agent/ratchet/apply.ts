@@ -37,7 +37,10 @@ export interface FixerSeen {
 export interface DecisionContext {
   /** What `decide` said beyond the recorded decision: why a pause, and until when. */
   decided: Pick<Decision, 'pausedReason' | 'pausedUntil'>;
-  classification: Pick<Classification, 'state' | 'reason' | 'checks' | 'threads' | 'changesRequestedBy'>;
+  classification: Pick<
+    Classification,
+    'state' | 'reason' | 'checks' | 'failingChecks' | 'threads' | 'changesRequestedBy'
+  >;
   snapshot: Pick<PrSnapshot, 'headRefOid' | 'reviews'>;
   settings: Pick<RatchetSettings, 'maxAttempts' | 'maxCostUsdPerPr'>;
   /** What this PR's fixer sessions have cost so far (USD). */
@@ -98,6 +101,7 @@ export function applyDecision(
     state: classification.state,
     reason: classification.reason,
     checks: classification.checks,
+    failingChecks: classification.failingChecks.map((check) => ({ name: check.name, url: check.url })),
     lastCheckedAt: decision.at,
     spentUsd: context.spentUsd,
     budgetUsd: settings.maxCostUsdPerPr,

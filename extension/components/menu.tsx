@@ -1,8 +1,9 @@
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { SessionView } from '../../shared/domain.js';
 import { formatUsd } from '../lib/fleet-model.js';
+import { menuPlacement } from '../lib/menu-placement.js';
 import { type IconName, Octicon } from '../lib/octicons.js';
 
 export interface MenuItem {
@@ -17,7 +18,8 @@ export interface MenuItem {
 /**
  * An action menu as GitHub draws one: a button that opens a list of items
  * with optional icons and descriptions. Arrow keys move, Enter picks, Esc
- * and a click outside close it, focus goes back to the button.
+ * and a click outside close it, focus goes back to the button. It opens
+ * below or above its button, wherever it has room (lib/menu-placement.ts).
  */
 export function Menu({
   label,
@@ -27,6 +29,7 @@ export function Menu({
   testid,
   align,
   empty,
+  disabled = false,
 }: {
   label: ComponentChildren;
   icon?: IconName;
@@ -35,10 +38,21 @@ export function Menu({
   testid: string;
   align?: 'end';
   empty?: string;
+  disabled?: boolean;
 }) {
   const open = useSignal(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
+  const overlay = useRef<HTMLDivElement>(null);
+  // Placed before it paints: measured at its natural height, then kept within the window.
+  useLayoutEffect(() => {
+    const menu = overlay.current;
+    const at = button.current?.getBoundingClientRect();
+    if (!open.value || !menu || !at) return;
+    const placed = menuPlacement(at, window.innerHeight, menu.scrollHeight);
+    menu.dataset.side = placed.side;
+    menu.style.maxHeight = `${placed.maxHeight}px`;
+  }, [open.value]);
   const radio = items.some((i) => i.checked !== undefined);
   useEffect(() => {
     if (!open.value) return;
@@ -75,6 +89,7 @@ export function Menu({
         data-testid={testid}
         aria-haspopup="menu"
         aria-expanded={open.value}
+        disabled={disabled}
         onClick={() => (open.value = !open.value)}
       >
         {icon && <Octicon name={icon} />}
@@ -83,6 +98,7 @@ export function Menu({
       </button>
       {open.value && (
         <div
+          ref={overlay}
           class="ff-menu-overlay"
           role="menu"
           data-align={align}

@@ -2,18 +2,28 @@ import { useSignal } from '@preact/signals';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { parsePairingEntry } from '../lib/port-schemas.js';
+import { InlineCode } from './inline-code.js';
 
 /**
- * Manual pairing: the port and a code from `ff-agent pair` (or the token from
- * agent.json). The native host does this by itself once installed.
+ * Manual pairing: the port and a code from `ff-agent pair` (or the token
+ * from agent.json). The native host does this by itself once installed. The
+ * port is the agent's own when the worker knows it (the pairing's, or
+ * agent.json's as the native host read it); `lead` says what the form is
+ * for where it is not the first thing to do.
  */
-export function PairForm({ agent }: { agent: AgentPort }) {
+export function PairForm({ agent, lead }: { agent: AgentPort; lead?: string }) {
   const error = useSignal('');
-  const port = agent.connection.value?.port ?? DEFAULT_AGENT_PORT;
+  const state = agent.connection.value;
+  // Only a port the worker knows is filled in; else the field shows the default and asks for the one printed.
+  const port = state && state.portKnown !== false ? String(state.port) : '';
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
-    const entry = parsePairingEntry(Number(form.get('port')), String(form.get('token')));
+    const typedPort = String(form.get('port') ?? '').trim();
+    const entry = parsePairingEntry(
+      typedPort ? Number(typedPort) : DEFAULT_AGENT_PORT,
+      String(form.get('token')),
+    );
     if (entry.kind === 'invalid') {
       error.value = entry.message;
       return;
@@ -28,16 +38,23 @@ export function PairForm({ agent }: { agent: AgentPort }) {
     if (state.status !== 'connected') error.value = state.message;
   };
   return (
-    <form onSubmit={submit} data-testid="pair-form" class="ff-form">
+    <form onSubmit={submit} data-testid="pair-form" class="ff-form ff-pair-form">
+      {lead && <p class="ff-pair-lead">{lead}</p>}
       <label>
-        Port <input name="port" inputMode="numeric" value={String(port)} />
+        Port <input name="port" inputMode="numeric" value={port} placeholder={String(DEFAULT_AGENT_PORT)} />
       </label>
       <label>
-        Code or token{' '}
-        <input name="token" autoComplete="off" placeholder="from `ff-agent pair`, or agent.json" />
+        <span>
+          Code from <code>ff-agent pair</code> <span class="ff-muted">(or the token from agent.json)</span>
+        </span>
+        <input name="token" autoComplete="off" placeholder="K7F2-9QX4" />
       </label>
       <button type="submit">Pair</button>
-      {error.value && <p class="error">{error.value}</p>}
+      {error.value && (
+        <p class="error" role="alert">
+          <InlineCode text={error.value} />
+        </p>
+      )}
     </form>
   );
 }

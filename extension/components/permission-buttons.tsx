@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import type { AgentPort } from '../lib/agent-port.js';
 import { Octicon } from '../lib/octicons.js';
-import { errorText } from '../lib/use-agent.js';
+import { shownError } from '../lib/use-agent.js';
 
 /** Allow / Deny / Allow <tool> for this session: one permission request's answers. */
 export function PermissionButtons({
@@ -10,12 +10,15 @@ export function PermissionButtons({
   requestId,
   toolName,
   onAnswered,
+  disabled = false,
 }: {
   agent: AgentPort;
   sessionId: string;
   requestId: string;
   toolName: string;
   onAnswered?: () => void;
+  /** The request cannot be answered now (the agent is away). */
+  disabled?: boolean;
 }) {
   const busy = useSignal(false);
   const error = useSignal('');
@@ -31,7 +34,7 @@ export function PermissionButtons({
       });
       onAnswered?.();
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     } finally {
       busy.value = false;
     }
@@ -42,7 +45,7 @@ export function PermissionButtons({
         type="button"
         class="btn-primary"
         data-testid="ff-allow"
-        disabled={busy.value}
+        disabled={busy.value || disabled}
         onClick={() => void answer(true)}
       >
         <Octicon name="check" /> Allow
@@ -50,7 +53,7 @@ export function PermissionButtons({
       <button
         type="button"
         data-testid="ff-allow-session"
-        disabled={busy.value}
+        disabled={busy.value || disabled}
         title={`Allow ${toolName} without asking again in this session`}
         onClick={() => void answer(true, true)}
       >
@@ -60,7 +63,7 @@ export function PermissionButtons({
         type="button"
         class="btn-danger"
         data-testid="ff-deny"
-        disabled={busy.value}
+        disabled={busy.value || disabled}
         onClick={() => void answer(false)}
       >
         <Octicon name="x" /> Deny

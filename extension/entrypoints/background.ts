@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { AgentConnection } from '../lib/agent-connection.js';
 import { keepEnterpriseScriptsInSync } from '../lib/background/enterprise-scripts.js';
-import { askNativeHost } from '../lib/background/native-pairing.js';
+import { nativeHost } from '../lib/background/native-pairing.js';
 import { notifyFromAgent } from '../lib/background/notifier.js';
 import { servePorts } from '../lib/background/port-server.js';
 import { SessionViewers } from '../lib/background/session-viewers.js';
@@ -19,7 +19,7 @@ export default defineBackground(() => {
   const connection = new AgentConnection(
     browser.storage.local,
     browser.runtime.getManifest().version,
-    askNativeHost,
+    nativeHost,
   );
   void connection.connect();
   const viewers = new SessionViewers();

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { Board, WorkspaceCard } from '../../shared/board.js';
+import { RATCHET_STATES } from '../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
 import type { AgentPort } from '../lib/agent-port.js';
@@ -7,18 +8,27 @@ import { anchors } from '../lib/anchors.js';
 import type { FeatureDefinition } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, type MachineStatus, machineOf, machineStatus, mergeBoardPush } from '../lib/machines.js';
+import { ratchetSummary } from '../lib/ratchet-summary.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
-import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+import { shownError, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 interface ListMatch {
   owner: string;
   repo: string;
 }
 
-/** A workspace's card; one on a remote names it (and its state when it is out of reach). */
-function Card({ card, machine }: { card: WorkspaceCard; machine: MachineStatus }) {
+/**
+ * A workspace's card: its issue (linked), Open chat (the workspace page),
+ * its PR (linked) with the ratchet's state as the PR panel names it, and
+ * what the ratchet waits for. One on a remote names it (and its state when
+ * it is out of reach).
+ */
+function Card({ card, machine, agent }: { card: WorkspaceCard; machine: MachineStatus; agent: AgentPort }) {
   const w = card.workspace;
+  const state = w.ratchet.state ? RATCHET_STATES[w.ratchet.state] : undefined;
+  const said = w.pr ? ratchetSummary(w.ratchet) : {};
+  const waiting = said.waiting ?? said.reason;
   return (
     <div
       class="ff-card"
@@ -32,21 +42,46 @@ function Card({ card, machine }: { card: WorkspaceCard; machine: MachineStatus }
           <MachineLabel status={machine} compact />
         </div>
       )}
-      <div>{w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch}</div>
-      <div class="ff-muted">
-        <code>{w.branch}</code>
-        {w.pr && (
+      <div class="ff-card-title">
+        {w.issue ? (
           <>
-            {' · '}
-            <a href={safeHref(w.pr.url)}>PR #{w.pr.number}</a>
+            <a href={safeHref(w.issue.url)} data-testid="ff-card-issue">
+              #{w.issue.number}
+            </a>{' '}
+            {w.issue.title}
           </>
+        ) : (
+          w.branch
         )}
-        {w.ratchet.state && ` · ${w.ratchet.state}`}
-        {card.sessions.waitingForYou > 0 && ' · needs you'}
       </div>
-      {w.pr && w.ratchet.waiting && (
-        <div class="ff-muted" data-testid="ff-card-waiting">
-          {w.ratchet.waiting}
+      <div class="ff-row ff-card-meta">
+        <button
+          type="button"
+          class="ff-link"
+          data-testid="ff-card-open"
+          onClick={() => agent.open('workspace', w.id)}
+        >
+          Open chat
+        </button>
+        {w.pr && (
+          <a href={safeHref(w.pr.url)} data-testid="ff-card-pr">
+            PR #{w.pr.number}
+          </a>
+        )}
+        {state && (
+          <span class="ff-chip" data-tone={state.tone} data-testid="ff-card-state">
+            {state.label}
+          </span>
+        )}
+        {card.sessions.waitingForYou > 0 && (
+          <span class="ff-chip" data-tone="waiting">
+            Needs you
+          </span>
+        )}
+      </div>
+      {waiting && (
+        <div class="ff-muted" data-testid="ff-card-waiting" title={w.ratchet.waiting}>
+          {waiting}
         </div>
       )}
     </div>
@@ -71,7 +106,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
       board.value = await agent.call(refresh ? 'board.refresh' : 'board.get', { project });
       error.value = '';
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     }
   };
   // Opening the board is a user asking to look: fetch the assigned issues fresh.
@@ -91,7 +126,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
       await agent.call('workspace.create', { project, issue: { number } });
       await load();
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     } finally {
       starting.value = undefined;
     }
@@ -114,9 +149,9 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
           </button>
         )}
       </div>
-      {open.value && !connected && <ConnectionBanner agent={agent} />}
+      {open.value && !connected && <ConnectionBanner agent={agent} kept={columns !== undefined} />}
       {open.value && connected && error.value && <div class="ff-error">{error.value}</div>}
-      {open.value && connected && columns && (
+      {open.value && columns && (
         <>
           {board.value?.issuesError && <div class="ff-muted">GitHub issues: {board.value.issuesError}</div>}
           <div class="ff-board">
@@ -130,7 +165,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
                   <button
                     type="button"
                     class="ff-btn"
-                    disabled={starting.value === issue.number}
+                    disabled={!connected || starting.value === issue.number}
                     onClick={() => void start(issue.number)}
                   >
                     {starting.value === issue.number ? 'Starting…' : 'Start'}
@@ -152,6 +187,7 @@ function KanbanPanel({ match, agent }: { match: ListMatch; agent: AgentPort }) {
                 {columns[key].map((card) => (
                   <Card
                     card={card}
+                    agent={agent}
                     key={card.workspace.id}
                     machine={machineStatus(machineOf(card), remotes.value, now)}
                   />

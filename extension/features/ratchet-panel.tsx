@@ -14,15 +14,27 @@ import { currentActivity, toChatItems } from '../lib/chat-model.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
 import { projectRef } from '../lib/github-pages.js';
 import { LOCAL, machineOf, machineStatus } from '../lib/machines.js';
-import { ratchetSummary } from '../lib/ratchet-summary.js';
+import { NO_TIME, nextLookWords, ratchetSummary } from '../lib/ratchet-summary.js';
 import { useNow, useRemotes } from '../lib/remotes.js';
+import { safeHref } from '../lib/safe-href.js';
 import { followSession, type SessionEntry } from '../lib/session-feed.js';
 import { SvgIcon } from '../lib/svg-icon.js';
-import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+import { shownError, useTopic, useWhenConnected } from '../lib/use-agent.js';
 
 type PullMatch = NumberedPage;
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** "checks: 3 passed, 1 failing": the counts that are not zero. */
+function checksLine(c: { total: number; passed: number; failed: number; pending: number }): string {
+  if (c.total === 0) return 'no checks';
+  const parts = [
+    c.passed ? `${c.passed} passed` : '',
+    c.failed ? `${c.failed} failing` : '',
+    c.pending ? `${c.pending} running` : '',
+  ];
+  return `checks: ${parts.filter(Boolean).join(', ')}`;
+}
 
 /** The fixer at work: its state, the tool it runs or its last words, live; and a way into its chat. */
 function FixerActivity({
@@ -106,6 +118,8 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
   const known = useSignal(false);
   const adopting = useSignal(false);
   const error = useSignal('');
+  /** The schedule's next tick, asked when the agent's sentence names no time ("the next tick"). */
+  const nextTickAt = useSignal<string | undefined>(undefined);
   const project = projectRef(location.hostname, match.owner, match.repo);
   // A PR whose workspace lives on a remote: its ratchet runs there; the panel says where, and if it is out of reach.
   const machine = workspace.value ? machineOf(workspace.value) : LOCAL;
@@ -119,9 +133,11 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
       const found = list.find((w) => w.pr?.number === match.number);
       workspace.value = found;
       if (found) decisions.value = await agent.call('ratchet.decisions', { workspaceId: found.id, limit: 5 });
+      if (found && ratchetSummary(found.ratchet).nextLook === NO_TIME)
+        nextTickAt.value = (await agent.call('ratchet.status')).nextTickAt;
     } catch (e) {
       // A repo ff doesn't know: this PR is not ff's; show nothing.
-      if (errorCode(e) !== 'NOT_FOUND') error.value = errorText(e);
+      if (errorCode(e) !== 'NOT_FOUND') error.value = shownError(e);
     } finally {
       searched.value = true;
     }
@@ -130,15 +146,16 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
   useTopic(agent, workspace.value ? `workspace:${workspace.value.id}` : undefined, () => void load());
   useTopic(agent, connected ? 'ratchet' : undefined, () => void load());
 
-  if (!connected) {
+  const w = workspace.value;
+  // Away before anything was shown: the banner alone. Away after: what it showed, read-only, under it.
+  if (!connected && !w) {
     return (
       <div class="ff-box" data-testid="ff-ratchet">
         <ConnectionBanner agent={agent} />
       </div>
     );
   }
-  const w = workspace.value;
-  if (searched.value && !w && known.value) {
+  if (connected && searched.value && !w && known.value) {
     // A PR of a registered repo that ff did not open (a teammate's, a bot's, a fork's): offer to adopt it.
     const adopt = () => {
       adopting.value = true;
@@ -147,7 +164,7 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
         () => load(),
         (e) => {
           adopting.value = false;
-          error.value = errorText(e);
+          error.value = shownError(e);
         },
       );
     };
@@ -175,19 +192,21 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
       </div>
     );
   }
-  if (!searched.value || !w) return error.value ? <div class="ff-box ff-error">{error.value}</div> : null;
+  if (!w) return error.value ? <div class="ff-box ff-error">{error.value}</div> : null;
   const r = w.ratchet;
   const fixer = r.fixerSessionId;
   const act = (work: Promise<unknown>) =>
     void work.then(
       () => load(),
       (e) => {
-        error.value = errorText(e);
+        error.value = shownError(e);
       },
     );
   const said = ratchetSummary(r);
+  const next = nextLookWords(said.nextLook, nextTickAt.value);
   return (
     <div class="ff-box" data-testid="ff-ratchet">
+      {!connected && <ConnectionBanner agent={agent} kept />}
       <div class="ff-row">
         <strong>ff ratchet</strong>
         {machine !== LOCAL && <MachineLabel status={machineStatus(machine, remotes.value, now)} />}
@@ -205,13 +224,40 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
           </span>
         )}
         {r.checks && (
-          <span class="ff-muted">
-            checks: {r.checks.passed} passed, {r.checks.failed} failed, {r.checks.pending} running
+          <span class="ff-muted" data-testid="ff-ratchet-counts">
+            {checksLine(r.checks)}
           </span>
         )}
       </div>
+      {said.checks && (
+        <div data-testid="ff-ratchet-checks">
+          {said.checks.label}:{' '}
+          {said.checks.list.map((check, i) => (
+            <Fragment key={check.name}>
+              {i > 0 && ', '}
+              {check.url ? (
+                <a
+                  href={safeHref(check.url)}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  data-testid="ff-check-link"
+                >
+                  {check.name}
+                </a>
+              ) : (
+                check.name
+              )}
+            </Fragment>
+          ))}
+        </div>
+      )}
       {said.reason && <div data-testid="ff-ratchet-reason">{said.reason}</div>}
       {said.waiting && <div data-testid="ff-ratchet-waiting">{said.waiting}</div>}
+      {next && (
+        <div class="ff-muted" data-testid="ff-ratchet-next">
+          {next}
+        </div>
+      )}
       <div class="ff-muted" data-testid="ff-ratchet-loops">
         {[
           r.spentUsd !== undefined && (
@@ -246,11 +292,17 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
         <button
           type="button"
           class="ff-btn"
+          disabled={!connected}
           onClick={() => act(agent.call('ratchet.pause', { workspaceId: w.id, paused: !r.paused }))}
         >
           {r.paused ? 'Resume ratchet' : 'Pause ratchet'}
         </button>
-        <button type="button" class="ff-btn" onClick={() => act(agent.call('ratchet.tick'))}>
+        <button
+          type="button"
+          class="ff-btn"
+          disabled={!connected}
+          onClick={() => act(agent.call('ratchet.tick'))}
+        >
           Check now
         </button>
       </div>

@@ -12,7 +12,7 @@ import { compareMachines, LOCAL, machineOf, machineStatus, startLabel } from '..
 import { useNow, useRemotes } from '../lib/remotes.js';
 import { safeHref } from '../lib/safe-href.js';
 import { SvgIcon } from '../lib/svg-icon.js';
-import { errorText, useTopic, useWhenConnected } from '../lib/use-agent.js';
+import { shownError, useTopic, useWhenConnected } from '../lib/use-agent.js';
 import { workspaceChip } from '../lib/workspace-chip.js';
 import { applyBoard } from '../lib/workspace-list.js';
 
@@ -44,7 +44,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       }
     } catch (e) {
       if (errorCode(e) === 'NOT_FOUND' && !id) unknownProject.value = true;
-      else error.value = errorText(e);
+      else error.value = shownError(e);
     } finally {
       loading.value = false;
     }
@@ -111,13 +111,14 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
       workspace.value = result.workspace;
     } catch (e) {
       if (errorCode(e) === 'NOT_FOUND') unknownProject.value = true;
-      else error.value = errorText(e);
+      else error.value = shownError(e);
     } finally {
       busy.value = false;
     }
   };
 
-  if (!connected) {
+  // Away with nothing shown yet: the banner alone. Away after: the workspace as last seen, under it.
+  if (!connected && !workspace.value) {
     return (
       <div class="ff-box" data-testid="ff-start">
         <ConnectionBanner agent={agent} />
@@ -165,6 +166,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
   const where = machineStatus(machineOf(w), remotes.value, now);
   return (
     <div class="ff-box" data-testid="ff-start">
+      {!connected && <ConnectionBanner agent={agent} kept />}
       <div class="ff-row">
         <span class="ff-chip" data-tone={chip.tone} data-testid="ff-chip">
           {chip.label}
@@ -200,11 +202,12 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
           <button
             type="button"
             class="ff-btn"
+            disabled={!connected}
             onClick={() =>
               void agent.call('workspace.retry', { workspaceId: w.id }).then(
                 () => refresh(w.id),
                 (e) => {
-                  error.value = errorText(e);
+                  error.value = shownError(e);
                 },
               )
             }
@@ -222,11 +225,12 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
               class="ff-btn"
               key={a.name}
               title={a.description}
+              disabled={!connected}
               onClick={() =>
                 void agent.call('quickAction.run', { workspaceId: w.id, action: a.name }).then(
                   () => refresh(w.id),
                   (e) => {
-                    error.value = errorText(e);
+                    error.value = shownError(e);
                   },
                 )
               }

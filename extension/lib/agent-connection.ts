@@ -9,6 +9,7 @@ import {
   type Topic,
 } from '../../shared/protocol.js';
 import { toAgentEvent } from './agent-event.js';
+import { connectionAdvice, type NativeHostState, type PairingTrouble } from './connection-advice.js';
 import type { AgentEvent } from './messages.js';
 import { type ConnectionState, PairingInput } from './port-schemas.js';
 
@@ -37,19 +38,45 @@ interface Subscription {
 }
 
 /**
+ * What the native messaging host (registered by `ff-agent install`) says of
+ * the agent: whether it runs, and its port and token when agent.json has
+ * them (they stay the same across restarts). A browser without the host
+ * throws.
+ */
+export interface NativeAnswer {
+  running: boolean;
+  pairing?: PairingInput;
+  /** agent.json's port, also when there is no token to pair with. */
+  port?: number;
+}
+
+export interface NativeHost {
+  /** Starts the agent unless it runs, then answers. */
+  ensureAgent(): Promise<NativeAnswer>;
+  /** Answers without starting anything. */
+  connection(): Promise<NativeAnswer>;
+}
+
+/**
  * The background worker's one connection to ff-agent: connects with the
  * stored pairing, reconnects with exponential backoff, keeps the worker
  * alive, resubscribes every subscription from its last seq after a
- * reconnect, and reports a state every surface shows with its fix.
+ * reconnect, and reports a state every surface shows with the one next
+ * step that fits (lib/connection-advice.ts).
  */
-/** Asks the native messaging host (installed by `ff-agent install`) for the agent's port and token. */
-export type NativePairing = () => Promise<PairingInput | undefined>;
-
 export class AgentConnection {
   readonly #storage: StorageArea;
   readonly #version: string;
-  readonly #native: NativePairing | undefined;
+  readonly #native: NativeHost | undefined;
   #triedNative = false;
+  /** Whether the native host answered: `ff-agent install` ran, so `ff-agent restart` is the fix, not install. */
+  #nativeHost: NativeHostState = 'unknown';
+  /** The last connection attempt found no agent: the next one asks the native host where it is now. */
+  #retrying = false;
+  /** The agent's port as the native host last read it from agent.json (for the pair form). */
+  #knownPort: number | undefined;
+  /** A refused token was checked with the native host once (not again, so a refusal cannot loop). */
+  #askedAfterRefusal = false;
   readonly #listeners = new Set<(state: ConnectionState) => void>();
   readonly #subscriptions = new Set<Subscription>();
   #client: AgentClient | undefined;
@@ -63,7 +90,7 @@ export class AgentConnection {
   #keepalive: ReturnType<typeof setInterval> | undefined;
   #generation = 0;
 
-  constructor(storage: StorageArea, version: string, native?: NativePairing) {
+  constructor(storage: StorageArea, version: string, native?: NativeHost) {
     this.#storage = storage;
     this.#version = version;
     this.#native = native;
@@ -108,16 +135,40 @@ export class AgentConnection {
     return this.pair({ port, token });
   }
 
-  /** The native host knows the port and token (and starts the agent if it is not running). */
-  async #nativePairing(): Promise<PairingInput | undefined> {
-    if (!this.#native) return undefined;
+  /**
+   * Asks the native host for the agent's port and token (`ensure`: starting
+   * the agent if it is not running) and stores a pairing it hands over, also
+   * that of a stopped agent: its token stays the same when it starts again,
+   * and its port is where it will be (it may have fallen back to another).
+   */
+  async #askNativeHost(how: 'ensure' | 'look'): Promise<void> {
+    if (!this.#native) return;
     try {
-      const pairing = await this.#native();
-      if (pairing) await this.#storage.set({ [STORAGE_KEY]: pairing });
-      return pairing;
+      const answer = await (how === 'ensure' ? this.#native.ensureAgent() : this.#native.connection());
+      this.#nativeHost = 'installed';
+      if (answer.port !== undefined) this.#knownPort = answer.port;
+      const stored = await this.#pairing();
+      if (answer.pairing && (stored?.port !== answer.pairing.port || stored.token !== answer.pairing.token))
+        await this.#storage.set({ [STORAGE_KEY]: answer.pairing });
     } catch {
-      return undefined; // no host installed, or a browser without native messaging: manual pairing remains
+      // No host installed, or a browser without native messaging: manual pairing remains.
+      this.#nativeHost = 'absent';
     }
+  }
+
+  /** A state that is not `connected`, worded with its next step. */
+  #trouble(
+    status: Exclude<ConnectionState['status'], 'connected'>,
+    port: number,
+    pairing: PairingTrouble = 'none',
+  ): ConnectionState {
+    const advice = connectionAdvice(status, { nativeHost: this.#nativeHost, pairing });
+    return {
+      status,
+      port,
+      message: advice.message,
+      ...(advice.nextStep ? { nextStep: advice.nextStep } : {}),
+    };
   }
 
   async call(method: string, params: unknown): Promise<unknown> {
@@ -177,22 +228,26 @@ export class AgentConnection {
     this.#rememberWhereEachIs(this.#client);
     this.#client?.close();
     this.#client = undefined;
-    // Zero-config pairing: at start, ask the native host once (it also starts a stopped agent).
+    // Zero-config pairing: at start, ask the native host (it also starts a stopped agent); after a failed
+    // attempt, ask it again where the agent is now (restarted on another port, or paired anew).
     if (!this.#triedNative) {
       this.#triedNative = true;
-      await this.#nativePairing();
-    }
+      await this.#askNativeHost('ensure');
+    } else if (this.#retrying && this.#nativeHost === 'installed') await this.#askNativeHost('look');
+    if (generation !== this.#generation) return this.#state;
     const pairing = await this.#pairing();
     if (!pairing) {
-      this.#set({
-        status: 'not-paired',
-        port: DEFAULT_AGENT_PORT,
-        message:
-          'Not paired with ff-agent. Run `ff-agent pair` and enter the port and code in ff Options (or the token from ~/.ff/agent.json).',
-      });
+      const port = this.#knownPort ?? DEFAULT_AGENT_PORT;
+      if (this.#nativeHost === 'installed') {
+        // The host is there but the agent did not start and left no token: once it runs, the next look pairs.
+        this.#scheduleRetry(port);
+        return this.#state;
+      }
+      this.#set({ ...this.#trouble('not-paired', port), portKnown: this.#knownPort !== undefined });
       return this.#state;
     }
-    this.#set({ status: 'connecting', port: pairing.port, message: 'Connecting to ff-agent…' });
+    // A retry keeps saying what it said (the agent is away), rather than flickering to "Connecting…" each time.
+    if (!this.#retrying) this.#set(this.#trouble('connecting', pairing.port));
     try {
       const client = await AgentClient.connect(() => new WebSocket(`ws://127.0.0.1:${pairing.port}`), {
         token: pairing.token,
@@ -204,6 +259,8 @@ export class AgentConnection {
       }
       this.#client = client;
       this.#backoffMs = 1_000;
+      this.#retrying = false;
+      this.#askedAfterRefusal = false;
       // A keepalive that fails means the connection dropped: its close handler below reconnects.
       this.#keepalive = setInterval(() => void client.call('status').catch(() => {}), KEEPALIVE_MS);
       client.onClose(() => {
@@ -219,21 +276,16 @@ export class AgentConnection {
     } catch (error) {
       if (generation !== this.#generation) return this.#state;
       const reason = error instanceof ConnectError ? error.reason : 'unreachable';
-      if (reason === 'bad-token') {
-        this.#set({
-          status: 'not-paired',
-          port: pairing.port,
-          message: 'ff-agent refused the token. Pair again in ff Options.',
-        });
-      } else if (reason === 'protocol-mismatch') {
-        this.#set({
-          status: 'protocol-mismatch',
-          port: pairing.port,
-          message: 'ff-agent and the extension are different versions. Update both.',
-        });
-      } else {
-        this.#scheduleRetry(pairing.port);
+      if (reason === 'bad-token' && this.#nativeHost === 'installed' && !this.#askedAfterRefusal) {
+        // The agent's home was made anew (a new token): the host reads the one it has now.
+        this.#askedAfterRefusal = true;
+        await this.#askNativeHost('look');
+        const now = await this.#pairing();
+        if (now && now.token !== pairing.token) return this.connect();
       }
+      if (reason === 'bad-token') this.#set(this.#trouble('not-paired', pairing.port, 'refused'));
+      else if (reason === 'protocol-mismatch') this.#set(this.#trouble('protocol-mismatch', pairing.port));
+      else this.#scheduleRetry(pairing.port);
     }
     return this.#state;
   }
@@ -242,11 +294,8 @@ export class AgentConnection {
     clearInterval(this.#keepalive);
     this.#rememberWhereEachIs(this.#client);
     this.#client = undefined;
-    this.#set({
-      status: 'agent-not-running',
-      port,
-      message: 'ff-agent is not running. Start it with `ff-agent serve` (or `npm start` in the ff checkout).',
-    });
+    this.#retrying = true;
+    this.#set(this.#trouble('agent-not-running', port));
     const delay = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, MAX_BACKOFF_MS);
     clearTimeout(this.#retry);

@@ -1,7 +1,14 @@
-import { utils } from 'github-url-detection';
+import {
+  isIssue,
+  isPRCommitList,
+  isPRConversation,
+  isPRFiles,
+  isRepoIssueList,
+  utils,
+} from 'github-url-detection';
 
 /**
- * Which GitHub page a URL is — pure, URL-based (GitHub navigates without
+ * Which GitHub page a URL is — URL-based (GitHub navigates without
  * reloading, so features decide from the URL on every location change).
  */
 export type GitHubPage =
@@ -11,35 +18,43 @@ export type GitHubPage =
       owner: string;
       repo: string;
       number: number;
-      tab: 'conversation' | 'files' | 'commits' | 'checks';
+      tab: 'conversation' | 'files' | 'commits';
     }
   | { kind: 'issues'; owner: string; repo: string };
 
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
+/**
+ * The page, as github-url-detection (what refined-github uses) sees it: it
+ * knows every URL GitHub serves an issue list at (`/issues`, label pages,
+ * saved views `/issues/views/N`, `/issues/<author>`), which first segments
+ * are GitHub's own pages rather than owners, and follows GitHub's changes.
+ * It is asked with the path in lower case, as GitHub's own pages are
+ * (`/Settings/…` is still settings); the owner and repo keep their case.
+ * Its `isIssue` also reads `document.title` (a logged-out 404 looks like an
+ * issue URL), so this runs where there is a document.
+ */
 export function detectPage(url: URL | string, host = 'github.com'): GitHubPage | undefined {
   const u = typeof url === 'string' ? new URL(url) : url;
   if (u.hostname !== host) return undefined;
-  // Whether the first segment is an owner or one of GitHub's own pages (settings, orgs, marketplace, …)
-  // is github-url-detection's call: its list (github-reserved-names) follows GitHub's changes. Asked in
-  // lower case, as GitHub's own pages are. The rest (issue or PR number, the PR's tab) stays ours: the
-  // library answers yes/no per page type, and its isIssue reads document.title, which a pure parser can't.
-  if (!utils.getRepositoryInfo(new URL(u.origin + u.pathname.toLowerCase()))) return undefined;
-  const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  const [owner, repo, section, id, tab] = parts;
-  if (!owner || !repo || !NAME.test(owner) || !NAME.test(repo)) return undefined;
-  const number = id && /^\d+$/.test(id) ? Number(id) : undefined;
-  if (section === 'issues') {
-    if (id === undefined && parts.length === 3) return { kind: 'issues', owner, repo };
-    if (number !== undefined && parts.length === 4) return { kind: 'issue', owner, repo, number };
-    return undefined;
-  }
-  if (section === 'pull' && number !== undefined && parts.length <= 5) {
-    const tabs = { files: 'files', commits: 'commits', checks: 'checks' } as const;
-    if (tab !== undefined && !(tab in tabs)) return undefined;
-    return { kind: 'pull', owner, repo, number, tab: tab ? tabs[tab as keyof typeof tabs] : 'conversation' };
-  }
-  return undefined;
+  const asked = new URL(u.origin + u.pathname.toLowerCase());
+  const info = utils.getRepositoryInfo(asked);
+  if (!info) return undefined;
+  const [owner = '', repo = ''] = utils.getCleanPathname(u).split('/').map(decodeURIComponent);
+  if (!NAME.test(owner) || !NAME.test(repo)) return undefined;
+  if (isRepoIssueList(asked)) return { kind: 'issues', owner, repo };
+  // Issue and pull request paths are `issues/<n>…` and `pull/<n>…`: the number is the library's second part.
+  const number = Number(info.pathParts[1]);
+  if (!Number.isSafeInteger(number)) return undefined;
+  if (isIssue(asked)) return { kind: 'issue', owner, repo, number };
+  const tab = isPRConversation(asked)
+    ? 'conversation'
+    : isPRFiles(asked)
+      ? 'files'
+      : isPRCommitList(asked)
+        ? 'commits'
+        : undefined;
+  return tab ? { kind: 'pull', owner, repo, number, tab } : undefined;
 }
 
 /**

@@ -10,11 +10,13 @@ import checklist from '@primer/octicons/build/svg/checklist-16.svg?raw';
 import clock from '@primer/octicons/build/svg/clock-16.svg?raw';
 import cloudOffline from '@primer/octicons/build/svg/cloud-offline-16.svg?raw';
 import commentDiscussion from '@primer/octicons/build/svg/comment-discussion-16.svg?raw';
+import copy from '@primer/octicons/build/svg/copy-16.svg?raw';
 import cpu from '@primer/octicons/build/svg/cpu-16.svg?raw';
 import database from '@primer/octicons/build/svg/database-16.svg?raw';
 import dotFill from '@primer/octicons/build/svg/dot-fill-16.svg?raw';
 import file from '@primer/octicons/build/svg/file-16.svg?raw';
 import fileAdded from '@primer/octicons/build/svg/file-added-16.svg?raw';
+import fold from '@primer/octicons/build/svg/fold-16.svg?raw';
 import gear from '@primer/octicons/build/svg/gear-16.svg?raw';
 import gitBranch from '@primer/octicons/build/svg/git-branch-16.svg?raw';
 import gitPullRequest from '@primer/octicons/build/svg/git-pull-request-16.svg?raw';
@@ -78,6 +80,8 @@ const svgs = {
   server: server,
   database: database,
   'cloud-offline': cloudOffline,
+  copy: copy,
+  fold: fold,
 } as const;
 
 export type IconName = keyof typeof svgs;

@@ -17,10 +17,15 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
 export const ConnectionState = z.object({
   status: ConnectionStatus,
-  /** What to do about it, ready to show. */
+  /** What is wrong (or "Connected to ff-agent 0.1.0."): one plain sentence, ready to show. */
   message: z.string(),
+  /** The one next step that fits (lib/connection-advice.ts): words, and a command to show as code. */
+  nextStep: z.object({ text: z.string(), command: z.string().optional() }).optional(),
   agentVersion: z.string().optional(),
+  /** The agent's port: the paired one, else what the native host read from agent.json, else the default. */
   port: z.number().int(),
+  /** False when `port` is only the default (no pairing, no native host): the pair form asks for it then. */
+  portKnown: z.boolean().optional(),
 });
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
@@ -38,7 +43,7 @@ export type PairingEntry =
 
 export function parsePairingEntry(port: number, typed: string): PairingEntry {
   if (!Number.isInteger(port) || port < 1 || port > 65535)
-    return { kind: 'invalid', message: 'the port is a number from 1 to 65535 (from `ff-agent pair`)' };
+    return { kind: 'invalid', message: 'The port is a number from 1 to 65535 (ff-agent pair prints it).' };
   const text = typed.trim();
   if (/^[0-9a-f]{64}$/i.test(text)) return { kind: 'token', pairing: { port, token: text.toLowerCase() } };
   const code = normalizePairingCode(text);
@@ -47,8 +52,8 @@ export function parsePairingEntry(port: number, typed: string): PairingEntry {
     kind: 'invalid',
     message:
       text.length > 12
-        ? 'the token is 64 hex characters (from agent.json)'
-        : 'enter the code from `ff-agent pair` (like K7F2-9QX4) or the 64-character token from agent.json',
+        ? 'The token is 64 hex characters (from agent.json).'
+        : 'Enter the code ff-agent pair prints (like K7F2-9QX4), or the 64-character token from agent.json.',
   };
 }
 

@@ -31,7 +31,9 @@ export const featureStyles = `
 .ff-chip[data-tone="bad"] { border-color: var(--borderColor-danger-emphasis, #cf222e); color: var(--fgColor-danger, #d1242f); }
 .ff-chip[data-tone="good"] { border-color: var(--borderColor-success-emphasis, #1a7f37); color: var(--fgColor-success, #1a7f37); }
 .ff-error { color: var(--fgColor-danger, #d1242f); }
-.ff-banner { border: 1px solid var(--borderColor-danger-emphasis, #cf222e); border-radius: 6px; padding: 6px 10px; }
+.ff-banner { border: 1px solid var(--borderColor-danger-emphasis, #cf222e); border-radius: 6px; padding: 6px 10px; margin-bottom: 6px; }
+.ff-command { user-select: all; white-space: nowrap; }
+.ff-kept { color: var(--fgColor-muted, #59636e); }
 .ff-link { background: none; border: none; color: var(--fgColor-accent, #0969da); cursor: pointer; padding: 0; font: inherit; }
 .ff-link:hover { text-decoration: underline; }
 .octicon { display: inline-block; vertical-align: text-bottom; fill: currentColor; flex-shrink: 0; }
@@ -44,6 +46,9 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: va
 .ff-column h3 { font-size: 12px; margin: 0 0 6px; }
 .ff-card { border: 1px solid var(--borderColor-default, #d0d7de); border-radius: 6px; padding: 6px; margin: 4px 0;
   background: var(--bgColor-default, #fff); font-size: 12px; overflow-wrap: anywhere; }
+.ff-card-title { font-weight: 600; margin-bottom: 2px; }
+.ff-card-meta { gap: 6px; margin: 2px 0; }
+.ff-card .ff-link { font-size: 12px; }
 .ff-machine { display: inline-flex; align-items: center; gap: 4px; font-size: 12px; }
 .ff-machine-icon { color: var(--fgColor-muted, #59636e); }
 .ff-machine[data-state="unreachable"] .ff-machine-icon, .ff-machine[data-state="unknown"] .ff-machine-icon { color: var(--fgColor-danger, #d1242f); }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { errorText } from '../../shared/error-text.js';
 import type { Topic } from '../../shared/protocol.js';
-import type { AgentPort } from './agent-port.js';
+import { type AgentPort, errorCode } from './agent-port.js';
 import type { AgentEvent } from './messages.js';
 
 /** Subscribes while the component is mounted. */
@@ -27,4 +28,13 @@ export function useWhenConnected(agent: AgentPort, load: () => void, deps: unkno
   return connected;
 }
 
-export { errorText } from '../../shared/error-text.js';
+export { errorText };
+
+/**
+ * A failed call's message to show, or '' when it failed because the agent
+ * is away: the connection banner says that once, with what to do, and no
+ * error line repeats it.
+ */
+export function shownError(error: unknown): string {
+  return errorCode(error) === 'UNAVAILABLE' ? '' : errorText(error);
+}

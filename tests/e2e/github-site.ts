@@ -131,7 +131,8 @@ export class GitHubSite {
         main: fill(read('pull.html'), { prTitle: escapeHtml(found.title), prNumber: String(found.number) }),
       };
     }
-    if (path === '/octo/app/issues') {
+    // The issue list, and the other URLs GitHub serves it at: a label's page, a saved view.
+    if (path === '/octo/app/issues' || /^\/octo\/app\/(labels\/[^/]+|issues\/views\/\d+)$/.test(path)) {
       const rows = this.github.issues
         .filter((i) => i.repo === 'octo/app')
         .map(

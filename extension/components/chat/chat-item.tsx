@@ -4,6 +4,7 @@ import type { AgentPort } from '../../lib/agent-port.js';
 import type { ChatItem as Item } from '../../lib/chat-model.js';
 import { formatDuration } from '../../lib/fleet-model.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
+import { toolRowText } from '../../lib/short-paths.js';
 import { PermissionButtons } from '../permission-buttons.js';
 
 type Markdown = typeof import('../../lib/markdown.js');
@@ -34,6 +35,10 @@ interface ItemProps {
   sessionId: string;
   /** The markdown renderer, once loaded: passed down so the chat's scroll effect runs after items change height. */
   md: Markdown | undefined;
+  /** The workspace's folder: paths in it show relative to it. */
+  worktree: string | undefined;
+  /** The agent (or the session's machine) is away: permission requests cannot be answered now. */
+  readOnly: boolean;
 }
 
 /** A chat re-renders as events arrive: an item whose fields are all the same is not rendered again. */
@@ -44,6 +49,8 @@ export class ChatItem extends Component<ItemProps> {
       next.agent === now.agent &&
       next.sessionId === now.sessionId &&
       next.md === now.md &&
+      next.worktree === now.worktree &&
+      next.readOnly === now.readOnly &&
       sameFields(next.item, now.item)
     );
   }
@@ -58,7 +65,7 @@ function sameFields(a: Item, b: Item): boolean {
   return after.length === before.size && after.every(([key, value]) => before.get(key) === value);
 }
 
-function ItemView({ item, agent, sessionId, md }: ItemProps) {
+function ItemView({ item, agent, sessionId, md, worktree, readOnly }: ItemProps) {
   const expanded = useSignal(false);
   switch (item.kind) {
     case 'user':
@@ -88,7 +95,10 @@ function ItemView({ item, agent, sessionId, md }: ItemProps) {
         <details class="ff-tool" data-testid="ff-tool" data-tool={item.name}>
           <summary>
             <Octicon name={toolIcon(item.name)} class="ff-tool-icon" />
-            <strong>{item.name}</strong> <code class="ff-tool-summary">{item.summary}</code>
+            <strong>{item.name}</strong>{' '}
+            <code class="ff-tool-summary" title={item.summary}>
+              {toolRowText(item.summary, worktree)}
+            </code>
             <span class="ff-tool-state" data-testid="ff-tool-state">
               {item.result === undefined ? (
                 <Octicon name="hourglass" label="running" />
@@ -122,7 +132,7 @@ function ItemView({ item, agent, sessionId, md }: ItemProps) {
         <div class="ff-permission" data-testid="ff-permission">
           <div>
             <Octicon name="shield" class="ff-warning" /> <strong>{item.toolName}</strong> wants to run{' '}
-            <code>{item.summary}</code>
+            <code title={item.summary}>{toolRowText(item.summary, worktree)}</code>
           </div>
           <details open={!item.answered} data-testid="ff-permission-input">
             <summary>input</summary>
@@ -136,6 +146,7 @@ function ItemView({ item, agent, sessionId, md }: ItemProps) {
               sessionId={sessionId}
               requestId={item.requestId}
               toolName={item.toolName}
+              disabled={readOnly}
             />
           )}
         </div>

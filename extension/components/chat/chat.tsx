@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { toChatItems } from '../../lib/chat-model.js';
 import { Octicon } from '../../lib/octicons.js';
-import { errorText } from '../../lib/use-agent.js';
+import { shownError } from '../../lib/use-agent.js';
+import { InlineCode } from '../inline-code.js';
 import { ChatHead } from './chat-head.js';
 import { ChatItem, loadMarkdown, useMarkdown } from './chat-item.js';
 import { Composer } from './composer.js';
@@ -23,18 +24,22 @@ import { useTranscript } from './use-transcript.js';
  *
  * A session on a remote machine that is out of reach shows its last known
  * transcript with `offline` (why it cannot send); each new `resumeKey` (the
- * machine came back) follows it again from its last event.
+ * machine came back) follows it again from its last event. While the agent
+ * itself is away the chat is read-only too (the page's banner says why).
+ * `worktree` is the workspace's folder: tool rows name files relative to it.
  */
 export function Chat({
   agent,
   sessionId,
   offline,
   resumeKey = '',
+  worktree,
 }: {
   agent: AgentPort;
   sessionId: string;
   offline?: string;
   resumeKey?: string;
+  worktree?: string;
 }) {
   // Hook order is effect order: the subscription goes out before `session.get`, as the chat's first asks.
   const transcript = useTranscript(agent, sessionId, resumeKey, () => view.refresh());
@@ -68,23 +73,29 @@ export function Chat({
     if (seq !== undefined) performance.mark('ff-chat-rendered', { detail: { seq } });
   }, [events]);
 
+  const away = agent.connection.value?.status !== 'connected';
+  const s = view.session.value;
   const send = async () => {
     const text = draft.text.value.trim();
-    if (!text || offline) return;
+    if (!text || offline || away) return;
     view.error.value = '';
     try {
       await agent.call('session.send', { sessionId, text });
       draft.clear();
     } catch (e) {
-      view.error.value = errorText(e);
+      view.error.value = shownError(e);
     }
   };
-  const s = view.session.value;
   return (
     <div class="ff-chat" data-testid="ff-chat" data-session={sessionId} data-status={s?.status ?? ''}>
       <ChatHead session={s} />
+      {items.length === 0 && s !== undefined && (
+        <p class="ff-muted ff-empty-chat" data-testid="ff-chat-empty">
+          No messages yet.
+        </p>
+      )}
       <div
-        class="ff-transcript"
+        class={`ff-transcript${items.length === 0 ? ' ff-transcript-empty' : ''}`}
         ref={list}
         role="log"
         aria-label="Transcript"
@@ -105,11 +116,22 @@ export function Chat({
         )}
         {items.slice(hidden).map((item) => (
           <div key={`${item.kind}-${item.seq}-${'id' in item ? item.id : ''}`} data-seq={item.seq}>
-            <ChatItem item={item} agent={agent} sessionId={sessionId} md={md} />
+            <ChatItem
+              item={item}
+              agent={agent}
+              sessionId={sessionId}
+              md={md}
+              worktree={worktree}
+              readOnly={away || Boolean(offline)}
+            />
           </div>
         ))}
       </div>
-      {view.error.value && !offline && <div class="error">{view.error.value}</div>}
+      {view.error.value && !offline && (
+        <div class="error">
+          <InlineCode text={view.error.value} />
+        </div>
+      )}
       {offline && (
         <div class="ff-offline-notice" role="status" data-testid="ff-chat-offline">
           <Octicon name="cloud-offline" class="ff-notice-icon" /> {offline}
@@ -118,12 +140,12 @@ export function Chat({
       <Composer
         session={s}
         draft={draft.text.value}
-        offline={Boolean(offline)}
+        offline={Boolean(offline) || away}
         onType={draft.type}
         onSend={() => void send()}
         onInterrupt={() =>
           agent.call('session.interrupt', { sessionId }).catch((e: unknown) => {
-            view.error.value = errorText(e);
+            view.error.value = shownError(e);
           })
         }
       />

@@ -2,7 +2,7 @@ import { type Signal, useSignal } from '@preact/signals';
 import { useLayoutEffect, useMemo } from 'preact/hooks';
 import type { SessionView } from '../../../shared/domain.js';
 import type { AgentPort } from '../../lib/agent-port.js';
-import { errorText } from '../../lib/use-agent.js';
+import { shownError } from '../../lib/use-agent.js';
 
 /**
  * What `session.get` says of a session (status, cost, turns, queue,
@@ -27,7 +27,7 @@ export function useSessionView(
             session.value = answer;
           },
           (e: unknown) => {
-            error.value = errorText(e);
+            error.value = shownError(e);
           },
         );
       },

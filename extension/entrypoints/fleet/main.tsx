@@ -3,6 +3,7 @@ import { diskUseText } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { InlineCode } from '../../components/inline-code.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { PermissionButtons } from '../../components/permission-buttons.js';
 import { AgentPort } from '../../lib/agent-port.js';
@@ -19,6 +20,7 @@ import {
 } from '../../lib/fleet-model.js';
 import { machineStatus } from '../../lib/machines.js';
 import { Octicon, toolIcon } from '../../lib/octicons.js';
+import { toolRowText } from '../../lib/short-paths.js';
 import { FleetStore } from './store.js';
 import '../../lib/primer.js';
 import './style.css';
@@ -73,6 +75,7 @@ function Inbox() {
                 requestId={item.request.requestId}
                 toolName={item.request.toolName}
                 onAnswered={() => void store.loadLists()}
+                disabled={agent.connection.value?.status !== 'connected'}
               />
               <button
                 type="button"
@@ -190,7 +193,14 @@ function Sessions() {
                 <td class="ff-tool-cell" data-testid="ff-fleet-tool">
                   {row.tool ? (
                     <>
-                      <Octicon name={toolIcon(row.tool.split(' ')[0]!)} /> <code>{row.tool}</code>
+                      <Octicon name={toolIcon(row.tool.split(' ')[0]!)} />{' '}
+                      <code title={row.tool}>
+                        {toolRowText(
+                          row.tool,
+                          store.workspaces.value.find((w) => w.id === row.workspaceId)?.path,
+                          40,
+                        )}
+                      </code>
                     </>
                   ) : (
                     <span class="ff-muted">—</span>
@@ -305,6 +315,7 @@ function CostChart() {
 }
 
 function Fleet() {
+  const connected = agent.connection.value?.status === 'connected';
   return (
     <main class="ff-fleet">
       <header class="ff-fleet-head">
@@ -313,8 +324,12 @@ function Fleet() {
         </h1>
         <span class="ff-muted">Every session on every workspace, live.</span>
       </header>
-      <ConnectionBanner agent={agent} showPairLink />
-      {store.error.value && <p class="error">{store.error.value}</p>}
+      <ConnectionBanner agent={agent} kept={!connected && store.loaded.value} />
+      {store.error.value && (
+        <p class="error">
+          <InlineCode text={store.error.value} />
+        </p>
+      )}
       {store.loaded.value && (
         <>
           <Inbox />

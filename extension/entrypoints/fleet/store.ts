@@ -3,7 +3,8 @@ import type { SessionView, WorkspaceView } from '../../../shared/domain.js';
 import type { CostHistory, FleetRow, RemoteView } from '../../../shared/protocol.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import type { SortKey } from '../../lib/fleet-model.js';
-import { errorText } from '../../lib/use-agent.js';
+import { listFrom, readPageSnapshot, recordFrom, writePageSnapshot } from '../../lib/page-snapshot.js';
+import { shownError } from '../../lib/use-agent.js';
 import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
 
 /** CPU and memory are sampled this often (they change with no event to say so). */
@@ -20,18 +21,24 @@ const RELOAD_AFTER_MS = 100;
  * sort, the remotes, and the last error. Lists follow the changes the way
  * every page does (lib/workspace-changes.ts); the live figures, and the lists
  * with them (a second permission request in a session changes no status, so
- * pushes no board), are asked again every LIVE_MS.
+ * pushes no board), are asked again every LIVE_MS. The lists and costs it
+ * showed last are kept (lib/page-snapshot.ts): opened while the agent is
+ * away, the page starts from them; the live figures are not (they are of
+ * processes that may be gone).
  */
 export const FleetStore = createModel((agent: AgentPort) => {
-  const sessions = signal<SessionView[]>([]);
-  const workspaces = signal<WorkspaceView[]>([]);
+  const kept = readPageSnapshot('fleet', 'all');
+  const sessions = signal<SessionView[]>(listFrom(kept, 'sessions'));
+  const workspaces = signal<WorkspaceView[]>(listFrom(kept, 'workspaces'));
   const live = signal<FleetRow[]>([]);
-  const costs = signal<CostHistory | undefined>(undefined);
+  const costs = signal<CostHistory | undefined>(
+    recordFrom<CostHistory & { id: string }>(kept, 'costs', 'costs'),
+  );
   const now = signal(Date.now());
   const sort = signal<{ key: SortKey; descending: boolean }>({ key: 'status', descending: false });
   const error = signal('');
-  /** The lists came once: before that the page shows nothing but the connection. */
-  const loaded = signal(false);
+  /** The lists came once (or were kept from before): before that the page shows nothing but the connection. */
+  const loaded = signal(kept !== undefined);
   /** The remotes' states: rows on a remote name it, and say when it is out of reach. */
   const remotes = signal<RemoteView[] | undefined>(undefined);
 
@@ -43,7 +50,7 @@ export const FleetStore = createModel((agent: AgentPort) => {
       loaded.value = true;
       error.value = '';
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     }
   };
   const loadLive = async () => {
@@ -51,14 +58,14 @@ export const FleetStore = createModel((agent: AgentPort) => {
       live.value = await agent.call('fleet.status');
       now.value = Date.now();
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     }
   };
   const loadCosts = async () => {
     try {
       costs.value = await agent.call('fleet.costs', { days: 30 });
     } catch (e) {
-      error.value = errorText(e);
+      error.value = shownError(e);
     }
   };
 
@@ -70,13 +77,25 @@ export const FleetStore = createModel((agent: AgentPort) => {
     }),
   );
   effect(() => {
+    const shown = {
+      sessions: sessions.value,
+      workspaces: workspaces.value,
+      ...(costs.value ? { costs: { id: 'costs', ...costs.value } } : {}),
+    };
+    if (!loaded.value) return;
+    const write = setTimeout(() => writePageSnapshot('fleet', 'all', shown), 0);
+    return () => clearTimeout(write);
+  });
+  effect(() => {
     const timers = [
       setInterval(() => {
         if (agent.connection.peek()?.status !== 'connected') return;
         void loadLive();
         void loadLists();
       }, LIVE_MS),
-      setInterval(() => void loadCosts(), COSTS_MS),
+      setInterval(() => {
+        if (agent.connection.peek()?.status === 'connected') void loadCosts();
+      }, COSTS_MS),
       setInterval(() => (now.value = Date.now()), CLOCK_MS),
     ];
     return () => {

@@ -1,11 +1,12 @@
 import { render } from 'preact';
-import type { RatchetSettings } from '../../../shared/ratchet.js';
-import { FIXABLE_STATES, type RatchetSwitch } from '../../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
+import { InlineCode } from '../../components/inline-code.js';
 import { PairForm } from '../../components/pair-form.js';
 import { AgentPort } from '../../lib/agent-port.js';
 import { parseEnterpriseHost } from '../../lib/enterprise-hosts.js';
 import { type NotificationKind, NotificationKinds } from '../../lib/notifications.js';
+import { readNumber } from '../../lib/number-input.js';
+import { RatchetSettingsSection } from './ratchet.js';
 import { type DiskKey, OptionsStore } from './store.js';
 import '../../lib/primer.js';
 import '../popup/style.css';
@@ -54,54 +55,6 @@ function Projects() {
   );
 }
 
-function Ratchet() {
-  const settings = store.ratchet.value;
-  if (!settings) return null;
-  const set = (patch: Partial<RatchetSettings>) => void store.setRatchet(patch);
-  const toggle = (key: RatchetSwitch, label: string) => (
-    <label key={key}>
-      <input
-        type="checkbox"
-        checked={settings[key]}
-        onChange={(e) => set({ [key]: (e.currentTarget as HTMLInputElement).checked })}
-      />{' '}
-      {label}
-    </label>
-  );
-  return (
-    <section data-testid="ratchet-settings">
-      <h2>Ratchet</h2>
-      {toggle('enabled', 'Watch pull requests')}
-      {FIXABLE_STATES.map((fix) => toggle(fix.setting, fix.option))}
-      {toggle('autoMerge', 'Merge when ready')}
-      <label>
-        Allowed reviewers (comma-separated; empty = everyone){' '}
-        <input
-          value={settings.allowedReviewers.join(', ')}
-          onChange={(e) =>
-            set({
-              allowedReviewers: (e.currentTarget as HTMLInputElement).value
-                .split(',')
-                .map((s) => s.trim().replace(/^@/, ''))
-                .filter(Boolean),
-            })
-          }
-        />
-      </label>
-      <label>
-        Max fix attempts per PR{' '}
-        <input
-          type="number"
-          min={1}
-          max={50}
-          value={settings.maxAttempts}
-          onChange={(e) => set({ maxAttempts: Number((e.currentTarget as HTMLInputElement).value) })}
-        />
-      </label>
-    </section>
-  );
-}
-
 const DISK_FIELDS: Array<{ key: DiskKey; label: string; max: number; hint: string }> = [
   {
     key: 'snapshotIgnoredMaxMb',
@@ -128,14 +81,14 @@ function Disk() {
   const values = store.disk.value;
   if (!values) return null;
   const save = (key: DiskKey, input: HTMLInputElement) => {
-    const value = Number(input.value);
     const field = DISK_FIELDS.find((f) => f.key === key)!;
-    if (input.value.trim() === '' || !Number.isInteger(value) || value < 0 || value > field.max) {
-      store.message.value = `${field.label}: a whole number from 0 to ${field.max}; nothing changed.`;
+    const entry = readNumber(input.value, { label: field.label, min: 0, max: field.max, whole: true });
+    if (!entry.ok) {
+      store.message.value = entry.error;
       input.value = String(values[key]);
       return;
     }
-    void store.setSettings({ [key]: value });
+    void store.setSettings({ [key]: entry.value });
   };
   return (
     <section data-testid="disk-settings">
@@ -231,66 +184,97 @@ function Enterprise() {
   );
 }
 
-function Options() {
+/** How the extension reaches the agent: its state, the one next step when there is one, and pairing by hand. */
+function Connection() {
   const state = agent.connection.value;
+  const connected = state?.status === 'connected';
+  return (
+    <section class="ff-wide" data-testid="connection">
+      <h2>Connection</h2>
+      <p data-testid="connection-state" data-status={state?.status}>
+        {connected ? `${state.message} (127.0.0.1:${state.port})` : (state?.message ?? 'Checking…')}
+      </p>
+      <ConnectionBanner agent={agent} pairHere />
+      {connected ? (
+        <details>
+          <summary>Pair with another agent</summary>
+          <PairForm agent={agent} />
+        </details>
+      ) : (
+        state?.status === 'not-paired' && (
+          <PairForm agent={agent} lead="Or pair by hand, with the code ff-agent pair prints:" />
+        )
+      )}
+    </section>
+  );
+}
+
+/** New sessions: the permission mode, and whether text by outside authors is trusted. */
+function NewSessions() {
+  return (
+    <section>
+      <h2>New sessions</h2>
+      <label class="ff-field">
+        Permission mode
+        <select
+          value={store.permissionMode.value}
+          onChange={(e) =>
+            void store.setSettings({
+              defaultPermissionMode: e.currentTarget.value === 'ask' ? 'ask' : 'bypassPermissions',
+            })
+          }
+        >
+          <option value="bypassPermissions">Run tools without asking (bypassPermissions)</option>
+          <option value="ask">Ask before each tool use</option>
+        </select>
+      </label>
+      {store.permissionMode.value === 'bypassPermissions' && (
+        <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
+      )}
+      <label class="ff-check">
+        <input
+          type="checkbox"
+          data-testid="trust-outside-authors"
+          checked={store.trustOutsideAuthors.value}
+          onChange={(e) => void store.setSettings({ trustOutsideAuthors: e.currentTarget.checked })}
+        />{' '}
+        Trust text by people outside the repo
+      </label>
+      <p class="ff-muted">
+        Off: a session whose issue or review comments have text by someone who is not an owner, member or
+        collaborator of the repo asks before each tool, whatever the mode above.
+      </p>
+    </section>
+  );
+}
+
+/**
+ * Options: the connection first (full width), then the settings in two
+ * columns on a wide window — what the agent holds once it is connected
+ * (projects, ratchet, new sessions, disk), and what the extension holds
+ * (notifications, GitHub Enterprise hosts).
+ */
+function Options() {
+  const connected = agent.connection.value?.status === 'connected';
   return (
     <main class="options">
       <h1>ff options</h1>
-      <section>
-        <h2>Connection</h2>
-        <p data-testid="connection-state" data-status={state?.status}>
-          {state?.message ?? 'Checking…'} {state ? `(127.0.0.1:${state.port})` : ''}
+      {store.message.value && (
+        <p role="status" class="ff-wide ff-options-message" data-testid="options-message">
+          <InlineCode text={store.message.value} />
         </p>
-        <ConnectionBanner agent={agent} showPairLink={false} />
-        <PairForm agent={agent} />
-      </section>
-      <Enterprise />
-      {state?.status === 'connected' && (
+      )}
+      <Connection />
+      {connected && (
         <>
           <Projects />
-          <Ratchet />
+          <RatchetSettingsSection store={store} />
+          <NewSessions />
           <Disk />
-          <Notifications />
-          <section>
-            <h2>New sessions</h2>
-            <label>
-              Permission mode{' '}
-              <select
-                value={store.permissionMode.value}
-                onChange={(e) =>
-                  void store.setSettings({
-                    defaultPermissionMode: e.currentTarget.value === 'ask' ? 'ask' : 'bypassPermissions',
-                  })
-                }
-              >
-                <option value="bypassPermissions">Run tools without asking (bypassPermissions)</option>
-                <option value="ask">Ask before each tool use</option>
-              </select>
-            </label>
-            {store.permissionMode.value === 'bypassPermissions' && (
-              <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
-            )}
-            <label>
-              <input
-                type="checkbox"
-                data-testid="trust-outside-authors"
-                checked={store.trustOutsideAuthors.value}
-                onChange={(e) => void store.setSettings({ trustOutsideAuthors: e.currentTarget.checked })}
-              />{' '}
-              Trust text by people outside the repo
-            </label>
-            <p class="ff-muted">
-              Off: a session whose issue or review comments have text by someone who is not an owner, member
-              or collaborator of the repo asks before each tool, whatever the mode above.
-            </p>
-          </section>
         </>
       )}
-      {store.message.value && (
-        <p role="status" data-testid="options-message">
-          {store.message.value}
-        </p>
-      )}
+      <Notifications />
+      <Enterprise />
     </main>
   );
 }

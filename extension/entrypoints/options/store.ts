@@ -1,7 +1,6 @@
 import { createModel, effect, signal } from '@preact/signals';
 import { browser } from 'wxt/browser';
 import type { Project, Settings } from '../../../shared/domain.js';
-import { errorText } from '../../../shared/error-text.js';
 import type { RatchetSettings } from '../../../shared/ratchet.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import {
@@ -17,6 +16,7 @@ import {
   type NotificationSettings,
   notificationSettingsFrom,
 } from '../../lib/notifications.js';
+import { shownError } from '../../lib/use-agent.js';
 
 export type DiskKey = 'snapshotIgnoredMaxMb' | 'gcAfterDays' | 'archiveRetentionDays';
 export type PermissionModeChoice = 'bypassPermissions' | 'ask';
@@ -54,7 +54,7 @@ export const OptionsStore = createModel((agent: AgentPort) => {
         archiveRetentionDays: settings.archiveRetentionDays,
       };
     } catch (error) {
-      message.value = errorText(error);
+      message.value = shownError(error);
     }
   };
   /** A change the agent makes: `done` says it, and what the page shows is loaded again. */
@@ -64,7 +64,7 @@ export const OptionsStore = createModel((agent: AgentPort) => {
       message.value = done;
       await load();
     } catch (error) {
-      message.value = errorText(error);
+      message.value = shownError(error);
     }
   };
   const loadEnterprise = async () => {
@@ -73,7 +73,7 @@ export const OptionsStore = createModel((agent: AgentPort) => {
       enterpriseHosts.value = enterpriseHostsFrom(stored[ENTERPRISE_HOSTS_KEY]);
       grantedEnterpriseHosts.value = grantedHosts((await browser.permissions.getAll()).origins ?? []);
     } catch (error) {
-      message.value = errorText(error);
+      message.value = shownError(error);
     }
   };
 
@@ -87,7 +87,7 @@ export const OptionsStore = createModel((agent: AgentPort) => {
       notifications.value = notificationSettingsFrom(stored[NOTIFICATION_SETTINGS_KEY]);
     },
     (error: unknown) => {
-      message.value = errorText(error);
+      message.value = shownError(error);
     },
   );
   void loadEnterprise();
@@ -142,7 +142,7 @@ export const OptionsStore = createModel((agent: AgentPort) => {
           return true;
         },
         (error: unknown) => {
-          message.value = errorText(error);
+          message.value = shownError(error);
           return false;
         },
       ),

@@ -6,7 +6,7 @@ import { addCounts } from '../../../shared/session-counts.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { detectPage } from '../../lib/github-pages.js';
 import { type PopupSnapshot, writePopupSnapshot } from '../../lib/popup-cache.js';
-import { errorText } from '../../lib/use-agent.js';
+import { shownError } from '../../lib/use-agent.js';
 import { followWorkspaceChanges } from '../../lib/workspace-changes.js';
 import {
   applyBoard,
@@ -83,7 +83,7 @@ export const PopupStore = createModel(
         await seenLoaded;
         noteSeen();
       } catch (e) {
-        error.value = errorText(e);
+        error.value = shownError(e);
       }
     };
 
@@ -104,7 +104,7 @@ export const PopupStore = createModel(
         const session = await start(workspaceId);
         await select(workspaceId, session.id);
       } catch (e) {
-        error.value = errorText(e);
+        error.value = shownError(e);
       }
     };
 

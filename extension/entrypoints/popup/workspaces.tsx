@@ -1,5 +1,4 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { diskUseText } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { MachineLabel } from '../../components/machine-label.js';
@@ -138,11 +137,6 @@ function WorkspaceRow({ w, store }: { w: WorkspaceView; store: PopupStore }) {
           <a href={safeHref(w.pr.url)} target="_blank" rel="noopener noreferrer">
             PR #{w.pr.number}
           </a>
-        )}
-        {w.disk && (
-          <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
-            {diskUseText(w.disk).text}
-          </span>
         )}
       </div>
     </li>

@@ -1,10 +1,12 @@
 import { render } from 'preact';
 import { diskUseText } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
+import { RATCHET_STATES } from '../../../shared/ratchet-states.js';
 import { Avatar } from '../../components/avatar.js';
 import { Chat } from '../../components/chat/chat.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { DecisionLog } from '../../components/decision-log.js';
+import { InlineCode } from '../../components/inline-code.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { SessionMenu } from '../../components/menu.js';
 import { AgentPort } from '../../lib/agent-port.js';
@@ -24,12 +26,24 @@ import './style.css';
 const agent = new AgentPort();
 const store = new WorkspacePageStore(agent, readWorkspacePagePath(location));
 
+/**
+ * The workspace page. While the agent is away it keeps what it showed last
+ * (kept across openings, see store.ts), read-only, under the one banner that
+ * says why and what to do: the chat cannot send, the terminal takes no keys,
+ * the buttons wait for the agent.
+ */
 function WorkspacePage() {
   const w = store.workspace.value;
-  const state = agent.connection.value;
+  const connected = agent.connection.value?.status === 'connected';
   if (!store.workspaceId.value) return <p>No workspace in the address (workspace.html#&lt;id&gt;).</p>;
-  if (state?.status !== 'connected') return <ConnectionBanner agent={agent} />;
-  if (!w) return <p class="ff-muted">{store.error.value || 'Loading…'}</p>;
+  const banner = <ConnectionBanner agent={agent} kept={!connected && w !== undefined} />;
+  if (!w)
+    return (
+      <main class="ff-workspace-page">
+        {banner}
+        {connected && <p class="ff-muted">{store.error.value || 'Loading…'}</p>}
+      </main>
+    );
   const chip = workspaceChip(w);
   const resumable = store.sessions.value.filter((s) => s.status === 'interrupted' || s.status === 'crashed');
   const machine = machineOf(w);
@@ -37,8 +51,10 @@ function WorkspacePage() {
   const status = machineStatus(machine, remotes, store.now.value);
   const offline = offlineNotice(status);
   const sessionId = store.sessionId.value;
+  const ratchetState = w.ratchet.state && RATCHET_STATES[w.ratchet.state];
   return (
     <main class="ff-workspace-page">
+      {banner}
       <header class="ff-row">
         <span class="ff-chip" data-tone={chip.tone}>
           {chip.label}
@@ -64,18 +80,27 @@ function WorkspacePage() {
             PR #{w.pr.number}
           </a>
         )}
-        {w.ratchet.state && <span class="ff-muted">ratchet: {w.ratchet.state}</span>}
-        {w.disk && (
-          <span class="ff-muted" data-testid="ff-disk" title={diskUseText(w.disk).title}>
-            {diskUseText(w.disk).text}
+        {ratchetState && (
+          <span class="ff-chip" data-tone={ratchetState.tone} data-testid="ff-ratchet-chip">
+            {ratchetState.label}
           </span>
         )}
-        <WorkspaceActions w={w} />
+        {w.disk && (
+          <span class="ff-muted ff-iconlink" data-testid="ff-disk" title={diskUseText(w.disk).title}>
+            <Octicon name="database" /> {diskUseText(w.disk).text} on disk
+          </span>
+        )}
+        <WorkspaceActions w={w} connected={connected} />
       </header>
       {store.archiveRefused.value && (
         <p class="ff-warning" data-testid="ff-archive-refused">
           {store.archiveRefused.value}{' '}
-          <button type="button" data-testid="ff-archive-force" onClick={() => void store.archive(true)}>
+          <button
+            type="button"
+            data-testid="ff-archive-force"
+            disabled={!connected}
+            onClick={() => void store.archive(true)}
+          >
             Archive anyway
           </button>
         </p>
@@ -93,11 +118,16 @@ function WorkspacePage() {
             ) : (
               <span class="ff-muted">No session yet.</span>
             )}
-            <button type="button" data-testid="ff-new-chat" onClick={() => void store.startChat()}>
+            <button
+              type="button"
+              data-testid="ff-new-chat"
+              disabled={!connected}
+              onClick={() => void store.startChat()}
+            >
               <Octicon name="plus" /> New chat
             </button>
             {resumable.map((s) => (
-              <button type="button" key={s.id} onClick={() => void store.resume(s.id)}>
+              <button type="button" key={s.id} disabled={!connected} onClick={() => void store.resume(s.id)}>
                 Resume {s.title}
               </button>
             ))}
@@ -109,36 +139,44 @@ function WorkspacePage() {
               key={sessionId}
               {...(offline ? { offline } : {})}
               resumeKey={reconnectKey(machine, remotes)}
+              worktree={w.path}
             />
           )}
         </section>
         <div>
           <Terminals agent={agent} store={store} />
-          <Diff store={store} />
-          <section class="ff-panel">
+          <Diff agent={agent} store={store} />
+          <section class="ff-panel" data-testid="ff-ratchet-section">
             <h2>Ratchet</h2>
-            {w.ratchet.reason && <p>{w.ratchet.reason}</p>}
+            {w.ratchet.reason ? (
+              <p>{w.ratchet.reason}</p>
+            ) : (
+              <p class="ff-muted">
+                {w.pr
+                  ? 'Not checked yet.'
+                  : 'No pull request yet. Open PR pushes the branch and opens one; the ratchet then drives it to green.'}
+              </p>
+            )}
             <DecisionLog decisions={store.decisions.value} withDate />
           </section>
         </div>
       </div>
-      {store.error.value && <p class="error">{store.error.value}</p>}
+      {store.error.value && (
+        <p class="error">
+          <InlineCode text={store.error.value} />
+        </p>
+      )}
     </main>
   );
 }
 
 /** Open PR (push the branch, open its pull request) and Archive, for a workspace that can; Restore for an archived one. */
-function WorkspaceActions({ w }: { w: WorkspaceView }) {
-  const busy = store.busy.value;
+function WorkspaceActions({ w, connected }: { w: WorkspaceView; connected: boolean }) {
+  const busy = store.busy.value !== '' || !connected;
   if (w.status === 'archived')
     return (
-      <button
-        type="button"
-        data-testid="ff-restore"
-        disabled={busy !== ''}
-        onClick={() => void store.restore()}
-      >
-        {busy === 'restore' ? 'Restoring…' : 'Restore'}
+      <button type="button" data-testid="ff-restore" disabled={busy} onClick={() => void store.restore()}>
+        {store.busy.value === 'restore' ? 'Restoring…' : 'Restore'}
       </button>
     );
   const archive = () => {
@@ -155,15 +193,15 @@ function WorkspaceActions({ w }: { w: WorkspaceView }) {
         <button
           type="button"
           data-testid="ff-open-pr"
-          disabled={busy !== ''}
+          disabled={busy}
           onClick={() => void store.openPullRequest()}
         >
           <Octicon name="git-pull-request" />
-          {busy === 'pr' ? 'Opening PR…' : 'Open PR'}
+          {store.busy.value === 'pr' ? 'Opening PR…' : 'Open PR'}
         </button>
       )}
-      <button type="button" data-testid="ff-archive" disabled={busy !== ''} onClick={archive}>
-        {busy === 'archive' ? 'Archiving…' : 'Archive'}
+      <button type="button" data-testid="ff-archive" disabled={busy} onClick={archive}>
+        {store.busy.value === 'archive' ? 'Archiving…' : 'Archive'}
       </button>
     </>
   );

@@ -4,7 +4,8 @@ import type { RemoteView, TerminalInfo } from '../../../shared/protocol.js';
 import type { RatchetDecision } from '../../../shared/ratchet.js';
 import { type AgentPort, RemoteError } from '../../lib/agent-port.js';
 import { type DiffFile, parseUnifiedDiff } from '../../lib/diff-files.js';
-import { errorText } from '../../lib/use-agent.js';
+import { listFrom, readPageSnapshot, recordFrom, writePageSnapshot } from '../../lib/page-snapshot.js';
+import { shownError } from '../../lib/use-agent.js';
 import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
 
 const DIFF_LAYOUT_KEY = 'ff.diffLayout';
@@ -12,6 +13,8 @@ const DIFF_LAYOUT_KEY = 'ff.diffLayout';
 const CLOCK_MS = 5000;
 /** A burst of board pushes asks for the session list once, this long after the last. */
 const SESSIONS_AFTER_MS = 100;
+/** A diff bigger than this (as JSON) is not kept for the next opening: the rest of the page is. */
+const KEPT_DIFF_CHARS = 200_000;
 
 export type DiffLayout = 'unified' | 'split';
 
@@ -23,21 +26,31 @@ const newestFirst = (sessions: SessionView[]) =>
  * the one shown: `?session=<id>`, else the newest), its terminals, its diff
  * and how it is laid out, the ratchet's decisions, the remotes, which action
  * is running (`busy`) and the last error. Its sessions follow the changes
- * the way every page does (lib/workspace-changes.ts).
+ * the way every page does (lib/workspace-changes.ts). What it showed last
+ * (workspace, sessions, decisions, diff) is kept (lib/page-snapshot.ts): a
+ * page opened while the agent is away starts from it.
  */
 export const WorkspacePageStore = createModel(
   (agent: AgentPort, address: { workspaceId: string; sessionId?: string }) => {
     const { workspaceId } = address;
-    const workspace = signal<WorkspaceView | undefined>(undefined);
-    const sessions = signal<SessionView[]>([]);
-    const sessionId = signal<string | undefined>(address.sessionId);
+    const kept = readPageSnapshot('workspace', workspaceId);
+    const workspace = signal<WorkspaceView | undefined>(recordFrom(kept, 'workspace', workspaceId));
+    const sessions = signal<SessionView[]>(listFrom(kept, 'sessions'));
+    const sessionId = signal<string | undefined>(address.sessionId ?? sessions.value[0]?.id);
     const terminals = signal<TerminalInfo[]>([]);
     const terminalId = signal<string | undefined>(undefined);
-    const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(undefined);
+    const keptDiff = recordFrom<{ id: string; files: DiffFile[]; truncated: boolean }>(
+      kept,
+      'diff',
+      workspaceId,
+    );
+    const diff = signal<{ files: DiffFile[]; truncated: boolean } | undefined>(
+      keptDiff && { files: listFrom(keptDiff, 'files'), truncated: keptDiff.truncated === true },
+    );
     const diffLayout = signal<DiffLayout>(
       localStorage.getItem(DIFF_LAYOUT_KEY) === 'split' ? 'split' : 'unified',
     );
-    const decisions = signal<RatchetDecision[]>([]);
+    const decisions = signal<RatchetDecision[]>(listFrom(kept, 'decisions'));
     const error = signal('');
     /** The workspace action under way (its button says so, the others wait). */
     const busy = signal<'' | 'archive' | 'pr' | 'restore'>('');
@@ -51,7 +64,7 @@ export const WorkspacePageStore = createModel(
       try {
         await work();
       } catch (e) {
-        error.value = errorText(e);
+        error.value = shownError(e);
       }
     };
     const load = () =>
@@ -83,7 +96,7 @@ export const WorkspacePageStore = createModel(
       try {
         workspace.value = await work();
       } catch (e) {
-        error.value = errorText(e);
+        error.value = shownError(e);
       } finally {
         busy.value = '';
       }
@@ -99,6 +112,17 @@ export const WorkspacePageStore = createModel(
     effect(() => {
       const clock = setInterval(() => (now.value = Date.now()), CLOCK_MS);
       return () => clearInterval(clock);
+    });
+    // Kept for an opening while the agent is away: written after the frame whenever what the page shows changes.
+    effect(() => {
+      const shown = { workspace: workspace.value, sessions: sessions.value, decisions: decisions.value };
+      const changes = diff.value && { id: workspaceId, ...diff.value };
+      if (!shown.workspace) return;
+      const write = setTimeout(() => {
+        const withDiff = changes && JSON.stringify(changes).length <= KEPT_DIFF_CHARS;
+        writePageSnapshot('workspace', workspaceId, { ...shown, ...(withDiff ? { diff: changes } : {}) });
+      }, 0);
+      return () => clearTimeout(write);
     });
 
     return {
@@ -151,7 +175,7 @@ export const WorkspacePageStore = createModel(
         } catch (e) {
           // Uncommitted, untracked, ignored or unpushed work: the agent names it; offer to snapshot and go ahead.
           if (e instanceof RemoteError && e.code === 'FAILED_PRECONDITION') archiveRefused.value = e.message;
-          else error.value = errorText(e);
+          else error.value = shownError(e);
         } finally {
           busy.value = '';
         }

@@ -3,11 +3,13 @@ import { Terminal as XTerm } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AgentPort } from '../../lib/agent-port.js';
+import { pageColors, terminalTheme } from '../../lib/terminal-theme.js';
 import type { WorkspacePageStore } from './store.js';
 
 /** The workspace's terminals: one tab each, a button for a new one, and the chosen one's xterm. */
 export function Terminals({ agent, store }: { agent: AgentPort; store: WorkspacePageStore }) {
   const { terminals, terminalId } = store;
+  const away = agent.connection.value?.status !== 'connected';
   return (
     <section class="ff-panel">
       <div class="ff-row">
@@ -22,25 +24,52 @@ export function Terminals({ agent, store }: { agent: AgentPort; store: Workspace
             {i + 1}
           </button>
         ))}
-        <button type="button" onClick={() => void store.openTerminal()} data-testid="ff-new-terminal">
+        <button
+          type="button"
+          onClick={() => void store.openTerminal()}
+          data-testid="ff-new-terminal"
+          disabled={away}
+        >
           New terminal
         </button>
+        {terminals.value.length === 0 && <span class="ff-muted">No terminal open.</span>}
       </div>
-      {terminalId.value && <TerminalPanel agent={agent} id={terminalId.value} key={terminalId.value} />}
+      {terminalId.value && (
+        <TerminalPanel agent={agent} id={terminalId.value} key={terminalId.value} readOnly={away} />
+      )}
     </section>
   );
 }
 
 /**
  * One xterm bound to one agent terminal: snapshot on attach, live output,
- * keys in, resize through the fit addon whenever the pane's size changes.
- * Keys and sizes sent while the agent is away are lost, as in any terminal whose connection dropped (the page's
- * banner says the agent is away); the snapshot on reattach shows the rest.
+ * keys in, resize through the fit addon whenever the pane's size changes,
+ * colors from the page's theme (and again when the color scheme changes).
+ * While the agent is away it keeps what it showed and takes no keys
+ * (`readOnly`; the page's banner says why); the snapshot on reattach shows
+ * what came meanwhile.
  */
-function TerminalPanel({ agent, id }: { agent: AgentPort; id: string }) {
+function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; readOnly: boolean }) {
   const host = useRef<HTMLDivElement>(null);
+  const shown = useRef<XTerm>();
   useEffect(() => {
-    const term = new XTerm({ convertEol: false, fontSize: 13, cursorBlink: true });
+    if (shown.current) shown.current.options.disableStdin = readOnly;
+  }, [readOnly]);
+  useEffect(() => {
+    const colors = () => terminalTheme(pageColors(document));
+    const term = new XTerm({
+      convertEol: false,
+      fontSize: 13,
+      cursorBlink: true,
+      theme: colors(),
+      disableStdin: readOnly,
+    });
+    shown.current = term;
+    const scheme = matchMedia('(prefers-color-scheme: dark)');
+    const recolor = () => {
+      term.options.theme = colors();
+    };
+    scheme.addEventListener('change', recolor);
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(host.current!);
@@ -83,8 +112,10 @@ function TerminalPanel({ agent, id }: { agent: AgentPort; id: string }) {
     term.focus();
     return () => {
       observer.disconnect();
+      scheme.removeEventListener('change', recolor);
       input.dispose();
       off();
+      shown.current = undefined;
       term.dispose();
     };
   }, [id]);

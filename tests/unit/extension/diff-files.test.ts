@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type DiffLine, parseUnifiedDiff, splitRows } from '../../../extension/lib/diff-files.js';
+import {
+  type DiffLine,
+  fileChange,
+  parseUnifiedDiff,
+  shownLines,
+  splitRows,
+} from '../../../extension/lib/diff-files.js';
 
 const TWO_FILES = [
   'diff --git a/README.md b/README.md',
@@ -19,7 +25,7 @@ const TWO_FILES = [
   '',
 ].join('\n');
 
-/** A compact picture of lines: "-3 old", "+4 new", " 5/6 same", "@@", "~meta". */
+/** A compact picture of lines: "-3 old", "+4 new", " 5/6 same", "@@ section", "~note". */
 const picture = (lines: DiffLine[]) =>
   lines.map((l) =>
     l.kind === 'add'
@@ -29,7 +35,7 @@ const picture = (lines: DiffLine[]) =>
         : l.kind === 'context'
           ? ` ${l.oldNo}/${l.newNo} ${l.text}`
           : l.kind === 'hunk'
-            ? '@@'
+            ? `@@ ${l.text}`.trim()
             : `~${l.text}`,
   );
 
@@ -59,7 +65,7 @@ describe('parseUnifiedDiff', () => {
       '+y',
     ].join('\n');
     expect(picture(parseUnifiedDiff(diff)[0]!.lines)).toEqual([
-      '@@',
+      '@@ function f() {',
       ' 10/10 keep',
       '-11 old one',
       '-12 old two',
@@ -71,13 +77,34 @@ describe('parseUnifiedDiff', () => {
     ]);
   });
 
-  it('keeps mode lines and "no newline" markers as meta, drops the --- and +++ headers', () => {
-    expect(picture(parseUnifiedDiff(TWO_FILES)[1]!.lines)).toEqual([
-      '~new file mode 100644',
-      '@@',
-      '+1 brand new',
-      '~\\ No newline at end of file',
-    ]);
+  it("shows no header line of git's: index, mode and --- / +++ lines become the file's status, and a no-newline marker a note", () => {
+    const [readme, added] = parseUnifiedDiff(TWO_FILES);
+    expect(picture(added!.lines)).toEqual(['@@', '+1 brand new', '~No newline at end of file']);
+    expect(added).toMatchObject({ path: 'new.txt', status: 'added', binary: false });
+    expect(readme).toMatchObject({ path: 'README.md', status: 'modified' });
+    expect(readme!.lines.some((l) => l.text.startsWith('index '))).toBe(false);
+  });
+
+  it.each([
+    [['new file mode 100644'], 'new file'],
+    [['deleted file mode 100644'], 'deleted'],
+    [['similarity index 90%', 'rename from old/a.ts', 'rename to new/a.ts'], 'renamed from old/a.ts'],
+    [['copy from a.ts', 'copy to b.ts'], 'copied from a.ts'],
+    [['old mode 100644', 'new mode 100755'], 'mode 100755'],
+    [['index 1..2', 'Binary files a/x.png and b/x.png differ'], 'binary'],
+    [['index 1..2 100644'], ''],
+  ])('the header %j reads as "%s"', (header, words) => {
+    const [file] = parseUnifiedDiff(['diff --git a/x b/x', ...header].join('\n'));
+    expect(fileChange(file!)).toBe(words);
+  });
+
+  it('a first hunk at line 1 with no section is not shown; later hunks and named sections are', () => {
+    const [file] = parseUnifiedDiff(
+      ['diff --git a/f b/f', '@@ -1,2 +1,2 @@', '-a', '+A', '@@ -40 +40 @@ g()', '-x', '+X'].join('\n'),
+    );
+    expect(picture(shownLines(file!.lines))).toEqual(['-1 a', '+1 A', '@@ g()', '-40 x', '+40 X']);
+    const [named] = parseUnifiedDiff(['diff --git a/f b/f', '@@ -1 +1 @@ top', '-a', '+A'].join('\n'));
+    expect(picture(shownLines(named!.lines))).toEqual(['@@ top', '-1 a', '+1 A']);
   });
 
   it('an empty diff has no files', () => {

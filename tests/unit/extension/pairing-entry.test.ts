@@ -16,9 +16,9 @@ describe('parsePairingEntry: what a person types into the pair form', () => {
   });
 
   it.each([
-    ['', /code from `ff-agent pair`/],
-    ['K7F2-9QX', /code from `ff-agent pair`/],
-    ['K0F2-9QX4', /code from `ff-agent pair`/], // 0 is never in a code
+    ['', /code ff-agent pair prints/],
+    ['K7F2-9QX', /code ff-agent pair prints/],
+    ['K0F2-9QX4', /code ff-agent pair prints/], // 0 is never in a code
     [token.slice(1), /64 hex characters/],
     [`${token}0`, /64 hex characters/],
   ])('%j is refused: %s', (typed, message) => {

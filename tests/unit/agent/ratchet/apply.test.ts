@@ -192,6 +192,14 @@ describe('applyDecision', () => {
     });
   });
 
+  it('names the failing checks with their links, for the PR panel; none once they pass', () => {
+    const red = applied({ pr: failing });
+    expect(red.after.failingChecks).toEqual([{ name: 'test', url: expect.any(String) }]);
+    expect(red.after.failingChecks?.[0]?.url).toMatch(/^https:\/\//);
+    const green = applied({ pr: { checks: [check('test', 'SUCCESS')] }, ratchet: red.after });
+    expect(green.after.failingChecks).toEqual([]);
+  });
+
   it('leaves the record it was given as it was', () => {
     const { before, after } = applied({ pr: failing, ratchet: { dispatched: ['old'] } });
     expect(before).toEqual(WorkspaceRatchet.parse({ ...fresh, dispatched: ['old'] }));
