@@ -1,4 +1,5 @@
 import { useSignal } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 /**
  * A GitHub owner's avatar, as GitHub draws it (round for users, square for
@@ -8,6 +9,12 @@ import { useSignal } from '@preact/signals';
  */
 export function Avatar({ owner, size = 20 }: { owner: string; size?: number }) {
   const failed = useSignal(false);
+  const image = useRef<HTMLImageElement>(null);
+  // An image that failed before its listener was attached (a cached 404) fires no error event: asked as it mounts.
+  useLayoutEffect(() => {
+    const img = image.current;
+    if (img?.complete && img.naturalWidth === 0) failed.value = true;
+  }, []);
   if (!owner) return null;
   if (failed.value)
     return (
@@ -17,6 +24,7 @@ export function Avatar({ owner, size = 20 }: { owner: string; size?: number }) {
     );
   return (
     <img
+      ref={image}
       class="avatar"
       src={`https://github.com/${encodeURIComponent(owner)}.png?size=${size * 2}`}
       width={size}

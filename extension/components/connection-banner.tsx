@@ -43,7 +43,11 @@ export function ConnectionBanner({
           )}
         </span>
       )}
-      {kept && <span class="ff-kept"> Showing what ff knew last; it catches up when the agent is back.</span>}
+      {kept && (
+        <span class="ff-kept" data-testid="ff-kept">
+          Showing what ff knew last; it catches up when the agent is back.
+        </span>
+      )}
       {!pairHere && state.status === 'not-paired' && (
         <>
           {' '}

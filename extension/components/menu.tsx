@@ -5,6 +5,7 @@ import type { SessionView } from '../../shared/domain.js';
 import { formatUsd } from '../lib/fleet-model.js';
 import { menuPlacement } from '../lib/menu-placement.js';
 import { type IconName, Octicon } from '../lib/octicons.js';
+import { sessionName } from '../lib/session-name.js';
 
 export interface MenuItem {
   key: string;
@@ -146,11 +147,6 @@ export function Menu({
       )}
     </div>
   );
-}
-
-/** A session's name in menus: "chat", a quick action's name, or what the ratchet fixes. */
-export function sessionName(s: SessionView): string {
-  return s.kind === 'chat' ? 'Chat' : s.title || s.kind;
 }
 
 /** The session picker: each session with its state, cost and turns. */

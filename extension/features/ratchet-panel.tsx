@@ -7,6 +7,7 @@ import type { RatchetDecision } from '../../shared/ratchet.js';
 import { RATCHET_STATES } from '../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
+import { InlineCode } from '../components/inline-code.js';
 import { MachineLabel } from '../components/machine-label.js';
 import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
@@ -103,7 +104,7 @@ function FixerActivity({
       )}
       {!activity.tool && activity.text && (
         <div class="ff-muted" data-testid="ff-fixer-activity">
-          “{activity.text}”
+          “<InlineCode text={activity.text} />”
         </div>
       )}
     </div>

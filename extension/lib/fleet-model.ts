@@ -3,9 +3,11 @@
  * figures, their sort, the approvals inbox (oldest first) and the cost
  * chart's bars. Table-tested in tests/unit/extension/fleet-model.test.ts.
  */
+
 import type { PermissionRequest, SessionView, WorkspaceView } from '../../shared/domain.js';
 import type { CostHistory, FleetRow } from '../../shared/protocol.js';
 import { compareMachines, LOCAL, machineOf } from './machines.js';
+import { sessionName } from './session-name.js';
 
 export interface SessionRow {
   id: string;
@@ -63,7 +65,7 @@ export function fleetRows(
       repo: w?.project ?? '',
       owner: w ? ownerOf(w.project) : '',
       workspace: w ? (w.issue ? `#${w.issue.number} ${w.issue.title}` : w.branch) : s.workspaceId,
-      title: s.kind === 'chat' ? 'chat' : s.title || s.kind,
+      title: sessionName(s),
       status: s.status,
       pending: s.pendingPermissions.length,
       ...(f?.tool ? { tool: f.tool.summary ? `${f.tool.name} ${f.tool.summary}` : f.tool.name } : {}),

@@ -33,7 +33,7 @@ export const featureStyles = `
 .ff-error { color: var(--fgColor-danger, #d1242f); }
 .ff-banner { border: 1px solid var(--borderColor-danger-emphasis, #cf222e); border-radius: 6px; padding: 6px 10px; margin-bottom: 6px; }
 .ff-command { user-select: all; white-space: nowrap; }
-.ff-kept { color: var(--fgColor-muted, #59636e); }
+.ff-kept { display: block; font-size: 12px; color: var(--fgColor-muted, #59636e); }
 .ff-link { background: none; border: none; color: var(--fgColor-accent, #0969da); cursor: pointer; padding: 0; font: inherit; }
 .ff-link:hover { text-decoration: underline; }
 .octicon { display: inline-block; vertical-align: text-bottom; fill: currentColor; flex-shrink: 0; }

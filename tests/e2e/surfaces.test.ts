@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkspaceView } from '../../shared/domain.js';
 import { isToolResultTurn, lastUserText } from '../fakes/anthropic-api/server.js';
 import { FakeGitHub } from '../fakes/github/server.js';
@@ -61,27 +61,34 @@ export function applyTheme(theme: string): void {
 beforeAll(async () => {
   github = await new FakeGitHub().start();
   github.addRepo('octo/app');
-  world = await claudeWorld((request) => {
-    if (isToolResultTurn(request))
-      return {
-        text: 'Added the toggle: **Settings → Appearance** switches between light and dark, and remembers it.',
-      };
-    const text = lastUserText(request);
-    if (text.startsWith('Add a dark mode toggle') && themeFile)
-      return {
-        toolUse: {
-          name: 'Write',
-          input: { file_path: themeFile, content: 'export const themes = ["light", "dark"] as const;\n' },
-        },
-      };
-    if (text.startsWith('Speed up'))
-      return { text: 'The browser tests now share one Chromium: the suite takes 40 s instead of 2 min.' };
-    if (text.startsWith('Profile the test suite'))
-      return new Promise((resolve) => {
-        release = () => resolve({ text: 'The slowest file is tests/e2e; it starts a browser per test.' });
-      });
-    return { text: 'Looking at the failing lint check: a missing semicolon in `theme.ts`. Pushing a fix.' };
-  }, github.env());
+  world = await claudeWorld(
+    (request) => {
+      if (isToolResultTurn(request))
+        return {
+          text: 'Added the toggle: **Settings → Appearance** switches between light and dark, and remembers it.',
+        };
+      const text = lastUserText(request);
+      if (text.startsWith('Add a dark mode toggle') && themeFile)
+        return {
+          toolUse: {
+            name: 'Write',
+            input: { file_path: themeFile, content: 'export const themes = ["light", "dark"] as const;\n' },
+          },
+        };
+      if (text.startsWith('Speed up'))
+        return { text: 'The browser tests now share one Chromium: the suite takes 40 s instead of 2 min.' };
+      if (text.startsWith('Profile the test suite'))
+        return new Promise((resolve) => {
+          release = () => resolve({ text: 'The slowest file is tests/e2e; it starts a browser per test.' });
+        });
+      return { text: 'Looking at the failing lint check: a missing semicolon in `theme.ts`. Pushing a fix.' };
+    },
+    {
+      ...github.env(),
+      // Hourly: the panel and board name the next look's time as a user's agent (every minute) would.
+      FF_RATCHET_CRON: '0 0 * * * *',
+    },
+  );
   world.repo.pushToOrigin('settings.ts', SETTINGS);
   world.repo.git(world.repo.clone, 'pull', '-q', 'origin', 'main');
   site = await new GitHubSite(github).start();
@@ -160,6 +167,12 @@ beforeAll(async () => {
   );
 }, 240_000);
 
+afterEach(async (context) => {
+  if (context.task.result?.state !== 'fail') return;
+  for (const [i, page] of (await chrome.browser.pages()).entries())
+    await screenshot(page, `surfaces-${context.task.name}-${i}`).catch(() => {});
+});
+
 afterAll(async () => {
   release?.();
   await chrome?.close();
@@ -170,6 +183,8 @@ afterAll(async () => {
 
 /** A picture of a surface: always under tests/e2e/screenshots/, and under docs/screenshots/ for `npm run screenshots`. */
 async function picture(page: Page, name: string, selector?: string): Promise<void> {
+  // A tab in the background paints no frames: the one pictured comes to the front.
+  await page.bringToFront();
   await screenshot(page, name);
   if (!DOCS) return;
   mkdirSync(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
@@ -326,9 +341,8 @@ describe('every surface, the agent up', () => {
       await page.$eval('[data-testid="ratchet-maxCostUsdPerDay"]', (el) => (el as HTMLInputElement).value),
     ).toBe('50');
     // Paired: the form is folded away under "Pair with another agent".
-    expect(
-      await page.$eval('[data-testid="pair-form"]', (el) => (el as HTMLElement).offsetParent === null),
-    ).toBe(true);
+    expect(await page.$eval('[data-testid="pair-form"]', (el) => el.getClientRects().length)).toBe(0);
+    expect(await page.$eval('[data-testid="pair-form"]', (el) => el.closest('details')?.open)).toBe(false);
     const columns = await page.$$eval(
       'main.options > section',
       (sections) => new Set(sections.map((s) => Math.round(s.getBoundingClientRect().left))).size,
@@ -432,7 +446,14 @@ describe('every surface, the agent down', () => {
     });
     workspacePage = await openExtensionPage(`workspace.html#${ws.toggle.id}`, 1280, 860);
     await workspacePage.waitForSelector('[data-testid="ff-diff-file"]', { timeout: 20_000 });
-    await workspacePage.waitForSelector('[data-testid="ff-terminal"] .xterm-rows');
+    // The terminal's scrollback (git status, typed earlier) is on screen before the agent goes.
+    await waitFor(
+      async () =>
+        (await workspacePage.$eval('.xterm-rows', (el) => el.textContent ?? '').catch(() => '')).includes(
+          'theme.ts',
+        ),
+      { what: "the terminal's scrollback" },
+    );
     fleet = await openExtensionPage('fleet.html', 1100, 820);
     await fleet.waitForSelector('[data-testid="ff-fleet-row"]');
     options = await openExtensionPage('options.html', 1200, 900);

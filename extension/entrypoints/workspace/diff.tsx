@@ -1,7 +1,6 @@
 import type { AgentPort } from '../../lib/agent-port.js';
 import type { DiffLine } from '../../lib/diff-files.js';
 import { fileChange, shownLines, splitRows } from '../../lib/diff-files.js';
-import { Octicon } from '../../lib/octicons.js';
 import type { WorkspacePageStore } from './store.js';
 
 /** Lines shown per file; a bigger file says how many more there are. */
@@ -77,7 +76,7 @@ function BandRow({ line, span }: { line: { kind: 'hunk' | 'note'; text: string }
   return line.kind === 'hunk' ? (
     <tr class="ff-diff-hunk">
       <td class="ff-code" colSpan={span}>
-        <Octicon name="fold" class="ff-hunk-icon" /> {line.text}
+        {line.text || '⋯'}
       </td>
     </tr>
   ) : (
