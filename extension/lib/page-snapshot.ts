@@ -75,3 +75,15 @@ export function recordFrom<T extends { id: string }>(
   const value = snapshot?.[field];
   return isRecord(value) && value.id === id ? (value as T) : undefined;
 }
+
+/**
+ * At most `max` characters from the end of `text` (a terminal's output),
+ * starting at a line so no escape sequence is cut in two; a last line longer
+ * than `max` is not kept.
+ */
+export function lastLines(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const tail = text.slice(-max);
+  const line = tail.indexOf('\n');
+  return line === -1 ? '' : tail.slice(line + 1);
+}

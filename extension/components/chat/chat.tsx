@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
+import type { SessionView } from '../../../shared/domain.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { toChatItems } from '../../lib/chat-model.js';
 import { Octicon } from '../../lib/octicons.js';
@@ -27,6 +28,8 @@ import { useTranscript } from './use-transcript.js';
  * machine came back) follows it again from its last event. While the agent
  * itself is away the chat is read-only too (the page's banner says why).
  * `worktree` is the workspace's folder: tool rows name files relative to it.
+ * `known` is the page's last view of the session (its list, kept while the
+ * agent is away): the head shows it until `session.get` answers.
  */
 export function Chat({
   agent,
@@ -34,12 +37,14 @@ export function Chat({
   offline,
   resumeKey = '',
   worktree,
+  known,
 }: {
   agent: AgentPort;
   sessionId: string;
   offline?: string;
   resumeKey?: string;
   worktree?: string;
+  known?: SessionView | undefined;
 }) {
   // Hook order is effect order: the subscription goes out before `session.get`, as the chat's first asks.
   const transcript = useTranscript(agent, sessionId, resumeKey, () => view.refresh());
@@ -74,7 +79,7 @@ export function Chat({
   }, [events]);
 
   const away = agent.connection.value?.status !== 'connected';
-  const s = view.session.value;
+  const s = view.session.value ?? (known?.id === sessionId ? known : undefined);
   const send = async () => {
     const text = draft.text.value.trim();
     if (!text || offline || away) return;

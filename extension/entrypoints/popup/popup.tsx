@@ -155,6 +155,7 @@ function SelectedChat({
       {...(notice ? { offline: notice } : {})}
       resumeKey={reconnectKey(machine, store.remotes.value)}
       {...(workspace ? { worktree: workspace.path } : {})}
+      known={store.sessions.value.find((s) => s.id === sessionId)}
     />
   );
 }

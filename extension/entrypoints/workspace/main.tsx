@@ -140,6 +140,7 @@ function WorkspacePage() {
               {...(offline ? { offline } : {})}
               resumeKey={reconnectKey(machine, remotes)}
               worktree={w.path}
+              known={store.sessions.value.find((s) => s.id === sessionId)}
             />
           )}
         </section>

@@ -27,7 +27,7 @@ const newestFirst = (sessions: SessionView[]) =>
  * and how it is laid out, the ratchet's decisions, the remotes, which action
  * is running (`busy`) and the last error. Its sessions follow the changes
  * the way every page does (lib/workspace-changes.ts). What it showed last
- * (workspace, sessions, decisions, diff) is kept (lib/page-snapshot.ts): a
+ * (workspace, sessions, decisions, terminals, diff) is kept (lib/page-snapshot.ts): a
  * page opened while the agent is away starts from it.
  */
 export const WorkspacePageStore = createModel(
@@ -37,8 +37,8 @@ export const WorkspacePageStore = createModel(
     const workspace = signal<WorkspaceView | undefined>(recordFrom(kept, 'workspace', workspaceId));
     const sessions = signal<SessionView[]>(listFrom(kept, 'sessions'));
     const sessionId = signal<string | undefined>(address.sessionId ?? sessions.value[0]?.id);
-    const terminals = signal<TerminalInfo[]>([]);
-    const terminalId = signal<string | undefined>(undefined);
+    const terminals = signal<TerminalInfo[]>(listFrom(kept, 'terminals'));
+    const terminalId = signal<string | undefined>(terminals.value[0]?.id);
     const keptDiff = recordFrom<{ id: string; files: DiffFile[]; truncated: boolean }>(
       kept,
       'diff',
@@ -115,7 +115,12 @@ export const WorkspacePageStore = createModel(
     });
     // Kept for an opening while the agent is away: written after the frame whenever what the page shows changes.
     effect(() => {
-      const shown = { workspace: workspace.value, sessions: sessions.value, decisions: decisions.value };
+      const shown = {
+        workspace: workspace.value,
+        sessions: sessions.value,
+        decisions: decisions.value,
+        terminals: terminals.value,
+      };
       const changes = diff.value && { id: workspaceId, ...diff.value };
       if (!shown.workspace) return;
       const write = setTimeout(() => {

@@ -3,6 +3,7 @@ import { Terminal as XTerm } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AgentPort } from '../../lib/agent-port.js';
+import { lastLines, readPageSnapshot, writePageSnapshot } from '../../lib/page-snapshot.js';
 import { pageColors, terminalTheme } from '../../lib/terminal-theme.js';
 import type { WorkspacePageStore } from './store.js';
 
@@ -41,13 +42,19 @@ export function Terminals({ agent, store }: { agent: AgentPort; store: Workspace
   );
 }
 
+/** The end of a terminal's output kept for an opening while the agent is away. */
+const KEPT_CHARS = 20_000;
+/** A burst of output is kept once, this long after its last chunk. */
+const KEEP_AFTER_MS = 500;
+
 /**
  * One xterm bound to one agent terminal: snapshot on attach, live output,
  * keys in, resize through the fit addon whenever the pane's size changes,
  * colors from the page's theme (and again when the color scheme changes).
  * While the agent is away it keeps what it showed and takes no keys
  * (`readOnly`; the page's banner says why); the snapshot on reattach shows
- * what came meanwhile.
+ * what came meanwhile. The end of its output is kept (lib/page-snapshot.ts),
+ * so a page opened while the agent is away shows it too.
  */
 function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; readOnly: boolean }) {
   const host = useRef<HTMLDivElement>(null);
@@ -74,6 +81,18 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
     term.loadAddon(fit);
     term.open(host.current!);
     fit.fit();
+    let output = '';
+    const keptText = readPageSnapshot('terminal', id)?.text;
+    if (typeof keptText === 'string') {
+      output = keptText;
+      term.write(keptText);
+    }
+    let keep: ReturnType<typeof setTimeout> | undefined;
+    const shownOutput = (data: string, reset: boolean) => {
+      output = lastLines(reset ? data : output + data, KEPT_CHARS);
+      clearTimeout(keep);
+      keep = setTimeout(() => writePageSnapshot('terminal', id, { text: output }), KEEP_AFTER_MS);
+    };
     const resize = () => {
       void agent
         .call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows })
@@ -88,8 +107,11 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
         if (data.kind === 'snapshot') {
           term.reset();
           term.write(data.data);
-        } else if (data.kind === 'output') term.write(data.data);
-        else term.write(`\r\n[exited with code ${data.exitCode}]\r\n`);
+          shownOutput(data.data, true);
+        } else if (data.kind === 'output') {
+          term.write(data.data);
+          shownOutput(data.data, false);
+        } else term.write(`\r\n[exited with code ${data.exitCode}]\r\n`);
       },
       0,
     );
@@ -112,6 +134,8 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
     term.focus();
     return () => {
       observer.disconnect();
+      clearTimeout(keep);
+      if (output) writePageSnapshot('terminal', id, { text: output });
       scheme.removeEventListener('change', recolor);
       input.dispose();
       off();
