@@ -229,7 +229,7 @@ async function openGitHub(path: string): Promise<Page> {
   return page;
 }
 
-const text = (page: Page, selector = 'body') => page.$eval(selector, (el) => (el as HTMLElement).innerText);
+const text = (page: Page, selector = 'body') => page.$eval(selector, (el) => el.textContent ?? '');
 
 describe('every surface, the agent up', () => {
   it('the popup: state chips, the file a tool wrote by its name, no byte counts, a quick-action menu inside the window', async () => {
@@ -341,7 +341,7 @@ describe('every surface, the agent up', () => {
       await page.$eval('[data-testid="ratchet-maxCostUsdPerDay"]', (el) => (el as HTMLInputElement).value),
     ).toBe('50');
     // Paired: the form is folded away under "Pair with another agent".
-    expect(await page.$eval('[data-testid="pair-form"]', (el) => el.getClientRects().length)).toBe(0);
+    expect(await page.$eval('[data-testid="pair-form"]', (el) => el.checkVisibility())).toBe(false);
     expect(await page.$eval('[data-testid="pair-form"]', (el) => el.closest('details')?.open)).toBe(false);
     const columns = await page.$$eval(
       'main.options > section',
@@ -376,10 +376,7 @@ describe('every surface, the agent up', () => {
     const page = await openGitHub(`/octo/app/pull/${prs.toggle}`);
     await waitForShadowText(page, '[data-testid="ff-ratchet-checks"]', /Failing: lint/);
     await waitForShadow(page, '[data-testid="ff-fixer-activity"]');
-    const panel = await page.$eval(
-      'pierce/[data-testid="ff-ratchet"]',
-      (el) => (el as HTMLElement).innerText,
-    );
+    const panel = await page.$eval('pierce/[data-testid="ff-ratchet"]', (el) => el.textContent ?? '');
     expect(panel.match(/CI failing/g)).toHaveLength(1);
     expect(panel).not.toContain('next tick');
     expect(panel).toMatch(/No look scheduled|Next look at \d\d:\d\d UTC/);
@@ -512,6 +509,14 @@ describe('every surface, the agent down', () => {
     await workspacePage.reload();
     await workspacePage.waitForSelector('[data-testid="ff-diff-file"][data-path="settings.ts"]');
     await workspacePage.waitForSelector('[data-testid="ff-msg-assistant"]');
+    await waitForText(workspacePage, '[data-testid="ff-session-figures"]', /1 turn/);
+    await waitFor(
+      async () =>
+        (await workspacePage.$eval('.xterm-rows', (el) => el.textContent ?? '').catch(() => '')).includes(
+          'theme.ts',
+        ),
+      { what: "the terminal's kept output after a reload" },
+    );
     for (const theme of THEMES) {
       await inTheme(workspacePage, theme);
       await picture(workspacePage, `workspace-agent-down-${theme}`);
@@ -526,6 +531,7 @@ describe('every surface, the agent down', () => {
     await fleet.waitForSelector('[data-testid="ff-fleet-row"]');
     await options.waitForSelector('[data-testid="ff-connection"]', { timeout: 20_000 });
     await waitForText(options, '[data-testid="ff-next-command"]', /^ff-agent install$/);
+    expect((await text(options)).match(/ff-agent is not running/g)).toHaveLength(1);
     for (const theme of THEMES) {
       await inTheme(fleet, theme);
       await picture(fleet, `fleet-agent-down-${theme}`);

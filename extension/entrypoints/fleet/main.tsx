@@ -264,7 +264,9 @@ function CostChart() {
         ) : (
           <>
             <svg
-              viewBox={`0 0 ${width} ${height + 18}`}
+              viewBox={`0 0 ${width} ${height}`}
+              // The bars stretch to the box's width; the dates below stay at the page's type size.
+              preserveAspectRatio="none"
               role="img"
               aria-label={`Cost per day: ${formatUsd(history.totalUsd)} over ${history.days.length} days, at most ${formatUsd(max)} a day`}
             >
@@ -287,13 +289,11 @@ function CostChart() {
                   </rect>
                 )),
               )}
-              <text x="0" y={height + 14} class="ff-axis">
-                {history.days[0]}
-              </text>
-              <text x={width} y={height + 14} class="ff-axis" text-anchor="end">
-                {history.days.at(-1)}
-              </text>
             </svg>
+            <div class="ff-axis" aria-hidden="true">
+              <span>{history.days[0]}</span>
+              <span>{history.days.at(-1)}</span>
+            </div>
             <ul class="ff-legend">
               {history.repos.map((r, i) => (
                 <li key={r.repo}>

@@ -191,10 +191,14 @@ function Connection() {
   return (
     <section class="ff-wide" data-testid="connection">
       <h2>Connection</h2>
-      <p data-testid="connection-state" data-status={state?.status}>
-        {connected ? `${state.message} (127.0.0.1:${state.port})` : (state?.message ?? 'Checking…')}
-      </p>
-      <ConnectionBanner agent={agent} pairHere />
+      {/* Away or unpaired, the banner is the state line: the message is said once. */}
+      <div data-testid="connection-state" data-status={state?.status}>
+        {connected ? (
+          <p>{`${state.message} (127.0.0.1:${state.port})`}</p>
+        ) : (
+          <ConnectionBanner agent={agent} pairHere />
+        )}
+      </div>
       {connected ? (
         <details>
           <summary>Pair with another agent</summary>
