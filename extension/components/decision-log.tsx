@@ -17,9 +17,9 @@ export function DecisionLog({
   const list = (
     <ul class="ff-decisions" data-testid="ff-decisions">
       {[...decisions].reverse().map((d) => (
-        <li key={d.at}>
-          {withDate ? new Date(d.at).toLocaleString() : new Date(d.at).toLocaleTimeString()} · {d.action} ·{' '}
-          {d.reason}
+        // The reason says what was done in words; the action's identifier (start-fixer…) stays out of sight.
+        <li key={d.at} data-action={d.action}>
+          {withDate ? new Date(d.at).toLocaleString() : new Date(d.at).toLocaleTimeString()} · {d.reason}
         </li>
       ))}
     </ul>

@@ -29,11 +29,11 @@ import { GitHubSite } from './github-site.js';
  * terminal in light mode) and what each keeps when the agent goes away (one
  * banner with the next step, the last known content, nothing to send).
  *
- * `npm run screenshots` (FF_DOCS_SCREENSHOTS=1) writes the pictures to
+ * `npm run screenshots` (or FF_DOCS_SCREENSHOTS=1) writes the pictures to
  * docs/screenshots/ as well, the set the README shows; every run writes
  * them to tests/e2e/screenshots/.
  */
-const DOCS = process.env.FF_DOCS_SCREENSHOTS === '1';
+const DOCS = process.env.FF_DOCS_SCREENSHOTS === '1' || process.env.npm_lifecycle_event === 'screenshots';
 const THEMES = ['light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];
 
@@ -229,7 +229,10 @@ async function openGitHub(path: string): Promise<Page> {
   return page;
 }
 
-const text = (page: Page, selector = 'body') => page.$eval(selector, (el) => el.textContent ?? '');
+/** The text a user sees: what a folded <details> holds is not on screen. */
+const text = (page: Page, selector = 'body') =>
+  // biome-ignore lint/performance/useDomNodeTextContent: rendered text is the point, folded parts left out.
+  page.$eval(selector, (el) => (el as HTMLElement).innerText);
 
 describe('every surface, the agent up', () => {
   it('the popup: state chips, the file a tool wrote by its name, no byte counts, a quick-action menu inside the window', async () => {
@@ -279,6 +282,9 @@ describe('every surface, the agent up', () => {
     await page.click('[data-testid="ff-new-terminal"]');
     await page.waitForSelector('[data-testid="ff-terminal"] .xterm-rows');
     await page.click('[data-testid="ff-terminal"]');
+    // A short prompt, as in the README's pictures: not this machine's user, host and temp folder.
+    await page.keyboard.type("PS1='app$ '; clear");
+    await page.keyboard.press('Enter');
     await page.keyboard.type('git status --short');
     await page.keyboard.press('Enter');
     await waitFor(
@@ -376,7 +382,7 @@ describe('every surface, the agent up', () => {
     const page = await openGitHub(`/octo/app/pull/${prs.toggle}`);
     await waitForShadowText(page, '[data-testid="ff-ratchet-checks"]', /Failing: lint/);
     await waitForShadow(page, '[data-testid="ff-fixer-activity"]');
-    const panel = await page.$eval('pierce/[data-testid="ff-ratchet"]', (el) => el.textContent ?? '');
+    const panel = await text(page, 'pierce/[data-testid="ff-ratchet"]');
     expect(panel.match(/CI failing/g)).toHaveLength(1);
     expect(panel).not.toContain('next tick');
     expect(panel).toMatch(/No look scheduled|Next look at \d\d:\d\d UTC/);

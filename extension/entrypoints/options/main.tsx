@@ -26,7 +26,7 @@ function Projects() {
   return (
     <section>
       <h2>Projects</h2>
-      <ul data-testid="projects">
+      <ul data-testid="projects" hidden={store.projects.value.length === 0}>
         {store.projects.value.map((p) => (
           <li key={p.id}>
             <strong>
@@ -38,10 +38,10 @@ function Projects() {
             </button>
           </li>
         ))}
-        {store.projects.value.length === 0 && (
-          <li class="ff-muted">No projects yet: add the path of a local clone.</li>
-        )}
       </ul>
+      {store.projects.value.length === 0 && (
+        <p class="ff-muted">No projects yet: add the path of a local clone.</p>
+      )}
       <form onSubmit={add} class="ff-form" data-testid="add-project">
         <label>
           Local clone <input name="path" placeholder="/home/you/src/app" required />
@@ -158,7 +158,7 @@ function Enterprise() {
   return (
     <section data-testid="enterprise">
       <h2>GitHub Enterprise</h2>
-      <ul data-testid="enterprise-hosts">
+      <ul data-testid="enterprise-hosts" hidden={store.enterpriseHosts.value.length === 0}>
         {store.enterpriseHosts.value.map((host) => (
           <li key={host} data-host={host}>
             <code>{host}</code>{' '}
@@ -172,8 +172,9 @@ function Enterprise() {
             </button>
           </li>
         ))}
-        {store.enterpriseHosts.value.length === 0 && <li class="ff-muted">Only github.com.</li>}
       </ul>
+      {/* No host: a line of text, not an empty bordered list that reads as a field. */}
+      {store.enterpriseHosts.value.length === 0 && <p class="ff-muted">Only github.com.</p>}
       <form onSubmit={add} class="ff-form" data-testid="add-enterprise-host">
         <label>
           Host <input name="host" placeholder="github.example.com" required />
