@@ -285,6 +285,11 @@ describe('every surface, the agent up', () => {
     // A short prompt, as in the README's pictures: not this machine's user, host and temp folder.
     await page.keyboard.type("PS1='app$ '; clear");
     await page.keyboard.press('Enter');
+    // Typed only once the cleared screen shows the new prompt alone: keys typed ahead would echo into it.
+    await waitFor(
+      async () => (await page.$eval('.xterm-rows', (el) => el.textContent ?? '')).trim() === 'app$',
+      { what: 'the short prompt on a cleared terminal' },
+    );
     await page.keyboard.type('git status --short');
     await page.keyboard.press('Enter');
     await waitFor(
