@@ -30,10 +30,12 @@ async function pairCode(): Promise<string> {
   return /Pairing code: ([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(out.stdout)![1]!;
 }
 
-/** Options → Port and Code fields, typed key by key, then Enter. */
+/** Options → Port and Code fields (unfolded under "Pair with another agent" while paired), typed key by key, then Enter. */
 async function typeIntoOptions(code: string): Promise<Page> {
   const options = await chrome.openPage('options.html');
   await options.waitForSelector('input[name="port"]');
+  const folded = await options.$('details:not([open]):has([data-testid="pair-form"]) > summary');
+  if (folded) await folded.click();
   await options.click('input[name="port"]', { count: 3 });
   await options.keyboard.press('Backspace');
   await options.keyboard.type(String(agent.port));

@@ -22,6 +22,8 @@ afterAll(async () => {
 });
 
 const state = '[data-testid="connection-state"]';
+/** The one banner: what is wrong, and the next step with its command. */
+const banner = '[data-testid="ff-connection"]';
 
 /** Opens the popup and its pairing form (folded away while connected). */
 async function openPairForm(): Promise<Page> {
@@ -35,7 +37,9 @@ async function openPairForm(): Promise<Page> {
 describe('popup: is the agent reachable?', () => {
   it('pairs with a running agent, says when it stops, and reconnects by itself when it is back', async () => {
     page = await chrome.openPage('popup.html');
-    expect(await waitForText(page, state, /Not paired/)).toMatch(/agent\.json/);
+    await waitForText(page, state, /Not paired/);
+    // Never installed (no native host): the one next step is `ff-agent install`, the form is right here.
+    expect(await waitForText(page, banner, /Not paired with ff-agent\./)).toMatch(/ff-agent install$/);
 
     const agent = await spawnAgent(home.path);
     agents.push(agent);
@@ -49,7 +53,7 @@ describe('popup: is the agent reachable?', () => {
     await screenshot(page, 'popup-connected');
 
     await agent.stop();
-    await waitForText(page, state, /ff-agent is not running.*ff-agent serve/);
+    await waitForText(page, banner, /ff-agent is not running\..*ff-agent install/);
 
     // Same home, same port, same token: the extension finds it again without any click.
     const again = await spawnAgent(home.path, { args: ['--port', String(agent.port)] });
@@ -66,7 +70,7 @@ describe('popup: is the agent reachable?', () => {
     await page.type('input[name="port"]', String(agent.port));
     await page.type('input[name="token"]', '0'.repeat(64));
     await page.click('button[type="submit"]');
-    await waitForText(page, state, /refused the token/);
+    await waitForText(page, banner, /refused the pairing this browser has.*ff-agent pair/);
   });
 
   it('a malformed code or token is caught in the form', async () => {
@@ -76,7 +80,7 @@ describe('popup: is the agent reachable?', () => {
     await waitForText(
       page,
       '.error',
-      /code from `ff-agent pair` \(like K7F2-9QX4\) or the 64-character token/,
+      /the code ff-agent pair prints \(like K7F2-9QX4\), or the 64-character token/,
     );
   });
 });
