@@ -197,9 +197,8 @@ describe('the ratchet panel on a PR page', () => {
     await world.client.call('ratchet.tick');
     const page = await open(`/octo/app/pull/${pr.number}`);
     await waitForShadowText(page, '[data-testid="ff-ratchet-state"]', /CI failing/);
-    expect(await shadowText(page, '[data-testid="ff-ratchet-reason"]')).toContain(
-      'CI failing: test (ubuntu)',
-    );
+    // The chip says "CI failing"; the checks line names the check (the reason would say both again).
+    expect(await shadowText(page, '[data-testid="ff-ratchet-checks"]')).toContain('Failing: test (ubuntu)');
     await inGitHubThemes(page, async (theme) => {
       await screenshot(page, `ratchet-panel-${theme}`);
       expect(await seriousA11yViolations(page, '[data-ff-feature]')).toEqual([]);
@@ -271,7 +270,9 @@ describe('the ratchet loops in the panel', () => {
     expect(await shadowText(page, '[data-testid="ff-ratchet-budget"]')).toMatch(
       /^spent \$\d+\.\d\d of \$5\.00$/,
     );
-    expect(await shadowText(page, '[data-testid="ff-ratchet-waiting"]')).toMatch(/next look/);
+    expect(await shadowText(page, '[data-testid="ff-ratchet-next"]')).toMatch(
+      /^(Next look at \d\d:\d\d UTC|No look scheduled)/,
+    );
     // One line that reads as one: its parts set apart.
     expect(await shadowText(page, '[data-testid="ff-ratchet-loops"]')).toMatch(
       /^spent \$\d+\.\d\d of \$5\.00 · 1 re-run · 1 review thread answered$/,
@@ -339,7 +340,7 @@ describe("adopting a fork's PR", () => {
 
     github.setCheck(pr.number, 'test', 'FAILURE');
     await world.client.call('ratchet.tick');
-    await waitForShadowText(page, '[data-testid="ff-ratchet-waiting"]', /never pushes to a fork's branch/);
+    await waitForShadowText(page, '[data-testid="ff-ratchet"]', /never pushes to a fork's branch/);
     // Said once where it is read: not again as the reason, the last decision or an open decision log.
     const shown = await page.$eval(
       'pierce/[data-testid="ff-ratchet"]',
