@@ -17,8 +17,9 @@ import { z } from 'zod';
  * An append-only JSONL log with a per-log `seq` (1, 2, 3, …). One line per
  * entry, appended with one write: O(1) per append, never rewritten. A torn
  * last line (kill -9 mid-write) is cut off when the log is reopened, so the
- * file always parses. `readFrom(seq)` starts from a sparse offset index
- * instead of the top of the file.
+ * file always parses. Opening reads only the file's tail, and `readFrom(seq)`
+ * finds its start by a binary search over the file (seqs only grow), so
+ * neither costs more for a 90 MB transcript than for a small one.
  */
 export const TranscriptEntry = z.object({
   seq: z.number().int().positive(),
@@ -27,17 +28,31 @@ export const TranscriptEntry = z.object({
 });
 export type TranscriptEntry = z.infer<typeof TranscriptEntry>;
 
-/** One index point every this many entries: ~1 number per 128 lines in memory. */
+/** One index point every this many appended entries: ~1 number per 128 lines in memory. */
 const INDEX_EVERY = 128;
 const CHUNK = 64 * 1024;
+/** Below this many bytes between two known points, the search reads forward instead of probing again. */
+const SEARCH_SPAN = 64 * 1024;
+/** Where the last few paged reads stopped, so the next page starts there without a search. */
+const MAX_HINTS = 64;
+/** Every line starts with its seq (`JSON.stringify` keeps the key order it was written with). */
+const SEQ_PREFIX = /^\{"seq":(\d+),/;
+
+/** How much `readFrom` returns at most: entries, and bytes of their lines (at least one entry either way). */
+export interface ReadLimit {
+  entries?: number;
+  bytes?: number;
+}
 
 export class TranscriptLog {
   readonly path: string;
   #fd: number;
   #size: number;
   #lastSeq: number;
-  /** [seq, byte offset of that entry's line], seq ascending. */
+  /** [seq, byte offset of that entry's line] of entries appended since opening, seq ascending. */
   readonly #index: Array<[number, number]> = [];
+  /** seq → byte offset of the line after that entry's. */
+  readonly #hints = new Map<number, number>();
 
   private constructor(path: string, fd: number) {
     this.path = path;
@@ -57,25 +72,42 @@ export class TranscriptLog {
     return this.#lastSeq;
   }
 
+  /** Bytes in the file (complete lines only). */
+  get size(): number {
+    return this.#size;
+  }
+
   /** Appends one entry; when this returns the line is in the file. */
   append(data: unknown, now: Date = new Date()): TranscriptEntry {
     const entry: TranscriptEntry = { seq: this.#lastSeq + 1, ts: now.toISOString(), data };
     const line = Buffer.from(`${JSON.stringify(entry)}\n`);
     writeSync(this.#fd, line, 0, line.length, null);
-    if ((entry.seq - 1) % INDEX_EVERY === 0) this.#index.push([entry.seq, this.#size]);
+    if ((entry.seq - 1) % INDEX_EVERY === 0 || this.#index.length === 0)
+      this.#index.push([entry.seq, this.#size]);
     this.#size += line.length;
     this.#lastSeq = entry.seq;
     return entry;
   }
 
-  /** Entries with seq > sinceSeq, in order, at most `limit`. */
-  readFrom(sinceSeq: number, limit = Number.POSITIVE_INFINITY): TranscriptEntry[] {
+  /**
+   * Entries with seq > sinceSeq, in order: all of them, or as many as `limit`
+   * allows (a number is a count of entries). Reading on from where a page
+   * ended costs no search.
+   */
+  readFrom(sinceSeq: number, limit: number | ReadLimit = {}): TranscriptEntry[] {
+    const { entries = Number.POSITIVE_INFINITY, bytes = Number.POSITIVE_INFINITY } =
+      typeof limit === 'number' ? { entries: limit } : limit;
     const out: TranscriptEntry[] = [];
-    if (sinceSeq >= this.#lastSeq || limit <= 0) return out;
-    this.#scan(this.#offsetFor(sinceSeq + 1), (line) => {
+    if (sinceSeq >= this.#lastSeq || entries <= 0) return out;
+    let read = 0;
+    this.#scan(this.#startFor(sinceSeq), (line, _offset, end) => {
       const entry = parseLine(line);
-      if (entry && entry.seq > sinceSeq) out.push(entry);
-      return out.length < limit;
+      if (!entry || entry.seq <= sinceSeq) return true;
+      out.push(entry);
+      read += end - _offset;
+      if (out.length < entries && read < bytes) return true;
+      this.#hint(entry.seq, end);
+      return false;
     });
     return out;
   }
@@ -85,36 +117,112 @@ export class TranscriptLog {
     this.#fd = -1;
   }
 
-  #offsetFor(seq: number): number {
-    let lo = 0;
-    let hi = this.#index.length - 1;
-    let offset = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [s, o] = this.#index[mid]!;
-      if (s <= seq) {
-        offset = o;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return offset;
+  #hint(seq: number, offset: number): void {
+    if (seq >= this.#lastSeq) return;
+    this.#hints.set(seq, offset);
+    if (this.#hints.size > MAX_HINTS) this.#hints.delete(this.#hints.keys().next().value!);
   }
 
-  /** Rebuilds seq, size and index from the file; cuts off a torn last line. */
+  /** A line start at or before the first entry after `sinceSeq`. */
+  #startFor(sinceSeq: number): number {
+    const hinted = this.#hints.get(sinceSeq);
+    if (hinted !== undefined) return hinted;
+    const first = this.#index[0];
+    if (first && first[0] <= sinceSeq + 1) {
+      let lo = 0;
+      let hi = this.#index.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.#index[mid]![0] <= sinceSeq + 1) lo = mid;
+        else hi = mid - 1;
+      }
+      return this.#index[lo]![1];
+    }
+    return this.#search(sinceSeq + 1, first ? first[1] : this.#size);
+  }
+
+  /**
+   * Binary search over bytes: the start of a line whose seq is at most `seq`
+   * (or 0), within SEARCH_SPAN of that entry's line unless lines are longer.
+   * Lines that do not start with a seq are stepped over as unknown.
+   */
+  #search(seq: number, end: number): number {
+    let lo = 0;
+    let hi = end;
+    while (hi - lo > SEARCH_SPAN) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      const probe = this.#lineAfter(mid, hi);
+      if (probe === undefined) {
+        hi = mid;
+        continue;
+      }
+      if (probe.seq !== undefined && probe.seq <= seq) lo = probe.offset;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first line starting after `from` and before `limit`, with its seq when it shows one. */
+  #lineAfter(from: number, limit: number): { offset: number; seq: number | undefined } | undefined {
+    let offset: number | undefined;
+    this.#scanBytes(from, limit, (buffer, at) => {
+      const nl = buffer.indexOf(10);
+      if (nl === -1) return true;
+      offset = at + nl + 1;
+      return false;
+    });
+    if (offset === undefined || offset >= limit) return undefined;
+    const head = Buffer.alloc(32);
+    const read = readSync(this.#fd, head, 0, head.length, offset);
+    const match = SEQ_PREFIX.exec(head.toString('latin1', 0, read));
+    return { offset, seq: match ? Number(match[1]) : undefined };
+  }
+
+  /** Reads [from, limit) a chunk at a time until `visit` returns false. */
+  #scanBytes(from: number, limit: number, visit: (buffer: Buffer, at: number) => boolean): void {
+    const chunk = Buffer.alloc(Math.min(CHUNK, Math.max(1, limit - from)));
+    for (let position = from; position < limit; ) {
+      const read = readSync(this.#fd, chunk, 0, Math.min(chunk.length, limit - position), position);
+      if (read === 0 || !visit(chunk.subarray(0, read), position)) return;
+      position += read;
+    }
+  }
+
+  /**
+   * Finds the end of the last complete line from the file's tail (cutting off
+   * a torn one) and the last entry's seq: reads back only as far as the last
+   * line that parses.
+   */
   #recover(): void {
     const fileSize = fstatSync(this.#fd).size;
-    let validEnd = 0;
-    this.#scan(0, (line, offset, end) => {
-      const entry = parseLine(line);
-      if (entry) {
-        if ((entry.seq - 1) % INDEX_EVERY === 0) this.#index.push([entry.seq, offset]);
-        this.#lastSeq = entry.seq;
-      }
-      validEnd = end;
-      return true;
-    });
+    let end = this.#lastNewlineBefore(fileSize);
+    const validEnd = end === undefined ? 0 : end + 1;
     if (validEnd < fileSize) ftruncateSync(this.#fd, validEnd);
     this.#size = validEnd;
+    while (end !== undefined) {
+      const start = (this.#lastNewlineBefore(end) ?? -1) + 1;
+      const line = Buffer.alloc(end - start);
+      readSync(this.#fd, line, 0, line.length, start);
+      const entry = parseLine(line.toString('utf8'));
+      if (entry) {
+        this.#lastSeq = entry.seq;
+        return;
+      }
+      end = start === 0 ? undefined : start - 1;
+    }
+  }
+
+  /** The offset of the last newline before `before`, reading backwards a chunk at a time. */
+  #lastNewlineBefore(before: number): number | undefined {
+    const chunk = Buffer.alloc(CHUNK);
+    for (let end = before; end > 0; ) {
+      const start = Math.max(0, end - CHUNK);
+      const read = readSync(this.#fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, read).lastIndexOf(10);
+      if (nl !== -1) return start + nl;
+      end = start;
+    }
+    return undefined;
   }
 
   /**

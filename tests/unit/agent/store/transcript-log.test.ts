@@ -73,6 +73,52 @@ describe('TranscriptLog', () => {
     expect(again.readFrom(295).map((e) => e.data)).toEqual([295, 296, 297, 298, 299, 'next']);
   });
 
+  it('a reopened log finds any seq by searching the file, also among long lines and lines it cannot read', () => {
+    const path = logPath();
+    const first = TranscriptLog.open(path);
+    for (let n = 1; n <= 3000; n++) first.append({ n, pad: 'p'.repeat(n % 97 === 0 ? 200_000 : 40) });
+    first.close();
+    // A line that is not an entry (hand-edited) sits among them; it is passed over, not fatal.
+    appendFileSync(path, 'not json\n');
+    const log = TranscriptLog.open(path);
+    log.append({ n: 3001 });
+    for (const since of [0, 1, 96, 97, 1500, 2900, 2999, 3000, 3001]) {
+      const got = log.readFrom(since, 3).map((e) => e.seq);
+      const want = [since + 1, since + 2, since + 3].filter((seq) => seq <= 3001);
+      expect(got, `since ${since}`).toEqual(want);
+    }
+  });
+
+  it('pages by bytes: each page holds at least one entry and the next page starts where it stopped', () => {
+    const log = TranscriptLog.open(logPath());
+    for (let n = 1; n <= 500; n++) log.append({ n, pad: 'x'.repeat(1000) });
+    const seen: number[] = [];
+    let pages = 0;
+    for (let since = 0; since < log.lastSeq; pages++) {
+      const page = log.readFrom(since, { bytes: 10_000 });
+      expect(page.length).toBeGreaterThan(0);
+      expect(page.length).toBeLessThanOrEqual(10);
+      seen.push(...page.map((e) => e.seq));
+      since = page[page.length - 1]!.seq;
+    }
+    expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(pages).toBeGreaterThanOrEqual(50);
+    expect(log.readFrom(0, { bytes: 1 }).map((e) => e.seq)).toEqual([1]);
+  });
+
+  it('a log whose last complete line cannot be read takes its seq from the line before', () => {
+    const path = logPath();
+    const log = TranscriptLog.open(path);
+    log.append('a');
+    log.append('b');
+    log.close();
+    appendFileSync(path, '{"garbage": true}\n');
+    const again = TranscriptLog.open(path);
+    expect(again.lastSeq).toBe(2);
+    expect(again.append('c').seq).toBe(3);
+    expect(again.readFrom(1).map((e) => e.data)).toEqual(['b', 'c']);
+  });
+
   it('a torn last line (kill -9 mid-write) is cut off on reopen and the file parses', () => {
     const path = logPath();
     const log = TranscriptLog.open(path);
