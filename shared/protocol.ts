@@ -276,7 +276,11 @@ export const SubscribeResult = z.lazy(() =>
     topic: Topic,
     /** The topic's latest seq when the subscription started. */
     seq: z.number().int().nonnegative(),
-    /** How many missed events follow this response before live ones. */
+    /**
+     * How many seqs the missed events that follow this response cover: seqs in
+     * (seq - replayed, seq], some possibly skipped (a terminal's replay is one
+     * snapshot). A long replay arrives as the client reads it, then live events.
+     */
     replayed: z.number().int().nonnegative(),
     /**
      * True when events after `sinceSeq` are no longer available (or the seq

@@ -11,12 +11,34 @@ export interface Subscriber {
  */
 export interface TopicSource {
   lastSeq(topic: Topic): number;
-  readFrom(topic: Topic, sinceSeq: number): EventFrame[];
+  /**
+   * Events after `sinceSeq`, in order. A source that pages (a transcript)
+   * returns only the first, about `maxBytes` of them and at least one while
+   * any are left; one that does not returns all.
+   */
+  readFrom(topic: Topic, sinceSeq: number, maxBytes?: number): EventFrame[];
+}
+
+/**
+ * The rest of a sourced topic's replay, a page at a time. Until its last
+ * page is taken, live events of the topic are held back from the subscriber
+ * (they are in the source, and come in a later page): so it gets everything
+ * once, in order, without the replay being read at once.
+ */
+export interface ReplayPages {
+  /** The next page, about `maxBytes`; empty once done (caught up, or the subscription ended or was replaced). */
+  next(maxBytes: number): EventFrame[];
+  readonly done: boolean;
 }
 
 export interface SubscribeOutcome {
   seq: number;
+  /** The first of what it missed: all of it for in-memory topics, the first page for sourced ones. */
   replay: EventFrame[];
+  /** Present while a sourced topic has more to replay: the subscriber is live once it is done. */
+  more?: ReplayPages;
+  /** How many seqs the replay covers: events in (seq - replayed, seq], some possibly skipped (a terminal's one snapshot). */
+  replayed: number;
   gap: boolean;
 }
 
@@ -57,6 +79,8 @@ export class EventHub {
   /** Single topics served by their own source (a remote's session, relayed with the remote's seqs). */
   readonly #topicSources = new Map<Topic, TopicSource>();
   readonly #idleListeners: Array<(topic: Topic) => void> = [];
+  /** Subscribers still being replayed a sourced topic: live events of it wait in the source for them. */
+  readonly #catchingUp = new Map<Subscriber, Map<Topic, ReplayPages>>();
 
   constructor(options: { ringSize?: number } = {}) {
     this.#ringSize = options.ringSize ?? 1000;
@@ -106,12 +130,22 @@ export class EventHub {
         state.evictedThrough = evicted[evicted.length - 1]!.seq;
       }
     }
-    for (const subscriber of this.#subscribers.get(topic) ?? []) subscriber.send(frame);
+    for (const subscriber of this.#subscribers.get(topic) ?? [])
+      if (!this.#catchingUp.get(subscriber)?.has(topic)) subscriber.send(frame);
     return frame;
   }
 
-  /** Adds a subscriber and returns what it missed since `sinceSeq` (nothing when omitted). */
-  subscribe(topic: Topic, subscriber: Subscriber, sinceSeq?: number): SubscribeOutcome {
+  /**
+   * Adds a subscriber and returns what it missed since `sinceSeq` (nothing
+   * when omitted). A sourced topic's replay starts with about `pageBytes`;
+   * the rest comes from `more`.
+   */
+  subscribe(
+    topic: Topic,
+    subscriber: Subscriber,
+    sinceSeq?: number,
+    pageBytes = Number.POSITIVE_INFINITY,
+  ): SubscribeOutcome {
     let set = this.#subscribers.get(topic);
     if (!set) {
       set = new Set();
@@ -124,27 +158,71 @@ export class EventHub {
       this.#topicsOf.set(subscriber, topics);
     }
     topics.add(topic);
+    // A subscription again (a client repairing a gap) replaces a replay still under way.
+    this.#caughtUp(subscriber, topic);
     const source = this.#sourceFor(topic);
     if (source) {
       const seq = source.lastSeq(topic);
-      if (sinceSeq === undefined) return { seq, replay: [], gap: false };
-      if (sinceSeq > seq) return { seq, replay: source.readFrom(topic, 0), gap: true };
-      return { seq, replay: source.readFrom(topic, sinceSeq), gap: false };
+      if (sinceSeq === undefined || sinceSeq === seq) return { seq, replay: [], replayed: 0, gap: false };
+      const gap = sinceSeq > seq;
+      const from = gap ? 0 : sinceSeq;
+      const pages = this.#replayPages(topic, subscriber, source, from);
+      const replay = pages.next(pageBytes);
+      return { seq, replay, ...(pages.done ? {} : { more: pages }), replayed: seq - from, gap };
     }
     // Looked up, not created: subscribing to a topic nobody publishes on must leave nothing behind.
     const state = this.#topics.get(topic) ?? { seq: 0, ring: [], evictedThrough: 0 };
-    if (sinceSeq === undefined) return { seq: state.seq, replay: [], gap: false };
+    if (sinceSeq === undefined) return { seq: state.seq, replay: [], replayed: 0, gap: false };
     // sinceSeq ahead of us: the agent restarted and numbering began again.
     // Behind what the full ring dropped: events were lost. (A snapshot
     // replaced by a newer one with the same key is not lost.)
     const gap = sinceSeq > state.seq || sinceSeq < state.evictedThrough;
     const replay = gap ? [...state.ring] : state.ring.filter((frame) => frame.seq > sinceSeq);
-    return { seq: state.seq, replay, gap };
+    return { seq: state.seq, replay, replayed: replay.length, gap };
+  }
+
+  #replayPages(topic: Topic, subscriber: Subscriber, source: TopicSource, from: number): ReplayPages {
+    let cursor = from;
+    let done = false;
+    const pages: ReplayPages = {
+      get done() {
+        return done;
+      },
+      next: (maxBytes) => {
+        if (done) return [];
+        if (this.#catchingUp.get(subscriber)?.get(topic) !== pages) {
+          done = true;
+          return [];
+        }
+        const frames = source.readFrom(topic, cursor, maxBytes);
+        cursor = frames[frames.length - 1]?.seq ?? cursor;
+        // Caught up: from here on it gets live events, the next of which is after `cursor`.
+        if (frames.length === 0 || cursor >= source.lastSeq(topic)) {
+          done = true;
+          this.#caughtUp(subscriber, topic);
+        }
+        return frames;
+      },
+    };
+    let replaying = this.#catchingUp.get(subscriber);
+    if (!replaying) {
+      replaying = new Map();
+      this.#catchingUp.set(subscriber, replaying);
+    }
+    replaying.set(topic, pages);
+    return pages;
+  }
+
+  #caughtUp(subscriber: Subscriber, topic: Topic): void {
+    const replaying = this.#catchingUp.get(subscriber);
+    if (!replaying?.delete(topic)) return;
+    if (replaying.size === 0) this.#catchingUp.delete(subscriber);
   }
 
   unsubscribe(topic: Topic, subscriber: Subscriber): boolean {
     const set = this.#subscribers.get(topic);
     const had = set?.delete(subscriber) ?? false;
+    this.#caughtUp(subscriber, topic);
     if (set && set.size === 0) {
       this.#subscribers.delete(topic);
       if (had) for (const listener of this.#idleListeners) listener(topic);

@@ -73,7 +73,11 @@ export class AgentServer {
   constructor(options: AgentServerOptions) {
     this.#options = options;
     this.#admission = new Admission(options);
-    this.#subscriptions = new Subscriptions({ hub: options.hub, beforeSubscribe: options.beforeSubscribe });
+    this.#subscriptions = new Subscriptions({
+      hub: options.hub,
+      log: options.log,
+      beforeSubscribe: options.beforeSubscribe,
+    });
     const dispatcher = new Dispatcher({
       handlers: options.handlers,
       subscriptions: this.#subscriptions,

@@ -104,6 +104,35 @@ export class Connection implements Subscriber {
     this.head = 0;
   }
 
+  /** Bytes sent and not yet taken by the client's socket. */
+  get unsent(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  /**
+   * Resolves true once at most `bytes` are unsent, false if the connection
+   * closes first. Its socket says when it drained (`drain`); a check on
+   * each beat covers a socket that never filled past its own mark.
+   */
+  async drained(bytes: number): Promise<boolean> {
+    const raw = this.#raw;
+    while (this.socket.readyState === WebSocket.OPEN && this.socket.bufferedAmount > bytes) {
+      if (!raw) return true;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          raw.off('drain', done);
+          this.socket.off('close', done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 100);
+        raw.once('drain', done);
+        this.socket.once('close', done);
+      });
+    }
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   get outputCongested(): boolean {
     return this.socket.bufferedAmount > OUTPUT_HIGH_WATER_BYTES;
   }

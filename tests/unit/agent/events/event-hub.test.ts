@@ -33,7 +33,7 @@ describe('EventHub', () => {
   it('a subscriber that is up to date gets nothing replayed', () => {
     const hub = new EventHub();
     untypedHub(hub).publish('board', 1);
-    expect(hub.subscribe('board', recorder(), 1)).toEqual({ seq: 1, replay: [], gap: false });
+    expect(hub.subscribe('board', recorder(), 1)).toEqual({ seq: 1, replay: [], replayed: 0, gap: false });
   });
 
   it('history older than the ring is reported as a gap', () => {
@@ -129,6 +129,58 @@ describe('EventHub', () => {
     expect(sub.seen.map((f) => f.seq)).toEqual([4]);
   });
 
+  /** A paging source over `log`: `readFrom` returns at most `per` frames. */
+  function pagedSession(hub: EventHub, log: EventFrame[], per: number): void {
+    hub.registerSource('session', {
+      lastSeq: () => log.length,
+      readFrom: (_topic, since, maxBytes) =>
+        log.filter((f) => f.seq > since).slice(0, maxBytes === undefined ? undefined : per),
+    });
+  }
+  const frame = (seq: number): EventFrame => ({ type: 'event', topic: 'session:s1', seq, data: seq });
+
+  it('a sourced replay comes a page at a time; live events wait until it has caught up, then come once each', () => {
+    const hub = new EventHub();
+    const log: EventFrame[] = [];
+    pagedSession(hub, log, 2);
+    for (let n = 1; n <= 5; n++) log.push(frame(n));
+    const sub = recorder();
+    const outcome = hub.subscribe('session:s1', sub, 0, 100);
+    expect(outcome).toMatchObject({ seq: 5, replayed: 5, gap: false });
+    expect(outcome.replay.map((f) => f.seq)).toEqual([1, 2]);
+    // Published while the replay is under way: in the source, so it comes in a page, not twice.
+    log.push(frame(6));
+    untypedHub(hub).publish('session:s1', 6, 6);
+    expect(sub.seen).toEqual([]);
+    const pages: number[][] = [];
+    while (!outcome.more!.done) pages.push(outcome.more!.next(100).map((f) => f.seq));
+    expect(pages).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
+    log.push(frame(7));
+    untypedHub(hub).publish('session:s1', 7, 7);
+    expect(sub.seen.map((f) => f.seq)).toEqual([7]);
+  });
+
+  it('a replay ends when its subscriber leaves or subscribes again, and the new subscription replays', () => {
+    const hub = new EventHub();
+    const log: EventFrame[] = [];
+    pagedSession(hub, log, 1);
+    for (let n = 1; n <= 5; n++) log.push(frame(n));
+    const sub = recorder();
+    const first = hub.subscribe('session:s1', sub, 0, 1);
+    const again = hub.subscribe('session:s1', sub, 3, 1);
+    expect(first.more!.next(1)).toEqual([]);
+    expect(first.more!.done).toBe(true);
+    expect(again.replay.map((f) => f.seq)).toEqual([4]);
+    hub.unsubscribe('session:s1', sub);
+    expect(again.more!.next(1)).toEqual([]);
+    log.push(frame(6));
+    untypedHub(hub).publish('session:s1', 6, 6);
+    expect(sub.seen).toEqual([]);
+  });
+
   it('subscribing to topics nobody publishes on leaves nothing behind once the subscriber leaves', () => {
     const hub = new EventHub();
     const a = recorder();
@@ -152,8 +204,23 @@ describe('EventHub', () => {
 
   it('a topic with no events yet reports seq 0 and a gap for any sinceSeq ahead of it', () => {
     const hub = new EventHub();
-    expect(hub.subscribe('workspace:new', recorder())).toEqual({ seq: 0, replay: [], gap: false });
-    expect(hub.subscribe('workspace:new', recorder(), 0)).toEqual({ seq: 0, replay: [], gap: false });
-    expect(hub.subscribe('workspace:new', recorder(), 5)).toEqual({ seq: 0, replay: [], gap: true });
+    expect(hub.subscribe('workspace:new', recorder())).toEqual({
+      seq: 0,
+      replay: [],
+      replayed: 0,
+      gap: false,
+    });
+    expect(hub.subscribe('workspace:new', recorder(), 0)).toEqual({
+      seq: 0,
+      replay: [],
+      replayed: 0,
+      gap: false,
+    });
+    expect(hub.subscribe('workspace:new', recorder(), 5)).toEqual({
+      seq: 0,
+      replay: [],
+      replayed: 0,
+      gap: true,
+    });
   });
 });
