@@ -366,6 +366,11 @@ export const Session = z.lazy(() =>
     turns: z.number().int().nonnegative().default(0),
     /** The claude process while one runs (so a restarted agent can end one a crash left behind). */
     pid: z.number().int().positive().optional(),
+    /**
+     * Every message queued up to this transcript seq was handed to Claude: a resume looks for
+     * undelivered ones only after it, never through the whole transcript. Saved when it goes idle.
+     */
+    deliveredThrough: z.number().int().nonnegative().optional(),
     createdAt: z.string(),
     updatedAt: z.string().optional(),
   }),

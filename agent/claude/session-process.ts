@@ -68,7 +68,7 @@ export function spawnClaude(
   const live: LiveSession = {
     process: process_,
     // Messages acknowledged to a process that died before it got them.
-    queue: resumeId ? transcripts.undelivered(id) : [],
+    queue: resumeId ? transcripts.undelivered(id, session.deliveredThrough) : [],
     turn: false,
     answered: false,
     pending: new Map(),

@@ -46,14 +46,17 @@ export class SessionTranscripts {
     this.#live = deps.live;
     this.#hub.registerSource('session', {
       lastSeq: (topic) => this.lastSeq(topic.slice('session:'.length)),
-      readFrom: (topic, since) => {
+      // A page at a time (about maxBytes of lines): a subscriber's replay is never read whole.
+      readFrom: (topic, since, maxBytes) => {
         const log = this.#ifExists(topic.slice('session:'.length));
-        return (log?.readFrom(since) ?? []).map((entry) => ({
-          type: 'event',
-          topic,
-          seq: entry.seq,
-          data: sessionEventOf(entry.data, entry.ts),
-        }));
+        return (log?.readFrom(since, maxBytes === undefined ? {} : { bytes: maxBytes }) ?? []).map(
+          (entry) => ({
+            type: 'event',
+            topic,
+            seq: entry.seq,
+            data: sessionEventOf(entry.data, entry.ts),
+          }),
+        );
       },
     });
   }
@@ -75,26 +78,47 @@ export class SessionTranscripts {
     this.#hub.publish(`session:${id}`, { kind: 'claude', ts: entry.ts, entries }, entry.seq);
   }
 
-  /** The newest events after `sinceSeq`: at most `limit`, and about EVENTS_BYTES of JSON. */
+  /**
+   * The newest events after `sinceSeq`: at most `limit`, and about EVENTS_BYTES of JSON. Read
+   * forward in pages, keeping only the newest EVENTS_BYTES, so an answer costs about its own size.
+   */
   page(id: string, sinceSeq: number, limit: number): EventsPage {
     const log = this.#ifExists(id);
     if (!log) return { events: [], firstSeq: 0, lastSeq: 0 };
-    const entries = log.readFrom(Math.max(sinceSeq, log.lastSeq - limit));
-    const events: EventsPage['events'] = [];
+    const kept: Array<{ seq: number; event: SessionEvent; bytes: number }> = [];
+    let head = 0;
     let bytes = 0;
-    for (let i = entries.length - 1; i >= 0 && bytes < EVENTS_BYTES; i--) {
-      const entry = entries[i]!;
-      const event = sessionEventOf(entry.data, entry.ts);
-      bytes += JSON.stringify(event).length;
-      events.push({ seq: entry.seq, event });
+    const lastSeq = log.lastSeq;
+    for (let since = Math.max(sinceSeq, lastSeq - limit); since < lastSeq; ) {
+      const entries = log.readFrom(since, { bytes: EVENTS_BYTES });
+      if (entries.length === 0) break;
+      for (const entry of entries) {
+        if (entry.seq > lastSeq) break;
+        const event = sessionEventOf(entry.data, entry.ts);
+        const size = JSON.stringify(event).length;
+        kept.push({ seq: entry.seq, event, bytes: size });
+        bytes += size;
+        // The oldest leave while the rest still make EVENTS_BYTES (the newest is always kept).
+        while (kept.length - head > 1 && bytes - kept[head]!.bytes >= EVENTS_BYTES)
+          bytes -= kept[head++]!.bytes;
+      }
+      since = entries[entries.length - 1]!.seq;
+      if (head > 1024) {
+        kept.splice(0, head);
+        head = 0;
+      }
     }
-    events.reverse();
-    return { events, firstSeq: events[0]?.seq ?? log.lastSeq, lastSeq: log.lastSeq };
+    const events = kept.slice(head).map(({ seq, event }) => ({ seq, event }));
+    return { events, firstSeq: events[0]?.seq ?? lastSeq, lastSeq };
   }
 
-  /** Messages acknowledged to a process that died before it got them (read from the whole transcript). */
-  undelivered(id: string): Array<{ messageId: string; text: string }> {
-    return undeliveredMessages((this.#ifExists(id)?.readFrom(0) ?? []).map((entry) => entry.data));
+  /**
+   * Messages acknowledged to a process that died before it got them: read from
+   * the transcript after `deliveredThrough` (before it, every one was delivered).
+   */
+  undelivered(id: string, deliveredThrough = 0): Array<{ messageId: string; text: string }> {
+    const log = this.#ifExists(id);
+    return log ? undeliveredMessages(pagedData(log, deliveredThrough)) : [];
   }
 
   closeAll(): void {
@@ -128,5 +152,15 @@ export class SessionTranscripts {
         this.#open.delete(id);
       }
     }
+  }
+}
+
+/** The data of every entry after `sinceSeq`, read a page at a time. */
+function* pagedData(log: TranscriptLog, sinceSeq: number): Generator<unknown> {
+  for (let since = sinceSeq; since < log.lastSeq; ) {
+    const entries = log.readFrom(since, { bytes: EVENTS_BYTES });
+    if (entries.length === 0) return;
+    for (const entry of entries) yield entry.data;
+    since = entries[entries.length - 1]!.seq;
   }
 }

@@ -135,7 +135,13 @@ export class Sessions {
   /** Saves the status, appends it to the transcript and tells the workspace's followers. */
   setStatus(id: string, status: Session['status'], detail?: string): void {
     this.#statusSince.set(id, new Date().toISOString());
-    this.patch(id, { status, statusDetail: detail });
+    // Idle with nothing queued: every message so far was delivered (what a resume need not read again).
+    const settled = status === 'idle' && this.#live.get(id)?.queue.length === 0;
+    this.patch(id, {
+      status,
+      statusDetail: detail,
+      ...(settled ? { deliveredThrough: this.#context.transcripts.lastSeq(id) } : {}),
+    });
     this.#context.transcripts.append(id, { kind: 'status', status, ...(detail ? { detail } : {}) });
     this.#context.workspaces.notifyChanged(this.find(id).workspaceId);
   }
