@@ -95,12 +95,12 @@ async function bareRelay(): Promise<Run> {
   return { samples, cpuUsPerLine };
 }
 
-/** 20 sessions of the real agent, driven by the fake CLI; received by a raw WebSocket client. */
-async function agentRelay(): Promise<Run> {
+/** `count` sessions (20 unless told) of the real agent, driven by the fake CLI; received by a raw WebSocket client. */
+async function agentRelay(count = SESSIONS): Promise<Run> {
   const world = await claudeWorld(undefined, { FF_CLAUDE_BIN: fakeClaude, ...fakeEnv });
   try {
     const workspaces = [];
-    for (let n = 0; n < SESSIONS; n++) workspaces.push(await world.workspace());
+    for (let n = 0; n < count; n++) workspaces.push(await world.workspace());
     // A client that only parses JSON: the figure is the agent's, not a client library's.
     const raw = await openRaw(world.agent.port);
     raw.send({
@@ -129,7 +129,7 @@ async function agentRelay(): Promise<Run> {
         // The agent sends entries: the same time stamp, from the assistant text.
         const match = entry.type === 'assistant-text' ? /^sent-at=(\d+\.?\d*)/.exec(entry.text ?? '') : null;
         if (measuring && match) samples.push(received - Number(match[1]));
-        if (entry.type === 'result' && ++results % SESSIONS === 0) turnDone();
+        if (entry.type === 'result' && ++results % count === 0) turnDone();
       }
     });
     let lastId = 0;
@@ -177,4 +177,12 @@ export async function* figures(): AsyncGenerator<Figure> {
   );
   // The same run's CPU cost, which the machine's load does not change: what a line costs ff.
   yield figure('session.relay_agent_only.cpu_per_line', agent.cpuUsPerLine, 'µs', floor.cpuUsPerLine);
+  // 50 sessions (issue 27): what a line costs the agent should not grow with how many sessions it relays.
+  const fifty = await agentRelay(50);
+  yield figure(
+    'session.relay_agent_only.50_sessions.cpu_per_line',
+    fifty.cpuUsPerLine,
+    'µs',
+    agent.cpuUsPerLine,
+  );
 }

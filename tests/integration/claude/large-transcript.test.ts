@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastUserText } from '../../fakes/anthropic-api/server.js';
 import { cliPath, connectClient, spawnAgent } from '../../helpers/agent-process.js';
+import { appendBusyLines } from '../../helpers/busy-transcript.js';
 import { type ClaudeWorld, claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
 import { waitFor } from '../../helpers/temp.js';
 
@@ -18,45 +19,6 @@ const EVENTS = 100_000;
 let w: ClaudeWorld;
 let sessionId: string;
 let transcript: string;
-
-/** Appends `count` CLI lines after `lastSeq`, a tool call and its result in turn (~950 bytes each). */
-function appendBusyLines(path: string, lastSeq: number, count: number): number {
-  const ts = new Date().toISOString();
-  let seq = lastSeq;
-  let batch = '';
-  for (let n = 0; n < count; n++) {
-    const id = `toolu_${n >> 1}`;
-    const line =
-      n % 2 === 0
-        ? {
-            type: 'assistant',
-            message: {
-              id: `msg_${n}`,
-              role: 'assistant',
-              content: [
-                { type: 'text', text: `Step ${n}: reading the next file. ${'x'.repeat(600)}` },
-                { type: 'tool_use', id, name: 'Read', input: { file_path: `/repo/src/file-${n}.ts` } },
-              ],
-            },
-            session_id: 's',
-          }
-        : {
-            type: 'user',
-            message: {
-              role: 'user',
-              content: [{ type: 'tool_result', tool_use_id: id, content: 'y'.repeat(780) }],
-            },
-            session_id: 's',
-          };
-    batch += `${JSON.stringify({ seq: ++seq, ts, data: { kind: 'claude', line } })}\n`;
-    if (batch.length > 4_000_000) {
-      appendFileSync(path, batch);
-      batch = '';
-    }
-  }
-  appendFileSync(path, batch);
-  return seq;
-}
 
 async function startAgent(): Promise<void> {
   w.agent = await spawnAgent(w.home, { env: w.env });
