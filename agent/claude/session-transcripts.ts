@@ -3,7 +3,7 @@ import { type ClaudeLine, lineForTranscript } from '../../shared/claude-messages
 import type { SessionEvent } from '../../shared/protocol.js';
 import type { ClaudeEntry } from '../../shared/transcript-entry.js';
 import type { EventHub } from '../events/event-hub.js';
-import { TranscriptLog } from '../store/transcript-log.js';
+import { type TranscriptEntry, TranscriptLog } from '../store/transcript-log.js';
 import { type OwnEventData, sessionEventOf } from './session-event.js';
 import { undeliveredMessages } from './session-status.js';
 
@@ -89,20 +89,15 @@ export class SessionTranscripts {
     let head = 0;
     let bytes = 0;
     const lastSeq = log.lastSeq;
-    for (let since = Math.max(sinceSeq, lastSeq - limit); since < lastSeq; ) {
-      const entries = log.readFrom(since, { bytes: EVENTS_BYTES });
-      if (entries.length === 0) break;
-      for (const entry of entries) {
-        if (entry.seq > lastSeq) break;
-        const event = sessionEventOf(entry.data, entry.ts);
-        const size = JSON.stringify(event).length;
-        kept.push({ seq: entry.seq, event, bytes: size });
-        bytes += size;
-        // The oldest leave while the rest still make EVENTS_BYTES (the newest is always kept).
-        while (kept.length - head > 1 && bytes - kept[head]!.bytes >= EVENTS_BYTES)
-          bytes -= kept[head++]!.bytes;
-      }
-      since = entries[entries.length - 1]!.seq;
+    for (const entry of pagedEntries(log, Math.max(sinceSeq, lastSeq - limit))) {
+      if (entry.seq > lastSeq) break;
+      const event = sessionEventOf(entry.data, entry.ts);
+      const size = JSON.stringify(event).length;
+      kept.push({ seq: entry.seq, event, bytes: size });
+      bytes += size;
+      // The oldest leave while the rest still make EVENTS_BYTES (the newest is always kept).
+      while (kept.length - head > 1 && bytes - kept[head]!.bytes >= EVENTS_BYTES)
+        bytes -= kept[head++]!.bytes;
       if (head > 1024) {
         kept.splice(0, head);
         head = 0;
@@ -118,7 +113,7 @@ export class SessionTranscripts {
    */
   undelivered(id: string, deliveredThrough = 0): Array<{ messageId: string; text: string }> {
     const log = this.#ifExists(id);
-    return log ? undeliveredMessages(pagedData(log, deliveredThrough)) : [];
+    return log ? undeliveredMessages(dataOf(pagedEntries(log, deliveredThrough))) : [];
   }
 
   closeAll(): void {
@@ -155,12 +150,16 @@ export class SessionTranscripts {
   }
 }
 
-/** The data of every entry after `sinceSeq`, read a page at a time. */
-function* pagedData(log: TranscriptLog, sinceSeq: number): Generator<unknown> {
+/** Every entry after `sinceSeq`, read a page (about EVENTS_BYTES) at a time. */
+function* pagedEntries(log: TranscriptLog, sinceSeq: number): Generator<TranscriptEntry> {
   for (let since = sinceSeq; since < log.lastSeq; ) {
     const entries = log.readFrom(since, { bytes: EVENTS_BYTES });
     if (entries.length === 0) return;
-    for (const entry of entries) yield entry.data;
+    yield* entries;
     since = entries[entries.length - 1]!.seq;
   }
+}
+
+function* dataOf(entries: Iterable<TranscriptEntry>): Generator<unknown> {
+  for (const entry of entries) yield entry.data;
 }
