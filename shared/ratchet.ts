@@ -307,7 +307,15 @@ export const GitHubConnection = z.lazy(() =>
     message: z.string().optional(),
     tokenSource: z.string().optional(),
     login: z.string().optional(),
-    rateLimit: z.object({ remaining: z.number(), resetAt: z.string() }).optional(),
+    /** The token's GraphQL points this hour, as GitHub last said (`limit` is 5,000 for a user's token). */
+    rateLimit: z
+      .object({
+        remaining: z.number(),
+        resetAt: z.string(),
+        limit: z.number().optional(),
+        used: z.number().optional(),
+      })
+      .optional(),
     lastError: z.string().optional(),
     backoffUntil: z.string().optional(),
     /** A classic token's OAuth scopes (GitHub's X-OAuth-Scopes); absent for fine-grained and app tokens. */

@@ -22,6 +22,9 @@ export class GitHubError extends Error {
 /** What a client knows of its connection: the protocol's GitHubConnection without connected/message. */
 export type GitHubStatus = Omit<GitHubConnection, 'connected' | 'message'>;
 
+/** The token's GraphQL points for the hour, as GitHub last said (see rateLimitFromHeaders). */
+export type RateLimitSeen = NonNullable<GitHubStatus['rateLimit']>;
+
 /** `X-OAuth-Scopes: repo, read:org` → ['repo', 'read:org']. */
 export function parseScopes(header: string): string[] {
   return header
@@ -66,6 +69,7 @@ export class GitHubClient {
   #blockedUntil = 0;
   #status: GitHubStatus;
   #requests = 0;
+  #points = 0;
 
   constructor(options: {
     token: string;
@@ -84,11 +88,14 @@ export class GitHubClient {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       headers: { authorization: `token ${options.token}`, 'user-agent': 'ff-agent' },
       request: {
-        // Every answer says what a classic token may do (doctor warns when it cannot merge).
+        // Every answer says what a classic token may do (doctor warns when it cannot merge), and
+        // how much of the hour's points the token has left (the ratchet paces itself by it).
         fetch: async (url: string, init: RequestInit) => {
           const response = await fetch(url, init);
           const scopes = response.headers.get('x-oauth-scopes');
           if (scopes !== null) this.#status.scopes = parseScopes(scopes);
+          const budget = rateLimitFromHeaders((name) => response.headers.get(name));
+          if (budget) this.#status.rateLimit = budget;
           return parsedJsonBody(response);
         },
         // The body is parsed above with JSON.parse: @octokit/request's own parser (bigint-aware,
@@ -107,6 +114,11 @@ export class GitHubClient {
   /** Requests sent so far (for the bench and tests). */
   get requestCount(): number {
     return this.#requests;
+  }
+
+  /** Rate-limit points GitHub charged for the queries answered so far (each answer's `rateLimit.cost`). */
+  get points(): number {
+    return this.#points;
   }
 
   /**
@@ -221,10 +233,17 @@ export class GitHubClient {
     delete this.#status.lastError;
     delete this.#status.backoffUntil;
     if (rateLimit) {
-      this.#status.rateLimit = { remaining: rateLimit.remaining, resetAt: rateLimit.resetAt };
-      // Primary limit spent: hold every call until GitHub resets it.
-      if (rateLimit.remaining <= 0) this.#block(Date.parse(rateLimit.resetAt), 'rate limit used up');
+      this.#points += rateLimit.cost;
+      this.#status.rateLimit = {
+        ...this.#status.rateLimit,
+        limit: rateLimit.limit,
+        remaining: rateLimit.remaining,
+        resetAt: rateLimit.resetAt,
+      };
     }
+    // Primary limit spent: hold every call until GitHub resets it.
+    const budget = this.#status.rateLimit;
+    if (budget && budget.remaining <= 0) this.#block(Date.parse(budget.resetAt), 'rate limit used up');
   }
 
   #fail(error: unknown): GitHubError {
@@ -319,6 +338,14 @@ export function classifyGitHubFailure(error: unknown, now = Date.now(), host = G
   const name = githubName(host);
   if (error instanceof GraphqlResponseError) {
     const messages = (error.errors ?? []).map((e) => e.message).join('; ');
+    if ((error.errors ?? []).some(isRateLimitError)) {
+      // The hour's points are spent: GitHub answers 200 with this error until they reset.
+      return new GitHubError(
+        'rate-limited',
+        `${name} rate limit: ${messages || 'API rate limit exceeded'}`.slice(0, 500),
+        retryAtFrom(error.headers as Record<string, string | number | undefined>, now),
+      );
+    }
     return new GitHubError('invalid', `${name}: ${messages || error.message}`.slice(0, 500));
   }
   const e = error as {
@@ -330,7 +357,6 @@ export function classifyGitHubFailure(error: unknown, now = Date.now(), host = G
   const status = e.status;
   const headers = e.response?.headers ?? {};
   const retryAfter = Number(headers['retry-after']);
-  const reset = Number(headers['x-ratelimit-reset']);
   const message = (e.message ?? String(error)).split('\n')[0]!.slice(0, 300);
   if (status === 401)
     return new GitHubError('unauthorized', `${name} refused the token (401): ${tokenFix(host)}.`);
@@ -340,14 +366,12 @@ export function classifyGitHubFailure(error: unknown, now = Date.now(), host = G
       /rate limit/i.test(message) ||
       Number.isFinite(retryAfter) ||
       headers['x-ratelimit-remaining'] === '0';
-    if (limited) {
-      const retryAt = Number.isFinite(retryAfter)
-        ? now + retryAfter * 1000
-        : Number.isFinite(reset)
-          ? reset * 1000
-          : undefined;
-      return new GitHubError('rate-limited', `${name} rate limit (${status}): ${message}`, retryAt);
-    }
+    if (limited)
+      return new GitHubError(
+        'rate-limited',
+        `${name} rate limit (${status}): ${message}`,
+        retryAtFrom(headers, now),
+      );
     return new GitHubError('unauthorized', `${name} refused the request (403): ${message}`);
   }
   if (status !== undefined && status >= 500)
@@ -357,4 +381,45 @@ export function classifyGitHubFailure(error: unknown, now = Date.now(), host = G
   }
   if (status === undefined) return new GitHubError('unavailable', `Cannot reach ${name}: ${message}`);
   return new GitHubError('invalid', `${name} error (${status}): ${message}`);
+}
+
+/**
+ * A GraphQL error saying the hour's points are spent: `type: "RATE_LIMITED"` (github.com
+ * today), or the newer `type: "RATE_LIMIT"` / `code: "graphql_rate_limit"` — pure.
+ */
+export function isRateLimitError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { type, code } = error as { type?: unknown; code?: unknown };
+  return type === 'RATE_LIMITED' || type === 'RATE_LIMIT' || code === 'graphql_rate_limit';
+}
+
+/** When GitHub says to try again: `retry-after` (seconds from now), else `x-ratelimit-reset` (epoch seconds) — pure. */
+export function retryAtFrom(
+  headers: Record<string, string | number | undefined>,
+  now: number,
+): number | undefined {
+  const retryAfter = Number(headers['retry-after'] ?? Number.NaN);
+  if (Number.isFinite(retryAfter)) return now + retryAfter * 1000;
+  const reset = Number(headers['x-ratelimit-reset'] ?? Number.NaN);
+  return Number.isFinite(reset) ? reset * 1000 : undefined;
+}
+
+/**
+ * The token's GraphQL budget from an answer's `x-ratelimit-*` headers, or undefined when they
+ * are absent (a GitHub Enterprise server without rate limits) or about another resource — pure.
+ */
+export function rateLimitFromHeaders(header: (name: string) => string | null): RateLimitSeen | undefined {
+  const resource = header('x-ratelimit-resource');
+  if (resource !== null && resource !== 'graphql') return undefined;
+  const limit = Number(header('x-ratelimit-limit') ?? Number.NaN);
+  const remaining = Number(header('x-ratelimit-remaining') ?? Number.NaN);
+  const reset = Number(header('x-ratelimit-reset') ?? Number.NaN);
+  if (![limit, remaining, reset].every(Number.isFinite)) return undefined;
+  const used = Number(header('x-ratelimit-used') ?? Number.NaN);
+  return {
+    limit,
+    remaining,
+    resetAt: new Date(reset * 1000).toISOString(),
+    ...(Number.isFinite(used) ? { used } : {}),
+  };
 }

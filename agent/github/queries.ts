@@ -8,10 +8,11 @@
 import { z } from 'zod';
 import type { CheckState, PrSnapshot } from '../../shared/ratchet.js';
 
-const RATE_LIMIT = 'rateLimit { remaining resetAt cost }';
+const RATE_LIMIT = 'rateLimit { limit remaining resetAt cost }';
 
+/** What an answer says of the token's hour: null on a GitHub Enterprise server without rate limits. */
 export const RateLimit = z.lazy(() =>
-  z.object({ remaining: z.number(), resetAt: z.string(), cost: z.number() }).nullable(),
+  z.object({ limit: z.number(), remaining: z.number(), resetAt: z.string(), cost: z.number() }).nullable(),
 );
 export type RateLimit = z.infer<typeof RateLimit>;
 

@@ -1,9 +1,11 @@
+import { GraphqlResponseError } from '@octokit/graphql';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
   backoffMs,
   classifyGitHubFailure,
   parseScopes,
+  rateLimitFromHeaders,
   restErrorMessage,
   scopeAdvice,
 } from '../../../../agent/github/client.js';
@@ -84,6 +86,71 @@ describe('GitHub failures', () => {
     const failure = classifyGitHubFailure(error, now);
     expect(failure.kind).toBe(kind);
     expect(failure.retryAt).toBe(retryAt);
+  });
+
+  /** A GraphQL answer with errors, as @octokit/graphql throws it. */
+  const graphqlError = (errors: object[], headers: Record<string, string> = {}) =>
+    new GraphqlResponseError({ method: 'POST', url: '/graphql' }, headers, {
+      data: undefined as never,
+      errors: errors as never,
+    });
+
+  it.each([
+    [
+      'RATE_LIMITED (github.com today)',
+      { type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' },
+    ],
+    ['RATE_LIMIT (the newer type)', { type: 'RATE_LIMIT', message: 'API rate limit already exceeded' }],
+    ['code graphql_rate_limit', { code: 'graphql_rate_limit', message: 'rate limit' }],
+  ])('a GraphQL answer of %s is a rate limit, held until the reset its headers name', (_name, error) => {
+    const failure = classifyGitHubFailure(
+      graphqlError([error], { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2000' }),
+      now,
+    );
+    expect(failure.kind).toBe('rate-limited');
+    expect(failure.retryAt).toBe(2_000_000);
+    expect(failure.message).toMatch(/^GitHub rate limit: /);
+  });
+
+  it('a GraphQL answer of another error is invalid, not a rate limit', () => {
+    const failure = classifyGitHubFailure(
+      graphqlError([{ type: 'NOT_FOUND', message: "Could not resolve to a node with the global id of 'x'" }]),
+      now,
+    );
+    expect(failure.kind).toBe('invalid');
+    expect(failure.retryAt).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'graphql',
+      {
+        'x-ratelimit-resource': 'graphql',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4210',
+        'x-ratelimit-used': '790',
+        'x-ratelimit-reset': '1767225600',
+      },
+      { limit: 5000, remaining: 4210, used: 790, resetAt: '2026-01-01T00:00:00.000Z' },
+    ],
+    [
+      'no resource named',
+      { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1767225600' },
+      { limit: 5000, remaining: 0, resetAt: '2026-01-01T00:00:00.000Z' },
+    ],
+    [
+      'REST (core)',
+      {
+        'x-ratelimit-resource': 'core',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '1',
+        'x-ratelimit-reset': '1',
+      },
+      undefined,
+    ],
+    ['no rate limit (an Enterprise server without one)', {}, undefined],
+  ])('the budget an answer of %s carries in its headers', (_name, headers, budget) => {
+    expect(rateLimitFromHeaders((name) => (headers as Record<string, string>)[name] ?? null)).toEqual(budget);
   });
 
   it.each([
