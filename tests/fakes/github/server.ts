@@ -15,6 +15,8 @@
  * (query-cost.ts) from a budget of 5,000 an hour; every answer carries the x-ratelimit-*
  * headers and `rateLimit` tells the truth; once the budget is spent, a query is answered
  * HTTP 200 with `errors: [{type: "RATE_LIMITED"}]` until the hour resets. `clock` moves time.
+ * A PR's `updatedAt` moves as GitHub's does (pushes, comments, reviews, edits — not checks,
+ * mergeability or a thread only resolved), and its check rollup counts each check's latest run.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { schema as githubSchema } from '@octokit/graphql-schema';
@@ -174,6 +176,8 @@ export class FakeGitHub {
   #downloadsPort = 0;
   #nextNumber = 1;
   #nextId = 1;
+  /** Each PR's content when its updatedAt last moved (see #updatedAt). */
+  readonly #updates = new Map<string, { content: string; at: string }>();
 
   constructor(options: { host?: string } = {}) {
     this.host = options.host ?? 'github.com';
@@ -656,6 +660,31 @@ export class FakeGitHub {
     };
   }
 
+  /**
+   * A PR's `updatedAt`, as GitHub moves it: on a push, a comment or review, an edit, a
+   * state change, auto-merge or review requests — not when its checks run, its base moves or
+   * a thread is only resolved (the ratchet must not count on those moving it).
+   */
+  #updatedAt(pr: FakePullRequest): string {
+    const content = JSON.stringify([
+      pr.title,
+      pr.body,
+      pr.state,
+      pr.headRefOid,
+      pr.baseRefName,
+      pr.threads.map((t) => t.comments),
+      pr.reviews,
+      pr.autoMerge,
+      pr.requestedReviewers,
+    ]);
+    const seen = this.#updates.get(pr.id);
+    if (seen?.content === content) return seen.at;
+    // Strictly later than the last one, however fast the changes come.
+    const at = new Date(Math.max(Date.now(), seen ? Date.parse(seen.at) + 1 : 0)).toISOString();
+    this.#updates.set(pr.id, { content, at });
+    return at;
+  }
+
   #checkRun(check: FakeCheck): Record<string, unknown> {
     return {
       __typename: 'CheckRun',
@@ -702,15 +731,24 @@ export class FakeGitHub {
             createdAt: c.startedAt,
           },
     );
-    const failing = contexts.some((c) =>
+    // The rollup's state, as GitHub's: each check's latest attempt counts (a re-run replaces the
+    // run it repeats), a failure before anything pending.
+    const latest = [...new Map(pr.checks.map((c) => [c.name, c])).values()];
+    const failing = latest.some((c) =>
       ['FAILURE', 'ERROR', 'TIMED_OUT', 'CANCELLED'].includes(
-        String(c.__typename === 'CheckRun' ? c.conclusion : c.state),
+        String(c.kind === 'CheckRun' ? c.conclusion : c.status),
       ),
     );
-    const pending = pr.checks.some(
+    const pending = latest.some(
       (c) =>
         c.status !== 'COMPLETED' && c.status !== 'SUCCESS' && c.status !== 'FAILURE' && c.status !== 'ERROR',
     );
+    const rollup = contexts.length
+      ? {
+          state: failing ? 'FAILURE' : pending ? 'PENDING' : 'SUCCESS',
+          contexts: () => ({ nodes: contexts }),
+        }
+      : null;
     return {
       __typename: 'PullRequest',
       id: pr.id,
@@ -742,21 +780,9 @@ export class FakeGitHub {
                 : 'CLEAN',
       reviewDecision: pr.reviews.some((r) => r.state === 'CHANGES_REQUESTED') ? 'CHANGES_REQUESTED' : null,
       autoMergeRequest: pr.autoMerge ? { enabledAt: pr.autoMerge.enabledAt } : null,
-      commits: () => ({
-        nodes: [
-          {
-            commit: {
-              oid: pr.headRefOid,
-              statusCheckRollup: contexts.length
-                ? {
-                    state: failing ? 'FAILURE' : pending ? 'PENDING' : 'SUCCESS',
-                    contexts: () => ({ nodes: contexts }),
-                  }
-                : null,
-            },
-          },
-        ],
-      }),
+      updatedAt: this.#updatedAt(pr),
+      statusCheckRollup: rollup,
+      commits: () => ({ nodes: [{ commit: { oid: pr.headRefOid, statusCheckRollup: rollup } }] }),
       latestReviews: () => ({
         nodes: pr.reviews.map((r) => ({
           author: { __typename: 'User', id: `U_${r.author}`, login: r.author },
