@@ -295,6 +295,8 @@ export const TickResult = z.lazy(() =>
     checked: z.number().int(),
     decisions: z.array(z.object({ workspaceId: z.string(), decision: RatchetDecision })),
     error: z.string().optional(),
+    /** What GitHub's rate-limit budget changed, for people: looks spaced wider, PRs left for a later look. */
+    budget: z.string().optional(),
     startedAt: z.string(),
     durationMs: z.number(),
   }),
@@ -320,6 +322,11 @@ export const GitHubConnection = z.lazy(() =>
     backoffUntil: z.string().optional(),
     /** A classic token's OAuth scopes (GitHub's X-OAuth-Scopes); absent for fine-grained and app tokens. */
     scopes: z.array(z.string()).optional(),
+    /**
+     * When GitHub's hourly budget spaces the ratchet's looks wider than its schedule: what
+     * to tell people ("checking every 3 min: GitHub budget") and when it looks next.
+     */
+    pace: z.object({ words: z.string(), nextLookAt: z.string() }).optional(),
   }),
 );
 export type GitHubConnection = z.infer<typeof GitHubConnection>;

@@ -29,6 +29,7 @@ import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
 import { environmentChecks } from './doctor-environment.js';
 import { installContext } from './install.js';
+import { formatPoints } from './ratchet.js';
 import { out } from './style.js';
 
 export interface Check {
@@ -165,9 +166,8 @@ export async function runChecks(
                   name: 'GitHub API',
                   status: 'ok',
                   detail: [
-                    gh.rateLimit
-                      ? `${gh.rateLimit.remaining} requests left until ${gh.rateLimit.resetAt}`
-                      : 'not called yet',
+                    gh.rateLimit ? formatPoints(gh.rateLimit) : 'not called yet',
+                    gh.pace?.words ?? '',
                     gh.scopes ? `token scopes: ${gh.scopes.join(', ')}` : '',
                   ]
                     .filter(Boolean)

@@ -15,6 +15,7 @@ export function formatTick(tick: TickResult): string {
   const lines = [
     `Checked ${tick.checked} pull request(s) in ${tick.durationMs} ms${tick.error ? ` — ${tick.error}` : ''}.`,
   ];
+  if (tick.budget) lines.push(tick.budget);
   for (const { workspaceId, decision } of tick.decisions) {
     lines.push(
       `  ${workspaceId}  ${decision.state.padEnd(15)} ${decision.action.padEnd(13)} ${decision.reason}`,
@@ -23,12 +24,22 @@ export function formatTick(tick: TickResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** "4,210 of 5,000 points left until 10:42 UTC": the token's GraphQL budget this hour — pure. */
+export function formatPoints(rateLimit: NonNullable<RatchetStatus['github']['rateLimit']>): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `${n(rateLimit.remaining)}${rateLimit.limit !== undefined ? ` of ${n(rateLimit.limit)}` : ''} points left until ${rateLimit.resetAt.slice(11, 16)} UTC`;
+}
+
 function formatConnection(label: string, gh: RatchetStatus['github']): string[] {
   const lines = [
     gh.connected
-      ? `${label}: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${gh.rateLimit.remaining} requests left` : ''})`
+      ? `${label}: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${formatPoints(gh.rateLimit)}` : ''})`
       : `${label}: ${gh.message}`,
   ];
+  if (gh.pace)
+    lines.push(
+      `  ${gh.pace.words} (next look at ${gh.pace.nextLookAt.slice(11, 16)} UTC; the ratchet stays under 80% of the hour's points)`,
+    );
   if (gh.lastError)
     lines.push(
       `  last error: ${gh.lastError}${gh.backoffUntil ? ` (waiting until ${gh.backoffUntil})` : ''}`,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { PrSnapshot } from '../../shared/ratchet.js';
+import type { CheckState, PrSnapshot } from '../../shared/ratchet.js';
 import type { Logger } from '../logger.js';
 import { GITHUB_COM, githubApiUrl, githubName, parseApiUrlOverrides } from './api-url.js';
-import { GitHubClient, GitHubError, type GitHubStatus } from './client.js';
+import { GitHubClient, GitHubError, type GitHubStatus, type RateLimitSeen } from './client.js';
 import { jobLogTail } from './job-log.js';
 import {
   ADD_THREAD_REPLY_MUTATION,
@@ -19,16 +19,22 @@ import {
   ISSUE_QUERY,
   IssueData,
   MERGE_PULL_REQUEST_MUTATION,
+  type PrHead,
   type PrRef,
+  PULL_REQUEST_HEADS_QUERY,
   PULL_REQUEST_QUERY,
   PULL_REQUESTS_QUERY,
+  PullRequestChecksNode,
   PullRequestData,
+  PullRequestHeadNode,
   PullRequestNode,
   pullRequestsForBranchesQuery,
   REPOSITORY_ID_QUERY,
   REQUEST_REVIEWS_MUTATION,
   RESOLVE_THREAD_MUTATION,
   RepositoryIdData,
+  toChecks,
+  toHead,
   toSnapshot,
   UPDATE_BRANCH_MUTATION,
   VIEWER_QUERY,
@@ -54,6 +60,13 @@ export interface AssignedIssue {
   url: string;
   labels: string[];
   updatedAt: string;
+}
+
+/** Why GitHub gave no node for `id`: its error naming the id, else its first error. */
+function nodeError(id: string, errors: readonly string[]): string {
+  return (
+    errors.find((message) => message.includes(id)) ?? errors[0] ?? 'GitHub returned no data for this PR.'
+  );
 }
 
 /** GitHub caps `nodes(ids:)` at 100 ids. */
@@ -106,6 +119,16 @@ export class GitHub {
 
   get requestCount(): number {
     return this.#client?.requestCount ?? 0;
+  }
+
+  /** Rate-limit points GitHub charged ff's queries so far (see GitHubClient.points). */
+  get points(): number {
+    return this.#client?.points ?? 0;
+  }
+
+  /** The token's GraphQL points this hour as GitHub last said, whoever asked (undefined before any answer). */
+  get rateLimit(): RateLimitSeen | undefined {
+    return this.#client?.status.rateLimit;
   }
 
   async viewerLogin(): Promise<string> {
@@ -249,36 +272,82 @@ export class GitHub {
   }
 
   /**
-   * Snapshots of PRs by node id: one request per 100. A PR GitHub cannot
-   * resolve comes back as an error for that PR only.
+   * Full reads of PRs by node id (see PULL_REQUESTS_QUERY): one request per 100, each
+   * PR's snapshot and the head it was read at. A PR GitHub cannot resolve comes back as
+   * an error for that PR only.
    */
-  async pullRequests(
-    ids: string[],
-  ): Promise<{ snapshots: Map<string, PrSnapshot>; errors: Map<string, string> }> {
-    const client = await this.#clientOrThrow();
+  async pullRequests(ids: readonly string[]): Promise<{
+    snapshots: Map<string, PrSnapshot>;
+    heads: Map<string, PrHead>;
+    errors: Map<string, string>;
+  }> {
     const snapshots = new Map<string, PrSnapshot>();
+    const heads = new Map<string, PrHead>();
+    const errors = await this.#byNode(ids, PULL_REQUESTS_QUERY, PullRequestNode, (id, node) => {
+      snapshots.set(id, toSnapshot(node));
+      heads.set(id, toHead(node));
+    });
+    return { snapshots, heads, errors };
+  }
+
+  /**
+   * The heads of PRs by node id, for a steady tick (see PULL_REQUEST_HEADS_QUERY): one
+   * point per 100 PRs, with the checks of those in `running` in the same request.
+   */
+  async pullRequestHeads(
+    ids: readonly string[],
+    running: ReadonlySet<string>,
+  ): Promise<{ heads: Map<string, PrHead>; checks: Map<string, CheckState[]>; errors: Map<string, string> }> {
+    const client = await this.#clientOrThrow();
+    const heads = new Map<string, PrHead>();
+    const checks = new Map<string, CheckState[]>();
+    const errors = new Map<string, string>();
+    for (let start = 0; start < ids.length; start += NODES_PER_REQUEST) {
+      const chunk = ids.slice(start, start + NODES_PER_REQUEST);
+      const withChecks = chunk.filter((id) => running.has(id));
+      const { data, errors: partial } = await client.query(
+        PULL_REQUEST_HEADS_QUERY,
+        { ids: chunk, running: withChecks },
+        z.object({ heads: z.array(z.unknown()), running: z.array(z.unknown()) }),
+        { allowPartial: true },
+      );
+      chunk.forEach((id, i) => {
+        const node = PullRequestHeadNode.safeParse(data.heads[i]);
+        if (node.success) heads.set(id, toHead(node.data));
+        else errors.set(id, nodeError(id, partial));
+      });
+      withChecks.forEach((id, i) => {
+        const node = PullRequestChecksNode.safeParse(data.running[i]);
+        if (node.success) checks.set(id, toChecks(node.data.statusCheckRollup));
+      });
+    }
+    return { heads, checks, errors };
+  }
+
+  /** Asks `query` for `ids`, 100 at a time; each node that parses goes to `each`; answers the others' errors. */
+  async #byNode<S extends z.ZodType>(
+    ids: readonly string[],
+    query: string,
+    schema: S,
+    each: (id: string, node: z.infer<S>) => void,
+  ): Promise<Map<string, string>> {
+    const client = await this.#clientOrThrow();
     const errors = new Map<string, string>();
     for (let start = 0; start < ids.length; start += NODES_PER_REQUEST) {
       const chunk = ids.slice(start, start + NODES_PER_REQUEST);
       const { data, errors: partial } = await client.query(
-        PULL_REQUESTS_QUERY,
+        query,
         { ids: chunk },
         z.object({ nodes: z.array(z.unknown()) }),
         { allowPartial: true },
       );
       chunk.forEach((id, i) => {
-        const node = PullRequestNode.safeParse(data.nodes[i]);
-        if (node.success) snapshots.set(id, toSnapshot(node.data));
-        else
-          errors.set(
-            id,
-            partial.find((message) => message.includes(id)) ??
-              partial[0] ??
-              'GitHub returned no data for this PR.',
-          );
+        const node = schema.safeParse(data.nodes[i]);
+        if (node.success) each(id, node.data);
+        else errors.set(id, nodeError(id, partial));
       });
     }
-    return { snapshots, errors };
+    return errors;
   }
 
   async createPullRequest(input: {

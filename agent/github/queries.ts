@@ -184,34 +184,29 @@ export const BranchRepo = z.lazy(() =>
   z.object({ pullRequests: z.object({ nodes: z.array(PrRef.nullable()) }) }).nullable(),
 );
 
-/** All tracked PRs by node id, ≤ 100 per request: everything the classifier needs. */
+/** A check run or status context of a commit's rollup: what the classifier reads of each. */
+const CHECK_CONTEXT = `fragment CheckContext on StatusCheckRollupContext {
+  __typename
+  ... on CheckRun {
+    id name status conclusion detailsUrl databaseId startedAt completedAt
+    checkSuite { workflowRun { databaseId } }
+  }
+  ... on StatusContext { context state targetUrl createdAt }
+}`;
+
+/**
+ * Everything the classifier needs of tracked PRs, by node id, ≤ 100 per request: the full
+ * read, asked only for PRs that are new or moved (see PULL_REQUEST_HEADS_QUERY). Its threads'
+ * comments make it cost about a point per PR (fullReadPoints).
+ */
 export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
   nodes(ids: $ids) {
     __typename
     ... on PullRequest {
-      id number url state merged headRefName headRefOid baseRefName
+      id number url state merged headRefName headRefOid baseRefName updatedAt
       mergeable mergeStateStatus reviewDecision
       autoMergeRequest { enabledAt }
-      commits(last: 1) {
-        nodes {
-          commit {
-            oid
-            statusCheckRollup {
-              state
-              contexts(first: 100) {
-                nodes {
-                  __typename
-                  ... on CheckRun {
-                    id name status conclusion detailsUrl databaseId startedAt completedAt
-                    checkSuite { workflowRun { databaseId } }
-                  }
-                  ... on StatusContext { context state targetUrl createdAt }
-                }
-              }
-            }
-          }
-        }
-      }
+      statusCheckRollup { state contexts(first: 100) { nodes { ...CheckContext } } }
       latestReviews(first: 50) { nodes { author { login ... on User { id } } state submittedAt } }
       reviewThreads(first: 50) {
         nodes {
@@ -224,7 +219,45 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
   }
   ${RATE_LIMIT}
 }
-fragment ThreadComment on PullRequestReviewComment { author { login } authorAssociation body path line createdAt url }`;
+fragment ThreadComment on PullRequestReviewComment { author { login } authorAssociation body path line createdAt url }
+${CHECK_CONTEXT}`;
+
+/**
+ * What tells a steady tick whether a PR moved, for up to 100 PRs in one request: each one's
+ * head, `updatedAt` (new comments, reviews, pushes), state, mergeability and check rollup —
+ * no connection, so the request costs GitHub's minimum of one point — plus the checks of
+ * `running` (those whose checks were pending), one connection each: a check can finish
+ * without the rollup's state changing. Up to 100 running PRs still round to one point.
+ */
+export const PULL_REQUEST_HEADS_QUERY = `query PullRequestHeads($ids: [ID!]!, $running: [ID!]!) {
+  heads: nodes(ids: $ids) {
+    __typename
+    ... on PullRequest {
+      id state merged headRefOid updatedAt mergeable mergeStateStatus reviewDecision
+      autoMergeRequest { enabledAt }
+      statusCheckRollup { state }
+    }
+  }
+  running: nodes(ids: $running) {
+    __typename
+    ... on PullRequest { id statusCheckRollup { state contexts(first: 100) { nodes { ...CheckContext } } } }
+  }
+  ${RATE_LIMIT}
+}
+${CHECK_CONTEXT}`;
+
+/** Requests GitHub counts per PR in PULL_REQUESTS_QUERY: its checks, reviews and threads, and two pages of comments in each of 50 threads. */
+const FULL_READ_REQUESTS_PER_PR = 3 + 50 * 2;
+
+/** GitHub's points for one PULL_REQUESTS_QUERY of `prs` PRs (≤ 100) — pure. */
+export function fullReadPoints(prs: number): number {
+  return Math.max(1, Math.round((prs * FULL_READ_REQUESTS_PER_PR) / 100));
+}
+
+/** GitHub's points for one PULL_REQUEST_HEADS_QUERY with `running` PRs' checks (≤ 100): one — pure. */
+export function headsQueryPoints(running: number): number {
+  return Math.max(1, Math.round(running / 100));
+}
 
 const CheckRunNode = z.lazy(() =>
   z.object({
@@ -271,40 +304,51 @@ const ThreadComments = z.lazy(() =>
   }),
 );
 
+/** A commit's check rollup with its checks (null when the head has no checks or statuses). */
+const CheckRollup = z.lazy(() =>
+  z
+    .object({
+      state: z.string(),
+      contexts: z.object({ nodes: z.array(z.union([CheckRunNode, StatusContextNode, z.null()])) }),
+    })
+    .nullable(),
+);
+
+/** What PULL_REQUEST_HEADS_QUERY (and the full read) say of a PR's head: enough to tell whether it moved. */
+const HeadFields = {
+  id: z.string(),
+  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+  merged: z.boolean(),
+  headRefOid: z.string(),
+  updatedAt: z.string(),
+  mergeable: z.string(),
+  mergeStateStatus: z.string(),
+  reviewDecision: z.string().nullable(),
+  autoMergeRequest: z.object({ enabledAt: z.string().nullable() }).nullable(),
+};
+
+export const PullRequestHeadNode = z.lazy(() =>
+  z.object({
+    __typename: z.literal('PullRequest'),
+    ...HeadFields,
+    statusCheckRollup: z.object({ state: z.string() }).nullable(),
+  }),
+);
+export type PullRequestHeadNode = z.infer<typeof PullRequestHeadNode>;
+
+export const PullRequestChecksNode = z.lazy(() =>
+  z.object({ __typename: z.literal('PullRequest'), id: z.string(), statusCheckRollup: CheckRollup }),
+);
+
 export const PullRequestNode = z.lazy(() =>
   z.object({
     __typename: z.literal('PullRequest'),
-    id: z.string(),
+    ...HeadFields,
     number: z.number(),
     url: z.string(),
-    state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
-    merged: z.boolean(),
     headRefName: z.string(),
-    headRefOid: z.string(),
     baseRefName: z.string(),
-    mergeable: z.string(),
-    mergeStateStatus: z.string(),
-    reviewDecision: z.string().nullable(),
-    autoMergeRequest: z.object({ enabledAt: z.string().nullable() }).nullable(),
-    commits: z.object({
-      nodes: z.array(
-        z
-          .object({
-            commit: z.object({
-              oid: z.string(),
-              statusCheckRollup: z
-                .object({
-                  state: z.string(),
-                  contexts: z.object({
-                    nodes: z.array(z.union([CheckRunNode, StatusContextNode, z.null()])),
-                  }),
-                })
-                .nullable(),
-            }),
-          })
-          .nullable(),
-      ),
-    }),
+    statusCheckRollup: CheckRollup,
     latestReviews: z
       .object({
         nodes: z.array(
@@ -336,9 +380,42 @@ export const PullRequestNode = z.lazy(() =>
 );
 export type PullRequestNode = z.infer<typeof PullRequestNode>;
 
-/** Pure: GitHub's PR node → ff's snapshot. */
-export function toSnapshot(node: PullRequestNode): PrSnapshot {
-  const rollup = node.commits.nodes[0]?.commit.statusCheckRollup;
+/**
+ * What says whether a PR moved since it was read in full: its head, `updatedAt` (which
+ * GitHub moves on pushes, comments and reviews), state, review decision and check
+ * rollup — and what a look can take from it without reading the PR again: mergeability
+ * and auto-merge.
+ */
+export interface PrHead {
+  nodeId: string;
+  state: PrSnapshot['state'];
+  headRefOid: string;
+  updatedAt: string;
+  reviewDecision: string | null;
+  /** The check rollup's state (SUCCESS, FAILURE, PENDING, …); null with no checks. */
+  rollup: string | null;
+  mergeable: string;
+  mergeStateStatus: string;
+  autoMergeEnabled: boolean;
+}
+
+/** Pure: a PR node of either query → its head. */
+export function toHead(node: PullRequestHeadNode | PullRequestNode): PrHead {
+  return {
+    nodeId: node.id,
+    state: node.merged ? 'MERGED' : node.state,
+    headRefOid: node.headRefOid,
+    updatedAt: node.updatedAt,
+    reviewDecision: node.reviewDecision,
+    rollup: node.statusCheckRollup?.state ?? null,
+    mergeable: node.mergeable,
+    mergeStateStatus: node.mergeStateStatus,
+    autoMergeEnabled: Boolean(node.autoMergeRequest?.enabledAt),
+  };
+}
+
+/** Pure: a check rollup → ff's checks (every context, latest attempts and older ones). */
+export function toChecks(rollup: z.infer<typeof CheckRollup>): CheckState[] {
   const checks: CheckState[] = [];
   for (const context of rollup?.contexts.nodes ?? []) {
     if (!context) continue;
@@ -364,6 +441,12 @@ export function toSnapshot(node: PullRequestNode): PrSnapshot {
       });
     }
   }
+  return checks;
+}
+
+/** Pure: GitHub's PR node → ff's snapshot. */
+export function toSnapshot(node: PullRequestNode): PrSnapshot {
+  const checks = toChecks(node.statusCheckRollup);
   return {
     nodeId: node.id,
     number: node.number,
@@ -543,6 +626,7 @@ export const ALL_DOCUMENTS = [
   ISSUE_QUERY,
   ASSIGNED_ISSUES_QUERY,
   PULL_REQUESTS_QUERY,
+  PULL_REQUEST_HEADS_QUERY,
   REPOSITORY_ID_QUERY,
   CREATE_PULL_REQUEST_MUTATION,
   ENABLE_AUTO_MERGE_MUTATION,

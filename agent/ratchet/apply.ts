@@ -52,6 +52,8 @@ export interface DecisionContext {
   roundId: string;
   /** When the ratchet looks next (ISO), for the waiting sentence; undefined → "the next tick". */
   nextTickAt?: string;
+  /** Why looks are spaced wider than the schedule ("checking every 3 min: GitHub budget"), if they are. */
+  nextLookPace?: string;
 }
 
 /** What was decided about a PR, as the decision log and the record keep it. */
@@ -163,6 +165,7 @@ export function applyDecision(
     r.pausedReason,
     context.nextTickAt,
     r.paused ? r.pausedUntil : undefined,
+    context.nextLookPace,
   );
   return r;
 }

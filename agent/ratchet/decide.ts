@@ -245,6 +245,8 @@ export function waitingSentence(
   pausedReason: string | undefined,
   nextLookAt: string | undefined,
   pausedUntil?: string,
+  /** Why looks are spaced wider than the schedule, said after the time ("checking every 3 min: GitHub budget"). */
+  pace?: string,
 ): string {
   const bare = (text: string) => text.trim().replace(/[.;]+$/, '');
   const what: Record<RatchetAction, string> = {
@@ -259,7 +261,9 @@ export function waitingSentence(
       : `Paused (${bare(pausedReason ?? 'see the decision log')}): waiting for you to resume`,
     none: bare(decision.reason),
   };
-  const when = nextLookAt ? `next look at ${nextLookAt.slice(11, 16)} UTC` : 'next look at the next tick';
+  const when = nextLookAt
+    ? `next look at ${nextLookAt.slice(11, 16)} UTC${pace ? ` (${pace})` : ''}`
+    : 'next look at the next tick';
   if (decision.action === 'none' && /^(Merged|Closed)/.test(decision.reason)) return bare(decision.reason);
   return `${what[decision.action]}; ${when}.`;
 }

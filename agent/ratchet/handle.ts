@@ -42,15 +42,42 @@ export interface PullRequestSeen {
   snapshot: PrSnapshot;
   /** Who ff is on this PR's GitHub: its own comments and reviews are not feedback. */
   viewerLogin: string;
+  /** When its host is looked at next, when GitHub's budget spaces looks wider than the schedule, and why. */
+  nextLook?: { at?: string; pace?: string };
+}
+
+/** One PR decided, its decision on its way to disk, not yet acted on. */
+export interface DecidedPullRequest {
+  seen: PullRequestSeen;
+  decision: RatchetDecision;
+  brief: FixerBrief;
+  settings: RatchetSettings;
+  /** It says something new (another action or reason than the last one recorded). */
+  changed: boolean;
+  /** Acting on it must wait until the decision is on disk (see decidePullRequest). */
+  durable: boolean;
+  /** The decision's write (shared with every change made in the same turn). */
+  recorded: Promise<void>;
 }
 
 /**
- * One PR, from what GitHub showed to what the ratchet did: classified and
- * decided (pure), the decision recorded, then acted on, then — when it
- * said something new or did something — logged and announced.
+ * Writes a change to a workspace's ratchet record: at once (the promise settles once it is on
+ * disk), or — for what a tick may keep until its end — later, with the tick's other changes.
  */
-export async function handlePullRequest(deps: HandleDeps, seen: PullRequestSeen): Promise<RatchetDecision> {
-  const { github, workspaceId, snapshot } = seen;
+export type RecordChange = (
+  workspaceId: string,
+  next: (ratchet: WorkspaceRatchet) => WorkspaceRatchet,
+) => Promise<void>;
+
+/**
+ * One PR classified and decided (pure), and the decision recorded — without waiting for
+ * the disk, so that the decisions of many PRs made one after another share one state
+ * write. The decision is to be acted on (actOnPullRequest) once `recorded` has settled
+ * when it is `durable`: record first, then act, so a restart mid-dispatch finds the
+ * fingerprint and never dispatches twice. A "none" only refreshes what is shown.
+ */
+export function decidePullRequest(deps: HandleDeps, seen: PullRequestSeen): DecidedPullRequest {
+  const { workspaceId, snapshot } = seen;
   const workspace = deps.workspaces.find(workspaceId);
   const settings = deps.settings.of(workspace.projectId);
   const classification = classifyPullRequest(snapshot, {
@@ -75,9 +102,6 @@ export async function handlePullRequest(deps: HandleDeps, seen: PullRequestSeen)
   });
   const decision = decisionRecord(decided, classification, snapshot, now);
   const changed = decisionChanged(workspace.ratchet.lastDecision, decision);
-
-  // Record first (durably), then act: a restart mid-dispatch finds the fingerprint and never dispatches twice.
-  // A "none" only refreshes what is shown; its write joins the others of this tick instead of being awaited.
   const recorded = deps.records.update(workspaceId, (ratchet) =>
     applyDecision(ratchet, decision, {
       decided,
@@ -88,30 +112,60 @@ export async function handlePullRequest(deps: HandleDeps, seen: PullRequestSeen)
       fixer,
       ...(replies ? { replies } : {}),
       roundId: newRoundId(decision.at),
-      nextTickAt: deps.nextTickAt(),
+      nextTickAt: seen.nextLook?.at ?? deps.nextTickAt(),
+      ...(seen.nextLook?.pace ? { nextLookPace: seen.nextLook.pace } : {}),
     }),
   );
-  if (decision.action !== 'none' || replies?.ready) await recorded;
-  else recorded.catch((error) => deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
-  const outcome = await actAndRecord(
-    deps,
-    github,
+  const durable = decision.action !== 'none' || Boolean(replies?.ready);
+  if (!durable) recorded.catch((error) => deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
+  return {
+    seen,
     decision,
-    { workspace, snapshot, classification },
+    brief: { workspace, snapshot, classification },
     settings,
-  );
-  if (changed || outcome.action !== 'none') {
-    deps.records.logDecision(workspaceId, outcome);
+    changed,
+    durable,
+    recorded,
+  };
+}
+
+/**
+ * Acts on a decided PR whose decision is recorded, then — when it said something new or
+ * did something — logs and announces it. What acting ended with is recorded: a fixer
+ * session at once, a failure through `later` (by default at once too).
+ */
+export async function actOnPullRequest(
+  deps: HandleDeps,
+  decided: DecidedPullRequest,
+  later: RecordChange = (id, next) => deps.records.update(id, next),
+): Promise<RatchetDecision> {
+  const { seen, decision, brief, settings } = decided;
+  const outcome = await actAndRecord(deps, seen.github, decision, brief, settings, later);
+  if (decided.changed || outcome.action !== 'none') {
+    deps.records.logDecision(seen.workspaceId, outcome);
     deps.log.info(
-      `Ratchet ${workspaceId} PR #${snapshot.number}: ${outcome.state} → ${outcome.action}: ${outcome.reason}`,
+      `Ratchet ${seen.workspaceId} PR #${seen.snapshot.number}: ${outcome.state} → ${outcome.action}: ${outcome.reason}`,
     );
   }
   return outcome;
 }
 
 /**
+ * One PR, from what GitHub showed to what the ratchet did: classified and
+ * decided (pure), the decision recorded, then acted on, then — when it
+ * said something new or did something — logged and announced.
+ */
+export async function handlePullRequest(deps: HandleDeps, seen: PullRequestSeen): Promise<RatchetDecision> {
+  const decided = decidePullRequest(deps, seen);
+  if (decided.durable) await decided.recorded;
+  return actOnPullRequest(deps, decided);
+}
+
+/**
  * Acts on a recorded decision; answers it as it ended — with the fixer
- * session it started or told, or with why acting failed — and records that.
+ * session it started or told, or with why acting failed — and records that:
+ * the session at once (it is the workspace's one fixer from now on), a
+ * failure through `later`.
  */
 async function actAndRecord(
   deps: HandleDeps,
@@ -119,6 +173,7 @@ async function actAndRecord(
   decision: RatchetDecision,
   brief: FixerBrief,
   settings: RatchetSettings,
+  later: RecordChange,
 ): Promise<RatchetDecision> {
   const workspaceId = brief.workspace.id;
   try {
@@ -134,18 +189,26 @@ async function actAndRecord(
   } catch (error) {
     const failed = { ...decision, reason: `${decision.reason} Failed: ${errorText(error)}` };
     deps.log.warn(`Ratchet ${workspaceId}: ${failed.reason}`);
-    await deps.records.update(workspaceId, (ratchet) => applyOutcome(ratchet, failed));
+    await later(workspaceId, (ratchet) => applyOutcome(ratchet, failed));
     return failed;
   }
 }
 
-/**
- * Decides and acts on one PR; once its thread replies are all out, looks
- * again at once, so the PR's new state (threads resolved, review asked
- * again) is recorded and published now, not a tick later.
- */
+/** Decides and acts on one PR, then shows it as its replies left it (see showReplied). */
 export async function handleAndShow(deps: HandleDeps, seen: PullRequestSeen): Promise<RatchetDecision> {
-  const decision = await handlePullRequest(deps, seen);
+  return showReplied(deps, seen, await handlePullRequest(deps, seen));
+}
+
+/**
+ * Once a PR's thread replies are all out, looks again at once, so its new state (threads
+ * resolved, review asked again) is recorded and published now, not a tick later. Answers
+ * the decision acted on.
+ */
+export async function showReplied(
+  deps: HandleDeps,
+  seen: PullRequestSeen,
+  decision: RatchetDecision,
+): Promise<RatchetDecision> {
   if (decision.action !== 'reply-threads') return decision;
   const workspace = deps.workspaces.find(seen.workspaceId);
   if (workspace.ratchet.outbox.length > 0 || !workspace.pr) return decision; // a call failed: the next tick retries

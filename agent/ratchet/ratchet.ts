@@ -1,6 +1,7 @@
 import { projectSlug, type Session, type Workspace } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
 import type {
+  GitHubConnection,
   RatchetDecision,
   RatchetSettings,
   RatchetSettingsPatch,
@@ -22,6 +23,7 @@ import { FixerBudget } from './budget.js';
 import { Fixers } from './fixer.js';
 import { handleAndShow } from './handle.js';
 import { PullRequestLook } from './look.js';
+import { LookPace, nextLookOf, paceWords } from './pace.js';
 import { RatchetRecords } from './records.js';
 import { EVERY_MINUTE, RatchetSchedule } from './schedule.js';
 import { RatchetSettingsBook } from './settings.js';
@@ -65,7 +67,10 @@ export class Ratchet {
     const settings = new RatchetSettingsBook(state, projects);
     this.#records = records;
     this.#settings = settings;
-    this.#schedule = new RatchetSchedule({ tick: () => this.#tick(), lookAt: (id) => this.#lookAt(id) }, log);
+    this.#schedule = new RatchetSchedule(
+      { tick: (options) => this.#tick(options), lookAt: (id) => this.#lookAt(id) },
+      log,
+    );
     this.#parts = {
       records,
       settings,
@@ -76,6 +81,8 @@ export class Ratchet {
       projects,
       log,
       nextTickAt: () => this.nextTickAt,
+      pace: new LookPace(),
+      stepMs: () => this.#schedule.stepMs,
     };
     sessions.onTurnEnded((session) => this.#turnEnded(session));
   }
@@ -139,11 +146,11 @@ export class Ratchet {
   async status(): Promise<RatchetStatus> {
     const others = this.#records.hosts().filter((host) => host !== GITHUB_COM);
     return {
-      github: await this.#deps.github.forHost(GITHUB_COM).status(),
+      github: await this.#connection(GITHUB_COM),
       ...(others.length > 0
         ? {
             hosts: await Promise.all(
-              others.map(async (host) => ({ host, ...(await this.#deps.github.forHost(host).status()) })),
+              others.map(async (host) => ({ host, ...(await this.#connection(host)) })),
             ),
           }
         : {}),
@@ -160,8 +167,18 @@ export class Ratchet {
     };
   }
 
-  async #tick(): Promise<TickResult> {
-    const result = await runTick(this.#parts);
+  /** A host's GitHub connection, with how the ratchet paces its looks there when GitHub's budget spaces them. */
+  async #connection(host: string): Promise<GitHubConnection> {
+    const connection = await this.#deps.github.forHost(host).status();
+    const pace = this.#parts.pace.of(host);
+    const words = paceWords(pace);
+    return words && pace.nextAt !== undefined
+      ? { ...connection, pace: { words, nextLookAt: new Date(pace.nextAt).toISOString() } }
+      : connection;
+  }
+
+  async #tick(options?: { scheduled?: boolean }): Promise<TickResult> {
+    const result = await runTick(this.#parts, options);
     this.#last = result;
     this.#deps.hub.publish('ratchet', { kind: 'tick', tick: result });
     return result;
@@ -171,12 +188,14 @@ export class Ratchet {
     if (this.#schedule.stopped) return undefined;
     const workspace = this.#records.tracked().find((w) => w.id === workspaceId);
     if (!workspace?.pr || !this.#settings.of(workspace.projectId).enabled) return undefined;
-    const github = this.#deps.github.forHost(this.#records.hostOf(workspace)!);
+    const host = this.#records.hostOf(workspace)!;
+    const github = this.#deps.github.forHost(host);
     const viewerLogin = await github.viewerLogin();
     this.#parts.budget.count(new Date());
     const snapshot = await this.#parts.look.pullRequest(github, { id: workspace.id, pr: workspace.pr });
     if (!snapshot) return undefined;
-    return handleAndShow(this.#parts, { github, workspaceId, snapshot, viewerLogin });
+    const nextLook = nextLookOf(this.#parts.pace.of(host));
+    return handleAndShow(this.#parts, { github, workspaceId, snapshot, viewerLogin, nextLook });
   }
 
   /**

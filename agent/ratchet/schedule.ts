@@ -6,9 +6,12 @@ import { loadCron } from './load-cron.js';
 /** The default schedule (cron with seconds): at second 0 of every minute. */
 export const EVERY_MINUTE = '0 * * * * *';
 
-/** The work the schedule runs: a tick over every tracked PR, or a look at one workspace's PR. */
+/** A minute: the default schedule's step. */
+const MINUTE_MS = 60_000;
+
+/** The work the schedule runs: a tick over every tracked PR (`scheduled` when the timer asked), or a look at one workspace's PR. */
 export interface ScheduledWork {
-  tick(): Promise<TickResult>;
+  tick(options?: { scheduled?: boolean }): Promise<TickResult>;
   lookAt(workspaceId: string): Promise<RatchetDecision | undefined>;
 }
 
@@ -18,15 +21,18 @@ export interface ScheduledWork {
  * demand. Ticks and looks at one PR run one after another, never at once:
  * two never act on a PR together, so a reply goes out once and a workspace
  * gets one fixer even when ticks are asked for concurrently. A tick asked
- * for while one is queued or running joins it; a look at a PR asked for
- * while one is queued joins it.
+ * for while one is queued or running joins it — except that one asked for
+ * now does not join a scheduled one (which may leave out a host whose GitHub
+ * budget spaces its looks); a look at a PR asked for while one is queued
+ * joins it.
  */
 export class RatchetSchedule {
   readonly #work: ScheduledWork;
   readonly #log: Logger;
   /** The end of the queue of work. */
   #queue: Promise<unknown> = Promise.resolve();
-  #ticking: Promise<TickResult> | undefined;
+  #ticking: { result: Promise<TickResult>; scheduled: boolean } | undefined;
+  #stepMs = MINUTE_MS;
   /** Workspaces whose look at one PR is queued. */
   readonly #looking = new Set<string>();
   #stopped = false;
@@ -53,6 +59,8 @@ export class RatchetSchedule {
         ({ CronJob }) => {
           if (this.#stopped) return;
           this.#job = CronJob.from({ cronTime: schedule, onTick: () => this.#scheduledTick(), start: true });
+          const [first, second] = this.#job.nextDates(2);
+          if (first && second) this.#stepMs = Math.max(1000, second.toMillis() - first.toMillis());
         },
         (error: unknown) => this.#log.error('Ratchet: could not load cron; no scheduled ticks', error),
       );
@@ -76,7 +84,12 @@ export class RatchetSchedule {
 
   /** The tick queued or running, if any (what `stop` leaves to finish). */
   get running(): Promise<TickResult> | undefined {
-    return this.#ticking;
+    return this.#ticking?.result;
+  }
+
+  /** How far apart scheduled ticks are (ms): a minute, or the cron schedule's step. */
+  get stepMs(): number {
+    return this.#stepMs;
   }
 
   get nextTickAt(): string | undefined {
@@ -85,12 +98,18 @@ export class RatchetSchedule {
     return next ? next.toJSDate().toISOString() : undefined;
   }
 
-  /** A tick, after the work queued before it; joins the one queued or running. */
+  /** A tick asked for now, after the work queued before it; joins one asked for now that is queued or running. */
   tick(): Promise<TickResult> {
-    this.#ticking ??= this.#queued(() => this.#work.tick()).finally(() => {
-      this.#ticking = undefined;
+    return this.#tick(false);
+  }
+
+  #tick(scheduled: boolean): Promise<TickResult> {
+    if (this.#ticking && (scheduled || !this.#ticking.scheduled)) return this.#ticking.result;
+    const result: Promise<TickResult> = this.#queued(() => this.#work.tick({ scheduled })).finally(() => {
+      if (this.#ticking?.result === result) this.#ticking = undefined;
     });
-    return this.#ticking;
+    this.#ticking = { result, scheduled };
+    return result;
   }
 
   /** A look at one workspace's PR, after the work queued before it. Asked twice before it runs, it runs once. */
@@ -113,7 +132,7 @@ export class RatchetSchedule {
 
   #everyMinute(): void {
     if (this.#stopped) return;
-    const next = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+    const next = (Math.floor(Date.now() / MINUTE_MS) + 1) * MINUTE_MS;
     this.#nextMinute = new Date(next);
     this.#minuteTimer = setTimeout(() => {
       this.#scheduledTick();
@@ -122,6 +141,6 @@ export class RatchetSchedule {
   }
 
   #scheduledTick(): void {
-    void this.tick().catch((error) => this.#log.error('Ratchet tick failed', error));
+    void this.#tick(true).catch((error) => this.#log.error('Ratchet tick failed', error));
   }
 }

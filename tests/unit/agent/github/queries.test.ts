@@ -14,8 +14,13 @@ import {
   assignedIssuesSearch,
   type CheckRunDetailsNode,
   checkRunDetails,
+  fullReadPoints,
+  headsQueryPoints,
+  PULL_REQUEST_HEADS_QUERY,
+  PULL_REQUESTS_QUERY,
   pullRequestsForBranchesQuery,
 } from '../../../../agent/github/queries.js';
+import { queryCost } from '../../../fakes/github/query-cost.js';
 import { githubGraphQLSchema } from '../../../fakes/github/server.js';
 
 describe('every GraphQL document ff sends', () => {
@@ -47,6 +52,33 @@ describe('every GraphQL document ff sends', () => {
     expect(assignedIssuesSearch('octo', 'app', 'bug repo:other/secret org:x')).toBe(
       'repo:octo/app is:issue is:open assignee:@me bug',
     );
+  });
+});
+
+describe("what the ratchet's queries cost, by GitHub's formula", () => {
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => `PR_${i}`);
+  const cost = (query: string, variables: Record<string, unknown>) =>
+    queryCost(githubGraphQLSchema(), parse(query), variables).cost;
+
+  it.each([1, 10, 37, 100])('a full read of %i PRs costs what fullReadPoints says', (n) => {
+    expect(cost(PULL_REQUESTS_QUERY, { ids: ids(n) })).toBe(fullReadPoints(n));
+  });
+
+  it('a full read costs about a point per PR (its threads’ comments)', () => {
+    expect(fullReadPoints(100)).toBe(103);
+  });
+
+  it.each([
+    [100, 0],
+    [100, 100],
+    [37, 12],
+    [1, 1],
+  ])('the heads of %i PRs, %i of them with their checks, cost one point', (n, running) => {
+    const all = ids(n);
+    expect(cost(PULL_REQUEST_HEADS_QUERY, { ids: all, running: all.slice(0, running) })).toBe(
+      headsQueryPoints(running),
+    );
+    expect(headsQueryPoints(running)).toBe(1);
   });
 });
 

@@ -324,6 +324,18 @@ describe('waitingSentence', () => {
     );
   });
 
+  it("when GitHub's budget spaces the looks, it says so after the time", () => {
+    expect(
+      waitingSentence(
+        { action: 'none', reason: 'Waiting for CI.' },
+        undefined,
+        '2026-11-25T10:45:00.000Z',
+        undefined,
+        'checking every 3 min: GitHub budget',
+      ),
+    ).toBe('Waiting for CI; next look at 10:45 UTC (checking every 3 min: GitHub budget).');
+  });
+
   it('without a schedule it says the next tick', () => {
     expect(waitingSentence({ action: 'merge', reason: '' }, undefined, undefined)).toBe(
       'Waiting for GitHub to merge; next look at the next tick.',

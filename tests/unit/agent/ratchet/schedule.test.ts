@@ -32,9 +32,9 @@ function heldWork() {
       held.shift()!();
     },
     work: {
-      tick: async () => {
+      tick: async (options?: { scheduled?: boolean }) => {
         ticks++;
-        await hold(`tick ${ticks}`);
+        await hold(`tick ${ticks}${options?.scheduled ? ' (scheduled)' : ''}`);
         return tickResult();
       },
       lookAt: async (id: string): Promise<RatchetDecision | undefined> => {
@@ -127,6 +127,27 @@ describe('RatchetSchedule', () => {
     await stopping;
     expect(stopped).toBe(true);
     expect(events).toEqual(['tick 1 started', 'tick 1 ended']);
+  });
+
+  it('a tick asked for now does not join a scheduled one (which may leave out a host GitHub’s budget paces); it runs after', async () => {
+    const { work, release, events } = heldWork();
+    const schedule = new RatchetSchedule(work, silentLogger);
+    schedule.start('* * * * * *');
+    await waitFor(() => events.length > 0, { what: 'a scheduled tick', timeoutMs: 10_000 });
+    expect(schedule.stepMs).toBe(1000);
+    const now = schedule.tick();
+    const joined = schedule.tick();
+    const stopping = schedule.stop();
+    await release();
+    await release();
+    expect(await now).toBe(await joined);
+    await stopping;
+    expect(events).toEqual([
+      'tick 1 (scheduled) started',
+      'tick 1 (scheduled) ended',
+      'tick 2 started',
+      'tick 2 ended',
+    ]);
   });
 
   it('every minute: the next tick is at the start of the next minute, and none once stopped', async () => {
