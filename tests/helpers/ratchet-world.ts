@@ -1,4 +1,3 @@
-import { mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import type { AgentClient } from '../../shared/agent-client.js';
@@ -6,6 +5,7 @@ import type { WorkspaceView } from '../../shared/domain.js';
 import type { Responder } from '../fakes/anthropic-api/server.js';
 import { FakeGitHub, type FakePullRequest } from '../fakes/github/server.js';
 import { type ClaudeWorld, claudeWorld } from './claude-fixture.js';
+import { writeTrackedWorkspaces } from './tracked-workspaces.js';
 
 /** A claude world (real agent, git repo with a bare origin, the real CLI on the fake API) plus the fake GitHub serving octo/app. */
 export interface RatchetWorld extends ClaudeWorld {
@@ -68,8 +68,7 @@ export async function trackedPr(
 /**
  * `count` workspaces of octo/app with an open PR each on the fake GitHub, their PRs not yet
  * linked (the next tick finds them by branch). Written into the agent's state while it is
- * stopped, then the agent starts again: making hundreds of worktrees one by one would take
- * minutes, and the ratchet reads only the records (the worktrees are empty folders).
+ * stopped, then the agent starts again (see writeTrackedWorkspaces).
  */
 export async function manyTrackedPrs(
   w: RatchetWorld,
@@ -78,58 +77,10 @@ export async function manyTrackedPrs(
 ): Promise<{ workspaces: Array<{ id: string; branch: string }>; prs: FakePullRequest[] }> {
   w.client.close();
   await w.agent.stop();
-  const file = join(w.home, 'state.json');
-  const state = JSON.parse(readFileSync(file, 'utf8')) as {
-    projects: Array<{ id: string }>;
-    workspaces: Array<Record<string, unknown>>;
-  };
-  const now = new Date().toISOString();
-  const workspaces = Array.from({ length: count }, (_, i) => {
-    const branch = `many/${i}`;
-    const path = join(w.root, 'many', String(i));
-    mkdirSync(path, { recursive: true });
-    return {
-      id: `many-${i}`,
-      projectId: state.projects[0]!.id,
-      branch,
-      baseBranch: 'main',
-      path,
-      status: 'ready',
-      createdAt: now,
-      updatedAt: now,
-    };
-  });
-  state.workspaces.push(...workspaces);
-  writeFileSync(file, JSON.stringify(state));
+  const workspaces = writeTrackedWorkspaces(w.home, join(w.root, 'many'), count);
   const prs = workspaces.map((workspace, i) =>
     w.github.addPullRequest('octo/app', { headRefName: workspace.branch, ...pr(i) }),
   );
   await w.restart();
   return { workspaces, prs };
-}
-
-/**
- * Counts the agent's writes of state.json from now (each write renames a new file onto it).
- * `settled` ends the count: a settings change, which the agent writes after everything it
- * was asked before and answers once it is on disk, marks the end (its own write is not
- * counted; sharing a write still waiting makes the count one less, never more).
- */
-export function countStateWrites(home: string): {
-  settled(client: AgentClient): Promise<number>;
-  close(): void;
-} {
-  let writes = 0;
-  const watcher = watch(home, (event, file) => {
-    if (event === 'rename' && file === 'state.json') writes++;
-  });
-  return {
-    async settled(client) {
-      const { gcAfterDays } = await client.call('settings.get');
-      await client.call('settings.set', { gcAfterDays: gcAfterDays + 1 });
-      // The rename happened before the answer was sent: its event is read in the same turn or an earlier one.
-      await new Promise((resolve) => setImmediate(resolve));
-      return writes - 1;
-    },
-    close: () => watcher.close(),
-  };
 }

@@ -3,8 +3,9 @@ import { fullReadPoints } from '../../../agent/github/queries.js';
 import type { RatchetEvent } from '../../../shared/protocol.js';
 import type { TickResult } from '../../../shared/ratchet.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { countStateWrites, manyTrackedPrs, ratchetWorlds } from '../../helpers/ratchet-world.js';
+import { manyTrackedPrs, ratchetWorlds } from '../../helpers/ratchet-world.js';
 import { waitFor } from '../../helpers/temp.js';
+import { countStateWrites } from '../../helpers/tracked-workspaces.js';
 
 const newWorld = ratchetWorlds();
 
