@@ -67,6 +67,8 @@ export class GitHubClient {
   readonly tokenSource: string;
   #failures = 0;
   #blockedUntil = 0;
+  /** What holds calls until then: a rate limit, or backoff after GitHub failed. */
+  #blockedBy: GitHubErrorKind = 'unavailable';
   #status: GitHubStatus;
   #requests = 0;
   #points = 0;
@@ -133,13 +135,7 @@ export class GitHubClient {
     options: { allowPartial?: boolean } = {},
   ): Promise<{ data: z.infer<T>; errors: string[] }> {
     const now = Date.now();
-    if (now < this.#blockedUntil) {
-      throw new GitHubError(
-        'rate-limited',
-        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling ${githubName(this.#host)} again (${this.#status.lastError ?? 'backoff'}).`,
-        this.#blockedUntil,
-      );
-    }
+    if (now < this.#blockedUntil) throw this.#held();
     this.#requests++;
     let raw: unknown;
     let errors: string[] = [];
@@ -175,13 +171,7 @@ export class GitHubClient {
    * followed without the token: it must never leave GitHub's API host.
    */
   async rest(method: 'GET' | 'POST', path: string): Promise<{ status: number; text: string }> {
-    if (Date.now() < this.#blockedUntil) {
-      throw new GitHubError(
-        'rate-limited',
-        `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling ${githubName(this.#host)} again (${this.#status.lastError ?? 'backoff'}).`,
-        this.#blockedUntil,
-      );
-    }
+    if (Date.now() < this.#blockedUntil) throw this.#held();
     this.#requests++;
     const headers = {
       authorization: `token ${this.#token}`,
@@ -243,7 +233,8 @@ export class GitHubClient {
     }
     // Primary limit spent: hold every call until GitHub resets it.
     const budget = this.#status.rateLimit;
-    if (budget && budget.remaining <= 0) this.#block(Date.parse(budget.resetAt), 'rate limit used up');
+    if (budget && budget.remaining <= 0)
+      this.#block(Date.parse(budget.resetAt), 'rate limit used up', 'rate-limited');
   }
 
   #fail(error: unknown): GitHubError {
@@ -255,12 +246,22 @@ export class GitHubClient {
         ? Date.now() + backoffMs(this.#failures)
         : undefined);
     this.#status.lastError = failure.message;
-    if (retryAt !== undefined) this.#block(retryAt, failure.message);
+    if (retryAt !== undefined) this.#block(retryAt, failure.message, failure.kind);
     return retryAt === undefined ? failure : new GitHubError(failure.kind, failure.message, retryAt);
   }
 
-  #block(until: number, why: string): void {
+  /** A call refused while calls are held: rate-limited when a rate limit holds them, else unavailable (backoff). */
+  #held(): GitHubError {
+    return new GitHubError(
+      this.#blockedBy,
+      `Waiting until ${new Date(this.#blockedUntil).toISOString()} before calling ${githubName(this.#host)} again (${this.#status.lastError ?? 'backoff'}).`,
+      this.#blockedUntil,
+    );
+  }
+
+  #block(until: number, why: string, kind: GitHubErrorKind): void {
     if (!Number.isFinite(until)) return;
+    if (until >= this.#blockedUntil) this.#blockedBy = kind;
     this.#blockedUntil = Math.max(this.#blockedUntil, until);
     this.#status.backoffUntil = new Date(this.#blockedUntil).toISOString();
     this.#status.lastError ??= why;

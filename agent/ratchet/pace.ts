@@ -1,4 +1,6 @@
+import type { WorkspaceRatchet } from '../../shared/ratchet.js';
 import type { RateLimitSeen } from '../github/client.js';
+import { waitingSentence } from './decide.js';
 
 /**
  * How often the ratchet may look at one GitHub host's PRs within the token's hourly
@@ -80,8 +82,7 @@ export function paceWords(pace: Pace): string | undefined {
         : `${Math.round(pace.everyMs / 1000)} s`;
     return `checking every ${every}: GitHub budget`;
   }
-  if (pace.why === 'spent' && pace.nextAt !== undefined)
-    return `checking again at ${new Date(pace.nextAt).toISOString().slice(11, 16)} UTC, when GitHub's rate limit resets`;
+  if (pace.why === 'spent') return 'GitHub rate limit: waiting for its reset';
   return undefined;
 }
 
@@ -91,6 +92,28 @@ export function nextLookOf(pace: Pace): { at?: string; pace?: string } {
   return {
     ...(pace.nextAt !== undefined ? { at: new Date(pace.nextAt).toISOString() } : {}),
     ...(words ? { pace: words } : {}),
+  };
+}
+
+/**
+ * A PR's record when its host's next look moved without a look (GitHub's rate limit holds
+ * it until a reset): its waiting sentence, for the last decision, says when and why — pure.
+ */
+export function withNextLook(
+  ratchet: WorkspaceRatchet,
+  nextLook: { at?: string; pace?: string },
+): WorkspaceRatchet {
+  const decision = ratchet.lastDecision;
+  if (!decision || !nextLook.at) return ratchet;
+  return {
+    ...ratchet,
+    waiting: waitingSentence(
+      decision,
+      ratchet.pausedReason,
+      nextLook.at,
+      ratchet.paused ? ratchet.pausedUntil : undefined,
+      nextLook.pace,
+    ),
   };
 }
 

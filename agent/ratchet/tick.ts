@@ -12,11 +12,11 @@ import {
   showReplied,
 } from './handle.js';
 import type { PullRequestLook } from './look.js';
-import { type LookPace, nextLookOf } from './pace.js';
+import { type LookPace, nextLookOf, withNextLook } from './pace.js';
 import type { RatchetRecords } from './records.js';
 
 export type TickDeps = HandleDeps & {
-  records: Pick<RatchetRecords, 'hosts'>;
+  records: Pick<RatchetRecords, 'hosts' | 'tracked' | 'hostOf'>;
   budget: Pick<FixerBudget, 'count'>;
   look: Pick<PullRequestLook, 'host' | 'forget'>;
   pace: LookPace;
@@ -43,7 +43,10 @@ export async function runTick(deps: TickDeps, options: { scheduled?: boolean } =
   };
   deps.budget.count(started);
   const failures: string[] = [];
+  /** Hosts GitHub's rate limit holds until a reset. */
   const held: string[] = [];
+  /** What GitHub's budget changed, for people. */
+  const paced: string[] = [];
   const failed = (host: string, error: unknown) => {
     // GitHub trouble: skip this host's PRs, change nothing, say why.
     failures.push(
@@ -52,8 +55,10 @@ export async function runTick(deps: TickDeps, options: { scheduled?: boolean } =
     if (!(error instanceof GitHubError)) deps.log.error(`Ratchet tick failed for ${host}`, error);
     else deps.log.warn(`Ratchet tick skipped ${host}: ${error.message}`);
     // Out of points (GitHub's answer, or the ratchet's own 80%): no scheduled look before they reset.
-    if (error instanceof GitHubError && error.kind === 'rate-limited' && error.retryAt !== undefined)
+    if (error instanceof GitHubError && error.kind === 'rate-limited' && error.retryAt !== undefined) {
       deps.pace.spent(host, error.retryAt);
+      held.push(host);
+    }
   };
   const laterChanges: Array<Parameters<RecordChange>> = [];
   const later: RecordChange = async (id, next) => {
@@ -82,8 +87,8 @@ export async function runTick(deps: TickDeps, options: { scheduled?: boolean } =
     const nextLook = nextLookOf(pace);
     const words = nextLook.pace;
     if (look.deferred > 0)
-      held.push(`${look.deferred} PR(s) on ${host} wait for a later look: GitHub budget`);
-    if (words) held.push(`${host}: ${words}`);
+      paced.push(`${look.deferred} PR(s) on ${host} wait for a later look: GitHub budget`);
+    if (words) paced.push(`${host}: ${words}`);
     try {
       // Every PR decided first, their decisions recorded together (one state write for the
       // lot, on disk before anything is done); then each acted on in turn.
@@ -118,6 +123,13 @@ export async function runTick(deps: TickDeps, options: { scheduled?: boolean } =
       failed(host, error);
     }
   }
+  // A host that may not be asked before its reset: its PRs' sentences say when, and why (one write).
+  for (const host of held) {
+    const nextLook = nextLookOf(deps.pace.of(host));
+    for (const workspace of deps.records.tracked())
+      if (workspace.pr && deps.records.hostOf(workspace) === host)
+        laterChanges.push([workspace.id, (ratchet) => withNextLook(ratchet, nextLook)]);
+  }
   // What acting ended with, when it need not be on disk before going on (a failure), in one write.
   await Promise.all(
     laterChanges.map(([id, next]) =>
@@ -127,7 +139,7 @@ export async function runTick(deps: TickDeps, options: { scheduled?: boolean } =
     ),
   );
   if (failures.length > 0) result.error = failures.join(' ');
-  if (held.length > 0) result.budget = `${held.join('; ')}.`;
+  if (paced.length > 0) result.budget = `${paced.join('; ')}.`;
   result.durationMs = Date.now() - started.getTime();
   return result;
 }

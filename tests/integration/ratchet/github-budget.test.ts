@@ -133,7 +133,7 @@ describe("the ratchet within GitHub's rate limit", () => {
     w.github.spend(999);
     await w.client.call('ratchet.tick');
     expect((await w.client.call('ratchet.status')).github.pace?.words).toMatch(
-      /^checking again at \d\d:\d\d UTC, when GitHub's rate limit resets$/,
+      /^GitHub rate limit: waiting for its reset$/,
     );
     const from = w.github.requests.length;
     const refused = await w.client.call('ratchet.tick');
@@ -146,7 +146,7 @@ describe("the ratchet within GitHub's rate limit", () => {
   it('GitHub’s RATE_LIMITED answer holds every call until the reset it names, then the ratchet goes on', async () => {
     const w = await newWorld();
     await w.client.call('ratchet.settings.set', { patch: LOOK_ONLY });
-    await manyTrackedPrs(w, 2);
+    const { workspaces } = await manyTrackedPrs(w, 2);
     await w.client.call('ratchet.tick');
     w.github.spend(0);
     // The hour ends in a few seconds.
@@ -155,8 +155,12 @@ describe("the ratchet within GitHub's rate limit", () => {
     expect(limited.error).toMatch(/^GitHub rate limit: API rate limit exceeded for user ID 1\./);
     const status = await w.client.call('ratchet.status');
     expect(status.github.backoffUntil).toBe(new Date(w.github.budget.resetAt).toISOString());
-    expect(status.github.pace?.words).toMatch(
-      /^checking again at \d\d:\d\d UTC, when GitHub's rate limit resets$/,
+    expect(status.github.pace?.words).toMatch(/^GitHub rate limit: waiting for its reset$/);
+    // The PR panel's sentence says when the ratchet looks again, and why not sooner.
+    const reset = new Date(w.github.budget.resetAt).toISOString().slice(11, 16);
+    const { ratchet } = await w.client.call('workspace.get', { workspaceId: workspaces[0]!.id });
+    expect(ratchet.waiting).toBe(
+      `Ready to merge (auto-merge is off); next look at ${reset} UTC (GitHub rate limit: waiting for its reset).`,
     );
 
     const from = w.github.requests.length;
@@ -166,8 +170,8 @@ describe("the ratchet within GitHub's rate limit", () => {
     );
     expect(w.github.requests.length).toBe(from);
 
-    const reset = w.github.budget.resetAt;
-    await waitFor(() => Date.now() > reset, { what: 'the hour to reset', timeoutMs: 10_000 });
+    const resetAt = w.github.budget.resetAt;
+    await waitFor(() => Date.now() > resetAt, { what: 'the hour to reset', timeoutMs: 10_000 });
     const after = await w.client.call('ratchet.tick');
     expect(after.error).toBeUndefined();
     expect(after.checked).toBe(2);

@@ -159,6 +159,8 @@ describe('the ratchet, end to end', () => {
     const skipped = await w.client.call('ratchet.tick');
     expect(skipped.error).toMatch(/Waiting until/);
     expect(w.github.requests.length).toBe(requests);
+    // Backoff after a failure is not GitHub's rate limit: the ratchet's pace is untouched.
+    expect((await w.client.call('ratchet.status')).github.pace).toBeUndefined();
     const cli = await runCli(['ratchet', 'tick'], { FF_HOME: w.home });
     expect(cli.stdout).toMatch(/Waiting until .* before calling GitHub again/);
   });

@@ -7,7 +7,9 @@ import {
   paceFor,
   paceWords,
   spendable,
+  withNextLook,
 } from '../../../../agent/ratchet/pace.js';
+import { WorkspaceRatchet } from '../../../../shared/ratchet.js';
 
 const MINUTE = 60_000;
 const now = Date.parse('2026-11-25T10:00:00Z');
@@ -117,7 +119,7 @@ describe('what a pace says', () => {
     [{ nextAt: now + 30_000, everyMs: 30_000, why: 'spaced' as const }, 'checking every 30 s: GitHub budget'],
     [
       { nextAt: Date.parse('2026-11-25T10:42:10Z'), why: 'spent' as const },
-      "checking again at 10:42 UTC, when GitHub's rate limit resets",
+      'GitHub rate limit: waiting for its reset',
     ],
   ])('%j → %s', (pace, words) => {
     expect(paceWords(pace)).toBe(words);
@@ -174,5 +176,50 @@ describe('LookPace', () => {
     expect(pace.due('ghe.example.com', now + MINUTE, MINUTE)).toBe(false);
     expect(pace.due('github.com', now + MINUTE, MINUTE)).toBe(true);
     expect(pace.due('ghe.example.com', now + 10 * MINUTE, MINUTE)).toBe(true);
+  });
+});
+
+describe('withNextLook', () => {
+  const decided = WorkspaceRatchet.parse({
+    lastDecision: {
+      action: 'none',
+      reason: 'Waiting for CI.',
+      state: 'CI_RUNNING',
+      headRefOid: 'a',
+      at: '2026-11-25T10:00:00Z',
+    },
+    waiting: 'Waiting for CI; next look at 10:01 UTC.',
+  });
+
+  it('a PR whose host GitHub holds until a reset says when it looks again, and why not sooner', () => {
+    expect(
+      withNextLook(decided, {
+        at: '2026-11-25T10:42:00.000Z',
+        pace: 'GitHub rate limit: waiting for its reset',
+      }).waiting,
+    ).toBe('Waiting for CI; next look at 10:42 UTC (GitHub rate limit: waiting for its reset).');
+  });
+
+  it('a paused PR still says it waits for you', () => {
+    const paused = {
+      ...decided,
+      lastDecision: { ...decided.lastDecision!, action: 'pause' as const },
+      paused: true,
+      pausedReason: '3 fix attempts used',
+    };
+    expect(
+      withNextLook(paused, {
+        at: '2026-11-25T10:42:00.000Z',
+        pace: 'GitHub rate limit: waiting for its reset',
+      }).waiting,
+    ).toBe(
+      'Paused (3 fix attempts used): waiting for you to resume; next look at 10:42 UTC (GitHub rate limit: waiting for its reset).',
+    );
+  });
+
+  it('a PR never decided, or no time to say, is left as it was', () => {
+    const fresh = WorkspaceRatchet.parse({});
+    expect(withNextLook(fresh, { at: '2026-11-25T10:42:00.000Z' })).toBe(fresh);
+    expect(withNextLook(decided, {})).toBe(decided);
   });
 });
