@@ -71,7 +71,8 @@ function nodeError(id: string, errors: readonly string[]): string {
 
 /** GitHub caps `nodes(ids:)` at 100 ids. */
 const NODES_PER_REQUEST = 100;
-const BRANCHES_PER_REQUEST = 50;
+/** Branches whose PRs one request looks for: each is a connection of one, so 100 cost GitHub's minimum of a point. */
+const BRANCHES_PER_REQUEST = 100;
 
 export interface PullRequestToAdopt {
   nodeId: string;

@@ -68,6 +68,13 @@ describe("what the ratchet's queries cost, by GitHub's formula", () => {
     expect(fullReadPoints(100)).toBe(103);
   });
 
+  it('finding the PRs of 100 branches costs one point', () => {
+    const { query, variables } = pullRequestsForBranchesQuery(
+      Array.from({ length: 100 }, (_, i) => ({ owner: 'octo', repo: 'app', branch: `b${i}` })),
+    );
+    expect(cost(query, variables)).toBe(1);
+  });
+
   it.each([
     [100, 0],
     [100, 100],
