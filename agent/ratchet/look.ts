@@ -165,17 +165,32 @@ export class PullRequestLook {
     const running = new Set(
       [...ids].filter((id) => seen.get(id)?.snapshot.checks.some((c) => c.status === 'pending')),
     );
-    const cheap = await github.pullRequestHeads([...ids], running);
+    const heads = await github.pullRequestHeads([...ids], running);
+    const reads = this.#fromHeads(look, heads, seen);
+    const firstReadPoints = await this.#readInFull(look, host, reads, seen);
+    return this.#charged(look, pointsBefore, firstReadPoints);
+  }
+
+  /**
+   * Brings what the look remembers up to date from the PRs' heads (and running checks): the
+   * snapshots of PRs that did not move go into the look; answers the PRs to read in full,
+   * moved ones first, then new ones, then those due their refresh.
+   */
+  #fromHeads(
+    look: HostLook,
+    answer: Awaited<ReturnType<GitHub['pullRequestHeads']>>,
+    seen: Map<string, Seen>,
+  ): Array<{ id: string; why: FullRead }> {
     const now = Date.now();
     const reads: Array<{ id: string; why: FullRead }> = [];
-    for (const workspace of tracked) {
+    for (const workspace of look.tracked) {
       const id = workspace.pr!.nodeId;
-      const head = cheap.heads.get(id);
+      const head = answer.heads.get(id);
       if (!head) {
-        look.errors.set(id, cheap.errors.get(id) ?? 'GitHub returned no data for this PR.');
+        look.errors.set(id, answer.errors.get(id) ?? 'GitHub returned no data for this PR.');
         continue;
       }
-      const checks = cheap.checks.get(id);
+      const checks = answer.checks.get(id);
       const remembered = seen.get(id);
       const why = fullReadReason({
         seen: remembered,
@@ -186,13 +201,27 @@ export class PullRequestLook {
         spread: spreadOf(id),
       });
       if (why) reads.push({ id, why });
+      // A PR due its refresh is decided on what is remembered if the budget leaves its read for later.
       if (remembered && why !== 'new' && why !== 'moved') {
         const fresh = refreshed(remembered, head, checks);
         seen.set(id, fresh);
         look.snapshots.set(id, fresh.snapshot);
       }
     }
-    reads.sort((a, b) => ORDER[a.why] - ORDER[b.why]);
+    return reads.sort((a, b) => ORDER[a.why] - ORDER[b.why]);
+  }
+
+  /**
+   * Reads PRs in full, as many as the budget leaves under 80% of the hour's points (the
+   * others wait for a later look); answers the points of the first reads among them.
+   */
+  async #readInFull(
+    look: HostLook,
+    host: string,
+    reads: Array<{ id: string; why: FullRead }>,
+    seen: Map<string, Seen>,
+  ): Promise<number> {
+    const { github } = look;
     const budget = budgetOf(github.rateLimit, Date.now());
     const fit = budget ? fullReadsWithin(Math.max(0, spendable(budget)), reads.length) : reads.length;
     const reading = reads.slice(0, fit);
@@ -201,7 +230,8 @@ export class PullRequestLook {
       this.#deps.log.info(
         `Ratchet: ${look.deferred} PR(s) on ${host} wait for a later look: GitHub budget (${BUDGET_SHARE * 100}% of the hour's points)`,
       );
-    const pointsBeforeReads = github.points;
+    if (reading.length === 0) return 0;
+    const pointsBefore = github.points;
     const full = await github.pullRequests(reading.map((r) => r.id));
     for (const [id, snapshot] of full.snapshots) {
       seen.set(id, { snapshot, head: full.heads.get(id)!, readAt: Date.now() });
@@ -211,9 +241,8 @@ export class PullRequestLook {
       look.snapshots.delete(id);
       look.errors.set(id, message);
     }
-    const firstReads = reading.filter((r) => r.why === 'new').length;
-    const readPoints = github.points - pointsBeforeReads;
-    return this.#charged(look, pointsBefore, reading.length ? (readPoints * firstReads) / reading.length : 0);
+    const first = reading.filter((r) => r.why === 'new').length;
+    return ((github.points - pointsBefore) * first) / reading.length;
   }
 
   /** One PR read in full now (a warning and undefined when GitHub has none for it). */

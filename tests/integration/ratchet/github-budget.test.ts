@@ -143,6 +143,21 @@ describe("the ratchet within GitHub's rate limit", () => {
     expect(w.github.requests.length).toBe(from);
   }, 120_000);
 
+  it('when reading every new PR in full would pass 80% of the hour’s points, it reads what fits and the rest waits', async () => {
+    const w = await newWorld();
+    await w.client.call('ratchet.settings.set', { patch: LOOK_ONLY });
+    await manyTrackedPrs(w, 250);
+    w.github.spend(1120);
+    const tick = await w.client.call('ratchet.tick');
+    expect(tick.error).toBeUndefined();
+    expect(tick.checked).toBeGreaterThan(100);
+    expect(tick.checked).toBeLessThan(250);
+    expect(tick.budget).toBe(
+      `${250 - tick.checked} PR(s) on github.com wait for a later look: GitHub budget; github.com: GitHub rate limit: waiting for its reset.`,
+    );
+    expect(w.github.budget.used).toBeLessThanOrEqual(4000);
+  }, 120_000);
+
   it('GitHub’s RATE_LIMITED answer holds every call until the reset it names, then the ratchet goes on', async () => {
     const w = await newWorld();
     await w.client.call('ratchet.settings.set', { patch: LOOK_ONLY });
