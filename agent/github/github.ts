@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { GITHUB_COM, githubApiUrl, githubName, parseApiUrlOverrides } from './api-url.js';
 import { GitHubClient, GitHubError, type GitHubStatus, type RateLimitSeen } from './client.js';
 import { jobLogTail } from './job-log.js';
+import { type PrHead, toChecks, toHead, toSnapshot } from './pr-snapshot.js';
 import {
   ADD_THREAD_REPLY_MUTATION,
   ASSIGNED_ISSUES_QUERY,
@@ -19,7 +20,6 @@ import {
   ISSUE_QUERY,
   IssueData,
   MERGE_PULL_REQUEST_MUTATION,
-  type PrHead,
   type PrRef,
   PULL_REQUEST_HEADS_QUERY,
   PULL_REQUEST_QUERY,
@@ -33,9 +33,6 @@ import {
   REQUEST_REVIEWS_MUTATION,
   RESOLVE_THREAD_MUTATION,
   RepositoryIdData,
-  toChecks,
-  toHead,
-  toSnapshot,
   UPDATE_BRANCH_MUTATION,
   VIEWER_QUERY,
   ViewerData,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PrHead } from '../../../../agent/github/queries.js';
+import type { PrHead } from '../../../../agent/github/pr-snapshot.js';
 import {
   FULL_READ_AT_LEAST_EVERY_MS,
   fullReadReason,
