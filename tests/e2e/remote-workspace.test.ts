@@ -229,6 +229,10 @@ describe.skipIf(missing)('a workspace on a remote machine, through a real ssh tu
     await popup.type('[data-testid="ff-composer"]', 'a long one');
     await popup.keyboard.press('Enter');
     await waitFor(async () => release !== undefined, { what: 'the long turn to reach the API' });
+    // The message reaches the API before its event reaches the popup: what was on screen is taken once it shows.
+    await waitFor(async () => (await texts(popup, '[data-testid="ff-msg-user"]')).includes('a long one'), {
+      what: 'the message in the chat',
+    });
     const usersBefore = await texts(popup, '[data-testid="ff-msg-user"]');
     const repliesBefore = await texts(popup, '[data-testid="ff-msg-assistant"]');
 
