@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEnvironment } from '../shared/agent-environment.js';
 import { errorText } from '../shared/error-text.js';
+import { LINUX_SANDBOX_PACKAGES, sandboxInstallCommand } from '../shared/sandbox.js';
 import { resolveClaudeBinary } from './claude/claude-args.js';
 import { findExecutable } from './executables.js';
 import { GITHUB_COM } from './github/api-url.js';
@@ -57,32 +58,40 @@ export function claudeLogin(env: NodeJS.ProcessEnv, home: string): AgentEnvironm
   return { state: 'unknown', detail: 'no API key and no login found' };
 }
 
-/** The OS sandbox's tools (Anthropic's sandbox runtime: bubblewrap + socat on Linux, with ripgrep; Seatbelt on macOS). */
+/**
+ * The OS sandbox's tools (Anthropic's sandbox runtime, which Claude Code's `sandbox` settings
+ * drive: bubblewrap + socat on Linux, with ripgrep; Seatbelt on macOS). Without them sessions
+ * start in `ask` mode (agent/claude/session-sandbox.ts), and `detail` names the one install command.
+ */
 export function sandboxTools(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
 ): AgentEnvironment['sandbox'] {
   const path = env.PATH ?? '';
   if (platform === 'linux') {
-    const missing = [
-      ['bwrap', 'bubblewrap'],
-      ['socat', 'socat'],
-      ['rg', 'ripgrep'],
-    ].filter(([bin]) => !findExecutable(bin!, path));
+    const missing = LINUX_SANDBOX_PACKAGES.map(([bin]) => bin).filter((bin) => !findExecutable(bin, path));
     return missing.length === 0
       ? { available: true, missing: [], detail: 'bubblewrap, socat and ripgrep found' }
       : {
           available: false,
-          missing: missing.map(([bin]) => bin!),
-          detail: `${missing.map(([bin]) => bin).join(', ')} not found: install them (Debian/Ubuntu: sudo apt-get install ${missing.map(([, pkg]) => pkg).join(' ')})`,
+          missing,
+          detail: `${missing.join(', ')} not found: sessions ask before each tool until you install them (Debian/Ubuntu: ${sandboxInstallCommand(missing)})`,
         };
   }
   if (platform === 'darwin') {
     return existsSync('/usr/bin/sandbox-exec')
       ? { available: true, missing: [], detail: 'Seatbelt (sandbox-exec) found' }
-      : { available: false, missing: ['sandbox-exec'], detail: 'sandbox-exec not found' };
+      : {
+          available: false,
+          missing: ['sandbox-exec'],
+          detail: 'sandbox-exec not found: sessions ask before each tool',
+        };
   }
-  return { available: false, missing: [], detail: `no OS sandbox on ${platform}` };
+  return {
+    available: false,
+    missing: [],
+    detail: `no OS sandbox on ${platform}: sessions ask before each tool`,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 import { PermissionMode } from './permission-mode.js';
 import { RatchetSettings, RatchetSettingsPatch, WorkspaceRatchet } from './ratchet.js';
+import { SessionSandbox } from './sandbox.js';
 import { parsePatchValue, type SettingValueResult } from './setting-value.js';
 
 export { PermissionMode } from './permission-mode.js';
@@ -36,6 +37,18 @@ const HostName = z.lazy(() =>
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'not a host name'),
 );
 const GitHubEnterpriseHosts = z.lazy(() => z.array(HostName).max(50));
+
+/** A host a project's sandboxed sessions may reach: a host name, or `*.` and a domain for its subdomains. */
+export const AllowedHost = z.lazy(() =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+      'not a host name (example.com, or *.example.com for its subdomains)',
+    ),
+);
 
 /** Snapshots before a worktree is removed, and what `ff-agent gc` reclaims. */
 const diskSettingsFields = () => ({
@@ -146,6 +159,13 @@ export const Project = z.lazy(() =>
     sessionDuringSetup: z.boolean().optional(),
     /** Ratchet settings that differ from the global ones for this project. */
     ratchet: RatchetSettingsPatch.optional(),
+    /**
+     * Sessions run outside the OS sandbox (`project set --no-sandbox`): an explicit choice, shown
+     * as a warning wherever a session's mode is. Absent: sandboxed, the default.
+     */
+    unsandboxed: z.boolean().optional(),
+    /** Hosts its sandboxed sessions may reach besides the API, its GitHub host and package registries. */
+    allowedHosts: z.array(AllowedHost).max(100).optional(),
     createdAt: z.string(),
   }),
 );
@@ -361,6 +381,10 @@ export const Session = z.lazy(() =>
     permissionMode: PermissionMode,
     /** Why it runs in this mode when ff chose it rather than you (text by an outside author). */
     permissionReason: z.string().optional(),
+    /** Whether it runs inside the OS sandbox, and what its network reaches. Absent: from before ff had one. */
+    sandbox: SessionSandbox.optional(),
+    /** Attempts the sandbox or its rules blocked (a denied path or host), each also an event in its chat. */
+    blocked: z.number().int().nonnegative().optional(),
     model: z.string().optional(),
     costUsd: z.number().nonnegative(),
     turns: z.number().int().nonnegative().default(0),

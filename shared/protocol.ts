@@ -501,6 +501,8 @@ export const SessionEvent = z.lazy(() =>
       requestId: z.string(),
       allow: z.boolean(),
     }),
+    /** The session's walls stopped an attempt: `what` it tried ("write to ~/.bashrc", "connect to example.com:443"). */
+    z.object({ kind: z.literal('blocked'), ts: z.string(), what: z.string() }),
   ]),
 );
 export type SessionEvent = z.infer<typeof SessionEvent>;

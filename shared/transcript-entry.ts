@@ -82,7 +82,7 @@ export type ClaudeEntry = z.infer<typeof ClaudeEntry>;
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
 
 /** A tool result's content as text: strings as they are, text blocks by their text, anything else as JSON. */
-function resultText(content: unknown): string {
+export function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content))
     return content

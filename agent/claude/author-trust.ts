@@ -28,7 +28,7 @@ export function outsideAuthors(issue: AuthoredText): string[] {
 export function permissionForOutsideText(
   outside: readonly string[],
   trustOutsideAuthors: boolean,
-): { permissionMode: PermissionMode; permissionReason: string } | undefined {
+): { permissionMode: PermissionMode; permissionReason: string; untrusted: true } | undefined {
   if (outside.length === 0 || trustOutsideAuthors) return undefined;
   const who = outside
     .slice(0, 3)
@@ -38,5 +38,6 @@ export function permissionForOutsideText(
   return {
     permissionMode: 'ask',
     permissionReason: `Asks before each tool: its prompt has text by ${who}${more}, outside the repo. Options → "Trust text by people outside the repo" turns this off.`,
+    untrusted: true,
   };
 }

@@ -1,37 +1,21 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import type { PermissionMode } from '../../shared/domain.js';
 
 /**
- * The argv for one long-lived headless session. `ask` relays each tool
- * permission to us over stdio (`--permission-prompt-tool stdio`) instead of
- * silently denying it, as the CLI's default mode would headless.
+ * The argv for one long-lived headless session. `permission`: the mode flags and settings its
+ * sandbox calls for (session-sandbox.ts `sessionLaunch`); an asking session relays each tool
+ * permission to us over stdio instead of having it silently denied.
  */
 export function buildClaudeArgs(options: {
-  permissionMode: PermissionMode;
+  permission: readonly string[];
   resumeId?: string;
   model?: string;
 }): string[] {
   const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose'];
-  if (options.permissionMode === 'bypassPermissions') args.push('--permission-mode', 'bypassPermissions');
-  else args.push('--permission-mode', 'default', '--permission-prompt-tool', 'stdio');
+  args.push(...options.permission);
   if (options.resumeId) args.push('--resume', options.resumeId);
   if (options.model) args.push('--model', options.model);
   return args;
-}
-
-/**
- * The CLI refuses bypassPermissions as root unless told it runs in a sandbox;
- * we say so only when we are root and bypass was chosen (see README, Security).
- */
-export function claudeEnv(
-  base: NodeJS.ProcessEnv,
-  permissionMode: PermissionMode,
-  isRoot: boolean,
-): NodeJS.ProcessEnv {
-  const env = { ...base };
-  if (isRoot && permissionMode === 'bypassPermissions') env.IS_SANDBOX = '1';
-  return env;
 }
 
 export class ClaudeNotFoundError extends Error {}

@@ -10,6 +10,9 @@ import type { SessionsContext } from './sessions.js';
 
 type ControlRequestLine = Extract<ClaudeLine, { kind: 'control_request' }>;
 
+const API_ONLY =
+  'This session reaches the Anthropic API only: its prompt has text by people outside the repo. Continue without the network.';
+
 /** A `can_use_tool` control request from the process; other control requests are not questions. */
 export function askPermission(
   context: SessionsContext,
@@ -19,6 +22,15 @@ export function askPermission(
 ): void {
   const request = CanUseToolRequest.safeParse(line.request);
   if (!request.success) return;
+  // Text by people outside the repo steers this session: its commands reach the API only, so a
+  // host is refused at once, not asked about (the command's output reports it, and it is counted).
+  if (
+    request.data.tool_name === 'SandboxNetworkAccess' &&
+    context.sessions.find(id).sandbox?.network === 'api'
+  ) {
+    live.process.answerPermission(line.request_id, false, request.data.input, API_ONLY);
+    return;
+  }
   const pending: PermissionRequest = {
     requestId: line.request_id,
     toolName: request.data.tool_name,

@@ -1,9 +1,13 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PermissionRequest, SessionStatus } from '../../shared/domain.js';
+import type { PermissionRequest, Session, SessionStatus } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
-import { buildClaudeArgs, ClaudeNotFoundError, claudeEnv, resolveClaudeBinary } from './claude-args.js';
+import { sandboxTools } from '../environment.js';
+import { githubApiUrl, parseApiUrlOverrides } from '../github/api-url.js';
+import type { BlockWatch } from './blocked-attempts.js';
+import { buildClaudeArgs, ClaudeNotFoundError, resolveClaudeBinary } from './claude-args.js';
 import { ClaudeProcess } from './claude-process.js';
+import { type SessionLaunch, sandboxAtSpawn, sessionLaunch } from './session-sandbox.js';
 import { nextSessionStatus } from './session-status.js';
 import type { SessionsContext } from './sessions.js';
 import { onClaudeLine } from './turns.js';
@@ -29,6 +33,8 @@ export interface LiveSession {
   stopRequested: boolean;
   /** Cost of earlier processes of this session; the CLI reports its own total per process. */
   costBase: number;
+  /** A sandboxed session's walls and tool calls, to tell what they blocked (blocked-attempts.ts). */
+  blockWatch?: BlockWatch;
   exited: Promise<void>;
 }
 
@@ -55,15 +61,15 @@ export function spawnClaude(
   resumeId?: string,
 ): LiveSession {
   const { sessions, workspaces, transcripts, paths, log } = context;
+  const workspace = workspaces.find(sessions.find(id).workspaceId);
+  const launch = launchFor(context, id);
   const session = sessions.find(id);
-  const workspace = workspaces.find(session.workspaceId);
   const args = buildClaudeArgs({
-    permissionMode: session.permissionMode,
+    permission: launch.args,
     ...(resumeId ? { resumeId } : {}),
     ...(session.model ? { model: session.model } : {}),
   });
-  const env = claudeEnv(context.env, session.permissionMode, process.getuid?.() === 0);
-  const process_ = new ClaudeProcess(bin, args, workspace.path, env);
+  const process_ = new ClaudeProcess(bin, args, workspace.path, { ...context.env, ...launch.env });
   let exited!: () => void;
   const live: LiveSession = {
     process: process_,
@@ -75,6 +81,16 @@ export function spawnClaude(
     allowedTools: new Set(),
     stopRequested: false,
     costBase: session.costUsd,
+    ...(launch.policy
+      ? {
+          blockWatch: {
+            policy: launch.policy,
+            home: context.env.HOME ?? '',
+            asks: session.permissionMode === 'ask',
+            calls: new Map(),
+          },
+        }
+      : {}),
     exited: new Promise((resolve) => {
       exited = resolve;
     }),
@@ -84,6 +100,9 @@ export function spawnClaude(
   process_.on('line', (line) => onClaudeLine(context, id, live, line));
   process_.on('stderr', (text) => appendFileSync(stderrLog, text));
   process_.on('exit', (code, signal) => {
+    // The temp folder held only this process's temp files.
+    if (launch.env.CLAUDE_CODE_TMPDIR)
+      rmSync(launch.env.CLAUDE_CODE_TMPDIR, { recursive: true, force: true });
     onExit(context, id, live, code, signal);
     exited();
   });
@@ -93,6 +112,34 @@ export function spawnClaude(
   });
   sessions.signal(id, { type: 'spawned' });
   return live;
+}
+
+/**
+ * How the session's claude starts: its sandbox settled first (a session from before the sandbox,
+ * or one whose machine lost it, is decided again and the record says so), then its flags,
+ * settings and environment. A trusted sandboxed session gets the project host's GitHub token.
+ */
+function launchFor(context: SessionsContext, id: string): SessionLaunch {
+  const { sessions, workspaces, state, env } = context;
+  const workspace = workspaces.find(sessions.find(id).workspaceId);
+  const project = state.data.projects.find((p) => p.id === workspace.projectId);
+  if (!project)
+    throw new AgentError('FAILED_PRECONDITION', `The project of workspace ${workspace.id} was removed.`);
+  const settled = sandboxAtSpawn(sessions.find(id), project.unsandboxed === true, sandboxTools(env));
+  if (settled) sessions.patch(id, settled satisfies Partial<Session>);
+  const session = sessions.find(id);
+  const token = context.credentials.known(project.host);
+  return sessionLaunch({
+    session,
+    workspace,
+    project,
+    worktreeRoots: state.data.projects.map((p) => p.worktreeRoot),
+    paths: context.paths,
+    env,
+    isRoot: process.getuid?.() === 0,
+    ...(token ? { githubToken: token } : {}),
+    githubApiUrl: githubApiUrl(project.host, env, parseApiUrlOverrides(env.FF_GITHUB_API_URLS).urls),
+  });
 }
 
 /** The session's running process, or a new one resuming its conversation (`--resume <claudeSessionId>`). */

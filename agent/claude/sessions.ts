@@ -11,6 +11,7 @@ import type { Workspaces } from '../workspaces/workspaces.js';
 import { type PermissionAnswer, respondPermission } from './permissions.js';
 import { reconcileSessions } from './reconcile.js';
 import { resumeSession, sendMessage } from './send-message.js';
+import { SessionCredentials } from './session-credentials.js';
 import type { LiveSession } from './session-process.js';
 import { nextSessionStatus, type SessionSignal } from './session-status.js';
 import { type EventsPage, SessionTranscripts } from './session-transcripts.js';
@@ -30,6 +31,7 @@ export interface SessionsDeps {
 export interface SessionsContext extends SessionsDeps {
   sessions: Sessions;
   transcripts: SessionTranscripts;
+  credentials: SessionCredentials;
 }
 
 /**
@@ -63,7 +65,7 @@ export class Sessions {
       known: (id) => deps.state.data.sessions.some((s) => s.id === id),
       live: (id) => this.#live.has(id),
     });
-    this.#context = { ...deps, sessions: this, transcripts };
+    this.#context = { ...deps, sessions: this, transcripts, credentials: new SessionCredentials(deps.env) };
     deps.workspaces.onArchive((workspace) => this.stopAll(workspace.id));
   }
 

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { AgentEnvironment } from '../../shared/agent-environment.js';
 import type { PermissionMode, Session, SessionKind, SessionView, Workspace } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
+import { sandboxTools } from '../environment.js';
 import { sendMessage } from './send-message.js';
 import { claudeBinary, spawnClaude } from './session-process.js';
+import { decideSandbox } from './session-sandbox.js';
 import type { SessionsContext } from './sessions.js';
 
 export interface StartSessionInput {
@@ -13,6 +16,8 @@ export interface StartSessionInput {
   permissionMode?: PermissionMode;
   /** Why ff chose the mode (shown with the session). */
   permissionReason?: string;
+  /** Its prompt carries text by people outside the repo: sandboxed, its network reaches the API only. */
+  untrusted?: boolean;
   model?: string;
   /**
    * The workspace's setup command is still running and its project lets the first session start
@@ -24,28 +29,38 @@ export interface StartSessionInput {
 /**
  * A new session's record — pure. A fork's PR is someone else's code and
  * text: its sessions ask before each tool, whatever was asked for, and say
- * why.
+ * why. Each runs in the OS sandbox unless its project chose otherwise
+ * (session-sandbox.ts `decideSandbox`).
  */
 export function newSessionRecord(
   input: StartSessionInput,
   workspace: Workspace,
-  defaults: { permissionMode: PermissionMode; id: string; now: string },
+  defaults: {
+    permissionMode: PermissionMode;
+    id: string;
+    now: string;
+    projectUnsandboxed: boolean;
+    sandbox: Pick<AgentEnvironment['sandbox'], 'available' | 'detail'>;
+  },
 ): Session {
   const fork = workspace.adopted?.fork;
+  const reason = fork
+    ? `PR #${workspace.pr?.number ?? '?'} comes from the fork ${workspace.adopted?.headRepository ?? '(deleted)'}: its sessions ask before each tool.`
+    : input.permissionReason;
+  const choice = decideSandbox({
+    permissionMode: fork ? 'ask' : (input.permissionMode ?? defaults.permissionMode),
+    ...(reason ? { permissionReason: reason } : {}),
+    untrusted: Boolean(fork || input.untrusted),
+    projectUnsandboxed: defaults.projectUnsandboxed,
+    sandbox: defaults.sandbox,
+  });
   return {
     id: defaults.id,
     workspaceId: workspace.id,
     kind: input.kind ?? 'chat',
     title: input.title ?? input.kind ?? 'chat',
     status: 'starting',
-    permissionMode: fork ? 'ask' : (input.permissionMode ?? defaults.permissionMode),
-    ...(fork
-      ? {
-          permissionReason: `PR #${workspace.pr?.number ?? '?'} comes from the fork ${workspace.adopted?.headRepository ?? '(deleted)'}: its sessions ask before each tool.`,
-        }
-      : input.permissionReason
-        ? { permissionReason: input.permissionReason }
-        : {}),
+    ...choice,
     ...(input.model ? { model: input.model } : {}),
     costUsd: 0,
     turns: 0,
@@ -71,11 +86,16 @@ export async function startSession(context: SessionsContext, input: StartSession
     );
   }
   const bin = claudeBinary(context.env);
+  const project = state.data.projects.find((p) => p.id === workspace.projectId);
   const session = newSessionRecord(input, workspace, {
     permissionMode: state.data.settings.defaultPermissionMode,
     id: randomBytes(5).toString('hex'),
     now: new Date().toISOString(),
+    projectUnsandboxed: project?.unsandboxed === true,
+    sandbox: sandboxTools(context.env),
   });
+  // The token its pushes use (a trusted sandboxed session's), found before its process starts.
+  if (project && session.sandbox?.network === 'project') await context.credentials.load(project.host);
   await state.update((draft) => {
     draft.sessions.push(session);
   });

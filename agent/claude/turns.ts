@@ -7,6 +7,7 @@ import type { ClaudeLine } from '../../shared/claude-messages.js';
 type ResultLine = Extract<ClaudeLine, { kind: 'result' }>;
 
 import { type ClaudeEntry, toEntries } from '../../shared/transcript-entry.js';
+import { noteBlocked } from './blocked-attempts.js';
 import { askPermission } from './permissions.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
@@ -66,6 +67,7 @@ export function onClaudeLine(
   const { sessions, transcripts } = context;
   const entries = toEntries(line);
   transcripts.appendClaude(id, line, entries);
+  noteBlocked(context, id, live, line, entries);
   switch (line.kind) {
     case 'init':
       // Record every run's id: a resume may continue under a new one, and we resume by exactly this id.

@@ -1,6 +1,7 @@
 import type { AgentClient } from '../../shared/agent-client.js';
 import type { SessionView } from '../../shared/domain.js';
 import { SessionEvent } from '../../shared/protocol.js';
+import { sessionSafety } from '../../shared/sandbox.js';
 import { toolSummary } from '../../shared/tool-summary.js';
 import type { ClaudeEntry } from '../../shared/transcript-entry.js';
 import type { HomePaths } from '../store/home.js';
@@ -61,15 +62,18 @@ export function formatSessionEvent(event: SessionEvent): string[] {
       ];
     case 'permission-answer':
       return [`  ${event.allow ? 'allowed' : 'denied'}`];
+    case 'blocked':
+      return [`! blocked: ${event.what}`];
   }
 }
 
 export function formatSession(s: SessionView): string {
-  return `${s.id}  ${s.status.padEnd(18)} ${s.kind.padEnd(12)} ${s.title}  workspace ${s.workspaceId}  ${s.turns} turns  $${s.costUsd.toFixed(4)}${
-    s.pendingPermissions.length ? `  ${s.pendingPermissions.length} permission request(s) waiting` : ''
-  }${s.statusDetail ? `\n  ${s.statusDetail.split('\n').join('\n  ')}` : ''}${
-    s.permissionReason ? `\n  ${s.permissionReason}` : ''
-  }\n`;
+  const safety = sessionSafety(s);
+  return `${s.id}  ${s.status.padEnd(18)} ${s.kind.padEnd(12)} ${s.title}  workspace ${s.workspaceId}  ${s.turns} turns  $${s.costUsd.toFixed(4)}  ${safety.label}${
+    s.blocked ? `  ${s.blocked} blocked` : ''
+  }${s.pendingPermissions.length ? `  ${s.pendingPermissions.length} permission request(s) waiting` : ''}${
+    s.statusDetail ? `\n  ${s.statusDetail.split('\n').join('\n  ')}` : ''
+  }${s.permissionReason ? `\n  ${s.permissionReason}` : ''}${safety.tone === 'warn' && !s.permissionReason ? `\n  ${safety.title}` : ''}\n`;
 }
 
 export async function sessionStart(

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { claudeLogin, sandboxTools } from '../../../agent/environment.js';
@@ -64,14 +64,25 @@ describe('claudeLogin', () => {
 });
 
 describe('sandboxTools', () => {
-  it('Linux: names each missing tool and the one install command', () => {
+  it('Linux: names each missing tool, that sessions ask meanwhile, and the one install command', () => {
     const view = sandboxTools({ PATH: join(dir.path, 'empty-bin') }, 'linux');
     expect(view).toEqual({
       available: false,
       missing: ['bwrap', 'socat', 'rg'],
       detail:
-        'bwrap, socat, rg not found: install them (Debian/Ubuntu: sudo apt-get install bubblewrap socat ripgrep)',
+        'bwrap, socat, rg not found: sessions ask before each tool until you install them (Debian/Ubuntu: sudo apt-get install bubblewrap socat ripgrep)',
     });
+  });
+  it('Linux: the install command names only the packages missing', () => {
+    const bin = join(dir.path, 'some-bin');
+    mkdirSync(bin, { recursive: true });
+    for (const name of ['bwrap', 'rg']) {
+      writeFileSync(join(bin, name), '#!/bin/sh\n');
+      chmodSync(join(bin, name), 0o755);
+    }
+    const view = sandboxTools({ PATH: bin }, 'linux');
+    expect(view.missing).toEqual(['socat']);
+    expect(view.detail).toContain('sudo apt-get install socat)');
   });
   it('another platform has none', () => {
     expect(sandboxTools({}, 'win32').available).toBe(false);

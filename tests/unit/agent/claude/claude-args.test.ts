@@ -1,34 +1,24 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildClaudeArgs, claudeEnv, resolveClaudeBinary } from '../../../../agent/claude/claude-args.js';
+import { buildClaudeArgs, resolveClaudeBinary } from '../../../../agent/claude/claude-args.js';
 import { tempDir } from '../../../helpers/temp.js';
 
 const base = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose'];
 
 describe('buildClaudeArgs', () => {
-  it.each([
-    [{ permissionMode: 'bypassPermissions' as const }, [...base, '--permission-mode', 'bypassPermissions']],
-    [
-      { permissionMode: 'ask' as const },
-      [...base, '--permission-mode', 'default', '--permission-prompt-tool', 'stdio'],
-    ],
-    [
-      { permissionMode: 'bypassPermissions' as const, resumeId: 'abc', model: 'opus' },
-      [...base, '--permission-mode', 'bypassPermissions', '--resume', 'abc', '--model', 'opus'],
-    ],
-  ])('%j', (options, args) => {
-    expect(buildClaudeArgs(options)).toEqual(args);
-  });
-});
-
-describe('claudeEnv', () => {
-  it.each([
-    ['bypassPermissions', true, '1'],
-    ['bypassPermissions', false, undefined],
-    ['ask', true, undefined],
-  ] as const)('%s as root=%s → IS_SANDBOX=%s', (mode, root, value) => {
-    expect(claudeEnv({ PATH: '/bin' }, mode, root).IS_SANDBOX).toBe(value);
+  it('puts the permission flags after the stream-json ones, then resume and model', () => {
+    expect(
+      buildClaudeArgs({
+        permission: ['--permission-mode', 'acceptEdits', '--permission-prompts', 'none'],
+        resumeId: 'abc',
+        model: 'opus',
+      }),
+    ).toEqual([
+      ...base,
+      ...['--permission-mode', 'acceptEdits', '--permission-prompts', 'none'],
+      ...['--resume', 'abc', '--model', 'opus'],
+    ]);
   });
 });
 

@@ -21,7 +21,13 @@ const fork: Workspace = {
   pr: { number: 42, url: 'u', nodeId: 'n' },
   adopted: { headRefName: 'fix', headRepository: 'someone/app', fork: true, author: 'someone' },
 };
-const defaults = { permissionMode: 'acceptEdits' as PermissionMode, id: 's1', now: 't1' };
+const defaults = {
+  permissionMode: 'acceptEdits' as PermissionMode,
+  id: 's1',
+  now: 't1',
+  projectUnsandboxed: false,
+  sandbox: { available: true, detail: 'bubblewrap, socat and ripgrep found' },
+};
 
 describe('newSessionRecord: a new session as recorded', () => {
   it.each<[string, StartSessionInput, Workspace, Record<string, unknown>]>([
@@ -29,7 +35,18 @@ describe('newSessionRecord: a new session as recorded', () => {
       'a bare start is a chat in the default mode',
       { workspaceId: 'w1' },
       workspace,
-      { kind: 'chat', title: 'chat', permissionMode: 'acceptEdits' },
+      {
+        kind: 'chat',
+        title: 'chat',
+        permissionMode: 'acceptEdits',
+        sandbox: { state: 'on', network: 'project' },
+      },
+    ],
+    [
+      'text by outside authors keeps the sandbox and its network to the API',
+      { workspaceId: 'w1', permissionMode: 'ask', permissionReason: 'outside text', untrusted: true },
+      workspace,
+      { permissionMode: 'ask', sandbox: { state: 'on', network: 'api' } },
     ],
     [
       'a quick action is titled by its kind unless named',
@@ -51,6 +68,7 @@ describe('newSessionRecord: a new session as recorded', () => {
       {
         permissionMode: 'ask',
         permissionReason: 'PR #42 comes from the fork someone/app: its sessions ask before each tool.',
+        sandbox: { state: 'on', network: 'api' },
       },
     ],
   ])('%s', (_, input, where, expected) => {
