@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { AgentEnvironment } from './agent-environment.js';
 import { Board } from './board.js';
 import {
+  AllowedHost,
   GcReport,
   IssueRef,
   Machine,
@@ -403,6 +404,12 @@ export const ProjectSetParams = z.lazy(() =>
       /** A new setup command; an empty string removes it. */
       setupScript: z.string().max(10_000).optional(),
       sessionDuringSetup: z.boolean().optional(),
+      /** `false`: its sessions run outside the OS sandbox (`--no-sandbox`); `true`: inside again. */
+      sandbox: z.boolean().optional(),
+      /** Hosts its sandboxed sessions may reach from now on (`--allow-host`). */
+      allowHosts: z.array(AllowedHost).max(100).optional(),
+      /** Hosts taken off that list (`--disallow-host`). */
+      disallowHosts: z.array(AllowedHost).max(100).optional(),
     })
     .strict(),
 );

@@ -5,7 +5,7 @@ import { errorText } from '../../shared/error-text.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
-import type { ProjectAddOptions } from './projects.js';
+import type { ProjectAddOptions, ProjectSetOptions } from './projects.js';
 import { err } from './style.js';
 
 // Node >= 22.1 keeps the compiled bundle on disk between runs (compiling the serve chunk is a good
@@ -166,8 +166,18 @@ export function buildProgram(): Command {
     .option('--setup <command>', 'shell command to run in every new worktree; "" removes it')
     .option('--session-during-setup', 'start the first session while the setup command runs')
     .option('--no-session-during-setup', 'start the first session after the setup command (the default)')
+    .option('--sandbox', 'run its sessions inside the OS sandbox (the default; after --no-sandbox)')
+    .option(
+      '--no-sandbox',
+      'run its sessions outside the OS sandbox, without its walls (a warning shows wherever they do)',
+    )
+    .option(
+      '--allow-host <host...>',
+      'let its sandboxed sessions reach these hosts too (example.com, *.example.com)',
+    )
+    .option('--disallow-host <host...>', 'take hosts off that list')
     .option('--json', 'print JSON')
-    .action(async (ref: string, options: { setup?: string; sessionDuringSetup?: boolean; json?: boolean }) =>
+    .action(async (ref: string, options: ProjectSetOptions) =>
       (await commands.projects()).projectSet(home(), ref, options),
     );
   project
@@ -424,7 +434,10 @@ const EXAMPLES: Record<string, string[]> = {
     'ff-agent project add ~/src/app --setup "npm ci"',
     'ff-agent project add ~/src/app --host devbox',
   ],
-  'project set': ['ff-agent project set octo/app --setup "npm ci" --session-during-setup'],
+  'project set': [
+    'ff-agent project set octo/app --setup "npm ci" --session-during-setup',
+    'ff-agent project set octo/app --allow-host npm.example.com',
+  ],
   'workspace create': [
     'ff-agent workspace create --project octo/app --issue 42',
     'ff-agent workspace create --project octo/app --branch spike --prompt "Try the new parser"',

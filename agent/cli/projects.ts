@@ -32,16 +32,24 @@ export async function projectAdd(paths: HomePaths, path: string, options: Projec
   });
 }
 
-export async function projectSet(
-  paths: HomePaths,
-  ref: string,
-  options: { setup?: string; sessionDuringSetup?: boolean; json?: boolean },
-): Promise<void> {
+export interface ProjectSetOptions {
+  setup?: string;
+  sessionDuringSetup?: boolean;
+  sandbox?: boolean;
+  allowHost?: string[];
+  disallowHost?: string[];
+  json?: boolean;
+}
+
+export async function projectSet(paths: HomePaths, ref: string, options: ProjectSetOptions): Promise<void> {
   await withAgent(paths, async (client) => {
     const project = await client.call('project.set', {
       project: ref,
       ...(options.setup !== undefined ? { setupScript: options.setup } : {}),
       ...(options.sessionDuringSetup !== undefined ? { sessionDuringSetup: options.sessionDuringSetup } : {}),
+      ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
+      ...(options.allowHost ? { allowHosts: options.allowHost } : {}),
+      ...(options.disallowHost ? { disallowHosts: options.disallowHost } : {}),
     });
     if (options.json) return print(project);
     process.stdout.write(formatProjects([project]));
@@ -63,6 +71,10 @@ export function formatProjects(projects: ProjectView[]): string {
           p.setupScript
             ? `\n  setup      ${p.setupScript}${p.sessionDuringSetup ? '\n             (the first session starts while it runs)' : ''}`
             : ''
+        }\n  sandbox    ${
+          p.unsandboxed
+            ? 'off: its sessions run outside the OS sandbox (`project set --sandbox` turns it on)'
+            : `on; hosts: the API, ${p.host}, package registries${p.allowedHosts?.length ? `, ${p.allowedHosts.join(', ')}` : ''}`
         }`,
     )
     .join('\n')}\n`;

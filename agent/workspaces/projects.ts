@@ -25,6 +25,10 @@ export interface AddProjectInput {
 export interface ProjectSettingsPatch {
   setupScript?: string;
   sessionDuringSetup?: boolean;
+  /** `false`: sessions run outside the OS sandbox, an explicit choice; `true`: inside (the default). */
+  sandbox?: boolean;
+  allowHosts?: string[];
+  disallowHosts?: string[];
 }
 
 /** Projects: local clones linked to `owner/repo`. */
@@ -143,7 +147,10 @@ export class Projects {
     return project;
   }
 
-  /** Changes a project's setup command or when its first session starts; workspaces made after use them. */
+  /**
+   * Changes a project's setup command or when its first session starts (workspaces made after use
+   * them), and its sessions' sandbox and hosts (sessions started after use them).
+   */
   async set(ref: string, patch: ProjectSettingsPatch): Promise<Project> {
     const { id } = this.resolve(ref);
     await this.#state.update((state) => {
@@ -156,6 +163,15 @@ export class Projects {
       if (patch.sessionDuringSetup !== undefined) {
         if (patch.sessionDuringSetup) project.sessionDuringSetup = true;
         else delete project.sessionDuringSetup;
+      }
+      if (patch.sandbox !== undefined) {
+        if (patch.sandbox) delete project.unsandboxed;
+        else project.unsandboxed = true;
+      }
+      if (patch.allowHosts || patch.disallowHosts) {
+        const hosts = allowedHostsAfter(project.allowedHosts ?? [], patch.allowHosts, patch.disallowHosts);
+        if (hosts.length) project.allowedHosts = hosts;
+        else delete project.allowedHosts;
       }
     });
     return this.resolve(id);
@@ -191,4 +207,13 @@ export class Projects {
     });
     return { removed: project, workspacesLeftOnDisk: active.map((w) => w.path).filter((p) => existsSync(p)) };
   }
+}
+
+/** A project's hosts after adding and removing some — pure; in the order first allowed, no repeats. */
+export function allowedHostsAfter(
+  hosts: readonly string[],
+  add: readonly string[] = [],
+  remove: readonly string[] = [],
+): string[] {
+  return [...new Set([...hosts, ...add])].filter((host) => !remove.includes(host));
 }

@@ -175,3 +175,29 @@ describe('a session on a trusted repo, sandboxed by default', () => {
     expect(session.pendingPermissions).toEqual([]);
   });
 });
+
+describe("a project's own choices", () => {
+  /** A new session on a new workspace, after its first turn. */
+  async function newSession(prompt: string): Promise<SessionView> {
+    const workspace = await w.workspace();
+    const session = await w.client.call('session.start', { workspaceId: workspace.id, prompt });
+    return waitForSession(w.client, session.id, (s) => s.turns === 1 && s.status === 'idle', prompt, 60_000);
+  }
+
+  it('a host the project allows (`project set --allow-host`) is reached by its next sessions', async () => {
+    const { port } = elsewhere.address() as { port: number };
+    await w.client.call('project.set', { project: 'octo/app', allowHosts: ['127.0.0.2'] });
+    await newSession(`bash curl -sS -m 5 http://127.0.0.2:${port}/allowed || true`);
+    expect(hits).toEqual(['/allowed']);
+    await w.client.call('project.set', { project: 'octo/app', disallowHosts: ['127.0.0.2'] });
+  });
+
+  it('`project set --no-sandbox`: its next sessions run outside the sandbox, and say so', async () => {
+    await w.client.call('project.set', { project: 'octo/app', sandbox: false });
+    const marker = join(userHome, 'outside.txt');
+    const session = await newSession(`bash echo outside > ${marker}`);
+    expect(session.sandbox).toEqual({ state: 'off' });
+    expect(readFileSync(marker, 'utf8')).toBe('outside\n');
+    await w.client.call('project.set', { project: 'octo/app', sandbox: true });
+  });
+});
