@@ -37,6 +37,8 @@ export type ChatItem =
       allowed?: boolean;
     }
   | { kind: 'status'; seq: number; status: string; detail?: string }
+  /** An attempt the session's sandbox stopped ("write to ~/.bashrc"). */
+  | { kind: 'blocked'; seq: number; what: string }
   | { kind: 'result'; seq: number; ok: boolean; costUsd?: number; text?: string }
   | { kind: 'other'; seq: number; text: string };
 
@@ -80,6 +82,9 @@ export function toChatItems(events: ReadonlyArray<SessionEvent & { seq: number }
             ...(event.detail ? { detail: event.detail } : {}),
           });
         }
+        break;
+      case 'blocked':
+        items.push({ kind: 'blocked', seq: event.seq, what: event.what });
         break;
       case 'permission': {
         const item = {

@@ -6,6 +6,7 @@
 
 import type { PermissionRequest, SessionView, WorkspaceView } from '../../shared/domain.js';
 import type { CostHistory, FleetRow } from '../../shared/protocol.js';
+import { type SessionSafety, sessionSafety } from '../../shared/sandbox.js';
 import { compareMachines, LOCAL, machineOf } from './machines.js';
 import { sessionName } from './session-name.js';
 
@@ -22,6 +23,10 @@ export interface SessionRow {
   title: string;
   status: SessionView['status'];
   pending: number;
+  /** Sandboxed or not, and whether it asks: the shield or the warning by its state. */
+  safety: SessionSafety;
+  /** Attempts its sandbox blocked. */
+  blocked: number;
   tool?: string;
   costUsd: number;
   turns: number;
@@ -68,6 +73,8 @@ export function fleetRows(
       title: sessionName(s),
       status: s.status,
       pending: s.pendingPermissions.length,
+      safety: sessionSafety(s),
+      blocked: s.blocked ?? 0,
       ...(f?.tool ? { tool: f.tool.summary ? `${f.tool.name} ${f.tool.summary}` : f.tool.name } : {}),
       costUsd: s.costUsd,
       turns: s.turns,

@@ -1,4 +1,5 @@
 import type { SessionView } from '../../../shared/domain.js';
+import { sessionSafety } from '../../../shared/sandbox.js';
 import { formatUsd } from '../../lib/fleet-model.js';
 import { Octicon } from '../../lib/octicons.js';
 
@@ -27,11 +28,23 @@ export function ChatHead({ session: s }: { session: SessionView | undefined }) {
           {s.statusDetail}
         </p>
       )}
-      {s?.permissionMode === 'bypassPermissions' && (
-        <span class="ff-warning" title="Claude runs tools without asking">
-          <Octicon name="alert" /> no permission prompts
-        </span>
-      )}
+      {s && <SafetyBadge session={s} />}
     </div>
+  );
+}
+
+/** Sandboxed (a shield) or not (a warning), whether it asks, and what its walls blocked. */
+function SafetyBadge({ session }: { session: SessionView }) {
+  const safety = sessionSafety(session);
+  return (
+    <span
+      class={safety.tone === 'warn' ? 'ff-warning' : 'ff-muted'}
+      title={safety.title}
+      data-testid="ff-session-safety"
+      data-tone={safety.tone}
+    >
+      <Octicon name={safety.icon} /> {safety.label}
+      {session.blocked ? ` · ${session.blocked} blocked` : ''}
+    </span>
   );
 }

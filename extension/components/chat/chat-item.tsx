@@ -158,6 +158,12 @@ function ItemView({ item, agent, sessionId, md, worktree, readOnly }: ItemProps)
           {item.detail ? `: ${item.detail}` : ''}
         </div>
       );
+    case 'blocked':
+      return (
+        <div class="ff-status ff-warning" data-testid="ff-blocked">
+          <Octicon name="shield" /> blocked: {item.what}
+        </div>
+      );
     case 'result':
       return item.ok ? null : (
         <div class="ff-status error">· turn ended with an error{item.text ? `: ${item.text}` : ''}</div>

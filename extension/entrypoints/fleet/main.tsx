@@ -189,6 +189,7 @@ function Sessions() {
                   <span class="ff-chip" data-state={row.status}>
                     {row.status === 'waiting-permission' ? `needs you (${row.pending})` : row.status}
                   </span>
+                  <SafetyBadge safety={row.safety} blocked={row.blocked} />
                 </td>
                 <td class="ff-tool-cell" data-testid="ff-fleet-tool">
                   {row.tool ? (
@@ -225,6 +226,22 @@ function Sessions() {
         </table>
       )}
     </section>
+  );
+}
+
+/** The session's walls in an icon (a shield when sandboxed), and how many attempts they blocked. */
+function SafetyBadge({ safety, blocked }: { safety: SessionRow['safety']; blocked: number }) {
+  return (
+    <span
+      class={safety.tone === 'warn' ? 'ff-warning' : 'ff-muted'}
+      title={safety.title}
+      data-testid="ff-fleet-safety"
+    >
+      {' '}
+      <Octicon name={safety.icon} />
+      {safety.tone === 'warn' ? ` ${safety.label}` : ''}
+      {blocked > 0 && <span data-testid="ff-fleet-blocked"> {blocked} blocked</span>}
+    </span>
   );
 }
 

@@ -112,6 +112,15 @@ describe('toChatItems', () => {
     expect((items[0] as { input: string }).input).toHaveLength(4001);
   });
 
+  it('an attempt the sandbox blocked is a line of its own, in order', () => {
+    const items = toChatItems([
+      { kind: 'user', seq: 1, ts: 't', messageId: 'm', text: 'go', queued: false },
+      { kind: 'blocked', seq: 2, ts: 't', what: 'write to ~/.bashrc' },
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(['user', 'blocked']);
+    expect(items[1]).toEqual({ kind: 'blocked', seq: 2, what: 'write to ~/.bashrc' });
+  });
+
   it('an interrupted turn shows as a turn that ended with an error', () => {
     const items = toChatItems(transcript('slow', ['be slow', 'after interrupt']));
     expect(items.find((i) => i.kind === 'result')).toMatchObject({ ok: false });

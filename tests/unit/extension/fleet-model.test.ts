@@ -69,6 +69,26 @@ describe('fleet model', () => {
     expect(badgeText(count)).toBe(text);
   });
 
+  it('rows show each session sandboxed (a shield) or not (a warning), and count what its sandbox blocked', () => {
+    const rows = fleetRows(
+      [
+        session('a', 'w1', {
+          permissionMode: 'acceptEdits',
+          sandbox: { state: 'on', network: 'project' },
+          blocked: 3,
+        }),
+        session('b', 'w1', { permissionMode: 'bypassPermissions', sandbox: { state: 'off' } }),
+      ],
+      workspaces,
+      [],
+      0,
+    );
+    expect(rows.map((r) => [r.safety.icon, r.safety.label, r.blocked])).toEqual([
+      ['shield', 'sandboxed', 3],
+      ['alert', 'unsandboxed · no prompts', 0],
+    ]);
+  });
+
   it('rows carry the live figures, and sort by any column either way', () => {
     const rows = fleetRows(
       sessions,
