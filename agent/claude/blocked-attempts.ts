@@ -29,7 +29,8 @@ function attempt(name: string, summary: string, home: string): string {
 
 const VIOLATIONS = /<sandbox_violations>([\s\S]*?)<\/sandbox_violations>/g;
 const READ_ONLY = /(\/[^\s:'"]+)'?: Read-only file system/g;
-const NOT_SEEN = /(\/[^\s:'"]+)'?: (?:No such file or directory|Permission denied)/g;
+const NOT_SEEN = /(\/[^\s:'"]+)'?: (?:No such file or directory|Directory nonexistent|Permission denied)/g;
+const WRITES = /cannot (?:create|touch|write|make|move|remove|copy)|can't create/i;
 
 /** The sandbox's own report of what it denied (on Linux: hosts; on macOS: files too). */
 function violation(line: string, home: string): string | undefined {
@@ -43,8 +44,24 @@ function violation(line: string, home: string): string | undefined {
   return `${operation} ${where}`;
 }
 
-/** What a command's output says the walls stopped: the sandbox's report, writes refused, denied paths not found. */
-export function blockedInOutput(text: string, watch: Pick<BlockWatch, 'policy' | 'home'>): string[] {
+/** Whether the command writes to `path` by a redirection (`> path`, `>> path`) or `tee`. */
+function redirectsTo(command: string, path: string): boolean {
+  return command
+    .split(/>>?|\btee\s+(?:-a\s+)?/)
+    .slice(1)
+    .some((rest) => rest.trimStart().replace(/^['"]/, '').startsWith(path));
+}
+
+/**
+ * What a command's output says the walls stopped: the sandbox's report, writes refused, denied
+ * paths not found. `command`: the command that printed it (a redirection into a hidden folder
+ * fails as "No such file", like a read).
+ */
+export function blockedInOutput(
+  text: string,
+  watch: Pick<BlockWatch, 'policy' | 'home'>,
+  command = '',
+): string[] {
   const found: string[] = [];
   for (const [, block = ''] of text.matchAll(VIOLATIONS))
     for (const line of block.split('\n')) {
@@ -56,8 +73,13 @@ export function blockedInOutput(text: string, watch: Pick<BlockWatch, 'policy' |
   const denied = (path: string) =>
     watch.policy.denyRead.some((root) => isInside(path, root)) &&
     !watch.policy.allowRead.some((allowed) => isInside(path, allowed));
-  for (const [, path = ''] of text.matchAll(NOT_SEEN))
-    if (denied(path)) found.push(`read ${homeRelative(path, watch.home)}`);
+  // A hidden folder answers "No such file" to a write too: the line's verb tells which it was.
+  for (const line of text.split('\n'))
+    for (const [, path = ''] of line.matchAll(NOT_SEEN))
+      if (denied(path))
+        found.push(
+          `${WRITES.test(line) || redirectsTo(command, path) ? 'write to' : 'read'} ${homeRelative(path, watch.home)}`,
+        );
   return [...new Set(found)];
 }
 
@@ -74,13 +96,12 @@ export function blockedAttempts(line: ClaudeLine, watch: BlockWatch): string[] {
   }
   if (line.kind !== 'user' || typeof line.message.content === 'string') return [];
   // The whole output, not the entry's preview: the sandbox's report comes last.
-  return line.message.content.flatMap((block) =>
-    block.type === 'tool_result' &&
-    typeof block.tool_use_id === 'string' &&
-    watch.calls.get(block.tool_use_id)?.name === 'Bash'
-      ? blockedInOutput(resultText(block.content), watch)
-      : [],
-  );
+  return line.message.content.flatMap((block) => {
+    const call = typeof block.tool_use_id === 'string' ? watch.calls.get(block.tool_use_id) : undefined;
+    return block.type === 'tool_result' && call?.name === 'Bash'
+      ? blockedInOutput(resultText(block.content), watch, call.summary)
+      : [];
+  });
 }
 
 /** One line of a sandboxed session: its tool calls noted, what its walls stopped recorded and counted. */

@@ -7,7 +7,7 @@ import { InlineCode } from '../../components/inline-code.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { PermissionButtons } from '../../components/permission-buttons.js';
 import { AgentPort } from '../../lib/agent-port.js';
-import type { SortKey } from '../../lib/fleet-model.js';
+import type { SessionRow, SortKey } from '../../lib/fleet-model.js';
 import {
   costBars,
   fleetRows,

@@ -167,6 +167,9 @@ describe('a session on a trusted repo, sandboxed by default', () => {
         'write to ~/.profile',
         `read ${join(w.home, 'agent.json')}`,
         'read ~/.ssh/id_ed25519',
+        `write to ${join(otherWorktree, 'pwned.txt')}`,
+        `write to ${join(w.repo.clone, '.git', 'hooks', 'pre-commit')}`,
+        expect.stringMatching(/^connect to 127\.0\.0\.2/),
       ]),
     );
     expect(events.some((e) => e.kind === 'permission')).toBe(false);

@@ -73,7 +73,7 @@ describe('fleet model', () => {
     const rows = fleetRows(
       [
         session('a', 'w1', {
-          permissionMode: 'acceptEdits',
+          permissionMode: 'bypassPermissions',
           sandbox: { state: 'on', network: 'project' },
           blocked: 3,
         }),

@@ -4,7 +4,7 @@ import { type SessionSandbox, sandboxInstallCommand, sessionSafety } from '../..
 
 describe('sessionSafety: what every surface says of a session’s walls', () => {
   it.each<[PermissionMode, SessionSandbox | undefined, string, string, string]>([
-    ['acceptEdits', { state: 'on', network: 'project' }, 'safe', 'shield', 'sandboxed'],
+    ['bypassPermissions', { state: 'on', network: 'project' }, 'safe', 'shield', 'sandboxed'],
     ['ask', { state: 'on', network: 'api' }, 'safe', 'shield', 'sandboxed · asks'],
     ['ask', { state: 'unavailable', detail: 'bwrap not found' }, 'warn', 'alert', 'no sandbox · asks'],
     ['bypassPermissions', { state: 'off' }, 'warn', 'alert', 'unsandboxed · no prompts'],
