@@ -1,7 +1,6 @@
 // What a sandboxed session may touch, as one policy — pure. The same lists become Claude Code's
-// `sandbox` settings and permission rules for the session (claudeSandboxSettings) and the
-// bubblewrap mounts for a fork's setup script (bwrapArgs, setup-sandbox.ts), so a session and
-// the setup of its workspace meet the same walls. Why this mechanism: README, Security.
+// `sandbox` settings and the permission rules for its file tools (claudeSandboxSettings), so
+// Bash, what Bash starts and the Read/Write/Edit tools meet the same walls. README, Sandbox.
 import { join, relative, sep } from 'node:path';
 
 /** Where one session's walls stand: its own places, and what it must never read. */
@@ -213,34 +212,6 @@ export function fileToolRules(
           .map((host) => `WebFetch(domain:${host})`)
       : [],
   };
-}
-
-/**
- * bubblewrap's argv for running `command` inside the policy (a fork's setup script): the whole
- * machine read-only, the denied folders hidden (an empty tmpfs; a denied file under /dev/null),
- * the session's own places visible and writable again (its temp folder is its TMPDIR), and no
- * network at all — a setup script has nobody to ask for a host. Later mounts win (bwrap applies
- * them in order).
- */
-export function bwrapArgs(
-  policy: Pick<SandboxPolicy, 'denyRead' | 'allowRead' | 'allowWrite'>,
-  kinds: { isFolder: (path: string) => boolean | undefined },
-  cwd: string,
-  command: readonly string[],
-): string[] {
-  const args = ['--die-with-parent', '--new-session', '--unshare-net', '--ro-bind', '/', '/'];
-  args.push('--dev', '/dev', '--proc', '/proc');
-  for (const path of policy.denyRead) {
-    const folder = kinds.isFolder(path);
-    if (folder === undefined) continue; // not there: nothing to hide
-    args.push(...(folder ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]));
-  }
-  for (const path of policy.allowRead)
-    if (kinds.isFolder(path) !== undefined) args.push('--ro-bind', path, path);
-  for (const path of policy.allowWrite)
-    if (kinds.isFolder(path) !== undefined) args.push('--bind', path, path);
-  args.push('--chdir', cwd, '--', ...command);
-  return args;
 }
 
 /** A short name for a path in messages: `~/…` under the home. */

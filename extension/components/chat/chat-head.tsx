@@ -20,7 +20,9 @@ export function ChatHead({ session: s }: { session: SessionView | undefined }) {
       )}
       {s?.permissionReason && (
         <span class="ff-muted" data-testid="ff-permission-reason" title={s.permissionReason}>
-          asks before each tool: text by someone outside the repo
+          {s.sandbox?.state === 'unavailable'
+            ? 'asks before each tool: no OS sandbox here'
+            : 'asks before each tool: text by someone outside the repo'}
         </span>
       )}
       {s?.status === 'failed' && s.statusDetail && (
