@@ -46,12 +46,13 @@ describe('outsideAuthors', () => {
 });
 
 describe('permissionForOutsideText', () => {
-  it('asks, naming who, unless the user trusts outside authors', () => {
+  it('asks, naming who, and keeps its network to the API, unless the user trusts outside authors', () => {
     expect(permissionForOutsideText([], false)).toBeUndefined();
     expect(permissionForOutsideText(['x'], true)).toBeUndefined();
     expect(permissionForOutsideText(['x', 'y'], false)).toEqual({
       permissionMode: 'ask',
       permissionReason: expect.stringContaining('text by @x, @y, outside the repo'),
+      untrusted: true,
     });
     expect(permissionForOutsideText(['a', 'b', 'c', 'd', 'e'], false)?.permissionReason).toContain(
       '@a, @b, @c and 2 more',
