@@ -185,18 +185,19 @@ export function claudeSandboxSettings(
       },
       network: { allowedDomains: policy.allowedDomains },
     },
-    permissions: fileToolRules(policy, { webFetch: !options.asks }),
+    permissions: fileToolRules(policy, { unasked: !options.asks }),
   };
 }
 
 /**
- * Deny rules for the file tools (`//` starts an absolute path in a rule), and, with `webFetch`,
- * WebFetch allowed for the hosts commands may reach (it runs in claude's own process, outside the
- * sandbox; other hosts need approval, which a session without prompts never gets).
+ * Deny rules for the file tools (`//` starts an absolute path in a rule). With `unasked` (a
+ * session without prompts): the Read tool allowed everywhere else, as Bash may read (outside the
+ * worktree it would need a person, and be refused; deny rules still win), and WebFetch for the
+ * hosts commands may reach (it runs in claude's own process, outside the sandbox).
  */
 export function fileToolRules(
   policy: Pick<SandboxPolicy, 'fileToolDenies' | 'allowedDomains'>,
-  options: { webFetch: boolean },
+  options: { unasked: boolean },
 ): { deny: string[]; allow: string[] } {
   const rule = (path: string) => `/${path}/**`;
   return {
@@ -206,10 +207,13 @@ export function fileToolRules(
       `Edit(${rule(path)})`,
       `Edit(/${path})`,
     ]),
-    allow: options.webFetch
-      ? policy.allowedDomains
-          .filter((host) => !host.startsWith('*.'))
-          .map((host) => `WebFetch(domain:${host})`)
+    allow: options.unasked
+      ? [
+          'Read(//**)',
+          ...policy.allowedDomains
+            .filter((host) => !host.startsWith('*.'))
+            .map((host) => `WebFetch(domain:${host})`),
+        ]
       : [],
   };
 }

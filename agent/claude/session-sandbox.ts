@@ -233,7 +233,7 @@ export function sessionLaunch(context: LaunchContext): SessionLaunch {
       args: [
         ...ask,
         '--settings',
-        JSON.stringify({ permissions: fileToolRules(policy, { webFetch: false }) }),
+        JSON.stringify({ permissions: fileToolRules(policy, { unasked: false }) }),
       ],
       env: {},
     };

@@ -113,6 +113,12 @@ describe('a session on a trusted repo, sandboxed by default', () => {
     expect(readFileSync(join(worktree, 'tool.txt'), 'utf8')).toBe('by the Write tool');
   });
 
+  it('the Read tool reads outside its worktree, as Bash may, with no prompt', async () => {
+    const readme = execFileSync('git', ['-C', w.repo.clone, 'show', 'HEAD:README.md'], { encoding: 'utf8' });
+    await turn(`read ${join(w.repo.clone, 'README.md')}`);
+    expect(lastResult()).toContain(readme.trim().split('\n')[0]);
+  });
+
   it.each([
     ['writing into the home', () => `echo pwned >> ${join(userHome, '.bashrc')}`],
     ["writing into another workspace's worktree", () => `echo pwned > ${join(otherWorktree, 'pwned.txt')}`],

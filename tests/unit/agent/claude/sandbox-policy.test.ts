@@ -143,11 +143,11 @@ describe("claudeSandboxSettings: Claude Code's settings for the session", () => 
   });
 });
 
-describe('fileToolRules: WebFetch', () => {
-  it('is allowed for the named hosts it may reach, not for wildcards', () => {
+describe('fileToolRules: what a session without prompts may do unasked', () => {
+  it('reads anywhere but the denied paths, and fetches the named hosts it may reach, not wildcards', () => {
     expect(
-      fileToolRules({ fileToolDenies: [], allowedDomains: ['a.test', '*.b.test'] }, { webFetch: true }).allow,
-    ).toEqual(['WebFetch(domain:a.test)']);
+      fileToolRules({ fileToolDenies: [], allowedDomains: ['a.test', '*.b.test'] }, { unasked: true }).allow,
+    ).toEqual(['Read(//**)', 'WebFetch(domain:a.test)']);
   });
 });
 
