@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, renameSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { inertText } from '../shared/inert-text.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -26,7 +27,8 @@ export function createLogger(logsDir: string, options: { verbose?: boolean; name
   }
   const stream: WriteStream = createWriteStream(file, { flags: 'a', mode: 0o600 });
   const write = (level: LogLevel, message: string) => {
-    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}\n`;
+    // Messages quote GitHub (check names, errors) and `ff-agent logs` prints them on a terminal: inert.
+    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${inertText(message)}\n`;
     stream.write(line);
     if (options.verbose) process.stderr.write(line);
   };

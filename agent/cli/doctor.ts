@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { AgentEnvironment } from '../../shared/agent-environment.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
+import { inertText } from '../../shared/inert-text.js';
 import type { RemoteView } from '../../shared/protocol.js';
 import { inspectEnvironment } from '../environment.js';
 import { isExecutableFile } from '../executables.js';
@@ -30,6 +31,7 @@ import { CliError, withAgent } from './connect.js';
 import { environmentChecks } from './doctor-environment.js';
 import { installContext } from './install.js';
 import { formatPoints } from './ratchet.js';
+import { print } from './output.js';
 import { out } from './style.js';
 
 export interface Check {
@@ -392,8 +394,7 @@ export async function doctor(paths: HomePaths, options: { json?: boolean }): Pro
   const environment: DoctorEnvironments = {};
   const checks = await runChecks(paths, process.env, environment);
   const broken = checks.some((c) => c.status === 'fail');
-  if (options.json)
-    process.stdout.write(`${JSON.stringify({ ok: !broken, checks, environment }, null, 2)}\n`);
+  if (options.json) print({ ok: !broken, checks, environment });
   else {
     for (const c of checks) {
       const mark = {
@@ -402,7 +403,8 @@ export async function doctor(paths: HomePaths, options: { json?: boolean }): Pro
         fail: out('red', '✗'),
       }[c.status];
       process.stdout.write(
-        `${mark} ${c.name}: ${c.detail}\n${c.fix && c.status !== 'ok' ? `    fix: ${c.fix}\n` : ''}`,
+        // The mark is ff's own colour; what a check says may quote GitHub or the shell: made inert.
+        `${mark} ${inertText(`${c.name}: ${c.detail}\n${c.fix && c.status !== 'ok' ? `    fix: ${c.fix}\n` : ''}`)}`,
       );
     }
   }

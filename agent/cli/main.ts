@@ -3,6 +3,7 @@ import * as nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { errorText } from '../../shared/error-text.js';
 import { DEFAULT_AGENT_PORT } from '../../shared/extension-identity.js';
+import { inertText } from '../../shared/inert-text.js';
 import { resolveHome } from '../store/home.js';
 import { agentVersion } from '../version.js';
 import type { ProjectAddOptions, ProjectSetOptions } from './projects.js';
@@ -490,15 +491,15 @@ export async function main(argv: string[]): Promise<number> {
       import('../../shared/protocol.js'),
     ]);
     if (error instanceof CliError) {
-      if (error.message) process.stderr.write(`${err('red', error.message)}\n`);
+      if (error.message) process.stderr.write(`${err('red', inertText(error.message))}\n`);
       return error.exitCode;
     }
     if (error instanceof AgentError) {
-      process.stderr.write(`${err('red', `ff-agent: ${error.message}`)}\n`);
+      process.stderr.write(`${err('red', `ff-agent: ${inertText(error.message)}`)}\n`);
       return 1;
     }
     process.stderr.write(
-      `${err('red', `ff-agent: unexpected error: ${errorText(error)}`)}\nIf it happens again, please report it with the output of \`ff-agent logs -n 100\`.\n`,
+      `${err('red', `ff-agent: unexpected error: ${inertText(errorText(error))}`)}\nIf it happens again, please report it with the output of \`ff-agent logs -n 100\`.\n`,
     );
     return 1;
   }

@@ -2,6 +2,7 @@ import type { ProjectView } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
 import { callerSidePath } from '../user-path.js';
 import { CliError, withAgent } from './connect.js';
+import { print, say } from './output.js';
 
 /** `project add`'s options, as commander parses them. */
 export interface ProjectAddOptions {
@@ -26,7 +27,7 @@ export async function projectAdd(paths: HomePaths, path: string, options: Projec
       ...(root?.ok ? { worktreeRoot: root.path } : {}),
     });
     if (options.json) return print(project);
-    process.stdout.write(
+    say(
       `Added ${project.owner}/${project.repo} (${onMachine(project)}${project.path}, default branch ${project.defaultBranch}).\nWorktrees go to ${project.worktreeRoot}.\n`,
     );
   });
@@ -52,7 +53,7 @@ export async function projectSet(paths: HomePaths, ref: string, options: Project
       ...(options.disallowHost ? { disallowHosts: options.disallowHost } : {}),
     });
     if (options.json) return print(project);
-    process.stdout.write(formatProjects([project]));
+    say(formatProjects([project]));
   });
 }
 
@@ -84,7 +85,7 @@ export async function projectList(paths: HomePaths, options: { json?: boolean })
   await withAgent(paths, async (client) => {
     const projects = await client.call('project.list');
     if (options.json) return print(projects);
-    process.stdout.write(formatProjects(projects));
+    say(formatProjects(projects));
   });
 }
 
@@ -99,12 +100,7 @@ export async function projectRemove(
       ...(options.force ? { force: true } : {}),
     });
     if (options.json) return print(result);
-    process.stdout.write(`Removed ${result.removed.owner}/${result.removed.repo}.\n`);
-    for (const path of result.workspacesLeftOnDisk)
-      process.stdout.write(`  worktree left on disk: ${path}\n`);
+    say(`Removed ${result.removed.owner}/${result.removed.repo}.\n`);
+    for (const path of result.workspacesLeftOnDisk) say(`  worktree left on disk: ${path}\n`);
   });
-}
-
-export function print(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

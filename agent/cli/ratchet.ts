@@ -1,4 +1,5 @@
 import type { Board } from '../../shared/board.js';
+import { inertLine } from '../../shared/inert-text.js';
 import {
   parseSettingValue,
   type RatchetSettings,
@@ -8,17 +9,17 @@ import {
 } from '../../shared/ratchet.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
-import { print } from './projects.js';
+import { print, say } from './output.js';
 
 export function formatTick(tick: TickResult): string {
-  if (!tick.ran) return `Tick skipped: ${tick.error ?? 'nothing to do'}\n`;
+  if (!tick.ran) return `Tick skipped: ${inertLine(tick.error ?? 'nothing to do')}\n`;
   const lines = [
-    `Checked ${tick.checked} pull request(s) in ${tick.durationMs} ms${tick.error ? ` — ${tick.error}` : ''}.`,
+    `Checked ${tick.checked} pull request(s) in ${tick.durationMs} ms${tick.error ? ` — ${inertLine(tick.error)}` : ''}.`,
   ];
   if (tick.budget) lines.push(tick.budget);
   for (const { workspaceId, decision } of tick.decisions) {
     lines.push(
-      `  ${workspaceId}  ${decision.state.padEnd(15)} ${decision.action.padEnd(13)} ${decision.reason}`,
+      `  ${workspaceId}  ${decision.state.padEnd(15)} ${decision.action.padEnd(13)} ${inertLine(decision.reason)}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -34,7 +35,7 @@ function formatConnection(label: string, gh: RatchetStatus['github']): string[] 
   const lines = [
     gh.connected
       ? `${label}: connected (token from ${gh.tokenSource}${gh.login ? `, as @${gh.login}` : ''}${gh.rateLimit ? `, ${formatPoints(gh.rateLimit)}` : ''})`
-      : `${label}: ${gh.message}`,
+      : `${label}: ${inertLine(gh.message ?? '')}`,
   ];
   if (gh.pace)
     lines.push(
@@ -42,7 +43,7 @@ function formatConnection(label: string, gh: RatchetStatus['github']): string[] 
     );
   if (gh.lastError)
     lines.push(
-      `  last error: ${gh.lastError}${gh.backoffUntil ? ` (waiting until ${gh.backoffUntil})` : ''}`,
+      `  last error: ${inertLine(gh.lastError)}${gh.backoffUntil ? ` (waiting until ${gh.backoffUntil})` : ''}`,
     );
   return lines;
 }
@@ -54,7 +55,7 @@ export function formatRatchetStatus(status: RatchetStatus): string {
   ];
   if (status.lastTick)
     lines.push(
-      `Last tick: ${status.lastTick.startedAt}${status.lastTick.error ? ` — ${status.lastTick.error}` : ''}`,
+      `Last tick: ${status.lastTick.startedAt}${status.lastTick.error ? ` — ${inertLine(status.lastTick.error)}` : ''}`,
     );
   if (status.nextTickAt) lines.push(`Next tick: ${status.nextTickAt}`);
   for (const w of status.workspaces) {
@@ -62,8 +63,8 @@ export function formatRatchetStatus(status: RatchetStatus): string {
     lines.push(
       `${w.workspaceId}  ${w.project} ${w.branch}  ${w.pr ? `PR #${w.pr.number}` : 'no PR yet'}  ${r.state ?? '-'}${r.paused ? ' (paused)' : ''}`,
     );
-    if (r.reason) lines.push(`  ${r.reason}`);
-    if (r.waiting) lines.push(`  ${r.waiting}`);
+    if (r.reason) lines.push(`  ${inertLine(r.reason)}`);
+    if (r.waiting) lines.push(`  ${inertLine(r.waiting)}`);
     const done = [
       r.spentUsd !== undefined ? `spent $${r.spentUsd.toFixed(2)}` : '',
       r.reruns ? `${r.reruns} re-run(s)` : '',
@@ -71,7 +72,9 @@ export function formatRatchetStatus(status: RatchetStatus): string {
     ].filter(Boolean);
     if (done.length) lines.push(`  ${done.join(', ')}`);
     if (r.lastDecision)
-      lines.push(`  last decision ${r.lastDecision.at}: ${r.lastDecision.action} — ${r.lastDecision.reason}`);
+      lines.push(
+        `  last decision ${r.lastDecision.at}: ${r.lastDecision.action} — ${inertLine(r.lastDecision.reason)}`,
+      );
     if (r.fixerSessionId) lines.push(`  fixer session ${r.fixerSessionId}, ${r.attempts} attempt(s)`);
   }
   return `${lines.join('\n')}\n`;
@@ -81,7 +84,7 @@ export async function ratchetTick(paths: HomePaths, options: { json?: boolean })
   await withAgent(paths, async (client) => {
     const tick = await client.call('ratchet.tick');
     if (options.json) return print(tick);
-    process.stdout.write(formatTick(tick));
+    say(formatTick(tick));
   });
 }
 
@@ -89,7 +92,7 @@ export async function ratchetStatus(paths: HomePaths, options: { json?: boolean 
   await withAgent(paths, async (client) => {
     const status = await client.call('ratchet.status');
     if (options.json) return print(status);
-    process.stdout.write(formatRatchetStatus(status));
+    say(formatRatchetStatus(status));
   });
 }
 
@@ -116,7 +119,7 @@ export async function ratchetSettings(
       options.project ? { project: options.project } : {},
     );
     if (options.json) return print(result);
-    process.stdout.write(formatRatchetSettings(result, options.project));
+    say(formatRatchetSettings(result, options.project));
   });
 }
 
@@ -136,7 +139,7 @@ export async function ratchetSettingsSet(
     });
     if (options.json) return print(result);
     const shown = (result.settings as Record<string, unknown>)[key];
-    process.stdout.write(
+    say(
       `${key} = ${Array.isArray(shown) ? shown.join(',') || '(everyone)' : String(shown)}${options.project ? ` for ${options.project}` : ' (global)'}\n`,
     );
   });
@@ -145,16 +148,17 @@ export async function ratchetSettingsSet(
 export async function ratchetPause(paths: HomePaths, workspaceId: string, paused: boolean): Promise<void> {
   await withAgent(paths, async (client) => {
     await client.call('ratchet.pause', { workspaceId, paused });
-    process.stdout.write(
-      paused ? `Ratchet paused for ${workspaceId}.\n` : `Ratchet resumed for ${workspaceId}.\n`,
-    );
+    say(paused ? `Ratchet paused for ${workspaceId}.\n` : `Ratchet resumed for ${workspaceId}.\n`);
   });
 }
 
 export function formatBoard(board: Board): string {
   const c = board.columns;
-  const lines = [`${board.project}${board.issuesError ? `  (issues: ${board.issuesError})` : ''}`];
-  lines.push(`GitHub Issues (${c.issues.length})`, ...c.issues.map((i) => `  #${i.number} ${i.title}`));
+  const lines = [`${board.project}${board.issuesError ? `  (issues: ${inertLine(board.issuesError)})` : ''}`];
+  lines.push(
+    `GitHub Issues (${c.issues.length})`,
+    ...c.issues.map((i) => `  #${i.number} ${inertLine(i.title)}`),
+  );
   for (const [name, cards] of [
     ['Working', c.working],
     ['Waiting', c.waiting],
@@ -164,7 +168,7 @@ export function formatBoard(board: Board): string {
       `${name} (${cards.length})`,
       ...cards.map(
         (card) =>
-          `  ${card.workspace.id} ${card.workspace.branch}${card.workspace.issue ? ` #${card.workspace.issue.number}` : ''}${card.workspace.pr ? ` PR #${card.workspace.pr.number}` : ''}${card.workspace.ratchet.waiting ? ` — ${card.workspace.ratchet.waiting}` : ''}`,
+          `  ${card.workspace.id} ${card.workspace.branch}${card.workspace.issue ? ` #${card.workspace.issue.number}` : ''}${card.workspace.pr ? ` PR #${card.workspace.pr.number}` : ''}${card.workspace.ratchet.waiting ? ` — ${inertLine(card.workspace.ratchet.waiting)}` : ''}`,
       ),
     );
   }
@@ -182,7 +186,7 @@ export async function board(
       ...(options.filter ? { filter: options.filter } : {}),
     });
     if (options.json) return print(result);
-    process.stdout.write(formatBoard(result));
+    say(formatBoard(result));
   });
 }
 
@@ -197,6 +201,6 @@ export async function openPr(
       ...(options.title ? { title: options.title } : {}),
     });
     if (options.json) return print(workspace);
-    process.stdout.write(`Pull request #${workspace.pr?.number}: ${workspace.pr?.url}\n`);
+    say(`Pull request #${workspace.pr?.number}: ${workspace.pr?.url}\n`);
   });
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { RemoteAddParams, type RemoteView } from '../../shared/protocol.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
+import { print, say } from './output.js';
 import { formatDuration } from './status.js';
 
 /** One line per remote: its state and since when — pure. */
@@ -37,8 +38,8 @@ export async function remoteAdd(
   if (!parsed.success) throw new CliError(`ff-agent: ${parsed.error.issues[0]?.message ?? 'bad arguments'}.`);
   await withAgent(paths, async (client) => {
     const remote = await client.call('remote.add', parsed.data);
-    if (options.json) return void process.stdout.write(`${JSON.stringify(remote)}\n`);
-    process.stdout.write(
+    if (options.json) return print(remote, 0);
+    say(
       `Added ${remote.name}: connected to ff-agent ${remote.agentVersion ?? '?'} on ${remote.destination}, paired (its token is kept in ${paths.root}/remotes.json).\n`,
     );
   });
@@ -50,7 +51,7 @@ export async function remoteList(
 ): Promise<void> {
   await withAgent(paths, async (client) => {
     const remotes = await client.call('remote.list', options.probe ? { probe: true } : {});
-    process.stdout.write(options.json ? `${JSON.stringify(remotes)}\n` : formatRemotes(remotes));
+    options.json ? print(remotes, 0) : say(formatRemotes(remotes));
   });
 }
 
@@ -61,8 +62,8 @@ export async function remoteRemove(
 ): Promise<void> {
   await withAgent(paths, async (client) => {
     const { removed } = await client.call('remote.remove', { name });
-    if (options.json) return void process.stdout.write(`${JSON.stringify(removed)}\n`);
-    process.stdout.write(
+    if (options.json) return print(removed, 0);
+    say(
       `Removed ${removed.name}: its ssh connection is closed; ff-agent on ${removed.destination} keeps running with its workspaces.\n`,
     );
   });

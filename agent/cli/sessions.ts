@@ -6,7 +6,7 @@ import { toolSummary } from '../../shared/tool-summary.js';
 import type { ClaudeEntry } from '../../shared/transcript-entry.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
-import { print } from './projects.js';
+import { print, say, sayError } from './output.js';
 
 const clip = (text: string, max = 400, length = text.length) =>
   length > max ? `${text.slice(0, max)}… (${length - max} more)` : text;
@@ -89,9 +89,9 @@ export async function sessionStart(
       ...(options.model ? { model: options.model } : {}),
     });
     if (options.json) return print(session);
-    process.stdout.write(formatSession(session));
+    say(formatSession(session));
     if (session.permissionMode === 'bypassPermissions') {
-      process.stderr.write(
+      sayError(
         'warning: this session may run any tool without asking (bypassPermissions). Use --ask to approve each.\n',
       );
     }
@@ -107,7 +107,7 @@ export async function sessionSend(
   await withAgent(paths, async (client) => {
     const result = await client.call('session.send', { sessionId, text });
     if (options.json) return print(result);
-    process.stdout.write(result.queued ? 'Queued: a turn is running; it goes next.\n' : 'Sent.\n');
+    say(result.queued ? 'Queued: a turn is running; it goes next.\n' : 'Sent.\n');
   });
 }
 
@@ -124,8 +124,8 @@ async function followLog(
   const show = (seq: number, data: unknown) => {
     const event = SessionEvent.safeParse(data);
     if (!event.success) return;
-    if (options.json) process.stdout.write(`${JSON.stringify({ seq, ...event.data })}\n`);
-    else for (const line of formatSessionEvent(event.data)) process.stdout.write(`${line}\n`);
+    if (options.json) print({ seq, ...event.data }, 0);
+    else for (const line of formatSessionEvent(event.data)) say(`${line}\n`);
     if (!options.follow && seq >= session.lastSeq) resolveDone();
   };
   await client.subscribe(`session:${sessionId}`, (frame) => show(frame.seq, frame.data), 0);
@@ -164,7 +164,7 @@ export async function sessionControl(
           })
         : await client.call(`session.${action}`, { sessionId });
     if (options.json) return print(session);
-    process.stdout.write(formatSession(session));
+    say(formatSession(session));
   });
 }
 
@@ -178,7 +178,7 @@ export async function sessionList(
       options.workspace ? { workspaceId: options.workspace } : {},
     );
     if (options.json) return print(sessions);
-    process.stdout.write(sessions.length ? sessions.map(formatSession).join('') : 'No sessions.\n');
+    say(sessions.length ? sessions.map(formatSession).join('') : 'No sessions.\n');
   });
 }
 
@@ -193,16 +193,14 @@ export async function quickAction(
       const { actions, problems } = await client.call('quickAction.list');
       if (options.json) return print({ actions, problems });
       for (const a of actions)
-        process.stdout.write(
-          `${a.name.padEnd(16)} ${a.description}${a.source === 'user' ? ' (yours)' : ''}\n`,
-        );
-      for (const p of problems) process.stderr.write(`skipped ${p.file}: ${p.reason}\n`);
+        say(`${a.name.padEnd(16)} ${a.description}${a.source === 'user' ? ' (yours)' : ''}\n`);
+      for (const p of problems) sayError(`skipped ${p.file}: ${p.reason}\n`);
       if (!workspaceId) return;
       throw new CliError('Name an action: ff-agent quick <workspace> <action>.');
     }
     const session = await client.call('quickAction.run', { workspaceId, action });
     if (options.json) return print(session);
-    process.stdout.write(
+    say(
       `Started ${action} in session ${session.id}. Follow it with: ff-agent session log ${session.id} --follow\n`,
     );
   });

@@ -1,7 +1,7 @@
 import { parseGeneralSettingValue, type Settings } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
-import { print } from './projects.js';
+import { print, say } from './output.js';
 
 const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') || '(none)' : String(value));
 
@@ -20,7 +20,7 @@ export async function settings(paths: HomePaths, options: { json?: boolean }): P
   await withAgent(paths, async (client) => {
     const result = await client.call('settings.get');
     if (options.json) return print(result);
-    process.stdout.write(formatSettings(result));
+    say(formatSettings(result));
   });
 }
 
@@ -36,6 +36,6 @@ export async function settingsSet(
   await withAgent(paths, async (client) => {
     const result = await client.call('settings.set', parsed.patch);
     if (options.json) return print(result);
-    process.stdout.write(`${key} = ${shown((result as Record<string, unknown>)[key])}\n`);
+    say(`${key} = ${shown((result as Record<string, unknown>)[key])}\n`);
   });
 }

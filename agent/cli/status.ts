@@ -1,6 +1,7 @@
 import type { StatusResult } from '../../shared/protocol.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, connectToAgent, notRunningMessage } from './connect.js';
+import { say } from './output.js';
 
 export function formatDuration(ms: number): string {
   const total = Math.floor(ms / 1000);
@@ -38,18 +39,14 @@ export async function status(paths: HomePaths, options: { json?: boolean }): Pro
     client = await connectToAgent(paths);
   } catch (error) {
     if (options.json && error instanceof CliError) {
-      process.stdout.write(
-        `${JSON.stringify({ running: false, home: paths.root, message: notRunningMessage(paths) })}\n`,
-      );
+      say(`${JSON.stringify({ running: false, home: paths.root, message: notRunningMessage(paths) })}\n`);
       throw new CliError('', 1);
     }
     throw error;
   }
   try {
     const result = await client.call('status');
-    process.stdout.write(
-      options.json ? `${JSON.stringify({ running: true, ...result })}\n` : formatStatus(result),
-    );
+    say(options.json ? `${JSON.stringify({ running: true, ...result })}\n` : formatStatus(result));
   } finally {
     client.close();
   }

@@ -5,7 +5,8 @@ import { WorkspaceEvent } from '../../shared/protocol.js';
 import { describeSkipped } from '../git/snapshot.js';
 import type { HomePaths } from '../store/home.js';
 import { CliError, withAgent } from './connect.js';
-import { onMachine, print } from './projects.js';
+import { print, say, sayError } from './output.js';
+import { onMachine } from './projects.js';
 
 export function formatWorkspace(w: WorkspaceView): string {
   const lines = [`${w.id}  ${w.status.padEnd(12)} ${w.project}  ${w.branch}`];
@@ -48,11 +49,11 @@ async function follow(client: AgentClient, id: string, quiet: boolean): Promise<
       if (!event.success) return;
       const data = event.data;
       if (data.kind === 'progress' && !quiet) {
-        process.stderr.write(`… ${data.step} (${(data.elapsedMs / 1000).toFixed(1)} s)\n`);
+        sayError(`… ${data.step} (${(data.elapsedMs / 1000).toFixed(1)} s)\n`);
       } else if (data.kind === 'output' && !quiet) {
         (data.stream === 'stderr' ? process.stderr : process.stdout).write(data.text);
       } else if (data.kind === 'warning') {
-        process.stderr.write(`warning: ${data.message}\n`);
+        sayError(`warning: ${data.message}\n`);
       } else if (data.kind === 'updated' && data.workspace.status !== 'provisioning') {
         done();
       }
@@ -77,7 +78,7 @@ export async function workspaceAdopt(
       pr: options.pr,
     });
     if (!options.json) {
-      process.stderr.write(
+      sayError(
         created
           ? `Adopting PR #${options.pr} in workspace ${workspace.id} on ${workspace.branch}\n`
           : `Workspace ${workspace.id} already works on PR #${options.pr}\n`,
@@ -90,9 +91,9 @@ export async function workspaceAdopt(
         : await follow(client, workspace.id, Boolean(options.json) || !created);
     if (options.json) print(final);
     else {
-      process.stdout.write(formatWorkspace(final));
+      say(formatWorkspace(final));
       if (final.adopted?.fork)
-        process.stdout.write(
+        say(
           `  fork     ${final.adopted.headRepository ?? '(deleted)'}: ff never pushes to it; its sessions ask before each tool\n`,
         );
     }
@@ -134,7 +135,7 @@ export async function workspaceCreate(
       ...(options.session === false ? { startSession: false } : {}),
     });
     if (!options.json) {
-      process.stderr.write(
+      sayError(
         created
           ? `Creating workspace ${workspace.id} on ${workspace.branch}\n`
           : `Workspace ${workspace.id} already exists for this issue\n`,
@@ -143,19 +144,19 @@ export async function workspaceCreate(
     const final =
       options.wait === false ? workspace : await follow(client, workspace.id, Boolean(options.json));
     if (options.json) print(final);
-    else process.stdout.write(formatWorkspace(final));
+    else say(formatWorkspace(final));
     if (final.status === 'failed') throw new CliError('', 1);
     if (!options.json && final.status === 'ready' && workspace.initialPrompt) {
       // The first session starts right after ready; wait a moment for it and say where to follow it.
       for (let waited = 0; waited < 10_000; waited += 100) {
         const [session] = await client.call('session.list', { workspaceId: final.id });
         if (session) {
-          process.stdout.write(`Claude is on it: ff-agent session log ${session.id} --follow\n`);
+          say(`Claude is on it: ff-agent session log ${session.id} --follow\n`);
           break;
         }
         const current = await client.call('workspace.get', { workspaceId: final.id });
         if (!current.initialPrompt && current.warnings.length > final.warnings.length) {
-          process.stderr.write(`warning: ${current.warnings.at(-1)}\n`);
+          sayError(`warning: ${current.warnings.at(-1)}\n`);
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -175,12 +176,12 @@ export async function workspaceList(
     });
     if (options.json) return print(list);
     if (list.length === 0) {
-      process.stdout.write(
+      say(
         'No workspaces. Create one with `ff-agent workspace create --project owner/repo --issue N --title T`.\n',
       );
       return;
     }
-    process.stdout.write(list.map(formatWorkspace).join('\n'));
+    say(list.map(formatWorkspace).join('\n'));
   });
 }
 
@@ -195,7 +196,7 @@ export async function workspaceArchive(
       ...(options.force ? { force: true } : {}),
     });
     if (options.json) return print(workspace);
-    process.stdout.write(describeArchive(workspace));
+    say(describeArchive(workspace));
   });
 }
 
@@ -234,7 +235,7 @@ export async function workspaceRestore(
   await withAgent(paths, async (client) => {
     const workspace = await client.call('workspace.restore', { workspaceId: id });
     if (options.json) return print(workspace);
-    process.stdout.write(`Restored ${workspace.id} at ${workspace.path}.\n${formatWorkspace(workspace)}`);
+    say(`Restored ${workspace.id} at ${workspace.path}.\n${formatWorkspace(workspace)}`);
   });
 }
 
@@ -247,7 +248,7 @@ export async function workspaceRetry(
     await client.call('workspace.retry', { workspaceId: id });
     const final = await follow(client, id, Boolean(options.json));
     if (options.json) print(final);
-    else process.stdout.write(formatWorkspace(final));
+    else say(formatWorkspace(final));
     if (final.status === 'failed') throw new CliError('', 1);
   });
 }
@@ -256,7 +257,7 @@ export async function workspaceDiff(paths: HomePaths, id: string): Promise<void>
   await withAgent(paths, async (client) => {
     const result = await client.call('workspace.diff', { workspaceId: id });
     process.stdout.write(result.diff);
-    if (result.truncated) process.stderr.write('(diff truncated)\n');
+    if (result.truncated) sayError('(diff truncated)\n');
   });
 }
 
@@ -265,7 +266,7 @@ export async function gc(paths: HomePaths, options: { dryRun?: boolean; json?: b
   await withAgent(paths, async (client) => {
     const report = await client.call('gc.run', { dryRun: Boolean(options.dryRun) });
     if (options.json) return print(report);
-    process.stdout.write(formatGcReport(report));
+    say(formatGcReport(report));
   });
 }
 
