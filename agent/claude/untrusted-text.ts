@@ -2,9 +2,13 @@
 // names and outputs) goes into prompts inside frames its content cannot
 // close: each prompt gets a random boundary the author could not know when
 // they wrote the text, and any `ff-data-` in the text is defused so not even
-// a guess can end a frame early. Control characters (ANSI escapes, NUL,
-// bidi overrides, line separators) are removed or normalized first.
+// a guess can end a frame early. The text is made inert first
+// (shared/inert-text.ts): escape sequences and control characters removed,
+// line separators normalized, and what a reader cannot see — zero-width,
+// bidirectional and tag characters, which can spell a hidden instruction —
+// removed.
 import { randomBytes } from 'node:crypto';
+import { inertText } from '../../shared/inert-text.js';
 
 const BOUNDARY_PREFIX = 'ff-data-';
 
@@ -13,30 +17,13 @@ export function newBoundary(): string {
   return `${BOUNDARY_PREFIX}${randomBytes(8).toString('hex')}`;
 }
 
-// Whole escape sequences first (so `ESC[31m` leaves nothing behind), then single characters.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being removed
-const ANSI_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])/g;
-// C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters being removed
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]/g;
-
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** The text with CR normalized, escape sequences and control characters removed, lone surrogates replaced. */
-export function sanitizeUntrusted(text: string): string {
-  return text
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u2028\u2029\u0085]/g, '\n')
-    .replace(ANSI_SEQUENCE, '')
-    .replace(CONTROL, '');
-}
-
-/** Sanitized and on one line: any line break becomes a space. For titles, names, labels. */
+/** Inert and on one line: any line break becomes a space. For titles, names, labels. */
 export function untrustedLine(text: string, maxChars = 300): string {
   return cut(
     defuse(
-      sanitizeUntrusted(text)
+      inertText(text)
         .replace(/[\n\t]+/g, ' ')
         .trim(),
     ),
@@ -66,7 +53,7 @@ export function frameUntrusted(
   const maxChars = options.maxChars ?? 20_000;
   const head = untrustedLine(label, 200);
   if (options.oneLine) return `<<<${boundary} ${head}: ${untrustedLine(text, maxChars)} ${boundary}>>>`;
-  const content = cut(defuse(sanitizeUntrusted(text)).replace(/^\n+|\s+$/g, ''), maxChars);
+  const content = cut(defuse(inertText(text)).replace(/^\n+|\s+$/g, ''), maxChars);
   return `<<<${boundary} ${head}\n${content}\n${boundary}>>>`;
 }
 
