@@ -71,14 +71,18 @@ export async function createModules(base: {
       viaGitHub(github.forHost(project.host).pullRequest(project.owner, project.repo, number)),
   });
   const sessions = new Sessions({ state, hub, paths, log, workspaces, env });
-  workspaces.onReady(async (workspace, prompt, outside) => {
+  workspaces.onReady(async (workspace, prompt, outside, unverified) => {
     await sessions.start({
       workspaceId: workspace.id,
       prompt,
       kind: 'chat',
       title: 'chat',
       duringSetup: workspace.status === 'provisioning',
-      ...permissionForOutsideText(outside, state.data.settings.trustOutsideAuthors),
+      ...permissionForOutsideText(
+        outside,
+        state.data.settings.trustOutsideAuthors,
+        unverified ? [unverified] : [],
+      ),
     });
   });
   const ratchet = new Ratchet({ state, hub, log, paths, github, sessions, workspaces, projects, promptsDir });

@@ -243,6 +243,12 @@ export const Workspace = z.lazy(() =>
     initialPrompt: z.string().optional(),
     /** Logins outside the repo whose text the initial prompt carries (its session then starts in `ask` mode). */
     initialPromptOutsideAuthors: z.array(z.string()).optional(),
+    /**
+     * Why the initial prompt carries text whose author ff could not verify
+     * (issue text a client handed over instead of ff reading it from GitHub):
+     * it counts as an outside author's.
+     */
+    initialPromptUnverified: z.string().optional(),
     /** Things that went wrong without failing (an unreachable origin, …), newest last. */
     warnings: z.array(z.string()).default([]),
     ratchet: WorkspaceRatchet.default(WorkspaceRatchet.parse({})),

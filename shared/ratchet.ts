@@ -69,6 +69,8 @@ export const PrSnapshot = z.lazy(() =>
     headRefName: z.string(),
     headRefOid: z.string(),
     baseRefName: z.string(),
+    /** The head lives in a fork (GitHub's isCrossRepository): its CI runs the fork's code, and its logs are the fork's words. */
+    fork: z.boolean().optional(),
     /** MERGEABLE | CONFLICTING | UNKNOWN */
     mergeable: z.string(),
     mergeStateStatus: z.string(),

@@ -243,7 +243,9 @@ export class GitHub {
       const { data } = await client.query(query, variables, shape, { allowPartial: true });
       const record = data as Record<string, z.infer<typeof BranchRepo> | undefined>;
       chunk.forEach((_, i) => {
-        out.push(record[`b${i}`]?.pullRequests.nodes[0] ?? undefined);
+        const pr = record[`b${i}`]?.pullRequests.nodes[0] ?? undefined;
+        // A fork's PR whose branch has the same name is someone else's work, never the workspace's PR.
+        out.push(pr && !pr.isCrossRepository ? pr : undefined);
       });
     }
     return out;

@@ -81,6 +81,7 @@ export function toSnapshot(node: PullRequestNode): PrSnapshot {
     headRefName: node.headRefName,
     headRefOid: node.headRefOid,
     baseRefName: node.baseRefName,
+    ...(node.isCrossRepository ? { fork: true } : {}),
     mergeable: node.mergeable,
     mergeStateStatus: node.mergeStateStatus,
     autoMergeEnabled: Boolean(node.autoMergeRequest?.enabledAt),

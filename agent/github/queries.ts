@@ -165,7 +165,7 @@ export function pullRequestsForBranchesQuery(
     declarations.push(`$o${i}: String!, $r${i}: String!, $h${i}: String!`);
     return `b${i}: repository(owner: $o${i}, name: $r${i}) {
     pullRequests(headRefName: $h${i}, first: 1, orderBy: { field: CREATED_AT, direction: DESC }) {
-      nodes { id number url state }
+      nodes { id number url state isCrossRepository }
     }
   }`;
   });
@@ -176,7 +176,14 @@ export function pullRequestsForBranchesQuery(
 }
 
 export const PrRef = z.lazy(() =>
-  z.object({ id: z.string(), number: z.number(), url: z.string(), state: z.string() }),
+  z.object({
+    id: z.string(),
+    number: z.number(),
+    url: z.string(),
+    state: z.string(),
+    /** The head lives in a fork: someone else's branch of the same name, not the workspace's. */
+    isCrossRepository: z.boolean().optional(),
+  }),
 );
 export type PrRef = z.infer<typeof PrRef>;
 export const BranchRepo = z.lazy(() =>
@@ -202,7 +209,7 @@ export const PULL_REQUESTS_QUERY = `query PullRequests($ids: [ID!]!) {
   nodes(ids: $ids) {
     __typename
     ... on PullRequest {
-      id number url state merged headRefName headRefOid baseRefName updatedAt
+      id number url state merged headRefName headRefOid baseRefName updatedAt isCrossRepository
       mergeable mergeStateStatus reviewDecision
       autoMergeRequest { enabledAt }
       statusCheckRollup { state contexts(first: 100) { nodes { ...CheckContext } } }
@@ -347,6 +354,7 @@ export const PullRequestNode = z.lazy(() =>
     url: z.string(),
     headRefName: z.string(),
     baseRefName: z.string(),
+    isCrossRepository: z.boolean().optional(),
     statusCheckRollup: CheckRollup,
     latestReviews: z
       .object({

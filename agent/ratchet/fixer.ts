@@ -25,6 +25,17 @@ export interface FixerBrief {
   classification: Classification;
 }
 
+/**
+ * What a fork's PR puts in a fixer's prompt that no one inside the repo
+ * wrote — pure: its checks' names, output and job logs come from the fork's
+ * code, so they count as outside text.
+ */
+export function forkText(snapshot: Pick<PrSnapshot, 'fork' | 'number'>): string[] {
+  return snapshot.fork
+    ? [`the checks and job logs of PR #${snapshot.number}, which comes from a fork (its code writes them)`]
+    : [];
+}
+
 /** Session statuses in which a fixer is in the middle of a turn. */
 const BUSY: ReadonlySet<Session['status']> = new Set(['starting', 'running', 'waiting-permission']);
 
@@ -78,10 +89,11 @@ export class Fixers {
       kind: 'ratchet',
       title: `ratchet: ${classification.state}`,
       permissionMode: settings.permissionMode,
-      // Review comments by people outside the repo steer the fixer: then it asks first.
+      // Review comments by people outside the repo, or a fork's CI, steer the fixer: then it asks first.
       ...permissionForOutsideText(
         outsideAuthors({ comments: classification.reviewComments }),
         this.#deps.state.data.settings.trustOutsideAuthors,
+        forkText(brief.snapshot),
       ),
       prompt: await this.#prompt(github, brief),
     });

@@ -7,6 +7,7 @@ import {
   firstPromptFields,
   issueRefFor,
   withFetchedIssue,
+  withoutClaimedTrust,
 } from './new-workspace.js';
 import type { Creation } from './one-per-issue.js';
 import { newId } from './projects.js';
@@ -33,7 +34,7 @@ async function create(
   project: Project,
   request: CreateWorkspaceInput,
 ): Promise<Creation> {
-  const details = await withIssueDetails(ctx, project, request);
+  const { input: details, fromGitHub } = await withIssueDetails(ctx, project, request);
   const { base, ...checked } = await checkBranchInputs(ctx, project, details);
   const input = { ...details, ...checked };
   const id = newId();
@@ -49,20 +50,32 @@ async function create(
       baseBranch: base,
       path,
       ...(issue ? { issue } : {}),
-      ...firstPromptFields(input, issue, { template: ctx.prompts.issue, repo: projectSlug(project), branch }),
+      ...firstPromptFields(
+        input,
+        issue,
+        { template: ctx.prompts.issue, repo: projectSlug(project), branch },
+        fromGitHub,
+      ),
     },
     `Workspace ${id} (${projectSlug(project)} ${branch}) provisioning at ${path}`,
   );
   return { workspace: await viewWorkspace(ctx, workspace), created: true };
 }
 
-/** An issue given by number only is read from GitHub (title, body, labels, comments). */
+/**
+ * An issue given by number only is read from GitHub (title, body, labels,
+ * comments, and who wrote them); `fromGitHub` says so. Issue text the caller
+ * hands over instead (the Start button does when ff has no token) is kept
+ * without the associations it claims: ff cannot tell who wrote it.
+ */
 async function withIssueDetails(
   ctx: Pick<WorkspaceContext, 'issueLookup'>,
   project: Project,
   input: CreateWorkspaceInput,
-): Promise<CreateWorkspaceInput> {
-  if (!input.issue || input.issue.title !== undefined) return input;
+): Promise<{ input: CreateWorkspaceInput; fromGitHub: boolean }> {
+  if (!input.issue) return { input, fromGitHub: false };
+  if (input.issue.title !== undefined)
+    return { input: { ...input, issue: withoutClaimedTrust(input.issue) }, fromGitHub: false };
   if (!ctx.issueLookup) {
     throw new AgentError(
       'INVALID_PARAMS',
@@ -80,5 +93,5 @@ async function withIssueDetails(
       );
     throw error;
   });
-  return { ...input, issue: withFetchedIssue(input.issue, fetched) };
+  return { input: { ...input, issue: withFetchedIssue(input.issue, fetched) }, fromGitHub: true };
 }

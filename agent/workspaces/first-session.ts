@@ -24,10 +24,15 @@ export async function startFirstSession(
   if (!now || !workspace.initialPrompt) return;
   const prompt = firstPrompt(workspace.initialPrompt, setup, ctx.prompts.setupRunning);
   const outside = workspace.initialPromptOutsideAuthors ?? [];
-  await ctx.records.patch(id, { initialPrompt: undefined, initialPromptOutsideAuthors: undefined });
+  const unverified = workspace.initialPromptUnverified;
+  await ctx.records.patch(id, {
+    initialPrompt: undefined,
+    initialPromptOutsideAuthors: undefined,
+    initialPromptUnverified: undefined,
+  });
   for (const hook of ctx.records.readyHooks) {
     try {
-      await hook(ctx.records.find(id), prompt, outside);
+      await hook(ctx.records.find(id), prompt, outside, unverified);
     } catch (error) {
       await ctx.records.warn(id, `Could not start the first session: ${errorText(error)}`);
     }

@@ -42,24 +42,49 @@ export function issueRefFor(project: Pick<Project, 'host' | 'owner' | 'repo'>, i
   };
 }
 
-/** The issue as read from GitHub, with what the caller gave (the Start button hands over what the page shows) winning. */
+/**
+ * The issue as read from GitHub: GitHub's own words and who wrote them win
+ * over anything the caller sent along, so a client cannot put its text
+ * under an issue author's name (and trust).
+ */
 export function withFetchedIssue(given: IssueInput, fetched: IssueInput): IssueInput {
-  return { ...fetched, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  return { ...given, ...fetched };
+}
+
+/** Why issue text a client handed over counts as an outside author's: ff did not read it from GitHub. */
+export const UNVERIFIED_ISSUE_TEXT =
+  'issue text handed over by a client (ff could not read the issue from GitHub itself, so it cannot tell who wrote it)';
+
+/**
+ * Issue text a client handed over, as ff keeps it: what it says, without
+ * the associations it claims — who is inside the repo is GitHub's to say.
+ */
+export function withoutClaimedTrust(issue: IssueInput): IssueInput {
+  const { authorAssociation: _, comments, ...rest } = issue;
+  return {
+    ...rest,
+    ...(comments ? { comments: comments.map(({ authorAssociation: __, ...c }) => c) } : {}),
+  };
 }
 
 /**
  * The first prompt of the session a new workspace starts once ready: the
  * caller's `prompt`, else the issue rendered with prompts/issue.md, and the
- * logins outside the repo whose text that rendering carries. Nothing when no
+ * logins outside the repo whose text that rendering carries — or, for issue
+ * text ff did not read from GitHub, why its author is unknown. Nothing when no
  * session is to start (by default one starts when an issue or a prompt is given).
  */
 export function firstPromptFields(
   input: Pick<CreateWorkspaceInput, 'issue' | 'prompt' | 'startSession'>,
   issue: IssueRef | undefined,
   render: { template: string; repo: string; branch: string; boundary?: string },
-): Pick<Workspace, 'initialPrompt' | 'initialPromptOutsideAuthors'> {
+  /** The issue's text was read from GitHub by ff (not handed over by the caller). */
+  fromGitHub = false,
+): Pick<Workspace, 'initialPrompt' | 'initialPromptOutsideAuthors' | 'initialPromptUnverified'> {
   const startSession = input.startSession ?? Boolean(input.issue || input.prompt);
-  const outside = startSession && !input.prompt && input.issue ? outsideAuthors(input.issue) : [];
+  const issueText = startSession && !input.prompt && input.issue;
+  const outside = issueText && fromGitHub ? outsideAuthors(input.issue!) : [];
+  const unverified = issueText && !fromGitHub;
   const initialPrompt = !startSession
     ? undefined
     : (input.prompt ??
@@ -74,6 +99,7 @@ export function firstPromptFields(
   return {
     ...(initialPrompt ? { initialPrompt } : {}),
     ...(initialPrompt && outside.length ? { initialPromptOutsideAuthors: outside } : {}),
+    ...(initialPrompt && unverified ? { initialPromptUnverified: UNVERIFIED_ISSUE_TEXT } : {}),
   };
 }
 

@@ -10,12 +10,14 @@ export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
 
 /**
  * Called when a workspace becomes ready with a first prompt to start a session with.
- * `outsideAuthors`: logins outside the repo whose text the prompt carries.
+ * `outsideAuthors`: logins outside the repo whose text the prompt carries; `unverified`:
+ * why it carries text whose author ff could not verify, if it does.
  */
 export type ReadyHook = (
   workspace: Workspace,
   prompt: string,
   outsideAuthors: readonly string[],
+  unverified: string | undefined,
 ) => Promise<void> | void;
 
 /** A workspace's warnings keep the newest this many. */

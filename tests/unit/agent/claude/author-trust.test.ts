@@ -34,10 +34,11 @@ describe('outsideAuthors', () => {
       ['x'],
     ],
     [
-      'unknown association (given by a client) is not counted',
+      'an association GitHub did not give counts as outside: ff trusts only what it can verify',
       { author: 'x', comments: [{ author: 'y' }] },
-      [],
+      ['x', 'y'],
     ],
+    ['no author at all (review comments only) names nobody for it', { comments: [] }, []],
     ['lower case is read as GitHub means it', { author: 'a', authorAssociation: 'member' }, []],
     ['a deleted account is the ghost', { authorAssociation: 'NONE' }, ['ghost']],
   ])('%s', (_name, issue, outside) => {
@@ -56,6 +57,17 @@ describe('permissionForOutsideText', () => {
     });
     expect(permissionForOutsideText(['a', 'b', 'c', 'd', 'e'], false)?.permissionReason).toContain(
       '@a, @b, @c and 2 more',
+    );
+  });
+
+  it('text whose author ff could not verify asks too, saying what it is and how to change it', () => {
+    const why = 'issue text handed over by a client';
+    expect(permissionForOutsideText([], true, [why])).toBeUndefined();
+    expect(permissionForOutsideText([], false, [why])?.permissionReason).toBe(
+      'Asks before each tool: its prompt has issue text handed over by a client. Options → "Trust text by people outside the repo" turns this off.',
+    );
+    expect(permissionForOutsideText(['x'], false, ['the job logs of a fork'])?.permissionReason).toContain(
+      'text by @x, outside the repo, and the job logs of a fork.',
     );
   });
 });
