@@ -51,10 +51,27 @@ export const SystemOther = z.lazy(() =>
   }),
 );
 
+/** Tokens an API call used, as the CLI reports them (the cost of a running turn is estimated from them). */
+export const Usage = z.lazy(() =>
+  z.looseObject({
+    input_tokens: z.number().nullish(),
+    output_tokens: z.number().nullish(),
+    cache_creation_input_tokens: z.number().nullish(),
+    cache_read_input_tokens: z.number().nullish(),
+  }),
+);
+export type Usage = z.infer<typeof Usage>;
+
 export const AssistantLine = z.lazy(() =>
   z.looseObject({
     type: z.literal('assistant'),
-    message: z.looseObject({ content: z.array(ContentBlock) }),
+    message: z.looseObject({
+      content: z.array(ContentBlock),
+      /** The API message: a call's blocks come on lines of their own, each with the call's id and usage. */
+      id: z.string().optional(),
+      model: z.string().optional(),
+      usage: Usage.nullish(),
+    }),
     session_id: z.string().optional(),
     parent_tool_use_id: z.string().nullable().optional(),
     /** Set on a message the CLI made up to report a failed API call (e.g. `authentication_failed`), not the model's. */
@@ -78,6 +95,19 @@ export const ResultLine = z.lazy(() =>
     is_error: z.boolean().optional(),
     result: z.string().optional(),
     total_cost_usd: z.number().optional(),
+    /** Per model, the process's tokens so far and what the CLI priced them at. */
+    modelUsage: z
+      .record(
+        z.string(),
+        z.looseObject({
+          inputTokens: z.number().nullish(),
+          outputTokens: z.number().nullish(),
+          cacheReadInputTokens: z.number().nullish(),
+          cacheCreationInputTokens: z.number().nullish(),
+          costUSD: z.number().nullish(),
+        }),
+      )
+      .optional(),
     num_turns: z.number().optional(),
     duration_ms: z.number().optional(),
     session_id: z.string().optional(),

@@ -394,6 +394,8 @@ export const Session = z.lazy(() =>
     model: z.string().optional(),
     costUsd: z.number().nonnegative(),
     turns: z.number().int().nonnegative().default(0),
+    /** What its newest turns cost (USD), oldest first, at most 5: what the ratchet expects its next turn to cost. */
+    turnCostsUsd: z.array(z.number().nonnegative()).max(5).optional(),
     /** The claude process while one runs (so a restarted agent can end one a crash left behind). */
     pid: z.number().int().positive().optional(),
     /**
@@ -427,6 +429,8 @@ export const SessionView = z.lazy(() =>
     queued: z.number().int().nonnegative(),
     /** Latest transcript seq, for subscribing with sinceSeq. */
     lastSeq: z.number().int().nonnegative(),
+    /** What the running turn has cost so far (USD, estimated from its API calls' usage); absent between turns. */
+    turnCostUsd: z.number().nonnegative().optional(),
   }),
 );
 export type SessionView = z.infer<typeof SessionView>;

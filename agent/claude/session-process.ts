@@ -10,6 +10,7 @@ import { ClaudeProcess } from './claude-process.js';
 import { type SessionLaunch, sandboxAtSpawn, sessionLaunch } from './session-sandbox.js';
 import { nextSessionStatus } from './session-status.js';
 import type { SessionsContext } from './sessions.js';
+import type { CallSeen } from './turn-cost.js';
 import { onClaudeLine } from './turns.js';
 
 /** A session whose claude process runs: the process, and what its turns have in hand. */
@@ -35,6 +36,10 @@ export interface LiveSession {
   costBase: number;
   /** A sandboxed session's walls and tool calls, to tell what they blocked (blocked-attempts.ts). */
   blockWatch?: BlockWatch;
+  /** The running turn's API calls by message id, as its assistant lines showed them (turn-cost.ts). */
+  calls: Map<string, CallSeen>;
+  /** What the running turn has cost so far (USD, estimated from its calls); 0 between turns. */
+  turnCostUsd: number;
   exited: Promise<void>;
 }
 
@@ -91,6 +96,8 @@ export function spawnClaude(
           },
         }
       : {}),
+    calls: new Map(),
+    turnCostUsd: 0,
     exited: new Promise((resolve) => {
       exited = resolve;
     }),
@@ -166,7 +173,12 @@ function onExit(
   signal: NodeJS.Signals | null,
 ): void {
   sessions.endLive(id, live);
-  sessions.patch(id, { pid: undefined });
+  // A turn the process died in was paid for, though Claude Code never said how much: its estimate counts.
+  const unreported = live.turn ? live.turnCostUsd : 0;
+  sessions.patch(id, {
+    pid: undefined,
+    ...(unreported > 0 ? { costUsd: sessions.find(id).costUsd + unreported } : {}),
+  });
   const before = sessions.find(id);
   const status = nextSessionStatus(before.status, {
     type: 'exited',

@@ -54,6 +54,9 @@ export class Sessions {
   /** When each session entered its current status, during this agent's run. */
   readonly #statusSince = new Map<string, string>();
   readonly #turnEndedHooks: Array<(session: Session) => void> = [];
+  readonly #spendHooks: Array<(session: Session) => void> = [];
+  /** USD per input token Claude Code priced each model at, learned from its result lines (turn-cost.ts). */
+  readonly prices = new Map<string, number>();
   /** The agent is stopping: processes that end now leave their sessions interrupted, not crashed. */
   agentStopping = false;
 
@@ -86,6 +89,7 @@ export class Sessions {
       pendingPermissions: live ? [...live.pending.values()] : [],
       queued: live?.queue.length ?? 0,
       lastSeq: this.#context.transcripts.lastSeq(session.id),
+      ...(live?.turn ? { turnCostUsd: live.turnCostUsd } : {}),
     };
   }
 
@@ -169,11 +173,36 @@ export class Sessions {
 
   /** Runs the turn-ended hooks; one that throws is logged and the others still run. */
   turnEnded(id: string): void {
-    for (const hook of this.#turnEndedHooks) {
+    this.#run(this.#turnEndedHooks, id, 'after its turn');
+  }
+
+  /**
+   * Called when a session's turn starts and whenever what it has cost so far
+   * grows (each API call, priced from the usage it reports): the ratchet
+   * holds its fixers to their budgets with it.
+   */
+  onSpend(hook: (session: Session) => void): void {
+    this.#spendHooks.push(hook);
+  }
+
+  /** Runs the spend hooks (see onSpend). */
+  spent(id: string): void {
+    this.#run(this.#spendHooks, id, 'as its turn spent');
+  }
+
+  /** What the session's running turn has cost so far (USD, estimated); undefined when no turn runs. */
+  turnCostUsd(id: string): number | undefined {
+    const live = this.#live.get(id);
+    return live?.turn ? live.turnCostUsd : undefined;
+  }
+
+  /** Runs hooks on a session; one that throws is logged and the others still run. */
+  #run(hooks: ReadonlyArray<(session: Session) => void>, id: string, when: string): void {
+    for (const hook of hooks) {
       try {
         hook(this.find(id));
       } catch (error) {
-        this.#context.log.error(`Session ${id}: after its turn`, error);
+        this.#context.log.error(`Session ${id}: ${when}`, error);
       }
     }
   }

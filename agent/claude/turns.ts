@@ -12,16 +12,20 @@ import { askPermission } from './permissions.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
 import { stopSession } from './stop-session.js';
+import { callAfterLine, pricesFromResult, turnCostUsd } from './turn-cost.js';
 import { turnFailure } from './turn-failure.js';
 
-/** Hands a user message to Claude: a turn starts. */
+/** Hands a user message to Claude: a turn starts, having cost nothing yet. */
 export function startTurn({ sessions }: SessionsContext, id: string, live: LiveSession, text: string): void {
   live.turn = true;
   live.answered = false;
   delete live.apiError;
   delete live.interrupted;
+  live.calls.clear();
+  live.turnCostUsd = 0;
   live.process.sendUser(text);
   sessions.signal(id, { type: 'turn-started' });
+  sessions.spent(id);
 }
 
 /** Hands the next queued message to Claude if nothing runs (a turn, a permission question). */
@@ -77,6 +81,7 @@ export function onClaudeLine(
     case 'assistant':
       if (line.error || line.is_api_error_message) live.apiError = line.error ?? 'api_error';
       else live.answered = true;
+      priceCall(context, id, live, line);
       trackTool(live, line.kind, entries);
       return;
     case 'user':
@@ -101,19 +106,51 @@ function trackTool(live: LiveSession, kind: 'assistant' | 'user', entries: reado
 }
 
 /**
+ * An assistant line of the running turn: its API call priced from the usage
+ * it reports (turn-cost.ts); when that adds to what the turn has cost, the
+ * spend hooks run. Claude Code's own lines (model `<synthetic>`) cost nothing.
+ */
+function priceCall(
+  { sessions }: SessionsContext,
+  id: string,
+  live: LiveSession,
+  line: Extract<ClaudeLine, { kind: 'assistant' }>,
+): void {
+  const { id: callId, model, usage, content } = line.message;
+  if (!live.turn || !callId || model === '<synthetic>') return;
+  live.calls.set(callId, callAfterLine(live.calls.get(callId), { model, usage, content }));
+  const cost = turnCostUsd(live.calls.values(), sessions.prices);
+  if (cost <= live.turnCostUsd) return;
+  live.turnCostUsd = cost;
+  sessions.spent(id);
+}
+
+/** How many turns' costs a session keeps (what the ratchet estimates its next turn from). */
+const TURN_COSTS_KEPT = 5;
+
+/**
  * Claude's result line: the turn's count and cost are saved (the CLI
- * reports its process's total, so earlier processes' cost is added), the
- * next queued message goes, and the turn-ended hooks run. A result that is
- * an error before the model answered (not logged in, …) fails the session
- * instead, with its cause and fix, rather than passing for a reply.
+ * reports its process's total, so earlier processes' cost is added), with
+ * what this turn cost among the newest turns', and the prices the CLI used
+ * learned; the next queued message goes, and the turn-ended hooks run. A
+ * result that is an error before the model answered (not logged in, …)
+ * fails the session instead, with its cause and fix, rather than passing
+ * for a reply.
  */
 function endTurn(context: SessionsContext, id: string, live: LiveSession, result: ResultLine): void {
   const { sessions, transcripts } = context;
   live.turn = false;
   delete live.tool;
+  live.calls.clear();
+  live.turnCostUsd = 0;
+  for (const [model, price] of pricesFromResult(result.modelUsage ?? {})) sessions.prices.set(model, price);
   const session = sessions.find(id);
-  const cost = live.costBase + (result.total_cost_usd ?? 0);
-  sessions.patch(id, { turns: session.turns + 1, costUsd: Math.max(session.costUsd, cost) });
+  const cost = Math.max(session.costUsd, live.costBase + (result.total_cost_usd ?? 0));
+  sessions.patch(id, {
+    turns: session.turns + 1,
+    costUsd: cost,
+    turnCostsUsd: [...(session.turnCostsUsd ?? []), cost - session.costUsd].slice(-TURN_COSTS_KEPT),
+  });
   const failure = turnFailure(result, {
     modelAnswered: live.answered,
     interrupted: live.interrupted === true || live.stopRequested,

@@ -6,7 +6,7 @@ import type {
   ThreadReply,
   WorkspaceRatchet,
 } from '../../shared/ratchet.js';
-import { type Decision, pauseHolds, waitingSentence } from './decide.js';
+import { type BudgetPause, type Decision, pauseHolds, waitingSentence } from './decide.js';
 import type { ReplyPlan } from './threads.js';
 
 /**
@@ -189,6 +189,36 @@ export function applyFixerStarted(
 /** The decision as it ended: the fixer session it told, or why acting on it failed. */
 export function applyOutcome(ratchet: WorkspaceRatchet, decision: RatchetDecision): WorkspaceRatchet {
   return { ...ratchet, lastDecision: decision };
+}
+
+/** What the PR's fixers have spent so far, live (the running turn included), against its budget. */
+export function applySpend(ratchet: WorkspaceRatchet, spentUsd: number, budgetUsd: number): WorkspaceRatchet {
+  if (ratchet.spentUsd === spentUsd && ratchet.budgetUsd === budgetUsd) return ratchet;
+  return { ...ratchet, spentUsd, budgetUsd };
+}
+
+/**
+ * A fixer's turn stopped because it passed a budget: the PR is paused,
+ * saying which budget and what was spent (the day's lifts by itself at
+ * midnight UTC), and the stop is the decision shown.
+ */
+export function applyBudgetStop(
+  ratchet: WorkspaceRatchet,
+  decision: RatchetDecision,
+  pause: BudgetPause,
+  spentUsd: number,
+): WorkspaceRatchet {
+  const r: WorkspaceRatchet = {
+    ...ratchet,
+    paused: true,
+    pausedReason: pause.why,
+    lastDecision: decision,
+    spentUsd,
+  };
+  if (pause.until) r.pausedUntil = pause.until;
+  else delete r.pausedUntil;
+  r.waiting = waitingSentence(decision, r.pausedReason, undefined, r.pausedUntil);
+  return r;
 }
 
 /** The user paused or resumed the ratchet on this workspace. */

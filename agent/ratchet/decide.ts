@@ -19,8 +19,14 @@ export interface DecisionInput {
   replies?: number;
   /** Why thread replies wait (the fixer said fixed but its push has not reached GitHub yet). */
   repliesWait?: string;
-  /** What fixers cost (USD): this PR's, and all of today's (UTC). */
-  spent?: { pr: number; day: number };
+  /**
+   * What fixers cost (USD): this PR's, and all of today's (UTC), each with
+   * what running fixers hold (reserved, or spending now); `dayHeld` is that
+   * part of `day`.
+   */
+  spent?: { pr: number; day: number; dayHeld?: number };
+  /** What the fixer's next turn is expected to cost (USD): reserved before it starts. */
+  estimateUsd?: number;
   /**
    * Why ff may not push to this PR's branch (an adopted fork's PR), if so:
    * nothing that needs a push (a fixer, a branch update) is started.
@@ -40,6 +46,37 @@ export interface Decision {
   pausedReason?: string;
   /** pause: when it lifts by itself (ISO); absent → until the user resumes. */
   pausedUntil?: string;
+  /** start-fixer / tell-fixer: what is reserved for its turn (USD) before it starts. */
+  reserveUsd?: number;
+}
+
+/** A budget pause: why, for the decision and the PR's state, and until when (the day's lifts at midnight UTC). */
+export interface BudgetPause {
+  why: string;
+  until?: string;
+}
+
+/** Why a PR pauses for a spent budget, saying what was spent and how to go on — pure. */
+export function budgetPause(
+  budget: 'pr' | 'day',
+  spentUsd: number,
+  settings: Pick<RatchetSettings, 'maxCostUsdPerPr' | 'maxCostUsdPerDay'>,
+  now: string,
+  /** What the next fix is expected to cost, when the day has less left than that. */
+  expectedUsd?: number,
+): BudgetPause {
+  if (budget === 'pr')
+    return {
+      why: `budget of ${usd(settings.maxCostUsdPerPr)} per PR spent (${usd(spentUsd)}) — raise maxCostUsdPerPr or resume to go on`,
+    };
+  const spent =
+    expectedUsd !== undefined && spentUsd < settings.maxCostUsdPerDay
+      ? `nearly spent by all fixers (${usd(spentUsd)}; a fix is expected to cost about ${usd(expectedUsd)})`
+      : `spent by all fixers (${usd(spentUsd)})`;
+  return {
+    why: `budget of ${usd(settings.maxCostUsdPerDay)} per day ${spent} — raise maxCostUsdPerDay or wait for tomorrow (UTC)`,
+    until: nextUtcMidnight(now),
+  };
 }
 
 /** The next midnight UTC after `now` (ISO): when a day's budget starts afresh. */
@@ -202,24 +239,46 @@ export function decideRatchetAction(input: DecisionInput): Decision {
       pausedReason: `${settings.maxAttempts} fix attempts used`,
     };
   }
+  const now = input.now ?? new Date().toISOString();
   const spent = input.spent ?? { pr: 0, day: 0 };
+  const dayHeld = spent.dayHeld ?? 0;
   if (spent.pr >= settings.maxCostUsdPerPr) {
-    const why = `budget of ${usd(settings.maxCostUsdPerPr)} per PR spent (${usd(spent.pr)}) — raise maxCostUsdPerPr or resume to go on`;
+    const pause = budgetPause('pr', spent.pr, settings, now);
     return {
       action: 'pause',
-      reason: `${classification.reason} — ${why}; paused.`,
+      reason: `${classification.reason} — ${pause.why}; paused.`,
       fingerprint,
-      pausedReason: why,
+      pausedReason: pause.why,
     };
   }
-  if (spent.day >= settings.maxCostUsdPerDay) {
-    const why = `budget of ${usd(settings.maxCostUsdPerDay)} per day spent by all fixers (${usd(spent.day)}) — raise maxCostUsdPerDay or wait for tomorrow (UTC)`;
+  // Finished turns alone used the day's budget: nothing to wait for until midnight UTC.
+  if (spent.day - dayHeld >= settings.maxCostUsdPerDay) {
+    const pause = budgetPause('day', spent.day, settings, now);
     return {
       action: 'pause',
-      reason: `${classification.reason} — ${why}; paused until midnight UTC.`,
+      reason: `${classification.reason} — ${pause.why}; paused until midnight UTC.`,
       fingerprint,
-      pausedReason: why,
-      pausedUntil: nextUtcMidnight(input.now ?? new Date().toISOString()),
+      pausedReason: pause.why,
+      ...(pause.until ? { pausedUntil: pause.until } : {}),
+    };
+  }
+  // What this turn reserves: what it is expected to cost, never more than the PR has left.
+  const reserveUsd = Math.max(0, Math.min(input.estimateUsd ?? 0, settings.maxCostUsdPerPr - spent.pr));
+  const dayLeft = settings.maxCostUsdPerDay - spent.day;
+  if (reserveUsd > dayLeft || dayLeft <= 0) {
+    // Running fixers hold the rest of today's budget: what they leave unused comes back when they finish.
+    if (dayHeld > 0)
+      return {
+        action: 'none',
+        reason: `${classification.reason} — waiting for budget: running fixers hold ${usd(dayHeld)} of today's ${usd(settings.maxCostUsdPerDay)}, and a fix is expected to cost about ${usd(reserveUsd)}.`,
+      };
+    const pause = budgetPause('day', spent.day, settings, now, reserveUsd);
+    return {
+      action: 'pause',
+      reason: `${classification.reason} — ${pause.why}; paused until midnight UTC.`,
+      fingerprint,
+      pausedReason: pause.why,
+      ...(pause.until ? { pausedUntil: pause.until } : {}),
     };
   }
   const attempt = `attempt ${ratchet.attempts + 1} of ${settings.maxAttempts}`;
@@ -228,11 +287,13 @@ export function decideRatchetAction(input: DecisionInput): Decision {
       action: 'start-fixer',
       reason: `${classification.reason} — starting a fixer (${attempt}).`,
       fingerprint,
+      reserveUsd,
     };
   return {
     action: 'tell-fixer',
     reason: `${classification.reason} — told the fixer (${attempt}).`,
     fingerprint,
+    reserveUsd,
   };
 }
 

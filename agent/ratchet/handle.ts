@@ -28,7 +28,7 @@ export interface HandleDeps extends EffectsDeps {
   settings: Pick<RatchetSettingsBook, 'of'>;
   fixers: Pick<Fixers, 'seen' | 'turnsOf' | 'finalText' | 'start' | 'tell'>;
   workspaces: Pick<Workspaces, 'find'>;
-  budget: Pick<FixerBudget, 'spentOn'>;
+  budget: Pick<FixerBudget, 'spentOn' | 'estimate' | 'reserve' | 'started' | 'release' | 'spentLive'>;
   look: Pick<PullRequestLook, 'pullRequest'>;
   log: Logger;
   /** When the ratchet looks next (ISO), if scheduled. */
@@ -87,6 +87,11 @@ export function decidePullRequest(deps: HandleDeps, seen: PullRequestSeen): Deci
   const fixer = deps.fixers.seen(workspace.ratchet.fixerSessionId);
   const replies = replyPlan(deps.fixers, workspace.ratchet, snapshot, settings, fixer.state);
   const spent = deps.budget.spentOn(workspaceId);
+  const fixerSession = fixer.state === 'none' ? undefined : fixer.session?.id;
+  const estimateUsd = deps.budget.estimate(fixerSession, {
+    pr: settings.maxCostUsdPerPr - spent.pr,
+    day: settings.maxCostUsdPerDay - spent.day,
+  });
   const now = new Date().toISOString();
   const decided = decideRatchetAction({
     ratchet: workspace.ratchet,
@@ -97,6 +102,7 @@ export function decidePullRequest(deps: HandleDeps, seen: PullRequestSeen): Deci
     ...(replies?.ready ? { replies: replies.replies.length } : {}),
     ...(replies && !replies.ready ? { repliesWait: replies.reason } : {}),
     spent,
+    estimateUsd,
     now,
     ...(workspace.adopted?.fork ? { noPush: noPushReason(workspace) } : {}),
   });
@@ -108,7 +114,7 @@ export function decidePullRequest(deps: HandleDeps, seen: PullRequestSeen): Deci
       classification,
       snapshot,
       settings,
-      spentUsd: spent.pr,
+      spentUsd: deps.budget.spentLive(workspaceId),
       fixer,
       ...(replies ? { replies } : {}),
       roundId: newRoundId(decision.at),
@@ -118,6 +124,13 @@ export function decidePullRequest(deps: HandleDeps, seen: PullRequestSeen): Deci
   );
   const durable = decision.action !== 'none' || Boolean(replies?.ready);
   if (!durable) recorded.catch((error) => deps.log.error(`Saving ratchet state of ${workspaceId}`, error));
+  // Reserved before the turn starts: a decision for another PR in this tick weighs it.
+  if (decided.reserveUsd !== undefined)
+    deps.budget.reserve(
+      workspaceId,
+      decided.reserveUsd,
+      decision.action === 'tell-fixer' ? fixerSession : undefined,
+    );
   return {
     seen,
     decision,
@@ -179,6 +192,7 @@ async function actAndRecord(
   try {
     const { sessionId } = await act(deps, github, decision, brief, settings);
     if (!sessionId) return decision;
+    if (decision.action === 'start-fixer') deps.budget.started(workspaceId, sessionId);
     const dispatched = { ...decision, sessionId };
     await deps.records.update(workspaceId, (ratchet) =>
       dispatched.action === 'start-fixer'
@@ -187,6 +201,8 @@ async function actAndRecord(
     );
     return dispatched;
   } catch (error) {
+    // A fixer that did not start holds nothing.
+    if (decision.action === 'start-fixer') deps.budget.release(workspaceId);
     const failed = { ...decision, reason: `${decision.reason} Failed: ${errorText(error)}` };
     deps.log.warn(`Ratchet ${workspaceId}: ${failed.reason}`);
     await later(workspaceId, (ratchet) => applyOutcome(ratchet, failed));

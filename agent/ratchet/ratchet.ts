@@ -27,6 +27,7 @@ import { LookPace, nextLookOf, paceWords } from './pace.js';
 import { RatchetRecords } from './records.js';
 import { EVERY_MINUTE, RatchetSchedule } from './schedule.js';
 import { RatchetSettingsBook } from './settings.js';
+import { fixerSpent, fixerTurnEnded, type SpendDeps } from './spend.js';
 import { runTick, type TickDeps } from './tick.js';
 
 export interface RatchetDeps {
@@ -58,6 +59,8 @@ export class Ratchet {
   readonly #schedule: RatchetSchedule;
   /** What the parts share: the records, settings, fixers and the agent's modules they call. */
   readonly #parts: TickDeps;
+  /** What watching fixers' spending needs: the parts, and a way to stop a turn. */
+  readonly #spend: SpendDeps;
   #last: TickResult | undefined;
 
   constructor(deps: RatchetDeps) {
@@ -71,12 +74,16 @@ export class Ratchet {
       { tick: (options) => this.#tick(options), lookAt: (id) => this.#lookAt(id) },
       log,
     );
+    const budget = new FixerBudget({
+      all: () => state.data.sessions,
+      turnUsd: (id) => sessions.turnCostUsd(id) ?? 0,
+    });
     this.#parts = {
       records,
       settings,
       look: new PullRequestLook({ github: deps.github, records, settings, workspaces, projects, log }),
       fixers: new Fixers({ state, sessions, projects, log, promptsDir }),
-      budget: new FixerBudget(() => state.data.sessions),
+      budget,
       workspaces,
       projects,
       log,
@@ -84,7 +91,9 @@ export class Ratchet {
       pace: new LookPace(),
       stepMs: () => this.#schedule.stepMs,
     };
+    this.#spend = { budget, records, settings, workspaces, log, stopTurn: (id) => sessions.interrupt(id) };
     sessions.onTurnEnded((session) => this.#turnEnded(session));
+    sessions.onSpend((session) => this.#spent(session, sessions.turnCostUsd(session.id) !== undefined));
   }
 
   /** Runs ticks on a cron schedule (default every minute, `FF_RATCHET_CRON` to change). */
@@ -204,13 +213,25 @@ export class Ratchet {
    * has not reached GitHub yet).
    */
   #turnEnded(session: Session): void {
-    if (this.#schedule.stopped || session.kind !== 'ratchet' || session.status !== 'idle') return;
+    if (this.#schedule.stopped || session.kind !== 'ratchet') return;
+    fixerTurnEnded(this.#spend, session).catch((error: unknown) =>
+      this.#deps.log.warn(`Ratchet: spend of ${session.workspaceId} not shown (${errorText(error)})`),
+    );
+    if (session.status !== 'idle') return;
     const workspace = this.#deps.state.data.workspaces.find(
       (w) => w.ratchet.threadRound?.sessionId === session.id,
     );
     if (!workspace) return;
     this.lookAt(workspace.id).catch((error: unknown) =>
       this.#deps.log.warn(`Ratchet: replies of ${workspace.id} wait for the next tick (${errorText(error)})`),
+    );
+  }
+
+  /** A fixer's running turn spent more, or one started: shown live, and stopped past its budget (spend.ts). */
+  #spent(session: Session, turnRunning: boolean): void {
+    if (this.#schedule.stopped || session.kind !== 'ratchet') return;
+    fixerSpent(this.#spend, session, turnRunning).catch((error: unknown) =>
+      this.#deps.log.warn(`Ratchet: spend of ${session.workspaceId} not checked (${errorText(error)})`),
     );
   }
 

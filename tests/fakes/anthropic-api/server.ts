@@ -31,12 +31,25 @@ export interface ApiRequest {
   receivedAt: number;
 }
 
-export type Reply =
+/**
+ * What a reply says it used: input and cache tokens as `message_start` carries them (the CLI
+ * shows them on its assistant line as the call starts), output tokens as the closing
+ * `message_delta` does. The CLI prices a call from these (so a test can make one cost dollars).
+ */
+export interface Usage {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+}
+
+export type Reply = (
   | { text: string; chunkSize?: number; delayMs?: number }
   | { toolUse: { name: string; input: Record<string, unknown> }; text?: string }
   | { error: number; message?: string; retryAfter?: number }
   /** Streams text slowly: `chunks` pieces, `delayMs` apart (for interrupts). */
-  | { slow: string[]; delayMs: number };
+  | { slow: string[]; delayMs: number }
+) & { usage?: Usage };
 
 export type Responder = (request: ApiRequest, api: FakeAnthropicApi) => Reply | Promise<Reply>;
 
@@ -218,10 +231,10 @@ export class FakeAnthropicApi {
         stop_reason: null,
         stop_sequence: null,
         usage: {
-          input_tokens: 10,
+          input_tokens: reply.usage?.input_tokens ?? 10,
           output_tokens: 1,
-          cache_creation_input_tokens: 0,
-          cache_read_input_tokens: 0,
+          cache_creation_input_tokens: reply.usage?.cache_creation_input_tokens ?? 0,
+          cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
         },
       },
     });
@@ -276,7 +289,7 @@ export class FakeAnthropicApi {
     send('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: null },
-      usage: { output_tokens: 12 },
+      usage: { output_tokens: reply.usage?.output_tokens ?? 12 },
     });
     send('message_stop', { type: 'message_stop' });
     res.end();

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyBudgetStop,
   applyDecision,
   applyFixerStarted,
   applyOutboxSettled,
   applyReplyPosted,
   applyReplyResolved,
   applyReviewsRequested,
+  applySpend,
   applyUserPause,
   type DecisionContext,
   decisionRecord,
@@ -430,6 +432,45 @@ describe('the outbox', () => {
     expect(after.replied).toHaveLength(200);
     expect(after.replied.at(-1)).toBe('r1:T1');
     expect(after.replied[0]).toBe('old:1');
+  });
+});
+
+describe('spend and budget stops', () => {
+  it('spent so far is shown as it grows; an unchanged figure leaves the record as it was', () => {
+    const before = WorkspaceRatchet.parse({ ...fresh, spentUsd: 1, budgetUsd: 5 });
+    expect(applySpend(before, 1, 5)).toBe(before);
+    expect(applySpend(before, 2.5, 5)).toEqual({ ...before, spentUsd: 2.5 });
+  });
+
+  const stop: RatchetDecision = {
+    action: 'pause',
+    state: 'CI_FAILED',
+    reason: "The fixer's turn was stopped: budget of $5.00 per PR spent ($5.60); paused.",
+    at: NOW,
+  };
+  it.each([
+    [
+      'the PR budget: paused until you resume',
+      { why: 'budget of $5.00 per PR spent ($5.60)' },
+      undefined,
+      /^Paused \(budget of \$5\.00 per PR spent \(\$5\.60\)\): waiting for you to resume/,
+    ],
+    [
+      'the day budget: paused until midnight UTC',
+      { why: 'budget of $10.00 per day spent by all fixers ($10.40)', until: '2026-11-26T00:00:00.000Z' },
+      '2026-11-26T00:00:00.000Z',
+      /until 2026-11-26 00:00 UTC, when it goes on by itself/,
+    ],
+  ])('a turn stopped past %s', (_what, pause, until, waiting) => {
+    const after = applyBudgetStop(
+      WorkspaceRatchet.parse({ ...fresh, pausedUntil: 'stale' }),
+      stop,
+      pause,
+      5.6,
+    );
+    expect(after).toMatchObject({ paused: true, pausedReason: pause.why, lastDecision: stop, spentUsd: 5.6 });
+    expect(after.pausedUntil).toBe(until);
+    expect(after.waiting).toMatch(waiting);
   });
 });
 

@@ -232,6 +232,66 @@ describe('decideRatchetAction', () => {
     expect(day.pausedReason).toMatch(/^budget of \$50\.00 per day spent by all fixers \(\$50\.00\)/);
   });
 
+  const tight = { ...settings, maxCostUsdPerDay: 10 };
+  it.each([
+    ['nothing held: the estimate is reserved', { pr: 0, day: 0 }, 2, 'start-fixer', 2],
+    ['more expected than the PR has left: what it has left', { pr: 4, day: 4 }, 3, 'start-fixer', 1],
+    [
+      'running fixers hold the rest of the day: it waits',
+      { pr: 0, day: 9, dayHeld: 5 },
+      2,
+      'none',
+      undefined,
+    ],
+    [
+      'running fixers hold some, enough is left: it starts',
+      { pr: 0, day: 6, dayHeld: 5 },
+      2,
+      'start-fixer',
+      2,
+    ],
+    [
+      'nothing held, less left than expected: paused until midnight',
+      { pr: 0, day: 9, dayHeld: 0 },
+      2,
+      'pause',
+      undefined,
+    ],
+    [
+      'the day spent by finished turns: paused until midnight',
+      { pr: 0, day: 10.5, dayHeld: 0.5 },
+      2,
+      'pause',
+      undefined,
+    ],
+  ])('budget reserved before a turn: %s', (_name, spent, estimateUsd, action, reserveUsd) => {
+    const d = decide(failing, { settings: tight, spent, estimateUsd });
+    expect(d.action).toBe(action);
+    expect(d.reserveUsd).toBe(reserveUsd);
+  });
+
+  it('a day with less left than a fix is expected to cost pauses until midnight, saying so', () => {
+    const d = decide(failing, {
+      settings: tight,
+      spent: { pr: 0, day: 9.6 },
+      estimateUsd: 4.8,
+      now: '2026-11-25T10:00:00.000Z',
+    });
+    expect(d.pausedReason).toBe(
+      'budget of $10.00 per day nearly spent by all fixers ($9.60; a fix is expected to cost about $4.80) — raise maxCostUsdPerDay or wait for tomorrow (UTC)',
+    );
+    expect(d.pausedUntil).toBe('2026-11-26T00:00:00.000Z');
+  });
+
+  it('waiting for budget says who holds it and what a fix is expected to cost', () => {
+    const d = decide(failing, { settings: tight, spent: { pr: 0, day: 10, dayHeld: 10 }, estimateUsd: 5 });
+    expect(d).toEqual({
+      action: 'none',
+      reason:
+        "CI failing: test — waiting for budget: running fixers hold $10.00 of today's $10.00, and a fix is expected to cost about $5.00.",
+    });
+  });
+
   const dayPaused = {
     ...fresh,
     paused: true,
