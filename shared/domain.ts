@@ -73,7 +73,9 @@ export const Settings = z.lazy(() =>
     /**
      * Off (the default): a session whose first prompt carries text by someone
      * outside the repo (GitHub author association not OWNER, MEMBER or
-     * COLLABORATOR) starts in `ask` mode. On: such sessions use the default mode.
+     * COLLABORATOR), text whose author ff could not verify (issue text a client
+     * handed over), or a fork's checks and logs starts in `ask` mode. On: such
+     * sessions use the default mode.
      */
     trustOutsideAuthors: z.boolean().default(false),
     /**

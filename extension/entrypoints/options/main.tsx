@@ -247,7 +247,8 @@ function NewSessions() {
       </label>
       <p class="ff-muted">
         Off: a session whose issue or review comments have text by someone who is not an owner, member or
-        collaborator of the repo asks before each tool, whatever the mode above.
+        collaborator of the repo — or text ff could not read from GitHub itself, or a fork's job logs — asks
+        before each tool, whatever the mode above.
       </p>
     </section>
   );
