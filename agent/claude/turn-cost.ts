@@ -91,12 +91,15 @@ export function callAfterLine(
   };
 }
 
-/** What the running turn's calls have cost so far (USD), output counted from what each call showed at least. */
+/** What one call has cost so far (USD), its output counted from what it showed at least. */
+export function callCostUsd(call: CallSeen, learned: ReadonlyMap<string, number>): number {
+  const output = Math.max(call.usage.output_tokens ?? 0, Math.ceil(call.chars / CHARS_PER_TOKEN));
+  return weightedTokens(call.usage, output) * inputTokenPrice(call.model, learned);
+}
+
+/** What the running turn's calls have cost so far (USD). */
 export function turnCostUsd(calls: Iterable<CallSeen>, learned: ReadonlyMap<string, number>): number {
   let usd = 0;
-  for (const call of calls) {
-    const output = Math.max(call.usage.output_tokens ?? 0, Math.ceil(call.chars / CHARS_PER_TOKEN));
-    usd += weightedTokens(call.usage, output) * inputTokenPrice(call.model, learned);
-  }
+  for (const call of calls) usd += callCostUsd(call, learned);
   return usd;
 }

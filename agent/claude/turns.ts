@@ -12,7 +12,7 @@ import { askPermission } from './permissions.js';
 import type { LiveSession } from './session-process.js';
 import type { SessionsContext } from './sessions.js';
 import { stopSession } from './stop-session.js';
-import { callAfterLine, pricesFromResult, turnCostUsd } from './turn-cost.js';
+import { callAfterLine, callCostUsd, pricesFromResult } from './turn-cost.js';
 import { turnFailure } from './turn-failure.js';
 
 /** Hands a user message to Claude: a turn starts, having cost nothing yet. */
@@ -118,10 +118,13 @@ function priceCall(
 ): void {
   const { id: callId, model, usage, content } = line.message;
   if (!live.turn || !callId || model === '<synthetic>') return;
-  live.calls.set(callId, callAfterLine(live.calls.get(callId), { model, usage, content }));
-  const cost = turnCostUsd(live.calls.values(), sessions.prices);
-  if (cost <= live.turnCostUsd) return;
-  live.turnCostUsd = cost;
+  const before = live.calls.get(callId);
+  const after = callAfterLine(before, { model, usage, content });
+  live.calls.set(callId, after);
+  // Only this call changed: the turn's cost moves by what it adds.
+  const added = callCostUsd(after, sessions.prices) - (before ? callCostUsd(before, sessions.prices) : 0);
+  if (added <= 0) return;
+  live.turnCostUsd += added;
   sessions.spent(id);
 }
 
