@@ -256,7 +256,9 @@ export async function workspaceRetry(
 export async function workspaceDiff(paths: HomePaths, id: string): Promise<void> {
   await withAgent(paths, async (client) => {
     const result = await client.call('workspace.diff', { workspaceId: id });
-    process.stdout.write(result.diff);
+    // On a terminal the diff is read, and a fork's or a remote's files could hold escapes: inert. Piped, it stays byte for byte (git apply).
+    if (process.stdout.isTTY) say(result.diff);
+    else process.stdout.write(result.diff);
     if (result.truncated) sayError('(diff truncated)\n');
   });
 }

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn as spawnPty } from 'node-pty';
 import { describe, expect, it } from 'vitest';
 import type { ApiRequest } from '../../fakes/anthropic-api/server.js';
-import { runCli } from '../../helpers/agent-process.js';
+import { cliPath, runCli } from '../../helpers/agent-process.js';
 import { waitForSession } from '../../helpers/claude-fixture.js';
 import { fixerSessions, ratchetWorlds, trackedPr } from '../../helpers/ratchet-world.js';
 
@@ -96,5 +99,32 @@ describe('what the CLI prints from GitHub is inert', () => {
     expect(json.stdout).not.toMatch(INVISIBLE);
     const parsed = JSON.parse(json.stdout) as { workspaces: Array<{ ratchet: { reason?: string } }> };
     expect(parsed.workspaces[0]!.ratchet.reason).toContain('\u001b]0;pwned\u0007');
+  }, 120_000);
+
+  it('workspace diff prints a file carrying terminal escapes as plain text on a terminal, and byte for byte when piped', async () => {
+    const w = await newWorld();
+    const workspace = await w.workspace(64);
+    const hostile = `look\u001b]0;pwned\u0007\u001b[2J${HIDDEN}\n`;
+    writeFileSync(join(workspace.path, 'from-a-fork.txt'), hostile);
+
+    const piped = await runCli(['workspace', 'diff', workspace.id], { FF_HOME: w.home });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain(`+${hostile}`);
+
+    const pty = spawnPty(process.execPath, [cliPath, 'workspace', 'diff', workspace.id], {
+      cols: 200,
+      rows: 50,
+      env: { ...process.env, FF_HOME: w.home } as Record<string, string>,
+    });
+    let shown = '';
+    pty.onData((data) => {
+      shown += data;
+    });
+    const code = await new Promise<number>((resolve) => pty.onExit((e) => resolve(e.exitCode)));
+    expect(code).toBe(0);
+    expect(shown).toContain('+look');
+    expect(shown).not.toContain('pwned\u0007');
+    expect(shown).not.toContain('\u001b[2J');
+    expect(shown).not.toMatch(INVISIBLE);
   }, 120_000);
 });
