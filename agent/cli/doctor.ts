@@ -30,8 +30,8 @@ import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
 import { environmentChecks } from './doctor-environment.js';
 import { installContext } from './install.js';
-import { formatPoints } from './ratchet.js';
 import { print } from './output.js';
+import { formatPoints } from './ratchet.js';
 import { out } from './style.js';
 
 export interface Check {
