@@ -221,12 +221,42 @@ export const WorkspaceSnapshot = z.lazy(() =>
     tracked: z.number().int().nonnegative(),
     untracked: z.number().int().nonnegative(),
     ignored: z.number().int().nonnegative(),
-    /** Ignored files or folders over `snapshotIgnoredMaxMb`, left out. */
-    skipped: z.array(z.object({ path: z.string(), bytes: z.number().nonnegative() })),
+    /**
+     * What it does not hold, each named by the user when archiving (`--discard`):
+     * ignored files or folders, or nested repositories, over `snapshotIgnoredMaxMb`.
+     */
+    skipped: z.array(
+      z.object({
+        path: z.string(),
+        bytes: z.number().nonnegative(),
+        kind: z.enum(['ignored', 'nested repository', 'unreadable repository']).optional(),
+      }),
+    ),
+    /** The repositories nested in the worktree that it holds (their work, commits, refs and stash). */
+    nested: z.array(z.string()).optional(),
+    /** How many empty folders it holds. */
+    emptyDirs: z.number().int().nonnegative().optional(),
     at: z.string(),
   }),
 );
 export type WorkspaceSnapshot = z.infer<typeof WorkspaceSnapshot>;
+
+/**
+ * An archive under way, written once its snapshot is on its ref and before
+ * anything is removed: a restart finishes it (the worktree, renamed to
+ * `trash`, is deleted) or, when the worktree is still where it was, leaves it
+ * there, ready (reconcile.ts). `inPlace`: the worktree could not be renamed
+ * (another file system), so it is deleted where it is and a restart finishes that.
+ */
+export const ArchiveJournal = z.lazy(() =>
+  z.object({
+    snapshot: WorkspaceSnapshot,
+    trash: z.string(),
+    inPlace: z.boolean().optional(),
+    at: z.string(),
+  }),
+);
+export type ArchiveJournal = z.infer<typeof ArchiveJournal>;
 
 export const Workspace = z.lazy(() =>
   z.object({
@@ -271,6 +301,8 @@ export const Workspace = z.lazy(() =>
     createdBranch: z.boolean().optional(),
     /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */
     archived: z.object({ at: z.string(), snapshot: WorkspaceSnapshot.optional() }).optional(),
+    /** Set while it is being archived (see ArchiveJournal). */
+    archiving: ArchiveJournal.optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   }),

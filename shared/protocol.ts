@@ -35,6 +35,7 @@ import {
   Settings,
   SettingsPatch,
   Workspace,
+  WorkspaceSnapshot,
   WorkspaceView,
 } from './domain.js';
 
@@ -896,13 +897,25 @@ export const methods = {
     result: Board,
   })),
   /**
-   * Snapshots the worktree on refs/ff/archive/<id>, then removes it. Without
-   * `force`, refuses (FAILED_PRECONDITION, naming them) while it holds
-   * anything only the snapshot would keep.
+   * Stops what the workspace started, snapshots the worktree on a new
+   * refs/ff/archive/<id>-<n>, then removes it (journaled: a crash leaves it
+   * not started or done). Without `force`, refuses (FAILED_PRECONDITION,
+   * naming them) while it holds anything only the snapshot would keep; with
+   * or without, while it holds what a snapshot cannot, unless each is named
+   * in `discard` (paths as the refusal names them).
    */
   'workspace.archive': method(() => ({
-    params: z.object({ workspaceId: WorkspaceId, force: z.boolean().optional() }),
+    params: z.object({
+      workspaceId: WorkspaceId,
+      force: z.boolean().optional(),
+      discard: z.array(z.string().min(1).max(4096)).max(1000).optional(),
+    }),
     result: WorkspaceView,
+  })),
+  /** A workspace's snapshots (one ref each, never overwritten), newest first. */
+  'workspace.snapshots': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId }),
+    result: z.array(WorkspaceSnapshot),
   })),
   /**
    * Reclaims disk: worktrees and branches of workspaces merged or archived
@@ -913,9 +926,9 @@ export const methods = {
     params: z.object({ dryRun: z.boolean().optional() }).strict().optional(),
     result: GcReport,
   })),
-  /** Recreates an archived workspace's worktree from its snapshot; it is ready again. */
+  /** Recreates an archived workspace's worktree from its newest snapshot (or `snapshot`, a ref it lists); it is ready again. */
   'workspace.restore': method(() => ({
-    params: z.object({ workspaceId: WorkspaceId }),
+    params: z.object({ workspaceId: WorkspaceId, snapshot: z.string().min(1).max(1024).optional() }),
     result: WorkspaceView,
   })),
 };

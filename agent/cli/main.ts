@@ -238,19 +238,36 @@ export function buildProgram(): Command {
   workspace
     .command('archive <id>')
     .description(
-      'snapshot the worktree on refs/ff/archive/<id>, then remove it (the branch stays); refuses, naming them, while it holds uncommitted, untracked, ignored or unpushed work',
+      'stop what it started, snapshot the worktree on a new refs/ff/archive/<id>-<n>, then remove it (the branch stays); refuses, naming them, while it holds uncommitted, untracked, ignored or unpushed work, or anything a snapshot cannot hold',
     )
     .option('--force', 'snapshot and remove even then (`workspace restore` brings it all back)')
+    .option(
+      '--discard <path>',
+      'delete this, which a snapshot cannot hold (over the size limit), with the worktree: each must be named (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--json', 'print JSON')
     .action(async (id: string, options) =>
       (await commands.workspaces()).workspaceArchive(home(), id, options),
     );
   workspace
     .command('restore <id>')
-    .description('recreate an archived workspace from its snapshot, exactly as it was, and make it ready')
+    .description(
+      'recreate an archived workspace from its newest snapshot, exactly as it was, and make it ready',
+    )
+    .option('--snapshot <ref>', 'restore this snapshot instead (`workspace snapshots <id>` lists them)')
     .option('--json', 'print JSON')
     .action(async (id: string, options) =>
       (await commands.workspaces()).workspaceRestore(home(), id, options),
+    );
+  workspace
+    .command('snapshots <id>')
+    .description(
+      "a workspace's snapshots, newest first: what each holds; `restore` takes the newest unless told",
+    )
+    .option('--json', 'print JSON')
+    .action(async (id: string, options) =>
+      (await commands.workspaces()).workspaceSnapshots(home(), id, options),
     );
   workspace
     .command('retry <id>')
@@ -447,6 +464,11 @@ const EXAMPLES: Record<string, string[]> = {
   'workspace archive': [
     'ff-agent workspace archive 3f9c2a1b7e',
     'ff-agent workspace archive 3f9c2a1b7e --force',
+    'ff-agent workspace archive 3f9c2a1b7e --force --discard node_modules/',
+  ],
+  'workspace restore': [
+    'ff-agent workspace restore 3f9c2a1b7e',
+    'ff-agent workspace restore 3f9c2a1b7e --snapshot 3f9c2a1b7e-1',
   ],
   'session start': ['ff-agent session start 3f9c2a1b7e --prompt "Add a test for the parser"'],
   'session log': ['ff-agent session log 9a1b2c3d4e -f'],

@@ -1,6 +1,6 @@
 import type { AgentClient } from '../../shared/agent-client.js';
 import { formatBytes } from '../../shared/bytes.js';
-import type { GcReport, WorkspaceView } from '../../shared/domain.js';
+import type { GcReport, WorkspaceSnapshot, WorkspaceView } from '../../shared/domain.js';
 import { WorkspaceEvent } from '../../shared/protocol.js';
 import { describeSkipped } from '../git/snapshot.js';
 import type { HomePaths } from '../store/home.js';
@@ -188,16 +188,28 @@ export async function workspaceList(
 export async function workspaceArchive(
   paths: HomePaths,
   id: string,
-  options: { force?: boolean; json?: boolean },
+  options: { force?: boolean; discard?: string[]; json?: boolean },
 ): Promise<void> {
   await withAgent(paths, async (client) => {
     const workspace = await client.call('workspace.archive', {
       workspaceId: id,
       ...(options.force ? { force: true } : {}),
+      ...(options.discard?.length ? { discard: options.discard } : {}),
     });
     if (options.json) return print(workspace);
     say(describeArchive(workspace));
   });
+}
+
+/** "2 changed tracked file(s), 1 untracked file(s), nested repository vendor/lib". */
+function snapshotContents(snapshot: WorkspaceSnapshot): string[] {
+  return [
+    snapshot.tracked ? `${snapshot.tracked} changed tracked file(s)` : '',
+    snapshot.untracked ? `${snapshot.untracked} untracked file(s)` : '',
+    snapshot.ignored ? `${snapshot.ignored} ignored file(s) or folder(s)` : '',
+    snapshot.emptyDirs ? `${snapshot.emptyDirs} empty folder(s)` : '',
+    ...(snapshot.nested ?? []).map((path) => `nested repository ${path}`),
+  ].filter(Boolean);
 }
 
 /** What an archive kept and how to get it back — never "the branch is kept" alone when more was kept. */
@@ -205,11 +217,7 @@ export function describeArchive(w: WorkspaceView): string {
   const snapshot = w.archived?.snapshot;
   const lines = [`Archived ${w.id}; its worktree ${w.path} is removed.`];
   if (snapshot) {
-    const kept = [
-      snapshot.tracked ? `${snapshot.tracked} changed tracked file(s)` : '',
-      snapshot.untracked ? `${snapshot.untracked} untracked file(s)` : '',
-      snapshot.ignored ? `${snapshot.ignored} ignored file(s) or folder(s)` : '',
-    ].filter(Boolean);
+    const kept = snapshotContents(snapshot);
     lines.push(
       `Snapshot ${snapshot.commit.slice(0, 12)} on ${snapshot.ref}${kept.length ? `: ${kept.join(', ')}` : ' (nothing uncommitted)'}.`,
     );
@@ -219,9 +227,9 @@ export function describeArchive(w: WorkspaceView): string {
         `HEAD was detached at ${snapshot.head.slice(0, 12)}; its commits are kept on ${snapshot.headRef ?? snapshot.ref}.`,
       );
     if (snapshot.skipped.length)
-      lines.push(`Not kept (over the snapshot size limit): ${describeSkipped(snapshot.skipped)}.`);
+      lines.push(`Not kept (you named them): ${describeSkipped(snapshot.skipped)}.`);
   } else {
-    lines.push(`Branch ${w.branch} is kept.`);
+    lines.push(`There was no worktree to snapshot. Branch ${w.branch} is kept.`);
   }
   lines.push(`Get it back: ff-agent workspace restore ${w.id}`);
   return `${lines.join('\n')}\n`;
@@ -230,13 +238,50 @@ export function describeArchive(w: WorkspaceView): string {
 export async function workspaceRestore(
   paths: HomePaths,
   id: string,
+  options: { snapshot?: string; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const before = await client.call('workspace.get', { workspaceId: id });
+    const workspace = await client.call('workspace.restore', {
+      workspaceId: id,
+      ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    });
+    if (options.json) return print(workspace);
+    // What restore had to say (no snapshot, a nested repository that did not come back) is said first.
+    for (const warning of workspace.warnings.slice(before.warnings.length))
+      process.stderr.write(`warning: ${warning}\n`);
+    say(`Restored ${workspace.id} at ${workspace.path}.\n${formatWorkspace(workspace)}`);
+  });
+}
+
+/** `workspace snapshots <id>`: each snapshot, newest first, with what it holds. */
+export async function workspaceSnapshots(
+  paths: HomePaths,
+  id: string,
   options: { json?: boolean },
 ): Promise<void> {
   await withAgent(paths, async (client) => {
-    const workspace = await client.call('workspace.restore', { workspaceId: id });
-    if (options.json) return print(workspace);
-    say(`Restored ${workspace.id} at ${workspace.path}.\n${formatWorkspace(workspace)}`);
+    const snapshots = await client.call('workspace.snapshots', { workspaceId: id });
+    if (options.json) return print(snapshots);
+    say(formatSnapshots(id, snapshots));
   });
+}
+
+export function formatSnapshots(id: string, snapshots: readonly WorkspaceSnapshot[]): string {
+  if (snapshots.length === 0) return `Workspace ${id} has no snapshots.\n`;
+  const lines: string[] = [];
+  for (const [i, s] of snapshots.entries()) {
+    const kept = snapshotContents(s);
+    lines.push(
+      `${s.ref}${i === 0 ? '  (newest: restore uses it)' : ''}`,
+      `  taken    ${s.at}`,
+      `  commit   ${s.commit.slice(0, 12)} on ${s.branch ? `branch ${s.branch}` : `detached HEAD ${s.head.slice(0, 12)}`}`,
+      `  holds    ${kept.length ? kept.join(', ') : 'nothing uncommitted'}`,
+    );
+    if (s.skipped.length) lines.push(`  not kept ${describeSkipped(s.skipped)}`);
+  }
+  lines.push(`Restore another: ff-agent workspace restore ${id} --snapshot <ref>`);
+  return `${lines.join('\n')}\n`;
 }
 
 export async function workspaceRetry(

@@ -31,9 +31,27 @@ export async function setBranchConfig(
   }
 }
 
-/** How many commits reachable from `rev` no origin ref holds. */
-export async function commitsNotOnOrigin(repo: string, rev: string): Promise<number> {
-  return Number(await gitText(repo, ['rev-list', '--count', rev, '--not', '--remotes=origin']));
+/**
+ * The commit of every ref `remote` has now, asked of the remote itself
+ * (`ls-remote`), so a branch deleted there is not taken as still holding its
+ * commits, as a stale `origin/*` ref would be. Throws when it cannot be reached.
+ */
+export async function remoteTips(repo: string, remote = 'origin'): Promise<string[]> {
+  const out = await gitText(repo, ['ls-remote', '--', remote], { timeoutMs: 60_000 });
+  return [
+    ...new Set(
+      out
+        .split('\n')
+        .map((line) => line.split('\t')[0] ?? '')
+        .filter((oid) => /^[0-9a-f]{40,64}$/.test(oid)),
+    ),
+  ];
+}
+
+/** How many commits reachable from `rev` none of `tips` holds (tips this clone lacks hold nothing it can prove). */
+export async function commitsNotIn(repo: string, rev: string, tips: readonly string[]): Promise<number> {
+  const input = tips.map((tip) => `^${tip}\n`).join('');
+  return Number(await gitText(repo, ['rev-list', '--count', '--ignore-missing', '--stdin', rev], { input }));
 }
 
 /** Pushes the worktree's `branch` to origin's branch of the same name and tracks it; the caller reads the result. */

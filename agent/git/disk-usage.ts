@@ -1,8 +1,8 @@
 import { git } from './git.js';
 
 /**
- * Bytes of git objects reachable from `positives` (evaluated in `cwd`) and
- * from no ref but `ownRefs`: what deleting those refs lets git's own gc free.
+ * Bytes of git objects reachable from `positives` (evaluated in `cwd`; refs
+ * may be for-each-ref patterns) and from no ref but `ownRefs` (globs too): what deleting those refs lets git's own gc free.
  * 0 when git cannot tell (git older than 2.38 has no --disk-usage).
  */
 export async function bytesOnlyIn(cwd: string, positives: string[], ownRefs: string[]): Promise<number> {
@@ -15,8 +15,8 @@ export async function bytesOnlyIn(cwd: string, positives: string[], ownRefs: str
     const found = await git(cwd, ['for-each-ref', '--format=%(refname)', '--', ...refs], {
       allowFailure: true,
     });
-    const names = new Set(found.code === 0 ? found.stdout.split('\n').filter(Boolean) : []);
-    existing.push(...refs.filter((r) => names.has(r)));
+    // Patterns (a workspace's snapshots, `refs/ff/archive/<id>-*`) expand to the refs they match.
+    existing.push(...(found.code === 0 ? found.stdout.split('\n').filter(Boolean) : []));
   }
   for (const rev of others) {
     const found = await git(cwd, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], {

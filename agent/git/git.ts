@@ -34,10 +34,12 @@ export function git(
     maxBuffer?: number;
     /** Added to the environment (GIT_INDEX_FILE for a scratch index, …). */
     env?: Record<string, string>;
+    /** Written to git's stdin (a blob for hash-object, revisions for rev-list --stdin). */
+    input?: string | Buffer;
   } = {},
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       args as string[],
       {
@@ -69,10 +71,34 @@ export function git(
         else resolve({ stdout, stderr, code });
       },
     );
+    if (options.input !== undefined) {
+      // EPIPE when git exits before reading it all: its exit code says what happened.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input);
+    }
   });
 }
 
 /** stdout without the trailing newline. */
-export async function gitText(cwd: string, args: readonly string[]): Promise<string> {
-  return (await git(cwd, args)).stdout.trimEnd();
+export async function gitText(
+  cwd: string,
+  args: readonly string[],
+  options: Omit<Parameters<typeof git>[2] & object, 'allowFailure'> = {},
+): Promise<string> {
+  return (await git(cwd, args, options)).stdout.trimEnd();
+}
+
+/** stdout as bytes: an object exactly as git stores it (a signed tag's, byte for byte). */
+export function gitBytes(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args as string[],
+      { cwd, env: { ...process.env, LC_ALL: 'C' }, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new GitError(args, typeof error.code === 'number' ? error.code : -1, stderr.toString()))
+          : resolve(stdout),
+    );
+  });
 }

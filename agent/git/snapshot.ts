@@ -1,62 +1,46 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { lstat, opendir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { lstat, opendir, realpath } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { formatBytes } from '../../shared/bytes.js';
 import { git, gitText } from './git.js';
 
 /**
- * Snapshots of a worktree before ff removes it, and their restore.
- *
- * A snapshot is a commit shaped like `git stash`'s: its tree is the whole
- * worktree (tracked changes, untracked files and ignored files within a size
- * bound), its first parent is HEAD, its second a commit of the index. It is
- * built in a scratch index (GIT_INDEX_FILE), so the user's index, HEAD and
- * files are never touched, and kept on `refs/ff/archive/<name>`; a detached
- * HEAD also gets `refs/ff/archive-head/<name>`.
+ * What removing a worktree would lose — and so what its snapshot must hold
+ * (snapshot-write.ts) and restore bring back (snapshot-restore.ts): tracked
+ * changes, untracked files, ignored files within a size bound, empty
+ * folders, and the repositories nested in it (a vendored clone, a
+ * submodule) with their own work and commits. What a snapshot cannot hold
+ * (over the bound, or unreadable) is `skipped`: it is never deleted unless
+ * the user names it.
  */
 
-export const ARCHIVE_REF_PREFIX = 'refs/ff/archive/';
-export const ARCHIVE_HEAD_REF_PREFIX = 'refs/ff/archive-head/';
-
-export const archiveRef = (name: string) => `${ARCHIVE_REF_PREFIX}${name}`;
-export const archiveHeadRef = (name: string) => `${ARCHIVE_HEAD_REF_PREFIX}${name}`;
-
-/** Every snapshot ref (`refs/ff/archive/*`) of `repo`, with when its commit was made (ms since the epoch). */
-export async function listSnapshotRefs(repo: string): Promise<Array<{ ref: string; at: number }>> {
-  return parseRefTimes(
-    await gitText(repo, ['for-each-ref', '--format=%(refname)%09%(committerdate:unix)', ARCHIVE_REF_PREFIX]),
-  );
-}
-
-/** Parses `git for-each-ref --format=%(refname)%09%(committerdate:unix)`. */
-export function parseRefTimes(text: string): Array<{ ref: string; at: number }> {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const [ref = '', unix = '0'] = line.split('\t');
-      return { ref, at: Number(unix) * 1000 };
-    });
-}
-
-/** Deletes refs (a snapshot's, once past its retention); what they alone held goes at git's next gc. */
-export async function deleteRefs(repo: string, refs: readonly string[]): Promise<void> {
-  for (const ref of refs) await git(repo, ['update-ref', '-d', ref]);
-}
-
-/** Snapshot commits are ff's own: a fixed identity, so they work without a configured user. */
-const SNAPSHOT_IDENTITY = {
-  GIT_AUTHOR_NAME: 'ff-agent',
-  GIT_AUTHOR_EMAIL: 'ff-agent@localhost',
-  GIT_COMMITTER_NAME: 'ff-agent',
-  GIT_COMMITTER_EMAIL: 'ff-agent@localhost',
-};
-
 export interface SkippedEntry {
+  /** Relative to the worktree; a folder ends in `/`. */
   path: string;
   /** At least this many bytes (the walk stops once past the bound). */
   bytes: number;
+  /** What it is: an ignored file or folder (the default), or a nested repository. */
+  kind?: 'ignored' | 'nested repository' | 'unreadable repository';
+}
+
+/** A git repository inside the worktree (nested at any depth), and what it holds. */
+export interface NestedRepo {
+  /** Relative to the top worktree, without a trailing `/`. */
+  path: string;
+  /** Its `.git` is a file (a submodule, or a worktree of a repository elsewhere), not a folder. */
+  gitFile: boolean;
+  /** Its git objects on disk: what a snapshot copies into the project's clone, at most. */
+  objectsBytes: number;
+  /** Its HEAD, or undefined when it has no commit yet. */
+  head: string | undefined;
+  branch: string | undefined;
+  tracked: string[];
+  untracked: string[];
+  ignored: string[];
+  /** Relative to its own top folder. */
+  emptyDirs: string[];
+  /** Commits on its branches, tags or HEAD that none of its remote-tracking refs hold. */
+  localCommits: number;
+  stashes: number;
 }
 
 /** What removing a worktree would lose, and so what a snapshot keeps. */
@@ -69,24 +53,42 @@ export interface WorktreeInventory {
   untracked: string[];
   /** Ignored files and folders (folders end in `/`) within the size bound. */
   ignored: string[];
-  /** Ignored files and folders over the size bound: not snapshotted. */
+  /** What a snapshot cannot hold: ignored entries and nested repositories over the size bound, unreadable repositories. */
   skipped: SkippedEntry[];
   /** Commits on HEAD that no origin ref holds. */
   unpushed: number;
   /** Commits on a detached HEAD that no branch, tag or remote ref holds. */
   detachedCommits: number;
+  /** Folders with nothing in them (git keeps no folders, so the snapshot lists them). */
+  emptyDirs: string[];
+  /** Repositories nested in it, parents before the repositories nested in them. */
+  nested: NestedRepo[];
 }
 
-/** Anything in it that a snapshot would keep (skipped folders are not kept, so they do not count). */
+/** A nested repository with something only it holds: changes, files, local commits or stashes. */
+export function nestedHasWork(repo: NestedRepo): boolean {
+  return (
+    repo.tracked.length > 0 ||
+    repo.untracked.length > 0 ||
+    repo.ignored.length > 0 ||
+    repo.localCommits > 0 ||
+    repo.stashes > 0
+  );
+}
+
+/** Anything in it that a snapshot would keep (skipped entries are not kept, so they do not count). */
 export function inventoryHasWork(inventory: WorktreeInventory): boolean {
   return (
     inventory.tracked.length > 0 ||
     inventory.untracked.length > 0 ||
     inventory.ignored.length > 0 ||
     inventory.unpushed > 0 ||
-    inventory.detachedCommits > 0
+    inventory.detachedCommits > 0 ||
+    inventory.nested.some(nestedHasWork)
   );
 }
+
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * One sentence naming what would be lost: "1 changed tracked file (README.md),
@@ -97,7 +99,6 @@ export function describeInventory(inventory: WorktreeInventory, maxNames = 5): s
     list.length <= maxNames
       ? list.join(', ')
       : `${list.slice(0, maxNames).join(', ')} and ${list.length - maxNames} more`;
-  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const parts: string[] = [];
   if (inventory.tracked.length > 0)
     parts.push(`${count(inventory.tracked.length, 'changed tracked file')} (${names(inventory.tracked)})`);
@@ -107,6 +108,14 @@ export function describeInventory(inventory: WorktreeInventory, maxNames = 5): s
     parts.push(
       `${count(inventory.ignored.length, 'ignored file or folder', 'ignored files or folders')} (${names(inventory.ignored)})`,
     );
+  const nested = inventory.nested.filter(nestedHasWork);
+  if (nested.length > 0)
+    parts.push(
+      `${count(nested.length, 'nested repository', 'nested repositories')} with work (${nested
+        .slice(0, maxNames)
+        .map((repo) => `${repo.path}: ${describeNestedWork(repo)}`)
+        .join('; ')}${nested.length > maxNames ? ` and ${nested.length - maxNames} more` : ''})`,
+    );
   if (inventory.detachedCommits > 0)
     parts.push(`${count(inventory.detachedCommits, 'commit')} on a detached HEAD that no branch holds`);
   if (inventory.unpushed > 0) parts.push(count(inventory.unpushed, 'unpushed commit'));
@@ -114,30 +123,50 @@ export function describeInventory(inventory: WorktreeInventory, maxNames = 5): s
   return `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
-/** "node_modules/ (312 MB), dist/ (120 MB)" */
+/** "2 commits no remote has, 1 changed file, 1 stash". */
+function describeNestedWork(repo: NestedRepo): string {
+  const parts: string[] = [];
+  if (repo.localCommits > 0) parts.push(`${count(repo.localCommits, 'commit')} no remote has`);
+  if (repo.tracked.length > 0) parts.push(count(repo.tracked.length, 'changed file'));
+  if (repo.untracked.length > 0) parts.push(count(repo.untracked.length, 'untracked file'));
+  if (repo.ignored.length > 0)
+    parts.push(count(repo.ignored.length, 'ignored file or folder', 'ignored files or folders'));
+  if (repo.stashes > 0) parts.push(count(repo.stashes, 'stash', 'stashes'));
+  return parts.join(', ');
+}
+
+/** "node_modules/ (312 MB), vendor/big/ (nested repository, 1.2 GB)" */
 export function describeSkipped(skipped: readonly SkippedEntry[]): string {
-  return skipped.map((s) => `${s.path} (${formatBytes(s.bytes)})`).join(', ');
+  return skipped
+    .map((s) =>
+      s.kind === 'nested repository' || s.kind === 'unreadable repository'
+        ? `${s.path} (${s.kind}${s.bytes ? `, ${formatBytes(s.bytes)}` : ''})`
+        : `${s.path} (${formatBytes(s.bytes)})`,
+    )
+    .join(', ');
 }
 
 /**
  * Parses `git status --porcelain -z --untracked-files=all`: tracked paths with
- * changes, and untracked paths. A rename's entry is followed by its old path,
- * which is consumed (the old path's deletion is part of the same change).
+ * changes, untracked paths, and untracked nested repositories (git lists them
+ * as `dir/` instead of their files). A rename's entry is followed by its old
+ * path, which is consumed (the old path's deletion is part of the same change).
  */
-export function parseStatusZ(text: string): { tracked: string[]; untracked: string[] } {
+export function parseStatusZ(text: string): { tracked: string[]; untracked: string[]; repos: string[] } {
   const tracked: string[] = [];
   const untracked: string[] = [];
+  const repos: string[] = [];
   const fields = text.split('\0');
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i] ?? '';
     if (field.length < 4) continue;
     const xy = field.slice(0, 2);
     const path = field.slice(3);
-    if (xy === '??') untracked.push(path);
+    if (xy === '??') (path.endsWith('/') ? repos : untracked).push(path);
     else if (xy !== '!!') tracked.push(path);
     if (xy[0] === 'R' || xy[0] === 'C' || xy[1] === 'R' || xy[1] === 'C') i++;
   }
-  return { tracked, untracked };
+  return { tracked, untracked, repos: repos.map((r) => r.slice(0, -1)) };
 }
 
 /**
@@ -151,17 +180,46 @@ export function parseIgnoredZ(text: string): string[] {
   return entries.filter((entry) => !dirs.some((dir) => dir !== entry && entry.startsWith(dir)));
 }
 
+/** The paths of gitlinks (submodules, committed nested repositories) in `git ls-files --stage -z`. */
+export function parseGitlinksZ(text: string): string[] {
+  return text
+    .split('\0')
+    .filter((entry) => entry.startsWith('160000 '))
+    .map((entry) => entry.slice(entry.indexOf('\t') + 1));
+}
+
+/** `git count-objects -v`: the bytes of loose objects, packs and garbage. */
+export function parseCountObjects(text: string): number {
+  let kib = 0;
+  for (const line of text.split('\n')) {
+    const match = /^(size|size-pack|size-garbage): (\d+)$/.exec(line.trim());
+    if (match) kib += Number(match[2]);
+  }
+  return kib * 1024;
+}
+
+export interface Walk {
+  bytes: number;
+  entries: number;
+  /** False when the walk stopped at `stopAbove` or `maxEntries`. */
+  complete: boolean;
+  /** Folders with no entries (absolute paths). */
+  emptyDirs: string[];
+  /** With `stopAtRepos`: folders holding a `.git` (absolute), not walked into. */
+  repos: string[];
+}
+
 /**
- * Bytes under `path` (a file or a folder, symlinks not followed), walking
- * asynchronously and stopping once past `stopAbove` or `maxEntries`.
+ * Walks `path` (a file or a folder; symlinks not followed) asynchronously,
+ * adding up bytes and stopping once past `stopAbove` or `maxEntries`. With
+ * `stopAtRepos`, a folder holding `.git` is a nested repository: listed,
+ * not walked into (its files are its own snapshot's).
  */
-export async function measure(
+export async function walk(
   path: string,
-  stopAbove = Number.POSITIVE_INFINITY,
-  maxEntries = 500_000,
-): Promise<{ bytes: number; entries: number; complete: boolean }> {
-  let bytes = 0;
-  let entries = 0;
+  { stopAbove = Number.POSITIVE_INFINITY, maxEntries = 500_000, stopAtRepos = false } = {},
+): Promise<Walk> {
+  const result: Walk = { bytes: 0, entries: 0, complete: true, emptyDirs: [], repos: [] };
   const stack = [path];
   while (stack.length > 0) {
     const current = stack.pop() as string;
@@ -171,180 +229,186 @@ export async function measure(
     } catch {
       continue; // gone meanwhile, or unreadable
     }
-    entries++;
+    result.entries++;
     if (stats.isDirectory()) {
+      const names: string[] = [];
       try {
-        const dir = await opendir(current);
-        for await (const entry of dir) stack.push(join(current, entry.name));
+        for await (const entry of await opendir(current)) names.push(entry.name);
       } catch {
         // unreadable folder: counted as empty
       }
+      if (stopAtRepos && names.includes('.git')) result.repos.push(current);
+      else if (names.length === 0) result.emptyDirs.push(current);
+      else for (const name of names) stack.push(join(current, name));
     } else {
-      bytes += stats.size;
+      result.bytes += stats.size;
     }
-    if (bytes > stopAbove || entries >= maxEntries) return { bytes, entries, complete: false };
+    if (result.bytes > stopAbove || result.entries >= maxEntries) return { ...result, complete: false };
   }
-  return { bytes, entries, complete: true };
+  return result;
 }
 
-/** Lists what removing `worktree` would lose. Ignored entries over `maxIgnoredBytes` are skipped. */
-export async function inventoryWorktree(
-  worktree: string,
-  maxIgnoredBytes: number,
-): Promise<WorktreeInventory> {
-  const [head, branchOut, status, ignoredOut] = await Promise.all([
-    gitText(worktree, ['rev-parse', '--verify', 'HEAD']),
-    git(worktree, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true }),
-    gitText(worktree, ['status', '--porcelain', '-z', '--untracked-files=all']),
-    gitText(worktree, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']),
+/** Bytes under `path` (a file or a folder, symlinks not followed), stopping once past `stopAbove` or `maxEntries`. */
+export async function measure(
+  path: string,
+  stopAbove = Number.POSITIVE_INFINITY,
+  maxEntries = 500_000,
+): Promise<{ bytes: number; entries: number; complete: boolean }> {
+  const { bytes, entries, complete } = await walk(path, { stopAbove, maxEntries });
+  return { bytes, entries, complete };
+}
+
+/** One repository's own part of an inventory (not what is nested in it), and where repositories nest in it. */
+interface Level {
+  head: string | undefined;
+  branch: string | undefined;
+  tracked: string[];
+  untracked: string[];
+  ignored: string[];
+  skipped: SkippedEntry[];
+  emptyDirs: string[];
+  /** Relative to `dir`. */
+  repos: string[];
+}
+
+async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Level> {
+  const [headOut, branchOut, status, ignoredOut, othersOut, stage] = await Promise.all([
+    git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], { allowFailure: true }),
+    git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true }),
+    gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=all']),
+    gitText(dir, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']),
+    // Untracked folders, empty ones included (status never shows those).
+    gitText(dir, ['ls-files', '--others', '--exclude-standard', '--directory', '-z']),
+    gitText(dir, ['ls-files', '--stage', '-z']),
   ]);
-  const branch = branchOut.code === 0 ? branchOut.stdout.trim() : undefined;
-  const { tracked, untracked } = parseStatusZ(status);
+  const { tracked, untracked, repos: untrackedRepos } = parseStatusZ(status);
+  const repos = new Set(untrackedRepos);
+  const emptyDirs: string[] = [];
+  const found = (w: Walk) => {
+    for (const empty of w.emptyDirs) emptyDirs.push(relative(dir, empty));
+    for (const repo of w.repos) repos.add(relative(dir, repo));
+  };
   const ignored: string[] = [];
   const skipped: SkippedEntry[] = [];
   for (const entry of parseIgnoredZ(ignoredOut)) {
-    const size = await measure(join(worktree, entry), maxIgnoredBytes);
-    if (size.bytes > maxIgnoredBytes) skipped.push({ path: entry, bytes: size.bytes });
-    else ignored.push(entry);
+    const size = await walk(join(dir, entry), { stopAbove: maxIgnoredBytes, stopAtRepos: true });
+    if (size.bytes > maxIgnoredBytes) {
+      skipped.push({ path: entry, bytes: size.bytes, kind: 'ignored' });
+      continue;
+    }
+    ignored.push(entry);
+    found(size);
   }
-  const unpushed = Number(
-    await gitText(worktree, ['rev-list', '--count', 'HEAD', '--not', '--remotes=origin']),
-  );
-  const detachedCommits = branch
-    ? 0
-    : Number(
-        await gitText(worktree, [
-          'rev-list',
-          '--count',
-          'HEAD',
-          '--not',
-          '--branches',
-          '--tags',
-          '--remotes',
-        ]),
-      );
+  for (const entry of othersOut.split('\0').filter((e) => e.endsWith('/') && !repos.has(e.slice(0, -1))))
+    found(await walk(join(dir, entry), { stopAtRepos: true }));
+  for (const link of parseGitlinksZ(stage)) {
+    // A submodule never initialized is an empty folder: nothing of it is here to lose.
+    if (
+      await lstat(join(dir, link, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      repos.add(link);
+  }
   return {
-    head,
-    branch,
+    head: headOut.code === 0 ? headOut.stdout.trim() : undefined,
+    branch: branchOut.code === 0 ? branchOut.stdout.trim() : undefined,
     tracked,
     untracked,
     ignored,
     skipped,
-    unpushed: branch ? unpushed || 0 : 0,
-    detachedCommits: detachedCommits || 0,
+    emptyDirs: [...new Set(emptyDirs)].sort(),
+    repos: [...repos].filter(Boolean).sort(),
   };
 }
 
-export interface Snapshot {
-  ref: string;
-  commit: string;
-  /** Set when HEAD was detached: the ref that keeps its commits. */
-  headRef?: string;
+/** How many commits `revs` reach past `--not` ones; 0 when git cannot tell (no commits at all). */
+async function countCommits(dir: string, args: string[]): Promise<number> {
+  const out = await git(dir, ['rev-list', '--count', ...args], { allowFailure: true });
+  return out.code === 0 ? Number(out.stdout.trim()) || 0 : 0;
 }
 
 /**
- * Commits everything in `worktree` (as `inventory` found it) onto
- * `refs/ff/archive/<name>` without touching the user's index, HEAD or files.
+ * Lists what removing `worktree` would lose. Ignored entries over
+ * `maxIgnoredBytes` are skipped; so are nested repositories whose git
+ * objects are over it (the snapshot would copy them into the clone).
  */
-export async function snapshotWorktree(
+export async function inventoryWorktree(
   worktree: string,
-  name: string,
-  inventory: WorktreeInventory,
-  message: string,
-): Promise<Snapshot> {
-  const scratch = mkdtempSync(join(tmpdir(), 'ff-snapshot-'));
-  try {
-    const index = join(scratch, 'index');
-    let realIndex = await gitText(worktree, ['rev-parse', '--git-path', 'index']);
-    if (!isAbsolute(realIndex)) realIndex = join(worktree, realIndex);
-    if (existsSync(realIndex)) copyFileSync(realIndex, index);
-    const env = { GIT_INDEX_FILE: index, GIT_LITERAL_PATHSPECS: '1', ...SNAPSHOT_IDENTITY };
-    // The index as the user staged it (HEAD's tree when it holds a conflict, which write-tree refuses).
-    const staged = await git(worktree, ['write-tree'], { env, allowFailure: true });
-    const indexTree =
-      staged.code === 0 ? staged.stdout.trim() : await gitText(worktree, ['rev-parse', 'HEAD^{tree}']);
-    if (staged.code !== 0) await git(worktree, ['read-tree', 'HEAD'], { env });
-    await git(worktree, ['add', '--all'], { env });
-    if (inventory.ignored.length > 0) {
-      const list = join(scratch, 'ignored');
-      writeFileSync(list, `${inventory.ignored.map((e) => e.replace(/\/$/, '')).join('\0')}\0`);
-      await git(worktree, ['add', '--force', '--pathspec-from-file', list, '--pathspec-file-nul'], { env });
+  maxIgnoredBytes: number,
+): Promise<WorktreeInventory> {
+  const top = await inventoryLevel(worktree, maxIgnoredBytes);
+  if (!top.head) throw new Error(`${worktree} has no HEAD commit`);
+  const branch = top.branch;
+  const [unpushed, detachedCommits] = await Promise.all([
+    branch ? countCommits(worktree, ['HEAD', '--not', '--remotes=origin']) : 0,
+    branch ? 0 : countCommits(worktree, ['HEAD', '--not', '--branches', '--tags', '--remotes']),
+  ]);
+  const skipped = [...top.skipped];
+  const nested: NestedRepo[] = [];
+  const queue = [...top.repos];
+  while (queue.length > 0) {
+    const path = queue.shift() as string;
+    const dir = join(worktree, path);
+    const repo = await inventoryNested(dir, path, maxIgnoredBytes).catch(() => undefined);
+    if (!repo) {
+      skipped.push({ path: `${path}/`, bytes: 0, kind: 'unreadable repository' });
+    } else if (repo.nested.objectsBytes > maxIgnoredBytes) {
+      skipped.push({ path: `${path}/`, bytes: repo.nested.objectsBytes, kind: 'nested repository' });
+    } else {
+      nested.push(repo.nested);
+      skipped.push(...repo.skipped.map((s) => ({ ...s, path: `${path}/${s.path}` })));
+      queue.push(...repo.repos.map((r) => `${path}/${r}`));
     }
-    const fullTree = (await git(worktree, ['write-tree'], { env })).stdout.trim();
-    const indexCommit = (
-      await git(worktree, ['commit-tree', indexTree, '-p', inventory.head, '-m', `index of ${message}`], {
-        env,
-      })
-    ).stdout.trim();
-    const commit = (
-      await git(
-        worktree,
-        [
-          'commit-tree',
-          fullTree,
-          '-p',
-          inventory.head,
-          '-p',
-          indexCommit,
-          '-m',
-          snapshotMessage(message, inventory),
-        ],
-        { env },
-      )
-    ).stdout.trim();
-    const ref = archiveRef(name);
-    await git(worktree, ['update-ref', '--create-reflog', '-m', message, ref, commit]);
-    const snapshot: Snapshot = { ref, commit };
-    if (!inventory.branch) {
-      const headRef = archiveHeadRef(name);
-      await git(worktree, ['update-ref', '--create-reflog', '-m', message, headRef, inventory.head]);
-      snapshot.headRef = headRef;
-    }
-    return snapshot;
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
   }
+  return {
+    head: top.head,
+    branch,
+    tracked: top.tracked,
+    untracked: top.untracked,
+    ignored: top.ignored,
+    skipped,
+    unpushed,
+    detachedCommits,
+    emptyDirs: top.emptyDirs,
+    nested,
+  };
 }
 
-/** The snapshot commit's message: a subject, then what it holds, readable with `git log`. */
-function snapshotMessage(subject: string, inventory: WorktreeInventory): string {
-  const lines = [subject, ''];
-  lines.push(inventory.branch ? `branch: ${inventory.branch}` : `detached at ${inventory.head}`);
-  lines.push(
-    `tracked changes: ${inventory.tracked.length}, untracked: ${inventory.untracked.length}, ignored: ${inventory.ignored.length}`,
-  );
-  for (const skip of inventory.skipped)
-    lines.push(`skipped (too big): ${skip.path} (${formatBytes(skip.bytes)})`);
-  return `${lines.join('\n')}\n`;
-}
-
-/**
- * Recreates a worktree at `path` from a snapshot: HEAD (on `branch`, or
- * detached), the index as it was staged, and every file the snapshot holds.
- */
-export async function restoreWorktree(
-  repo: string,
+async function inventoryNested(
+  dir: string,
   path: string,
-  snapshotCommit: string,
-  branch: string | undefined,
-): Promise<void> {
-  const head = await gitText(repo, ['rev-parse', '--verify', `${snapshotCommit}^1`]);
-  const indexTree = await gitText(repo, ['rev-parse', '--verify', `${snapshotCommit}^2^{tree}`]);
-  if (branch) {
-    await git(repo, ['worktree', 'add', '--no-checkout', '--', path, branch]);
-  } else {
-    await git(repo, ['worktree', 'add', '--no-checkout', '--detach', '--', path, head]);
-  }
-  const scratch = mkdtempSync(join(tmpdir(), 'ff-restore-'));
-  try {
-    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
-    // Every file of the snapshot, written through a scratch index…
-    await git(path, ['read-tree', `${snapshotCommit}^{tree}`], { env });
-    await git(path, ['checkout-index', '--all', '--force'], { env });
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  // …then the real index as it was staged.
-  await git(path, ['read-tree', indexTree]);
-  await git(path, ['update-index', '-q', '--refresh'], { allowFailure: true });
+  maxIgnoredBytes: number,
+): Promise<{ nested: NestedRepo; skipped: SkippedEntry[]; repos: string[] }> {
+  // A `.git` git cannot read there (an empty folder, a gitfile to nowhere) would make git find the repository around it.
+  const top = await gitText(dir, ['rev-parse', '--show-toplevel']);
+  if ((await realpath(top)) !== (await realpath(dir)))
+    throw new Error(`${dir} is not a repository git can read`);
+  const [level, objects, gitEntry] = await Promise.all([
+    inventoryLevel(dir, maxIgnoredBytes),
+    gitText(dir, ['count-objects', '-v']),
+    lstat(join(dir, '.git')),
+  ]);
+  const [localCommits, stashes] = await Promise.all([
+    countCommits(dir, ['--branches', '--tags', ...(level.head ? ['HEAD'] : []), '--not', '--remotes']),
+    countCommits(dir, ['--walk-reflogs', 'refs/stash']),
+  ]);
+  return {
+    nested: {
+      path,
+      gitFile: gitEntry.isFile(),
+      objectsBytes: parseCountObjects(objects),
+      head: level.head,
+      branch: level.branch,
+      tracked: level.tracked,
+      untracked: level.untracked,
+      ignored: level.ignored,
+      emptyDirs: level.emptyDirs,
+      localCommits,
+      stashes,
+    },
+    skipped: level.skipped,
+    repos: level.repos,
+  };
 }

@@ -1,3 +1,5 @@
+import { chmod, lstat, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitText } from './git.js';
 
 /** Git operations on a project clone and its worktrees. Every user-derived argument follows `--` or is validated. */
@@ -70,7 +72,10 @@ export async function addWorktree(
   const created = await git(repo, ['worktree', 'add', '--no-track', '-b', branch, '--', path, startPoint], {
     allowFailure: true,
   });
-  if (created.code === 0) return true;
+  if (created.code === 0) {
+    await markMadeByFf(path);
+    return true;
+  }
   if (!(await refExists(repo, `refs/heads/${branch}`)))
     throw new GitError(['worktree', 'add'], created.code, created.stderr);
   await addWorktreeOnBranch(repo, path, branch);
@@ -80,13 +85,70 @@ export async function addWorktree(
 /** A worktree at `path` with the existing `branch` checked out, as it is. */
 export async function addWorktreeOnBranch(repo: string, path: string, branch: string): Promise<void> {
   await git(repo, ['worktree', 'add', '--', path, branch]);
+  await markMadeByFf(path);
 }
 
-export async function removeWorktree(repo: string, path: string, force: boolean): Promise<void> {
-  await git(repo, ['worktree', 'remove', ...(force ? ['--force', '--force'] : []), '--', path], {
-    allowFailure: true,
-  });
-  await pruneWorktrees(repo);
+/**
+ * The mark ff leaves in the git folder of each worktree it makes (not among
+ * its files): `gc` removes an orphan worktree only when it carries it, never
+ * one a user made by hand under ff's worktree root.
+ */
+const MADE_BY_FF = 'ff-made';
+
+export async function markMadeByFf(worktree: string): Promise<void> {
+  const gitDir = await gitText(worktree, ['rev-parse', '--absolute-git-dir']);
+  await writeFile(join(gitDir, MADE_BY_FF), 'This worktree was made by ff-agent.\n');
+}
+
+/** The worktree carries ff's mark (read from its `.git` file, without running git in it). */
+export async function madeByFf(worktree: string): Promise<boolean> {
+  try {
+    const pointer = (await readFile(join(worktree, '.git'), 'utf8')).match(/^gitdir: (.*)$/m)?.[1]?.trim();
+    if (!pointer) return false;
+    const gitDir = isAbsolute(pointer) ? pointer : resolve(worktree, pointer);
+    await lstat(join(gitDir, MADE_BY_FF));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where a worktree goes to be deleted: beside it (one file system, so one rename), hidden, named after it. Pure. */
+export function trashPathFor(path: string, suffix: string): string {
+  return join(dirname(path), `.ff-removing-${basename(path)}-${suffix}`);
+}
+
+/**
+ * Moves a worktree aside in one rename, so a crash leaves it whole either
+ * where it was or at `trash`. False when the system cannot rename it there
+ * (another file system, a mount point, a folder in use on Windows).
+ */
+export async function moveAside(path: string, trash: string): Promise<boolean> {
+  try {
+    await rename(path, trash);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV' || code === 'EBUSY' || code === 'EPERM') return false;
+    throw error;
+  }
+}
+
+/** Deletes a folder and everything in it, read-only folders included (which a plain recursive rm cannot empty). */
+export async function deleteTree(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true, maxRetries: 3 });
+  } catch {
+    await makeWritable(path);
+    await rm(path, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+async function makeWritable(path: string): Promise<void> {
+  const stats = await lstat(path).catch(() => undefined);
+  if (!stats?.isDirectory()) return;
+  await chmod(path, 0o700).catch(() => {});
+  for (const name of await readdir(path).catch(() => [])) await makeWritable(join(path, name));
 }
 
 export async function pruneWorktrees(repo: string): Promise<void> {

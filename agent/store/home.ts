@@ -12,6 +12,8 @@ export interface HomePaths {
   transcripts: string;
   logs: string;
   worktrees: string;
+  /** Scratch files (snapshot indexes), emptied when the agent starts. */
+  scratch: string;
 }
 
 export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -25,6 +27,7 @@ export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.
     transcripts: join(root, 'transcripts'),
     logs: join(root, 'logs'),
     worktrees: join(root, 'worktrees'),
+    scratch: join(root, 'scratch'),
   };
 }
 

@@ -4,6 +4,7 @@ import type * as Pty from 'node-pty';
 import { AgentError, type TerminalEvent, type TerminalInfo } from '../../shared/protocol.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
+import type { StartedProcesses } from '../supervisor/started-processes.js';
 import type { Workspaces } from '../workspaces/workspaces.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -28,7 +29,8 @@ interface Terminal {
  * PTY terminals in workspaces (the user's shell, cwd = the worktree).
  * Output goes out on `terminal:<id>` in order, coalesced; a reattaching
  * client gets the scrollback as one snapshot, then live output. Terminals
- * end with their workspace and with the agent — no orphan shells.
+ * end with their workspace (what they started too: archive ends their
+ * sessions) and with the agent — no orphan shells.
  */
 export class Terminals {
   readonly #terminals = new Map<string, Terminal>();
@@ -137,14 +139,23 @@ export class Terminals {
       .map((t) => ({ ...t.info }));
   }
 
-  closeAll(workspaceId?: string): void {
+  /**
+   * Closes the terminals (of one workspace, or all). Returns the sessions
+   * their shells led (a PTY's shell leads a session of its own): what they
+   * started and left running — a background job, `nohup`ed or not — is in
+   * them, for archive to end too.
+   */
+  closeAll(workspaceId?: string): StartedProcesses {
+    const sessions: number[] = [];
     for (const terminal of [...this.#terminals.values()]) {
       if (!workspaceId || terminal.info.workspaceId === workspaceId) {
         clearTimeout(terminal.timer);
         endShell(terminal.pty);
         this.#terminals.delete(terminal.info.id);
+        sessions.push(terminal.info.pid);
       }
     }
+    return { sessions };
   }
 
   #output(terminal: Terminal, data: string): void {

@@ -30,10 +30,12 @@ export interface WorkspaceContext {
   /** Settings (the snapshot size bound) and sessions (the view's counts). */
   state: StateStore;
   log: Logger;
-  /** Where provisioning logs go (`logs/workspaces/<id>.log`). */
+  /** Where provisioning logs go (`logs/workspaces/<id>.log`), and scratch files (`scratch/`). */
   paths: HomePaths;
   /** git commands that change a repository's worktrees or refs run one at a time per repository. */
   repoLock: KeyedMutex;
+  /** Archive and restore of one workspace run one at a time (keyed by its id). */
+  workspaceLock: KeyedMutex;
   fetches: BaseFetches;
   provisioning: ProvisioningRuns;
   onePerIssue: OnePerIssue;

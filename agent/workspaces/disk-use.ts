@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import type { DiskUse, Project, Workspace } from '../../shared/domain.js';
 import { bytesOnlyIn } from '../git/disk-usage.js';
-import { archiveHeadRef, archiveRef, measure } from '../git/snapshot.js';
+import { measure } from '../git/snapshot.js';
+import { snapshotRefPatterns } from '../git/snapshot-refs.js';
 
 /** A walk of a worktree stops here (a node_modules of a million files): the figure is then "at least". */
 const MAX_ENTRIES = 200_000;
 
-/** The refs that are a workspace's own: its branch and its snapshots. */
+/** The refs that are a workspace's own: its branch and its snapshots (patterns: one ref per snapshot). */
 export function ownRefsOf(workspace: Workspace): string[] {
-  return [`refs/heads/${workspace.branch}`, archiveRef(workspace.id), archiveHeadRef(workspace.id)];
+  return [`refs/heads/${workspace.branch}`, ...snapshotRefPatterns(workspace.id)];
 }
 
 export async function measureWorkspace(workspace: Workspace, project: Project): Promise<DiskUse> {

@@ -8,20 +8,15 @@ import {
   type Workspace,
 } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
-import { commitsNotOnOrigin, deleteBranch } from '../git/branches.js';
+import { commitsNotIn, deleteBranch, remoteTips } from '../git/branches.js';
 import { bytesOnlyIn } from '../git/disk-usage.js';
-import {
-  ARCHIVE_REF_PREFIX,
-  archiveHeadRef,
-  archiveRef,
-  deleteRefs,
-  listSnapshotRefs,
-  measure,
-} from '../git/snapshot.js';
-import { listWorktrees, refExists } from '../git/worktree.js';
+import { measure } from '../git/snapshot.js';
+import { ARCHIVE_REF_PREFIX, deleteRefs, headRefOf, listSnapshotRefs } from '../git/snapshot-refs.js';
+import { listWorktrees, madeByFf, refExists } from '../git/worktree.js';
 import type { Logger } from '../logger.js';
 import { shellArg } from '../shell-quote.js';
 import type { StateStore } from '../store/state-store.js';
+import { orphanSnapshotName } from './orphans.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 import { isInside } from './worktree-path.js';
@@ -43,11 +38,14 @@ const days = (ms: number) => Math.floor(ms / DAY_MS);
  *
  * 1. snapshots (`refs/ff/archive/*`) older than `archiveRetentionDays`;
  * 2. workspaces merged or archived `gcAfterDays` ago: the worktree (archived,
- *    so snapshotted, first) and the branch when ff created it, no worktree has
- *    it checked out, no other workspace uses it and origin has every commit;
+ *    so snapshotted, first — never one holding what a snapshot cannot: that
+ *    one is left alone, saying why) and the branch when ff created it, no
+ *    worktree has it checked out, no other workspace uses it and origin,
+ *    asked then (not its possibly stale origin/* refs), has every commit;
  * 3. orphan worktrees: under a project's worktree root, registered with git
- *    as worktrees of that project, in no workspace, unused for `gcAfterDays`
- *    (snapshotted first).
+ *    as worktrees of that project, made by ff (its mark), in no workspace,
+ *    unused for `gcAfterDays` (snapshotted first, with the same rule).
+ * A dry run makes the same checks, so it says what the real run will do.
  */
 export async function collectGarbage(
   deps: GcDeps,
@@ -75,6 +73,12 @@ export async function collectGarbage(
     }
   }
 
+  // What origin has now, asked once per project per run (see whyKeepBranch).
+  const tips = new Map<string, Promise<string[]>>();
+  const originTips = (project: Project) => {
+    if (!tips.has(project.id)) tips.set(project.id, remoteTips(project.path));
+    return tips.get(project.id) as Promise<string[]>;
+  };
   for (const workspace of [...deps.state.data.workspaces]) {
     const project = projects.find((p) => p.id === workspace.projectId);
     if (!project) continue;
@@ -83,12 +87,24 @@ export async function collectGarbage(
     const slug = projectSlug(project);
     if (workspace.status !== 'archived') {
       if (workspace.status === 'provisioning') continue;
+      // The same check in a dry run and a real one, so both say the same: what a snapshot cannot hold keeps it.
+      let preview: { ref?: string; refusal?: string };
+      try {
+        preview = await deps.workspaces.archivePreview(workspace.id);
+      } catch (error) {
+        kept.push({ what: workspace.path, reason: `could not read it: ${errorText(error)}` });
+        continue;
+      }
+      if (preview.refusal) {
+        kept.push({ what: workspace.path, reason: `not archived: ${preview.refusal}` });
+        continue;
+      }
       const bytes = existsSync(workspace.path) ? (await measure(workspace.path)).bytes : 0;
-      let snapshotRef = archiveRef(workspace.id);
+      let snapshotRef = preview.ref;
       if (!dryRun) {
         try {
-          const archived = await deps.workspaces.archive(workspace.id, true);
-          snapshotRef = archived.archived?.snapshot?.ref ?? snapshotRef;
+          const archived = await deps.workspaces.archive(workspace.id, { force: true });
+          snapshotRef = archived.archived?.snapshot?.ref;
         } catch (error) {
           kept.push({ what: workspace.path, reason: `could not archive it: ${errorText(error)}` });
           continue;
@@ -101,12 +117,12 @@ export async function collectGarbage(
         workspaceId: workspace.id,
         bytes,
         reason: `${since.what} ${days(now - since.at)} days ago`,
-        snapshotRef,
+        ...(snapshotRef ? { snapshotRef } : {}),
       });
     }
     const branchRef = `refs/heads/${workspace.branch}`;
     if (!(await refExists(project.path, branchRef))) continue;
-    const refusal = await whyKeepBranch(deps, project, workspace, dryRun);
+    const refusal = await whyKeepBranch(deps, project, workspace, dryRun, originTips);
     if (refusal) {
       kept.push({ what: `${slug} branch ${workspace.branch}`, reason: refusal });
       continue;
@@ -131,6 +147,13 @@ export async function collectGarbage(
       (p) => isInside(p.worktreeRoot, path) && resolve(p.worktreeRoot) !== resolve(path),
     );
     if (!project) continue;
+    if (!(await madeByFf(path))) {
+      kept.push({
+        what: path,
+        reason: 'a worktree under ff’s root that ff did not make (it has no ff mark): yours',
+      });
+      continue;
+    }
     const usedAt = lastUsed(path);
     if (now - usedAt < ageMs) {
       kept.push({
@@ -139,8 +162,15 @@ export async function collectGarbage(
       });
       continue;
     }
+    const refusal = await deps.workspaces
+      .orphanRefusal(path)
+      .catch((error) => `could not read it: ${errorText(error)}`);
+    if (refusal) {
+      kept.push({ what: path, reason: `orphan worktree not removed: ${refusal}` });
+      continue;
+    }
     const bytes = (await measure(path)).bytes;
-    let snapshotRef = `${ARCHIVE_REF_PREFIX}orphan-…`;
+    let snapshotRef = `${ARCHIVE_REF_PREFIX}${orphanSnapshotName(path)}-…`;
     if (!dryRun) {
       try {
         snapshotRef = await deps.workspaces.removeOrphan(project, path);
@@ -195,6 +225,7 @@ async function whyKeepBranch(
   project: Project,
   workspace: Workspace,
   dryRun: boolean,
+  originTips: (project: Project) => Promise<string[]>,
 ): Promise<string | undefined> {
   if (!workspace.createdBranch) return 'ff did not create it';
   const other = deps.state.data.workspaces.find(
@@ -210,7 +241,14 @@ async function whyKeepBranch(
     (e) => e.branch === workspace.branch && !(dryRun && resolve(e.path) === resolve(workspace.path)),
   );
   if (checkedOut) return `it is checked out at ${checkedOut.path}`;
-  const unpushed = await commitsNotOnOrigin(project.path, `refs/heads/${workspace.branch}`);
+  // origin/* refs can be stale (a branch deleted on GitHub keeps its origin/ ref here): ask origin itself.
+  let tips: string[];
+  try {
+    tips = await originTips(project);
+  } catch (error) {
+    return `could not ask origin whether it has every commit (${errorText(error)}); kept until it can`;
+  }
+  const unpushed = await commitsNotIn(project.path, `refs/heads/${workspace.branch}`, tips);
   if (unpushed > 0) return `it has ${unpushed} commit(s) that are not on origin`;
   return undefined;
 }
@@ -224,7 +262,7 @@ async function expiredSnapshots(
   const expired: Array<{ ref: string; refs: string[]; at: number; bytes: number }> = [];
   for (const { ref, at } of await listSnapshotRefs(project.path)) {
     if (now - at < retentionMs) continue;
-    const headRef = archiveHeadRef(ref.slice(ARCHIVE_REF_PREFIX.length));
+    const headRef = headRefOf(ref);
     const refs = (await refExists(project.path, headRef)) ? [ref, headRef] : [ref];
     expired.push({ ref, refs, at, bytes: await bytesOnlyIn(project.path, refs, refs) });
   }

@@ -34,8 +34,10 @@ export function workspaceHandlers(deps: {
     'workspace.list': (params) => workspaces.list(params ?? {}),
     'workspace.get': (params) => workspaces.get(params.workspaceId),
     'workspace.diff': (params) => workspaces.diff(params.workspaceId, params.maxBytes),
-    'workspace.archive': (params) => workspaces.archive(params.workspaceId, params.force),
-    'workspace.restore': (params) => workspaces.restore(params.workspaceId),
+    'workspace.archive': ({ workspaceId, force, discard }) =>
+      workspaces.archive(workspaceId, { force, discard }),
+    'workspace.restore': (params) => workspaces.restore(params.workspaceId, params.snapshot),
+    'workspace.snapshots': (params) => workspaces.snapshots(params.workspaceId),
     'workspace.openPr': (params) => viaGitHub(openPullRequest(deps, params)),
     'gc.run': (params) => collectGarbage(deps, { dryRun: Boolean(params?.dryRun) }),
     'doctor.orphans': () => workspaces.orphanWorktrees(),

@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Project } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
 import { AgentError } from '../../shared/protocol.js';
-import { inventoryWorktree } from '../git/snapshot.js';
-import { listWorktrees, removeWorktree } from '../git/worktree.js';
+import { describeSkipped, inventoryWorktree, type WorktreeInventory } from '../git/snapshot.js';
+import { deleteTree, listWorktrees, moveAside, pruneWorktrees, trashPathFor } from '../git/worktree.js';
 import type { WorkspaceContext } from './context.js';
 import { isInside } from './worktree-path.js';
 import { snapshotBeforeRemoval } from './worktree-snapshot.js';
@@ -52,19 +52,47 @@ export function orphanSnapshotName(path: string): string {
 
 /**
  * Removes a worktree ff made that no workspace knows (for `gc`), after a
- * snapshot on refs/ff/archive/orphan-<hash of its path>. Returns that ref.
+ * snapshot on a new refs/ff/archive/orphan-<hash of its path>-<n>: moved
+ * aside in one rename, then deleted. Refuses, removing nothing, when it
+ * holds what a snapshot cannot (no one is there to name it). Returns the ref.
  */
 export async function removeOrphan(
-  ctx: Pick<WorkspaceContext, 'state' | 'log' | 'repoLock'>,
+  ctx: Pick<WorkspaceContext, 'state' | 'log' | 'repoLock' | 'paths'>,
   project: Project,
   path: string,
 ): Promise<string> {
-  const inventory = await inventoryWorktree(path, ctx.state.data.settings.snapshotIgnoredMaxMb * 1024 * 1024);
+  const maxMb = ctx.state.data.settings.snapshotIgnoredMaxMb;
+  const inventory = await inventoryWorktree(path, maxMb * 1024 * 1024);
+  const refusal = orphanRefusalOf(inventory, maxMb);
+  if (refusal) throw new AgentError('FAILED_PRECONDITION', refusal);
   const snapshot = await ctx.repoLock.run(project.path, () =>
-    snapshotBeforeRemoval(path, orphanSnapshotName(path), inventory, `ff gc of the orphan worktree ${path}`),
+    snapshotBeforeRemoval(
+      path,
+      { repo: project.path, base: orphanSnapshotName(path), scratchRoot: ctx.paths.scratch },
+      inventory,
+      `ff gc of the orphan worktree ${path}`,
+      [],
+    ),
   );
-  await ctx.repoLock.run(project.path, () => removeWorktree(project.path, path, true));
-  if (existsSync(path)) throw new AgentError('FAILED_PRECONDITION', `git could not remove ${path}.`);
+  const trash = trashPathFor(path, randomBytes(4).toString('hex'));
+  if (await moveAside(path, trash)) await deleteTree(trash);
+  else await deleteTree(path);
+  await ctx.repoLock.run(project.path, () => pruneWorktrees(project.path));
   ctx.log.info(`Orphan worktree ${path} removed; snapshot on ${snapshot.ref}`);
   return snapshot.ref;
+}
+
+/** Why gc must leave an orphan worktree alone: it holds what a snapshot cannot keep (no one is there to name it). */
+export async function orphanRefusal(
+  ctx: Pick<WorkspaceContext, 'state'>,
+  path: string,
+): Promise<string | undefined> {
+  const maxMb = ctx.state.data.settings.snapshotIgnoredMaxMb;
+  return orphanRefusalOf(await inventoryWorktree(path, maxMb * 1024 * 1024), maxMb);
+}
+
+function orphanRefusalOf(inventory: WorktreeInventory, maxMb: number): string | undefined {
+  return inventory.skipped.length > 0
+    ? `it holds what a snapshot cannot keep: ${describeSkipped(inventory.skipped)} (over the ${maxMb} MB snapshot limit, or unreadable)`
+    : undefined;
 }

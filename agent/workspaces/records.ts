@@ -3,10 +3,19 @@ import { AgentError, type WorkspaceEvent } from '../../shared/protocol.js';
 import type { EventHub } from '../events/event-hub.js';
 import { applyPatch } from '../store/apply-patch.js';
 import type { StateStore } from '../store/state-store.js';
+import type { StartedProcesses } from '../supervisor/started-processes.js';
 import type { Projects } from './projects.js';
 
-/** Called before a workspace's worktree goes away: stop its sessions and terminals. */
-export type ArchiveHook = (workspace: Workspace) => Promise<void> | void;
+/**
+ * Called before a workspace's worktree goes away: stop what this module
+ * started there (sessions, terminals, …), and say which process groups and
+ * sessions those were, so that what they left running is ended too
+ * (stop-processes.ts).
+ */
+export type ArchiveHook = (
+  workspace: Workspace,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook with no processes to name (sessions' stopAll) returns nothing
+) => Promise<StartedProcesses | undefined | void> | StartedProcesses | undefined | void;
 
 /**
  * Called when a workspace becomes ready with a first prompt to start a session with.

@@ -1,4 +1,4 @@
-import type { Project, Workspace, WorkspaceView } from '../../shared/domain.js';
+import type { Project, Workspace, WorkspaceSnapshot, WorkspaceView } from '../../shared/domain.js';
 import type { EventHub } from '../events/event-hub.js';
 import { baseRefFor, changeSummary, type WorktreeDiff } from '../git/worktree.js';
 import { KeyedMutex } from '../keyed-mutex.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { HomePaths } from '../store/home.js';
 import type { StateStore } from '../store/state-store.js';
 import { adoptPullRequest } from './adopt-pr.js';
-import { archiveWorkspace } from './archive.js';
+import { type ArchiveOptions, archivePreview, archiveWorkspace } from './archive.js';
 import { BaseFetches } from './base-fetches.js';
 import { ChangeSummaries } from './change-summaries.js';
 import type { IssueLookup, PullRequestLookup, WorkspaceContext } from './context.js';
@@ -16,12 +16,13 @@ import { DiskUseCache, measureWorkspace } from './disk-use.js';
 import { startFirstSession } from './first-session.js';
 import type { CreateWorkspaceInput } from './new-workspace.js';
 import { type Creation, OnePerIssue } from './one-per-issue.js';
-import { orphanWorktrees, removeOrphan } from './orphans.js';
+import { orphanRefusal, orphanWorktrees, removeOrphan } from './orphans.js';
 import type { Projects } from './projects.js';
 import { ProvisioningRuns, retryProvisioning } from './provision.js';
 import { reconcileWorkspaces } from './reconcile.js';
 import { type ArchiveHook, type ReadyHook, WorkspaceRecords } from './records.js';
 import { restoreWorkspace } from './restore.js';
+import { listWorkspaceSnapshots } from './snapshots.js';
 import { listWorkspaces, viewWorkspace } from './view.js';
 
 /**
@@ -60,6 +61,7 @@ export class Workspaces {
       log: deps.log,
       paths: deps.paths,
       repoLock,
+      workspaceLock: new KeyedMutex(),
       fetches: new BaseFetches(repoLock),
       provisioning: new ProvisioningRuns(),
       onePerIssue: new OnePerIssue(),
@@ -152,14 +154,23 @@ export class Workspaces {
     return diffWorkspace(this.#ctx, id, maxBytes);
   }
 
-  // Putting away and bringing back (archive.ts, restore.ts, reconcile.ts, orphans.ts)
+  // Putting away and bringing back (archive.ts, stop-processes.ts, restore.ts, snapshots.ts, reconcile.ts, orphans.ts)
 
-  async archive(id: string, force = false): Promise<WorkspaceView> {
-    return this.view(await archiveWorkspace(this.#ctx, id, force));
+  async archive(id: string, options: ArchiveOptions = {}): Promise<WorkspaceView> {
+    return this.view(await archiveWorkspace(this.#ctx, id, options));
   }
 
-  async restore(id: string): Promise<WorkspaceView> {
-    return this.view(await restoreWorkspace(this.#ctx, id));
+  /** What archiving it would do, for `gc --dry-run` and `gc` alike: its snapshot's ref, or why it cannot. */
+  archivePreview(id: string): Promise<{ ref?: string; refusal?: string }> {
+    return archivePreview(this.#ctx, this.find(id));
+  }
+
+  async restore(id: string, snapshot?: string): Promise<WorkspaceView> {
+    return this.view(await restoreWorkspace(this.#ctx, id, snapshot));
+  }
+
+  snapshots(id: string): Promise<WorkspaceSnapshot[]> {
+    return listWorkspaceSnapshots(this.#ctx, id);
   }
 
   reconcile(): Promise<void> {
@@ -172,5 +183,9 @@ export class Workspaces {
 
   removeOrphan(project: Project, path: string): Promise<string> {
     return removeOrphan(this.#ctx, project, path);
+  }
+
+  orphanRefusal(path: string): Promise<string | undefined> {
+    return orphanRefusal(this.#ctx, path);
   }
 }

@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -99,18 +100,27 @@ describe('archive never destroys work', () => {
     for (const name of ['README.md', 'committed.txt', 'notes.txt', '.env', 'debug.log', '1 unpushed commit'])
       expect(refused.stderr).toContain(name);
     expect(refused.stderr).toContain('--force');
-    expect(refused.stderr).toMatch(/node_modules\/ \(2\.0 MB\) would not be kept/);
+    expect(refused.stderr).toMatch(/node_modules\/ \(2\.0 MB\) cannot be kept in a snapshot/);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
     expect(tree(w.path, ['node_modules'])).toEqual(before);
+    // --force alone does not delete what a snapshot cannot hold: it must be named.
+    const forced = await runCli(['workspace', 'archive', w.id, '--force'], f.env);
+    expect(forced.code).toBe(1);
+    expect(forced.stderr).toContain(`ff-agent workspace archive ${w.id} --force --discard node_modules/`);
+    expect(existsSync(join(w.path, 'node_modules', 'big', 'index.js'))).toBe(true);
 
-    const archived = await runCli(['workspace', 'archive', w.id, '--force'], f.env);
+    const archived = await runCli(
+      ['workspace', 'archive', w.id, '--force', '--discard', 'node_modules/'],
+      f.env,
+    );
+    expect(archived.stderr).toBe('');
     expect(archived.code).toBe(0);
-    expect(archived.stdout).toContain(`on refs/ff/archive/${w.id}`);
-    expect(archived.stdout).toContain('Not kept (over the snapshot size limit): node_modules/ (2.0 MB)');
+    expect(archived.stdout).toContain(`on refs/ff/archive/${w.id}-1`);
+    expect(archived.stdout).toContain('Not kept (you named them): node_modules/ (2.0 MB)');
     expect(archived.stdout).toContain(`ff-agent workspace restore ${w.id}`);
     expect(existsSync(w.path)).toBe(false);
     // The user's repository: the snapshot ref is there, nothing else moved.
-    expect(f.repo.git(f.repo.clone, 'rev-parse', `refs/ff/archive/${w.id}^1`)).toBe(headBefore);
+    expect(f.repo.git(f.repo.clone, 'rev-parse', `refs/ff/archive/${w.id}-1^1`)).toBe(headBefore);
     expect(f.repo.git(f.repo.clone, 'rev-parse', 'refs/heads/ff/21-work-21')).toBe(headBefore);
 
     const restored = await runCli(['workspace', 'restore', w.id], f.env);
@@ -160,7 +170,7 @@ describe('archive never destroys work', () => {
     expect(archived.stdout).not.toContain('is kept.\nGet'); // no claim that a branch holds it
     // Reachable from a ref even after git's own gc.
     f.repo.git(f.repo.clone, 'gc', '-q', '--prune=now');
-    expect(f.repo.git(f.repo.clone, 'rev-parse', `refs/ff/archive-head/${w.id}`).trim()).toBe(detached);
+    expect(f.repo.git(f.repo.clone, 'rev-parse', `refs/ff/archive-head/${w.id}-1`).trim()).toBe(detached);
     expect(f.repo.git(f.repo.clone, 'show', `${detached}:detached.txt`)).toBe('made while detached\n');
 
     await f.client.call('workspace.restore', { workspaceId: w.id });
@@ -184,5 +194,146 @@ describe('archive never destroys work', () => {
     expect(readFileSync(join(w.path, 'mine.txt'), 'utf8')).toBe('someone else put this here\n');
     rmSync(w.path, { recursive: true });
     expect((await f.client.call('workspace.restore', { workspaceId: w.id })).status).toBe('ready');
+  }, 90_000);
+
+  it('a plain archive never deletes an ignored folder too big for a snapshot: it names it, and the flag that would', async () => {
+    const f = await fixture();
+    await f.client.call('settings.set', { snapshotIgnoredMaxMb: 1 });
+    const w = await readyWorkspace(f, 25);
+    // Nothing else in it: before, a plain archive deleted this and warned afterwards.
+    mkdirSync(join(w.path, 'node_modules', 'data'), { recursive: true });
+    writeFileSync(join(w.path, 'node_modules', 'data', 'set.bin'), Buffer.alloc(2 * 1024 * 1024, 1));
+    await expect(f.client.call('workspace.archive', { workspaceId: w.id })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(
+        /node_modules\/ \(2\.0 MB\) cannot be kept in a snapshot .*nothing was removed.*--discard node_modules\//,
+      ),
+    });
+    expect(existsSync(join(w.path, 'node_modules', 'data', 'set.bin'))).toBe(true);
+    // A name that is not among them is a mistake, said so, and nothing is removed.
+    await expect(
+      f.client.call('workspace.archive', { workspaceId: w.id, discard: ['src/'] }),
+    ).rejects.toThrow(/--discard src\/: not among what a snapshot of .* cannot hold/);
+    const archived = await f.client.call('workspace.archive', {
+      workspaceId: w.id,
+      discard: ['node_modules'],
+    });
+    expect(archived.archived?.snapshot?.skipped).toEqual([
+      { path: 'node_modules/', bytes: 2 * 1024 * 1024, kind: 'ignored' },
+    ]);
+    expect(existsSync(w.path)).toBe(false);
+  }, 90_000);
+
+  it('every archive is a snapshot of its own, never overwritten: listed newest first, restore takes the newest or the one named', async () => {
+    const f = await fixture();
+    const w = await readyWorkspace(f, 26);
+    const refs = () =>
+      f.repo.git(
+        f.repo.clone,
+        'for-each-ref',
+        '--format=%(refname) %(objectname)',
+        `refs/ff/archive/${w.id}*`,
+      );
+    writeFileSync(join(w.path, 'draft.txt'), 'first draft\n');
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    const first = refs();
+    await f.client.call('workspace.restore', { workspaceId: w.id });
+    writeFileSync(join(w.path, 'draft.txt'), 'second draft\n');
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    // The first snapshot's ref is exactly as it was.
+    expect(refs().startsWith(first)).toBe(true);
+    expect(refs().trim().split('\n')).toHaveLength(2);
+
+    const listed = await runCli(['workspace', 'snapshots', w.id], f.env);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      new RegExp(
+        `^refs/ff/archive/${w.id}-2  \\(newest: restore uses it\\)\n  taken .*\n  commit .* on branch ff/26-work-26\n  holds    1 untracked file\\(s\\)\n`,
+      ),
+    );
+    expect(listed.stdout).toContain(`refs/ff/archive/${w.id}-1\n`);
+    const json = JSON.parse((await runCli(['workspace', 'snapshots', w.id, '--json'], f.env)).stdout);
+    expect(json.map((s: { ref: string }) => s.ref)).toEqual([
+      `refs/ff/archive/${w.id}-2`,
+      `refs/ff/archive/${w.id}-1`,
+    ]);
+
+    await f.client.call('workspace.restore', { workspaceId: w.id });
+    expect(readFileSync(join(w.path, 'draft.txt'), 'utf8')).toBe('second draft\n');
+    rmSync(join(w.path, 'draft.txt'));
+    await f.client.call('workspace.archive', { workspaceId: w.id });
+    const older = await runCli(['workspace', 'restore', w.id, '--snapshot', `${w.id}-1`], f.env);
+    expect(older.code).toBe(0);
+    expect(readFileSync(join(w.path, 'draft.txt'), 'utf8')).toBe('first draft\n');
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    await expect(
+      f.client.call('workspace.restore', { workspaceId: w.id, snapshot: 'someone-else-1' }),
+    ).rejects.toThrow(
+      `Workspace ${w.id} has no snapshot someone-else-1. \`ff-agent workspace snapshots ${w.id}\` lists its snapshots.`,
+    );
+  }, 120_000);
+
+  it('a snapshot ff took before one ref per snapshot (refs/ff/archive/<id>) is listed and restores', async () => {
+    const f = await fixture();
+    const w = await readyWorkspace(f, 27);
+    writeFileSync(join(w.path, 'old.txt'), 'kept by an older ff\n');
+    writeFileSync(join(w.path, '.env'), 'OLD=1\n');
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    // Rewrite it as the older ff wrote it: two parents, no manifest, on refs/ff/archive/<id>.
+    const git = (...args: string[]) => f.repo.git(f.repo.clone, ...args).trim();
+    const ref = `refs/ff/archive/${w.id}-1`;
+    const legacy = git(
+      'commit-tree',
+      `${ref}^{tree}`,
+      '-p',
+      `${ref}^1`,
+      '-p',
+      `${ref}^2`,
+      '-m',
+      `ff archive of workspace ${w.id} (ff/27-work-27)\n\nbranch: ff/27-work-27\ntracked changes: 0, untracked: 1, ignored: 1\n`,
+    );
+    git('update-ref', `refs/ff/archive/${w.id}`, legacy);
+    git('update-ref', '-d', ref);
+    const [listed] = await f.client.call('workspace.snapshots', { workspaceId: w.id });
+    expect(listed).toMatchObject({
+      ref: `refs/ff/archive/${w.id}`,
+      branch: 'ff/27-work-27',
+      untracked: 1,
+      ignored: 1,
+    });
+    await f.client.call('workspace.restore', { workspaceId: w.id });
+    expect(readFileSync(join(w.path, 'old.txt'), 'utf8')).toBe('kept by an older ff\n');
+    expect(readFileSync(join(w.path, '.env'), 'utf8')).toBe('OLD=1\n');
+    // The next snapshot is a new ref beside it; the old one stays.
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    expect(git('rev-parse', `refs/ff/archive/${w.id}`)).toBe(legacy);
+    expect(git('rev-parse', '--verify', `refs/ff/archive/${w.id}-1`)).toMatch(/^[0-9a-f]{40}$/);
+  }, 120_000);
+
+  it('empty folders come back; restore refuses a file or a symbolic link where the worktree goes, saying so', async () => {
+    const f = await fixture();
+    const w = await readyWorkspace(f, 28);
+    mkdirSync(join(w.path, 'uploads', 'tmp'), { recursive: true });
+    mkdirSync(join(w.path, 'node_modules', '.cache'), { recursive: true });
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+
+    writeFileSync(w.path, 'a file where the worktree was\n');
+    await expect(f.client.call('workspace.restore', { workspaceId: w.id })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: `${w.path} is a file, not a folder; move it away and restore again.`,
+    });
+    rmSync(w.path);
+    const elsewhere = join(f.root, 'elsewhere');
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, w.path);
+    await expect(f.client.call('workspace.restore', { workspaceId: w.id })).rejects.toThrow(
+      `${w.path} is a symbolic link; ff restores only into a real folder`,
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
+    rmSync(w.path);
+
+    await f.client.call('workspace.restore', { workspaceId: w.id });
+    expect(lstatSync(join(w.path, 'uploads', 'tmp')).isDirectory()).toBe(true);
+    expect(lstatSync(join(w.path, 'node_modules', '.cache')).isDirectory()).toBe(true);
   }, 90_000);
 });

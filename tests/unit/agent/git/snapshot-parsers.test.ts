@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeInventory,
+  describeSkipped,
   inventoryHasWork,
+  parseCountObjects,
+  parseGitlinksZ,
   parseIgnoredZ,
-  parseRefTimes,
   parseStatusZ,
   type WorktreeInventory,
 } from '../../../../agent/git/snapshot.js';
+import {
+  nextSnapshotRef,
+  parseRefTimes,
+  parseSnapshotMessage,
+  snapshotSeq,
+} from '../../../../agent/git/snapshot-refs.js';
 import { diskUseText, formatBytes } from '../../../../shared/bytes.js';
 
 describe('parseStatusZ', () => {
@@ -21,8 +29,13 @@ describe('parseStatusZ', () => {
     ],
     ['a rename consumes its old path', 'R  new.ts\0old.ts\0?? x\0', ['new.ts'], ['x']],
     ['a conflict counts as tracked', 'UU merge.ts\0', ['merge.ts'], []],
+    ['an untracked nested repository is listed as a folder, not a file', '?? vendor/lib/\0?? a\0', [], ['a']],
   ])('%s', (_name, text, tracked, untracked) => {
-    expect(parseStatusZ(text)).toEqual({ tracked, untracked });
+    expect(parseStatusZ(text)).toMatchObject({ tracked, untracked });
+  });
+
+  it('names the untracked nested repositories', () => {
+    expect(parseStatusZ('?? vendor/lib/\0?? a\0').repos).toEqual(['vendor/lib']);
   });
 });
 
@@ -51,6 +64,8 @@ const empty: WorktreeInventory = {
   skipped: [],
   unpushed: 0,
   detachedCommits: 0,
+  emptyDirs: [],
+  nested: [],
 };
 
 describe('describeInventory', () => {
@@ -117,5 +132,98 @@ describe('parseRefTimes', () => {
     ],
   ])('%j → %j', (text, refs) => {
     expect(parseRefTimes(text)).toEqual(refs);
+  });
+});
+
+describe('parseGitlinksZ', () => {
+  it('finds submodules and committed nested repositories among the index entries', () => {
+    const text = [
+      `100644 ${'a'.repeat(40)} 0\tREADME.md`,
+      `160000 ${'b'.repeat(40)} 0\tsub`,
+      `160000 ${'c'.repeat(40)} 0\tvendor/odd name`,
+      '',
+    ].join('\0');
+    expect(parseGitlinksZ(text)).toEqual(['sub', 'vendor/odd name']);
+  });
+});
+
+describe('parseCountObjects', () => {
+  it('adds loose objects, packs and garbage, in bytes', () => {
+    expect(
+      parseCountObjects(
+        'count: 3\nsize: 12\nin-pack: 9\npacks: 1\nsize-pack: 100\nprune-packable: 0\ngarbage: 0\nsize-garbage: 4\n',
+      ),
+    ).toBe(116 * 1024);
+  });
+});
+
+describe('describeSkipped', () => {
+  it('says which are nested repositories', () => {
+    expect(
+      describeSkipped([
+        { path: 'node_modules/', bytes: 3 * 1024 * 1024 },
+        { path: 'vendor/big/', bytes: 2 * 1024 * 1024, kind: 'nested repository' },
+        { path: 'broken/', bytes: 0, kind: 'unreadable repository' },
+      ]),
+    ).toBe(
+      'node_modules/ (3.0 MB), vendor/big/ (nested repository, 2.0 MB), broken/ (unreadable repository)',
+    );
+  });
+});
+
+describe('snapshot refs: one per snapshot, never overwritten', () => {
+  it.each([
+    ['refs/ff/archive/w1', 0],
+    ['refs/ff/archive/w1-1', 1],
+    ['refs/ff/archive/w1-12', 12],
+    ['refs/ff/archive/w1-0', undefined],
+    ['refs/ff/archive/w1-x', undefined],
+    ['refs/ff/archive/w10-1', undefined],
+    ['refs/ff/archive/w1-1-2', undefined],
+    ['refs/ff/archive-head/w1-1', undefined],
+  ])('%s is snapshot %s of w1', (ref, seq) => {
+    expect(snapshotSeq(ref, 'w1')).toBe(seq);
+  });
+
+  it.each([
+    [[], 'refs/ff/archive/w1-1'],
+    [['refs/ff/archive/w1'], 'refs/ff/archive/w1-1'],
+    [['refs/ff/archive/w1', 'refs/ff/archive/w1-1', 'refs/ff/archive/w1-7'], 'refs/ff/archive/w1-8'],
+    [['refs/ff/archive/w10-3'], 'refs/ff/archive/w1-1'],
+  ])('after %j the next is %s', (existing, next) => {
+    expect(nextSnapshotRef(existing, 'w1')).toBe(next);
+  });
+});
+
+describe('parseSnapshotMessage (snapshots ff took before manifests)', () => {
+  it('reads the branch, counts and what was too big', () => {
+    const message = [
+      'ff archive of workspace w1 (ff/1-x)',
+      '',
+      'branch: ff/1-x',
+      'tracked changes: 2, untracked: 1, ignored: 3',
+      'skipped (too big): node_modules/ (2.0 MB)',
+      '',
+    ].join('\n');
+    expect(parseSnapshotMessage(message)).toEqual({
+      branch: 'ff/1-x',
+      tracked: 2,
+      untracked: 1,
+      ignored: 3,
+      skipped: [{ path: 'node_modules/', bytes: 2 * 1024 * 1024 }],
+    });
+  });
+
+  it('a detached HEAD has no branch', () => {
+    expect(
+      parseSnapshotMessage(
+        `x\n\ndetached at ${'a'.repeat(40)}\ntracked changes: 0, untracked: 0, ignored: 0\n`,
+      ),
+    ).toEqual({
+      tracked: 0,
+      untracked: 0,
+      ignored: 0,
+      skipped: [],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { journalOutcome } from '../../../../agent/workspaces/archive.js';
 import { changeAfterRestart } from '../../../../agent/workspaces/reconcile.js';
 import type { Workspace } from '../../../../shared/domain.js';
 import { WorkspaceRatchet } from '../../../../shared/ratchet.js';
@@ -59,6 +60,14 @@ describe('changeAfterRestart', () => {
     expect(change?.updatedAt).toBe(NOW);
   });
 
+  it('a ready worktree gone from disk that has a snapshot says to archive and restore it', () => {
+    const change = changeAfterRestart(record({ status: 'ready' }), false, NOW, 'refs/ff/archive/w1-2');
+    expect(change?.status).toBe('missing');
+    expect(change?.warnings?.at(-1)).toBe(
+      'The worktree /wt/ff/1-x is gone from disk. Its newest snapshot is refs/ff/archive/w1-2: archive the workspace, then `ff-agent workspace restore w1` brings it back; or retry to recreate it on branch ff/1-x.',
+    );
+  });
+
   it('the warnings keep the newest ten', () => {
     const warnings = Array.from({ length: 10 }, (_, i) => `w${i}`);
     const change = changeAfterRestart(record({ status: 'ready', warnings }), false, NOW);
@@ -71,5 +80,19 @@ describe('changeAfterRestart', () => {
       status: 'ready',
       updatedAt: NOW,
     });
+  });
+});
+
+describe('journalOutcome (an archive the agent stopped in the middle of)', () => {
+  it.each([
+    ['killed before the worktree moved: still whole where it was', true, false, false, true, 'keep worktree'],
+    ['killed after the worktree moved aside, before it was deleted', false, true, false, true, 'finish'],
+    ['killed while the moved worktree was being deleted (part left)', false, true, false, true, 'finish'],
+    ['killed after it was deleted, before the record said so', false, false, false, true, 'finish'],
+    ['killed while deleting in place (no rename possible)', true, false, true, true, 'finish'],
+    ['its snapshot deleted by hand, the worktree moved aside', false, true, false, false, 'move back'],
+    ['its snapshot deleted by hand, the worktree where it was', true, false, false, false, 'keep worktree'],
+  ])('%s: %s', (_, pathExists, trashExists, inPlace, snapshotKept, outcome) => {
+    expect(journalOutcome({ pathExists, trashExists, inPlace, snapshotKept })).toBe(outcome);
   });
 });

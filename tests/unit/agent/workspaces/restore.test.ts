@@ -30,63 +30,60 @@ const summary = (plan: RestorePlan) =>
         : plan.kind;
 
 describe('restorePlan', () => {
+  // Each case: the record, the snapshot chosen (the newest of its refs, or none left), where its branch is now.
   it.each([
-    ['no snapshot (no worktree when archived)', archived(), undefined, 'worktree'],
-    [
-      'its snapshot, the branch where it was',
-      archived(onBranch),
-      { snapshotKept: true, branchTip: HEAD },
-      'snapshot on ff/1-x',
-    ],
+    ['no snapshot ever taken (no worktree when archived)', archived(), undefined, HEAD, 'worktree'],
+    ['its snapshot, the branch where it was', archived(onBranch), onBranch, HEAD, 'snapshot on ff/1-x'],
     [
       'its snapshot, the branch deleted since',
       archived(onBranch),
-      { snapshotKept: true, branchTip: undefined },
+      onBranch,
+      undefined,
       'snapshot on ff/1-x, branch created at a',
     ],
+    ['its snapshot, the branch moved since', archived(onBranch), onBranch, MOVED, 'refused CONFLICT'],
+    ['a detached snapshot', archived(detached), detached, undefined, 'snapshot on a detached HEAD'],
     [
-      'its snapshot, the branch moved since',
-      archived(onBranch),
-      { snapshotKept: true, branchTip: MOVED },
-      'refused CONFLICT',
+      'a snapshot the record does not know (a crash before the record was written)',
+      archived(),
+      onBranch,
+      HEAD,
+      'snapshot on ff/1-x',
     ],
     [
-      'a detached snapshot',
-      archived(detached),
-      { snapshotKept: true, branchTip: undefined },
-      'snapshot on a detached HEAD',
-    ],
-    [
-      'a snapshot gc deleted, its branch still there',
+      'every snapshot deleted by gc, its branch still there',
       archived(onBranch),
-      { snapshotKept: false, branchTip: MOVED },
+      undefined,
+      MOVED,
       'branch only ff/1-x',
     ],
     [
-      'a snapshot gc deleted, its branch gone',
+      'every snapshot deleted by gc, its branch gone',
       archived(onBranch),
-      { snapshotKept: false, branchTip: undefined },
+      undefined,
+      undefined,
       'refused FAILED_PRECONDITION',
     ],
     [
       'a detached snapshot gc deleted',
       archived(detached),
-      { snapshotKept: false, branchTip: undefined },
+      undefined,
+      undefined,
       'refused FAILED_PRECONDITION',
     ],
-  ])('%s: %s', (_, workspace, git, plan) => {
-    expect(summary(restorePlan(workspace, git))).toBe(plan);
+  ])('%s: %s', (_, workspace, chosen, branchTip, plan) => {
+    expect(summary(restorePlan(workspace, chosen, { branchTip }))).toBe(plan);
   });
 
   it('a moved branch is refused naming both commits and where the snapshot still is', () => {
-    const plan = restorePlan(archived(onBranch), { snapshotKept: true, branchTip: MOVED });
+    const plan = restorePlan(archived(onBranch), onBranch, { branchTip: MOVED });
     expect(plan.kind === 'refused' && plan.error.message).toBe(
       'Branch ff/1-x moved since workspace w1 was archived (it was at aaaaaaaaaaaa, now bbbbbbbbbbbb); the snapshot is still on refs/ff/archive/w1.',
     );
   });
 
   it('a deleted snapshot is refused naming gc and its retention setting', () => {
-    const plan = restorePlan(archived(detached), { snapshotKept: false, branchTip: undefined });
+    const plan = restorePlan(archived(detached), undefined, { branchTip: undefined });
     expect(plan.kind === 'refused' && plan.error.message).toMatch(
       /refs\/ff\/archive\/w1\) is gone; .*archiveRetentionDays/,
     );
