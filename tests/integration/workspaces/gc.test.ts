@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
-import { runCli } from '../../helpers/agent-process.js';
+import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
 import { agentWithRepo } from '../../helpers/agent-with-repo.js';
 import type { GitHubLikeRepo } from '../../helpers/git-repos.js';
 import { ratchetWorlds } from '../../helpers/ratchet-world.js';
@@ -37,7 +37,9 @@ const refs = (repo: GitHubLikeRepo, prefix: string) =>
 
 describe('ff-agent gc', () => {
   it('dry run lists what would go and changes nothing; a real run removes only what is provably ff’s and safe', async () => {
-    const { root, repo, home, client } = await agentWithRepo(cleanups);
+    const f = await agentWithRepo(cleanups);
+    const { root, repo, home } = f;
+    let client = f.client;
     const project = await client.call('project.add', { path: repo.clone });
     const env = { FF_HOME: home, ...repo.env };
 
@@ -56,11 +58,27 @@ describe('ff-agent gc', () => {
     await client.call('workspace.archive', { workspaceId: unpushed.id, force: true });
     // active: ready, not merged → untouched.
     const active = await ready(client, 3);
-    // An orphan ff made (under its worktree root, a worktree of the project, in no workspace) …
-    const orphan = join(project.worktreeRoot, 'ff', 'orphan');
-    repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'ff/orphan', orphan);
+    // An orphan ff made: a worktree of a workspace whose record is gone (state.json restored from a backup
+    // older than it, here by hand while the agent is stopped) …
+    const lost = await ready(client, 9);
+    const orphan = lost.path;
     writeFileSync(join(orphan, 'leftover.txt'), 'left over\n');
-    // … and a worktree outside ff's roots, which is the user's own.
+    client.close();
+    await f.agent.stop();
+    const statePath = join(home, 'state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8'));
+    state.workspaces = state.workspaces.filter((w: { id: string }) => w.id !== lost.id);
+    writeFileSync(statePath, JSON.stringify(state));
+    const agent = await spawnAgent(home, { env: repo.env });
+    client = await connectClient(agent);
+    cleanups.push(async () => {
+      client.close();
+      await agent.stop();
+    });
+    // … a worktree someone made by hand under ff's worktree root: not ff's …
+    const byHand = join(project.worktreeRoot, 'ff', 'by-hand');
+    repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'ff/by-hand', byHand);
+    // … a worktree outside ff's roots, which is the user's own.
     const users = join(root, 'users-own');
     repo.git(repo.clone, 'worktree', 'add', '-q', '-b', 'mine', users);
     // A folder under the root that is not a git worktree at all.
@@ -85,8 +103,11 @@ describe('ff-agent gc', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('Would remove (dry run, nothing changed):');
     expect(dry.stdout).toMatch(new RegExp(`branch +octo/app  ${pushed.branch} `));
-    expect(dry.stdout).toMatch(/orphan-worktree +octo\/app {2}.*ff\/orphan/);
-    expect(dry.stdout).toContain(`snapshot        octo/app  refs/ff/archive/${pushed.id}`);
+    expect(dry.stdout).toContain(`orphan-worktree octo/app  ${orphan}`);
+    expect(dry.stdout).toContain(
+      `${byHand}: a worktree under ff’s root that ff did not make (it has no ff mark): yours`,
+    );
+    expect(dry.stdout).toContain(`snapshot        octo/app  refs/ff/archive/${pushed.id}-1`);
     expect(dry.stdout).toContain(
       `octo/app branch ${unpushed.branch}: it has 1 commit(s) that are not on origin`,
     );
@@ -97,20 +118,21 @@ describe('ff-agent gc', () => {
     expect(existsSync(orphan)).toBe(true);
     expect(refs(repo, 'refs/heads/ff/')).toContain(`refs/heads/${pushed.branch}`);
     expect(refs(repo, 'refs/ff/archive/')).toHaveLength(2);
+    expect(existsSync(byHand)).toBe(true);
 
     const report = await client.call('gc.run', { dryRun: false });
     expect(report.removed.map((r) => `${r.kind} ${r.what}`).sort()).toEqual(
       [
         `branch ${pushed.branch}`,
         `orphan-worktree ${orphan}`,
-        `snapshot refs/ff/archive/${pushed.id}`,
-        `snapshot refs/ff/archive/${unpushed.id}`,
+        `snapshot refs/ff/archive/${pushed.id}-1`,
+        `snapshot refs/ff/archive/${unpushed.id}-1`,
       ].sort(),
     );
     // The orphan was snapshotted before it went: its untracked file is on the new ref.
     expect(existsSync(orphan)).toBe(false);
     const orphanRef = report.removed.find((r) => r.kind === 'orphan-worktree')?.snapshotRef ?? '';
-    expect(orphanRef).toMatch(/^refs\/ff\/archive\/orphan-[0-9a-f]{12}$/);
+    expect(orphanRef).toMatch(/^refs\/ff\/archive\/orphan-[0-9a-f]{12}-1$/);
     expect(repo.git(repo.clone, 'show', `${orphanRef}:leftover.txt`)).toBe('left over\n');
     // The report says how to get it back; done as printed, the orphan is back as it was.
     const restore = report.removed.find((r) => r.kind === 'orphan-worktree')?.restore ?? '';
@@ -120,7 +142,7 @@ describe('ff-agent gc', () => {
     expect(readFileSync(join(orphan, 'leftover.txt'), 'utf8')).toBe('left over\n');
     expect(repo.git(orphan, 'status', '--porcelain')).toBe('?? leftover.txt\n');
     expect(repo.git(orphan, 'rev-parse', 'HEAD').trim()).toBe(orphanHead);
-    repo.git(orphan, 'switch', '-q', 'ff/orphan');
+    repo.git(orphan, 'switch', '-q', lost.branch);
     repo.git(repo.clone, 'worktree', 'remove', '--force', orphan);
     // The pushed branch is gone here and still on origin; the unpushed one and everything active stay.
     expect(refs(repo, 'refs/heads/')).not.toContain(`refs/heads/${pushed.branch}`);
@@ -128,6 +150,7 @@ describe('ff-agent gc', () => {
     expect(refs(repo, 'refs/heads/')).toContain(`refs/heads/${unpushed.branch}`);
     expect(existsSync(active.path)).toBe(true);
     expect(existsSync(users)).toBe(true);
+    expect(existsSync(byHand)).toBe(true);
     expect(existsSync(join(project.worktreeRoot, 'not-a-worktree'))).toBe(true);
     expect((await client.call('workspace.get', { workspaceId: active.id })).status).toBe('ready');
 
@@ -205,11 +228,81 @@ describe('ff-agent gc', () => {
     expect(heads).toContain(`refs/heads/${unpushed.branch}`);
     expect(heads).toContain('refs/heads/theirs');
     // The untracked note is on the snapshot, and restore brings the merged workspace back with it.
-    expect(w.repo.git(w.repo.clone, 'show', `refs/ff/archive/${merged.id}:notes.txt`)).toBe('my notes\n');
+    const mergedSnapshot = (await w.client.call('workspace.get', { workspaceId: merged.id })).archived
+      ?.snapshot;
+    expect(run.stdout).toContain(`snapshot on ${mergedSnapshot?.ref}`);
+    expect(w.repo.git(w.repo.clone, 'show', `${mergedSnapshot?.ref}:notes.txt`)).toBe('my notes\n');
     const restored = await w.client.call('workspace.restore', { workspaceId: merged.id });
     expect(restored.status).toBe('ready');
     expect(readFileSync(join(merged.path, 'notes.txt'), 'utf8')).toBe('my notes\n');
     expect(readFileSync(join(merged.path, 'feature.txt'), 'utf8')).toBe('feature.txt\n');
+  }, 180_000);
+
+  it('keeps what a snapshot cannot hold and any branch origin does not hold now, saying so in its dry run as in its real run', async () => {
+    const w = await ratchetWorld();
+    const env = { FF_HOME: w.home, ...w.repo.env };
+    const git = (cwd: string, ...args: string[]) => w.repo.git(cwd, ...args);
+    const commitAndPush = (path: string, branch: string, file: string) => {
+      writeFileSync(join(path, file), `${file}\n`);
+      git(path, 'add', file);
+      git(path, 'commit', '-qm', file);
+      git(path, 'push', '-q', 'origin', `HEAD:refs/heads/${branch}`);
+    };
+    await w.client.call('settings.set', { snapshotIgnoredMaxMb: 1, gcAfterDays: 0 });
+    // data: 2 MB of ignored data, over the snapshot limit (the issue's 105 MB data/, scaled down).
+    writeFileSync(join(w.repo.clone, '.git', 'info', 'exclude'), 'data/\n');
+    const data = await w.workspace(21);
+    commitAndPush(data.path, data.branch, 'a.txt');
+    mkdirSync(join(data.path, 'data'));
+    writeFileSync(join(data.path, 'data', 'set.bin'), Buffer.alloc(2 * 1024 * 1024, 7));
+    // gone: pushed, then deleted on GitHub (the PR's branch, deleted on merge); origin/<branch> here is stale.
+    const gone = await w.workspace(22);
+    commitAndPush(gone.path, gone.branch, 'b.txt');
+    git(w.repo.bare, 'branch', '-D', gone.branch);
+    expect(git(w.repo.clone, 'branch', '-r')).toContain(`origin/${gone.branch}`);
+    // nested: a vendored library with a patch committed only there.
+    const nested = await w.workspace(23);
+    commitAndPush(nested.path, nested.branch, 'c.txt');
+    const lib = join(nested.path, 'vendor', 'lib');
+    mkdirSync(lib, { recursive: true });
+    git(lib, 'init', '-q', '-b', 'main');
+    writeFileSync(join(lib, 'patch.diff'), 'the only copy of this patch\n');
+    git(lib, 'add', '.');
+    git(lib, 'commit', '-qm', 'patch');
+    // offline: everything on origin, but origin cannot be asked when gc runs.
+    const offline = await w.workspace(24);
+    commitAndPush(offline.path, offline.branch, 'd.txt');
+    for (const ws of [data, gone, nested, offline])
+      w.github.addPullRequest('octo/app', { headRefName: ws.branch, state: 'MERGED' });
+    await w.client.call('ratchet.tick');
+
+    const dry = await runCli(['gc', '--dry-run'], env);
+    const dataKept = `${data.path}: not archived: Workspace ${data.branch}: data/ (2.0 MB) cannot be kept in a snapshot`;
+    expect(dry.stdout).toContain(dataKept);
+    expect(dry.stdout).toContain(`worktree        octo/app  ${nested.path}`);
+    expect(dry.stdout).toContain(`snapshot on refs/ff/archive/${nested.id}-1`);
+    expect(dry.stdout).toContain(`octo/app branch ${gone.branch}: it has 1 commit(s) that are not on origin`);
+
+    const bare = w.repo.bare;
+    renameSync(bare, `${bare}.away`);
+    const run = await runCli(['gc'], env);
+    renameSync(`${bare}.away`, bare);
+    expect(run.code).toBe(0);
+    // The dry run told the truth: the same worktree kept for the same reason, the same snapshot ref.
+    expect(run.stdout).toContain(dataKept);
+    expect(run.stdout).toContain(`snapshot on refs/ff/archive/${nested.id}-1`);
+    expect(existsSync(join(data.path, 'data', 'set.bin'))).toBe(true);
+    expect((await w.client.call('workspace.get', { workspaceId: data.id })).status).toBe('ready');
+    // No branch is deleted on the word of a stale origin/ ref, or when origin cannot be asked.
+    expect(run.stdout).toMatch(
+      new RegExp(`octo/app branch ${offline.branch}: could not ask origin whether it has every commit`),
+    );
+    const heads = refs(w.repo, 'refs/heads/');
+    for (const ws of [gone, nested, offline]) expect(heads).toContain(`refs/heads/${ws.branch}`);
+    // The nested repository's patch came along in the snapshot, and back with restore.
+    await w.client.call('workspace.restore', { workspaceId: nested.id });
+    expect(readFileSync(join(lib, 'patch.diff'), 'utf8')).toBe('the only copy of this patch\n');
+    expect(git(lib, 'log', '--format=%s').trim()).toBe('patch');
   }, 180_000);
 
   it('workspace list shows each workspace’s disk use', async () => {
