@@ -74,7 +74,12 @@ export function spawnClaude(
     ...(resumeId ? { resumeId } : {}),
     ...(session.model ? { model: session.model } : {}),
   });
-  const process_ = new ClaudeProcess(bin, args, workspace.path, { ...context.env, ...launch.env });
+  // The workspace's mark (as terminals and setup get): what its tools leave running ends with its archive.
+  const process_ = new ClaudeProcess(bin, args, workspace.path, {
+    ...context.env,
+    ...launch.env,
+    FF_WORKSPACE_ID: workspace.id,
+  });
   let exited!: () => void;
   const live: LiveSession = {
     process: process_,

@@ -77,22 +77,23 @@ export function processesToStop(
   const spared = new Set([1, self]);
   for (let row = byPid.get(self); row && !spared.has(row.ppid); row = byPid.get(row.ppid))
     spared.add(row.ppid);
+  // The agent and its ancestors are never chosen, so nothing is chosen for being their child (other sessions).
+  const candidates = rows.filter((r) => !r.zombie && !spared.has(r.pid));
   const chosen = new Set(
-    rows
-      .filter((r) => !r.zombie)
+    candidates
       .filter((r) => groups.has(r.pgid) || (r.sid > 0 && sessions.has(r.sid)) || marked.has(r.pid))
       .map((r) => r.pid),
   );
   for (let grew = true; grew; ) {
     grew = false;
-    for (const row of rows) {
-      if (!row.zombie && !chosen.has(row.pid) && chosen.has(row.ppid)) {
+    for (const row of candidates) {
+      if (!chosen.has(row.pid) && chosen.has(row.ppid)) {
         chosen.add(row.pid);
         grew = true;
       }
     }
   }
-  return [...chosen].filter((pid) => !spared.has(pid)).sort((a, b) => a - b);
+  return [...chosen].sort((a, b) => a - b);
 }
 
 /** Every process of this machine: from /proc on Linux, else from `ps`. */
