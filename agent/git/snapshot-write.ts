@@ -5,10 +5,13 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { formatBytes } from '../../shared/bytes.js';
+import { faultPoint } from '../fault-point.js';
 import { git, gitBytes, gitText } from './git.js';
 import type { NestedRepo, WorktreeInventory } from './snapshot.js';
 import { MANIFEST_FILE, type NestedManifest, type SnapshotManifest } from './snapshot-manifest.js';
@@ -73,6 +76,7 @@ export async function snapshotWorktree(
       'top',
       message,
     );
+    faultPoint('snapshot:scratch-written');
     const meta: MetaEntry[] = [];
     const nested: NestedManifest[] = [];
     for (const [i, repo] of inventory.nested.entries())
@@ -194,7 +198,14 @@ async function commitWorkingState(
   const index = join(scratch, `index-${name}`);
   let realIndex = await gitText(dir, ['rev-parse', '--git-path', 'index']);
   if (!isAbsolute(realIndex)) realIndex = join(dir, realIndex);
-  if (existsSync(realIndex)) copyFileSync(realIndex, index);
+  if (existsSync(realIndex)) {
+    copyFileSync(realIndex, index);
+    // git trusts an entry whose size and mtime match unless it is "racily clean" (changed no earlier than
+    // the index was written); a copy dated now would hide an edit of the same size made in the second
+    // the index was last written. Dated a second before the real one, such entries are read again.
+    const written = statSync(realIndex);
+    utimesSync(index, written.atime, new Date(written.mtimeMs - 1000));
+  }
   const env = { GIT_INDEX_FILE: index, GIT_LITERAL_PATHSPECS: '1', ...SNAPSHOT_IDENTITY };
   const staged = await git(dir, ['write-tree'], { env, allowFailure: true });
   let indexTree = staged.stdout.trim();
