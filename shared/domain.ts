@@ -52,7 +52,11 @@ export const AllowedHost = z.lazy(() =>
 
 /** Snapshots before a worktree is removed, and what `ff-agent gc` reclaims. */
 const diskSettingsFields = () => ({
-  /** An ignored file or folder bigger than this (node_modules, build output) is left out of a snapshot, and named. */
+  /**
+   * An ignored file or folder bigger than this (node_modules, build output), or a nested repository
+   * whose git objects are, cannot be kept in a snapshot: archive names it and removes nothing until
+   * the user names it too (`--discard`).
+   */
   snapshotIgnoredMaxMb: z.number().int().min(0).max(100_000).default(100),
   /** `gc` removes worktrees and branches of merged or archived workspaces this many days old. */
   gcAfterDays: z.number().int().min(0).max(3650).default(14),

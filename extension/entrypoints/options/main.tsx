@@ -60,7 +60,7 @@ const DISK_FIELDS: Array<{ key: DiskKey; label: string; max: number; hint: strin
     key: 'snapshotIgnoredMaxMb',
     label: 'Leave ignored files or folders over this many MB out of snapshots',
     max: 100_000,
-    hint: 'Before ff removes a worktree it keeps everything in it on refs/ff/archive/…; big ignored folders like node_modules are named, not kept.',
+    hint: 'Before ff removes a worktree it keeps everything in it on refs/ff/archive/…; a bigger ignored folder (node_modules) or nested repository is named, and archive removes nothing until you name it too (--discard).',
   },
   {
     key: 'gcAfterDays',

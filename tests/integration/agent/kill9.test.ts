@@ -372,7 +372,7 @@ async function unkept(client: AgentClient, state: State, acks: Ack[], where: str
 
 /**
  * Work that can no longer be reached: a workspace whose worktree is gone
- * with no snapshot of it on refs/ff/archive/<id>, an archived one without
+ * with no snapshot of it (refs/ff/archive/<id>-<n>), an archived one without
  * its snapshot (holding what setup wrote) or its branch.
  */
 function unrecoverable(state: State, repos: Map<number, GitHubLikeRepo>, where: string): string[] {
@@ -390,13 +390,18 @@ function unrecoverable(state: State, repos: Map<number, GitHubLikeRepo>, where: 
         return false;
       }
     };
-    const snapshot = `refs/ff/archive/${w.id}`;
-    if ((w.status === 'ready' || w.status === 'missing') && !existsSync(w.path) && !has(snapshot))
+    const snapshots = repo
+      .git(project.path, 'for-each-ref', '--format=%(refname)', `refs/ff/archive/${w.id}-*`)
+      .split('\n')
+      .filter(Boolean);
+    if ((w.status === 'ready' || w.status === 'missing') && !existsSync(w.path) && snapshots.length === 0)
       problems.push(`${where}: ${w.id}'s worktree is gone and there is no snapshot of it`);
+    if (w.archiving) problems.push(`${where}: ${w.id}'s archive was left half done after the restart`);
     if (w.status === 'archived') {
       if (!has(`refs/heads/${w.branch}`))
         problems.push(`${where}: archived ${w.id}'s branch ${w.branch} is gone`);
-      if (!has(`${snapshot}:.setup-done`))
+      const snapshot = w.archived?.snapshot?.ref;
+      if (!snapshot || !has(`${snapshot}:.setup-done`))
         problems.push(`${where}: archived ${w.id} has no snapshot holding the files setup wrote`);
     }
   }
