@@ -68,9 +68,12 @@ export async function createSnapshotRef(
   base: string,
   commit: string,
   message: string,
+  /** The refs listed already (a listing started earlier); listed again if the ref it gives is taken. */
+  known?: readonly string[],
 ): Promise<string> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const ref = nextSnapshotRef(await snapshotRefsOf(repo, base), base);
+    const existing = attempt === 0 && known ? known : await snapshotRefsOf(repo, base);
+    const ref = nextSnapshotRef(existing, base);
     const made = await git(repo, ['update-ref', '--create-reflog', '-m', message, ref, commit, ''], {
       allowFailure: true,
     });
@@ -166,12 +169,23 @@ export function parseSnapshotMessage(
 ): Pick<WorkspaceSnapshot, 'branch' | 'tracked' | 'untracked' | 'ignored' | 'skipped'> {
   const branch = /^branch: (.+)$/m.exec(message)?.[1];
   const counts = /^tracked changes: (\d+), untracked: (\d+), ignored: (\d+)$/m.exec(message);
-  const skipped = [...message.matchAll(/^skipped \(too big\): (.+) \(([\d.]+) (B|KB|MB|GB|TB)\)$/gm)].map(
-    ([, path = '', value = '0', unit = 'B']) => ({
+  const bytes = (value: string, unit: string) =>
+    Math.round(Number(value) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(unit));
+  // "skipped (too big): x (2.0 MB)" before ff asked to name them; "not kept (named by the user): x (ignored, 2.0 MB)" since.
+  const skipped: WorkspaceSnapshot['skipped'] = [
+    ...[...message.matchAll(/^skipped \(too big\): (.+) \(([\d.]+) (B|KB|MB|GB|TB)\)$/gm)].map(
+      ([, path = '', value = '0', unit = 'B']) => ({ path, bytes: bytes(value, unit) }),
+    ),
+    ...[
+      ...message.matchAll(
+        /^not kept \(named by the user\): (.+) \((ignored|nested repository|unreadable repository), ([\d.]+) (B|KB|MB|GB|TB)\)$/gm,
+      ),
+    ].map(([, path = '', kind, value = '0', unit = 'B']) => ({
       path,
-      bytes: Math.round(Number(value) * 1024 ** ['B', 'KB', 'MB', 'GB', 'TB'].indexOf(unit)),
-    }),
-  );
+      bytes: bytes(value, unit),
+      kind: kind as NonNullable<WorkspaceSnapshot['skipped'][number]['kind']>,
+    })),
+  ];
   return {
     ...(branch ? { branch } : {}),
     tracked: Number(counts?.[1] ?? 0),

@@ -15,7 +15,13 @@ import { faultPoint } from '../fault-point.js';
 import { git, gitBytes, gitText } from './git.js';
 import type { NestedRepo, WorktreeInventory } from './snapshot.js';
 import { MANIFEST_FILE, type NestedManifest, type SnapshotManifest } from './snapshot-manifest.js';
-import { ARCHIVE_REF_PREFIX, archiveHeadRef, createRef, createSnapshotRef } from './snapshot-refs.js';
+import {
+  ARCHIVE_REF_PREFIX,
+  archiveHeadRef,
+  createRef,
+  createSnapshotRef,
+  snapshotRefsOf,
+} from './snapshot-refs.js';
 
 /**
  * Writes a snapshot of a worktree: a commit shaped like `git stash`'s — its
@@ -65,6 +71,8 @@ export async function snapshotWorktree(
   message: string,
   skipped: WorktreeInventory['skipped'] = inventory.skipped,
 ): Promise<Snapshot> {
+  // Listed meanwhile, to name the new ref; git still refuses to write over one that turns up since.
+  const known = snapshotRefsOf(target.repo, target.base).catch(() => undefined);
   mkdirSync(target.scratchRoot, { recursive: true });
   const scratch = mkdtempSync(join(target.scratchRoot, 'snapshot-'));
   try {
@@ -81,34 +89,41 @@ export async function snapshotWorktree(
     const nested: NestedManifest[] = [];
     for (const [i, repo] of inventory.nested.entries())
       nested.push(await keepNested(worktree, repo, i, target.repo, scratch, meta, message));
-    const manifest: SnapshotManifest = {
-      version: 1,
-      head: inventory.head,
-      ...(inventory.branch ? { branch: inventory.branch } : {}),
-      tracked: inventory.tracked.length,
-      untracked: inventory.untracked.length,
-      ignored: inventory.ignored.length,
-      skipped,
-      emptyDirs: inventory.emptyDirs,
-      nested,
-    };
-    meta.push({
-      name: MANIFEST_FILE,
-      blob: await writeBlob(target.repo, `${JSON.stringify(manifest, null, 1)}\n`),
-    });
-    const metaCommit = await commitTree(
-      target.repo,
-      await makeTree(target.repo, meta),
-      [...new Set(nested.map((n) => n.keeper))],
-      `metadata of ${message}\n\nWhat git alone does not keep: empty folders, nested repositories (${MANIFEST_FILE}).\n`,
-    );
+    const parents = [inventory.head, top.indexCommit];
+    // The third parent only when there is something git alone would not keep: a snapshot of plain files
+    // is a stash-shaped commit of two parents (three git runs fewer, and what ff wrote before manifests).
+    if (nested.length > 0 || inventory.emptyDirs.length > 0) {
+      const manifest: SnapshotManifest = {
+        version: 1,
+        head: inventory.head,
+        ...(inventory.branch ? { branch: inventory.branch } : {}),
+        tracked: inventory.tracked.length,
+        untracked: inventory.untracked.length,
+        ignored: inventory.ignored.length,
+        skipped,
+        emptyDirs: inventory.emptyDirs,
+        nested,
+      };
+      meta.push({
+        name: MANIFEST_FILE,
+        blob: await writeBlob(target.repo, `${JSON.stringify(manifest, null, 1)}\n`),
+      });
+      parents.push(
+        await commitTree(
+          target.repo,
+          await makeTree(target.repo, meta),
+          [...new Set(nested.map((n) => n.keeper))],
+          `metadata of ${message}\n\nWhat git alone does not keep: empty folders, nested repositories (${MANIFEST_FILE}).\n`,
+        ),
+      );
+    }
     const commit = await commitTree(
       target.repo,
       top.tree,
-      [inventory.head, top.indexCommit, metaCommit],
+      parents,
       snapshotMessage(message, inventory, skipped),
     );
-    const ref = await createSnapshotRef(target.repo, target.base, commit, message);
+    const ref = await createSnapshotRef(target.repo, target.base, commit, message, await known);
     const snapshot: Snapshot = { ref, commit, nested: nested.map((n) => n.path) };
     if (!inventory.branch) {
       const headRef = archiveHeadRef(ref.slice(ARCHIVE_REF_PREFIX.length));
@@ -196,8 +211,7 @@ async function commitWorkingState(
   message: string,
 ): Promise<{ tree: string; indexTree: string; indexCommit: string; commit: string }> {
   const index = join(scratch, `index-${name}`);
-  let realIndex = await gitText(dir, ['rev-parse', '--git-path', 'index']);
-  if (!isAbsolute(realIndex)) realIndex = join(dir, realIndex);
+  const realIndex = await indexFileOf(dir);
   if (existsSync(realIndex)) {
     copyFileSync(realIndex, index);
     // git trusts an entry whose size and mtime match unless it is "racily clean" (changed no earlier than
@@ -236,6 +250,20 @@ async function commitWorkingState(
   const indexCommit = await commitTree(dir, indexTree, headParent, `index of ${message}`);
   const commit = await commitTree(dir, tree, [...headParent, indexCommit], `work of ${message}`);
   return { tree, indexTree, indexCommit, commit };
+}
+
+/** The index file of the repository whose worktree is `dir`: read from its `.git` (a folder, or a file naming one), else asked of git. */
+async function indexFileOf(dir: string): Promise<string> {
+  const dotGit = join(dir, '.git');
+  try {
+    if (statSync(dotGit).isDirectory()) return join(dotGit, 'index');
+    const pointer = /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
+    if (pointer) return join(isAbsolute(pointer) ? pointer : join(dir, pointer), 'index');
+  } catch {
+    // not there: git says
+  }
+  const path = await gitText(dir, ['rev-parse', '--git-path', 'index']);
+  return isAbsolute(path) ? path : join(dir, path);
 }
 
 /**

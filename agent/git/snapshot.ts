@@ -188,6 +188,18 @@ export function parseGitlinksZ(text: string): string[] {
     .map((entry) => entry.slice(entry.indexOf('\t') + 1));
 }
 
+/**
+ * Splits `git ls-files --stage --others -z`: index entries ("<mode> <oid> <stage>\t<path>")
+ * and untracked paths (plain).
+ */
+export function splitStageAndOthersZ(text: string): { stage: string[]; others: string[] } {
+  const stage: string[] = [];
+  const others: string[] = [];
+  for (const entry of text.split('\0').filter(Boolean))
+    (/^[0-7]{6} [0-9a-f]{40}([0-9a-f]{24})? [0-3]\t/.test(entry) ? stage : others).push(entry);
+  return { stage, others };
+}
+
 /** `git count-objects -v`: the bytes of loose objects, packs and garbage. */
 export function parseCountObjects(text: string): number {
   let kib = 0;
@@ -272,15 +284,15 @@ interface Level {
 }
 
 async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Level> {
-  const [headOut, branchOut, status, ignoredOut, othersOut, stage] = await Promise.all([
-    git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'], { allowFailure: true }),
-    git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true }),
+  const [{ head, branch }, status, ignoredOut, listed] = await Promise.all([
+    headOf(dir),
     gitText(dir, ['status', '--porcelain', '-z', '--untracked-files=all']),
     gitText(dir, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']),
-    // Untracked folders, empty ones included (status never shows those).
-    gitText(dir, ['ls-files', '--others', '--exclude-standard', '--directory', '-z']),
-    gitText(dir, ['ls-files', '--stage', '-z']),
+    // In one run: the index (its gitlinks are submodules) and untracked folders, empty ones
+    // included (status never shows those).
+    gitText(dir, ['ls-files', '--stage', '--others', '--exclude-standard', '--directory', '-z']),
   ]);
+  const { stage, others } = splitStageAndOthersZ(listed);
   const { tracked, untracked, repos: untrackedRepos } = parseStatusZ(status);
   const repos = new Set(untrackedRepos);
   const emptyDirs: string[] = [];
@@ -299,9 +311,9 @@ async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Lev
     ignored.push(entry);
     found(size);
   }
-  for (const entry of othersOut.split('\0').filter((e) => e.endsWith('/') && !repos.has(e.slice(0, -1))))
+  for (const entry of others.filter((e) => e.endsWith('/') && !repos.has(e.slice(0, -1))))
     found(await walk(join(dir, entry), { stopAtRepos: true }));
-  for (const link of parseGitlinksZ(stage)) {
+  for (const link of parseGitlinksZ(stage.join('\0'))) {
     // A submodule never initialized is an empty folder: nothing of it is here to lose.
     if (
       await lstat(join(dir, link, '.git')).then(
@@ -312,8 +324,8 @@ async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Lev
       repos.add(link);
   }
   return {
-    head: headOut.code === 0 ? headOut.stdout.trim() : undefined,
-    branch: branchOut.code === 0 ? branchOut.stdout.trim() : undefined,
+    head,
+    branch,
     tracked,
     untracked,
     ignored,
@@ -321,6 +333,18 @@ async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Lev
     emptyDirs: [...new Set(emptyDirs)].sort(),
     repos: [...repos].filter(Boolean).sort(),
   };
+}
+
+/** HEAD's commit (undefined before the first) and the branch checked out (undefined when detached). */
+async function headOf(dir: string): Promise<{ head: string | undefined; branch: string | undefined }> {
+  // One git run for both in the usual case: "<commit>\nrefs/heads/<branch>" (or "HEAD" when detached).
+  const both = await git(dir, ['rev-parse', 'HEAD', '--symbolic-full-name', 'HEAD'], { allowFailure: true });
+  const [head, name] = both.stdout.trim().split('\n');
+  if (both.code === 0 && head && name)
+    return { head, branch: name.startsWith('refs/heads/') ? name.slice('refs/heads/'.length) : undefined };
+  // No commit yet: HEAD names the branch the first commit will make.
+  const unborn = await git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { allowFailure: true });
+  return { head: undefined, branch: unborn.code === 0 ? unborn.stdout.trim() : undefined };
 }
 
 /** How many commits `revs` reach past `--not` ones; 0 when git cannot tell (no commits at all). */
@@ -338,13 +362,16 @@ export async function inventoryWorktree(
   worktree: string,
   maxIgnoredBytes: number,
 ): Promise<WorktreeInventory> {
-  const top = await inventoryLevel(worktree, maxIgnoredBytes);
+  // Both counts start with the rest (one of them is for a detached HEAD): a round trip less than waiting for the branch.
+  const [top, onBranch, onDetached] = await Promise.all([
+    inventoryLevel(worktree, maxIgnoredBytes),
+    countCommits(worktree, ['HEAD', '--not', '--remotes=origin']),
+    countCommits(worktree, ['HEAD', '--not', '--branches', '--tags', '--remotes']),
+  ]);
   if (!top.head) throw new Error(`${worktree} has no HEAD commit`);
   const branch = top.branch;
-  const [unpushed, detachedCommits] = await Promise.all([
-    branch ? countCommits(worktree, ['HEAD', '--not', '--remotes=origin']) : 0,
-    branch ? 0 : countCommits(worktree, ['HEAD', '--not', '--branches', '--tags', '--remotes']),
-  ]);
+  const unpushed = branch ? onBranch : 0;
+  const detachedCommits = branch ? 0 : onDetached;
   const skipped = [...top.skipped];
   const nested: NestedRepo[] = [];
   const queue = [...top.repos];

@@ -96,21 +96,28 @@ export async function addWorktreeOnBranch(repo: string, path: string, branch: st
 const MADE_BY_FF = 'ff-made';
 
 export async function markMadeByFf(worktree: string): Promise<void> {
-  const gitDir = await gitText(worktree, ['rev-parse', '--absolute-git-dir']);
+  const gitDir =
+    (await worktreeGitDir(worktree)) ?? (await gitText(worktree, ['rev-parse', '--absolute-git-dir']));
   await writeFile(join(gitDir, MADE_BY_FF), 'This worktree was made by ff-agent.\n');
 }
 
-/** The worktree carries ff's mark (read from its `.git` file, without running git in it). */
+/** The worktree carries ff's mark. */
 export async function madeByFf(worktree: string): Promise<boolean> {
-  try {
-    const pointer = (await readFile(join(worktree, '.git'), 'utf8')).match(/^gitdir: (.*)$/m)?.[1]?.trim();
-    if (!pointer) return false;
-    const gitDir = isAbsolute(pointer) ? pointer : resolve(worktree, pointer);
-    await lstat(join(gitDir, MADE_BY_FF));
-    return true;
-  } catch {
-    return false;
-  }
+  const gitDir = await worktreeGitDir(worktree);
+  return (
+    gitDir !== undefined &&
+    (await lstat(join(gitDir, MADE_BY_FF)).then(
+      () => true,
+      () => false,
+    ))
+  );
+}
+
+/** A linked worktree's git folder, read from its `.git` file (without starting git). */
+async function worktreeGitDir(worktree: string): Promise<string | undefined> {
+  const text = await readFile(join(worktree, '.git'), 'utf8').catch(() => '');
+  const pointer = text.match(/^gitdir: (.*)$/m)?.[1]?.trim();
+  return pointer ? (isAbsolute(pointer) ? pointer : resolve(worktree, pointer)) : undefined;
 }
 
 /** Where a worktree goes to be deleted: beside it (one file system, so one rename), hidden, named after it. Pure. */

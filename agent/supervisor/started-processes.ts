@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -96,18 +96,20 @@ export function processesToStop(
   return [...chosen].sort((a, b) => a - b);
 }
 
-/** Every process of this machine: from /proc on Linux, else from `ps`. */
+/**
+ * Every process of this machine: from /proc on Linux (read synchronously: a
+ * few hundred tiny files the kernel makes on demand, far quicker than a trip
+ * through the thread pool each), else from `ps`.
+ */
 export async function listProcesses(): Promise<ProcessRow[]> {
   if (process.platform === 'linux') {
     const rows: ProcessRow[] = [];
-    for (const name of await readdir('/proc')) {
+    for (const name of readdirSync('/proc')) {
       const pid = Number(name);
       if (!Number.isInteger(pid)) continue;
-      const row = await readFile(`/proc/${pid}/stat`, 'utf8').then(
-        (text) => parseStatRow(pid, text),
-        () => undefined, // ended meanwhile
-      );
-      if (row) rows.push(row);
+      const row = readProc(`/proc/${pid}/stat`, 'utf8');
+      const parsed = row === undefined ? undefined : parseStatRow(pid, row);
+      if (parsed) rows.push(parsed);
     }
     return rows;
   }
@@ -127,13 +129,21 @@ export async function processesMarked(
   const marked = new Set<number>();
   if (process.platform !== 'linux') return marked;
   const entry = `${name}=${value}`;
-  await Promise.all(
-    rows.map(async (row) => {
-      const environ = await readFile(`/proc/${row.pid}/environ`, 'latin1').catch(() => '');
-      if (environ.split('\0').includes(entry)) marked.add(row.pid);
-    }),
-  );
+  for (const row of rows) {
+    // Another user's processes cannot be read, and are not this workspace's.
+    const environ = readProc(`/proc/${row.pid}/environ`, 'latin1') ?? '';
+    if (environ.split('\0').includes(entry)) marked.add(row.pid);
+  }
   return marked;
+}
+
+/** A /proc file's text, or undefined when the process ended meanwhile or is not ours to read. */
+function readProc(path: string, encoding: BufferEncoding): string | undefined {
+  try {
+    return readFileSync(path, encoding);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

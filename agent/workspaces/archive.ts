@@ -65,15 +65,18 @@ async function archive(ctx: ArchiveContext, id: string, options: ArchiveOptions)
       `${workspace.path} is not a git worktree any more (it has no .git), so ff cannot snapshot it; nothing was removed. Move it away, then archive again.`,
     );
   }
+  let checked: WorktreeInventory | undefined;
   if (isWorktree) {
-    const refusal = archiveRefusal(workspace, await inventoryOf(workspace, maxMb), maxMb, options);
+    checked = await inventoryOf(workspace, maxMb);
+    const refusal = archiveRefusal(workspace, checked, maxMb, options);
     if (refusal) throw new AgentError('FAILED_PRECONDITION', refusal);
   }
-  await stopWorkspaceProcesses(ctx, workspace);
+  const anythingRan = await stopWorkspaceProcesses(ctx, workspace);
   let snapshot: WorkspaceSnapshot | undefined;
   if (isWorktree) {
-    // Its processes are stopped now: nothing writes to the worktree while it is snapshotted.
-    const inventory = await inventoryOf(workspace, maxMb);
+    // Its processes are stopped now: nothing of ff's writes to the worktree while it is snapshotted.
+    // What they wrote until then is read again; when none ran, the first reading stands.
+    const inventory = anythingRan || !checked ? await inventoryOf(workspace, maxMb) : checked;
     const refusal = archiveRefusal(workspace, inventory, maxMb, options);
     if (refusal) throw new AgentError('FAILED_PRECONDITION', refusal);
     snapshot = await ctx.repoLock.run(project.path, () =>

@@ -1,4 +1,4 @@
-import type { Workspace } from '../../shared/domain.js';
+import type { SessionStatus, Workspace } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { type StartedProcesses, stopStartedProcesses } from '../supervisor/started-processes.js';
 import type { WorkspaceContext } from './context.js';
@@ -9,17 +9,18 @@ import type { WorkspaceContext } from './context.js';
  * and names the process groups and sessions they ran in; then whatever is
  * still running in those, or carries the workspace's mark (FF_WORKSPACE_ID,
  * which terminals and setup scripts get, and their background jobs keep),
- * is ended (agent/supervisor/started-processes.ts). Throws, removing
- * nothing, when something will not end.
+ * is ended (agent/supervisor/started-processes.ts). Returns whether
+ * anything of the workspace's was running (what it wrote must be read
+ * again); throws, removing nothing, when something will not end.
  */
 export async function stopWorkspaceProcesses(
   ctx: Pick<WorkspaceContext, 'records' | 'state' | 'log'>,
   workspace: Workspace,
-): Promise<void> {
+): Promise<boolean> {
   // Read before the hooks run: a stopped session's record no longer holds its pid.
-  const groups = ctx.state.data.sessions
-    .filter((s) => s.workspaceId === workspace.id && s.pid !== undefined)
-    .map((s) => s.pid as number);
+  const sessions = ctx.state.data.sessions.filter((s) => s.workspaceId === workspace.id);
+  const groups = sessions.filter((s) => s.pid !== undefined).map((s) => s.pid as number);
+  const sessionsRan = sessions.some((s) => s.pid !== undefined || LIVE.has(s.status));
   const started: StartedProcesses[] = [{ groups }];
   for (const hook of ctx.records.archiveHooks) {
     const theirs = await hook(workspace);
@@ -39,4 +40,9 @@ export async function stopWorkspaceProcesses(
       `Could not end process(es) ${survivors.join(', ')} that workspace ${workspace.id} started; nothing was removed. End them (\`kill -9 ${survivors.join(' ')}\`) and try again.`,
     );
   }
+  const hooksStopped = started.some((s) => (s.groups?.length ?? 0) + (s.sessions?.length ?? 0) > 0);
+  return sessionsRan || hooksStopped || stopped.length > 0;
 }
+
+/** Session states in which its claude may be running (or about to). */
+const LIVE = new Set<SessionStatus>(['starting', 'running', 'idle', 'waiting-permission']);

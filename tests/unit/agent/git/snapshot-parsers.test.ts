@@ -7,6 +7,7 @@ import {
   parseGitlinksZ,
   parseIgnoredZ,
   parseStatusZ,
+  splitStageAndOthersZ,
   type WorktreeInventory,
 } from '../../../../agent/git/snapshot.js';
 import {
@@ -147,6 +148,22 @@ describe('parseGitlinksZ', () => {
   });
 });
 
+describe('splitStageAndOthersZ', () => {
+  it('tells index entries from untracked paths (folders end in /)', () => {
+    const text = [
+      `100644 ${'a'.repeat(40)} 0\tsrc/a.ts`,
+      'empty/',
+      `160000 ${'b'.repeat(40)} 0\tsub`,
+      'new file',
+      '',
+    ].join('\0');
+    expect(splitStageAndOthersZ(text)).toEqual({
+      stage: [`100644 ${'a'.repeat(40)} 0\tsrc/a.ts`, `160000 ${'b'.repeat(40)} 0\tsub`],
+      others: ['empty/', 'new file'],
+    });
+  });
+});
+
 describe('parseCountObjects', () => {
   it('adds loose objects, packs and garbage, in bytes', () => {
     expect(
@@ -212,6 +229,22 @@ describe('parseSnapshotMessage (snapshots ff took before manifests)', () => {
       ignored: 3,
       skipped: [{ path: 'node_modules/', bytes: 2 * 1024 * 1024 }],
     });
+  });
+
+  it('reads what the user named to be deleted with the worktree', () => {
+    const message = [
+      'ff archive of workspace w1 (ff/1-x)',
+      '',
+      'branch: ff/1-x',
+      'tracked changes: 0, untracked: 0, ignored: 0',
+      'not kept (named by the user): node_modules/ (ignored, 312 MB)',
+      'not kept (named by the user): vendor/big/ (nested repository, 1.5 GB)',
+      '',
+    ].join('\n');
+    expect(parseSnapshotMessage(message).skipped).toEqual([
+      { path: 'node_modules/', bytes: 312 * 1024 * 1024, kind: 'ignored' },
+      { path: 'vendor/big/', bytes: 1.5 * 1024 ** 3, kind: 'nested repository' },
+    ]);
   });
 
   it('a detached HEAD has no branch', () => {
