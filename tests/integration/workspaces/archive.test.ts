@@ -5,12 +5,13 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { runCli } from '../../helpers/agent-process.js';
@@ -332,6 +333,16 @@ describe('archive never destroys work', () => {
     );
     expect(readdirSync(elsewhere)).toEqual([]);
     rmSync(w.path);
+    // A link on the way there from the worktree root would send the files elsewhere just as well.
+    const parent = dirname(w.path);
+    renameSync(parent, `${parent}-real`);
+    symlinkSync(elsewhere, parent);
+    await expect(f.client.call('workspace.restore', { workspaceId: w.id })).rejects.toThrow(
+      `${parent} is a symbolic link; ff restores only into real folders under its worktree root`,
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
+    rmSync(parent);
+    renameSync(`${parent}-real`, parent);
 
     await f.client.call('workspace.restore', { workspaceId: w.id });
     expect(lstatSync(join(w.path, 'uploads', 'tmp')).isDirectory()).toBe(true);
