@@ -268,6 +268,7 @@ export const methodRules: MethodRules = {
   'workspace.openPr': { owner: byWorkspace, answer: workspace },
   'workspace.archive': { owner: byWorkspace, answer: workspace },
   'workspace.restore': { owner: byWorkspace, answer: workspace, follow: workspaceTopic },
+  'workspace.snapshots': { owner: byWorkspace },
 
   'session.start': { owner: byWorkspace, answer: session },
   'quickAction.run': { owner: byWorkspace, answer: session },
