@@ -211,6 +211,21 @@ export const IssueRef = z.lazy(() =>
 );
 export type IssueRef = z.infer<typeof IssueRef>;
 
+/**
+ * What a snapshot cannot hold: an ignored file or folder, or a nested repository, over the
+ * size limit; a nested repository git cannot read, or whose history is not all there (a
+ * shallow clone, a partial clone: copying it would leave commits without their parents in
+ * the project's clone, which its own `git gc` refuses).
+ */
+export const SkippedKind = z.enum([
+  'ignored',
+  'nested repository',
+  'unreadable repository',
+  'shallow repository',
+  'partial clone',
+]);
+export type SkippedKind = z.infer<typeof SkippedKind>;
+
 /** What ff kept when it removed a workspace's worktree: `workspace restore` brings it back. */
 export const WorkspaceSnapshot = z.lazy(() =>
   z.object({
@@ -233,7 +248,7 @@ export const WorkspaceSnapshot = z.lazy(() =>
       z.object({
         path: z.string(),
         bytes: z.number().nonnegative(),
-        kind: z.enum(['ignored', 'nested repository', 'unreadable repository']).optional(),
+        kind: SkippedKind.optional(),
       }),
     ),
     /** The repositories nested in the worktree that it holds (their work, commits, refs and stash). */

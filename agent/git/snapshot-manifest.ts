@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedKind } from '../../shared/domain.js';
 
 /**
  * What a snapshot holds beyond its tree, in `ff-snapshot.json` of its third
@@ -27,7 +28,7 @@ const RelativePath = z
 export const SkippedRecord = z.object({
   path: z.string(),
   bytes: z.number().nonnegative(),
-  kind: z.enum(['ignored', 'nested repository', 'unreadable repository']).optional(),
+  kind: SkippedKind.optional(),
 });
 
 export const NestedManifest = z.object({

@@ -1,4 +1,4 @@
-import type { WorkspaceSnapshot } from '../../shared/domain.js';
+import type { SkippedKind, WorkspaceSnapshot } from '../../shared/domain.js';
 import { git, gitText } from './git.js';
 import { MANIFEST_FILE, SnapshotManifest } from './snapshot-manifest.js';
 
@@ -178,12 +178,12 @@ export function parseSnapshotMessage(
     ),
     ...[
       ...message.matchAll(
-        /^not kept \(named by the user\): (.+) \((ignored|nested repository|unreadable repository), ([\d.]+) (B|KB|MB|GB|TB)\)$/gm,
+        /^not kept \(named by the user\): (.+) \((ignored|nested repository|unreadable repository|shallow repository|partial clone), ([\d.]+) (B|KB|MB|GB|TB)\)$/gm,
       ),
     ].map(([, path = '', kind, value = '0', unit = 'B']) => ({
       path,
       bytes: bytes(value, unit),
-      kind: kind as NonNullable<WorkspaceSnapshot['skipped'][number]['kind']>,
+      kind: kind as SkippedKind,
     })),
   ];
   return {

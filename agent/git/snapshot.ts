@@ -1,6 +1,7 @@
 import { lstat, opendir, realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatBytes } from '../../shared/bytes.js';
+import type { SkippedKind } from '../../shared/domain.js';
 import { git, gitText } from './git.js';
 
 /**
@@ -18,8 +19,8 @@ export interface SkippedEntry {
   path: string;
   /** At least this many bytes (the walk stops once past the bound). */
   bytes: number;
-  /** What it is: an ignored file or folder (the default), or a nested repository. */
-  kind?: 'ignored' | 'nested repository' | 'unreadable repository';
+  /** What it is: an ignored file or folder (the default), or a nested repository (and why it cannot be kept). */
+  kind?: SkippedKind;
 }
 
 /** A git repository inside the worktree (nested at any depth), and what it holds. */
@@ -139,11 +140,26 @@ function describeNestedWork(repo: NestedRepo): string {
 export function describeSkipped(skipped: readonly SkippedEntry[]): string {
   return skipped
     .map((s) =>
-      s.kind === 'nested repository' || s.kind === 'unreadable repository'
+      s.kind && s.kind !== 'ignored'
         ? `${s.path} (${s.kind}${s.bytes ? `, ${formatBytes(s.bytes)}` : ''})`
         : `${s.path} (${formatBytes(s.bytes)})`,
     )
     .join(', ');
+}
+
+/** Why what `skipped` names cannot be kept: "over the 100 MB snapshot limit; a shallow clone (…)". */
+export function whyNotKept(skipped: readonly SkippedEntry[], snapshotIgnoredMaxMb: number): string {
+  const kinds = new Set(skipped.map((s) => s.kind ?? 'ignored'));
+  const reasons: string[] = [];
+  if (kinds.has('ignored') || kinds.has('nested repository'))
+    reasons.push(`over the ${snapshotIgnoredMaxMb} MB snapshot limit`);
+  if (kinds.has('shallow repository'))
+    reasons.push(
+      'a shallow clone has commits whose parents are not there (`git fetch --unshallow` in it makes it whole)',
+    );
+  if (kinds.has('partial clone')) reasons.push('a partial clone has objects that are only on its remote');
+  if (kinds.has('unreadable repository')) reasons.push('git cannot read it');
+  return reasons.join('; ');
 }
 
 /**
@@ -381,6 +397,8 @@ export async function inventoryWorktree(
     const repo = await inventoryNested(dir, path, maxIgnoredBytes).catch(() => undefined);
     if (!repo) {
       skipped.push({ path: `${path}/`, bytes: 0, kind: 'unreadable repository' });
+    } else if (repo.incomplete) {
+      skipped.push({ path: `${path}/`, bytes: repo.nested.objectsBytes, kind: repo.incomplete });
     } else if (repo.nested.objectsBytes > maxIgnoredBytes) {
       skipped.push({ path: `${path}/`, bytes: repo.nested.objectsBytes, kind: 'nested repository' });
     } else {
@@ -407,16 +425,28 @@ async function inventoryNested(
   dir: string,
   path: string,
   maxIgnoredBytes: number,
-): Promise<{ nested: NestedRepo; skipped: SkippedEntry[]; repos: string[] }> {
+): Promise<{
+  nested: NestedRepo;
+  skipped: SkippedEntry[];
+  repos: string[];
+  /** Its history is not all there, so it cannot be copied whole. */
+  incomplete?: 'shallow repository' | 'partial clone';
+}> {
   // A `.git` git cannot read there (an empty folder, a gitfile to nowhere) would make git find the repository around it.
   const top = await gitText(dir, ['rev-parse', '--show-toplevel']);
   if ((await realpath(top)) !== (await realpath(dir)))
     throw new Error(`${dir} is not a repository git can read`);
-  const [level, objects, gitEntry] = await Promise.all([
+  const [level, objects, gitEntry, shallow, promisors] = await Promise.all([
     inventoryLevel(dir, maxIgnoredBytes),
     gitText(dir, ['count-objects', '-v']),
     lstat(join(dir, '.git')),
+    gitText(dir, ['rev-parse', '--is-shallow-repository']),
+    git(dir, ['config', '--get-regexp', '^(extensions\\.partialclone|remote\\..*\\.promisor)$'], {
+      allowFailure: true,
+    }),
   ]);
+  const incomplete =
+    shallow === 'true' ? 'shallow repository' : promisors.stdout.trim() ? 'partial clone' : undefined;
   const [localCommits, stashes] = await Promise.all([
     countCommits(dir, ['--branches', '--tags', ...(level.head ? ['HEAD'] : []), '--not', '--remotes']),
     countCommits(dir, ['--walk-reflogs', 'refs/stash']),
@@ -437,5 +467,6 @@ async function inventoryNested(
     },
     skipped: level.skipped,
     repos: level.repos,
+    ...(incomplete ? { incomplete } : {}),
   };
 }

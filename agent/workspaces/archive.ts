@@ -12,6 +12,7 @@ import {
   inventoryWorktree,
   type SkippedEntry,
   type WorktreeInventory,
+  whyNotKept,
 } from '../git/snapshot.js';
 import { nextSnapshotRef, snapshotRefsOf } from '../git/snapshot-refs.js';
 import { commitExists, deleteTree, moveAside, pruneWorktrees, trashPathFor } from '../git/worktree.js';
@@ -224,7 +225,7 @@ export function archiveRefusal(
   const unkept = inventory.skipped.filter((s) => !discard.some((name) => samePath(s.path, name)));
   const naming = unkept.map((s) => `--discard ${s.path}`).join(' ');
   const cannot = unkept.length
-    ? `${describeSkipped(unkept)} cannot be kept in a snapshot (over the ${snapshotIgnoredMaxMb} MB snapshot limit, or unreadable)`
+    ? `${describeSkipped(unkept)} cannot be kept in a snapshot (${whyNotKept(unkept, snapshotIgnoredMaxMb)})`
     : '';
   if (!options.force && inventoryHasWork(inventory)) {
     return `Workspace ${workspace.branch} has ${describeInventory(inventory)}. Archive with --force to keep them in a snapshot and remove the worktree; \`ff-agent workspace restore ${workspace.id}\` brings them back.${cannot ? ` Even then, ${cannot}: name each to delete it with the worktree (${naming}).` : ''}`;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Project } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
 import { AgentError } from '../../shared/protocol.js';
-import { describeSkipped, inventoryWorktree, type WorktreeInventory } from '../git/snapshot.js';
+import { describeSkipped, inventoryWorktree, type WorktreeInventory, whyNotKept } from '../git/snapshot.js';
 import { deleteTree, listWorktrees, moveAside, pruneWorktrees, trashPathFor } from '../git/worktree.js';
 import type { WorkspaceContext } from './context.js';
 import { isInside } from './worktree-path.js';
@@ -93,6 +93,6 @@ export async function orphanRefusal(
 
 function orphanRefusalOf(inventory: WorktreeInventory, maxMb: number): string | undefined {
   return inventory.skipped.length > 0
-    ? `it holds what a snapshot cannot keep: ${describeSkipped(inventory.skipped)} (over the ${maxMb} MB snapshot limit, or unreadable)`
+    ? `it holds what a snapshot cannot keep: ${describeSkipped(inventory.skipped)} (${whyNotKept(inventory.skipped, maxMb)})`
     : undefined;
 }

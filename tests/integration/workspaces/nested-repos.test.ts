@@ -174,4 +174,32 @@ describe('nested repositories in a worktree', () => {
     expect(archived.code).toBe(0);
     expect(archived.stdout).toMatch(/Not kept \(you named them\): big\/ \(nested repository/);
   }, 120_000);
+
+  it('a shallow clone is refused by name (its commits would lack their parents in the project’s clone, breaking its git gc)', async () => {
+    const f = await agentWithRepo(cleanups);
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f, 4);
+    const bare = libraryOrigin(f);
+    // A history deeper than the one commit the shallow clone takes.
+    const seed = join(f.root, 'lib-seed');
+    writeFileSync(join(seed, 'lib.js'), 'export const lib = 2;\n');
+    f.repo.git(seed, 'commit', '-qam', 'lib: second');
+    f.repo.git(seed, 'push', '-q', bare, 'main');
+    f.repo.git(w.path, 'clone', '-q', '--depth', '1', `file://${bare}`, 'vendor/shallow');
+    const lib = join(w.path, 'vendor', 'shallow');
+    writeFileSync(join(lib, 'fix.js'), 'local\n');
+    f.repo.git(lib, 'add', '.');
+    f.repo.git(lib, 'commit', '-qm', 'local fix on a shallow clone');
+
+    await expect(f.client.call('workspace.archive', { workspaceId: w.id, force: true })).rejects.toThrow(
+      /vendor\/shallow\/ \(shallow repository, .*\) cannot be kept in a snapshot \(a shallow clone has commits whose parents are not there \(`git fetch --unshallow` in it makes it whole\)\)/,
+    );
+    expect(f.repo.git(lib, 'log', '-1', '--format=%s').trim()).toBe('local fix on a shallow clone');
+    // Made whole, it is kept like any nested repository, and the clone's own gc still works.
+    f.repo.git(lib, 'fetch', '-q', '--unshallow');
+    await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
+    f.repo.git(f.repo.clone, 'gc', '-q', '--prune=now');
+    await f.client.call('workspace.restore', { workspaceId: w.id });
+    expect(f.repo.git(lib, 'log', '-1', '--format=%s').trim()).toBe('local fix on a shallow clone');
+  }, 120_000);
 });

@@ -9,6 +9,7 @@ import {
   parseStatusZ,
   splitStageAndOthersZ,
   type WorktreeInventory,
+  whyNotKept,
 } from '../../../../agent/git/snapshot.js';
 import {
   nextSnapshotRef,
@@ -185,6 +186,26 @@ describe('describeSkipped', () => {
     ).toBe(
       'node_modules/ (3.0 MB), vendor/big/ (nested repository, 2.0 MB), broken/ (unreadable repository)',
     );
+  });
+});
+
+describe('whyNotKept', () => {
+  it.each([
+    [[{ path: 'node_modules/', bytes: 1 }], 'over the 100 MB snapshot limit'],
+    [
+      [
+        { path: 'big/', bytes: 1, kind: 'nested repository' as const },
+        { path: 'thin/', bytes: 1, kind: 'shallow repository' as const },
+      ],
+      'over the 100 MB snapshot limit; a shallow clone has commits whose parents are not there (`git fetch --unshallow` in it makes it whole)',
+    ],
+    [
+      [{ path: 'p/', bytes: 1, kind: 'partial clone' as const }],
+      'a partial clone has objects that are only on its remote',
+    ],
+    [[{ path: 'x/', bytes: 0, kind: 'unreadable repository' as const }], 'git cannot read it'],
+  ])('%j: %s', (skipped, why) => {
+    expect(whyNotKept(skipped, 100)).toBe(why);
   });
 });
 
