@@ -50,9 +50,13 @@ export async function archiveWorkspace(
 }
 
 async function archive(ctx: ArchiveContext, id: string, options: ArchiveOptions): Promise<Workspace> {
-  const workspace = ctx.records.find(id);
+  let workspace = ctx.records.find(id);
   if (workspace.status === 'archived') return workspace;
-  if (workspace.archiving) return resumeArchive(ctx, workspace);
+  if (workspace.archiving) {
+    // One that stopped in the middle is settled first: finished, or not started and so archived now.
+    workspace = await resumeArchive(ctx, workspace);
+    if (workspace.status === 'archived') return workspace;
+  }
   if (workspace.status === 'provisioning') {
     throw new AgentError('CONFLICT', `Workspace ${id} is still provisioning; wait for it to finish.`);
   }
