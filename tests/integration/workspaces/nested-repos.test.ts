@@ -202,4 +202,31 @@ describe('nested repositories in a worktree', () => {
     await f.client.call('workspace.restore', { workspaceId: w.id });
     expect(f.repo.git(lib, 'log', '-1', '--format=%s').trim()).toBe('local fix on a shallow clone');
   }, 120_000);
+  it('a partial clone is refused by name (objects only its remote has), and goes only when --discard names it', async () => {
+    const f = await agentWithRepo(cleanups);
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f, 5);
+    const bare = libraryOrigin(f);
+    f.repo.git(bare, 'config', 'uploadpack.allowFilter', 'true');
+    f.repo.git(w.path, 'clone', '-q', '--filter=blob:none', `file://${bare}`, 'vendor/partial');
+    const lib = join(w.path, 'vendor', 'partial');
+    writeFileSync(join(lib, 'fix.js'), 'local\n');
+    f.repo.git(lib, 'add', '.');
+    f.repo.git(lib, 'commit', '-qm', 'local fix on a partial clone');
+
+    const refused = await runCli(['workspace', 'archive', w.id, '--force'], f.env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /vendor\/partial\/ \(partial clone, .*\) cannot be kept in a snapshot \(a partial clone has objects that are only on its remote\)/,
+    );
+    expect(refused.stderr).toContain('--discard vendor/partial/');
+    expect(f.repo.git(lib, 'log', '-1', '--format=%s').trim()).toBe('local fix on a partial clone');
+
+    const archived = await runCli(
+      ['workspace', 'archive', w.id, '--force', '--discard', 'vendor/partial/'],
+      f.env,
+    );
+    expect(archived.code).toBe(0);
+    expect(archived.stdout).toMatch(/Not kept \(you named them\): vendor\/partial\/ \(partial clone/);
+  }, 120_000);
 });
