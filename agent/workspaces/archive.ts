@@ -54,7 +54,7 @@ async function archive(ctx: ArchiveContext, id: string, options: ArchiveOptions)
   if (workspace.status === 'archived') return workspace;
   if (workspace.archiving) {
     // One that stopped in the middle is settled first: finished, or not started and so archived now.
-    workspace = await resumeArchive(ctx, workspace);
+    workspace = await resumeArchive(ctx, workspace, { archivingAgain: true });
     if (workspace.status === 'archived') return workspace;
   }
   if (workspace.status === 'provisioning') {
@@ -183,7 +183,11 @@ export function journalOutcome(disk: {
  * still where it was, not started: the workspace stays with its worktree, and
  * the snapshot already taken stays listed (`workspace snapshots`).
  */
-export async function resumeArchive(ctx: ArchiveContext, workspace: Workspace): Promise<Workspace> {
+export async function resumeArchive(
+  ctx: ArchiveContext,
+  workspace: Workspace,
+  { archivingAgain = false } = {},
+): Promise<Workspace> {
   const journal = workspace.archiving;
   if (!journal) return workspace;
   const project = ctx.records.projectOf(workspace);
@@ -201,6 +205,8 @@ export async function resumeArchive(ctx: ArchiveContext, workspace: Workspace): 
   }
   if (outcome === 'move back') await moveAside(journal.trash, workspace.path);
   await ctx.records.patch(workspace.id, { archiving: undefined });
+  // Archived again right now, the hint to archive again would only be stale on the archived record.
+  if (archivingAgain) return ctx.records.find(workspace.id);
   await ctx.records.warn(
     workspace.id,
     `ff-agent stopped while archiving this workspace, before removing anything: its worktree is as it was. Archive it again; the snapshot taken then is kept on ${journal.snapshot.ref}.`,
