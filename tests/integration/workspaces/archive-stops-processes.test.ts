@@ -71,6 +71,10 @@ describe.skipIf(process.platform !== 'linux')('archive stops what the workspace 
     worlds.push(w);
     const workspace = await w.workspace();
     const pidFile = join(w.root, 'tool-job.pid');
+    // Inside the OS sandbox (the default) a Bash tool's job ends with its command: the sandbox
+    // runs each command in a process namespace of its own. What outlives a tool call is a
+    // session outside it — a project that opted out, or a machine without the sandbox's tools.
+    await w.client.call('project.set', { project: 'octo/app', sandbox: false });
     const session = await w.client.call('session.start', {
       workspaceId: workspace.id,
       permissionMode: 'bypassPermissions',
