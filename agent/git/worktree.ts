@@ -1,6 +1,7 @@
 import { chmod, lstat, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitText } from './git.js';
+import { gitDirsOf, refExistsInFiles } from './git-files.js';
 
 /** Git operations on a project clone and its worktrees. Every user-derived argument follows `--` or is validated. */
 
@@ -35,6 +36,16 @@ export async function detectDefaultBranch(repo: string): Promise<string> {
 
 export async function refExists(repo: string, ref: string): Promise<boolean> {
   return (await git(repo, ['show-ref', '--verify', '--quiet', ref], { allowFailure: true })).code === 0;
+}
+
+/**
+ * Whether `ref` exists in `repo`: read from git's ref files when they can
+ * tell (no process: a new workspace's branch is checked on the way to its
+ * answer), else asked of git.
+ */
+export async function refExistsFast(repo: string, ref: string): Promise<boolean> {
+  const dirs = gitDirsOf(repo);
+  return (dirs && refExistsInFiles(dirs, ref)) ?? (await refExists(repo, ref));
 }
 
 export async function commitExists(repo: string, commit: string): Promise<boolean> {

@@ -3,7 +3,13 @@ import { type Project, projectSlug } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
 import { AgentError } from '../../shared/protocol.js';
 import { normalizeBranchInput } from '../git/branch-name.js';
-import { isValidBranchName, listWorktrees, refExists, type WorktreeEntry } from '../git/worktree.js';
+import {
+  isValidBranchName,
+  listWorktrees,
+  refExists,
+  refExistsFast,
+  type WorktreeEntry,
+} from '../git/worktree.js';
 import type { Logger } from '../logger.js';
 import type { WorkspaceContext } from './context.js';
 import { branchCandidates, type CreateWorkspaceInput } from './new-workspace.js';
@@ -79,7 +85,7 @@ export async function chooseBranch(
   const taken = async (name: string) =>
     ctx.records.onBranch(project.id, name) !== undefined ||
     existsSync(worktreePathFor(project.worktreeRoot, name)) ||
-    (await refExists(project.path, `refs/heads/${name}`));
+    (await refExistsFast(project.path, `refs/heads/${name}`));
   const { tries, fallback } = branchCandidates(id, input.issue);
   for (const name of tries) if (!(await taken(name))) return name;
   return fallback;

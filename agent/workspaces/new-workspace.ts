@@ -15,17 +15,21 @@ import { defaultBranchName, isValidBranchNameSync, withSuffix } from '../git/bra
 export type CreateWorkspaceInput = z.infer<typeof WorkspaceCreateParams>;
 export type IssueInput = NonNullable<CreateWorkspaceInput['issue']>;
 
-/** A new record's own fields; the rest (status, warnings, ratchet, times) are every new record's. */
+/** A new record's own fields; the rest (status, step, warnings, ratchet, times) are every new record's. */
 export type NewWorkspaceFields = Omit<
   Workspace,
-  'status' | 'warnings' | 'ratchet' | 'createdAt' | 'updatedAt'
+  'status' | 'step' | 'warnings' | 'ratchet' | 'createdAt' | 'updatedAt'
 >;
 
-/** A workspace record as it starts: provisioning, no warnings, a fresh ratchet. */
+/**
+ * A workspace record as it starts: provisioning, at its first step (so the
+ * write that stores it also says where provisioning is), no warnings, a fresh ratchet.
+ */
 export function newWorkspaceRecord(fields: NewWorkspaceFields, now: string): Workspace {
   return {
     ...fields,
     status: 'provisioning',
+    step: 'fetching',
     warnings: [],
     ratchet: WorkspaceRatchet.parse({}),
     createdAt: now,

@@ -46,16 +46,23 @@ export class ProvisioningRuns {
   }
 }
 
-/** Records a new workspace, publishes it and starts provisioning it. */
+/**
+ * Records a new workspace, publishes it and starts provisioning it; resolves
+ * once the record is on disk. Provisioning starts in the same turn, so when
+ * origin/<base> was fetched moments ago its next step ("creating worktree")
+ * shares the record's write: one write before git runs, not two in a row.
+ * git still runs only after a write that names its step.
+ */
 export async function recordAndProvision(
   ctx: ProvisionContext,
   fields: NewWorkspaceFields,
   logLine: string,
 ): Promise<Workspace> {
   const workspace = newWorkspaceRecord(fields, new Date().toISOString());
-  await ctx.records.add(workspace);
+  const stored = ctx.records.add(workspace);
   ctx.log.info(logLine);
   startProvisioning(ctx, workspace.id);
+  await stored;
   return workspace;
 }
 
@@ -68,7 +75,7 @@ export async function retryProvisioning(ctx: ProvisionContext, id: string): Prom
       `Workspace ${id} is ${workspace.status}; only failed or missing ones can be retried.`,
     );
   }
-  await ctx.records.patch(id, { status: 'provisioning', failure: undefined });
+  await ctx.records.patch(id, { status: 'provisioning', step: 'fetching', failure: undefined });
   startProvisioning(ctx, id, true);
   return ctx.records.find(id);
 }
@@ -90,8 +97,9 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
   const enter = async (next: ProvisionStep) => {
     step = next;
     logLine(`--- ${next} (${new Date().toISOString()})\n`);
-    // Awaited: after a crash, the failure must name the step that was really running.
-    await ctx.records.patch(id, { step: next });
+    // Awaited: after a crash, the failure must name the step that was really running. The first
+    // step is on the record already (written with it, or with the retry), so it costs no write.
+    if (ctx.records.find(id).step !== next) await ctx.records.patch(id, { step: next });
     ctx.records.publish(id, { kind: 'progress', step: next, elapsedMs: Date.now() - started });
   };
   try {
@@ -168,7 +176,10 @@ async function createWorktree(
     // A retry after the directory vanished: forget git's stale registration of this path first.
     if (retry) await pruneWorktrees(project.path);
     const created = await addWorktree(project.path, workspace.path, workspace.branch, startPoint);
-    if (created) await ctx.records.patch(workspace.id, { createdBranch: true });
+    // Not awaited: the `ready` write right after carries it (one write instead of two in a row), and
+    // that write reports a failing disk. Lost in a crash before it, the branch only looks like the
+    // user's, which `gc` never deletes.
+    if (created) void ctx.records.patch(workspace.id, { createdBranch: true }).catch(() => {});
     if (workspace.adopted)
       await setBranchConfig(project.path, workspace.branch, adoptedBranchConfig(workspace.adopted));
   });

@@ -93,12 +93,13 @@ export class WorkspaceRecords {
     return project;
   }
 
-  /** Stores a new record, then publishes it. */
-  async add(workspace: Workspace): Promise<void> {
-    await this.#state.update((state) => {
+  /** Adds a new record now and publishes it; the returned promise is the disk write. */
+  add(workspace: Workspace): Promise<void> {
+    const write = this.#state.update((state) => {
       state.workspaces.push(workspace);
     });
     this.#published(workspace);
+    return write;
   }
 
   /** Applies the change now and publishes it; the returned promise is the disk write. */

@@ -178,7 +178,7 @@ describe('branchCandidates', () => {
 });
 
 describe('newWorkspaceRecord', () => {
-  it('starts provisioning, without warnings, with a fresh ratchet, created and updated now', () => {
+  it('starts provisioning at its first step, without warnings, with a fresh ratchet, created and updated now', () => {
     const record = newWorkspaceRecord(
       { id: 'w1', projectId: 'p1', branch: 'ff/1', baseBranch: 'main', path: '/wt/ff/1' },
       '2025-01-01T00:00:00.000Z',
@@ -186,6 +186,7 @@ describe('newWorkspaceRecord', () => {
     expect(record).toMatchObject({
       id: 'w1',
       status: 'provisioning',
+      step: 'fetching',
       warnings: [],
       createdAt: '2025-01-01T00:00:00.000Z',
       updatedAt: '2025-01-01T00:00:00.000Z',

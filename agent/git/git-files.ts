@@ -1,0 +1,77 @@
+import { readFileSync, type Stats, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * git's own files read without running git: where a worktree's git dirs are,
+ * and whether a ref exists. A
+ * process costs milliseconds of the agent's time to start; a stat costs a
+ * microsecond. Whatever these cannot tell (a reftable repository, an
+ * unreadable file) they say so, and callers ask git.
+ */
+
+/** Where git keeps a worktree's own files (HEAD, index) and the files all its worktrees share (refs). */
+export interface GitDirs {
+  gitDir: string;
+  commonDir: string;
+}
+
+/** Pure: the folder a worktree's `.git` file points to (`gitdir: <path>`, relative to the worktree). */
+export function parseGitFile(text: string, worktree: string): string | undefined {
+  const line = /^gitdir: (.+)$/m.exec(text)?.[1]?.trim();
+  return line ? resolve(worktree, line) : undefined;
+}
+
+/** The git dirs of a clone or worktree at `path`; undefined when it has no readable `.git`. */
+export function gitDirsOf(path: string): GitDirs | undefined {
+  const dotGit = join(path, '.git');
+  try {
+    const gitDir = statSync(dotGit).isDirectory() ? dotGit : parseGitFile(readFileSync(dotGit, 'utf8'), path);
+    if (!gitDir) return undefined;
+    return { gitDir, commonDir: commonDirOf(gitDir) };
+  } catch {
+    // No .git (not a worktree, or gone): nothing to read.
+    return undefined;
+  }
+}
+
+function commonDirOf(gitDir: string): string {
+  try {
+    return resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    // No commondir file: a clone's own .git, which is its common dir.
+    return gitDir;
+  }
+}
+
+/** Pure: whether a packed-refs file's text lists `ref` (`<sha> <ref>` lines; `^` lines peel tags). */
+export function packedRefsList(text: string, ref: string): boolean {
+  for (const line of text.split('\n')) {
+    if (line.length > 41 && line[40] === ' ' && line.slice(41) === ref) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `ref` (a full name, `refs/heads/x`) exists, read from the loose
+ * ref file and packed-refs; undefined when the files cannot tell (a
+ * reftable repository, an unreadable packed-refs): ask git then.
+ */
+export function refExistsInFiles(dirs: GitDirs, ref: string): boolean | undefined {
+  if (statOf(join(dirs.commonDir, 'reftable'))) return undefined;
+  if (statOf(join(dirs.commonDir, ref))?.isFile()) return true;
+  try {
+    return packedRefsList(readFileSync(join(dirs.commonDir, 'packed-refs'), 'utf8'), ref);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? false : undefined;
+  }
+}
+
+/** The file's stats; undefined when there is none (or none git could use: a file where a folder should be). */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    // ENOTDIR, EACCES: git cannot read a ref there either.
+    return undefined;
+  }
+}
