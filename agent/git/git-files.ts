@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 
 /**
  * git's own files read without running git: where a worktree's git dirs are,
- * and whether a ref exists. A
+ * whether a ref exists, and what a worktree's change summary depends on. A
  * process costs milliseconds of the agent's time to start; a stat costs a
  * microsecond. Whatever these cannot tell (a reftable repository, an
  * unreadable file) they say so, and callers ask git.
@@ -66,6 +66,28 @@ export function refExistsInFiles(dirs: GitDirs, ref: string): boolean | undefine
   }
 }
 
+/**
+ * The files a worktree's change summary (dirty, untracked, ahead/behind its
+ * base, unpushed) depends on — pure. Any git command that changes one of
+ * those writes one of these: the worktree's HEAD, index or HEAD log (checkout,
+ * add, commit, reset, merge), its branch's or base's ref, loose or packed
+ * (commit, fetch, push), or the worktree folder itself (a file added or
+ * removed at its top).
+ */
+export function summaryInputs(dirs: GitDirs, worktree: string, branch: string, base: string): string[] {
+  return [
+    worktree,
+    join(dirs.gitDir, 'HEAD'),
+    join(dirs.gitDir, 'index'),
+    join(dirs.gitDir, 'logs', 'HEAD'),
+    join(dirs.commonDir, 'packed-refs'),
+    join(dirs.commonDir, 'refs', 'heads', branch),
+    join(dirs.commonDir, 'refs', 'remotes', 'origin', branch),
+    join(dirs.commonDir, 'refs', 'heads', base),
+    join(dirs.commonDir, 'refs', 'remotes', 'origin', base),
+  ];
+}
+
 /** The file's stats; undefined when there is none (or none git could use: a file where a folder should be). */
 function statOf(path: string): Stats | undefined {
   try {
@@ -73,5 +95,37 @@ function statOf(path: string): Stats | undefined {
   } catch {
     // ENOTDIR, EACCES: git cannot read a ref there either.
     return undefined;
+  }
+}
+
+/** Pure: a stat as a short string; '-' for a missing file. Equal strings: unchanged, as far as stat tells. */
+export function statText(stats: Pick<Stats, 'mtimeMs' | 'size' | 'ino'> | undefined): string {
+  return stats ? `${stats.mtimeMs}:${stats.size}:${stats.ino}` : '-';
+}
+
+/**
+ * The signature of each worktree's summary inputs: equal signatures, nothing
+ * a summary depends on changed. Git dirs are read once per worktree (again
+ * after its worktree went away). About 9 stats per worktree, ~1 µs each.
+ */
+export class WorktreeSignatures {
+  readonly #dirs = new Map<string, GitDirs>();
+
+  /** undefined: no worktree there (or no git one). */
+  of(worktree: string, branch: string, base: string): string | undefined {
+    const dirs = this.#dirs.get(worktree) ?? gitDirsOf(worktree);
+    if (!dirs) return undefined;
+    const stats = summaryInputs(dirs, worktree, branch, base).map((path) => statText(statOf(path)));
+    // The worktree or its git dir is gone: read its .git again next time (it may come back elsewhere).
+    if (stats[0] === '-' || stats[1] === '-') {
+      this.#dirs.delete(worktree);
+      return stats[0] === '-' ? undefined : stats.join('|');
+    }
+    this.#dirs.set(worktree, dirs);
+    return stats.join('|');
+  }
+
+  forget(worktree: string): void {
+    this.#dirs.delete(worktree);
   }
 }

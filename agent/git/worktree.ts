@@ -2,6 +2,7 @@ import { chmod, lstat, readdir, readFile, rename, rm, writeFile } from 'node:fs/
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { GitError, git, gitText } from './git.js';
 import { gitDirsOf, refExistsInFiles } from './git-files.js';
+import { parseStatusZ } from './snapshot.js';
 
 /** Git operations on a project clone and its worktrees. Every user-derived argument follows `--` or is validated. */
 
@@ -230,27 +231,28 @@ export interface ChangeSummary extends NumstatTotals {
 
 /** The ref to compare against: origin/<base> when it exists, else the local base. */
 export async function baseRefFor(repo: string, base: string): Promise<string> {
-  return (await refExists(repo, `refs/remotes/origin/${base}`)) ? `origin/${base}` : base;
+  return (await refExistsFast(repo, `refs/remotes/origin/${base}`)) ? `origin/${base}` : base;
 }
 
+/** What a workspace has changed against `baseRef`: four git processes after the merge base. */
 export async function changeSummary(worktree: string, baseRef: string): Promise<ChangeSummary> {
   const mergeBase = await gitText(worktree, ['merge-base', 'HEAD', baseRef]);
-  const [numstat, counts, status, unpushed, untracked] = await Promise.all([
+  const [numstat, counts, status, unpushed] = await Promise.all([
     gitText(worktree, ['diff', '--numstat', '--no-renames', mergeBase, '--']),
     gitText(worktree, ['rev-list', '--left-right', '--count', `${baseRef}...HEAD`]),
-    gitText(worktree, ['status', '--porcelain']),
+    // One status for both "dirty" and the untracked files (ls-files --others listed them apart).
+    git(worktree, ['status', '--porcelain', '-z', '--untracked-files=all']),
     gitText(worktree, ['rev-list', '--count', 'HEAD', '--not', '--remotes=origin']),
-    untrackedFiles(worktree),
   ]);
   const totals = parseNumstat(numstat);
   const [behind = 0, ahead = 0] = counts.split(/\s+/).map(Number);
   return {
-    files: totals.files + untracked.length,
+    files: totals.files + parseStatusZ(status.stdout).untracked.length,
     additions: totals.additions,
     deletions: totals.deletions,
     ahead,
     behind,
-    dirty: status.length > 0,
+    dirty: status.stdout.length > 0,
     unpushed: Number(unpushed) || 0,
   };
 }

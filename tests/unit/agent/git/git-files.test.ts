@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packedRefsList, parseGitFile } from '../../../../agent/git/git-files.js';
+import { packedRefsList, parseGitFile, statText, summaryInputs } from '../../../../agent/git/git-files.js';
 
 describe('parseGitFile', () => {
   it.each([
@@ -31,5 +31,38 @@ describe('packedRefsList', () => {
     ['one not there', 'refs/heads/main', false],
   ])('%s', (_, ref, expected) => {
     expect(packedRefsList(text, ref)).toBe(expected);
+  });
+});
+
+describe('summaryInputs', () => {
+  it('names the worktree, its own HEAD, index and HEAD log, and its branch and base refs, loose and packed', () => {
+    const dirs = { gitDir: '/src/app/.git/worktrees/12-fix', commonDir: '/src/app/.git' };
+    expect(summaryInputs(dirs, '/wt/ff/12-fix', 'ff/12-fix', 'main')).toEqual([
+      '/wt/ff/12-fix',
+      '/src/app/.git/worktrees/12-fix/HEAD',
+      '/src/app/.git/worktrees/12-fix/index',
+      '/src/app/.git/worktrees/12-fix/logs/HEAD',
+      '/src/app/.git/packed-refs',
+      '/src/app/.git/refs/heads/ff/12-fix',
+      '/src/app/.git/refs/remotes/origin/ff/12-fix',
+      '/src/app/.git/refs/heads/main',
+      '/src/app/.git/refs/remotes/origin/main',
+    ]);
+  });
+});
+
+describe('statText', () => {
+  it('differs when the time, the size or the file (a rename over it) differs, and is "-" for none', () => {
+    const base = { mtimeMs: 1000.5, size: 10, ino: 7 };
+    const texts = [
+      base,
+      { ...base, mtimeMs: 1000.6 },
+      { ...base, size: 11 },
+      { ...base, ino: 8 },
+      undefined,
+    ].map(statText);
+    expect(new Set(texts).size).toBe(5);
+    expect(statText(undefined)).toBe('-');
+    expect(statText({ ...base })).toBe(texts[0]);
   });
 });
