@@ -115,14 +115,15 @@ export async function createModules(base: {
 }
 
 /**
- * Once the agent listens: the ratchet's schedule, the remote tunnels, and
- * the first sessions a restart interrupted.
+ * Once the agent listens: the ratchet's schedule, following the workspaces'
+ * files, the remote tunnels, and the first sessions a restart interrupted.
  */
 export function startModules(
   modules: AgentModules,
   { state, schedule, log }: { state: StateStore; schedule: string; log: Logger },
 ): void {
   if (schedule !== 'off') modules.ratchet.start(schedule);
+  modules.workspaces.start();
   // Tunnels come up in the background: an unreachable host never delays the local agent.
   try {
     modules.remotes.start();

@@ -401,7 +401,11 @@ export const WorkspaceView = z.lazy(() =>
       turns: z.number().int().default(0),
       costUsd: z.number().nonnegative(),
     }),
-    /** Null when it cannot be computed (worktree missing, still provisioning). */
+    /**
+     * As last worked out (in the background, after its files changed; `changes` events on
+     * `workspace:<id>` bring new ones). Null when it cannot be computed (worktree missing, still
+     * provisioning) or is not known yet (just ready, or the first start with it).
+     */
     changes: ChangeSummary.nullable(),
     /** Disk it uses; absent until measured (measured in the background, cached). */
     disk: DiskUse.optional(),

@@ -21,6 +21,8 @@ import { AgentEnvironment } from './agent-environment.js';
 import { Board } from './board.js';
 import {
   AllowedHost,
+  ChangeSummary,
+  DiskUse,
   GcReport,
   IssueRef,
   Machine,
@@ -570,6 +572,10 @@ export const WorkspaceEvent = z.lazy(() =>
     z.object({ kind: z.literal('warning'), message: z.string() }),
     z.object({ kind: z.literal('updated'), workspace: Workspace }),
     z.object({ kind: z.literal('ratchet'), ratchet: WorkspaceRatchet }),
+    /** Its change summary, worked out again in the background after its files changed (the view's `changes`). */
+    z.object({ kind: z.literal('changes'), changes: ChangeSummary.nullable() }),
+    /** Its disk use, measured again in the background (the view's `disk`). */
+    z.object({ kind: z.literal('disk'), disk: DiskUse }),
   ]),
 );
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;

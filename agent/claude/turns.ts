@@ -85,6 +85,8 @@ export function onClaudeLine(
       trackTool(live, line.kind, entries);
       return;
     case 'user':
+      // A tool's result: it may have changed the worktree's files.
+      context.workspaces.touched(sessions.find(id).workspaceId);
       trackTool(live, line.kind, entries);
       return;
     case 'result':

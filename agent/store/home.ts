@@ -14,6 +14,8 @@ export interface HomePaths {
   worktrees: string;
   /** Scratch files (snapshot indexes), emptied when the agent starts. */
   scratch: string;
+  /** What ff worked out about each workspace (changes, disk use), kept across restarts. */
+  workspaceCache: string;
 }
 
 export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -28,6 +30,7 @@ export function resolveHome(explicit?: string, env: NodeJS.ProcessEnv = process.
     logs: join(root, 'logs'),
     worktrees: join(root, 'worktrees'),
     scratch: join(root, 'scratch'),
+    workspaceCache: join(root, 'workspace-cache.json'),
   };
 }
 

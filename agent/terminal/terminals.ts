@@ -175,6 +175,8 @@ export class Terminals {
       const data = terminal.pending;
       terminal.pending = '';
       this.#emit(terminal, { kind: 'output', data });
+      // Whatever ran in it may have changed the worktree's files.
+      this.#workspaces.touched(terminal.info.workspaceId);
     }
     if (terminal.paused && terminal.pty) {
       terminal.paused = false;

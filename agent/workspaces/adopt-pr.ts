@@ -22,7 +22,7 @@ export async function adoptPullRequest(
 ): Promise<Creation> {
   const project = ctx.projects.resolve(projectRef);
   const existing = ctx.records.forPullRequest(project.id, number);
-  if (existing) return { workspace: await viewWorkspace(ctx, existing), created: false };
+  if (existing) return { workspace: viewWorkspace(ctx, existing), created: false };
   return ctx.onePerIssue.join(`${project.id}!pr${number}`, () => adopt(ctx, project, number));
 }
 
@@ -39,7 +39,7 @@ async function adopt(ctx: WorkspaceContext, project: Project, number: number): P
   const ownBranch = !pr.fork ? ctx.records.onBranch(project.id, pr.headRefName) : undefined;
   if (ownBranch) {
     await ctx.records.patch(ownBranch.id, { pr: { number: pr.number, url: pr.url, nodeId: pr.nodeId } });
-    return { workspace: await viewWorkspace(ctx, ctx.records.find(ownBranch.id)), created: false };
+    return { workspace: viewWorkspace(ctx, ctx.records.find(ownBranch.id)), created: false };
   }
   const branch = adoptedBranch(pr);
   if (!(await isValidBranchName(project.path, branch)))
@@ -77,5 +77,5 @@ async function adopt(ctx: WorkspaceContext, project: Project, number: number): P
     },
     `Workspace ${id} adopts ${projectSlug(project)}#${number} (${branch}${pr.fork ? ', a fork' : ''})`,
   );
-  return { workspace: await viewWorkspace(ctx, workspace), created: true };
+  return { workspace: viewWorkspace(ctx, workspace), created: true };
 }

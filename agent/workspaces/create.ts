@@ -25,7 +25,7 @@ export async function createWorkspace(ctx: WorkspaceContext, input: CreateWorksp
   const project = ctx.projects.resolve(input.project);
   if (!input.issue) return create(ctx, project, input);
   const existing = ctx.records.forIssue(project.id, input.issue.number);
-  if (existing) return { workspace: await viewWorkspace(ctx, existing), created: false };
+  if (existing) return { workspace: viewWorkspace(ctx, existing), created: false };
   return ctx.onePerIssue.join(`${project.id}#${input.issue.number}`, () => create(ctx, project, input));
 }
 
@@ -59,7 +59,7 @@ async function create(
     },
     `Workspace ${id} (${projectSlug(project)} ${branch}) provisioning at ${path}`,
   );
-  return { workspace: await viewWorkspace(ctx, workspace), created: true };
+  return { workspace: viewWorkspace(ctx, workspace), created: true };
 }
 
 /**

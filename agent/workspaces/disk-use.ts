@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { DiskUse, Project, Workspace } from '../../shared/domain.js';
-import { bytesOnlyIn } from '../git/disk-usage.js';
-import { measure } from '../git/snapshot.js';
+import { bytesOnlyIn, folderBytes } from '../git/disk-usage.js';
 import { snapshotRefPatterns } from '../git/snapshot-refs.js';
 
 /** A walk of a worktree stops here (a node_modules of a million files): the figure is then "at least". */
@@ -15,7 +14,7 @@ export function ownRefsOf(workspace: Workspace): string[] {
 export async function measureWorkspace(workspace: Workspace, project: Project): Promise<DiskUse> {
   const hasWorktree = workspace.status !== 'archived' && existsSync(workspace.path);
   const walk = hasWorktree
-    ? await measure(workspace.path, Number.POSITIVE_INFINITY, MAX_ENTRIES)
+    ? await folderBytes(workspace.path, { maxEntries: MAX_ENTRIES })
     : { bytes: 0, complete: true };
   const own = ownRefsOf(workspace);
   const onlyHereBytes = await bytesOnlyIn(
@@ -32,30 +31,59 @@ export async function measureWorkspace(workspace: Workspace, project: Project): 
 }
 
 /**
- * How long a figure stands when nothing reported a change in its workspace. Sessions report
- * their changes (`changed`), so this only bounds what a terminal or an editor did unseen:
- * with 200 worktrees a minute-long TTL kept the agent walking and spawning git non-stop.
+ * How long a figure stands when nothing reported a change in its workspace. Sessions,
+ * terminals and the change summaries' file checks report changes (`changed`), so this only
+ * bounds what a program outside ff did unseen: with 500 worktrees of 30k files, a
+ * 15-minute TTL kept a core walking them.
  */
-export const DISK_USE_FRESH_MS = 15 * 60_000;
+export const DISK_USE_FRESH_MS = 6 * 60 * 60_000;
 /** After a change, wait this long before measuring again: a busy session changes every second. */
 export const DISK_USE_CHANGED_MIN_MS = 60_000;
 
-type Entry = { value?: DiskUse; at: number; changed: boolean; queued: boolean; running?: Promise<void> };
+/** A figure kept across a restart, and whether its workspace changed since it was measured. */
+export interface SavedDiskUse {
+  value: DiskUse;
+  changed: boolean;
+}
+
+type Entry = { value?: DiskUse; at: number; changed: boolean; queued: boolean };
+
+export interface DiskUseDeps {
+  measure: (workspace: Workspace) => Promise<DiskUse>;
+  /** A new figure (to publish). */
+  measured?: (workspace: Workspace, value: DiskUse) => void;
+  /** Something to keep across a restart changed (`saved()` says what). */
+  unsaved?: () => void;
+  /** What was known before a restart (`workspace-cache.json`). */
+  saved?: Readonly<Record<string, SavedDiskUse>>;
+  now?: () => number;
+}
 
 /**
- * Disk use per workspace, measured in the background one at a time (a queue, never two
- * walks at once) and kept until its workspace changes or `DISK_USE_FRESH_MS` passes: a list
- * never waits on a walk of every worktree, and listing again measures nothing new.
+ * Disk use per workspace, measured in the background one at a time (a queue,
+ * never two walks at once; each walk takes at most a quarter of a core) and
+ * kept until its workspace changes or `DISK_USE_FRESH_MS` passes: a list
+ * never waits on a walk, and listing again measures nothing new.
  */
 export class DiskUseCache {
   readonly #entries = new Map<string, Entry>();
-  readonly #measure: (workspace: Workspace) => Promise<DiskUse>;
+  readonly #deps: DiskUseDeps;
   readonly #now: () => number;
   #queue: Promise<void> = Promise.resolve();
+  #pending = 0;
 
-  constructor(measureOne: (workspace: Workspace) => Promise<DiskUse>, now: () => number = Date.now) {
-    this.#measure = measureOne;
-    this.#now = now;
+  constructor(deps: DiskUseDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    for (const [id, saved] of Object.entries(deps.saved ?? {})) {
+      const at = Date.parse(saved.value.at);
+      this.#entries.set(id, {
+        value: saved.value,
+        at: Number.isFinite(at) ? at : 0,
+        changed: saved.changed,
+        queued: false,
+      });
+    }
   }
 
   /** The last figure (if any); queues a new measurement when it is stale. */
@@ -66,23 +94,31 @@ export class DiskUseCache {
     return this.#entries.get(workspace.id)?.value;
   }
 
-  /** Waits up to `waitMs` for the measurements of these workspaces that are under way. */
-  async settle(workspaces: Workspace[], waitMs: number): Promise<void> {
-    for (const w of workspaces) this.peek(w);
-    const running = workspaces.map((w) => this.#entries.get(w.id)?.running).filter(Boolean);
-    if (running.length === 0) return;
-    await Promise.race([Promise.all(running), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  /** Resolves once no measurement is queued or running (tests, benches). */
+  async idle(): Promise<void> {
+    while (this.#pending > 0) await this.#queue;
   }
 
-  /** Something in the workspace changed (a session's turn): its figure is measured again when next shown. */
+  /** Something in the workspace changed: its figure is measured again when next shown. */
   changed(id: string): void {
     const entry = this.#entries.get(id);
-    if (entry) entry.changed = true;
+    if (entry && !entry.changed) {
+      entry.changed = true;
+      this.#deps.unsaved?.();
+    }
   }
 
   /** The workspace changed on disk (archived, restored, removed): measure again next time. */
   forget(id: string): void {
-    this.#entries.delete(id);
+    if (this.#entries.delete(id)) this.#deps.unsaved?.();
+  }
+
+  /** What to keep across a restart: every figure, and whether its workspace changed since. */
+  saved(): Record<string, SavedDiskUse> {
+    const saved: Record<string, SavedDiskUse> = {};
+    for (const [id, entry] of this.#entries)
+      if (entry.value) saved[id] = { value: entry.value, changed: entry.changed };
+    return saved;
   }
 
   #stale(entry: Entry): boolean {
@@ -95,18 +131,24 @@ export class DiskUseCache {
     const entry: Entry = this.#entries.get(workspace.id) ?? { at: 0, changed: false, queued: false };
     entry.queued = true;
     entry.changed = false;
+    this.#pending++;
     const running = this.#queue.then(async () => {
       try {
         // Forgotten while it waited (archived, removed): nothing to measure.
-        if (this.#entries.get(workspace.id) === entry) entry.value = await this.#measure(workspace);
+        if (this.#entries.get(workspace.id) === entry) {
+          entry.value = await this.#deps.measure(workspace);
+          if (this.#entries.get(workspace.id) === entry) {
+            this.#deps.measured?.(workspace, entry.value);
+            this.#deps.unsaved?.();
+          }
+        }
       } catch {
         // unmeasurable now (a worktree half gone): keep the last figure
       }
       entry.at = this.#now();
       entry.queued = false;
-      entry.running = undefined;
+      this.#pending--;
     });
-    entry.running = running;
     this.#queue = running;
     this.#entries.set(workspace.id, entry);
   }

@@ -1,18 +1,21 @@
-import { existsSync } from 'node:fs';
-import { projectSlug, type Workspace, type WorkspaceView } from '../../shared/domain.js';
+import { projectSlug, type Session, type Workspace, type WorkspaceView } from '../../shared/domain.js';
 import { summarizeSessions } from '../../shared/session-counts.js';
 import type { WorkspaceContext } from './context.js';
 
 export type ViewContext = Pick<WorkspaceContext, 'projects' | 'state' | 'changes' | 'disk'>;
 
-/** A workspace as clients see it: the record, its project's name, its sessions counted, its changes and disk use. */
-export async function viewWorkspace(ctx: ViewContext, workspace: Workspace): Promise<WorkspaceView> {
+/**
+ * A workspace as clients see it: the record, its project's name, its sessions
+ * counted, its changes and disk use as last worked out. From memory only: no
+ * git, no walk of the worktree (change-summaries.ts and disk-use.ts keep
+ * those current in the background and publish what changes).
+ */
+export function viewWorkspace(
+  ctx: ViewContext,
+  workspace: Workspace,
+  sessions: readonly Session[] = ctx.state.data.sessions.filter((s) => s.workspaceId === workspace.id),
+): WorkspaceView {
   const project = ctx.projects.get(workspace.projectId);
-  const sessions = ctx.state.data.sessions.filter((s) => s.workspaceId === workspace.id);
-  let changes: WorkspaceView['changes'] = null;
-  if (project && workspace.status === 'ready' && existsSync(workspace.path)) {
-    changes = await ctx.changes.get(workspace);
-  }
   const disk = project ? ctx.disk.peek(workspace) : undefined;
   return {
     ...workspace,
@@ -20,20 +23,25 @@ export async function viewWorkspace(ctx: ViewContext, workspace: Workspace): Pro
     ...(disk ? { disk } : {}),
     project: project ? projectSlug(project) : '(removed project)',
     sessions: summarizeSessions(sessions),
-    changes,
+    changes: project && workspace.status === 'ready' ? ctx.changes.get(workspace.id) : null,
   };
 }
 
 /** The workspaces of a project (or all), archived ones only when asked, as clients see them. */
-export async function listWorkspaces(
+export function listWorkspaces(
   ctx: ViewContext,
   filter: { project?: string; includeArchived?: boolean } = {},
-): Promise<WorkspaceView[]> {
+): WorkspaceView[] {
   const projectId = filter.project ? ctx.projects.resolve(filter.project).id : undefined;
   const workspaces = ctx.state.data.workspaces.filter(
     (w) => (!projectId || w.projectId === projectId) && (filter.includeArchived || w.status !== 'archived'),
   );
-  // A first list after start waits a little for disk figures; later ones show the cached ones at once.
-  await ctx.disk.settle(workspaces, 1_500);
-  return Promise.all(workspaces.map((w) => viewWorkspace(ctx, w)));
+  // Sessions by workspace in one pass: 500 workspaces each filtering every session was quadratic.
+  const sessions = new Map<string, Session[]>();
+  for (const session of ctx.state.data.sessions) {
+    const list = sessions.get(session.workspaceId);
+    if (list) list.push(session);
+    else sessions.set(session.workspaceId, [session]);
+  }
+  return workspaces.map((w) => viewWorkspace(ctx, w, sessions.get(w.id) ?? []));
 }

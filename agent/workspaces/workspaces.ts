@@ -1,5 +1,6 @@
 import type { Project, Workspace, WorkspaceSnapshot, WorkspaceView } from '../../shared/domain.js';
 import type { EventHub } from '../events/event-hub.js';
+import { WorktreeSignatures } from '../git/git-files.js';
 import { baseRefFor, changeSummary, type WorktreeDiff } from '../git/worktree.js';
 import { KeyedMutex } from '../keyed-mutex.js';
 import type { Logger } from '../logger.js';
@@ -24,6 +25,7 @@ import { type ArchiveHook, type ReadyHook, WorkspaceRecords } from './records.js
 import { restoreWorkspace } from './restore.js';
 import { listWorkspaceSnapshots } from './snapshots.js';
 import { listWorkspaces, viewWorkspace } from './view.js';
+import { readWorkspaceCache, WorkspaceCacheWriter } from './workspace-cache.js';
 
 /**
  * Workspaces: one worktree on its own branch, provisioned in steps
@@ -38,6 +40,7 @@ import { listWorkspaces, viewWorkspace } from './view.js';
  */
 export class Workspaces {
   readonly #ctx: WorkspaceContext;
+  readonly #cache: WorkspaceCacheWriter;
 
   constructor(deps: {
     state: StateStore;
@@ -54,6 +57,36 @@ export class Workspaces {
   }) {
     const records = new WorkspaceRecords(deps);
     const repoLock = new KeyedMutex();
+    const saved = readWorkspaceCache(deps.paths.workspaceCache, deps.log);
+    const unsaved = () => this.#cache.changed();
+    const disk = new DiskUseCache({
+      measure: (workspace) => measureWorkspace(workspace, records.projectOf(workspace)),
+      measured: (workspace, value) => records.publish(workspace.id, { kind: 'disk', disk: value }),
+      unsaved,
+      saved: saved.disk,
+    });
+    const signatures = new WorktreeSignatures();
+    const changes = new ChangeSummaries({
+      summarize: async (workspace) =>
+        changeSummary(
+          workspace.path,
+          await baseRefFor(records.projectOf(workspace).path, workspace.baseBranch),
+        ),
+      signature: (workspace) => signatures.of(workspace.path, workspace.branch, workspace.baseBranch),
+      followed: () =>
+        records.all().filter((w) => w.status === 'ready' && deps.projects.get(w.projectId) !== undefined),
+      changed: (workspace, summary) => {
+        disk.changed(workspace.id);
+        records.publish(workspace.id, { kind: 'changes', changes: summary });
+      },
+      unsaved,
+      saved: saved.changes,
+    });
+    this.#cache = new WorkspaceCacheWriter(
+      deps.paths.workspaceCache,
+      () => ({ changes: changes.saved(), disk: disk.saved() }),
+      deps.log,
+    );
     this.#ctx = {
       records,
       projects: deps.projects,
@@ -65,13 +98,8 @@ export class Workspaces {
       fetches: new BaseFetches(repoLock),
       provisioning: new ProvisioningRuns(),
       onePerIssue: new OnePerIssue(),
-      changes: new ChangeSummaries(async (workspace) =>
-        changeSummary(
-          workspace.path,
-          await baseRefFor(records.projectOf(workspace).path, workspace.baseBranch),
-        ),
-      ),
-      disk: new DiskUseCache((workspace) => measureWorkspace(workspace, records.projectOf(workspace))),
+      changes,
+      disk,
       prompts: { issue: deps.issueTemplate, setupRunning: deps.setupRunningTemplate },
       issueLookup: deps.issueLookup,
       pullRequestLookup: deps.pullRequestLookup,
@@ -97,10 +125,19 @@ export class Workspaces {
     this.#ctx.records.onChange(listener);
   }
 
-  /** Sessions report their changes through here, so boards hear of them too (and disk use is measured again). */
+  /**
+   * Sessions report their changes through here, so boards hear of them too (and the workspace's
+   * changes are worked out, and its disk use measured, again).
+   */
   notifyChanged(workspaceId: string): void {
-    this.#ctx.disk.changed(workspaceId);
+    this.touched(workspaceId);
     this.#ctx.records.changed(workspaceId);
+  }
+
+  /** ff saw work in the workspace (a tool's result, terminal output): its files may have changed. */
+  touched(workspaceId: string): void {
+    this.#ctx.changes.touched(workspaceId);
+    this.#ctx.disk.changed(workspaceId);
   }
 
   /** Links the workspace to its pull request (found by the ratchet, or opened by ff). */
@@ -127,9 +164,22 @@ export class Workspaces {
     return this.view(await retryProvisioning(this.#ctx, id));
   }
 
-  /** Shutdown: waits up to `graceMs` for provisioning in flight (provision.ts). */
-  drain(graceMs?: number): Promise<void> {
-    return this.#ctx.provisioning.drain(graceMs);
+  /** Follows the workspaces' files from now on, keeping their change summaries current (change-summaries.ts). */
+  start(): void {
+    this.#ctx.changes.start();
+  }
+
+  /** Shutdown: waits up to `graceMs` for provisioning in flight (provision.ts), then keeps what is known (workspace-cache.ts). */
+  async drain(graceMs?: number): Promise<void> {
+    this.#ctx.changes.stop();
+    await this.#ctx.provisioning.drain(graceMs);
+    await this.#cache.flush();
+  }
+
+  /** Resolves once no change summary or disk measurement is queued or running (tests, benches). */
+  async settled(): Promise<void> {
+    await this.#ctx.changes.idle();
+    await this.#ctx.disk.idle();
   }
 
   startInitialSession(id: string): Promise<void> {
@@ -138,15 +188,15 @@ export class Workspaces {
 
   // Reading (view.ts, diff.ts)
 
-  view(workspace: Workspace): Promise<WorkspaceView> {
+  view(workspace: Workspace): WorkspaceView {
     return viewWorkspace(this.#ctx, workspace);
   }
 
-  async get(id: string): Promise<WorkspaceView> {
+  get(id: string): WorkspaceView {
     return this.view(this.find(id));
   }
 
-  list(filter?: { project?: string; includeArchived?: boolean }): Promise<WorkspaceView[]> {
+  list(filter?: { project?: string; includeArchived?: boolean }): WorkspaceView[] {
     return listWorkspaces(this.#ctx, filter);
   }
 

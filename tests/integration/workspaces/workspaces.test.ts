@@ -216,7 +216,11 @@ describe('creating a workspace', () => {
       'ff/12-fix-the-login-bug',
     );
     expect(existsSync(join(ready.path, 'NEW.md'))).toBe(true);
-    expect(ready.changes).toMatchObject({ files: 0, ahead: 0, behind: 0, dirty: false });
+    const changes = await waitFor(
+      async () => (await f.client.call('workspace.get', { workspaceId: workspace.id })).changes ?? undefined,
+      { what: 'its changes worked out' },
+    );
+    expect(changes).toMatchObject({ files: 0, ahead: 0, behind: 0, dirty: false });
     const steps = events
       .filter((e) => (e as { kind: string }).kind === 'progress')
       .map((e) => (e as { step: string }).step);
@@ -415,8 +419,14 @@ describe('diff and archive', () => {
     expect(diff.truncated).toBe(false);
     expect(diff.diff).toContain('+more');
     expect(diff.diff).toContain('+++ b/new-file.txt');
-    const view = await f.client.call('workspace.get', { workspaceId: workspace.id });
-    expect(view.changes).toMatchObject({ files: 2, additions: 1, ahead: 1, dirty: true, unpushed: 1 });
+    const changes = await waitFor(
+      async () => {
+        const { changes } = await f.client.call('workspace.get', { workspaceId: workspace.id });
+        return changes?.ahead === 1 && changes.dirty ? changes : undefined;
+      },
+      { what: 'the commit and the new file in its changes' },
+    );
+    expect(changes).toMatchObject({ files: 2, additions: 1, ahead: 1, dirty: true, unpushed: 1 });
 
     await expect(f.client.call('workspace.archive', { workspaceId: workspace.id })).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
