@@ -6,6 +6,12 @@ export const CHANGE_SUMMARY_CONCURRENCY = 2;
 export const CHANGE_CHECK_MS = 2_000;
 /** A workspace ff saw busy (a tool's result, terminal output) is summarized again at most this often. */
 export const TOUCHED_MIN_MS = 5_000;
+/**
+ * A summary this old is made again even when its files look the same: an edit to a
+ * tracked file in a subfolder, made outside ff (an editor), changes none of the files
+ * stat'ed until git's index is refreshed. 500 workspaces cost ~1% of a core at this pace.
+ */
+export const SUMMARY_FRESH_MS = 30 * 60_000;
 
 /** What is known of a workspace's changes, and the signature of the files it was read from. */
 export interface KnownSummary {
@@ -28,7 +34,7 @@ interface Entry extends KnownSummary {
 /**
  * Pure: whether a workspace is to be summarized, given what is known of it and
  * its inputs' signature now (undefined: no worktree, nothing for git to read).
- * Its inputs changed, or ff saw work in it a while ago, or nothing is known.
+ * Its inputs changed, or ff saw work in it a while ago, or its summary is old, or nothing is known.
  */
 export function needsSummary(
   entry: Pick<Entry, 'known' | 'signature' | 'at' | 'touched'> | undefined,
@@ -37,7 +43,8 @@ export function needsSummary(
 ): boolean {
   if (!entry?.known) return true;
   if (entry.signature !== (signature ?? '')) return true;
-  return entry.touched && signature !== undefined && now - entry.at >= TOUCHED_MIN_MS;
+  if (signature === undefined) return false;
+  return now - entry.at >= (entry.touched ? TOUCHED_MIN_MS : SUMMARY_FRESH_MS);
 }
 
 export interface ChangeSummariesDeps {
@@ -82,8 +89,10 @@ export class ChangeSummaries {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
     this.#concurrency = deps.concurrency ?? CHANGE_SUMMARY_CONCURRENCY;
+    // Saved ones count as fresh from now: a restart asks git only where files changed.
+    const now = this.#now();
     for (const [id, known] of Object.entries(deps.saved ?? {}))
-      this.#entries.set(id, { ...known, known: true, at: 0, touched: false, queued: false });
+      this.#entries.set(id, { ...known, known: true, at: now, touched: false, queued: false });
   }
 
   /** The workspace's last summary; null when none is known (yet) or git could not tell. */

@@ -3,6 +3,7 @@ import {
   ChangeSummaries,
   type KnownSummary,
   needsSummary,
+  SUMMARY_FRESH_MS,
   TOUCHED_MIN_MS,
 } from '../../../../agent/workspaces/change-summaries.js';
 import type { ChangeSummary, Workspace } from '../../../../shared/domain.js';
@@ -64,6 +65,8 @@ describe('needsSummary', () => {
     ['nothing known yet', undefined, 'a', 0, true],
     ['a placeholder while queued before', { ...known, known: false }, 'a', 0, true],
     ['its files unchanged', known, 'a', 60_000, false],
+    ['its files unchanged, but its summary old', known, 'a', SUMMARY_FRESH_MS, true],
+    ['still no worktree, for long', { ...known, signature: '' }, undefined, SUMMARY_FRESH_MS, false],
     ['its files changed', known, 'b', 0, true],
     ['its worktree gone', known, undefined, 0, true],
     ['still no worktree', { ...known, signature: '' }, undefined, 0, false],
@@ -122,6 +125,19 @@ describe('ChangeSummaries', () => {
     await again.checked();
     expect(again.stats.runs).toEqual(['w1']);
     expect(again.published).toEqual([]);
+  });
+
+  it('a summary half an hour old is made again with its files unchanged (an edit no stat shows)', async () => {
+    const first = world(all(3));
+    await first.checked();
+    first.clock.now += SUMMARY_FRESH_MS - 2_000;
+    await first.checked();
+    expect(first.stats.runs).toHaveLength(3);
+    first.git.set('w2', summary(3));
+    first.clock.now += 2_000;
+    await first.checked();
+    expect(first.stats.runs).toHaveLength(6);
+    expect(first.published.at(-1)).toEqual(['w2', summary(3)]);
   });
 
   it('work ff saw in a workspace summarizes it again a while later, even with the same files', async () => {
