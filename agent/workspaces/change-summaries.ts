@@ -54,8 +54,11 @@ export interface ChangeSummariesDeps {
   signature: (workspace: Workspace) => string | undefined;
   /** The workspaces to follow: the ready ones. */
   followed: () => Iterable<Workspace>;
-  /** A workspace's summary is new or different (to publish; its disk use changed too). */
-  changed: (workspace: Workspace, summary: ChangeSummary | null) => void;
+  /**
+   * A workspace's summary is new or different (to publish). `first`: nothing was known
+   * of it before (so nothing is known to have changed in its files either).
+   */
+  changed: (workspace: Workspace, summary: ChangeSummary | null, first: boolean) => void;
   /** Something to keep across a restart changed (`saved()` says what). */
   unsaved?: () => void;
   /** What was known before a restart (`workspace-cache.json`). */
@@ -192,10 +195,11 @@ export class ChangeSummaries {
   }
 
   #record(workspace: Workspace, entry: Entry, summary: ChangeSummary | null, signature: string, at: number) {
-    const news = !entry.known || JSON.stringify(entry.summary) !== JSON.stringify(summary);
+    const first = !entry.known;
+    const news = first || JSON.stringify(entry.summary) !== JSON.stringify(summary);
     const resigned = entry.signature !== signature;
     Object.assign(entry, { summary, signature, at, known: true });
-    if (news) this.#deps.changed(workspace, summary);
+    if (news) this.#deps.changed(workspace, summary, first);
     if (news || resigned) this.#deps.unsaved?.();
   }
 }

@@ -75,8 +75,9 @@ export class Workspaces {
       signature: (workspace) => signatures.of(workspace.path, workspace.branch, workspace.baseBranch),
       followed: () =>
         records.all().filter((w) => w.status === 'ready' && deps.projects.get(w.projectId) !== undefined),
-      changed: (workspace, summary) => {
-        disk.changed(workspace.id);
+      changed: (workspace, summary, first) => {
+        // Its files changed: its disk use too. A first summary says nothing of the files.
+        if (!first) disk.changed(workspace.id);
         records.publish(workspace.id, { kind: 'changes', changes: summary });
       },
       unsaved,
