@@ -6,12 +6,13 @@ import { manyWorkspaces, seedWorkspaces } from '../helpers/many-workspaces.js';
 import { tempDir, waitFor } from '../helpers/temp.js';
 import { cpuMs, type Figure, figure, median } from './figure.js';
 
-const COUNT = 500;
+/** `FF_LIST_BENCH_COUNT=100 npm run bench -- list` measures another size (docs/scaling.md's growth table). */
+const COUNT = Number(process.env.FF_LIST_BENCH_COUNT) || 500;
 const LISTS = 20;
 
 /**
- * `workspace.list` on 500 ready workspaces (real worktrees, one finished
- * session each), with every git process the agent starts counted by a
+ * `workspace.list` on 500 ready workspaces, or `FF_LIST_BENCH_COUNT` (real
+ * worktrees, one finished session each), with every git process the agent starts counted by a
  * logging `git` shim on its PATH:
  * - the first list after the first start (nothing known yet) and how long
  *   the background work takes until every workspace's changes and disk use are known;
@@ -31,10 +32,14 @@ export async function* figures(): AsyncGenerator<Figure> {
     seedWorkspaces({ repo: world.repo, home: world.home, project, count: COUNT });
     await world.start();
     const [firstMs] = await timed(() => world.client.call('workspace.list'));
-    yield figure('workspace.list_500.first_after_first_start', firstMs, 'ms');
+    yield figure(`workspace.list_${COUNT}.first_after_first_start`, firstMs, 'ms');
     const known = performance.now();
     await allKnown(world.client);
-    yield figure('workspace.list_500.all_known_after_first_start', (performance.now() - known) / 1000, 's');
+    yield figure(
+      `workspace.list_${COUNT}.all_known_after_first_start`,
+      (performance.now() - known) / 1000,
+      's',
+    );
 
     const pid = world.agent.proc.pid!;
     await world.client.call('workspace.list'); // warm: the JIT and the state's first views
@@ -42,18 +47,22 @@ export async function* figures(): AsyncGenerator<Figure> {
     const cpuBefore = cpuMs(pid);
     const times: number[] = [];
     for (let n = 0; n < LISTS; n++) times.push((await timed(() => world.client.call('workspace.list')))[0]);
-    yield figure('workspace.list_500.agent_cpu', (cpuMs(pid) - cpuBefore) / LISTS, 'ms');
-    yield figure('workspace.list_500.git_processes', (git.lines().length - gitBefore) / LISTS, 'processes');
-    yield figure('workspace.list_500.median', median(times), 'ms');
+    yield figure(`workspace.list_${COUNT}.agent_cpu`, (cpuMs(pid) - cpuBefore) / LISTS, 'ms');
+    yield figure(
+      `workspace.list_${COUNT}.git_processes`,
+      (git.lines().length - gitBefore) / LISTS,
+      'processes',
+    );
+    yield figure(`workspace.list_${COUNT}.median`, median(times), 'ms');
 
     const idleFrom = cpuMs(pid);
     const idleGit = git.lines().length;
     const idleStarted = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 20_000));
     const perMinute = 60_000 / (performance.now() - idleStarted);
-    yield figure('workspace.idle_500.agent_cpu_per_minute', (cpuMs(pid) - idleFrom) * perMinute, 'ms');
+    yield figure(`workspace.idle_${COUNT}.agent_cpu_per_minute`, (cpuMs(pid) - idleFrom) * perMinute, 'ms');
     yield figure(
-      'workspace.idle_500.git_processes_per_minute',
+      `workspace.idle_${COUNT}.git_processes_per_minute`,
       (git.lines().length - idleGit) * perMinute,
       'processes',
     );
@@ -61,9 +70,9 @@ export async function* figures(): AsyncGenerator<Figure> {
     await world.stop();
     await world.start();
     const [restartMs, restarted] = await timed(() => world.client.call('workspace.list'));
-    yield figure('workspace.list_500.first_after_restart', restartMs, 'ms');
+    yield figure(`workspace.list_${COUNT}.first_after_restart`, restartMs, 'ms');
     yield figure(
-      'workspace.list_500.first_after_restart_known',
+      `workspace.list_${COUNT}.first_after_restart_known`,
       restarted.filter((w) => w.changes).length,
       'workspaces',
     );
@@ -72,7 +81,7 @@ export async function* figures(): AsyncGenerator<Figure> {
     rmSync(join(world.home, 'workspace-cache.json'));
     await world.start();
     yield figure(
-      'workspace.list_500.first_after_restart_no_cache',
+      `workspace.list_${COUNT}.first_after_restart_no_cache`,
       (await timed(() => world.client.call('workspace.list')))[0],
       'ms',
     );
