@@ -63,6 +63,8 @@ export interface ChangeSummariesDeps {
   unsaved?: () => void;
   /** What was known before a restart (`workspace-cache.json`). */
   saved?: Readonly<Record<string, KnownSummary>>;
+  /** True while work the user waits on runs (a workspace being made): no summary starts then. */
+  yieldTo?: () => boolean;
   concurrency?: number;
   now?: () => number;
 }
@@ -111,6 +113,7 @@ export class ChangeSummaries {
 
   /** Looks at every followed workspace's inputs now; those that changed are summarized in the background. */
   check(): void {
+    this.#pump();
     const now = this.#now();
     const followed = new Set<string>();
     for (const workspace of this.#deps.followed()) {
@@ -169,6 +172,8 @@ export class ChangeSummaries {
   }
 
   #pump(): void {
+    // Given way: the next check (every CHANGE_CHECK_MS) pumps again.
+    if (this.#deps.yieldTo?.()) return;
     while (this.#running < this.#concurrency && this.#queue.length > 0) {
       const next = this.#queue.shift()!;
       this.#running++;

@@ -27,10 +27,22 @@ export type ProvisionContext = Pick<
 /** Provisioning runs in flight, by workspace. */
 export class ProvisioningRuns {
   readonly #runs = new Map<string, Promise<void>>();
+  readonly #started = new Map<string, number>();
 
   start(id: string, run: () => Promise<void>): void {
-    const running = run().finally(() => this.#runs.delete(id));
+    const running = run().finally(() => {
+      this.#runs.delete(id);
+      this.#started.delete(id);
+    });
     this.#runs.set(id, running);
+    this.#started.set(id, performance.now());
+  }
+
+  /** Whether a run started in the last `ms` is still going (background work gives way to it). */
+  startedWithin(ms: number): boolean {
+    const since = performance.now() - ms;
+    for (const started of this.#started.values()) if (started >= since) return true;
+    return false;
   }
 
   /**

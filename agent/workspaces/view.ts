@@ -16,7 +16,8 @@ export function viewWorkspace(
   sessions: readonly Session[] = ctx.state.data.sessions.filter((s) => s.workspaceId === workspace.id),
 ): WorkspaceView {
   const project = ctx.projects.get(workspace.projectId);
-  const disk = project ? ctx.disk.peek(workspace) : undefined;
+  // Nothing to measure yet while it is being made (a git process in the way of its making).
+  const disk = project && workspace.status !== 'provisioning' ? ctx.disk.peek(workspace) : undefined;
   return {
     ...workspace,
     machine: 'local',

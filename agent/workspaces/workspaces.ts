@@ -27,6 +27,9 @@ import { listWorkspaceSnapshots } from './snapshots.js';
 import { listWorkspaces, viewWorkspace } from './view.js';
 import { readWorkspaceCache, WorkspaceCacheWriter } from './workspace-cache.js';
 
+/** Background git work waits while a workspace made this recently is still being provisioned (a setup may run for minutes). */
+const YIELD_TO_CREATE_MS = 10_000;
+
 /**
  * Workspaces: one worktree on its own branch, provisioned in steps
  * (fetching → creating worktree → running setup) with progress on
@@ -65,6 +68,7 @@ export class Workspaces {
       unsaved,
       saved: saved.disk,
     });
+    const provisioning = new ProvisioningRuns();
     const signatures = new WorktreeSignatures();
     const changes = new ChangeSummaries({
       summarize: async (workspace) =>
@@ -82,6 +86,8 @@ export class Workspaces {
       },
       unsaved,
       saved: saved.changes,
+      // Its git processes would slow a burst of creates (each waited on by a user).
+      yieldTo: () => provisioning.startedWithin(YIELD_TO_CREATE_MS),
     });
     this.#cache = new WorkspaceCacheWriter(
       deps.paths.workspaceCache,
@@ -97,7 +103,7 @@ export class Workspaces {
       repoLock,
       workspaceLock: new KeyedMutex(),
       fetches: new BaseFetches(repoLock),
-      provisioning: new ProvisioningRuns(),
+      provisioning,
       onePerIssue: new OnePerIssue(),
       changes,
       disk,

@@ -30,6 +30,7 @@ const all = (n: number) => Array.from({ length: n }, (_, i) => workspace(i));
  */
 function world(workspaces: Workspace[], saved?: Record<string, KnownSummary>) {
   const clock = { now: 0 };
+  const creating = { now: false };
   const files = new Map<string, string | undefined>(workspaces.map((w) => [w.id, `sig-${w.id}`]));
   const git = new Map<string, ChangeSummary | Error>(workspaces.map((w) => [w.id, summary(1)]));
   const stats = { runs: [] as string[], inFlight: 0, maxInFlight: 0 };
@@ -50,13 +51,14 @@ function world(workspaces: Workspace[], saved?: Record<string, KnownSummary>) {
     followed: () => followed,
     changed: (w, s) => published.push([w.id, s]),
     now: () => clock.now,
+    yieldTo: () => creating.now,
     ...(saved ? { saved } : {}),
   });
   const checked = async () => {
     summaries.check();
     await summaries.idle();
   };
-  return { summaries, clock, files, git, stats, published, followed, checked };
+  return { summaries, clock, creating, files, git, stats, published, followed, checked };
 }
 
 describe('needsSummary', () => {
@@ -138,6 +140,19 @@ describe('ChangeSummaries', () => {
     await first.checked();
     expect(first.stats.runs).toHaveLength(6);
     expect(first.published.at(-1)).toEqual(['w2', summary(3)]);
+  });
+
+  it('while a workspace is being made no summary starts; the first check after it starts them', async () => {
+    const { summaries, stats, creating, clock, checked } = world(all(3));
+    creating.now = true;
+    summaries.check();
+    clock.now += 2_000;
+    summaries.check();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stats.runs).toEqual([]);
+    creating.now = false;
+    await checked();
+    expect(stats.runs.sort()).toEqual(['w0', 'w1', 'w2']);
   });
 
   it('work ff saw in a workspace summarizes it again a while later, even with the same files', async () => {
