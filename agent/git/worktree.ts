@@ -238,7 +238,9 @@ export async function baseRefFor(repo: string, base: string): Promise<string> {
 export async function changeSummary(worktree: string, baseRef: string): Promise<ChangeSummary> {
   const mergeBase = await gitText(worktree, ['merge-base', 'HEAD', baseRef]);
   const [numstat, counts, status, unpushed] = await Promise.all([
-    gitText(worktree, ['diff', '--numstat', '--no-renames', mergeBase, '--']),
+    // diff-index, not diff: diff rewrites the index when it finds files touched but unchanged (even with
+    // GIT_OPTIONAL_LOCKS=0), which would change the signature this summary is kept under (git-files.ts).
+    gitText(worktree, ['diff-index', '--numstat', '--no-renames', mergeBase, '--']),
     gitText(worktree, ['rev-list', '--left-right', '--count', `${baseRef}...HEAD`]),
     // One status for both "dirty" and the untracked files (ls-files --others listed them apart).
     git(worktree, ['status', '--porcelain', '-z', '--untracked-files=all']),

@@ -1,9 +1,12 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WorktreeSignatures } from '../../../agent/git/git-files.js';
+import { changeSummary } from '../../../agent/git/worktree.js';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import type { ChangeSummary } from '../../../shared/domain.js';
 import { WorkspaceEvent } from '../../../shared/protocol.js';
+import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
 import { type GitShim, gitShim } from '../../helpers/git-shim.js';
 import { type ManyWorkspaces, manyWorkspaces } from '../../helpers/many-workspaces.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
@@ -116,5 +119,32 @@ describe('change summaries', () => {
       .filter((line) => !line.endsWith('\t--version'));
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.filter((line) => !line.startsWith(`${changed.path}\t`))).toEqual([]);
+  });
+});
+
+describe('a change summary', () => {
+  it("leaves git's files as they were, so a worktree whose files were only touched keeps the signature it was summarized under", async () => {
+    const dir = tempDir();
+    cleanups.push(dir.cleanup);
+    const repo = createGitHubLikeRepo(dir.path);
+    repo.git(repo.clone, 'checkout', '-qb', 'ff/1-one');
+    writeFileSync(join(repo.clone, 'notes.txt'), 'notes\n');
+    repo.git(repo.clone, 'add', 'notes.txt');
+    repo.git(repo.clone, 'commit', '-qm', 'notes');
+    // Touched, not changed (a build tool, a copy): git's index no longer matches its stat.
+    utimesSync(join(repo.clone, 'README.md'), new Date(2030, 0, 1), new Date(2030, 0, 1));
+    const signature = () => new WorktreeSignatures().of(repo.clone, 'ff/1-one', 'main');
+    const before = signature();
+
+    expect(await changeSummary(repo.clone, 'origin/main')).toEqual({
+      files: 1,
+      additions: 1,
+      deletions: 0,
+      ahead: 1,
+      behind: 0,
+      dirty: false,
+      unpushed: 1,
+    });
+    expect(signature()).toBe(before);
   });
 });
