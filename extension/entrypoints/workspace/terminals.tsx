@@ -36,7 +36,13 @@ export function Terminals({ agent, store }: { agent: AgentPort; store: Workspace
         {terminals.value.length === 0 && <span class="ff-muted">No terminal open.</span>}
       </div>
       {terminalId.value && (
-        <TerminalPanel agent={agent} id={terminalId.value} key={terminalId.value} readOnly={away} />
+        <TerminalPanel
+          agent={agent}
+          id={terminalId.value}
+          key={terminalId.value}
+          readOnly={away}
+          ptySize={terminals.value.find((t) => t.id === terminalId.value)}
+        />
       )}
     </section>
   );
@@ -56,7 +62,18 @@ const KEEP_AFTER_MS = 500;
  * what came meanwhile. The end of its output is kept (lib/page-snapshot.ts),
  * so a page opened while the agent is away shows it too.
  */
-function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; readOnly: boolean }) {
+function TerminalPanel({
+  agent,
+  id,
+  readOnly,
+  ptySize,
+}: {
+  agent: AgentPort;
+  id: string;
+  readOnly: boolean;
+  /** The size the agent's pty has now, when known. */
+  ptySize: { cols: number; rows: number } | undefined;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const shown = useRef<XTerm>();
   useEffect(() => {
@@ -80,7 +97,6 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
     const fit = new FitAddon();
     term.loadAddon(fit);
     term.open(host.current!);
-    fit.fit();
     let output = '';
     const keptText = readPageSnapshot('terminal', id)?.text;
     if (typeof keptText === 'string') {
@@ -93,12 +109,6 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
       clearTimeout(keep);
       keep = setTimeout(() => writePageSnapshot('terminal', id, { text: output }), KEEP_AFTER_MS);
     };
-    const resize = () => {
-      void agent
-        .call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows })
-        .catch(() => {});
-    };
-    resize();
     const off = agent.subscribe(
       `terminal:${id}`,
       (event) => {
@@ -119,16 +129,23 @@ function TerminalPanel({ agent, id, readOnly }: { agent: AgentPort; id: string; 
       (data) => void agent.call('terminal.input', { terminalId: id, data }).catch(() => {}),
     );
     // Fit whenever the pane's box changes, not only the window: at mount the page's layout may
-    // not be settled yet (styles still loading, the diff above still empty), and a terminal fitted
-    // to that box would stay a row or two high, its scrollback out of sight.
-    let size = `${term.cols}x${term.rows}`;
+    // not be settled yet (styles still loading, the diff above still empty). The pty is resized
+    // only to a size the fit addon could measure, and only when it differs from the pty's: each
+    // resize makes the shell redraw its line for the new width, and a redraw for a size the
+    // screen does not have (xterm's 80x24 before it is measured) overwrites the scrollback a
+    // reattached page has just been given.
+    let size = ptySize ? `${ptySize.cols}x${ptySize.rows}` : '';
     const onResize = () => {
+      if (!fit.proposeDimensions()) return;
       fit.fit();
       const next = `${term.cols}x${term.rows}`;
       if (next === size) return;
       size = next;
-      resize();
+      void agent
+        .call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows })
+        .catch(() => {});
     };
+    onResize();
     const observer = new ResizeObserver(onResize);
     observer.observe(host.current!);
     term.focus();
