@@ -277,6 +277,24 @@ export const ArchiveJournal = z.lazy(() =>
 );
 export type ArchiveJournal = z.infer<typeof ArchiveJournal>;
 
+/** The gitignored files a new workspace got from the main clone, as `.worktreeinclude` names them. */
+export const IncludedFiles = z.lazy(() =>
+  z.object({
+    /** The first ones (a whole folder may be included): path in the worktree, how it got there, its size. */
+    files: z.array(
+      z.object({
+        path: z.string(),
+        how: z.enum(['reflink', 'hardlink', 'copy']),
+        bytes: z.number().nonnegative(),
+      }),
+    ),
+    /** All of them, listed or not. */
+    count: z.number().int().nonnegative(),
+    bytes: z.number().nonnegative(),
+  }),
+);
+export type IncludedFiles = z.infer<typeof IncludedFiles>;
+
 export const Workspace = z.lazy(() =>
   z.object({
     id: z.string(),
@@ -316,6 +334,8 @@ export const Workspace = z.lazy(() =>
         author: z.string(),
       })
       .optional(),
+    /** The gitignored files copied in from the main clone (its `.worktreeinclude`); absent when it has none. */
+    included: IncludedFiles.optional(),
     /** True when ff created the branch (so `gc` may delete it once it is safe). */
     createdBranch: z.boolean().optional(),
     /** When it was archived, and the snapshot of its worktree taken then (none when it had no worktree). */

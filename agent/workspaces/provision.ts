@@ -11,6 +11,7 @@ import { startFirstSession } from './first-session.js';
 import { type NewWorkspaceFields, newWorkspaceRecord } from './new-workspace.js';
 import { provisionFailure, StepFailure, setupFailure } from './provision-failure.js';
 import { runSetupScript } from './setup-script.js';
+import { copyIncludedFiles, WORKTREE_INCLUDE } from './worktree-include.js';
 
 /**
  * Provisioning: a new workspace's worktree made in steps (fetching →
@@ -120,6 +121,7 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
 
     await enter('creating worktree');
     await createWorktree(ctx, project, workspace, startPoint, retry);
+    await copyIncludes(ctx, project, workspace, logLine);
 
     if (project.setupScript) {
       await enter('running setup');
@@ -195,6 +197,20 @@ async function createWorktree(
     if (workspace.adopted)
       await setBranchConfig(project.path, workspace.branch, adoptedBranchConfig(workspace.adopted));
   });
+}
+
+/** The main clone's gitignored files its `.worktreeinclude` names, copied in once (a retry finds them listed). */
+async function copyIncludes(
+  ctx: ProvisionContext,
+  project: Project,
+  workspace: Workspace,
+  logLine: (text: string) => void,
+): Promise<void> {
+  if (ctx.records.find(workspace.id).included) return;
+  const included = await copyIncludedFiles(project.path, workspace.path);
+  if (!included) return;
+  logLine(`Copied ${included.count} file(s) named by ${WORKTREE_INCLUDE} from ${project.path}\n`);
+  await ctx.records.patch(workspace.id, { included });
 }
 
 /** Running the project's setup command in the worktree, its output logged and published as it comes. */

@@ -16,6 +16,7 @@ import { Octicon } from '../../lib/octicons.js';
 import { safeHref } from '../../lib/safe-href.js';
 import { workspaceChip } from '../../lib/workspace-chip.js';
 import { readWorkspacePagePath } from '../../lib/workspace-link.js';
+import { AppPanel } from './app-panel.js';
 import { Diff } from './diff.js';
 import { WorkspacePageStore } from './store.js';
 import { Terminals } from './terminals.js';
@@ -145,6 +146,7 @@ function WorkspacePage() {
           )}
         </section>
         <div>
+          <AppPanel w={w} />
           <Terminals agent={agent} store={store} />
           <Diff agent={agent} store={store} />
           <section class="ff-panel" data-testid="ff-ratchet-section">
