@@ -163,6 +163,12 @@ export const Project = z.lazy(() =>
      * so, and where its log is), instead of after it: Claude reads the task during a long install.
      */
     sessionDuringSetup: z.boolean().optional(),
+    /** A shell command that starts the app (`ff-agent workspace run`); else the repo's conductor or superset config's. */
+    runScript: z.string().optional(),
+    /** A shell command run in the worktree before it is archived; else the repo's conductor or superset config's. */
+    archiveScript: z.string().optional(),
+    /** False: scripts, sessions and terminals get no PORT (FF_PORT still), for an app that reads PORT otherwise. */
+    portVariable: z.boolean().optional(),
     /** Ratchet settings that differ from the global ones for this project. */
     ratchet: RatchetSettingsPatch.optional(),
     /**
@@ -277,6 +283,12 @@ export const ArchiveJournal = z.lazy(() =>
 );
 export type ArchiveJournal = z.infer<typeof ArchiveJournal>;
 
+/** Consecutive ports a workspace owns: `first` is FF_PORT (and CONDUCTOR_PORT, and PORT unless the project turns it off). */
+export const PortBlock = z.lazy(() =>
+  z.object({ first: z.number().int().min(1).max(65_535), count: z.number().int().min(1).max(100) }),
+);
+export type PortBlock = z.infer<typeof PortBlock>;
+
 /** The gitignored files a new workspace got from the main clone, as `.worktreeinclude` names them. */
 export const IncludedFiles = z.lazy(() =>
   z.object({
@@ -334,6 +346,8 @@ export const Workspace = z.lazy(() =>
         author: z.string(),
       })
       .optional(),
+    /** Its ports, chosen free at create and kept until archive (restore chooses again). */
+    ports: PortBlock.optional(),
     /** The gitignored files copied in from the main clone (its `.worktreeinclude`); absent when it has none. */
     included: IncludedFiles.optional(),
     /** True when ff created the branch (so `gc` may delete it once it is safe). */

@@ -413,6 +413,12 @@ export const ProjectSetParams = z.lazy(() =>
       allowHosts: z.array(AllowedHost).max(100).optional(),
       /** Hosts taken off that list (`--disallow-host`). */
       disallowHosts: z.array(AllowedHost).max(100).optional(),
+      /** A new run command (`workspace run`); an empty string removes it. */
+      runScript: z.string().max(10_000).optional(),
+      /** A new archive command; an empty string removes it. */
+      archiveScript: z.string().max(10_000).optional(),
+      /** False: no PORT for the project's scripts, sessions and terminals (FF_PORT still). */
+      portVariable: z.boolean().optional(),
     })
     .strict(),
 );

@@ -74,11 +74,12 @@ export function spawnClaude(
     ...(resumeId ? { resumeId } : {}),
     ...(session.model ? { model: session.model } : {}),
   });
-  // The workspace's mark (as terminals and setup get): what its tools leave running ends with its archive.
+  // The workspace's variables (its id, its ports, Conductor's names) as its terminals and scripts get them;
+  // the id is the workspace's mark: what its tools leave running ends with its archive.
   const process_ = new ClaudeProcess(bin, args, workspace.path, {
     ...context.env,
+    ...workspaces.env(workspace.id),
     ...launch.env,
-    FF_WORKSPACE_ID: workspace.id,
   });
   let exited!: () => void;
   const live: LiveSession = {

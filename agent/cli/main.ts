@@ -163,8 +163,14 @@ export function buildProgram(): Command {
     );
   project
     .command('set <owner/repo>')
-    .description("change a project's setup command or when its first session starts (for new workspaces)")
+    .description(
+      "change a project's setup, run or archive command, when its first session starts, or whether PORT is set",
+    )
     .option('--setup <command>', 'shell command to run in every new worktree; "" removes it')
+    .option('--run <command>', 'shell command that starts the app (`workspace run`); "" removes it')
+    .option('--archive <command>', 'shell command run in the worktree before archive; "" removes it')
+    .option('--port-variable', "set PORT to the workspace's first port (the default)")
+    .option('--no-port-variable', 'set FF_PORT and CONDUCTOR_PORT only, not PORT')
     .option('--session-during-setup', 'start the first session while the setup command runs')
     .option('--no-session-during-setup', 'start the first session after the setup command (the default)')
     .option('--sandbox', 'run its sessions inside the OS sandbox (the default; after --no-sandbox)')

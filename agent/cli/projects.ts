@@ -33,9 +33,13 @@ export async function projectAdd(paths: HomePaths, path: string, options: Projec
   });
 }
 
+/** `project set`'s options, as commander parses them. */
 export interface ProjectSetOptions {
   setup?: string;
+  run?: string;
+  archive?: string;
   sessionDuringSetup?: boolean;
+  portVariable?: boolean;
   sandbox?: boolean;
   allowHost?: string[];
   disallowHost?: string[];
@@ -47,6 +51,9 @@ export async function projectSet(paths: HomePaths, ref: string, options: Project
     const project = await client.call('project.set', {
       project: ref,
       ...(options.setup !== undefined ? { setupScript: options.setup } : {}),
+      ...(options.run !== undefined ? { runScript: options.run } : {}),
+      ...(options.archive !== undefined ? { archiveScript: options.archive } : {}),
+      ...(options.portVariable !== undefined ? { portVariable: options.portVariable } : {}),
       ...(options.sessionDuringSetup !== undefined ? { sessionDuringSetup: options.sessionDuringSetup } : {}),
       ...(options.sandbox !== undefined ? { sandbox: options.sandbox } : {}),
       ...(options.allowHost ? { allowHosts: options.allowHost } : {}),

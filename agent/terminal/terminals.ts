@@ -79,7 +79,11 @@ export class Terminals {
       cols: input.cols,
       rows: input.rows,
       cwd: workspace.path,
-      env: { ...this.#env, TERM: 'xterm-256color', FF_WORKSPACE_ID: workspace.id } as Record<string, string>,
+      env: {
+        ...this.#env,
+        TERM: 'xterm-256color',
+        ...this.#workspaces.env(workspace.id),
+      } as Record<string, string>,
     });
     const terminal: Terminal = {
       info: {

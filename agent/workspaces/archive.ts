@@ -156,6 +156,8 @@ async function finish(
     status: 'archived',
     archived: { at, ...(snapshot ? { snapshot } : {}) },
     archiving: undefined,
+    // Its ports are released: another workspace may take them now, a restore chooses again.
+    ports: undefined,
   });
   ctx.disk.forget(workspace.id);
   return ctx.records.find(workspace.id);

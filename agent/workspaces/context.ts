@@ -9,6 +9,7 @@ import type { ChangeSummaries } from './change-summaries.js';
 import type { DiskUseCache } from './disk-use.js';
 import type { IssueInput } from './new-workspace.js';
 import type { OnePerIssue } from './one-per-issue.js';
+import type { PortBlocks } from './port-block.js';
 import type { Projects } from './projects.js';
 import type { ProvisioningRuns } from './provision.js';
 import type { WorkspaceRecords } from './records.js';
@@ -39,6 +40,8 @@ export interface WorkspaceContext {
   fetches: BaseFetches;
   provisioning: ProvisioningRuns;
   onePerIssue: OnePerIssue;
+  /** Port blocks are chosen one at a time, so two new workspaces never share one. */
+  ports: PortBlocks;
   /** Each workspace's change summary (files, +/−, ahead/behind), for the view. */
   changes: ChangeSummaries;
   /** Disk use per workspace, measured in the background. */

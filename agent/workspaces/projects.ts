@@ -29,6 +29,9 @@ export interface ProjectSettingsPatch {
   sandbox?: boolean;
   allowHosts?: string[];
   disallowHosts?: string[];
+  runScript?: string;
+  archiveScript?: string;
+  portVariable?: boolean;
 }
 
 /** Projects: local clones linked to `owner/repo`. */
@@ -148,17 +151,19 @@ export class Projects {
   }
 
   /**
-   * Changes a project's setup command or when its first session starts (workspaces made after use
-   * them), and its sessions' sandbox and hosts (sessions started after use them).
+   * Changes a project's scripts, when its first session starts, or whether PORT is set (workspaces
+   * made after use them), and its sessions' sandbox and hosts (sessions started after use them).
    */
   async set(ref: string, patch: ProjectSettingsPatch): Promise<Project> {
     const { id } = this.resolve(ref);
     await this.#state.update((state) => {
       const project = state.projects.find((p) => p.id === id);
       if (!project) return;
-      if (patch.setupScript !== undefined) {
-        if (patch.setupScript.trim()) project.setupScript = patch.setupScript;
-        else delete project.setupScript;
+      for (const key of ['setupScript', 'runScript', 'archiveScript'] as const) {
+        const command = patch[key];
+        if (command === undefined) continue;
+        if (command.trim()) project[key] = command;
+        else delete project[key];
       }
       if (patch.sessionDuringSetup !== undefined) {
         if (patch.sessionDuringSetup) project.sessionDuringSetup = true;
@@ -172,6 +177,11 @@ export class Projects {
         const hosts = allowedHostsAfter(project.allowedHosts ?? [], patch.allowHosts, patch.disallowHosts);
         if (hosts.length) project.allowedHosts = hosts;
         else delete project.allowedHosts;
+      }
+      // PORT is set by default: only turning it off is stored.
+      if (patch.portVariable !== undefined) {
+        if (patch.portVariable) delete project.portVariable;
+        else project.portVariable = false;
       }
     });
     return this.resolve(id);

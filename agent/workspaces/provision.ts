@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Project, type ProvisionStep, projectSlug, type Workspace } from '../../shared/domain.js';
+import type { Project, ProvisionStep, Workspace } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import { setBranchConfig } from '../git/branches.js';
 import { GitError } from '../git/git.js';
@@ -11,6 +11,7 @@ import { startFirstSession } from './first-session.js';
 import { type NewWorkspaceFields, newWorkspaceRecord } from './new-workspace.js';
 import { provisionFailure, StepFailure, setupFailure } from './provision-failure.js';
 import { runSetupScript } from './setup-script.js';
+import { workspaceEnv } from './workspace-env.js';
 import { copyIncludedFiles, WORKTREE_INCLUDE } from './worktree-include.js';
 
 /**
@@ -22,7 +23,7 @@ import { copyIncludedFiles, WORKTREE_INCLUDE } from './worktree-include.js';
 
 export type ProvisionContext = Pick<
   WorkspaceContext,
-  'records' | 'log' | 'paths' | 'repoLock' | 'fetches' | 'provisioning' | 'prompts'
+  'records' | 'log' | 'paths' | 'repoLock' | 'fetches' | 'provisioning' | 'prompts' | 'ports'
 >;
 
 /** Provisioning runs in flight, by workspace. */
@@ -71,10 +72,14 @@ export async function recordAndProvision(
   fields: NewWorkspaceFields,
   logLine: string,
 ): Promise<Workspace> {
-  const workspace = newWorkspaceRecord(fields, new Date().toISOString());
-  const stored = ctx.records.add(workspace);
-  ctx.log.info(logLine);
-  startProvisioning(ctx, workspace.id);
+  const { workspace, stored } = await ctx.ports.claim(async (ports) => {
+    const workspace = newWorkspaceRecord({ ...fields, ports }, new Date().toISOString());
+    // In memory at once, so the next claim sees its block; the write is awaited once the block is let go.
+    const stored = ctx.records.add(workspace);
+    ctx.log.info(logLine);
+    startProvisioning(ctx, workspace.id);
+    return { workspace, stored };
+  });
   await stored;
   return workspace;
 }
@@ -224,11 +229,7 @@ async function runSetup(
   const result = await runSetupScript(
     setupScript,
     workspace.path,
-    {
-      FF_WORKSPACE_ID: workspace.id,
-      FF_WORKSPACE_BRANCH: workspace.branch,
-      FF_PROJECT: projectSlug(project),
-    },
+    workspaceEnv(project, ctx.records.find(workspace.id)),
     (stream, text) => {
       logLine(text);
       ctx.records.publish(workspace.id, { kind: 'output', step: 'running setup', stream, text });

@@ -11,7 +11,7 @@ import { isInside } from './worktree-path.js';
 
 export type RestoreContext = Pick<
   WorkspaceContext,
-  'records' | 'log' | 'repoLock' | 'workspaceLock' | 'disk' | 'paths'
+  'records' | 'log' | 'repoLock' | 'workspaceLock' | 'disk' | 'paths' | 'ports'
 >;
 
 /** How a worktree comes back, decided from what git still has (`restorePlan`). */
@@ -100,7 +100,10 @@ async function restore(ctx: RestoreContext, id: string, snapshotRef: string | un
   ctx.log.info(
     `Workspace ${id} restored at ${workspace.path}${plan.kind === 'snapshot' ? ` from ${plan.snapshot.ref}` : ` (${plan.kind})`}`,
   );
-  await ctx.records.patch(id, { status: 'ready', archived: undefined, failure: undefined });
+  // Its old block may be another workspace's now: a restored workspace gets a block chosen free again.
+  await ctx.ports.claim((ports) =>
+    ctx.records.patch(id, { status: 'ready', archived: undefined, failure: undefined, ports }),
+  );
   if (plan.kind === 'branch only')
     await ctx.records.warn(
       id,

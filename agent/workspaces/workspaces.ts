@@ -18,6 +18,7 @@ import { startFirstSession } from './first-session.js';
 import type { CreateWorkspaceInput } from './new-workspace.js';
 import { type Creation, OnePerIssue } from './one-per-issue.js';
 import { orphanRefusal, orphanWorktrees, removeOrphan } from './orphans.js';
+import { PortBlocks } from './port-block.js';
 import type { Projects } from './projects.js';
 import { ProvisioningRuns, retryProvisioning } from './provision.js';
 import { reconcileWorkspaces } from './reconcile.js';
@@ -26,6 +27,7 @@ import { restoreWorkspace } from './restore.js';
 import { listWorkspaceSnapshots } from './snapshots.js';
 import { listWorkspaces, viewWorkspace } from './view.js';
 import { readWorkspaceCache, WorkspaceCacheWriter } from './workspace-cache.js';
+import { workspaceEnv } from './workspace-env.js';
 
 /** Background git work waits while a workspace made this recently is still being provisioned (a setup may run for minutes). */
 const YIELD_TO_CREATE_MS = 10_000;
@@ -105,6 +107,13 @@ export class Workspaces {
       fetches: new BaseFetches(repoLock),
       provisioning,
       onePerIssue: new OnePerIssue(),
+      // Every workspace not archived holds its block; archive releases it.
+      ports: new PortBlocks(() =>
+        records
+          .all()
+          .filter((w) => w.status !== 'archived' && w.ports)
+          .map((w) => w.ports!),
+      ),
       changes,
       disk,
       prompts: { issue: deps.issueTemplate, setupRunning: deps.setupRunningTemplate },
@@ -150,6 +159,18 @@ export class Workspaces {
   /** Links the workspace to its pull request (found by the ratchet, or opened by ff). */
   async linkPullRequest(id: string, pr: NonNullable<Workspace['pr']>): Promise<void> {
     await this.#ctx.records.patch(id, { pr });
+  }
+
+  /** The variables its scripts, sessions and terminals get (workspace-env.ts): its id, ports, paths. */
+  env(id: string): Record<string, string> {
+    const workspace = this.find(id);
+    return workspaceEnv(this.#ctx.records.projectOf(workspace), workspace);
+  }
+
+  /** Its port block; one is chosen now for a workspace made before ports were (restore and create choose their own). */
+  async ensurePorts(id: string): Promise<void> {
+    if (this.find(id).ports) return;
+    await this.#ctx.ports.claim((ports) => this.#ctx.records.patch(id, { ports }));
   }
 
   /** Runs `work` while no other ff git command changes this repository's worktrees or refs. */
