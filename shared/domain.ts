@@ -187,6 +187,34 @@ export type Project = z.infer<typeof Project>;
 export const ProjectView = z.lazy(() => Project.unwrap().extend({ machine: MachineField }));
 export type ProjectView = z.infer<typeof ProjectView>;
 
+export const ScriptKind = z.enum(['setup', 'run', 'archive']);
+export type ScriptKind = z.infer<typeof ScriptKind>;
+/** Where a script came from: ff's project settings, or a file of the repo another tool reads. */
+export const ScriptSource = z.enum([
+  'ff',
+  '.conductor/settings.toml',
+  'conductor.json',
+  '.superset/config.json',
+]);
+export type ScriptSource = z.infer<typeof ScriptSource>;
+
+const ResolvedScript = z.object({ command: z.string(), source: ScriptSource });
+
+/** The scripts in force for a checkout, each with its source; `problems` names repo files that could not be read. */
+export const ProjectScripts = z.lazy(() =>
+  z.object({
+    setup: ResolvedScript.optional(),
+    run: ResolvedScript.optional(),
+    archive: ResolvedScript.optional(),
+    problems: z.array(z.string()),
+  }),
+);
+export type ProjectScripts = z.infer<typeof ProjectScripts>;
+
+/** `project show`: the project and the scripts its main clone has in force. */
+export const ProjectDetails = z.lazy(() => ProjectView.unwrap().extend({ scripts: ProjectScripts }));
+export type ProjectDetails = z.infer<typeof ProjectDetails>;
+
 export const projectSlug = (project: Pick<Project, 'owner' | 'repo'>) => `${project.owner}/${project.repo}`;
 
 export const WorkspaceStatus = z.enum(['provisioning', 'ready', 'failed', 'missing', 'archived']);

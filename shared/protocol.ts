@@ -28,6 +28,7 @@ import {
   Machine,
   PermissionMode,
   PermissionRequest,
+  ProjectDetails,
   ProjectView,
   ProvisionStep,
   RemoteName,
@@ -743,6 +744,8 @@ export const methods = {
   'project.add': method(() => ({ params: ProjectAddParams, result: ProjectView })),
   'project.list': method(() => ({ params: NoParams, result: z.array(ProjectView) })),
   'project.set': method(() => ({ params: ProjectSetParams, result: ProjectView })),
+  /** The project and the setup, run and archive scripts its main clone has in force, each with its source. */
+  'project.show': method(() => ({ params: z.object({ project: ProjectRef }), result: ProjectDetails })),
   'project.remove': method(() => ({
     params: z.object({ project: ProjectRef, force: z.boolean().optional() }),
     result: z.object({ removed: ProjectView, workspacesLeftOnDisk: z.array(z.string()) }),

@@ -188,6 +188,15 @@ export function buildProgram(): Command {
       (await commands.projects()).projectSet(home(), ref, options),
     );
   project
+    .command('show <owner/repo>')
+    .description(
+      'a project and its setup, run and archive scripts, each with where it came from (ff, conductor or superset config)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (ref: string, options: { json?: boolean }) =>
+      (await commands.projects()).projectShow(home(), ref, options),
+    );
+  project
     .command('list')
     .description('registered projects')
     .option('--json', 'print JSON')

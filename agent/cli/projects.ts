@@ -1,4 +1,4 @@
-import type { ProjectView } from '../../shared/domain.js';
+import type { ProjectScripts, ProjectView } from '../../shared/domain.js';
 import type { HomePaths } from '../store/home.js';
 import { callerSidePath } from '../user-path.js';
 import { CliError, withAgent } from './connect.js';
@@ -86,6 +86,28 @@ export function formatProjects(projects: ProjectView[]): string {
         }`,
     )
     .join('\n')}\n`;
+}
+
+/** `project show`: the project, and each script in force with the file it came from. */
+export async function projectShow(paths: HomePaths, ref: string, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const details = await client.call('project.show', { project: ref });
+    if (options.json) return print(details);
+    process.stdout.write(formatProjects([details]) + formatScripts(details.scripts));
+  });
+}
+
+/** The scripts in force, each with its source (ff's settings or a repo file); pure. */
+export function formatScripts(scripts: ProjectScripts): string {
+  const lines = (['setup', 'run', 'archive'] as const).map((kind) => {
+    const script = scripts[kind];
+    const from = script?.source === 'ff' ? 'ff project settings' : script?.source;
+    // A multi-line script (TOML's ''' strings) goes on under its first line.
+    const command = script?.command.trim().replaceAll('\n', `\n${' '.repeat(13)}`);
+    return `  ${kind.padEnd(10)} ${script ? `${command}  (from ${from})` : '(none)'}`;
+  });
+  const problems = scripts.problems.map((problem) => `  ! ${problem}`);
+  return `scripts (what new workspaces run)\n${[...lines, ...problems].join('\n')}\n`;
 }
 
 export async function projectList(paths: HomePaths, options: { json?: boolean }): Promise<void> {

@@ -19,7 +19,7 @@
  *   what each is asked, and how the answers combine.
  */
 import type { Board, CardSession } from '../../shared/board.js';
-import type { ProjectView, SessionView, WorkspaceView } from '../../shared/domain.js';
+import type { ProjectDetails, ProjectView, SessionView, WorkspaceView } from '../../shared/domain.js';
 import type {
   FleetRow,
   MethodParams,
@@ -88,6 +88,7 @@ const stampAll = <T extends { machine: ProjectView['machine'] }>(list: T[], mach
   list.map((view) => stampView(view, machine));
 
 const project: AnswerRule<ProjectView> = { stamp: stampView, found: (p) => ({ projects: [p] }) };
+const projectDetails: AnswerRule<ProjectDetails> = { stamp: stampView, found: (p) => ({ projects: [p] }) };
 const projects: AnswerRule<ProjectView[]> = { stamp: stampAll, found: (list) => ({ projects: list }) };
 const workspace: AnswerRule<WorkspaceView> = { stamp: stampView, found: (w) => ({ workspaces: [w] }) };
 const workspaces: AnswerRule<WorkspaceView[]> = { stamp: stampAll, found: (list) => ({ workspaces: list }) };
@@ -223,6 +224,7 @@ export const methodRules: MethodRules = {
     merge: { combine: concat },
   },
   'project.set': { owner: byProject, answer: project },
+  'project.show': { owner: byProject, answer: projectDetails },
   'project.remove': {
     owner: byProject,
     answer: {

@@ -16,6 +16,7 @@ import {
 } from '../git/snapshot.js';
 import { nextSnapshotRef, snapshotRefsOf } from '../git/snapshot-refs.js';
 import { commitExists, deleteTree, moveAside, pruneWorktrees, trashPathFor } from '../git/worktree.js';
+import { runArchiveScript } from './archive-script.js';
 import type { WorkspaceContext } from './context.js';
 import { stopWorkspaceProcesses } from './stop-processes.js';
 import { snapshotBeforeRemoval } from './worktree-snapshot.js';
@@ -76,7 +77,9 @@ async function archive(ctx: ArchiveContext, id: string, options: ArchiveOptions)
     const refusal = archiveRefusal(workspace, checked, maxMb, options);
     if (refusal) throw new AgentError('FAILED_PRECONDITION', refusal);
   }
-  const anythingRan = await stopWorkspaceProcesses(ctx, workspace);
+  // The archive script first, while its app may still be up; what it leaves running is stopped with the rest.
+  const scriptRan = await runArchiveScript(ctx, workspace);
+  const anythingRan = (await stopWorkspaceProcesses(ctx, workspace)) || scriptRan;
   let snapshot: WorkspaceSnapshot | undefined;
   if (isWorktree) {
     // Its processes are stopped now: nothing of ff's writes to the worktree while it is snapshotted.

@@ -5,6 +5,7 @@ import type { HandlerTable } from '../server/handlers.js';
 import type { StateStore } from '../store/state-store.js';
 import { collectGarbage } from './gc.js';
 import { openPullRequest } from './open-pr.js';
+import { readProjectScripts } from './project-scripts.js';
 import type { Projects } from './projects.js';
 import type { Workspaces } from './workspaces.js';
 
@@ -15,6 +16,10 @@ export function projectHandlers({ projects }: { projects: Projects }) {
     'project.list': () => projects.list(),
     'project.remove': (params) => projects.remove(params.project, params.force),
     'project.set': ({ project, ...patch }) => projects.set(project, patch),
+    'project.show': async (params) => {
+      const project = projects.resolve(params.project);
+      return { ...project, scripts: await readProjectScripts(project, project.path) };
+    },
   } satisfies HandlerTable;
 }
 

@@ -9,6 +9,7 @@ import { adoptedBranchConfig, adoptedFetchRefspec } from './adopt.js';
 import type { WorkspaceContext } from './context.js';
 import { startFirstSession } from './first-session.js';
 import { type NewWorkspaceFields, newWorkspaceRecord } from './new-workspace.js';
+import { readProjectScripts } from './project-scripts.js';
 import { provisionFailure, StepFailure, setupFailure } from './provision-failure.js';
 import { runSetupScript } from './setup-script.js';
 import { workspaceEnv } from './workspace-env.js';
@@ -128,12 +129,15 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
     await createWorktree(ctx, project, workspace, startPoint, retry);
     await copyIncludes(ctx, project, workspace, logLine);
 
-    if (project.setupScript) {
+    // ff's own setting, else what the branch's conductor or superset config declares.
+    const setup = (await readProjectScripts(project, workspace.path)).setup;
+    if (setup) {
       await enter('running setup');
+      if (setup.source !== 'ff') logLine(`Setup from ${setup.source}: ${setup.command}\n`);
       // The project lets Claude start on the task now, told that setup still runs and where its log is.
       if (project.sessionDuringSetup)
-        await startFirstSession(ctx, id, { setupScript: project.setupScript, logFile });
-      await runSetup(ctx, project, workspace, project.setupScript, logLine);
+        await startFirstSession(ctx, id, { setupScript: setup.command, logFile });
+      await runSetup(ctx, project, workspace, setup.command, logLine);
     }
     // The log says ready before the state does: whoever sees `ready` can read the whole log.
     logLine(`--- ready after ${Date.now() - started} ms\n`);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface GitHubLikeRepo {
   /** The bare repo standing in for <host>/<owner>/<repo>. */
@@ -78,6 +78,7 @@ export function createGitHubLikeRepo(
     pushToOrigin(file, content, branch = 'main') {
       git(seed, 'fetch', '-q', 'origin');
       git(seed, 'checkout', '-q', '-B', branch, `origin/${branch}`);
+      mkdirSync(dirname(join(seed, file)), { recursive: true });
       writeFileSync(join(seed, file), content);
       git(seed, 'add', '.');
       git(seed, 'commit', '-q', '-m', `update ${file}`);
