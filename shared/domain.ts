@@ -448,6 +448,18 @@ export const GcReport = z.lazy(() =>
 export type GcReport = z.infer<typeof GcReport>;
 
 /** A workspace as clients see it: the stored record plus what is derived for display. */
+/** A port a workspace's process listens on: its app, one click away. */
+export const Preview = z.lazy(() =>
+  z.object({
+    port: z.number().int().min(1).max(65_535),
+    /** http://localhost:<port>/ on the machine the workspace is on. */
+    url: z.string(),
+    pid: z.number().int(),
+    command: z.string(),
+  }),
+);
+export type Preview = z.infer<typeof Preview>;
+
 export const WorkspaceView = z.lazy(() =>
   Workspace.unwrap().extend({
     /** The machine its worktree is on. */
@@ -471,6 +483,8 @@ export const WorkspaceView = z.lazy(() =>
     changes: ChangeSummary.nullable(),
     /** Disk it uses; absent until measured (measured in the background, cached). */
     disk: DiskUse.optional(),
+    /** The ports its processes listen on (`workspace.get` only: it reads /proc). */
+    previews: z.array(Preview).optional(),
   }),
 );
 export type WorkspaceView = z.infer<typeof WorkspaceView>;

@@ -552,6 +552,8 @@ export const TerminalInfo = z.lazy(() =>
     createdAt: z.string(),
     exitCode: z.number().int().optional(),
     signal: z.number().int().optional(),
+    /** The terminal runs the project's run script (`workspace run`), not a shell for the user. */
+    run: z.boolean().optional(),
   }),
 );
 export type TerminalInfo = z.infer<typeof TerminalInfo>;
@@ -867,6 +869,13 @@ export const methods = {
       draft: z.boolean().optional(),
     }),
     result: WorkspaceView,
+  })),
+  /** Starts the project's run script in a terminal of the workspace (the running one if it runs already). */
+  'workspace.run': method(() => ({ params: z.object({ workspaceId: WorkspaceId }), result: TerminalInfo })),
+  /** Stops the workspace's run script and what it started; `stopped` false when none ran. */
+  'workspace.stopRun': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId }),
+    result: z.object({ stopped: z.boolean() }),
   })),
   'terminal.open': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, ...terminalSize() }),

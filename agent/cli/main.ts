@@ -251,6 +251,21 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (options) => (await commands.workspaces()).workspaceList(home(), options));
   workspace
+    .command('get <id>')
+    .description(
+      'one workspace: status, changes, ports, files from the main clone, and previews (ports its processes listen on)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (id: string, options) => (await commands.workspaces()).workspaceGet(home(), id, options));
+  workspace
+    .command('run <id>')
+    .description(
+      "start the project's run script in a terminal of the workspace, with its ports (FF_PORT, PORT)",
+    )
+    .option('--stop', 'stop the run script and everything it started')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options) => (await commands.workspaces()).workspaceRun(home(), id, options));
+  workspace
     .command('archive <id>')
     .description(
       'stop what it started, snapshot the worktree on a new refs/ff/archive/<id>-<n>, then remove it (the branch stays); refuses, naming them, while it holds uncommitted, untracked, ignored or unpushed work, or anything a snapshot cannot hold',

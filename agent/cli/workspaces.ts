@@ -32,6 +32,14 @@ export function formatWorkspace(w: WorkspaceView): string {
     if (w.failure.stderrTail) lines.push(...w.failure.stderrTail.split('\n').map((l) => `    | ${l}`));
     lines.push(`  retry    ff-agent workspace retry ${w.id}`);
   }
+  if (w.ports)
+    lines.push(`  ports    ${w.ports.first}-${w.ports.first + w.ports.count - 1} (FF_PORT ${w.ports.first})`);
+  if (w.included)
+    lines.push(
+      `  included ${w.included.count} file(s) from the main clone (${formatBytes(w.included.bytes)})`,
+    );
+  for (const preview of w.previews ?? [])
+    lines.push(`  preview  ${preview.url}  (pid ${preview.pid}: ${preview.command})`);
   for (const warning of w.warnings.slice(-3)) lines.push(`  warning  ${warning}`);
   return `${lines.join('\n')}\n`;
 }
@@ -162,6 +170,36 @@ export async function workspaceCreate(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
+  });
+}
+
+/** `workspace get`: one workspace, with its ports, what it got from the main clone and its previews. */
+export async function workspaceGet(paths: HomePaths, id: string, options: { json?: boolean }): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const workspace = await client.call('workspace.get', { workspaceId: id });
+    if (options.json) return print(workspace);
+    process.stdout.write(formatWorkspace(workspace));
+  });
+}
+
+/** `workspace run`: starts the run script in a terminal of the workspace, or `--stop`s it. */
+export async function workspaceRun(
+  paths: HomePaths,
+  id: string,
+  options: { stop?: boolean; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    if (options.stop) {
+      const result = await client.call('workspace.stopRun', { workspaceId: id });
+      if (options.json) return print(result);
+      process.stdout.write(result.stopped ? 'Stopped the run script.\n' : 'No run script was running.\n');
+      return;
+    }
+    const terminal = await client.call('workspace.run', { workspaceId: id });
+    if (options.json) return print(terminal);
+    process.stdout.write(
+      `Running in terminal ${terminal.id} (pid ${terminal.pid}). \`ff-agent workspace get ${id}\` lists what it listens on; \`ff-agent workspace run ${id} --stop\` stops it.\n`,
+    );
   });
 }
 

@@ -293,6 +293,8 @@ export const methodRules: MethodRules = {
   },
 
   'terminal.open': { owner: byWorkspace, answer: terminal, follow: (t) => `terminal:${t.id}` },
+  'workspace.run': { owner: byWorkspace, answer: terminal, follow: (t) => `terminal:${t.id}` },
+  'workspace.stopRun': { owner: byWorkspace },
   'terminal.input': { owner: byTerminal },
   'terminal.resize': { owner: byTerminal, answer: terminal },
   'terminal.close': { owner: byTerminal, answer: terminal },

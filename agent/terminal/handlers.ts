@@ -12,5 +12,7 @@ export function terminalHandlers(terminals: Terminals) {
     'terminal.resize': (params) => terminals.resize(params.terminalId, params.cols, params.rows),
     'terminal.close': (params) => terminals.close(params.terminalId),
     'terminal.list': (params) => terminals.list(params?.workspaceId),
+    'workspace.run': (params) => terminals.run(params.workspaceId),
+    'workspace.stopRun': (params) => ({ stopped: terminals.stopRun(params.workspaceId) }),
   } satisfies HandlerTable;
 }

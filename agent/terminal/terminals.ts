@@ -61,7 +61,45 @@ export class Terminals {
     this.#workspaces.onArchive((workspace) => this.closeAll(workspace.id));
   }
 
-  async open(input: { workspaceId: string; cols: number; rows: number }): Promise<TerminalInfo> {
+  /**
+   * Starts the project's run script (ff's setting, else the repo's conductor or
+   * superset config) in a terminal of the workspace, with its ports; answers
+   * the one already running if there is one.
+   */
+  async run(workspaceId: string): Promise<TerminalInfo> {
+    const running = this.#running(workspaceId);
+    if (running) return { ...running.info };
+    await this.#workspaces.ensurePorts(workspaceId);
+    const script = (await this.#workspaces.scripts(workspaceId)).run;
+    if (!script) {
+      throw new AgentError(
+        'FAILED_PRECONDITION',
+        `No run script for workspace ${workspaceId}: set one with \`ff-agent project set <owner/repo> --run "<command>"\`, or declare scripts.run in .conductor/settings.toml or conductor.json, or run in .superset/config.json.`,
+      );
+    }
+    return this.open({ workspaceId, cols: 120, rows: 30, command: script.command });
+  }
+
+  /** Stops the workspace's run script and all it started (its process group); false when none was running. */
+  stopRun(workspaceId: string): boolean {
+    const running = this.#running(workspaceId);
+    if (!running) return false;
+    endGroup(running.pty);
+    return true;
+  }
+
+  #running(workspaceId: string): Terminal | undefined {
+    return [...this.#terminals.values()].find(
+      (t) => t.info.workspaceId === workspaceId && t.info.run && t.pty,
+    );
+  }
+
+  async open(input: {
+    workspaceId: string;
+    cols: number;
+    rows: number;
+    command?: string;
+  }): Promise<TerminalInfo> {
     const workspace = this.#workspaces.find(input.workspaceId);
     if (workspace.status !== 'ready' || !existsSync(workspace.path)) {
       throw new AgentError(
@@ -74,7 +112,8 @@ export class Terminals {
     const id = randomBytes(5).toString('hex');
     // Loaded on first use: the native addon costs the agent's start time and most agents never open a terminal.
     const pty = await import('node-pty');
-    const child = pty.spawn(shell, [], {
+    // A run script goes to the user's shell as one argv element, as the setup command does.
+    const child = pty.spawn(shell, input.command ? ['-c', input.command] : [], {
       name: 'xterm-256color',
       cols: input.cols,
       rows: input.rows,
@@ -94,6 +133,7 @@ export class Terminals {
         rows: input.rows,
         pid: child.pid,
         createdAt: new Date().toISOString(),
+        ...(input.command ? { run: true } : {}),
       },
       pty: child,
       ring: new RingBuffer(SCROLLBACK_CHARS),
@@ -132,7 +172,7 @@ export class Terminals {
   close(id: string): TerminalInfo {
     const terminal = this.#find(id);
     clearTimeout(terminal.timer);
-    endShell(terminal.pty);
+    endTerminal(terminal);
     this.#terminals.delete(id);
     return { ...terminal.info };
   }
@@ -154,7 +194,7 @@ export class Terminals {
     for (const terminal of [...this.#terminals.values()]) {
       if (!workspaceId || terminal.info.workspaceId === workspaceId) {
         clearTimeout(terminal.timer);
-        endShell(terminal.pty);
+        endTerminal(terminal);
         this.#terminals.delete(terminal.info.id);
         sessions.push(terminal.info.pid);
       }
@@ -209,6 +249,41 @@ export class Terminals {
       );
     return terminal;
   }
+}
+
+/** A run script's terminal ends with its process group; a user's shell as a closed window would. */
+function endTerminal(terminal: Terminal): void {
+  if (terminal.info.run) endGroup(terminal.pty);
+  else endShell(terminal.pty);
+}
+
+/** How long a run script's process group gets to end on SIGTERM before it is killed. */
+const RUN_GRACE_MS = 3_000;
+
+/**
+ * A run script ends with everything it started: the PTY made its shell a
+ * session and process-group leader, so the group (a dev server and its
+ * watchers) gets SIGTERM, then SIGKILL if it lingers.
+ */
+function endGroup(pty: Pty.IPty | undefined): void {
+  if (!pty) return;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pty.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  let exited = false;
+  pty.onExit(() => {
+    exited = true;
+    // What the script left in the background goes too.
+    signalGroup('SIGKILL');
+  });
+  signalGroup('SIGTERM');
+  setTimeout(() => {
+    if (!exited) signalGroup('SIGKILL');
+  }, RUN_GRACE_MS).unref();
 }
 
 /** How long a shell gets to end on SIGHUP before it is killed. */

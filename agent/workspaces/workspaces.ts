@@ -1,4 +1,10 @@
-import type { Project, Workspace, WorkspaceSnapshot, WorkspaceView } from '../../shared/domain.js';
+import type {
+  Project,
+  ProjectScripts,
+  Workspace,
+  WorkspaceSnapshot,
+  WorkspaceView,
+} from '../../shared/domain.js';
 import type { EventHub } from '../events/event-hub.js';
 import { WorktreeSignatures } from '../git/git-files.js';
 import { baseRefFor, changeSummary, type WorktreeDiff } from '../git/worktree.js';
@@ -19,6 +25,8 @@ import type { CreateWorkspaceInput } from './new-workspace.js';
 import { type Creation, OnePerIssue } from './one-per-issue.js';
 import { orphanRefusal, orphanWorktrees, removeOrphan } from './orphans.js';
 import { PortBlocks } from './port-block.js';
+import { findPreviews } from './previews.js';
+import { readProjectScripts } from './project-scripts.js';
 import type { Projects } from './projects.js';
 import { ProvisioningRuns, retryProvisioning } from './provision.js';
 import { reconcileWorkspaces } from './reconcile.js';
@@ -167,6 +175,12 @@ export class Workspaces {
     return workspaceEnv(this.#ctx.records.projectOf(workspace), workspace);
   }
 
+  /** The setup, run and archive scripts in force in its worktree, each with its source (project-scripts.ts). */
+  scripts(id: string): Promise<ProjectScripts> {
+    const workspace = this.find(id);
+    return readProjectScripts(this.#ctx.records.projectOf(workspace), workspace.path);
+  }
+
   /** Its port block; one is chosen now for a workspace made before ports were (restore and create choose their own). */
   async ensurePorts(id: string): Promise<void> {
     if (this.find(id).ports) return;
@@ -220,8 +234,11 @@ export class Workspaces {
     return viewWorkspace(this.#ctx, workspace);
   }
 
-  get(id: string): WorkspaceView {
-    return this.view(this.find(id));
+  /** One workspace as clients see it, with its previews (the ports its processes listen on). */
+  async get(id: string): Promise<WorkspaceView> {
+    const workspace = this.find(id);
+    const view = this.view(workspace);
+    return workspace.status === 'ready' ? { ...view, previews: await findPreviews(id) } : view;
   }
 
   list(filter?: { project?: string; includeArchived?: boolean }): WorkspaceView[] {

@@ -1,0 +1,103 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import type { Preview } from '../../shared/domain.js';
+
+/**
+ * Previews: the TCP ports a workspace's processes listen on (its run
+ * script, its terminals, its sessions' tools), found, not assumed — a dev
+ * server may take a port other than FF_PORT. A workspace's processes are the
+ * ones that carry its mark: FF_WORKSPACE_ID, which everything ff starts in
+ * it gets and what those start inherit. Linux only (read from /proc);
+ * elsewhere there are none.
+ */
+
+/** A listening socket from /proc/net/tcp or tcp6. */
+export interface Listener {
+  inode: number;
+  port: number;
+}
+
+/** TCP_LISTEN in /proc/net/tcp's `st` column. */
+const LISTEN = '0A';
+
+/**
+ * The listening sockets in /proc/net/tcp (or tcp6): `local_address` is
+ * hex address:port, `st` the state, the inode the 10th column. Pure.
+ */
+export function parseProcNetTcp(text: string): Listener[] {
+  const listeners: Listener[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10 || fields[3] !== LISTEN) continue;
+    const port = Number.parseInt(fields[1]?.split(':')[1] ?? '', 16);
+    const inode = Number(fields[9]);
+    if (Number.isInteger(port) && port > 0 && Number.isInteger(inode) && inode > 0)
+      listeners.push({ inode, port });
+  }
+  return listeners;
+}
+
+/** The inode of a `/proc/<pid>/fd/<n>` link to a socket (`socket:[12345]`), else undefined. Pure. */
+export function socketInode(link: string): number | undefined {
+  const match = /^socket:\[(\d+)\]$/.exec(link);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Whether a process's environment (`/proc/<pid>/environ`, NUL-separated) carries the workspace's mark. Pure. */
+export function carriesMark(environ: string, workspaceId: string): boolean {
+  return environ.split('\0').includes(`FF_WORKSPACE_ID=${workspaceId}`);
+}
+
+/**
+ * One preview per port a marked process listens on (IPv4 and IPv6 sockets
+ * on one port are one preview), lowest port first. Pure.
+ */
+export function previewsFrom(
+  listeners: readonly Listener[],
+  processes: ReadonlyArray<{ pid: number; command: string; inodes: readonly number[] }>,
+): Preview[] {
+  const portOf = new Map(listeners.map((l) => [l.inode, l.port]));
+  const byPort = new Map<number, Preview>();
+  for (const process of processes) {
+    for (const inode of process.inodes) {
+      const port = portOf.get(inode);
+      if (port === undefined || byPort.has(port)) continue;
+      byPort.set(port, {
+        port,
+        url: `http://localhost:${port}/`,
+        pid: process.pid,
+        command: process.command,
+      });
+    }
+  }
+  return [...byPort.values()].sort((a, b) => a.port - b.port);
+}
+
+/** The command line in /proc/<pid>/cmdline (NUL-separated arguments), shortened for display. Pure. */
+export function commandLine(cmdline: string): string {
+  const text = cmdline.split('\0').filter(Boolean).join(' ');
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/** The workspace's previews now (empty where /proc cannot be read). */
+export async function findPreviews(workspaceId: string, proc = '/proc'): Promise<Preview[]> {
+  if (process.platform !== 'linux') return [];
+  const tables = await Promise.all(
+    ['tcp', 'tcp6'].map((name) => readFile(`${proc}/net/${name}`, 'utf8').catch(() => '')),
+  );
+  const listeners = tables.flatMap(parseProcNetTcp);
+  if (listeners.length === 0) return [];
+  const pids = (await readdir(proc).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  const processes: Array<{ pid: number; command: string; inodes: number[] }> = [];
+  for (const pid of pids) {
+    // Another user's process, or one that ended meanwhile: not this workspace's to show.
+    const environ = await readFile(`${proc}/${pid}/environ`, 'latin1').catch(() => '');
+    if (!carriesMark(environ, workspaceId)) continue;
+    const fds = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
+    const links = await Promise.all(fds.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+    const inodes = links.map(socketInode).filter((inode): inode is number => inode !== undefined);
+    if (inodes.length === 0) continue;
+    const command = commandLine(await readFile(`${proc}/${pid}/cmdline`, 'utf8').catch(() => ''));
+    processes.push({ pid: Number(pid), command, inodes });
+  }
+  return previewsFrom(listeners, processes);
+}

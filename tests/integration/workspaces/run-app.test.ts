@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { portFree } from '../../../agent/workspaces/port-block.js';
+import type { WorkspaceView } from '../../../shared/domain.js';
+import { runCli } from '../../helpers/agent-process.js';
+import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
+import { waitFor } from '../../helpers/temp.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+// The app: a real HTTP server on the port ff gives it, as conductor.json would start it.
+const SERVER = `node -e "require('http').createServer((q, s) => s.end('hello from ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`;
+
+async function readyWorkspace(f: AgentWithRepo): Promise<WorkspaceView> {
+  const { workspace } = await f.client.call('workspace.create', {
+    project: 'octo/app',
+    issue: { number: 4, title: 'run it' },
+    startSession: false,
+  });
+  return waitFor(
+    async () => {
+      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
+      if (w.status === 'failed') throw new Error(`provisioning failed: ${w.failure?.message}`);
+      return w.status === 'ready' ? w : undefined;
+    },
+    { what: 'the workspace to be ready', timeoutMs: 20_000 },
+  );
+}
+
+describe('workspace run', () => {
+  it('runs the repo run script in a terminal, its server answers on FF_PORT, is listed as a preview, and --stop ends it', async () => {
+    const f = await agentWithRepo(cleanups, (repo) => {
+      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
+      repo.git(repo.clone, 'pull', '-q');
+    });
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f);
+    const port = w.ports!.first;
+    cleanups.push(() => runCli(['workspace', 'run', w.id, '--stop'], f.env));
+
+    const started = await runCli(['workspace', 'run', w.id], f.env);
+    expect(started.stderr).toBe('');
+    expect(started.stdout).toMatch(/^Running in terminal \w+/);
+    const body = await waitFor(
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined);
+        return response?.ok ? response.text() : undefined;
+      },
+      { what: `the app to answer on ${port}`, timeoutMs: 15_000 },
+    );
+    expect(body).toBe(`hello from ${w.branch}`);
+
+    const got = await runCli(['workspace', 'get', w.id, '--json'], f.env);
+    const view = JSON.parse(got.stdout) as WorkspaceView;
+    expect(view.previews).toEqual([
+      {
+        port,
+        url: `http://localhost:${port}/`,
+        pid: expect.any(Number),
+        command: expect.stringContaining('node -e'),
+      },
+    ]);
+    // Running it again answers the terminal already running it.
+    const again = await f.client.call('workspace.run', { workspaceId: w.id });
+    expect((await f.client.call('terminal.list', { workspaceId: w.id })).filter((t) => t.run)).toHaveLength(
+      1,
+    );
+    expect(again.run).toBe(true);
+
+    const stopped = await runCli(['workspace', 'run', w.id, '--stop'], f.env);
+    expect(stopped.stdout).toBe('Stopped the run script.\n');
+    await waitFor(async () => ((await portFree(port)) ? true : undefined), {
+      what: `port ${port} to be free again`,
+      timeoutMs: 10_000,
+    });
+    expect((await f.client.call('workspace.get', { workspaceId: w.id })).previews).toEqual([]);
+  });
+
+  it('without a run script anywhere, says where to declare one', async () => {
+    const f = await agentWithRepo(cleanups);
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f);
+    const result = await runCli(['workspace', 'run', w.id], f.env);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('ff-agent project set <owner/repo> --run');
+  });
+});
