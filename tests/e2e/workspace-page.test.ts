@@ -221,4 +221,46 @@ describe('the workspace page', () => {
     await page.close();
     page = undefined;
   }, 60_000);
+  it("Run starts the project's app; its port shows with an Open link, and Open shows the app; Stop ends it", async () => {
+    // A real HTTP server on the workspace's first port, the project's run command in ff's settings.
+    await world.client.call('project.set', {
+      project: 'octo/app',
+      runScript: `node -e "require('http').createServer((q, s) => s.end('app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`,
+    });
+    const workspace = await world.workspace();
+    const port = (await world.client.call('workspace.get', { workspaceId: workspace.id })).ports!.first;
+    const app = await chrome.openPage(`workspace.html#${workspace.id}`);
+    try {
+      await app.waitForSelector('[data-testid="ff-run"]', { timeout: 15_000 });
+      await app.click('[data-testid="ff-run"]');
+      const open = await app.waitForSelector('[data-testid="ff-preview-open"]', { timeout: 20_000 });
+      expect(await open!.evaluate((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+        `Open :${port}`,
+        `http://localhost:${port}/`,
+      ]);
+      await screenshot(app, 'workspace-page-app-running');
+      const opened = chrome.browser.waitForTarget((target) => target.url() === `http://localhost:${port}/`, {
+        timeout: 10_000,
+      });
+      await open!.click();
+      const tab = await (await opened).page();
+      expect(await tab!.evaluate(() => document.body.textContent)).toBe(`app of ${workspace.branch}`);
+      await tab!.close();
+      await app.click('[data-testid="ff-stop-run"]');
+      await app.waitForSelector('[data-testid="ff-run"]', { timeout: 10_000 });
+      await waitFor(
+        async () =>
+          (await world.client.call('workspace.get', { workspaceId: workspace.id })).previews?.length === 0
+            ? true
+            : undefined,
+        { what: 'the app to stop listening' },
+      );
+    } catch (error) {
+      await screenshot(app, 'workspace-page-app-failed');
+      throw error;
+    } finally {
+      await world.client.call('workspace.stopRun', { workspaceId: workspace.id });
+      await app.close();
+    }
+  }, 60_000);
 });

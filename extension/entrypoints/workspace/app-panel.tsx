@@ -1,13 +1,58 @@
 import { formatBytes } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
+import { safeHref } from '../../lib/safe-href.js';
+import type { WorkspacePageStore } from './store.js';
 
-/** The app's side of the workspace: the gitignored files it got from the main clone (`.worktreeinclude`). */
-export function AppPanel({ w }: { w: WorkspaceView }) {
-  if (!w.included) return null;
+/**
+ * The app's side of the workspace: its ports, Run and Stop for the project's
+ * run script, an Open link per port its processes listen on, and the
+ * gitignored files it got from the main clone (`.worktreeinclude`).
+ */
+export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageStore }) {
+  if (w.status !== 'ready') return null;
+  const running = store.terminals.value.some((t) => t.run && t.exitCode === undefined);
+  const busy = store.busy.value;
   return (
     <section class="ff-panel" data-testid="ff-app">
-      <h2>App</h2>
-      <IncludedFiles included={w.included} />
+      <div class="ff-row">
+        <h2>App</h2>
+        {w.ports && (
+          <span class="ff-muted" title="FF_PORT, PORT and CONDUCTOR_PORT are the first">
+            ports {w.ports.first}–{w.ports.first + w.ports.count - 1}
+          </span>
+        )}
+        {running ? (
+          <button type="button" data-testid="ff-stop-run" onClick={() => void store.stopRun()}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" data-testid="ff-run" disabled={busy !== ''} onClick={() => void store.run()}>
+            {busy === 'run' ? 'Starting…' : 'Run'}
+          </button>
+        )}
+        <button type="button" title="Look again for ports it listens on" onClick={() => void store.refresh()}>
+          ↻
+        </button>
+      </div>
+      {(w.previews ?? []).length > 0 ? (
+        <ul class="ff-previews">
+          {(w.previews ?? []).map((preview) => (
+            <li key={preview.port}>
+              <a href={safeHref(preview.url)} target="_blank" rel="noreferrer" data-testid="ff-preview-open">
+                Open :{preview.port}
+              </a>{' '}
+              <span class="ff-muted" title={preview.command}>
+                {preview.command.slice(0, 80)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="ff-muted">
+          {busy === 'run' ? 'Waiting for it to listen…' : 'Nothing of it listens on a port.'}
+        </p>
+      )}
+      {w.included && <IncludedFiles included={w.included} />}
     </section>
   );
 }

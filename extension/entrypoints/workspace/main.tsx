@@ -146,7 +146,7 @@ function WorkspacePage() {
           )}
         </section>
         <div>
-          <AppPanel w={w} />
+          <AppPanel w={w} store={store} />
           <Terminals agent={agent} store={store} />
           <Diff agent={agent} store={store} />
           <section class="ff-panel" data-testid="ff-ratchet-section">

@@ -9,6 +9,9 @@ import { shownError } from '../../lib/use-agent.js';
 import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
 
 const DIFF_LAYOUT_KEY = 'ff.diffLayout';
+/** After Run, the page asks for the workspace's previews this often until the app listens (or gives up). */
+const PREVIEW_POLL_MS = 1000;
+const PREVIEW_POLL_TRIES = 60;
 /** How often "unreachable since 4m ago" moves on. */
 const CLOCK_MS = 5000;
 /** A burst of board pushes asks for the session list once, this long after the last. */
@@ -53,7 +56,7 @@ export const WorkspacePageStore = createModel(
     const decisions = signal<RatchetDecision[]>(listFrom(kept, 'decisions'));
     const error = signal('');
     /** The workspace action under way (its button says so, the others wait). */
-    const busy = signal<'' | 'archive' | 'pr' | 'restore'>('');
+    const busy = signal<'' | 'archive' | 'pr' | 'restore' | 'run'>('');
     /** Why the agent refused to archive (work it would lose), until the user archives anyway. */
     const archiveRefused = signal('');
     /** The remotes' states: a workspace on one says where it lives, and whether it can be reached now. */
@@ -155,6 +158,39 @@ export const WorkspacePageStore = createModel(
           const terminal = await agent.call('terminal.open', { workspaceId, cols: 100, rows: 24 });
           terminals.value = [...terminals.value, terminal];
           terminalId.value = terminal.id;
+        }),
+      /** Starts the run script in a terminal (shown), then looks for what it listens on until it does. */
+      run: async () => {
+        busy.value = 'run';
+        error.value = '';
+        try {
+          const terminal = await agent.call('workspace.run', { workspaceId });
+          if (!terminals.value.some((t) => t.id === terminal.id))
+            terminals.value = [...terminals.value, terminal];
+          terminalId.value = terminal.id;
+          for (let i = 0; i < PREVIEW_POLL_TRIES; i++) {
+            workspace.value = await agent.call('workspace.get', { workspaceId });
+            if (workspace.value.previews?.length) break;
+            await new Promise((resolve) => setTimeout(resolve, PREVIEW_POLL_MS));
+          }
+        } catch (e) {
+          error.value = shownError(e);
+        } finally {
+          busy.value = '';
+        }
+      },
+      stopRun: () =>
+        attempt(async () => {
+          await agent.call('workspace.stopRun', { workspaceId });
+          terminals.value = terminals.value.filter((t) => !t.run);
+          if (!terminals.value.some((t) => t.id === terminalId.value))
+            terminalId.value = terminals.value[0]?.id;
+          workspace.value = await agent.call('workspace.get', { workspaceId });
+        }),
+      /** The workspace again: its previews as they are now. */
+      refresh: () =>
+        attempt(async () => {
+          workspace.value = await agent.call('workspace.get', { workspaceId });
         }),
       startChat: () =>
         attempt(async () => {
