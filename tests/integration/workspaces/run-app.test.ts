@@ -78,6 +78,27 @@ describe('workspace run', () => {
     expect((await f.client.call('workspace.get', { workspaceId: w.id })).previews).toEqual([]);
   });
 
+  it('archive ends the running app before it returns: its server no longer answers and its port is free at once', async () => {
+    const f = await agentWithRepo(cleanups, (repo) => {
+      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
+      repo.git(repo.clone, 'pull', '-q');
+    });
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f);
+    const port = w.ports!.first;
+    await f.client.call('workspace.run', { workspaceId: w.id });
+    await waitFor(
+      async () => ((await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok ? true : undefined),
+      { what: `the app to answer on ${port}`, timeoutMs: 15_000 },
+    );
+
+    const archived = await f.client.call('workspace.archive', { workspaceId: w.id });
+    expect(archived.status).toBe('archived');
+    expect(await portFree(port)).toBe(true);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    expect(await f.client.call('terminal.list', { workspaceId: w.id })).toEqual([]);
+  });
+
   it('without a run script anywhere, says where to declare one', async () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
