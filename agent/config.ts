@@ -10,7 +10,7 @@ import { loadCron } from './ratchet/load-cron.js';
 /** How `ff-agent serve` (or a test) starts the agent. */
 export interface StartAgentOptions {
   home?: string;
-  /** From `--port`; wins over FF_PORT, the saved port and the default. 0 = any free port. */
+  /** From `--port`; wins over FF_AGENT_PORT (or FF_PORT), the saved port and the default. 0 = any free port. */
   port?: number;
   verbose?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -46,16 +46,27 @@ export function choosePort(
   saved: number | undefined,
 ): { port: number; explicit: boolean } {
   if (flag !== undefined) return { port: flag, explicit: true };
-  const fromEnv = env.FF_PORT?.trim();
+  const [name, fromEnv] = agentPortVariable(env);
   if (fromEnv) {
     const port = Number(fromEnv);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new ConfigError(`FF_PORT must be a port number (0-65535), got ${JSON.stringify(fromEnv)}.`);
+      throw new ConfigError(`${name} must be a port number (0-65535), got ${JSON.stringify(fromEnv)}.`);
     }
     return { port, explicit: true };
   }
   if (saved !== undefined && saved > 0) return { port: saved, explicit: false };
   return { port: DEFAULT_AGENT_PORT, explicit: false };
+}
+
+/**
+ * The variable naming the agent's port: FF_AGENT_PORT, else FF_PORT (its older name) — but
+ * not inside a workspace (FF_WORKSPACE_ID set), where FF_PORT is the workspace's app port and
+ * an agent started from its terminal must not take it.
+ */
+function agentPortVariable(env: NodeJS.ProcessEnv): [string, string | undefined] {
+  const own = env.FF_AGENT_PORT?.trim();
+  if (own) return ['FF_AGENT_PORT', own];
+  return ['FF_PORT', env.FF_WORKSPACE_ID ? undefined : env.FF_PORT?.trim()];
 }
 
 /** FF_EXTENSION_IDS: comma-separated extension ids (Chrome's 32 letters, or a Firefox add-on id) — pure. */

@@ -58,7 +58,7 @@ export async function listenOnChosenPort(
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     if (choice.explicit) {
       throw new PortInUseError(
-        `Port ${choice.port} on 127.0.0.1 is in use. Pick another with --port or FF_PORT.`,
+        `Port ${choice.port} on 127.0.0.1 is in use. Pick another with --port or FF_AGENT_PORT.`,
       );
     }
     const port = await server.listen(0);

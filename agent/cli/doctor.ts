@@ -235,7 +235,7 @@ export async function runChecks(
         name: 'port',
         status: 'warn',
         detail: `127.0.0.1:${port} is taken by another program`,
-        fix: 'ff-agent will pick a free port; or set FF_PORT.',
+        fix: 'ff-agent will pick a free port; or set FF_AGENT_PORT.',
       });
     }
   }

@@ -62,7 +62,7 @@ export function buildProgram(): Command {
     .description('run the agent in the foreground (127.0.0.1 only)')
     .option(
       '-p, --port <port>',
-      `port to listen on (default: $FF_PORT, the saved port, or ${DEFAULT_AGENT_PORT})`,
+      `port to listen on (default: $FF_AGENT_PORT, else $FF_PORT outside a workspace, the saved port, or ${DEFAULT_AGENT_PORT})`,
       parsePort,
     )
     .option('--verbose', 'also write the log to stderr')

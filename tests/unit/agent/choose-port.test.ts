@@ -13,6 +13,27 @@ describe('choosePort', () => {
       7000,
       { port: 6000, explicit: true },
     ],
+    [
+      'FF_AGENT_PORT wins over FF_PORT',
+      undefined,
+      { FF_AGENT_PORT: '6100', FF_PORT: '6000' },
+      7000,
+      { port: 6100, explicit: true },
+    ],
+    [
+      "inside a workspace FF_PORT is the app's, not the agent's",
+      undefined,
+      { FF_PORT: '21000', FF_WORKSPACE_ID: 'w1' },
+      7000,
+      { port: 7000, explicit: false },
+    ],
+    [
+      'inside a workspace FF_AGENT_PORT still names the agent port',
+      undefined,
+      { FF_AGENT_PORT: '6100', FF_PORT: '21000', FF_WORKSPACE_ID: 'w1' },
+      7000,
+      { port: 6100, explicit: true },
+    ],
     ['the saved port is used next', undefined, {}, 7000, { port: 7000, explicit: false }],
     [
       'a blank FF_PORT is ignored',
@@ -29,6 +50,12 @@ describe('choosePort', () => {
   it.each(['abc', '-1', '70000', '1.5'])('FF_PORT=%j is a clear error', (value) => {
     expect(() => choosePort(undefined, { FF_PORT: value }, undefined)).toThrow(
       /FF_PORT must be a port number/,
+    );
+  });
+
+  it('a bad FF_AGENT_PORT is a clear error naming it', () => {
+    expect(() => choosePort(undefined, { FF_AGENT_PORT: 'x' }, undefined)).toThrow(
+      /^FF_AGENT_PORT must be a port number/,
     );
   });
 });
