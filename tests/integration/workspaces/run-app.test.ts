@@ -1,8 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portFree } from '../../../agent/workspaces/port-block.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
+import { isToolResultTurn, lastUserText, type Responder } from '../../fakes/anthropic-api/server.js';
 import { runCli } from '../../helpers/agent-process.js';
 import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
+import { claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
 import { waitFor } from '../../helpers/temp.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -107,4 +111,37 @@ describe('workspace run', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('ff-agent project set <owner/repo> --run');
   });
+});
+
+const bashReplies: Responder = (request) => {
+  if (isToolResultTurn(request)) return { text: 'done' };
+  const bash = /^bash (.*)$/s.exec(lastUserText(request));
+  if (bash) return { toolUse: { name: 'Bash', input: { command: bash[1]!, description: 'run it' } } };
+  return { text: `You said: ${lastUserText(request)}` };
+};
+
+describe('a session and the app', () => {
+  it("a sandboxed session's commands get the workspace's FF_PORT and PORT, as its terminals do", async () => {
+    const w = await claudeWorld(bashReplies);
+    cleanups.push(() => w.close());
+    const workspace = await w.workspace();
+    expect(workspace.ports).toBeDefined();
+    const session = await w.client.call('session.start', {
+      workspaceId: workspace.id,
+      permissionMode: 'bypassPermissions',
+      prompt: 'bash echo "$FF_PORT $PORT $FF_WORKSPACE_ID" > ports.txt',
+    });
+    expect(session.sandbox?.state).toBe('on');
+    await waitForSession(
+      w.client,
+      session.id,
+      (s) => s.status === 'idle' && s.turns >= 1,
+      'the tool turn',
+      60_000,
+    );
+    const file = join(workspace.path, 'ports.txt');
+    expect(existsSync(file)).toBe(true);
+    const first = workspace.ports!.first;
+    expect(readFileSync(file, 'utf8').trim()).toBe(`${first} ${first} ${workspace.id}`);
+  }, 90_000);
 });
