@@ -50,6 +50,8 @@ export function Terminals({ agent, store }: { agent: AgentPort; store: Workspace
 
 /** The end of a terminal's output kept for an opening while the agent is away. */
 const KEPT_CHARS = 20_000;
+/** The pty is resized once the pane's size has held this long (a page's layout settles in steps). */
+const RESIZE_SETTLE_MS = 150;
 /** A burst of output is kept once, this long after its last chunk. */
 const KEEP_AFTER_MS = 500;
 
@@ -129,15 +131,14 @@ function TerminalPanel({
       (data) => void agent.call('terminal.input', { terminalId: id, data }).catch(() => {}),
     );
     // Fit whenever the pane's box changes, not only the window: at mount the page's layout may
-    // not be settled yet (styles still loading, the diff above still empty). The pty is resized
-    // only to a size the fit addon could measure, and only when it differs from the pty's: each
-    // resize makes the shell redraw its line for the new width, and a redraw for a size the
-    // screen does not have (xterm's 80x24 before it is measured) overwrites the scrollback a
-    // reattached page has just been given.
+    // not be settled yet (styles still loading, the panels around it still filling). The pty is
+    // told only the size the pane settles on, measured, and only when it differs from the
+    // pty's: each resize makes the shell redraw its line for the new width, and a redraw for a
+    // passing size overwrites the scrollback a reattached page has just been given (the snapshot
+    // is the shell's own output, drawn for the sizes it had).
     let size = ptySize ? `${ptySize.cols}x${ptySize.rows}` : '';
-    const onResize = () => {
-      if (!fit.proposeDimensions()) return;
-      fit.fit();
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const tellPty = () => {
       const next = `${term.cols}x${term.rows}`;
       if (next === size) return;
       size = next;
@@ -145,12 +146,19 @@ function TerminalPanel({
         .call('terminal.resize', { terminalId: id, cols: term.cols, rows: term.rows })
         .catch(() => {});
     };
+    const onResize = () => {
+      if (!fit.proposeDimensions()) return;
+      fit.fit();
+      clearTimeout(settle);
+      settle = setTimeout(tellPty, RESIZE_SETTLE_MS);
+    };
     onResize();
     const observer = new ResizeObserver(onResize);
     observer.observe(host.current!);
     term.focus();
     return () => {
       observer.disconnect();
+      clearTimeout(settle);
       clearTimeout(keep);
       if (output) writePageSnapshot('terminal', id, { text: output });
       scheme.removeEventListener('change', recolor);
