@@ -2,9 +2,10 @@ import { useSignal } from '@preact/signals';
 import pullIcon from '@primer/octicons/build/svg/git-pull-request-16.svg?raw';
 import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
-import type { WorkspaceView } from '../../shared/domain.js';
+import type { SessionView, WorkspaceView } from '../../shared/domain.js';
 import type { RatchetDecision } from '../../shared/ratchet.js';
 import { RATCHET_STATES } from '../../shared/ratchet-states.js';
+import { SafetyBadge } from '../components/chat/chat-head.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import { InlineCode } from '../components/inline-code.js';
@@ -50,13 +51,13 @@ function FixerActivity({
   attempts: number;
 }) {
   const events = useSignal<SessionEntry[]>([]);
-  const status = useSignal('');
+  const session = useSignal<SessionView | undefined>(undefined);
   useEffect(() => {
     let cancelled = false;
     const refresh = () =>
       void agent.call('session.get', { sessionId }).then(
         (s) => {
-          if (!cancelled) status.value = s.status;
+          if (!cancelled) session.value = s;
         },
         () => {}, // the line keeps the last status it had; the panel says when the agent is away
       );
@@ -82,12 +83,15 @@ function FixerActivity({
     };
   }, [agent, sessionId]);
   const activity = currentActivity(toChatItems(events.value));
+  const status = session.value?.status ?? '';
   return (
-    <div class="ff-fixer" data-testid="ff-fixer" data-status={status.value}>
+    <div class="ff-fixer" data-testid="ff-fixer" data-status={status}>
       <div class="ff-row">
         <span class="ff-muted">
-          Fixer {status.value ? `(${status.value})` : ''} — attempt {attempts}
+          Fixer {status ? `(${status})` : ''} — attempt {attempts}
         </span>
+        {/* Sandboxed or not: the same badge as the chat heads, so a fork's fixer shows its walls here too. */}
+        {session.value && <SafetyBadge session={session.value} />}
         <button
           type="button"
           class="ff-btn"

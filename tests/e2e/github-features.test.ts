@@ -1,5 +1,6 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sessionSafety } from '../../shared/sandbox.js';
 import { FakeGitHub, type FakePullRequest } from '../fakes/github/server.js';
 import { spawnAgent } from '../helpers/agent-process.js';
 import { inGitHubThemes, seriousA11yViolations } from '../helpers/axe.js';
@@ -228,6 +229,10 @@ describe('the fixer in the ratchet panel', () => {
     );
     // The fake model answers "On it." to the fixer's prompt: the panel quotes it without a reload.
     await waitForShadowText(page, '[data-testid="ff-fixer-activity"]', /On it\./);
+    // The fixer's walls, as the chat heads show them: the shield when sandboxed, the warning when not.
+    const safety = sessionSafety(await world.client.call('session.get', { sessionId: fixer }));
+    // Anchored: "sandboxed" must not pass for "unsandboxed".
+    await waitForShadowText(page, '[data-testid="ff-session-safety"]', new RegExp(`^\\s*${safety.label}`));
     await screenshot(page, 'ratchet-panel-fixer');
     const opened = chrome.browser.waitForTarget((t) => t.url().includes('/workspace.html'));
     await (await page.$('pierce/[data-testid="ff-open-fixer"]'))!.click();

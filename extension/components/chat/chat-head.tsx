@@ -35,8 +35,8 @@ export function ChatHead({ session: s }: { session: SessionView | undefined }) {
   );
 }
 
-/** Sandboxed (a shield) or not (a warning), whether it asks, and what its walls blocked. */
-function SafetyBadge({ session }: { session: SessionView }) {
+/** Sandboxed (a shield) or not (a warning), whether it asks, and what its walls blocked (chat heads, the PR panel's fixer). */
+export function SafetyBadge({ session }: { session: SessionView }) {
   const safety = sessionSafety(session);
   return (
     <span
