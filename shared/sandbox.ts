@@ -77,6 +77,41 @@ export function sessionSafety(session: {
       };
 }
 
+/** A project's sandbox as its lists say it (Options, `project list`): on or off, and where its sessions may reach. */
+export interface ProjectSandbox {
+  tone: SessionSafety['tone'];
+  icon: SessionSafety['icon'];
+  label: 'sandboxed' | 'unsandboxed';
+  /** What its sandboxed sessions' commands may reach, in order; empty when off. */
+  hosts: string[];
+  /** The sentence behind it, with the CLI command that changes it (Options shows, the CLI edits). */
+  title: string;
+}
+
+/** What a project's `unsandboxed` and `allowedHosts` mean, in the words its lists show — pure. */
+export function projectSandbox(project: {
+  host: string;
+  unsandboxed?: boolean | undefined;
+  allowedHosts?: readonly string[] | undefined;
+}): ProjectSandbox {
+  if (project.unsandboxed)
+    return {
+      tone: 'warn',
+      icon: 'alert',
+      label: 'unsandboxed',
+      hosts: [],
+      title: 'Its sessions run outside the OS sandbox (`ff-agent project set --sandbox` turns it on).',
+    };
+  return {
+    tone: 'safe',
+    icon: 'shield',
+    label: 'sandboxed',
+    hosts: ['the API', project.host, 'package registries', ...(project.allowedHosts ?? [])],
+    title:
+      'Its sessions run inside the OS sandbox; `ff-agent project set --allow-host <host>` lets them reach one more host.',
+  };
+}
+
 /** The Debian/Ubuntu packages the Linux sandbox needs, by the command each provides. */
 export const LINUX_SANDBOX_PACKAGES: ReadonlyArray<readonly [command: string, pkg: string]> = [
   ['bwrap', 'bubblewrap'],

@@ -1,4 +1,5 @@
 import type { ProjectScripts, ProjectView } from '../../shared/domain.js';
+import { projectSandbox } from '../../shared/sandbox.js';
 import type { HomePaths } from '../store/home.js';
 import { callerSidePath } from '../user-path.js';
 import { CliError, withAgent } from './connect.js';
@@ -82,7 +83,7 @@ export function formatProjects(projects: ProjectView[]): string {
         }\n  sandbox    ${
           p.unsandboxed
             ? 'off: its sessions run outside the OS sandbox (`project set --sandbox` turns it on)'
-            : `on; hosts: the API, ${p.host}, package registries${p.allowedHosts?.length ? `, ${p.allowedHosts.join(', ')}` : ''}`
+            : `on; hosts: ${projectSandbox(p).hosts.join(', ')}`
         }`,
     )
     .join('\n')}\n`;

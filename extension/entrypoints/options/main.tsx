@@ -1,4 +1,6 @@
-import { render } from 'preact';
+import { Fragment, render } from 'preact';
+import type { Project } from '../../../shared/domain.js';
+import { projectSandbox } from '../../../shared/sandbox.js';
 import { ConnectionBanner } from '../../components/connection-banner.js';
 import { InlineCode } from '../../components/inline-code.js';
 import { PairForm } from '../../components/pair-form.js';
@@ -6,6 +8,7 @@ import { AgentPort } from '../../lib/agent-port.js';
 import { parseEnterpriseHost } from '../../lib/enterprise-hosts.js';
 import { type NotificationKind, NotificationKinds } from '../../lib/notifications.js';
 import { readNumber } from '../../lib/number-input.js';
+import { Octicon } from '../../lib/octicons.js';
 import { RatchetSettingsSection } from './ratchet.js';
 import { type DiskKey, OptionsStore } from './store.js';
 import '../../lib/primer.js';
@@ -36,6 +39,7 @@ function Projects() {
             <button type="button" onClick={() => void store.removeProject(p)}>
               Remove
             </button>
+            <ProjectSandboxLine project={p} />
           </li>
         ))}
       </ul>
@@ -52,6 +56,32 @@ function Projects() {
         <button type="submit">Add project</button>
       </form>
     </section>
+  );
+}
+
+/** Sandboxed or not, and the hosts its sessions reach: read-only here, changed with `project set`. */
+function ProjectSandboxLine({ project }: { project: Project }) {
+  const sandbox = projectSandbox(project);
+  return (
+    <div
+      class={sandbox.tone === 'warn' ? 'ff-warning' : 'ff-muted'}
+      title={sandbox.title}
+      data-testid="project-sandbox"
+      data-tone={sandbox.tone}
+    >
+      <Octicon name={sandbox.icon} /> {sandbox.label}
+      {sandbox.hosts.length > 0 && (
+        <>
+          {' · reaches '}
+          {sandbox.hosts.map((host, i) => (
+            <Fragment key={host}>
+              {i > 0 && ', '}
+              {i < 3 ? host : <code>{host}</code>}
+            </Fragment>
+          ))}
+        </>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PermissionMode } from '../../../shared/permission-mode.js';
-import { type SessionSandbox, sandboxInstallCommand, sessionSafety } from '../../../shared/sandbox.js';
+import {
+  projectSandbox,
+  type SessionSandbox,
+  sandboxInstallCommand,
+  sessionSafety,
+} from '../../../shared/sandbox.js';
 
 describe('sessionSafety: what every surface says of a session’s walls', () => {
   it.each<[PermissionMode, SessionSandbox | undefined, string, string, string]>([
@@ -25,6 +30,25 @@ describe('sessionSafety: what every surface says of a session’s walls', () => 
     expect(
       sessionSafety({ permissionMode: 'ask', sandbox: { state: 'on', network: 'api' } }).title,
     ).toContain('Anthropic API only');
+  });
+});
+
+describe('projectSandbox', () => {
+  it('a sandboxed project reaches the API, its GitHub host, package registries, then the hosts it allows', () => {
+    expect(
+      projectSandbox({ host: 'github.example.com', allowedHosts: ['npm.example.com', '*.corp.example'] }),
+    ).toMatchObject({
+      tone: 'safe',
+      icon: 'shield',
+      label: 'sandboxed',
+      hosts: ['the API', 'github.example.com', 'package registries', 'npm.example.com', '*.corp.example'],
+    });
+  });
+
+  it('a project that opted out is a warning, lists no hosts, and names the command that turns it back on', () => {
+    const off = projectSandbox({ host: 'github.com', unsandboxed: true, allowedHosts: ['npm.example.com'] });
+    expect(off).toMatchObject({ tone: 'warn', icon: 'alert', label: 'unsandboxed', hosts: [] });
+    expect(off.title).toContain('project set --sandbox');
   });
 });
 
