@@ -342,9 +342,19 @@ describe('every surface, the agent up', () => {
     await page.close();
   }, 60_000);
 
-  it('Options: two columns, no pairing form while paired, the ratchet budgets', async () => {
+  it('Options: two columns, no pairing form while paired, the ratchet budgets, each project sandboxed and the hosts it reaches', async () => {
+    await world.client.call('project.set', { project: 'octo/app', allowHosts: ['npm.example.com'] });
     const page = await openExtensionPage('options.html', 1200, 900);
     await page.waitForSelector('[data-testid="ratchet-maxCostUsdPerPr"]');
+    // Read-only: the project's walls as `project list` says them; `project set --allow-host` edits them.
+    await waitForText(
+      page,
+      '[data-testid="project-sandbox"]',
+      /sandboxed · reaches the API, .*npm\.example\.com/,
+    );
+    expect(await page.$eval('[data-testid="project-sandbox"]', (el) => el.getAttribute('data-tone'))).toBe(
+      'safe',
+    );
     expect(
       await page.$eval('[data-testid="ratchet-maxCostUsdPerPr"]', (el) => (el as HTMLInputElement).value),
     ).toBe('5');
@@ -380,6 +390,7 @@ describe('every surface, the agent up', () => {
     }
     await page.emulateMediaFeatures([]);
     await page.close();
+    await world.client.call('project.set', { project: 'octo/app', disallowHosts: ['npm.example.com'] });
   }, 60_000);
 
   it('the PR panel: the state once, the failing check linked, when it looks next', async () => {
