@@ -11,6 +11,7 @@ import { startFirstSession } from './first-session.js';
 import { type NewWorkspaceFields, newWorkspaceRecord } from './new-workspace.js';
 import { readProjectScripts } from './project-scripts.js';
 import { provisionFailure, StepFailure, setupFailure } from './provision-failure.js';
+import { sandboxedSetup, setupIsSandboxed } from './setup-sandbox.js';
 import { runSetupScript } from './setup-script.js';
 import { workspaceEnv } from './workspace-env.js';
 import { copyIncludedFiles, WORKTREE_INCLUDE } from './worktree-include.js';
@@ -24,7 +25,7 @@ import { copyIncludedFiles, WORKTREE_INCLUDE } from './worktree-include.js';
 
 export type ProvisionContext = Pick<
   WorkspaceContext,
-  'records' | 'log' | 'paths' | 'repoLock' | 'fetches' | 'provisioning' | 'prompts' | 'ports'
+  'records' | 'log' | 'paths' | 'repoLock' | 'fetches' | 'provisioning' | 'prompts' | 'ports' | 'projects'
 >;
 
 /** Provisioning runs in flight, by workspace. */
@@ -230,14 +231,32 @@ async function runSetup(
   setupScript: string,
   logLine: (text: string) => void,
 ): Promise<void> {
+  const env: Record<string, string> = { ...workspaceEnv(project, ctx.records.find(workspace.id)) };
+  let wrap: ((argv: string[]) => string[]) | undefined;
+  if (setupIsSandboxed(workspace, project)) {
+    // A fork's setup is code from outside the repo: behind its sessions' walls, or not at all.
+    const worktreeRoots = ctx.projects.list().map((p) => p.worktreeRoot);
+    const sandboxed = sandboxedSetup({
+      workspace,
+      project,
+      worktreeRoots,
+      paths: ctx.paths,
+      env: process.env,
+    });
+    logLine("(a fork's setup: inside the OS sandbox, without network)\n");
+    env.TMPDIR = sandboxed.tmpDir;
+    wrap = sandboxed.wrap;
+  }
   const result = await runSetupScript(
     setupScript,
     workspace.path,
-    workspaceEnv(project, ctx.records.find(workspace.id)),
+    env,
     (stream, text) => {
       logLine(text);
       ctx.records.publish(workspace.id, { kind: 'output', step: 'running setup', stream, text });
     },
+    undefined,
+    wrap,
   );
   const failure = setupFailure(result);
   if (failure) throw failure;

@@ -21,12 +21,15 @@ export function runSetupScript(
   env: Record<string, string>,
   onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
   timeoutMs = 30 * 60_000,
+  /** Puts the shell's argv behind walls (a fork's setup: agent/workspaces/setup-sandbox.ts). */
+  wrap: (argv: string[]) => string[] = (argv) => argv,
 ): Promise<SetupResult> {
   return new Promise((resolve) => {
-    const [shell, args] =
+    const [shell, ...args] = wrap(
       process.platform === 'win32'
-        ? [process.env.ComSpec ?? 'cmd.exe', ['/d', '/s', '/c', script]]
-        : [process.env.SHELL || '/bin/sh', ['-c', script]];
+        ? [process.env.ComSpec ?? 'cmd.exe', '/d', '/s', '/c', script]
+        : [process.env.SHELL || '/bin/sh', '-c', script],
+    ) as [string, ...string[]];
     const supervised = spawnSupervised(shell, args, {
       cwd,
       env: { ...process.env, ...env },
