@@ -20,6 +20,17 @@ export function setupIsSandboxed(
   return workspace.adopted?.fork === true && project.unsandboxed !== true;
 }
 
+/** Tokens the agent's environment may hold: a fork's setup never sees them (its sessions get none either). */
+const SECRET_VARIABLES = [
+  'GH_TOKEN',
+  'GITHUB_TOKEN',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_ENTERPRISE_TOKEN',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+] as const;
+
 /**
  * bubblewrap's argv around `command` — pure. Everything read-only; the policy's writable places
  * bound back writable; what it must not read hidden (an empty folder over a folder, /dev/null
@@ -36,6 +47,7 @@ export function bwrapArgv(
 ): string[] {
   const args = [bwrap, '--die-with-parent', '--new-session', '--unshare-all', '--ro-bind', '/', '/'];
   args.push('--dev', '/dev', '--proc', '/proc');
+  for (const name of SECRET_VARIABLES) args.push('--unsetenv', name);
   for (const path of policy.denyRead) {
     const kind = kinds.get(path);
     if (kind === 'dir') args.push('--tmpfs', path);

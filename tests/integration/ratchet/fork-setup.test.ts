@@ -16,11 +16,12 @@ const newWorld = ratchetWorlds();
 const SETUP = [
   'if echo "# from a fork" >> "$HOME/.bashrc"; then echo written > bashrc.out; else echo refused > bashrc.out; fi',
   'if cat "$FF_TEST_AGENT_FILE" > /dev/null; then echo read > agent.out; else echo refused > agent.out; fi',
+  'if [ -n "$GITHUB_TOKEN" ]; then echo "$GITHUB_TOKEN" > token.out; else echo none > token.out; fi',
   'echo built > built.txt',
 ].join('; ');
 
 describe("a fork's setup", () => {
-  it("runs in its sessions' sandbox: it writes its worktree, but not ~/.bashrc, and cannot read agent.json", async () => {
+  it("runs in its sessions' sandbox: it writes its worktree, but not ~/.bashrc, cannot read agent.json, and gets no token", async () => {
     const w = await newWorld(() => ({ text: 'ok' }));
     const bashrc = join(w.env.HOME!, '.bashrc');
     writeFileSync(bashrc, '# mine\n');
@@ -48,6 +49,7 @@ describe("a fork's setup", () => {
     expect(readFileSync(join(done.path, 'built.txt'), 'utf8')).toBe('built\n');
     expect(readFileSync(join(done.path, 'bashrc.out'), 'utf8')).toBe('refused\n');
     expect(readFileSync(join(done.path, 'agent.out'), 'utf8')).toBe('refused\n');
+    expect(readFileSync(join(done.path, 'token.out'), 'utf8')).toBe('none\n');
     expect(readFileSync(bashrc, 'utf8')).toBe('# mine\n');
   }, 60_000);
 
@@ -72,5 +74,6 @@ describe("a fork's setup", () => {
     expect(done.status).toBe('ready');
     expect(readFileSync(join(done.path, 'bashrc.out'), 'utf8')).toBe('written\n');
     expect(readFileSync(join(done.path, 'agent.out'), 'utf8')).toBe('read\n');
+    expect(readFileSync(join(done.path, 'token.out'), 'utf8')).toBe(`${w.github.token}\n`);
   }, 60_000);
 });

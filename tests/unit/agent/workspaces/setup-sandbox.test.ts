@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bwrapArgv, setupIsSandboxed } from '../../../../agent/workspaces/setup-sandbox.js';
+import { resolveHome } from '../../../../agent/store/home.js';
+import { bwrapArgv, sandboxedSetup, setupIsSandboxed } from '../../../../agent/workspaces/setup-sandbox.js';
 
 const fork = { headRefName: 'main', headRepository: 'stranger/app', fork: true, author: 'stranger' };
 const teammate = { ...fork, headRepository: 'octo/app', fork: false, author: 'mona' };
@@ -61,5 +62,28 @@ describe('bwrapArgv', () => {
       positionOf('--tmpfs', '/home/me/.ff'),
     );
     expect(positionOf('--bind', '/tmp/ff-setup/1')).toBeGreaterThan(0);
+  });
+});
+
+describe('sandboxedSetup', () => {
+  it.runIf(process.platform === 'linux')(
+    "without bwrap a fork's setup does not run, and the failure names the install command",
+    () => {
+      expect(() =>
+        sandboxedSetup({
+          workspace: { id: 'w1', path: '/nowhere/w1' },
+          project: { host: 'github.com', path: '/nowhere/app' },
+          worktreeRoots: [],
+          paths: resolveHome('/nowhere/ff', {}),
+          env: { PATH: '/nowhere/bin', HOME: '/nowhere/home' },
+        }),
+      ).toThrow(/bwrap is not installed: sudo apt-get install bubblewrap, then retry/);
+    },
+  );
+
+  it("puts tokens out of the setup's environment", () => {
+    const argv = bwrapArgv('/usr/bin/bwrap', { denyRead: [], allowWrite: [] }, new Map(), ['true']);
+    for (const name of ['GH_TOKEN', 'GITHUB_TOKEN', 'GH_ENTERPRISE_TOKEN', 'ANTHROPIC_API_KEY'])
+      expect(argv[argv.indexOf(name) - 1]).toBe('--unsetenv');
   });
 });
