@@ -72,6 +72,16 @@ export function previewsFrom(
   return [...byPort.values()].sort((a, b) => a.port - b.port);
 }
 
+/**
+ * Whether a command line (`/proc/<pid>/cmdline`, NUL-separated) is a session's own `claude`,
+ * as ff starts it (claude-args.ts): its ports are the sandbox's proxies, not the app. Pure.
+ */
+export function isSessionClaude(cmdline: string): boolean {
+  const args = cmdline.split('\0');
+  const at = args.indexOf('--input-format');
+  return args.includes('-p') && at >= 0 && args[at + 1] === 'stream-json' && args.includes('--output-format');
+}
+
 /** The command line in /proc/<pid>/cmdline (NUL-separated arguments), shortened for display. Pure. */
 export function commandLine(cmdline: string): string {
   const text = cmdline.split('\0').filter(Boolean).join(' ');
@@ -96,8 +106,9 @@ export async function findPreviews(workspaceId: string, proc = '/proc'): Promise
     const links = await Promise.all(fds.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
     const inodes = links.map(socketInode).filter((inode): inode is number => inode !== undefined);
     if (inodes.length === 0) continue;
-    const command = commandLine(await readFile(`${proc}/${pid}/cmdline`, 'utf8').catch(() => ''));
-    processes.push({ pid: Number(pid), command, inodes });
+    const cmdline = await readFile(`${proc}/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (isSessionClaude(cmdline)) continue;
+    processes.push({ pid: Number(pid), command: commandLine(cmdline), inodes });
   }
   return previewsFrom(listeners, processes);
 }

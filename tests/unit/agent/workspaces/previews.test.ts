@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   carriesMark,
   commandLine,
+  isSessionClaude,
   parseProcNetTcp,
   previewsFrom,
   socketInode,
@@ -91,5 +92,17 @@ describe('commandLine', () => {
 
   it('shortens a very long one', () => {
     expect(commandLine('x'.repeat(500))).toHaveLength(200);
+  });
+});
+
+describe('isSessionClaude', () => {
+  it.each([
+    ['claude\0-p\0--input-format\0stream-json\0--output-format\0stream-json\0--verbose', true],
+    ['node\0/usr/lib/claude/cli.js\0-p\0--input-format\0stream-json\0--output-format\0stream-json', true],
+    ['npm\0run\0dev', false],
+    ['node\0server.js\0-p\x1800', false],
+    ['claude\0--input-format\0text', false],
+  ])('%j → %s (a session’s own claude listens for its sandbox, not for the app)', (cmdline, expected) => {
+    expect(isSessionClaude(cmdline)).toBe(expected);
   });
 });
