@@ -264,7 +264,11 @@ function NewSessions() {
         </select>
       </label>
       {store.permissionMode.value === 'bypassPermissions' && (
-        <p class="ff-warning">Claude can run any command in the worktree without asking.</p>
+        <p class="ff-muted">
+          Claude runs tools without asking, inside the OS sandbox: it writes only its worktree and reaches
+          only the API, your GitHub host and package registries. A project set with <code>--no-sandbox</code>{' '}
+          runs any command with your rights.
+        </p>
       )}
       <label class="ff-check">
         <input
