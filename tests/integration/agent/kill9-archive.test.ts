@@ -11,10 +11,10 @@ import {
 import { dirname, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AgentClient } from '../../../shared/agent-client.js';
-import type { WorkspaceView } from '../../../shared/domain.js';
 import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { readyWorkspace } from '../../helpers/agent-with-repo.js';
 import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
-import { tempDir, waitFor } from '../../helpers/temp.js';
+import { tempDir } from '../../helpers/temp.js';
 
 /**
  * kill -9 at each step of the journaled archive (agent/fault-point.ts names
@@ -99,7 +99,7 @@ describe('kill -9 at each step of an archive', () => {
       await client.call('settings.set', { snapshotIgnoredMaxMb: 1 });
       for (const [i, { point, outcome }] of POINTS.entries()) {
         const where = `kill at ${point}`;
-        const w = await readyWorkspace(client, 50 + i);
+        const w = await readyWorkspace(client, 50 + i, `kill ${50 + i}`, 30_000);
         const skip = ['.git', 'big'];
         fill(repo.git, w.path);
         const before = tree(w.path, skip);
@@ -162,8 +162,8 @@ describe('kill -9 at each step of an archive', () => {
 
       // gc after all that: a branch is deleted only when origin has every commit now, asked then.
       await client.call('settings.set', { gcAfterDays: 0 });
-      const pushed = await readyWorkspace(client, 70);
-      const deletedThere = await readyWorkspace(client, 71);
+      const pushed = await readyWorkspace(client, 70, 'kill 70', 30_000);
+      const deletedThere = await readyWorkspace(client, 71, 'kill 71', 30_000);
       for (const w of [pushed, deletedThere]) {
         writeFileSync(join(w.path, 'done.txt'), `${w.id}\n`);
         repo.git(w.path, 'add', 'done.txt');
@@ -187,21 +187,6 @@ describe('kill -9 at each step of an archive', () => {
     expect(problems).toEqual([]);
   }, 300_000);
 });
-
-async function readyWorkspace(client: AgentClient, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `kill ${issue}` },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await client.call('workspace.get', { workspaceId: workspace.id });
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 30_000 },
-  );
-}
 
 /** Everything a user could lose in a worktree, and a folder too big for a snapshot. */
 function fill(git: (cwd: string, ...args: string[]) => string, path: string): void {

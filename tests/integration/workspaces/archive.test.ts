@@ -13,10 +13,8 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkspaceView } from '../../../shared/domain.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
-import { waitFor } from '../../helpers/temp.js';
+import { type AgentWithRepo, agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -33,21 +31,6 @@ async function fixture(): Promise<Fixture> {
   });
   await f.client.call('project.add', { path: f.repo.clone });
   return f;
-}
-
-async function readyWorkspace(f: Fixture, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `work ${issue}` },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 20_000 },
-  );
 }
 
 /** Every file under `dir` but .git (and `skip`): path → mode and bytes, symlinks as their target. */
@@ -70,7 +53,7 @@ function tree(dir: string, skip: string[] = []): Record<string, string> {
 describe('archive never destroys work', () => {
   it('a plain archive names tracked, untracked and ignored files and removes nothing; --force snapshots; restore brings every byte back', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 21);
+    const w = await readyWorkspace(f.client, 21);
     const git = (...args: string[]) => f.repo.git(w.path, ...args);
     // Committed but unpushed, staged, unstaged, deleted, untracked, ignored, binary, executable.
     writeFileSync(join(w.path, 'committed.txt'), 'committed, not pushed\n');
@@ -141,7 +124,7 @@ describe('archive never destroys work', () => {
 
   it('a gitignored .env alone stops a plain archive (it used to be deleted without asking)', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 22);
+    const w = await readyWorkspace(f.client, 22);
     writeFileSync(join(w.path, '.env'), 'TOKEN=abc\n');
     await expect(f.client.call('workspace.archive', { workspaceId: w.id })).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
@@ -156,7 +139,7 @@ describe('archive never destroys work', () => {
 
   it('commits on a detached HEAD stay reachable and restore detached at the same commit', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 23);
+    const w = await readyWorkspace(f.client, 23);
     const git = (...args: string[]) => f.repo.git(w.path, ...args);
     git('checkout', '-q', '--detach');
     writeFileSync(join(w.path, 'detached.txt'), 'made while detached\n');
@@ -183,7 +166,7 @@ describe('archive never destroys work', () => {
 
   it('restore refuses clearly when the folder is taken or the workspace is not archived', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 24);
+    const w = await readyWorkspace(f.client, 24);
     await expect(f.client.call('workspace.restore', { workspaceId: w.id })).rejects.toThrow(
       `Workspace ${w.id} is ready; only archived workspaces can be restored.`,
     );
@@ -201,7 +184,7 @@ describe('archive never destroys work', () => {
   it('a plain archive never deletes an ignored folder too big for a snapshot: it names it, and the flag that would', async () => {
     const f = await fixture();
     await f.client.call('settings.set', { snapshotIgnoredMaxMb: 1 });
-    const w = await readyWorkspace(f, 25);
+    const w = await readyWorkspace(f.client, 25);
     // Nothing else in it: before, a plain archive deleted this and warned afterwards.
     mkdirSync(join(w.path, 'node_modules', 'data'), { recursive: true });
     writeFileSync(join(w.path, 'node_modules', 'data', 'set.bin'), Buffer.alloc(2 * 1024 * 1024, 1));
@@ -228,7 +211,7 @@ describe('archive never destroys work', () => {
 
   it('every archive is a snapshot of its own, never overwritten: listed newest first, restore takes the newest or the one named', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 26);
+    const w = await readyWorkspace(f.client, 26);
     const refs = () =>
       f.repo.git(
         f.repo.clone,
@@ -277,7 +260,7 @@ describe('archive never destroys work', () => {
 
   it('a snapshot ff took before one ref per snapshot (refs/ff/archive/<id>) is listed and restores', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 27);
+    const w = await readyWorkspace(f.client, 27);
     writeFileSync(join(w.path, 'old.txt'), 'kept by an older ff\n');
     writeFileSync(join(w.path, '.env'), 'OLD=1\n');
     await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
@@ -314,7 +297,7 @@ describe('archive never destroys work', () => {
 
   it('empty folders come back; restore refuses a file or a symbolic link where the worktree goes, saying so', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 28);
+    const w = await readyWorkspace(f.client, 28);
     mkdirSync(join(w.path, 'uploads', 'tmp'), { recursive: true });
     mkdirSync(join(w.path, 'node_modules', '.cache'), { recursive: true });
     await f.client.call('workspace.archive', { workspaceId: w.id, force: true });
@@ -351,7 +334,7 @@ describe('archive never destroys work', () => {
 
   it('an edit that keeps a file’s size and time is in the snapshot, as git status sees it (the index’s racy-clean rule)', async () => {
     const f = await fixture();
-    const w = await readyWorkspace(f, 29);
+    const w = await readyWorkspace(f.client, 29);
     const git = (...args: string[]) => f.repo.git(w.path, ...args);
     // A file staged a minute ago, then rewritten with as many bytes and its time set back: only git's
     // racy-clean rule (an entry no older than the index is read again) tells it changed.

@@ -3,30 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkspaceView } from '../../../shared/domain.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
-import { waitFor } from '../../helpers/temp.js';
+import { type AgentWithRepo, agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function readyWorkspace(f: AgentWithRepo, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `nested ${issue}` },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 20_000 },
-  );
-}
 
 /** A library with its own bare origin (`remotes/lib.git`), as a vendored checkout or a submodule has. */
 function libraryOrigin(f: AgentWithRepo): string {
@@ -67,7 +50,7 @@ describe('nested repositories in a worktree', () => {
   it('a nested clone’s unpushed commit, staged and unstaged edits, untracked and ignored files and stash come back with restore', async () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 1);
+    const w = await readyWorkspace(f.client, 1, 'nested 1');
     const bare = libraryOrigin(f);
     f.repo.git(w.path, 'clone', '-q', bare, 'vendor/lib');
     const lib = join(w.path, 'vendor', 'lib');
@@ -129,7 +112,7 @@ describe('nested repositories in a worktree', () => {
       repo.git(repo.clone, 'push', '-q', 'origin', 'main');
     });
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 2);
+    const w = await readyWorkspace(f.client, 2, 'nested 2');
     f.repo.git(w.path, '-c', 'protocol.file.allow=always', 'submodule', 'update', '--init', '-q');
     const sub = join(w.path, 'sub');
     const git = (...args: string[]) => f.repo.git(sub, ...args);
@@ -156,7 +139,7 @@ describe('nested repositories in a worktree', () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
     await f.client.call('settings.set', { snapshotIgnoredMaxMb: 1 });
-    const w = await readyWorkspace(f, 3);
+    const w = await readyWorkspace(f.client, 3, 'nested 3');
     const big = join(w.path, 'big');
     mkdirSync(big);
     f.repo.git(big, 'init', '-q', '-b', 'main');
@@ -178,7 +161,7 @@ describe('nested repositories in a worktree', () => {
   it('a shallow clone is refused by name (its commits would lack their parents in the project’s clone, breaking its git gc)', async () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 4);
+    const w = await readyWorkspace(f.client, 4, 'nested 4');
     const bare = libraryOrigin(f);
     // A history deeper than the one commit the shallow clone takes.
     const seed = join(f.root, 'lib-seed');
@@ -205,7 +188,7 @@ describe('nested repositories in a worktree', () => {
   it('a partial clone is refused by name (objects only its remote has), and goes only when --discard names it', async () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 5);
+    const w = await readyWorkspace(f.client, 5, 'nested 5');
     const bare = libraryOrigin(f);
     f.repo.git(bare, 'config', 'uploadpack.allowFilter', 'true');
     f.repo.git(w.path, 'clone', '-q', '--filter=blob:none', `file://${bare}`, 'vendor/partial');

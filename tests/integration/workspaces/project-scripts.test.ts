@@ -1,31 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkspaceView } from '../../../shared/domain.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
-import { waitFor } from '../../helpers/temp.js';
+import { agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function readyWorkspace(f: AgentWithRepo, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `work ${issue}` },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
-      if (w.status === 'failed') throw new Error(`provisioning failed: ${w.failure?.message}`);
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 20_000 },
-  );
-}
 
 // What each tool's setup script leaves behind: the variables that tool promises its scripts.
 const SETUP =
@@ -70,7 +52,7 @@ describe("other tools' configs", () => {
       const json = await f.client.call('project.show', { project: 'octo/app' });
       expect(json.scripts.run).toEqual({ command: 'true', source: file });
 
-      const w = await readyWorkspace(f, 1);
+      const w = await readyWorkspace(f.client, 1);
       const port = String(w.ports!.first);
       expect(readFileSync(join(w.path, 'setup.out'), 'utf8')).toBe(
         `${port}|${f.repo.clone}|${w.path}|${f.repo.clone}|${port}\n`,
@@ -89,7 +71,7 @@ describe("other tools' configs", () => {
     await f.client.call('project.add', { path: f.repo.clone, setupScript: 'touch from-ff' });
     const shown = await runCli(['project', 'show', 'octo/app'], f.env);
     expect(shown.stdout).toMatch(/setup +touch from-ff {2}\(from ff project settings\)/);
-    const w = await readyWorkspace(f, 2);
+    const w = await readyWorkspace(f.client, 2);
     expect(existsSync(join(w.path, 'from-ff'))).toBe(true);
     expect(existsSync(join(w.path, 'from-conductor'))).toBe(false);
   });

@@ -5,7 +5,7 @@ import { portFree } from '../../../agent/workspaces/port-block.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { isToolResultTurn, lastUserText, type Responder } from '../../fakes/anthropic-api/server.js';
 import { runCli } from '../../helpers/agent-process.js';
-import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
+import { agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
 import { claudeWorld, waitForSession } from '../../helpers/claude-fixture.js';
 import { waitFor } from '../../helpers/temp.js';
 
@@ -17,22 +17,6 @@ afterEach(async () => {
 // The app: a real HTTP server on the port ff gives it, as conductor.json would start it.
 const SERVER = `node -e "require('http').createServer((q, s) => s.end('hello from ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`;
 
-async function readyWorkspace(f: AgentWithRepo): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: 4, title: 'run it' },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
-      if (w.status === 'failed') throw new Error(`provisioning failed: ${w.failure?.message}`);
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 20_000 },
-  );
-}
-
 describe('workspace run', () => {
   it('runs the repo run script in a terminal, its server answers on FF_PORT, is listed as a preview, and --stop ends it', async () => {
     const f = await agentWithRepo(cleanups, (repo) => {
@@ -40,7 +24,7 @@ describe('workspace run', () => {
       repo.git(repo.clone, 'pull', '-q');
     });
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f);
+    const w = await readyWorkspace(f.client, 4, 'run it');
     const port = w.ports!.first;
     cleanups.push(() => runCli(['workspace', 'run', w.id, '--stop'], f.env));
 
@@ -88,7 +72,7 @@ describe('workspace run', () => {
       repo.git(repo.clone, 'pull', '-q');
     });
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f);
+    const w = await readyWorkspace(f.client, 4, 'run it');
     const port = w.ports!.first;
     await f.client.call('workspace.run', { workspaceId: w.id });
     await waitFor(
@@ -106,7 +90,7 @@ describe('workspace run', () => {
   it('without a run script anywhere, says where to declare one', async () => {
     const f = await agentWithRepo(cleanups);
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f);
+    const w = await readyWorkspace(f.client, 4, 'run it');
     const result = await runCli(['workspace', 'run', w.id], f.env);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('ff-agent project set <owner/repo> --run');

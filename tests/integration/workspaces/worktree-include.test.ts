@@ -1,30 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WorkspaceView } from '../../../shared/domain.js';
-import { type AgentWithRepo, agentWithRepo } from '../../helpers/agent-with-repo.js';
-import { waitFor } from '../../helpers/temp.js';
+import { agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function readyWorkspace(f: AgentWithRepo, issue: number): Promise<WorkspaceView> {
-  const { workspace } = await f.client.call('workspace.create', {
-    project: 'octo/app',
-    issue: { number: issue, title: `work ${issue}` },
-    startSession: false,
-  });
-  return waitFor(
-    async () => {
-      const w = await f.client.call('workspace.get', { workspaceId: workspace.id });
-      if (w.status === 'failed') throw new Error(`provisioning failed: ${w.failure?.message}`);
-      return w.status === 'ready' ? w : undefined;
-    },
-    { what: 'the workspace to be ready', timeoutMs: 20_000 },
-  );
-}
 
 describe('.worktreeinclude', () => {
   it('a new workspace gets the gitignored files it names from the main clone, and only those, listed on its record', async () => {
@@ -41,7 +23,7 @@ describe('.worktreeinclude', () => {
       writeFileSync(join(repo.clone, 'README.md'), '# changed in the main clone only\n');
     });
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 1);
+    const w = await readyWorkspace(f.client, 1);
 
     expect(readFileSync(join(w.path, '.env'), 'utf8')).toBe('SECRET=main-clone\n');
     expect(existsSync(join(w.path, 'debug.log'))).toBe(false);
@@ -61,7 +43,7 @@ describe('.worktreeinclude', () => {
       writeFileSync(join(repo.clone, '.env'), 'SECRET=1\n');
     });
     await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f, 2);
+    const w = await readyWorkspace(f.client, 2);
     expect(existsSync(join(w.path, '.env'))).toBe(false);
     expect(w.included).toBeUndefined();
   });
