@@ -178,8 +178,17 @@ export async function startSshd(
       }
     },
     async close() {
-      const remote = readAgentFile(resolveHome(remoteHome));
-      if (remote?.pid && isProcessAlive(remote.pid)) process.kill(remote.pid, 'SIGTERM');
+      // The remote agent writes its last backups as it stops: its home is removed only once it is gone.
+      const pid = readAgentFile(resolveHome(remoteHome))?.pid;
+      if (pid && isProcessAlive(pid)) {
+        process.kill(pid, 'SIGTERM');
+        const gone = await waitFor(() => !isProcessAlive(pid), {
+          what: 'the remote agent to stop',
+          timeoutMs: 15_000,
+        }).catch(() => false);
+        if (!gone) process.kill(pid, 'SIGKILL');
+        await waitFor(() => !isProcessAlive(pid), { what: 'the remote agent to be killed' });
+      }
       sshd.cutConnections();
       await sshd.stop();
     },

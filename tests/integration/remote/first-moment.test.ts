@@ -71,7 +71,7 @@ describe.skipIf(missing)('the first moment on a remote: what was just made there
     await local?.stop();
     await sshd?.close();
     await api?.stop();
-    // dir.cleanup();
+    dir.cleanup();
   });
 
   it('a project just added on the remote takes a workspace by its owner/repo, which takes a terminal and a chat as soon as it is ready', async () => {
