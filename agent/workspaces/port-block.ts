@@ -58,9 +58,9 @@ export async function chooseFreeBlock(
   range: { start: number; end: number } = PORT_RANGE,
 ): Promise<PortBlock> {
   for (const block of blockCandidates(held, range)) {
-    let free = true;
-    for (let port = block.first; free && port < block.first + block.count; port++) free = await isFree(port);
-    if (free) return block;
+    // Probed at once: ten binds one after another were a tenth of a workspace's create time.
+    const ports = Array.from({ length: block.count }, (_, n) => block.first + n);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return block;
   }
   throw new AgentError(
     'UNAVAILABLE',

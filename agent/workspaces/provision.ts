@@ -117,17 +117,22 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
   const enter = async (next: ProvisionStep) => {
     step = next;
     logLine(`--- ${next} (${new Date().toISOString()})\n`);
-    // Awaited: after a crash, the failure must name the step that was really running. The first
-    // step is on the record already (written with it, or with the retry), so it costs no write.
-    if (ctx.records.find(id).step !== next) await ctx.records.patch(id, { step: next });
+    // After a crash, the failure must name the step that was really running: the caller awaits
+    // the write before the step's work, or alongside it. The first step is on the record already
+    // (written with it, or with the retry), so it costs no write.
+    const written = ctx.records.find(id).step !== next ? ctx.records.patch(id, { step: next }) : undefined;
     ctx.records.publish(id, { kind: 'progress', step: next, elapsedMs: Date.now() - started });
+    return written;
   };
   try {
     await enter('fetching');
     const startPoint = await fetchStartPoint(ctx, project, workspace);
 
-    await enter('creating worktree');
-    await createWorktree(ctx, project, workspace, startPoint, retry);
+    // git runs while the step's write (for a new workspace, its record's first) reaches the disk:
+    // waiting for an fsync first made create half again as slow as git alone. A crash before the
+    // write lands leaves a worktree no record names, which doctor and gc find as an orphan
+    // (orphans.ts) and keep recoverable.
+    await settledBoth(enter('creating worktree'), createWorktree(ctx, project, workspace, startPoint, retry));
     await copyIncludes(ctx, project, workspace, logLine);
 
     // ff's own setting, else what the branch's conductor or superset config declares.
@@ -151,6 +156,12 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
     ctx.log.warn(`Workspace ${id} failed while ${step}: ${failure.message}`);
     await ctx.records.patch(id, { status: 'failed', step: undefined, failure });
   }
+}
+
+/** Waits for both, then throws the first one's error, if any: neither is left running unseen. */
+async function settledBoth(first: Promise<unknown> | undefined, second: Promise<unknown>): Promise<void> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  for (const result of [a, b]) if (result.status === 'rejected') throw result.reason;
 }
 
 /**
