@@ -9,6 +9,8 @@ import {
   watchFile,
 } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { inertText } from '../../shared/inert-text.js';
 import { installedService } from '../login/installer.js';
 import { readAgentFile } from '../store/agent-file.js';
 import { ffCommand, type HomePaths } from '../store/home.js';
@@ -84,7 +86,8 @@ export async function logs(paths: HomePaths, options: LogsOptions): Promise<void
     if (!options.follow)
       throw new CliError(`No log yet: ${file} does not exist (the agent has not run on this home).`);
   } else {
-    process.stdout.write(lastLines(readTail(file, 1024 * 1024).text, options.lines ?? 50));
+    // Logs hold what others printed (setup scripts, claude's stderr, lines an older ff wrote as they came): shown inert.
+    process.stdout.write(inertText(lastLines(readTail(file, 1024 * 1024).text, options.lines ?? 50)));
   }
   if (options.follow) await follow(file);
 }
@@ -114,18 +117,22 @@ function hintWhenDown(paths: HomePaths): void {
 /** Prints what is appended to `file` until Ctrl-C, across the agent's start-up rotation. */
 function follow(file: string): Promise<void> {
   let offset = existsSync(file) ? statSync(file).size : 0;
+  const lines = new WholeLines();
   return new Promise((resolve) => {
     const poll = () => {
       if (!existsSync(file)) return;
       const size = statSync(file).size;
-      if (size < offset) offset = 0; // rotated (agent.log → agent.log.1) or truncated: read the new file
+      if (size < offset) {
+        offset = 0; // rotated (agent.log → agent.log.1) or truncated: read the new file
+        process.stdout.write(inertText(lines.flush()));
+      }
       if (size === offset) return;
       const fd = openSync(file, 'r');
       try {
         const buffer = Buffer.alloc(size - offset);
         readSync(fd, buffer, 0, buffer.length, offset);
         offset = size;
-        process.stdout.write(buffer);
+        process.stdout.write(inertText(lines.push(buffer)));
       } finally {
         closeSync(fd);
       }
@@ -133,9 +140,35 @@ function follow(file: string): Promise<void> {
     watchFile(file, { interval: 250 }, poll);
     const stop = () => {
       unwatchFile(file, poll);
+      process.stdout.write(inertText(lines.flush()));
       resolve();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+/**
+ * Appended bytes as whole lines: an escape sequence or a character split
+ * across two reads is made inert whole, not half. What follows the last
+ * newline waits for the next read (or `flush`).
+ */
+export class WholeLines {
+  readonly #decoder = new StringDecoder('utf8');
+  #rest = '';
+
+  /** The whole lines the bytes complete, each ending in a newline. */
+  push(bytes: Buffer): string {
+    const text = this.#rest + this.#decoder.write(bytes);
+    const end = text.lastIndexOf('\n') + 1;
+    this.#rest = text.slice(end);
+    return text.slice(0, end);
+  }
+
+  /** What is left (a last line without its newline). */
+  flush(): string {
+    const rest = this.#rest + this.#decoder.end();
+    this.#rest = '';
+    return rest;
+  }
 }

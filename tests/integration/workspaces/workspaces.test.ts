@@ -325,7 +325,9 @@ describe('setup command', () => {
     const f = await fixture();
     await f.client.call('project.add', {
       path: f.repo.clone,
-      setupScript: 'echo "setting up in $(basename "$PWD")"; echo "to stderr" >&2; touch .setup-done',
+      // A line that would set the terminal's title: `ff-agent logs` shows it inert.
+      setupScript:
+        'echo "setting up in $(basename "$PWD")"; echo "to stderr" >&2; printf "title \\033]0;owned\\007set\\n"; touch .setup-done',
     });
     const { workspace } = await f.client.call('workspace.create', {
       project: 'octo/app',
@@ -347,6 +349,10 @@ describe('setup command', () => {
     expect(output.join('')).toContain('to stderr');
     const log = readFileSync(join(f.home, 'logs', 'workspaces', `${workspace.id}.log`), 'utf8');
     expect(log).toMatch(/--- running setup[\s\S]*setting up in 8-setup[\s\S]*--- ready/);
+    const shown = await runCli(['logs', '--workspace', workspace.id], { FF_HOME: f.home });
+    expect(shown.stdout).toContain('setting up in 8-setup');
+    expect(shown.stdout).toContain('title set\n');
+    expect(shown.stdout).not.toContain('\x1b');
   });
 
   it('a failing setup marks the workspace failed with the step, exit code and stderr tail; retry finishes it', async () => {
