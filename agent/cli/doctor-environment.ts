@@ -74,3 +74,24 @@ export function environmentChecks(view: AgentEnvironment, shell?: AgentEnvironme
   }
   return checks;
 }
+
+/**
+ * Pure: one warning per project whose sessions run outside the OS sandbox (`project set
+ * --no-sandbox`): a choice, but one the user should see again where they check their set-up.
+ */
+export function sandboxOptOutChecks(
+  projects: ReadonlyArray<{ owner: string; repo: string; unsandboxed?: boolean; machine?: string }>,
+): Check[] {
+  return projects
+    .filter((p) => p.unsandboxed)
+    .map((p) => {
+      const where = p.machine && p.machine !== 'local' ? ` on ${p.machine}` : '';
+      return {
+        name: `sandbox (${p.owner}/${p.repo}${where})`,
+        status: 'warn' as const,
+        detail:
+          'off: its sessions run outside the OS sandbox, without its walls (`project set --no-sandbox`)',
+        fix: `\`ff-agent project set ${p.owner}/${p.repo} --sandbox\` puts its next sessions back inside.`,
+      };
+    });
+}

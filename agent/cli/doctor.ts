@@ -28,7 +28,7 @@ import { describeBackup } from '../store/state-backups.js';
 import { inspectState, type StateInspection } from '../store/state-store.js';
 import { agentVersion, packageRoot } from '../version.js';
 import { CliError, withAgent } from './connect.js';
-import { environmentChecks } from './doctor-environment.js';
+import { environmentChecks, sandboxOptOutChecks } from './doctor-environment.js';
 import { installContext } from './install.js';
 import { print } from './output.js';
 import { formatPoints } from './ratchet.js';
@@ -123,6 +123,7 @@ export async function runChecks(
       const ratchet = await client.call('ratchet.status');
       for (const remote of await client.call('remote.list', { probe: true }))
         checks.push(remoteCheck(remote, agentVersion));
+      checks.push(...sandboxOptOutChecks(await client.call('project.list')));
       // Enterprise hosts as the agent sees them (its environment holds their tokens, not this shell's).
       for (const { host, ...gh } of ratchet.hosts ?? []) {
         checks.push(

@@ -15,6 +15,7 @@ import {
   toolResults,
 } from '../../fakes/anthropic-api/server.js';
 import { closeServer } from '../../fakes/loopback.js';
+import { runCli } from '../../helpers/agent-process.js';
 import {
   type ClaudeWorld,
   claudeWorld,
@@ -207,6 +208,10 @@ describe("a project's own choices", () => {
     const session = await newSession(`bash echo outside > ${marker}`);
     expect(session.sandbox).toEqual({ state: 'off' });
     expect(readFileSync(marker, 'utf8')).toBe('outside\n');
+    // doctor, where a user checks their set-up, says so too, with the way back.
+    const doctor = await runCli(['doctor'], { FF_HOME: w.home });
+    expect(doctor.stdout).toMatch(/sandbox \(octo\/app\).*off: its sessions run outside the OS sandbox/);
     await w.client.call('project.set', { project: 'octo/app', sandbox: true });
+    expect((await runCli(['doctor'], { FF_HOME: w.home })).stdout).not.toContain('sandbox (octo/app)');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentChecks } from '../../../../agent/cli/doctor-environment.js';
+import { environmentChecks, sandboxOptOutChecks } from '../../../../agent/cli/doctor-environment.js';
 import type { AgentEnvironment } from '../../../../shared/agent-environment.js';
 
 const shell: AgentEnvironment = {
@@ -48,5 +48,26 @@ describe('environmentChecks', () => {
     expect(checks.PATH?.detail).toBe(
       "the agent's: /usr/bin:/bin (your shell: /home/mona/.local/bin:/usr/bin:/bin)",
     );
+  });
+});
+
+describe('sandboxOptOutChecks', () => {
+  it('warns once per project whose sessions run outside the sandbox, naming its machine and the way back', () => {
+    const checks = sandboxOptOutChecks([
+      { owner: 'octo', repo: 'app', machine: 'local' },
+      { owner: 'octo', repo: 'wild', unsandboxed: true, machine: 'local' },
+      { owner: 'octo', repo: 'far', unsandboxed: true, machine: 'box' },
+    ]);
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['sandbox (octo/wild)', 'warn'],
+      ['sandbox (octo/far on box)', 'warn'],
+    ]);
+    expect(checks[0]?.fix).toBe(
+      '`ff-agent project set octo/wild --sandbox` puts its next sessions back inside.',
+    );
+  });
+
+  it('says nothing when every project is sandboxed', () => {
+    expect(sandboxOptOutChecks([{ owner: 'octo', repo: 'app' }])).toEqual([]);
   });
 });
