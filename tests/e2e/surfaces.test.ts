@@ -551,6 +551,16 @@ describe('every surface, the agent down', () => {
     expect(await fleet.$$('[data-testid="ff-fleet-row"]')).not.toHaveLength(0);
     await fleet.reload();
     await fleet.waitForSelector('[data-testid="ff-fleet-row"]');
+    // A kept row says what its session was when last seen, and counts no time in a state it may have left.
+    const states = await fleet.$$eval('[data-testid="ff-fleet-state"]', (els) =>
+      els.map((e) => e.textContent),
+    );
+    expect(states.length).toBeGreaterThan(0);
+    for (const state of states) expect(state).toMatch(/^was /);
+    const inState = await fleet.$$eval('[data-testid="ff-fleet-in-state"]', (els) =>
+      els.map((e) => e.textContent),
+    );
+    expect(new Set(inState)).toEqual(new Set(['—']));
     await options.waitForSelector('[data-testid="ff-connection"]', { timeout: 20_000 });
     await waitForText(options, '[data-testid="ff-next-command"]', /^ff-agent install$/);
     expect((await text(options)).match(/ff-agent is not running/g)).toHaveLength(1);

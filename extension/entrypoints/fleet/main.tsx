@@ -112,6 +112,8 @@ function Sessions() {
   const byMachine = spansMachines(all);
   const columns = byMachine ? [COLUMNS[0]!, MACHINE_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
   const rows = sortRows(all, store.sort.value.key, store.sort.value.descending);
+  // Kept from before the agent went away: a state as last seen, not as it is, and no time in it.
+  const away = agent.connection.value?.status !== 'connected';
   return (
     <section class="Box" aria-labelledby="ff-sessions-title">
       <h2 class="Box-header" id="ff-sessions-title">
@@ -186,7 +188,13 @@ function Sessions() {
                   </td>
                 )}
                 <td>
-                  <span class="ff-chip" data-state={row.status}>
+                  <span
+                    class="ff-chip"
+                    data-state={row.status}
+                    data-testid="ff-fleet-state"
+                    title={away ? 'When ff-agent was last reached' : undefined}
+                  >
+                    {away && 'was '}
                     {row.status === 'waiting-permission' ? `needs you (${row.pending})` : row.status}
                   </span>
                   <SafetyBadge safety={row.safety} blocked={row.blocked} />
@@ -213,7 +221,9 @@ function Sessions() {
                     {row.turns} {row.turns === 1 ? 'turn' : 'turns'}
                   </div>
                 </td>
-                <td class="ff-num">{formatDuration(row.inStateMs)}</td>
+                <td class="ff-num" data-testid="ff-fleet-in-state">
+                  {away ? '—' : formatDuration(row.inStateMs)}
+                </td>
                 <td class="ff-num" data-testid="ff-fleet-cpu">
                   {row.cpuPercent === undefined ? '—' : `${row.cpuPercent.toFixed(1)}%`}
                 </td>
