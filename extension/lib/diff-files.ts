@@ -105,6 +105,16 @@ export function shownLines(lines: readonly DiffLine[]): DiffLine[] {
   return silent ? lines.slice(1) : [...lines];
 }
 
+/**
+ * What a separator row says: a hunk's section when git names one (the
+ * function it is in), else where the part below it starts — a bare "⋯" said
+ * nothing. Notes say themselves. Pure.
+ */
+export function bandText(line: Pick<DiffLine, 'kind' | 'text' | 'newNo'>): string {
+  if (line.kind !== 'hunk' || line.text) return line.text;
+  return line.newNo ? `⋯ line ${line.newNo}` : '⋯';
+}
+
 /** What the file's header says, in a few words ("new file", "renamed from a.ts", "mode 100755"); empty when only its lines changed. */
 export function fileChange(file: DiffFile): string {
   const parts = [
@@ -150,7 +160,7 @@ export function splitRows(lines: readonly DiffLine[]): SplitRow[] {
     else {
       flush();
       if (line.kind === 'context') rows.push({ kind: 'pair', left: line, right: line });
-      else rows.push({ kind: line.kind, text: line.text });
+      else rows.push({ kind: line.kind, text: bandText(line) });
     }
   }
   flush();

@@ -1,6 +1,6 @@
 import type { AgentPort } from '../../lib/agent-port.js';
 import type { DiffLine } from '../../lib/diff-files.js';
-import { fileChange, shownLines, splitRows } from '../../lib/diff-files.js';
+import { bandText, fileChange, shownLines, splitRows } from '../../lib/diff-files.js';
 import type { WorkspacePageStore } from './store.js';
 
 /** Lines shown per file; a bigger file says how many more there are. */
@@ -76,7 +76,7 @@ function BandRow({ line, span }: { line: { kind: 'hunk' | 'note'; text: string }
   return line.kind === 'hunk' ? (
     <tr class="ff-diff-hunk">
       <td class="ff-code" colSpan={span}>
-        {line.text || '⋯'}
+        {line.text}
       </td>
     </tr>
   ) : (
@@ -94,7 +94,7 @@ function UnifiedDiff({ lines }: { lines: DiffLine[] }) {
       <tbody>
         {lines.map((line, i) =>
           line.kind === 'hunk' || line.kind === 'note' ? (
-            <BandRow key={i} line={{ kind: line.kind, text: line.text }} span={3} />
+            <BandRow key={i} line={{ kind: line.kind, text: bandText(line) }} span={3} />
           ) : (
             <tr key={i} class={`ff-diff-${line.kind}`}>
               <td class="ff-ln">{line.oldNo}</td>

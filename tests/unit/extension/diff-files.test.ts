@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bandText,
   type DiffLine,
   fileChange,
   parseUnifiedDiff,
@@ -109,6 +110,25 @@ describe('parseUnifiedDiff', () => {
 
   it('an empty diff has no files', () => {
     expect(parseUnifiedDiff('')).toEqual([]);
+  });
+});
+
+describe('bandText', () => {
+  it.each([
+    {
+      line: { kind: 'hunk' as const, text: 'export function applyTheme()', newNo: 11 },
+      says: 'export function applyTheme()',
+    },
+    { line: { kind: 'hunk' as const, text: '', newNo: 11 }, says: '⋯ line 11' },
+    { line: { kind: 'hunk' as const, text: '' }, says: '⋯' },
+    { line: { kind: 'note' as const, text: 'No newline at end of file' }, says: 'No newline at end of file' },
+  ])('a separator reads "$says"', ({ line, says }) => {
+    expect(bandText(line)).toBe(says);
+  });
+
+  it("a split view's separator says where its part starts too", () => {
+    const [file] = parseUnifiedDiff(['diff --git a/f b/f', '@@ -11,2 +11,2 @@', '-a', '+A'].join('\n'));
+    expect(splitRows(file!.lines)[0]).toEqual({ kind: 'hunk', text: '⋯ line 11' });
   });
 });
 
