@@ -24,7 +24,14 @@ export function DecisionLog({
       ))}
     </ul>
   );
-  if (!collapsed) return list;
+  // Titled, so its first line (the decision the current state led to) reads as history, not as the state said twice.
+  if (!collapsed)
+    return (
+      <div class="ff-decision-log">
+        <h3 class="ff-muted ff-decisions-title">Decision log</h3>
+        {list}
+      </div>
+    );
   return (
     <details class="ff-decision-log" data-testid="ff-decision-log">
       <summary class="ff-muted">

@@ -54,5 +54,6 @@ code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: va
 .ff-machine[data-state="unreachable"] .ff-machine-icon, .ff-machine[data-state="unknown"] .ff-machine-icon { color: var(--fgColor-danger, #d1242f); }
 .ff-machine-name { font-weight: 600; }
 ul.ff-decisions { margin: 4px 0; padding-left: 18px; font-size: 12px; }
+.ff-decisions-title { margin: 8px 0 0; font-size: 12px; font-weight: 600; }
 .ff-decision-log > summary { cursor: pointer; font-size: 12px; }
 `;
