@@ -4,6 +4,7 @@ import type { WorkspaceView } from '../../shared/domain.js';
 import type { QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
+import { RunButton } from '../components/run-button.js';
 import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
 import { type FeatureDefinition, type NumberedPage, onNumberedPage } from '../lib/feature-registry.js';
@@ -190,6 +191,14 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
             Open chat
           </button>
         )}
+        <RunButton
+          agent={agent}
+          w={w}
+          connected={connected}
+          onError={(message) => {
+            error.value = message;
+          }}
+        />
         {w.sessions.total > 0 && (
           <span class="ff-muted">
             {w.sessions.total} session{w.sessions.total === 1 ? '' : 's'} · ${w.sessions.costUsd.toFixed(2)}

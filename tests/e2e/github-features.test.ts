@@ -107,6 +107,40 @@ describe('Start workspace on an issue page', () => {
     );
   }, 60_000);
 
+  it('two clicks from an issue page to its app running: Start workspace, then Run; Stop app ends it', async () => {
+    // A real HTTP server on the workspace's first port, the project's run command in ff's settings.
+    await world.client.call('project.set', {
+      project: 'octo/app',
+      runScript: `node -e "require('http').createServer((q, s) => s.end('app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`,
+    });
+    try {
+      const issue = github.addIssue('octo/app', { title: 'Run me', body: 'Start the app.' });
+      site.issueNumber = issue.number;
+      const page = await open(`/octo/app/issues/${issue.number}`);
+      await waitForShadow(page, '[data-testid="ff-start-button"]');
+      await page.click('pierce/[data-testid="ff-start-button"]');
+      await waitForShadow(page, '[data-testid="ff-run"]', 30_000);
+      await page.click('pierce/[data-testid="ff-run"]');
+      const [w] = (await world.client.call('workspace.list', { project: 'octo/app' })).filter(
+        (x) => x.issue?.number === issue.number,
+      );
+      const answer = () =>
+        fetch(`http://127.0.0.1:${w!.ports!.first}/`).then(
+          (r) => r.text(),
+          () => undefined,
+        );
+      expect(await waitFor(answer, { what: 'the app to answer on its port', timeoutMs: 20_000 })).toBe(
+        `app of ${w!.branch}`,
+      );
+      await waitForShadow(page, '[data-testid="ff-stop-run"]');
+      await page.click('pierce/[data-testid="ff-stop-run"]');
+      await waitForShadow(page, '[data-testid="ff-run"]');
+      expect(await answer()).toBeUndefined();
+    } finally {
+      await world.client.call('project.set', { project: 'octo/app', runScript: '' });
+    }
+  }, 60_000);
+
   it('hostile issue text stays inert: no script runs, the text shows as text', async () => {
     const issue = github.addIssue('octo/app', {
       title: HOSTILE_TITLE,
