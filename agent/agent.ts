@@ -18,6 +18,7 @@ import { installedExtensionIds } from './login/installer.js';
 import { type AgentModules, createModules, startModules } from './modules.js';
 import { ratchetHandlers } from './ratchet/handlers.js';
 import { remoteHandlers } from './remote/handlers.js';
+import { closingForwards, previewHandlers } from './remote/preview-open.js';
 import { AgentServer, type MethodHandlers } from './server/agent-server.js';
 import { composeHandlers } from './server/handlers.js';
 import { pairingHandlers, statusHandlers } from './server/status-handlers.js';
@@ -62,7 +63,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
     const instanceId = randomUUID();
     const startedAt = new Date();
     const modules = await createModules({ state, paths, log, env });
-    const { hub, workspaces, sessions, ratchet, terminals, remotes, pairingCodes } = modules;
+    const { hub, workspaces, sessions, ratchet, terminals, remotes, pairingCodes, previewForwards } = modules;
     // Each module registers its own methods; a method nobody registers does not compile.
     const handlers: MethodHandlers = composeHandlers([
       statusHandlers({ state, env, paths, instanceId, startedAt, server: () => server }),
@@ -77,6 +78,12 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       terminalHandlers(terminals),
       ratchetHandlers(ratchet),
       boardHandlers(modules.boards),
+      previewHandlers({
+        localWorkspace: (id) => workspaces.get(id),
+        ownerOf: (ref) => modules.relay.ownerOf(ref),
+        remoteClient: (name) => remotes.client(name),
+        forwards: previewForwards,
+      }),
     ]);
     const server: AgentServer = new AgentServer({
       token: () => token,
@@ -85,7 +92,8 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
         ...state.data.settings.allowedExtensionIds,
         ...installedExtensionIds(paths.root),
       ],
-      ...{ handlers: modules.relay.route(handlers), hub, log, agentVersion, instanceId },
+      handlers: closingForwards(modules.relay.route(handlers), previewForwards),
+      ...{ hub, log, agentVersion, instanceId },
       beforeSubscribe: (topic, sinceSeq) => modules.relay.prepare(topic, sinceSeq),
       heartbeatMs: options.heartbeatMs,
       helloTimeoutMs: options.helloTimeoutMs,
@@ -108,6 +116,7 @@ export async function startAgent(options: StartAgentOptions = {}): Promise<Runni
       closing ??= (async () => {
         log.info('Stopping');
         await server.close();
+        await previewForwards.close();
         await remotes.close();
         await ratchet.stop();
         terminals.closeAll();

@@ -12,6 +12,7 @@ import { GitHubHosts } from './github/hosts.js';
 import { Boards } from './kanban/boards.js';
 import type { Logger } from './logger.js';
 import { Ratchet } from './ratchet/ratchet.js';
+import { PreviewForwards } from './remote/preview-forwards.js';
 import { RemoteLinks } from './remote/remote-links.js';
 import { RemoteRelay } from './remote/remote-relay.js';
 import { projectMatches } from './remote/route.js';
@@ -36,6 +37,8 @@ export interface AgentModules {
   remotes: RemoteLinks;
   /** Routes requests and events for what remotes own (agent/remote/remote-relay.ts). */
   relay: RemoteRelay;
+  /** Forwards to remote workspaces' previews over their ssh links (agent/remote/preview-forwards.ts). */
+  previewForwards: PreviewForwards;
   pairingCodes: PairingCodes;
   /** The built-in prompt templates (`prompts/`). */
   promptsDir: string;
@@ -110,8 +113,13 @@ export async function createModules(base: {
     cacheDir: join(paths.root, 'remotes-cache'),
     releaseIdleMs: Number(env.FF_REMOTE_RELEASE_MS) || undefined,
   });
+  const previewForwards = new PreviewForwards({
+    route: (name) => remotes.sshRoute(name),
+    log,
+    idleMs: Number(env.FF_PREVIEW_IDLE_MS) || undefined,
+  });
   const modules = { hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet };
-  return { ...modules, remotes, relay, pairingCodes, promptsDir };
+  return { ...modules, remotes, relay, previewForwards, pairingCodes, promptsDir };
 }
 
 /**

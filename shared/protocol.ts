@@ -877,6 +877,15 @@ export const methods = {
     params: z.object({ workspaceId: WorkspaceId }),
     result: z.object({ stopped: z.boolean() }),
   })),
+  /**
+   * A URL this browser can open for one of the workspace's previews (`port`
+   * must be one of them): its own for a workspace here; for a remote's, a
+   * forward on 127.0.0.1 here through the remote's ssh link, opened on demand.
+   */
+  'preview.open': method(() => ({
+    params: z.object({ workspaceId: WorkspaceId, port: z.number().int().min(1).max(65_535) }),
+    result: z.object({ url: z.string() }),
+  })),
   'terminal.open': method(() => ({
     params: z.object({ workspaceId: WorkspaceId, ...terminalSize() }),
     result: TerminalInfo,

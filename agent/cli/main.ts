@@ -258,6 +258,14 @@ export function buildProgram(): Command {
     .option('--json', 'print JSON')
     .action(async (id: string, options) => (await commands.workspaces()).workspaceGet(home(), id, options));
   workspace
+    .command('open <id>')
+    .description(
+      "print a URL this machine's browser opens for a preview of the workspace (a remote's goes through its ssh link)",
+    )
+    .option('--port <n>', 'which preview (needed when it has several)', parsePositiveInt)
+    .option('--json', 'print JSON')
+    .action(async (id: string, options) => (await commands.workspaces()).workspaceOpen(home(), id, options));
+  workspace
     .command('run <id>')
     .description(
       "start the project's run script in a terminal of the workspace, with its ports (FF_PORT, PORT)",

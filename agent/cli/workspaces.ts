@@ -182,6 +182,35 @@ export async function workspaceGet(paths: HomePaths, id: string, options: { json
   });
 }
 
+/** Which preview `workspace open` opens: the one asked for, else the only one — pure. */
+export function previewToOpen(w: Pick<WorkspaceView, 'id' | 'previews'>, port: number | undefined): number {
+  if (port !== undefined) return port;
+  const previews = w.previews ?? [];
+  if (previews.length === 1) return previews[0]!.port;
+  if (previews.length === 0)
+    throw new CliError(
+      `Workspace ${w.id} has no previews: nothing it started listens on a port (\`ff-agent workspace run ${w.id}\` starts its app).`,
+    );
+  throw new CliError(
+    `Workspace ${w.id} has ${previews.length} previews (${previews.map((p) => p.port).join(', ')}): choose one with --port.`,
+  );
+}
+
+/** `workspace open`: the URL of a preview, forwarded here over ssh when the workspace is on a remote. */
+export async function workspaceOpen(
+  paths: HomePaths,
+  id: string,
+  options: { port?: number; json?: boolean },
+): Promise<void> {
+  await withAgent(paths, async (client) => {
+    const port =
+      options.port ?? previewToOpen(await client.call('workspace.get', { workspaceId: id }), undefined);
+    const opened = await client.call('preview.open', { workspaceId: id, port });
+    if (options.json) return print({ port, ...opened });
+    say(`${opened.url}\n`);
+  });
+}
+
 /** `workspace run`: starts the run script in a terminal of the workspace, or `--stop`s it. */
 export async function workspaceRun(
   paths: HomePaths,

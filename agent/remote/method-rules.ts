@@ -212,6 +212,8 @@ export const methodRules: MethodRules = {
   'remote.remove': here,
   'gc.run': here,
   'quickAction.list': here,
+  // Answered here for a remote's workspace too: the URL must open on this machine (preview-open.ts).
+  'preview.open': here,
 
   'project.add': {
     owner: (p) => (p.machine && p.machine !== 'local' ? { kind: 'machine', machine: p.machine } : undefined),

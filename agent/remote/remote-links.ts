@@ -1,5 +1,7 @@
+import type { AgentClient } from '../../shared/agent-client.js';
 import { AgentError, type RemoteAddParams, type RemoteView } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
+import type { SshRoute } from './preview-forwards.js';
 import { DEFAULT_HEALTH_MS, RemoteError, RemoteLink, type RemoteListener } from './remote-link.js';
 import { type RemoteRecord, readRemotes, writeRemotes } from './remotes-file.js';
 import type { SshTarget } from './ssh-command.js';
@@ -44,6 +46,24 @@ export class RemoteLinks {
   /** The remote's view (state, since, last seen), or undefined for no such remote. */
   view(name: string): RemoteView | undefined {
     return this.#links.get(name)?.view();
+  }
+
+  /** How ssh reaches a remote (its target and ControlMaster socket), or undefined for no such remote. */
+  sshRoute(name: string): SshRoute | undefined {
+    const link = this.#links.get(name);
+    return link && { target: link.target, path: link.path };
+  }
+
+  /** A connected remote's agent, for a request that must be answered live (not from its last known lists). */
+  client(name: string): AgentClient {
+    const link = this.#links.get(name);
+    if (!link) throw new AgentError('NOT_FOUND', `No remote named ${name} (\`ff-agent remote list\`).`);
+    if (link.client?.isOpen) return link.client;
+    const view = link.view();
+    throw new AgentError(
+      'UNAVAILABLE',
+      `${name} is ${view.state} since ${view.since}${view.error ? ` (${view.error})` : ''}: try again once it is connected (\`ff-agent remote list\`).`,
+    );
   }
 
   /** A connected remote has not answered a read since `since` (the relay's word), or answers again (undefined). */
