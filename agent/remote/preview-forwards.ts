@@ -55,6 +55,21 @@ export function forwardUrl(localPort: number): string {
   return `http://127.0.0.1:${localPort}/`;
 }
 
+/**
+ * Why `ssh -W` to `port` failed, from its stderr, as a sentence — pure. ssh
+ * ends with "stdio forwarding failed"; the line before says why.
+ */
+export function forwardFailure(stderr: string, port: number, remote: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim());
+  const why = lines.find((line) => /open failed|refused|prohibited/i.test(line)) ?? sshErrorLine(stderr);
+  const hint = /prohibited/i.test(why)
+    ? ` The sshd of ${remote} must allow TCP forwarding (AllowTcpForwarding yes).`
+    : /connection refused|connect failed/i.test(why)
+      ? ` Nothing listens on port ${port} there now: is the app still running?`
+      : '';
+  return `Could not forward port ${port} on ${remote} over ssh: ${why}.${hint}`;
+}
+
 /** What the idle sweep reads of a forward. */
 export interface ForwardUse {
   key: string;
@@ -140,13 +155,7 @@ class PreviewForward implements ForwardUse {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (code === 0) resolve();
-        else
-          reject(
-            new AgentError(
-              'UNAVAILABLE',
-              `Could not forward ${where} over ssh: ${sshErrorLine(stderr)}. Its sshd must allow TCP forwarding (AllowTcpForwarding).`,
-            ),
-          );
+        else reject(new AgentError('UNAVAILABLE', forwardFailure(stderr, this.port, this.remote)));
       });
     });
   }

@@ -169,7 +169,10 @@ export async function startSshd(
       try {
         pids = children();
       } catch {} // pgrep exits 1 when there are none
-      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      for (const pid of pids)
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {} // a connection that ended since pgrep listed it
     },
     async stop() {
       if (proc.exitCode === null) {

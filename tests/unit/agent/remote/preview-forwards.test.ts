@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { previewToOpen } from '../../../../agent/cli/workspaces.js';
 import {
+  forwardFailure,
   forwardKey,
   forwardUrl,
   idleForwards,
@@ -119,5 +120,32 @@ describe('previewToOpen: `workspace open` without --port opens the only preview'
     ['several', [preview(1), preview(2)], /has 2 previews \(1, 2\): choose one with --port/],
   ])('refused with %s', (_, previews, message) => {
     expect(() => previewToOpen({ id: 'w1', previews }, undefined)).toThrow(message);
+  });
+});
+
+describe('forwardFailure: a forward that cannot open says why, and what to do', () => {
+  it.each([
+    [
+      'nothing listens (direct connection)',
+      'channel 0: open failed: connect failed: Connection refused\nstdio forwarding failed\n',
+      /: channel 0: open failed: connect failed: Connection refused\. Nothing listens on port 5173 there now/,
+    ],
+    [
+      'the sshd forbids forwarding',
+      'channel 0: open failed: administratively prohibited: open failed\nstdio forwarding failed\n',
+      /administratively prohibited.*must allow TCP forwarding \(AllowTcpForwarding yes\)/,
+    ],
+    [
+      'through the master',
+      'Stdio forwarding request failed: Session open refused by peer\n',
+      /over ssh: Stdio forwarding request failed: Session open refused by peer\.$/,
+    ],
+    [
+      'the host is gone',
+      'ssh: connect to host box port 22: No route to host\n',
+      /^Could not forward port 5173 on box over ssh: ssh: connect to host box port 22: No route to host\.$/,
+    ],
+  ])('%s', (_, stderr, message) => {
+    expect(forwardFailure(stderr, 5173, 'box')).toMatch(message);
   });
 });

@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAgentFile } from '../../../agent/store/agent-file.js';
+import { resolveHome } from '../../../agent/store/home.js';
+import type { AgentClient } from '../../../shared/agent-client.js';
+import type { WorkspaceView } from '../../../shared/domain.js';
+import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
+import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
+import { type Sshd, sshdMissing, startSshd } from '../../helpers/sshd.js';
+import { tempDir, waitFor } from '../../helpers/temp.js';
+
+const missing = sshdMissing();
+if (missing) console.warn(`Skipping the remote preview tests: ${missing}.`);
+
+/** The app a workspace runs: answers with its workspace's branch, on a port the kernel picks (found, not assumed). */
+const RUN_SCRIPT = `node -e "require('http').createServer((q, s) => s.end('app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(0, '127.0.0.1')"`;
+
+/** Whether something accepts TCP connections at a URL's host and port now. */
+function accepts(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+describe.skipIf(missing)("a remote workspace's previews open here through its ssh link", () => {
+  const dir = tempDir('ff-remote-previews-');
+  let sshd: Sshd;
+  let local: AgentProcess;
+  let client: AgentClient;
+  const localHome = join(dir.path, 'local-home');
+  const cli = (...args: string[]) => runCli(['--home', localHome, ...args], {}, { timeoutMs: 60_000 });
+
+  /** A ready workspace on the remote whose run script listens: the workspace and its app's port there. */
+  const runningApp = async (issue: number): Promise<{ workspace: WorkspaceView; port: number }> => {
+    const { workspace } = await client.call('workspace.create', {
+      project: 'octo/app',
+      issue: { number: issue, title: `Preview ${issue}` },
+      startSession: false,
+    });
+    await waitFor(
+      async () => (await client.call('workspace.get', { workspaceId: workspace.id })).status === 'ready',
+      { what: 'the remote workspace to be ready', timeoutMs: 60_000 },
+    );
+    await client.call('workspace.run', { workspaceId: workspace.id });
+    const running = await waitFor(
+      async () => {
+        const w = await client.call('workspace.get', { workspaceId: workspace.id });
+        return w.previews?.length ? w : undefined;
+      },
+      { what: 'the run script to listen', timeoutMs: 30_000, intervalMs: 100 },
+    );
+    return { workspace: running, port: running.previews![0]!.port };
+  };
+
+  beforeAll(async () => {
+    const repo = createGitHubLikeRepo(join(dir.path, 'remote-disk'));
+    const remoteUserHome = join(dir.path, 'remote-user');
+    mkdirSync(remoteUserHome, { recursive: true });
+    sshd = await startSshd(dir.path, { ...repo.env, HOME: remoteUserHome });
+    local = await spawnAgent(localHome);
+    client = await connectClient(local);
+    const added = await cli(...sshd.remoteAddArgs('box'));
+    expect(added.stderr).toBe('');
+    const project = await cli('project', 'add', '--host', 'box', repo.clone, '--json');
+    expect(project.stderr).toBe('');
+    await client.call('project.set', { project: 'octo/app', runScript: RUN_SCRIPT });
+  }, 90_000);
+
+  afterAll(async () => {
+    client?.close();
+    await local?.stop();
+    await sshd?.close();
+    dir.cleanup();
+  });
+
+  it('preview.open gives a URL here that reaches the app in the remote workspace, once per port; another port is refused; archiving closes it', async () => {
+    const { workspace, port } = await runningApp(1);
+    expect(workspace.machine).toBe('box');
+    expect(workspace.previews![0]!.url).toBe(`http://localhost:${port}/`);
+
+    const { url } = await client.call('preview.open', { workspaceId: workspace.id, port });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(new URL(url).port).not.toBe(String(port));
+    const answer = await fetch(url);
+    expect(await answer.text()).toBe(`app of ${workspace.branch}`);
+    // Opened on demand once, reused after: the same forward, and the CLI prints it.
+    expect(await client.call('preview.open', { workspaceId: workspace.id, port })).toEqual({ url });
+    const printed = await cli('workspace', 'open', workspace.id);
+    expect(printed.stderr).toBe('');
+    expect(printed.stdout).toBe(`${url}\n`);
+
+    // A port the remote listens on that is not the workspace's (its agent's) is no preview: refused.
+    const remoteAgentPort = readAgentFile(resolveHome(sshd.remoteHome))!.port!;
+    await expect(
+      client.call('preview.open', { workspaceId: workspace.id, port: remoteAgentPort }),
+    ).rejects.toThrow(
+      new RegExp(
+        `Port ${remoteAgentPort} is not a preview of workspace ${workspace.id} on box: its previews are ${port}\\.`,
+      ),
+    );
+
+    await client.call('workspace.archive', { workspaceId: workspace.id, force: true });
+    expect(await accepts(url)).toBe(false);
+  }, 120_000);
+
+  it('removing the remote closes its forwards: their local ports stop accepting', async () => {
+    const { workspace, port } = await runningApp(2);
+    const { url } = await client.call('preview.open', { workspaceId: workspace.id, port });
+    expect(await (await fetch(url)).text()).toBe(`app of ${workspace.branch}`);
+
+    const removed = await cli('remote', 'remove', 'box');
+    expect(removed.code).toBe(0);
+    expect(await accepts(url)).toBe(false);
+    // Nothing to open through any more.
+    await expect(client.call('preview.open', { workspaceId: workspace.id, port })).rejects.toThrow();
+  }, 120_000);
+});
