@@ -13,6 +13,7 @@ import { Boards } from './kanban/boards.js';
 import type { Logger } from './logger.js';
 import { Ratchet } from './ratchet/ratchet.js';
 import { PreviewForwards } from './remote/preview-forwards.js';
+import { stillPreviewOn } from './remote/preview-open.js';
 import { RemoteLinks } from './remote/remote-links.js';
 import { RemoteRelay } from './remote/remote-relay.js';
 import { projectMatches } from './remote/route.js';
@@ -117,6 +118,8 @@ export async function createModules(base: {
     route: (name) => remotes.sshRoute(name),
     log,
     idleMs: Number(env.FF_PREVIEW_IDLE_MS) || undefined,
+    stillPreview: stillPreviewOn((name) => remotes.client(name)),
+    checkMs: Number(env.FF_PREVIEW_CHECK_MS) || undefined,
   });
   const modules = { hub, projects, github, workspaces, sessions, ratchet, boards, terminals, fleet };
   return { ...modules, remotes, relay, previewForwards, pairingCodes, promptsDir };

@@ -19,6 +19,15 @@ import { SSH } from './ssh-run.js';
 /** How long a forward nobody has used stays open (FF_PREVIEW_IDLE_MS). */
 export const PREVIEW_IDLE_MS = 10 * 60_000;
 
+/** How often each open forward's port is checked to still be its workspace's preview (FF_PREVIEW_CHECK_MS). */
+export const PREVIEW_CHECK_MS = 60_000;
+
+/**
+ * Checks in a row that must find the port no preview before its forward
+ * closes: one miss may be a dev server restarting.
+ */
+export const MISSES_TO_CLOSE = 2;
+
 /** How long opening a forward may take: its first channel to the port must open within this. */
 export const PROBE_TIMEOUT_MS = 10_000;
 
@@ -78,6 +87,16 @@ export interface ForwardUse {
   lastUsedAt: number;
 }
 
+/**
+ * A forward's misses after a check — pure: the port is still a preview
+ * (`true`: none), is not (`false`: one more), or the remote could not say
+ * (`undefined`: unreachable, slow; as they were).
+ */
+export function missesAfter(misses: number, stillPreview: boolean | undefined): number {
+  if (stillPreview === undefined) return misses;
+  return stillPreview ? 0 : misses + 1;
+}
+
 /** The forwards that have had no connection for `idleMs` at `now` — pure. */
 export function idleForwards(forwards: readonly ForwardUse[], now: number, idleMs: number): string[] {
   return forwards.filter((f) => f.connections === 0 && now - f.lastUsedAt >= idleMs).map((f) => f.key);
@@ -95,6 +114,8 @@ class PreviewForward implements ForwardUse {
   readonly #pipes = new Map<Socket, ChildProcess>();
   lastUsedAt = Date.now();
   localPort = 0;
+  /** Checks in a row that found its port no preview of its workspace (MISSES_TO_CLOSE). */
+  misses = 0;
 
   constructor(remote: string, workspaceId: string, port: number, route: SshRoute, log: Logger) {
     this.key = forwardKey(remote, port);
@@ -202,6 +223,13 @@ class PreviewForward implements ForwardUse {
   }
 }
 
+/** Whether `port` on `remote` is still a preview of `workspaceId`; undefined when the remote cannot say now. */
+export type StillPreview = (forward: {
+  remote: string;
+  workspaceId: string;
+  port: number;
+}) => Promise<boolean | undefined>;
+
 /**
  * The open forwards of this agent: opened on demand, one per (remote,
  * port), reused while open; closed when their remote is removed, their
@@ -214,13 +242,25 @@ export class PreviewForwards {
   readonly #open = new Map<string, PreviewForward>();
   /** Forwards being opened: a second open of the same one waits for the first. */
   readonly #opening = new Map<string, Promise<PreviewForward>>();
+  readonly #stillPreview: StillPreview | undefined;
+  readonly #checkMs: number;
   #sweep: ReturnType<typeof setInterval> | undefined;
+  #checking = false;
   #closed = false;
 
-  constructor(deps: { route: (remote: string) => SshRoute | undefined; log: Logger; idleMs?: number }) {
+  constructor(deps: {
+    route: (remote: string) => SshRoute | undefined;
+    log: Logger;
+    idleMs?: number;
+    /** Asks the remote whether a forward's port is still its workspace's preview. */
+    stillPreview?: StillPreview;
+    checkMs?: number;
+  }) {
     this.#route = deps.route;
     this.#log = deps.log;
     this.#idleMs = deps.idleMs ?? PREVIEW_IDLE_MS;
+    this.#stillPreview = deps.stillPreview;
+    this.#checkMs = deps.checkMs ?? PREVIEW_CHECK_MS;
   }
 
   /** The local URL of the forward to `port` on `remote` (a preview of `workspaceId` there): the open one, or a new one. */
@@ -298,16 +338,39 @@ export class PreviewForwards {
     await Promise.all(closing.map((forward) => forward.close()));
   }
 
-  /** While forwards are open: those unused for the idle time are closed. */
+  /**
+   * While forwards are open: those unused for the idle time are closed, and
+   * those whose port is no longer their workspace's preview (archived on
+   * the remote itself, its app stopped and the port maybe another's).
+   */
   #startSweep(): void {
     if (this.#sweep) return;
     this.#sweep = setInterval(
       () => {
         const idle = new Set(idleForwards([...this.#open.values()], Date.now(), this.#idleMs));
         if (idle.size) void this.#closeWhere((f) => idle.has(f.key));
+        void this.#check();
       },
-      Math.max(50, Math.min(60_000, this.#idleMs / 2)),
+      Math.max(50, Math.min(this.#checkMs, this.#idleMs / 2)),
     );
     this.#sweep.unref?.();
+  }
+
+  async #check(): Promise<void> {
+    const stillPreview = this.#stillPreview;
+    if (!stillPreview || this.#checking) return;
+    this.#checking = true;
+    try {
+      const open = [...this.#open.values()];
+      const verdicts = await Promise.all(open.map((f) => stillPreview(f).catch(() => undefined)));
+      for (const [i, forward] of open.entries()) forward.misses = missesAfter(forward.misses, verdicts[i]);
+      const stale = new Set(open.filter((f) => f.misses >= MISSES_TO_CLOSE).map((f) => f.key));
+      if (stale.size) {
+        for (const key of stale) this.#log.info(`Preview ${key} is no longer a preview of its workspace`);
+        await this.#closeWhere((f) => stale.has(f.key) && f.misses >= MISSES_TO_CLOSE);
+      }
+    } finally {
+      this.#checking = false;
+    }
   }
 }

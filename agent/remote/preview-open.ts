@@ -3,7 +3,7 @@ import type { Preview, WorkspaceView } from '../../shared/domain.js';
 import { AgentError } from '../../shared/protocol.js';
 import type { MethodHandlers } from '../server/agent-server.js';
 import type { HandlerTable } from '../server/handlers.js';
-import type { PreviewForwards } from './preview-forwards.js';
+import type { PreviewForwards, StillPreview } from './preview-forwards.js';
 import type { OwnerRef } from './route.js';
 
 /** How long a remote may take to say what its workspace's previews are. */
@@ -88,6 +88,23 @@ export async function openPreview(
   );
   previewOn(workspace, port, machine);
   return { url: await deps.forwards.open(machine, workspaceId, port) };
+}
+
+/**
+ * The forwards' periodic check, asked of the remote: the workspace is
+ * ready there and the port one of its previews. Gone (NOT_FOUND) is no;
+ * an unreachable or slow remote cannot say.
+ */
+export function stillPreviewOn(remoteClient: (machine: string) => AgentClient): StillPreview {
+  return async ({ remote, workspaceId, port }) => {
+    try {
+      const call = remoteClient(remote).call('workspace.get', { workspaceId });
+      const workspace = await answerWithin(remote, call, REMOTE_PREVIEWS_TIMEOUT_MS);
+      return workspace.status === 'ready' && (workspace.previews ?? []).some((p) => p.port === port);
+    } catch (error) {
+      return error instanceof AgentError && error.code === 'NOT_FOUND' ? false : undefined;
+    }
+  };
 }
 
 export function previewHandlers(deps: PreviewDeps) {

@@ -105,6 +105,31 @@ describe.skipIf(missing)('preview forwards over a real ssh', () => {
     await expect(forwards.open('box', 'w1', appPort)).rejects.toThrow(/stopping/);
   });
 
+  it('a forward whose port is found no preview twice in a row closes; a remote that cannot say keeps it', async () => {
+    let verdict: boolean | undefined;
+    let checks = 0;
+    const forwards = new PreviewForwards({
+      route: () => route,
+      log: silentLogger,
+      checkMs: 50,
+      stillPreview: async () => {
+        checks++;
+        return verdict;
+      },
+    });
+    try {
+      const url = await forwards.open('box', 'w1', appPort);
+      // Unreachable for several checks: kept.
+      await waitFor(() => checks >= 4, { what: 'checks the remote cannot answer' });
+      expect(forwards.list()).toHaveLength(1);
+      verdict = false;
+      await waitFor(() => forwards.list().length === 0, { what: 'the stale forward to close' });
+      expect(await accepts(url)).toBe(false);
+    } finally {
+      await forwards.close();
+    }
+  });
+
   it('a remote no longer known cannot be forwarded to', async () => {
     const forwards = new PreviewForwards({ route: () => undefined, log: silentLogger });
     await expect(forwards.open('gone', 'w1', appPort)).rejects.toThrow(/No remote named gone/);

@@ -17,6 +17,9 @@ if (missing) console.warn(`Skipping the remote preview tests: ${missing}.`);
 /** The app a workspace runs: answers with its workspace's branch, on a port the kernel picks (found, not assumed). */
 const RUN_SCRIPT = `node -e "require('http').createServer((q, s) => s.end('app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(0, '127.0.0.1')"`;
 
+/** Forwards re-checked often, so one the remote's own archive left behind closes within the test. */
+const AGENT_ENV = { FF_PREVIEW_CHECK_MS: '200' };
+
 /** Whether something accepts TCP connections at a URL's host and port now. */
 function accepts(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -64,7 +67,7 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
     const remoteUserHome = join(dir.path, 'remote-user');
     mkdirSync(remoteUserHome, { recursive: true });
     sshd = await startSshd(dir.path, { ...repo.env, HOME: remoteUserHome });
-    local = await spawnAgent(localHome);
+    local = await spawnAgent(localHome, { env: AGENT_ENV });
     client = await connectClient(local);
     const added = await cli(...sshd.remoteAddArgs('box'));
     expect(added.stderr).toBe('');
@@ -108,6 +111,40 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
 
     await client.call('workspace.archive', { workspaceId: workspace.id, force: true });
     expect(await accepts(url)).toBe(false);
+  }, 120_000);
+
+  it('a workspace archived on the remote itself (not through here) has its forward closed by the periodic check', async () => {
+    const { workspace, port } = await runningApp(3);
+    const { url } = await client.call('preview.open', { workspaceId: workspace.id, port });
+    expect(await (await fetch(url)).text()).toBe(`app of ${workspace.branch}`);
+    const file = readAgentFile(resolveHome(sshd.remoteHome))!;
+    const remote = await connectClient({ port: file.port!, token: file.token });
+    try {
+      await remote.call('workspace.archive', { workspaceId: workspace.id, force: true });
+    } finally {
+      remote.close();
+    }
+    await waitFor(async () => !(await accepts(url)), { what: 'the forward to close', timeoutMs: 15_000 });
+  }, 120_000);
+
+  it('stopping the local agent closes its forwards', async () => {
+    const { workspace, port } = await runningApp(4);
+    const { url } = await client.call('preview.open', { workspaceId: workspace.id, port });
+    expect(await accepts(url)).toBe(true);
+    client.close();
+    await local.stop();
+    expect(await accepts(url)).toBe(false);
+
+    local = await spawnAgent(localHome, { env: AGENT_ENV });
+    client = await connectClient(local);
+    await waitFor(async () => (await client.call('remote.list'))[0]?.state === 'connected', {
+      what: 'box to connect again',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    // Opened again on demand after the restart.
+    const again = await client.call('preview.open', { workspaceId: workspace.id, port });
+    expect(await (await fetch(again.url)).text()).toBe(`app of ${workspace.branch}`);
   }, 120_000);
 
   it('removing the remote closes its forwards: their local ports stop accepting', async () => {

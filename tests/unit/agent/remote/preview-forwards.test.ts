@@ -5,6 +5,7 @@ import {
   forwardKey,
   forwardUrl,
   idleForwards,
+  missesAfter,
   stdioForwardArgs,
 } from '../../../../agent/remote/preview-forwards.js';
 import { previewOn } from '../../../../agent/remote/preview-open.js';
@@ -147,5 +148,16 @@ describe('forwardFailure: a forward that cannot open says why, and what to do', 
     ],
   ])('%s', (_, stderr, message) => {
     expect(forwardFailure(stderr, 5173, 'box')).toMatch(message);
+  });
+});
+
+describe('missesAfter: a forward closes once its port is found no preview twice in a row', () => {
+  it.each([
+    ['still a preview: none', 1, true, 0],
+    ['no preview: one more', 0, false, 1],
+    ['no preview again: two', 1, false, 2],
+    ['the remote cannot say (unreachable, slow): as it was', 1, undefined, 1],
+  ])('%s', (_, misses, stillPreview, after) => {
+    expect(missesAfter(misses, stillPreview)).toBe(after);
   });
 });
