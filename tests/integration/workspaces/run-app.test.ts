@@ -50,6 +50,14 @@ describe('workspace run', () => {
         command: expect.stringContaining('node -e'),
       },
     ]);
+    // Here, a preview opens as it is: its own URL, and `workspace open` prints it; another port is refused.
+    expect(await f.client.call('preview.open', { workspaceId: w.id, port })).toEqual({
+      url: `http://localhost:${port}/`,
+    });
+    expect((await runCli(['workspace', 'open', w.id], f.env)).stdout).toBe(`http://localhost:${port}/\n`);
+    await expect(f.client.call('preview.open', { workspaceId: w.id, port: port + 1 })).rejects.toThrow(
+      `Port ${port + 1} is not a preview of workspace ${w.id}: its previews are ${port}.`,
+    );
     // Running it again answers the terminal already running it.
     const again = await f.client.call('workspace.run', { workspaceId: w.id });
     expect((await f.client.call('terminal.list', { workspaceId: w.id })).filter((t) => t.run)).toHaveLength(
