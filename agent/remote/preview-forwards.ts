@@ -46,14 +46,17 @@ export function forwardKey(remote: string, port: number): string {
   return `${remote}:${port}`;
 }
 
-/** `ssh -W`: this process's stdin and stdout become a channel to 127.0.0.1:<port> on the remote — pure. */
-export function stdioForwardArgs(route: SshRoute, port: number): string[] {
+/** The remote's loopback addresses a preview may listen on, in the order they are tried. */
+export const LOOPBACKS = ['127.0.0.1', '::1'] as const;
+
+/** `ssh -W`: this process's stdin and stdout become a channel to host:port on the remote — pure. */
+export function stdioForwardArgs(route: SshRoute, host: string, port: number): string[] {
   return [
     '-o',
     'ControlMaster=no',
     ...sshBaseArgs(route.target, route.path),
     '-W',
-    `127.0.0.1:${port}`,
+    host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     '--',
     route.target.destination,
   ];
@@ -114,6 +117,8 @@ class PreviewForward implements ForwardUse {
   readonly #pipes = new Map<Socket, ChildProcess>();
   lastUsedAt = Date.now();
   localPort = 0;
+  /** Where the port listens there: 127.0.0.1 or ::1, as the probe found. */
+  host: string = LOOPBACKS[0];
   /** Checks in a row that found its port no preview of its workspace (MISSES_TO_CLOSE). */
   misses = 0;
 
@@ -145,14 +150,31 @@ class PreviewForward implements ForwardUse {
   }
 
   /**
-   * Opens one channel to the port and ends it at once: ssh exits 0 when the
-   * remote accepted it, else with its reason ("open failed: administratively
-   * prohibited", "Connection refused"…), so a forward that cannot work says
-   * why now rather than as a blank page. Bounded by PROBE_TIMEOUT_MS.
+   * Finds where the port listens there, 127.0.0.1 or ::1 (a dev server bound
+   * to `localhost` may take either), by opening one channel to each in turn
+   * and ending it at once: ssh exits 0 when the remote accepted it, else
+   * with its reason ("Connection refused", "administratively prohibited"…),
+   * so a forward that cannot work says why now rather than as a blank page.
+   * Each try is bounded by PROBE_TIMEOUT_MS; a try that times out ends it.
    */
-  probe(timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(SSH, stdioForwardArgs(this.#route, this.port), {
+  async probe(timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
+    let first: AgentError | undefined;
+    for (const host of LOOPBACKS) {
+      const failure = await this.#tryChannel(host, timeoutMs);
+      if (!failure) {
+        this.host = host;
+        return;
+      }
+      if (failure.code === 'TIMEOUT') throw failure;
+      first ??= failure;
+    }
+    throw first;
+  }
+
+  /** One channel to host:port there, ended at once: undefined when it opened, else why not. */
+  #tryChannel(host: string, timeoutMs: number): Promise<AgentError | undefined> {
+    return new Promise((resolve) => {
+      const child = spawn(SSH, stdioForwardArgs(this.#route, host, this.port), {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';
@@ -162,7 +184,7 @@ class PreviewForward implements ForwardUse {
       const where = `port ${this.port} on ${this.remote}`;
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(
+        resolve(
           new AgentError(
             'TIMEOUT',
             `The ssh link to ${where} did not open within ${timeoutMs / 1000} s. \`ff-agent remote list\` shows the link's state.`,
@@ -171,19 +193,24 @@ class PreviewForward implements ForwardUse {
       }, timeoutMs);
       child.on('error', (error) => {
         clearTimeout(timer);
-        reject(new AgentError('UNAVAILABLE', `Could not run ssh for ${where}: ${error.message}`));
+        resolve(new AgentError('UNAVAILABLE', `Could not run ssh for ${where}: ${error.message}`));
       });
       child.on('close', (code) => {
         clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new AgentError('UNAVAILABLE', forwardFailure(stderr, this.port, this.remote)));
+        resolve(
+          code === 0
+            ? undefined
+            : new AgentError('UNAVAILABLE', forwardFailure(stderr, this.port, this.remote)),
+        );
       });
     });
   }
 
   #pipe(socket: Socket): void {
     this.lastUsedAt = Date.now();
-    const child = spawn(SSH, stdioForwardArgs(this.#route, this.port), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SSH, stdioForwardArgs(this.#route, this.host, this.port), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.#pipes.set(socket, child);
     let stderr = '';
     child.stderr?.on('data', (chunk) => {

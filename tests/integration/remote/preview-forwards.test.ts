@@ -130,6 +130,24 @@ describe.skipIf(missing)('preview forwards over a real ssh', () => {
     }
   });
 
+  it('an app that listens on ::1 only (a dev server bound to localhost may) is reached too', async (context) => {
+    const app6 = createServer((_, res) => res.end('the app on ::1'));
+    const listening = await new Promise<boolean>((resolve) => {
+      app6.once('error', () => resolve(false));
+      app6.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) context.skip('this machine has no IPv6 loopback');
+    const address = app6.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const forwards = new PreviewForwards({ route: () => route, log: silentLogger });
+    try {
+      expect(await getOnce(await forwards.open('box', 'w1', port))).toBe('the app on ::1');
+    } finally {
+      await forwards.close();
+      await new Promise((resolve) => app6.close(resolve));
+    }
+  });
+
   it('a remote no longer known cannot be forwarded to', async () => {
     const forwards = new PreviewForwards({ route: () => undefined, log: silentLogger });
     await expect(forwards.open('gone', 'w1', appPort)).rejects.toThrow(/No remote named gone/);

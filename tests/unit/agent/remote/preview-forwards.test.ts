@@ -18,7 +18,7 @@ const route = {
 
 describe('stdioForwardArgs: one connection over the remote link, as an argv (never a shell)', () => {
   it('reuses the master, carries the remote add options, and reaches only the remote loopback port', () => {
-    const args = stdioForwardArgs(route, 5173);
+    const args = stdioForwardArgs(route, '127.0.0.1', 5173);
     expect(args.slice(0, 2)).toEqual(['-o', 'ControlMaster=no']);
     expect(args).toContain('ControlPath=/h/ssh/box-%C');
     expect(args.join(' ')).toContain('-p 2222 -i /k/id -o IdentitiesOnly=yes -o User=me');
@@ -26,9 +26,14 @@ describe('stdioForwardArgs: one connection over the remote link, as an argv (nev
     expect(args.slice(-4)).toEqual(['-W', '127.0.0.1:5173', '--', 'me@box']);
   });
 
+  it('an IPv6 loopback is bracketed, as ssh reads host:port', () => {
+    expect(stdioForwardArgs(route, '::1', 5173).slice(-4, -2)).toEqual(['-W', '[::1]:5173']);
+  });
+
   it('a destination that looks like an option stays the destination (after --)', () => {
     const args = stdioForwardArgs(
       { ...route, target: { ...route.target, destination: '-oProxyCommand=x' } },
+      '127.0.0.1',
       80,
     );
     expect(args.indexOf('--')).toBe(args.length - 2);
