@@ -127,3 +127,15 @@ export function clientFrame(payload: string | Buffer, opcode = 1): Buffer {
   const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
   return Buffer.concat([clientFrameHeader(body.length, opcode), body]);
 }
+
+/** Whether something accepts TCP connections at a URL's host and port now (a connection, closed at once). */
+export function acceptsAt(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}

@@ -1,25 +1,14 @@
 import { createServer, get, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../agent/logger.js';
 import { PreviewForwards, type SshRoute } from '../../../agent/remote/preview-forwards.js';
 import { controlPath } from '../../../agent/remote/ssh-command.js';
+import { acceptsAt } from '../../helpers/raw-socket.js';
 import { type Sshd, sshdMissing, startSshd } from '../../helpers/sshd.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 
 const missing = sshdMissing();
 if (missing) console.warn(`Skipping the preview forward tests: ${missing}.`);
-
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 /** One GET on a connection of its own, closed after (fetch would keep it pooled: a use of the forward). */
 function getOnce(url: string): Promise<string> {
@@ -96,12 +85,12 @@ describe.skipIf(missing)('preview forwards over a real ssh', () => {
       what: 'the idle forward to close',
       timeoutMs: 10_000,
     });
-    expect(await accepts(url)).toBe(false);
+    expect(await acceptsAt(url)).toBe(false);
 
     // Opened again on demand, then the agent stops.
     const again = await forwards.open('box', 'w1', appPort);
     await forwards.close();
-    expect(await accepts(again)).toBe(false);
+    expect(await acceptsAt(again)).toBe(false);
     await expect(forwards.open('box', 'w1', appPort)).rejects.toThrow(/stopping/);
   });
 
@@ -124,7 +113,7 @@ describe.skipIf(missing)('preview forwards over a real ssh', () => {
       expect(forwards.list()).toHaveLength(1);
       verdict = false;
       await waitFor(() => forwards.list().length === 0, { what: 'the stale forward to close' });
-      expect(await accepts(url)).toBe(false);
+      expect(await acceptsAt(url)).toBe(false);
     } finally {
       await forwards.close();
     }

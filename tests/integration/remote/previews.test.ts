@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAgentFile } from '../../../agent/store/agent-file.js';
@@ -8,6 +7,7 @@ import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { type AgentProcess, connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
 import { createGitHubLikeRepo } from '../../helpers/git-repos.js';
+import { acceptsAt } from '../../helpers/raw-socket.js';
 import { type Sshd, sshdMissing, startSshd } from '../../helpers/sshd.js';
 import { tempDir, waitFor } from '../../helpers/temp.js';
 
@@ -19,18 +19,6 @@ const RUN_SCRIPT = `node -e "require('http').createServer((q, s) => s.end('app o
 
 /** Forwards re-checked often, so one the remote's own archive left behind closes within the test. */
 const AGENT_ENV = { FF_PREVIEW_CHECK_MS: '200' };
-
-/** Whether something accepts TCP connections at a URL's host and port now. */
-function accepts(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 describe.skipIf(missing)("a remote workspace's previews open here through its ssh link", () => {
   const dir = tempDir('ff-remote-previews-');
@@ -110,7 +98,7 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
     );
 
     await client.call('workspace.archive', { workspaceId: workspace.id, force: true });
-    expect(await accepts(url)).toBe(false);
+    expect(await acceptsAt(url)).toBe(false);
   }, 120_000);
 
   it('a workspace archived on the remote itself (not through here) has its forward closed by the periodic check', async () => {
@@ -124,16 +112,16 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
     } finally {
       remote.close();
     }
-    await waitFor(async () => !(await accepts(url)), { what: 'the forward to close', timeoutMs: 15_000 });
+    await waitFor(async () => !(await acceptsAt(url)), { what: 'the forward to close', timeoutMs: 15_000 });
   }, 120_000);
 
   it('stopping the local agent closes its forwards', async () => {
     const { workspace, port } = await runningApp(4);
     const { url } = await client.call('preview.open', { workspaceId: workspace.id, port });
-    expect(await accepts(url)).toBe(true);
+    expect(await acceptsAt(url)).toBe(true);
     client.close();
     await local.stop();
-    expect(await accepts(url)).toBe(false);
+    expect(await acceptsAt(url)).toBe(false);
 
     local = await spawnAgent(localHome, { env: AGENT_ENV });
     client = await connectClient(local);
@@ -154,7 +142,7 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
 
     const removed = await cli('remote', 'remove', 'box');
     expect(removed.code).toBe(0);
-    expect(await accepts(url)).toBe(false);
+    expect(await acceptsAt(url)).toBe(false);
     // Nothing to open through any more.
     await expect(client.call('preview.open', { workspaceId: workspace.id, port })).rejects.toThrow();
   }, 120_000);
