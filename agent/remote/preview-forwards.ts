@@ -121,6 +121,8 @@ class PreviewForward implements ForwardUse {
   host: string = LOOPBACKS[0];
   /** Checks in a row that found its port no preview of its workspace (MISSES_TO_CLOSE). */
   misses = 0;
+  /** The last connection's failure, logged once until a connection works again. */
+  #lastFailure: string | undefined;
 
   constructor(remote: string, workspaceId: string, port: number, route: SshRoute, log: Logger) {
     this.key = forwardKey(remote, port);
@@ -226,8 +228,12 @@ class PreviewForward implements ForwardUse {
     if (child.stdin) socket.pipe(child.stdin);
     child.stdout?.pipe(socket);
     child.on('close', (code) => {
-      if (code !== 0 && code !== null)
-        this.#log.warn(`Preview forward ${this.key}: a connection failed: ${sshErrorLine(stderr)}`);
+      const failure =
+        code !== 0 && code !== null ? forwardFailure(stderr, this.port, this.remote) : undefined;
+      // A page whose app is down retries each second (a dev server's reload client): said once, not each time.
+      if (failure && failure !== this.#lastFailure) this.#log.warn(`Preview forward ${this.key}: ${failure}`);
+      if (code === 0) this.#lastFailure = undefined;
+      else if (failure) this.#lastFailure = failure;
       // stdout's end has ended the socket already when ssh finished well; otherwise it is cut.
       if (code !== 0) socket.destroy();
     });
