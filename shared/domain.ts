@@ -163,9 +163,9 @@ export const Project = z.lazy(() =>
      * so, and where its log is), instead of after it: Claude reads the task during a long install.
      */
     sessionDuringSetup: z.boolean().optional(),
-    /** A shell command that starts the app (`ff-agent workspace run`); else the repo's conductor or superset config's. */
+    /** A shell command that starts the app (`ff-agent workspace run`); else the repo's conductor, superset or codex config's. */
     runScript: z.string().optional(),
-    /** A shell command run in the worktree before it is archived; else the repo's conductor or superset config's. */
+    /** A shell command run in the worktree before it is archived; else the repo's conductor, superset or codex config's. */
     archiveScript: z.string().optional(),
     /** False: scripts, sessions and terminals get no PORT (FF_PORT still), for an app that reads PORT otherwise. */
     portVariable: z.boolean().optional(),
@@ -195,6 +195,7 @@ export const ScriptSource = z.enum([
   '.conductor/settings.toml',
   'conductor.json',
   '.superset/config.json',
+  '.codex/environments/environment.toml',
 ]);
 export type ScriptSource = z.infer<typeof ScriptSource>;
 

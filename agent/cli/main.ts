@@ -190,7 +190,7 @@ export function buildProgram(): Command {
   project
     .command('show <owner/repo>')
     .description(
-      'a project and its setup, run and archive scripts, each with where it came from (ff, conductor or superset config)',
+      'a project and its setup, run and archive scripts, each with where it came from (ff, conductor, superset or codex config)',
     )
     .option('--json', 'print JSON')
     .action(async (ref: string, options: { json?: boolean }) =>

@@ -62,8 +62,8 @@ export class Terminals {
   }
 
   /**
-   * Starts the project's run script (ff's setting, else the repo's conductor or
-   * superset config) in a terminal of the workspace, with its ports; answers
+   * Starts the project's run script (ff's setting, else the repo's conductor,
+   * superset or codex config) in a terminal of the workspace, with its ports; answers
    * the one already running if there is one.
    */
   async run(workspaceId: string): Promise<TerminalInfo> {
@@ -74,7 +74,7 @@ export class Terminals {
     if (!script) {
       throw new AgentError(
         'FAILED_PRECONDITION',
-        `No run script for workspace ${workspaceId}: set one with \`ff-agent project set <owner/repo> --run "<command>"\`, or declare scripts.run in .conductor/settings.toml or conductor.json, or run in .superset/config.json.`,
+        `No run script for workspace ${workspaceId}: set one with \`ff-agent project set <owner/repo> --run "<command>"\`, or declare scripts.run in .conductor/settings.toml or conductor.json, or run in .superset/config.json, or an action named Run in .codex/environments/environment.toml.`,
       );
     }
     return this.open({ workspaceId, cols: 120, rows: 30, command: script.command });

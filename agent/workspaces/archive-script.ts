@@ -10,8 +10,8 @@ import { workspaceEnv } from './workspace-env.js';
 const ARCHIVE_SCRIPT_TIMEOUT_MS = 5 * 60_000;
 
 /**
- * The project's archive script (ff's setting, else the repo's conductor or
- * superset teardown), run in the worktree before anything of it is stopped
+ * The project's archive script (ff's setting, else the repo's conductor
+ * archive, superset teardown or codex cleanup), run in the worktree before anything of it is stopped
  * or removed, its output in the workspace's log. One that fails leaves a
  * warning and does not stop the archive: the user asked to put it away.
  * Returns whether it ran (what it wrote must be read again).

@@ -135,7 +135,7 @@ async function provision(ctx: ProvisionContext, id: string, retry: boolean): Pro
     await settledBoth(enter('creating worktree'), createWorktree(ctx, project, workspace, startPoint, retry));
     await copyIncludes(ctx, project, workspace, logLine);
 
-    // ff's own setting, else what the branch's conductor or superset config declares.
+    // ff's own setting, else what the branch's conductor, superset or codex config declares.
     const setup = (await readProjectScripts(project, workspace.path)).setup;
     if (setup) {
       await enter('running setup');

@@ -2,7 +2,7 @@ import { type Project, projectSlug, type Workspace } from '../../shared/domain.j
 
 /**
  * The variables a workspace's scripts, sessions and terminals get: ff's own,
- * and the ones Conductor's and Superset's scripts expect, so a repo set up
+ * and the ones Conductor's, Superset's and Codex's scripts expect, so a repo set up
  * for those tools runs unchanged. Pure.
  */
 export function workspaceEnv(
@@ -23,6 +23,8 @@ export function workspaceEnv(
     CONDUCTOR_DEFAULT_BRANCH: project.defaultBranch,
     SUPERSET_WORKSPACE_NAME: name,
     SUPERSET_ROOT_PATH: project.path,
+    CODEX_WORKTREE_PATH: workspace.path,
+    CODEX_SOURCE_TREE_PATH: project.path,
     ...(port
       ? {
           FF_PORT: port,

@@ -10,7 +10,7 @@ const workspace = {
 };
 
 describe('workspaceEnv', () => {
-  it("sets ff's, Conductor's and Superset's variables from the workspace and its project", () => {
+  it("sets ff's, Conductor's, Superset's and Codex's variables from the workspace and its project", () => {
     expect(workspaceEnv(project, workspace)).toEqual({
       FF_WORKSPACE_ID: 'w1',
       FF_WORKSPACE_BRANCH: 'ff/1-fix',
@@ -27,6 +27,8 @@ describe('workspaceEnv', () => {
       CONDUCTOR_PORT: '20010',
       SUPERSET_WORKSPACE_NAME: 'ff/1-fix',
       SUPERSET_ROOT_PATH: '/src/app',
+      CODEX_WORKTREE_PATH: '/wt/octo/app/ff/1-fix',
+      CODEX_SOURCE_TREE_PATH: '/src/app',
     });
   });
 
