@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isProcessAlive } from '../../../agent/store/instance-lock.js';
+import { portFree } from '../../../agent/workspaces/port-block.js';
 import type { AgentClient } from '../../../shared/agent-client.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { connectClient, runCli, spawnAgent } from '../../helpers/agent-process.js';
@@ -237,6 +239,52 @@ describe('ff-agent gc', () => {
     expect(readFileSync(join(merged.path, 'notes.txt'), 'utf8')).toBe('my notes\n');
     expect(readFileSync(join(merged.path, 'feature.txt'), 'utf8')).toBe('feature.txt\n');
   }, 180_000);
+
+  it('a merged workspace whose app is running: gc ends the app (its process gone, its port free at once) and keeps the work restorable', async () => {
+    const w = await ratchetWorld();
+    // The app: a real HTTP server on the workspace's port, started by the run script.
+    await w.client.call('project.set', {
+      project: 'octo/app',
+      runScript: `node -e "require('http').createServer((q, s) => s.end('up')).listen(Number(process.env.FF_PORT), '127.0.0.1')"`,
+    });
+    const ws = await w.workspace(31);
+    const port = ws.ports!.first;
+    writeFileSync(join(ws.path, 'notes.txt'), 'my notes\n');
+    await w.client.call('workspace.run', { workspaceId: ws.id });
+    await waitFor(
+      async () => ((await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok ? true : undefined),
+      { what: `the app to answer on ${port}`, timeoutMs: 15_000 },
+    );
+    const [preview] = await waitFor(
+      async () => {
+        const previews = (await w.client.call('workspace.get', { workspaceId: ws.id })).previews ?? [];
+        return previews.length > 0 ? previews : undefined;
+      },
+      { what: 'the app to show as a preview' },
+    );
+    const server = preview!.pid;
+    expect(isProcessAlive(server)).toBe(true);
+    w.github.addPullRequest('octo/app', { headRefName: ws.branch, state: 'MERGED' });
+    await w.client.call('ratchet.tick');
+    expect((await w.client.call('workspace.get', { workspaceId: ws.id })).ratchet.state).toBe('MERGED');
+
+    await w.client.call('settings.set', { gcAfterDays: 0 });
+    const report = await w.client.call('gc.run', { dryRun: false });
+    const removed = report.removed.find((r) => r.kind === 'worktree' && r.workspaceId === ws.id);
+    expect(removed?.what).toBe(ws.path);
+    // Ended before gc answered: no server process, nothing answering, the port free for another.
+    expect(isProcessAlive(server)).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    expect(await portFree(port)).toBe(true);
+    expect(await w.client.call('terminal.list', { workspaceId: ws.id })).toEqual([]);
+    expect(existsSync(ws.path)).toBe(false);
+    // What gc promises: the work is on the snapshot it names, and restore brings it back.
+    expect(removed?.snapshotRef).toMatch(new RegExp(`^refs/ff/archive/${ws.id}-\\d+$`));
+    expect(w.repo.git(w.repo.clone, 'show', `${removed?.snapshotRef}:notes.txt`)).toBe('my notes\n');
+    const restored = await w.client.call('workspace.restore', { workspaceId: ws.id });
+    expect(restored.status).toBe('ready');
+    expect(readFileSync(join(ws.path, 'notes.txt'), 'utf8')).toBe('my notes\n');
+  }, 120_000);
 
   it('keeps what a snapshot cannot hold and any branch origin does not hold now, saying so in its dry run as in its real run', async () => {
     const w = await ratchetWorld();
