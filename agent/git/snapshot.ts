@@ -1,7 +1,8 @@
-import { lstat, opendir, realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatBytes } from '../../shared/bytes.js';
 import type { SkippedKind } from '../../shared/domain.js';
+import { type FolderWalk, walkFolder } from './folder-walk.js';
 import { git, gitText } from './git.js';
 
 /**
@@ -226,66 +227,6 @@ export function parseCountObjects(text: string): number {
   return kib * 1024;
 }
 
-export interface Walk {
-  bytes: number;
-  entries: number;
-  /** False when the walk stopped at `stopAbove` or `maxEntries`. */
-  complete: boolean;
-  /** Folders with no entries (absolute paths). */
-  emptyDirs: string[];
-  /** With `stopAtRepos`: folders holding a `.git` (absolute), not walked into. */
-  repos: string[];
-}
-
-/**
- * Walks `path` (a file or a folder; symlinks not followed) asynchronously,
- * adding up bytes and stopping once past `stopAbove` or `maxEntries`. With
- * `stopAtRepos`, a folder holding `.git` is a nested repository: listed,
- * not walked into (its files are its own snapshot's).
- */
-export async function walk(
-  path: string,
-  { stopAbove = Number.POSITIVE_INFINITY, maxEntries = 500_000, stopAtRepos = false } = {},
-): Promise<Walk> {
-  const result: Walk = { bytes: 0, entries: 0, complete: true, emptyDirs: [], repos: [] };
-  const stack = [path];
-  while (stack.length > 0) {
-    const current = stack.pop() as string;
-    let stats: Awaited<ReturnType<typeof lstat>>;
-    try {
-      stats = await lstat(current);
-    } catch {
-      continue; // gone meanwhile, or unreadable
-    }
-    result.entries++;
-    if (stats.isDirectory()) {
-      const names: string[] = [];
-      try {
-        for await (const entry of await opendir(current)) names.push(entry.name);
-      } catch {
-        // unreadable folder: counted as empty
-      }
-      if (stopAtRepos && names.includes('.git')) result.repos.push(current);
-      else if (names.length === 0) result.emptyDirs.push(current);
-      else for (const name of names) stack.push(join(current, name));
-    } else {
-      result.bytes += stats.size;
-    }
-    if (result.bytes > stopAbove || result.entries >= maxEntries) return { ...result, complete: false };
-  }
-  return result;
-}
-
-/** Bytes under `path` (a file or a folder, symlinks not followed), stopping once past `stopAbove` or `maxEntries`. */
-export async function measure(
-  path: string,
-  stopAbove = Number.POSITIVE_INFINITY,
-  maxEntries = 500_000,
-): Promise<{ bytes: number; entries: number; complete: boolean }> {
-  const { bytes, entries, complete } = await walk(path, { stopAbove, maxEntries });
-  return { bytes, entries, complete };
-}
-
 /** One repository's own part of an inventory (not what is nested in it), and where repositories nest in it. */
 interface Level {
   head: string | undefined;
@@ -312,14 +253,14 @@ async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Lev
   const { tracked, untracked, repos: untrackedRepos } = parseStatusZ(status);
   const repos = new Set(untrackedRepos);
   const emptyDirs: string[] = [];
-  const found = (w: Walk) => {
+  const found = (w: FolderWalk) => {
     for (const empty of w.emptyDirs) emptyDirs.push(relative(dir, empty));
     for (const repo of w.repos) repos.add(relative(dir, repo));
   };
   const ignored: string[] = [];
   const skipped: SkippedEntry[] = [];
   for (const entry of parseIgnoredZ(ignoredOut)) {
-    const size = await walk(join(dir, entry), { stopAbove: maxIgnoredBytes, stopAtRepos: true });
+    const size = await walkFolder(join(dir, entry), { stopAbove: maxIgnoredBytes, stopAtRepos: true });
     if (size.bytes > maxIgnoredBytes) {
       skipped.push({ path: entry, bytes: size.bytes, kind: 'ignored' });
       continue;
@@ -328,7 +269,7 @@ async function inventoryLevel(dir: string, maxIgnoredBytes: number): Promise<Lev
     found(size);
   }
   for (const entry of others.filter((e) => e.endsWith('/') && !repos.has(e.slice(0, -1))))
-    found(await walk(join(dir, entry), { stopAtRepos: true }));
+    found(await walkFolder(join(dir, entry), { stopAtRepos: true }));
   for (const link of parseGitlinksZ(stage.join('\0'))) {
     // A submodule never initialized is an empty folder: nothing of it is here to lose.
     if (

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { DiskUse, Project, Workspace } from '../../shared/domain.js';
-import { bytesOnlyIn, folderBytes } from '../git/disk-usage.js';
+import { bytesOnlyIn } from '../git/disk-usage.js';
+import { walkFolder } from '../git/folder-walk.js';
 import { snapshotRefPatterns } from '../git/snapshot-refs.js';
 
 /** A walk of a worktree stops here (a node_modules of a million files): the figure is then "at least". */
 const MAX_ENTRIES = 200_000;
+/** A background figure: its walk takes at most this share of a core. */
+const CPU_SHARE = 0.25;
 
 /** The refs that are a workspace's own: its branch and its snapshots (patterns: one ref per snapshot). */
 export function ownRefsOf(workspace: Workspace): string[] {
@@ -14,7 +17,7 @@ export function ownRefsOf(workspace: Workspace): string[] {
 export async function measureWorkspace(workspace: Workspace, project: Project): Promise<DiskUse> {
   const hasWorktree = workspace.status !== 'archived' && existsSync(workspace.path);
   const walk = hasWorktree
-    ? await folderBytes(workspace.path, { maxEntries: MAX_ENTRIES })
+    ? await walkFolder(workspace.path, { maxEntries: MAX_ENTRIES, cpuShare: CPU_SHARE })
     : { bytes: 0, complete: true };
   const own = ownRefsOf(workspace);
   const onlyHereBytes = await bytesOnlyIn(

@@ -10,7 +10,7 @@ import {
 import { errorText } from '../../shared/error-text.js';
 import { commitsNotIn, deleteBranch, remoteTips } from '../git/branches.js';
 import { bytesOnlyIn } from '../git/disk-usage.js';
-import { measure } from '../git/snapshot.js';
+import { walkFolder } from '../git/folder-walk.js';
 import { ARCHIVE_REF_PREFIX, deleteRefs, headRefOf, listSnapshotRefs } from '../git/snapshot-refs.js';
 import { listWorktrees, madeByFf, refExists } from '../git/worktree.js';
 import type { Logger } from '../logger.js';
@@ -99,7 +99,7 @@ export async function collectGarbage(
         kept.push({ what: workspace.path, reason: `not archived: ${preview.refusal}` });
         continue;
       }
-      const bytes = existsSync(workspace.path) ? (await measure(workspace.path)).bytes : 0;
+      const bytes = existsSync(workspace.path) ? (await walkFolder(workspace.path)).bytes : 0;
       let snapshotRef = preview.ref;
       if (!dryRun) {
         try {
@@ -169,7 +169,7 @@ export async function collectGarbage(
       kept.push({ what: path, reason: `orphan worktree not removed: ${refusal}` });
       continue;
     }
-    const bytes = (await measure(path)).bytes;
+    const bytes = (await walkFolder(path)).bytes;
     let snapshotRef = `${ARCHIVE_REF_PREFIX}${orphanSnapshotName(path)}-…`;
     if (!dryRun) {
       try {
