@@ -22,123 +22,37 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { schema as githubSchema } from '@octokit/graphql-schema';
 import { buildSchema, execute, type GraphQLSchema, parse, validate } from 'graphql';
 import { closeServer, listenOnLoopback } from '../loopback.js';
+import type {
+  Failure,
+  FakeCheck,
+  FakeCheckOutput,
+  FakeIssue,
+  FakePullRequest,
+  FakeThread,
+  RateLimitBudget,
+  RecordedRequest,
+} from './model.js';
+import { type MutationHost, mutationResolvers } from './mutations.js';
+import { checkRunNode, issueNode, pullRequestNode, UpdatedAt } from './nodes.js';
 import { queryCost } from './query-cost.js';
+import { answerRest } from './rest.js';
+
+export type {
+  Failure,
+  FakeCheck,
+  FakeCheckOutput,
+  FakeIssue,
+  FakePullRequest,
+  FakeReview,
+  FakeThread,
+  RateLimitBudget,
+  RecordedRequest,
+} from './model.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 export function githubGraphQLSchema(): GraphQLSchema {
   cachedSchema ??= buildSchema(githubSchema.idl, { assumeValidSDL: true });
   return cachedSchema;
-}
-
-export interface FakeCheck {
-  kind: 'CheckRun' | 'StatusContext';
-  name: string;
-  /** CheckRun: QUEUED | IN_PROGRESS | COMPLETED; StatusContext: PENDING | SUCCESS | FAILURE | ERROR */
-  status: string;
-  conclusion: string | null;
-  runId: number;
-  startedAt: string;
-  /** A CheckRun's own account of itself: what GitHub Actions shows on the run's page. */
-  output?: FakeCheckOutput;
-  /** The GitHub Actions workflow run of this job (`runId` is the job id); absent for other CI apps. */
-  workflowRunId?: number;
-}
-
-export interface FakeCheckOutput {
-  title?: string;
-  summary?: string;
-  text?: string;
-  annotations?: Array<{
-    path: string;
-    line: number;
-    level: 'FAILURE' | 'WARNING' | 'NOTICE';
-    message: string;
-  }>;
-}
-
-export interface FakeReview {
-  author: string;
-  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
-  submittedAt: string;
-}
-
-export interface FakeThread {
-  /** Set by the fake when the thread is added without one. */
-  id?: string;
-  isResolved: boolean;
-  comments: Array<{
-    author: string;
-    body: string;
-    path: string;
-    line: number;
-    createdAt: string;
-    authorAssociation?: string;
-  }>;
-}
-
-export interface FakePullRequest {
-  id: string;
-  repo: string;
-  number: number;
-  title: string;
-  body: string;
-  state: 'OPEN' | 'CLOSED' | 'MERGED';
-  headRefName: string;
-  headRefOid: string;
-  baseRefName: string;
-  mergeable: 'MERGEABLE' | 'CONFLICTING' | 'UNKNOWN';
-  checks: FakeCheck[];
-  reviews: FakeReview[];
-  threads: FakeThread[];
-  autoMerge: { enabledAt: string; mergeMethod: string } | null;
-  /** Branch protection wants it up to date with its base: mergeStateStatus BEHIND. */
-  behind?: boolean;
-  /** Updating the branch from its base conflicts (updatePullRequestBranch fails, the PR turns CONFLICTING). */
-  updateConflicts?: boolean;
-  /** Logins asked to review (requestReviews). */
-  requestedReviewers?: string[];
-  /** owner/name of the repository the head lives in, when it is a fork's (isCrossRepository). */
-  headRepository?: string;
-  /** Who opened it (defaults to a teammate). */
-  author?: string;
-}
-
-export interface FakeIssue {
-  id: string;
-  repo: string;
-  number: number;
-  title: string;
-  body: string;
-  state: 'OPEN' | 'CLOSED';
-  labels: string[];
-  assignees: string[];
-  /** Who opened it, and how they relate to the repo (GitHub's CommentAuthorAssociation). */
-  author: string;
-  authorAssociation: string;
-  comments: Array<{ author: string; body: string; createdAt: string; authorAssociation?: string }>;
-}
-
-export interface Failure {
-  status: number;
-  retryAfter?: number;
-  message?: string;
-  delayMs?: number;
-}
-
-export interface RecordedRequest {
-  query: string;
-  variables: Record<string, unknown>;
-  operation: string;
-  /** Points this request was charged (0 when it was refused before running). */
-  cost: number;
-}
-
-/** The token's GraphQL budget for the current hour. */
-export interface RateLimitBudget {
-  limit: number;
-  used: number;
-  /** When the hour ends and `used` starts again from 0. */
-  resetAt: number;
 }
 
 export class FakeGitHub {
@@ -176,8 +90,8 @@ export class FakeGitHub {
   #downloadsPort = 0;
   #nextNumber = 1;
   #nextId = 1;
-  /** Each PR's content when its updatedAt last moved (see #updatedAt). */
-  readonly #updates = new Map<string, { content: string; at: string }>();
+  /** Each PR's updatedAt, moved as GitHub moves it (nodes.ts). */
+  readonly #updatedAt = new UpdatedAt();
 
   constructor(options: { host?: string } = {}) {
     this.host = options.host ?? 'github.com';
@@ -333,42 +247,6 @@ export class FakeGitHub {
     return check;
   }
 
-  /** REST: `POST .../actions/runs/{id}/rerun-failed-jobs` and `GET .../actions/jobs/{id}/logs`. */
-  #rest(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0]!;
-    this.rest.push(`${req.method} ${path}`);
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
-    const rerun = /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/rerun-failed-jobs$/.exec(path);
-    if (rerun && req.method === 'POST') {
-      const runId = Number(rerun[2]);
-      let rerunJobs = 0;
-      for (const pr of this.pullRequests.filter((p) => p.repo === rerun[1])) {
-        const latest = new Map<string, FakeCheck>();
-        for (const check of pr.checks) if (check.workflowRunId === runId) latest.set(check.name, check);
-        for (const check of latest.values()) {
-          if (!['FAILURE', 'TIMED_OUT', 'CANCELLED'].includes(check.conclusion ?? '')) continue;
-          this.setCheck(pr.number, check.name, null, undefined, runId);
-          rerunJobs++;
-        }
-      }
-      if (rerunJobs === 0) json(403, { message: 'This workflow run has no failed jobs to re-run.' });
-      else json(201, {});
-      return;
-    }
-    const logs = /^\/repos\/[^/]+\/[^/]+\/actions\/jobs\/(\d+)\/logs$/.exec(path);
-    if (logs && req.method === 'GET') {
-      res
-        .writeHead(302, {
-          location: `http://127.0.0.1:${this.#downloadsPort}/job-logs/${logs[1]}?sig=signed-for-tests`,
-        })
-        .end();
-      return;
-    }
-    json(404, { message: 'Not Found' });
-  }
-
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -386,7 +264,12 @@ export class FakeGitHub {
         res.end(JSON.stringify({ message: failure.message ?? `scripted ${failure.status}` }));
         return;
       }
-      this.#rest(req, res);
+      answerRest(req, res, {
+        pullRequests: this.pullRequests,
+        rest: this.rest,
+        downloadsPort: this.#downloadsPort,
+        setCheck: (...args) => this.setCheck(...args),
+      });
       return;
     }
     if (req.url !== '/graphql' || req.method !== 'POST') {
@@ -513,7 +396,7 @@ export class FakeGitHub {
           const pr = this.pullRequests.find((p) => p.id === id);
           if (pr) return this.#pullRequest(pr);
           const check = this.pullRequests.flatMap((p) => p.checks).find((c) => `CR_${c.runId}` === id);
-          return check?.kind === 'CheckRun' ? this.#checkRun(check) : null;
+          return check?.kind === 'CheckRun' ? checkRunNode(check) : null;
         }),
       search: ({ query }: { query: string }) => {
         const repo = /repo:(\S+)/.exec(query)?.[1];
@@ -526,90 +409,26 @@ export class FakeGitHub {
           .filter((i) => (!repo || i.repo === repo) && i.state === 'OPEN')
           .filter((i) => !assignee || i.assignees.includes(assignee))
           .filter((i) => !terms || i.title.toLowerCase().includes(terms))
-          .map((i) => this.#issue(i));
+          .map((i) => issueNode(i, this.host));
         return { nodes, issueCount: nodes.length };
       },
-      enablePullRequestAutoMerge: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'enablePullRequestAutoMerge', input });
-        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
-        if (!pr) throw new Error('Could not resolve to a PullRequest');
-        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
-          throw new Error('Head branch was modified');
-        pr.autoMerge = {
-          enabledAt: new Date().toISOString(),
-          mergeMethod: String(input.mergeMethod ?? 'MERGE'),
-        };
-        return { pullRequest: this.#pullRequest(pr) };
-      },
-      mergePullRequest: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'mergePullRequest', input });
-        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
-        if (!pr) throw new Error('Could not resolve to a PullRequest');
-        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
-          throw new Error('Head branch was modified');
-        pr.state = 'MERGED';
-        return { pullRequest: this.#pullRequest(pr) };
-      },
-      addPullRequestReviewThreadReply: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'addPullRequestReviewThreadReply', input });
-        const { pr, thread } = this.#threadById(input.pullRequestReviewThreadId);
-        const first = thread.comments[0];
-        thread.comments.push({
-          author: this.viewer.login,
-          body: String(input.body),
-          path: first?.path ?? '',
-          line: first?.line ?? 0,
-          createdAt: new Date().toISOString(),
-        });
-        return {
-          comment: {
-            id: `PRRC_${this.#nextId++}`,
-            url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${this.#nextId}`,
-          },
-        };
-      },
-      resolveReviewThread: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'resolveReviewThread', input });
-        const { thread } = this.#threadById(input.threadId);
-        thread.isResolved = true;
-        return { thread: { id: thread.id, isResolved: true } };
-      },
-      requestReviews: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'requestReviews', input });
-        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
-        if (!pr) throw new Error('Could not resolve to a PullRequest');
-        const logins = (input.userIds as string[]).map((id) => id.replace(/^U_/, ''));
-        pr.requestedReviewers = [
-          ...new Set([...(input.union ? (pr.requestedReviewers ?? []) : []), ...logins]),
-        ];
-        return { pullRequest: { id: pr.id } };
-      },
-      updatePullRequestBranch: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'updatePullRequestBranch', input });
-        const pr = this.pullRequests.find((p) => p.id === input.pullRequestId);
-        if (!pr) throw new Error('Could not resolve to a PullRequest');
-        if (input.expectedHeadOid && input.expectedHeadOid !== pr.headRefOid)
-          throw new Error('Head branch was modified');
-        if (pr.updateConflicts) {
-          pr.mergeable = 'CONFLICTING';
-          throw new Error('There are merge conflicts: update the branch locally.');
-        }
-        pr.behind = false;
-        pr.headRefOid = (this.#nextId++).toString(16).padStart(40, 'b');
-        return { pullRequest: { id: pr.id, headRefOid: pr.headRefOid } };
-      },
-      createPullRequest: ({ input }: { input: Record<string, unknown> }) => {
-        this.mutations.push({ name: 'createPullRequest', input });
-        const slug = [...this.repos.entries()].find(([, r]) => r.id === input.repositoryId)?.[0];
-        if (!slug) throw new Error('Could not resolve to a Repository');
-        const pr = this.addPullRequest(slug, {
-          headRefName: String(input.headRefName),
-          baseRefName: String(input.baseRefName),
-          title: String(input.title),
-          body: String(input.body ?? ''),
-        });
-        return { pullRequest: this.#pullRequest(pr) };
-      },
+      ...mutationResolvers(this.#mutationHost()),
+    };
+  }
+
+  /** What the mutations (mutations.ts) read and change. */
+  #mutationHost(): MutationHost {
+    return {
+      viewer: this.viewer,
+      host: this.host,
+      repos: this.repos,
+      pullRequests: this.pullRequests,
+      mutations: this.mutations,
+      addPullRequest: (slug, pr) => this.addPullRequest(slug, pr),
+      nextId: () => this.#nextId++,
+      peekId: () => this.#nextId,
+      threadById: (id) => this.#threadById(id),
+      node: (pr) => this.#pullRequest(pr),
     };
   }
 
@@ -620,7 +439,7 @@ export class FakeGitHub {
       nameWithOwner: slug,
       issue: ({ number }: { number: number }) => {
         const issue = this.issues.find((i) => i.repo === slug && i.number === number);
-        return issue ? this.#issue(issue) : null;
+        return issue ? issueNode(issue, this.host) : null;
       },
       pullRequest: ({ number }: { number: number }) => {
         const pr = this.pullRequests.find((p) => p.repo === slug && p.number === number);
@@ -636,182 +455,7 @@ export class FakeGitHub {
     };
   }
 
-  #issue(issue: FakeIssue): Record<string, unknown> {
-    return {
-      __typename: 'Issue',
-      id: issue.id,
-      number: issue.number,
-      title: issue.title,
-      body: issue.body,
-      url: `https://${this.host}/${issue.repo}/issues/${issue.number}`,
-      state: issue.state,
-      updatedAt: new Date().toISOString(),
-      author: { __typename: 'User', login: issue.author },
-      authorAssociation: issue.authorAssociation,
-      labels: () => ({ nodes: issue.labels.map((name) => ({ name })) }),
-      comments: () => ({
-        nodes: issue.comments.map((c) => ({
-          author: { __typename: 'User', login: c.author },
-          authorAssociation: c.authorAssociation ?? 'MEMBER',
-          body: c.body,
-          createdAt: c.createdAt,
-        })),
-      }),
-    };
-  }
-
-  /**
-   * A PR's `updatedAt`, as GitHub moves it: on a push, a comment or review, an edit, a
-   * state change, auto-merge or review requests — not when its checks run, its base moves or
-   * a thread is only resolved (the ratchet must not count on those moving it).
-   */
-  #updatedAt(pr: FakePullRequest): string {
-    const content = JSON.stringify([
-      pr.title,
-      pr.body,
-      pr.state,
-      pr.headRefOid,
-      pr.baseRefName,
-      pr.threads.map((t) => t.comments),
-      pr.reviews,
-      pr.autoMerge,
-      pr.requestedReviewers,
-    ]);
-    const seen = this.#updates.get(pr.id);
-    if (seen?.content === content) return seen.at;
-    // Strictly later than the last one, however fast the changes come.
-    const at = new Date(Math.max(Date.now(), seen ? Date.parse(seen.at) + 1 : 0)).toISOString();
-    this.#updates.set(pr.id, { content, at });
-    return at;
-  }
-
-  #checkRun(check: FakeCheck): Record<string, unknown> {
-    return {
-      __typename: 'CheckRun',
-      id: `CR_${check.runId}`,
-      name: check.name,
-      title: check.output?.title ?? null,
-      summary: check.output?.summary ?? null,
-      text: check.output?.text ?? null,
-      annotations: {
-        nodes: (check.output?.annotations ?? []).map((a) => ({
-          path: a.path,
-          title: null,
-          message: a.message,
-          annotationLevel: a.level,
-          location: { start: { line: a.line } },
-        })),
-      },
-    };
-  }
-
   #pullRequest(pr: FakePullRequest): Record<string, unknown> {
-    const merged = pr.state === 'MERGED';
-    const contexts = pr.checks.map((c) =>
-      c.kind === 'CheckRun'
-        ? {
-            __typename: 'CheckRun',
-            id: `CR_${c.runId}`,
-            name: c.name,
-            status: c.status,
-            conclusion: c.conclusion,
-            detailsUrl: `https://${this.host}/${pr.repo}/actions/runs/${c.runId}`,
-            databaseId: c.runId,
-            startedAt: c.startedAt,
-            completedAt: c.status === 'COMPLETED' ? c.startedAt : null,
-            checkSuite: {
-              workflowRun: c.workflowRunId !== undefined ? { databaseId: c.workflowRunId } : null,
-            },
-          }
-        : {
-            __typename: 'StatusContext',
-            context: c.name,
-            state: c.status,
-            targetUrl: `https://ci.example/${c.runId}`,
-            createdAt: c.startedAt,
-          },
-    );
-    // The rollup's state, as GitHub's: each check's latest attempt counts (a re-run replaces the
-    // run it repeats), a failure before anything pending.
-    const latest = [...new Map(pr.checks.map((c) => [c.name, c])).values()];
-    const failing = latest.some((c) =>
-      ['FAILURE', 'ERROR', 'TIMED_OUT', 'CANCELLED'].includes(
-        String(c.kind === 'CheckRun' ? c.conclusion : c.status),
-      ),
-    );
-    const pending = latest.some(
-      (c) =>
-        c.status !== 'COMPLETED' && c.status !== 'SUCCESS' && c.status !== 'FAILURE' && c.status !== 'ERROR',
-    );
-    const rollup = contexts.length
-      ? {
-          state: failing ? 'FAILURE' : pending ? 'PENDING' : 'SUCCESS',
-          contexts: () => ({ nodes: contexts }),
-        }
-      : null;
-    return {
-      __typename: 'PullRequest',
-      id: pr.id,
-      number: pr.number,
-      url: `https://${this.host}/${pr.repo}/pull/${pr.number}`,
-      title: pr.title,
-      state: merged ? 'MERGED' : pr.state,
-      merged,
-      headRefName: pr.headRefName,
-      headRefOid: pr.headRefOid,
-      baseRefName: pr.baseRefName,
-      isCrossRepository: Boolean(pr.headRepository && pr.headRepository !== pr.repo),
-      author: { __typename: 'User', login: pr.author ?? 'teammate' },
-      headRepository: {
-        __typename: 'Repository',
-        nameWithOwner: pr.headRepository ?? pr.repo,
-        owner: { __typename: 'User', login: (pr.headRepository ?? pr.repo).split('/')[0] },
-      },
-      mergeable: pr.mergeable,
-      mergeStateStatus:
-        pr.mergeable === 'CONFLICTING'
-          ? 'DIRTY'
-          : pr.behind
-            ? 'BEHIND'
-            : failing
-              ? 'UNSTABLE'
-              : pending
-                ? 'BLOCKED'
-                : 'CLEAN',
-      reviewDecision: pr.reviews.some((r) => r.state === 'CHANGES_REQUESTED') ? 'CHANGES_REQUESTED' : null,
-      autoMergeRequest: pr.autoMerge ? { enabledAt: pr.autoMerge.enabledAt } : null,
-      updatedAt: this.#updatedAt(pr),
-      statusCheckRollup: rollup,
-      commits: () => ({ nodes: [{ commit: { oid: pr.headRefOid, statusCheckRollup: rollup } }] }),
-      latestReviews: () => ({
-        nodes: pr.reviews.map((r) => ({
-          author: { __typename: 'User', id: `U_${r.author}`, login: r.author },
-          state: r.state,
-          submittedAt: r.submittedAt,
-        })),
-      }),
-      reviewThreads: () => ({
-        nodes: pr.threads.map((t, i) => ({
-          id: t.id ?? `PRRT_${pr.id}_${i}`,
-          isResolved: t.isResolved,
-          path: t.comments[0]?.path ?? null,
-          line: t.comments[0]?.line ?? null,
-          comments: ({ first, last }: { first?: number; last?: number }) => ({
-            nodes: t.comments
-              .map((c, j) => ({ c, j }))
-              .slice(last !== undefined ? -last : 0, first !== undefined ? first : undefined)
-              .map(({ c, j }) => ({
-                author: { __typename: 'User', login: c.author },
-                authorAssociation: c.authorAssociation ?? 'MEMBER',
-                body: c.body,
-                path: c.path,
-                line: c.line,
-                createdAt: c.createdAt,
-                url: `https://${this.host}/${pr.repo}/pull/${pr.number}#discussion_r${i}_${j}`,
-              })),
-          }),
-        })),
-      }),
-    };
+    return pullRequestNode(pr, this.host, this.#updatedAt.of(pr));
   }
 }
