@@ -97,8 +97,12 @@ describe.skipIf(missing)("a remote workspace's previews open here through its ss
       ),
     );
 
-    await client.call('workspace.archive', { workspaceId: workspace.id, force: true });
+    const archived = await client.call('workspace.archive', { workspaceId: workspace.id, force: true });
     expect(await acceptsAt(url)).toBe(false);
+    // Its snapshots are the remote's to list: asked here, answered from there.
+    const snapshots = await client.call('workspace.snapshots', { workspaceId: workspace.id });
+    expect(snapshots.map((s) => s.commit)).toEqual([archived.archived!.snapshot!.commit]);
+    expect(snapshots[0]!.branch).toBe(workspace.branch);
   }, 120_000);
 
   it('a workspace archived on the remote itself (not through here) has its forward closed by the periodic check', async () => {
