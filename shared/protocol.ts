@@ -816,12 +816,23 @@ export const methods = {
    * in one answer: how a chat with nothing cached fills at once (a
    * subscription's replay sends them one frame each). `firstSeq` says where the
    * answer starts; subscribe with `sinceSeq: lastSeq` for what comes next.
+   * With `oldestFirst`: the first events after `sinceSeq` instead, at most
+   * `limit` and about `maxBytes` (at least one while any are left): a page of
+   * a replay read forward (how a remote's session is replayed through the
+   * local agent, agent/remote/relayed-topics.ts).
    */
   'session.events': method(() => ({
     params: z.object({
       sessionId: SessionId,
       sinceSeq: z.number().int().nonnegative().default(0),
       limit: z.number().int().min(1).max(5000).default(2000),
+      oldestFirst: z.boolean().optional(),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(4 * 1024 * 1024)
+        .optional(),
     }),
     result: z.object({
       events: z.array(z.object({ seq: z.number().int().positive(), event: SessionEvent })),

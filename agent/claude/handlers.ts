@@ -13,7 +13,7 @@ export function sessionHandlers(sessions: Sessions) {
     'session.resume': (params) => sessions.resume(params.sessionId, params.prompt),
     'session.list': (params) => sessions.list(params ?? {}),
     'session.get': (params) => sessions.view(sessions.find(params.sessionId)),
-    'session.events': (params) => sessions.events(params.sessionId, params.sinceSeq, params.limit),
+    'session.events': (params) => sessions.events(params.sessionId, params.sinceSeq, params.limit, params),
     'permission.respond': (params) => sessions.respondPermission(params),
   } satisfies HandlerTable;
 }

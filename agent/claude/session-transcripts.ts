@@ -108,6 +108,20 @@ export class SessionTranscripts {
   }
 
   /**
+   * The first events after `sinceSeq`: at most `limit`, and about `maxBytes` of transcript (at
+   * least one while any are left). A page of a replay read forward: one read, whatever the size.
+   */
+  pageFrom(id: string, sinceSeq: number, limit: number, maxBytes = EVENTS_BYTES): EventsPage {
+    const log = this.#ifExists(id);
+    if (!log) return { events: [], firstSeq: 0, lastSeq: 0 };
+    const lastSeq = log.lastSeq;
+    const events = log
+      .readFrom(sinceSeq, { entries: limit, bytes: Math.min(maxBytes, EVENTS_BYTES) })
+      .map((entry) => ({ seq: entry.seq, event: sessionEventOf(entry.data, entry.ts) }));
+    return { events, firstSeq: events[0]?.seq ?? lastSeq, lastSeq };
+  }
+
+  /**
    * Messages acknowledged to a process that died before it got them: read from
    * the transcript after `deliveredThrough` (before it, every one was delivered).
    */

@@ -221,10 +221,20 @@ export class Sessions {
     return resumeSession(this.#context, id, prompt);
   }
 
-  /** The newest events after `sinceSeq`: at most `limit`, and about 4 MB of JSON. */
-  events(id: string, sinceSeq: number, limit: number): EventsPage {
+  /**
+   * The newest events after `sinceSeq`: at most `limit`, and about 4 MB of JSON; with
+   * `oldestFirst`, the first ones after it instead, about `maxBytes` (a page of a replay).
+   */
+  events(
+    id: string,
+    sinceSeq: number,
+    limit: number,
+    options: { oldestFirst?: boolean | undefined; maxBytes?: number | undefined } = {},
+  ): EventsPage {
     this.find(id);
-    return this.#context.transcripts.page(id, sinceSeq, limit);
+    return options.oldestFirst
+      ? this.#context.transcripts.pageFrom(id, sinceSeq, limit, options.maxBytes)
+      : this.#context.transcripts.page(id, sinceSeq, limit);
   }
 
   interrupt(id: string): SessionView {

@@ -14,20 +14,25 @@ export interface TopicSource {
   /**
    * Events after `sinceSeq`, in order. A source that pages (a transcript)
    * returns only the first, about `maxBytes` of them and at least one while
-   * any are left; one that does not returns all.
+   * any are left; one that does not returns all. One that must ask for them
+   * (a remote's session) answers later: none of its pages is read at once.
    */
-  readFrom(topic: Topic, sinceSeq: number, maxBytes?: number): EventFrame[];
+  readFrom(topic: Topic, sinceSeq: number, maxBytes?: number): EventFrame[] | Promise<EventFrame[]>;
 }
 
 /**
  * The rest of a sourced topic's replay, a page at a time. Until its last
- * page is taken, live events of the topic are held back from the subscriber
+ * page is sent, live events of the topic are held back from the subscriber
  * (they are in the source, and come in a later page): so it gets everything
  * once, in order, without the replay being read at once.
  */
 export interface ReplayPages {
-  /** The next page, about `maxBytes`; empty once done (caught up, or the subscription ended or was replaced). */
-  next(maxBytes: number): EventFrame[];
+  /**
+   * Reads the next page, about `maxBytes`, and sends it to the subscriber;
+   * nothing once done (caught up, or the subscription ended or was replaced).
+   * Rejects when the source could not be read: the subscriber has a hole.
+   */
+  sendNext(maxBytes: number): Promise<void>;
   readonly done: boolean;
 }
 
@@ -166,8 +171,7 @@ export class EventHub {
       if (sinceSeq === undefined || sinceSeq === seq) return { seq, replay: [], replayed: 0, gap: false };
       const gap = sinceSeq > seq;
       const from = gap ? 0 : sinceSeq;
-      const pages = this.#replayPages(topic, subscriber, source, from);
-      const replay = pages.next(pageBytes);
+      const { replay, pages } = this.#replayPages(topic, subscriber, source, from, pageBytes);
       return { seq, replay, ...(pages.done ? {} : { more: pages }), replayed: seq - from, gap };
     }
     // Looked up, not created: subscribing to a topic nobody publishes on must leave nothing behind.
@@ -181,27 +185,42 @@ export class EventHub {
     return { seq: state.seq, replay, replayed: replay.length, gap };
   }
 
-  #replayPages(topic: Topic, subscriber: Subscriber, source: TopicSource, from: number): ReplayPages {
+  /** The first page of a replay (none yet when the source answers later), and the rest. */
+  #replayPages(
+    topic: Topic,
+    subscriber: Subscriber,
+    source: TopicSource,
+    from: number,
+    pageBytes: number,
+  ): { replay: EventFrame[]; pages: ReplayPages } {
     let cursor = from;
     let done = false;
+    let firstRead: Promise<EventFrame[]> | undefined;
+    // A page as it is taken: the one that catches up makes the subscriber live, right after its own events.
+    const take = (frames: EventFrame[]): EventFrame[] => {
+      if (done) return [];
+      if (this.#catchingUp.get(subscriber)?.get(topic) !== pages) {
+        done = true;
+        return [];
+      }
+      cursor = frames[frames.length - 1]?.seq ?? cursor;
+      // Caught up: from here on it gets live events, the next of which is after `cursor`.
+      if (frames.length === 0 || cursor >= source.lastSeq(topic)) {
+        done = true;
+        this.#caughtUp(subscriber, topic);
+      }
+      return frames;
+    };
     const pages: ReplayPages = {
       get done() {
         return done;
       },
-      next: (maxBytes) => {
-        if (done) return [];
-        if (this.#catchingUp.get(subscriber)?.get(topic) !== pages) {
-          done = true;
-          return [];
-        }
-        const frames = source.readFrom(topic, cursor, maxBytes);
-        cursor = frames[frames.length - 1]?.seq ?? cursor;
-        // Caught up: from here on it gets live events, the next of which is after `cursor`.
-        if (frames.length === 0 || cursor >= source.lastSeq(topic)) {
-          done = true;
-          this.#caughtUp(subscriber, topic);
-        }
-        return frames;
+      sendNext: async (maxBytes) => {
+        if (done) return;
+        const read = firstRead ?? source.readFrom(topic, cursor, maxBytes);
+        firstRead = undefined;
+        // Taken and sent in one go, with nothing in between that could publish.
+        for (const frame of take(await read)) subscriber.send(frame);
       },
     };
     let replaying = this.#catchingUp.get(subscriber);
@@ -210,7 +229,12 @@ export class EventHub {
       this.#catchingUp.set(subscriber, replaying);
     }
     replaying.set(topic, pages);
-    return pages;
+    const first = source.readFrom(topic, from, pageBytes);
+    if (Array.isArray(first)) return { replay: take(first), pages };
+    firstRead = first;
+    // Its failure is the first sendNext's: not an unhandled rejection meanwhile.
+    first.catch(() => {});
+    return { replay: [], pages };
   }
 
   #caughtUp(subscriber: Subscriber, topic: Topic): void {

@@ -17,8 +17,16 @@ import type { Found } from './remote-lists.js';
 import { type OwnerRef, topicOwnerRef } from './route.js';
 import { topicRules } from './topic-rules.js';
 
-/** Relayed events of one remote session kept here for replay (its seqs are the remote transcript's). */
-const SESSION_RING = 5_000;
+/**
+ * Relayed events of one remote session kept here, the newest: a client that
+ * missed only these is replayed from here, and any client from here while the
+ * remote is unreachable. Older ones are read from the remote a page at a time.
+ */
+const SESSION_RING = 200;
+/** The most events one page read from a remote holds (session.events's most). */
+const PAGE_EVENTS = 5_000;
+/** The most bytes session.events pages (shared/protocol.ts). */
+const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 /** How long a remote topic nobody here follows any more is still followed (a popup reopened soon needs no replay). */
 export const RELEASE_IDLE_MS = 60_000;
 
@@ -37,15 +45,21 @@ interface Kept {
 
 /** A session's relayed events, the newest SESSION_RING of them (the remote keeps the whole transcript). */
 class SessionEvents implements Kept {
-  frames: EventFrame[] = [];
+  #frames: EventFrame[] = [];
 
   add(frame: EventFrame): void {
-    this.frames.push(frame);
-    if (this.frames.length > SESSION_RING) this.frames.splice(0, this.frames.length - SESSION_RING);
+    this.#frames.push(frame);
+    if (this.#frames.length > SESSION_RING) this.#frames.shift();
+  }
+
+  /** Whether every event after `since`, up to the last one relayed, is kept here. */
+  covers(since: number, lastSeq: number): boolean {
+    const oldest = this.#frames[0]?.seq;
+    return since >= lastSeq || (oldest !== undefined && oldest <= since + 1);
   }
 
   readFrom(_topic: Topic, since: number): EventFrame[] {
-    return this.frames.filter((frame) => frame.seq > since);
+    return this.#frames.filter((frame) => frame.seq > since);
   }
 }
 
@@ -82,7 +96,7 @@ interface Upstream {
   topic: Topic;
   /** The last seq relayed: anything at or below it is a duplicate (a replay after a reconnect). */
   lastSeq: number;
-  /** For session and terminal topics: what is kept for local replay. */
+  /** For session and terminal topics: what is kept for local replay (of a session, only its newest events). */
   kept?: Kept;
 }
 
@@ -102,7 +116,11 @@ export interface RelayedTopicsDeps {
  * The remotes' events republished here on the same topics: each topic
  * followed once on the machine that owns it (`board` and `ratchet` on every
  * remote), resubscribed with its last seq after a drop, so local subscribers
- * see nothing lost or doubled. A session keeps the remote transcript's seqs.
+ * see nothing lost or doubled. A session keeps the remote transcript's seqs,
+ * and its replay to a local client is read from the remote's transcript a
+ * page at a time, each page once the client has read the one before (the
+ * local hub's paging of any sourced topic): any size replays, and this agent
+ * holds a page of it, not the transcript.
  */
 export class RelayedTopics {
   readonly #deps: RelayedTopicsDeps;
@@ -147,8 +165,8 @@ export class RelayedTopics {
 
   /**
    * Before a local client subscribes to a topic a remote owns: follow it on
-   * the remote (once), and for a session have everything after `sinceSeq`
-   * here, so the local hub replays it with the remote's seqs.
+   * the remote (once), so the local hub replays it with the remote's seqs
+   * (a session's from the remote's transcript, #replayFrom).
    */
   async prepare(topic: Topic, sinceSeq: number | undefined): Promise<void> {
     const ref = topicOwnerRef(topic);
@@ -157,15 +175,12 @@ export class RelayedTopics {
     this.#releasing.delete(topic);
     const machine = await this.#deps.ownerOf(ref);
     if (machine === 'local') return;
-    const known = this.#upstream.has(`${machine}|${topic}`);
+    if (this.#upstream.has(`${machine}|${topic}`)) return;
     const upstream = this.#upstreamOf(machine, topic);
     const client = this.#deps.clientOf(machine);
     if (!client) return; // replayed from what was relayed; followed again on reconnect
-    // Followed from where the local client is: the remote's replay is kept here before the local one.
-    if (!known) return this.#follow(client, upstream, upstream.kept ? sinceSeq : undefined);
-    if (!(upstream.kept instanceof SessionEvents) || sinceSeq === undefined) return;
-    const oldest = upstream.kept.frames[0]?.seq ?? upstream.lastSeq + 1;
-    if (sinceSeq < oldest - 1) await this.#backfill(client, upstream, upstream.kept, sinceSeq);
+    // A terminal from where the local client is (the remote answers with its screen); a session live.
+    await this.#follow(client, upstream, upstream.kept instanceof TerminalScreen ? sinceSeq : undefined);
   }
 
   /** What this agent follows on remotes for its subscribers (for tests and diagnostics). */
@@ -184,7 +199,7 @@ export class RelayedTopics {
       if (kept)
         this.#deps.hub.registerTopicSource(topic, {
           lastSeq: () => created.lastSeq,
-          readFrom: (_topic, since) => kept.readFrom(topic, since, created.lastSeq),
+          readFrom: (_topic, since, maxBytes) => this.#replayFrom(created, since, maxBytes),
         });
       this.#upstream.set(key, created);
       upstream = created;
@@ -268,23 +283,45 @@ export class RelayedTopics {
     this.#releasing.set(topic, timer);
   }
 
-  /** Fetches a session's older events (a client asked from before what was relayed). */
-  async #backfill(
+  /**
+   * A local replay's next events after `since`: a session's from the remote's
+   * transcript, about `maxBytes` (what is kept here when it holds them all,
+   * or while the remote is unreachable); a terminal's one snapshot.
+   */
+  #replayFrom(
+    upstream: Upstream,
+    since: number,
+    maxBytes: number | undefined,
+  ): EventFrame[] | Promise<EventFrame[]> {
+    const kept = upstream.kept!;
+    const client = this.#deps.clientOf(upstream.machine);
+    if (!(kept instanceof SessionEvents) || !client || kept.covers(since, upstream.lastSeq))
+      return kept.readFrom(upstream.topic, since, upstream.lastSeq);
+    return this.#pageOf(client, upstream, since, maxBytes);
+  }
+
+  /** One page of a remote session's transcript after `since`, up to the last event relayed here. */
+  async #pageOf(
     client: AgentClient,
     upstream: Upstream,
-    kept: SessionEvents,
-    sinceSeq: number,
-  ): Promise<void> {
-    const sessionId = upstream.topic.slice('session:'.length);
-    const oldest = kept.frames[0]?.seq ?? upstream.lastSeq + 1;
-    const answer = await client.call('session.events', { sessionId, sinceSeq, limit: 5000 });
-    const older: EventFrame[] = answer.events
-      .filter((entry) => entry.seq < oldest)
-      .map((entry) => ({ type: 'event', topic: upstream.topic, seq: entry.seq, data: entry.event }));
-    kept.frames = [...older, ...kept.frames];
-    if (older.length)
-      this.#deps.log.info(
-        `Fetched ${older.length} older event(s) of ${upstream.topic} from ${upstream.machine}`,
-      );
+    since: number,
+    maxBytes: number | undefined,
+  ): Promise<EventFrame[]> {
+    const page = await client.call('session.events', {
+      sessionId: upstream.topic.slice('session:'.length),
+      sinceSeq: since,
+      limit: PAGE_EVENTS,
+      oldestFirst: true,
+      ...(maxBytes !== undefined && Number.isFinite(maxBytes)
+        ? { maxBytes: Math.min(Math.max(1, Math.round(maxBytes)), MAX_PAGE_BYTES) }
+        : {}),
+    });
+    const frames: EventFrame[] = [];
+    for (const { seq, event } of page.events) {
+      // Not relayed yet: it comes live, after this replay (the hub holds live events back until then).
+      if (seq > upstream.lastSeq) break;
+      frames.push({ type: 'event', topic: upstream.topic, seq, data: event });
+    }
+    return frames;
   }
 }

@@ -74,8 +74,7 @@ export class Subscriptions {
     try {
       while (!pages.done) {
         if (!(await connection.drained(REPLAY_UNSENT_BYTES))) return;
-        // Taken and sent in one go: the page that ends the replay makes the subscriber live.
-        for (const event of pages.next(REPLAY_PAGE_BYTES)) connection.sendFrame(event);
+        await pages.sendNext(REPLAY_PAGE_BYTES);
       }
     } catch (error) {
       // The subscriber would wait for the rest for ever: it is disconnected, and resubscribes from what it has.

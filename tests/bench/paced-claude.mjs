@@ -7,7 +7,8 @@
 // Env: FF_FAKE_CLAUDE_LINES (default 1), FF_FAKE_CLAUDE_RATE (default 50), FF_FAKE_CLAUDE_BYTES
 // (padding per assistant text, default 200). Interrupts (control_request) end the turn. The user message
 // `warm up` gets a one-line turn: a bench sends it first, so it measures running CLIs, not 20 booting ones.
-// A user message with `pad=<n>` gets a one-line turn whose text carries n bytes of padding (one huge answer).
+// A user message with `pad=<n>` gets a one-line turn whose text carries n bytes of padding (one huge answer);
+// one with `burst=<n>` gets n lines printed at once, unpaced (a long transcript in a moment).
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -33,38 +34,48 @@ function startTurn(text) {
     tools: [],
   });
   const padTo = /\bpad=(\d+)/.exec(text)?.[1];
+  const burst = /\bburst=(\d+)/.exec(text)?.[1];
   turn = {
     sent: 0,
     started: Date.now(),
     timer: undefined,
-    lines: text.includes('warm up') || padTo ? 1 : lines,
+    lines: text.includes('warm up') || padTo ? 1 : burst ? Number(burst) : lines,
     padding: padTo ? 'x'.repeat(Number(padTo)) : padding,
   };
   const tick = () => {
     if (turn.sent >= turn.lines) return endTurn('success');
-    turn.sent += 1;
-    const sentAt = now();
-    print({
-      type: 'assistant',
-      message: {
-        id: `msg_${randomUUID()}`,
-        type: 'message',
-        role: 'assistant',
-        model: 'fake-claude',
-        content: [
-          {
-            type: 'text',
-            text: `sent-at=${sentAt} line ${turn.sent} of ${turn.lines} for ${text} ${turn.padding}`,
-          },
-        ],
-      },
-      parent_tool_use_id: null,
-      session_id: sessionId,
-      ff_sent_at: sentAt,
-    });
+    if (burst) {
+      while (turn.sent < turn.lines) printLine(text);
+      return endTurn('success');
+    }
+    printLine(text);
     turn.timer = setTimeout(tick, 1000 / rate);
   };
   tick();
+}
+
+/** One assistant line of the running turn. */
+function printLine(text) {
+  turn.sent += 1;
+  const sentAt = now();
+  print({
+    type: 'assistant',
+    message: {
+      id: `msg_${randomUUID()}`,
+      type: 'message',
+      role: 'assistant',
+      model: 'fake-claude',
+      content: [
+        {
+          type: 'text',
+          text: `sent-at=${sentAt} line ${turn.sent} of ${turn.lines} for ${text} ${turn.padding}`,
+        },
+      ],
+    },
+    parent_tool_use_id: null,
+    session_id: sessionId,
+    ff_sent_at: sentAt,
+  });
 }
 
 function endTurn(subtype) {

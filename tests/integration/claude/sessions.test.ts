@@ -106,6 +106,28 @@ describe('a chat session with the real claude CLI', () => {
     await expect(w.client.call('session.events', { sessionId: 'nope' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
+
+    // Read forward, a page at a time (a remote's replay through the local agent): the first ones after sinceSeq.
+    const first = await w.client.call('session.events', {
+      sessionId: session.id,
+      oldestFirst: true,
+      limit: 2,
+    });
+    expect(first.events).toEqual(all.events.slice(0, 2));
+    expect(first).toMatchObject({ firstSeq: 1, lastSeq: all.lastSeq });
+    const paged: typeof all.events = [];
+    for (let since = 0; since < all.lastSeq; since = paged.at(-1)!.seq) {
+      const page = await w.client.call('session.events', {
+        sessionId: session.id,
+        sinceSeq: since,
+        oldestFirst: true,
+        maxBytes: 1,
+      });
+      // At least one while any are left, however small the page asked for.
+      expect(page.events).toHaveLength(1);
+      paged.push(...page.events);
+    }
+    expect(paged).toEqual(all.events);
   });
 
   it('a Write tool call creates the file inside the worktree; a Bash tool call runs there', async () => {

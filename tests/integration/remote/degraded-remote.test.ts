@@ -18,6 +18,12 @@ if (missing) console.warn(`Skipping the degraded remote tests: ${missing}.`);
 const pacedClaude = join(import.meta.dirname, '..', '..', 'bench', 'paced-claude.mjs');
 /** One Claude line this big (a huge tool result): the answer of session.events holds it. */
 const BIG = 30_000_000;
+/**
+ * A turn of this many lines at once: a transcript of ~3 MB, a dozen of the 256 KB pages a
+ * replay is sent in, and more events than the local agent keeps of a remote session.
+ */
+const BURST = 6_000;
+const REPLAY_PAGE_BYTES = 256 * 1024;
 
 /**
  * Longer than the relay waits for a remote before it answers from the last
@@ -150,5 +156,61 @@ describe.skipIf(missing)('a remote that stops answering, or answers big', () => 
     expect((await client.call('status')).agentVersion).toBeTruthy();
     expect(box()?.state).toBe('connected');
     expect((await client.call('workspace.get', { workspaceId: ids.workspace })).machine).toBe('box');
+  }, 180_000);
+
+  it('a remote session many replay pages long replays here whole and in order, to a client and through `ff-agent session log`, then goes on live', async () => {
+    const session = await client.call('session.start', {
+      workspaceId: ids.workspace,
+      prompt: `burst=${BURST}`,
+    });
+    await waitFor(
+      async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
+      { what: `the ${BURST}-line turn to end`, timeoutMs: 120_000 },
+    );
+    const file = readAgentFile(resolveHome(sshd.remoteHome))!;
+    const remote = await connectClient({ port: file.port, token: file.token });
+    // The remote's own replay of its session: what the one through the local agent must be.
+    const truth: Array<{ seq: number; event: unknown }> = [];
+    await remote.subscribe(
+      `session:${session.id}`,
+      (frame) => truth.push({ seq: frame.seq, event: frame.data }),
+      0,
+    );
+    remote.close();
+    expect(truth.map((e) => e.seq)).toEqual(Array.from({ length: truth.length }, (_, i) => i + 1));
+    expect(truth.length).toBeGreaterThan(BURST);
+    expect(JSON.stringify(truth).length).toBeGreaterThan(8 * REPLAY_PAGE_BYTES);
+
+    const reader = await connectClient(local);
+    try {
+      const replayed: Array<{ seq: number; event: unknown }> = [];
+      const topic = `session:${session.id}` as const;
+      // Resolves once the whole replay is in.
+      await reader.subscribe(topic, (frame) => replayed.push({ seq: frame.seq, event: frame.data }), 0);
+      expect(replayed).toEqual(truth);
+
+      const logged = await cli('session', 'log', session.id, '--json');
+      expect(logged.code).toBe(0);
+      const lines = logged.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { seq: number });
+      expect(lines.map((line) => line.seq)).toEqual(truth.map((e) => e.seq));
+
+      // The replay made the subscriber live: the next turn's events come once each, right after.
+      const { turns } = await client.call('session.get', { sessionId: session.id });
+      await client.call('session.send', { sessionId: session.id, text: 'burst=5' });
+      const { lastSeq: last } = await waitFor(
+        async () => {
+          const now = await client.call('session.get', { sessionId: session.id });
+          return now.turns > turns && now.status === 'idle' ? now : undefined;
+        },
+        { what: 'the next turn to end', timeoutMs: 60_000 },
+      );
+      await waitFor(() => replayed.at(-1)?.seq === last, { what: 'the next turn here' });
+      expect(replayed.map((e) => e.seq)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    } finally {
+      reader.close();
+    }
   }, 180_000);
 });

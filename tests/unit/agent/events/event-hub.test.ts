@@ -139,7 +139,7 @@ describe('EventHub', () => {
   }
   const frame = (seq: number): EventFrame => ({ type: 'event', topic: 'session:s1', seq, data: seq });
 
-  it('a sourced replay comes a page at a time; live events wait until it has caught up, then come once each', () => {
+  it('a sourced replay comes a page at a time; live events wait until it has caught up, then come once each', async () => {
     const hub = new EventHub();
     const log: EventFrame[] = [];
     pagedSession(hub, log, 2);
@@ -153,17 +153,65 @@ describe('EventHub', () => {
     untypedHub(hub).publish('session:s1', 6, 6);
     expect(sub.seen).toEqual([]);
     const pages: number[][] = [];
-    while (!outcome.more!.done) pages.push(outcome.more!.next(100).map((f) => f.seq));
+    while (!outcome.more!.done) {
+      const before = sub.seen.length;
+      await outcome.more!.sendNext(100);
+      pages.push(sub.seen.slice(before).map((f) => f.seq));
+    }
     expect(pages).toEqual([
       [3, 4],
       [5, 6],
     ]);
     log.push(frame(7));
     untypedHub(hub).publish('session:s1', 7, 7);
-    expect(sub.seen.map((f) => f.seq)).toEqual([7]);
+    expect(sub.seen.map((f) => f.seq)).toEqual([3, 4, 5, 6, 7]);
   });
 
-  it('a replay ends when its subscriber leaves or subscribes again, and the new subscription replays', () => {
+  it('a source that answers later (a remote) has every page sent, and live events that came meanwhile after it, once each', async () => {
+    const hub = new EventHub();
+    const log: EventFrame[] = [];
+    for (let n = 1; n <= 5; n++) log.push(frame(n));
+    const reads: Array<() => void> = [];
+    hub.registerSource('session', {
+      lastSeq: () => log.length,
+      // Each page answers when the test says so, as a remote's answer would.
+      readFrom: (_topic, since) =>
+        new Promise((resolve) => reads.push(() => resolve(log.filter((f) => f.seq > since).slice(0, 2)))),
+    });
+    const sub = recorder();
+    const outcome = hub.subscribe('session:s1', sub, 0, 100);
+    expect(outcome).toMatchObject({ seq: 5, replay: [], replayed: 5 });
+    const sending = outcome.more!.sendNext(100);
+    // Published while the first page is on its way: it is in the source, so it comes in a page.
+    log.push(frame(6));
+    untypedHub(hub).publish('session:s1', 6, 6);
+    reads.shift()!();
+    await sending;
+    expect(sub.seen.map((f) => f.seq)).toEqual([1, 2]);
+    while (!outcome.more!.done) {
+      const next = outcome.more!.sendNext(100);
+      reads.shift()!();
+      await next;
+    }
+    log.push(frame(7));
+    untypedHub(hub).publish('session:s1', 7, 7);
+    expect(sub.seen.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('a page that cannot be read fails its send, and the subscriber is not made live without it', async () => {
+    const hub = new EventHub();
+    hub.registerSource('session', {
+      lastSeq: () => 3,
+      readFrom: () => Promise.reject(new Error('the remote went away')),
+    });
+    const sub = recorder();
+    const outcome = hub.subscribe('session:s1', sub, 0, 100);
+    await expect(outcome.more!.sendNext(100)).rejects.toThrow('the remote went away');
+    untypedHub(hub).publish('session:s1', 4, 4);
+    expect(sub.seen).toEqual([]);
+  });
+
+  it('a replay ends when its subscriber leaves or subscribes again, and the new subscription replays', async () => {
     const hub = new EventHub();
     const log: EventFrame[] = [];
     pagedSession(hub, log, 1);
@@ -171,11 +219,13 @@ describe('EventHub', () => {
     const sub = recorder();
     const first = hub.subscribe('session:s1', sub, 0, 1);
     const again = hub.subscribe('session:s1', sub, 3, 1);
-    expect(first.more!.next(1)).toEqual([]);
+    await first.more!.sendNext(1);
+    expect(sub.seen).toEqual([]);
     expect(first.more!.done).toBe(true);
     expect(again.replay.map((f) => f.seq)).toEqual([4]);
     hub.unsubscribe('session:s1', sub);
-    expect(again.more!.next(1)).toEqual([]);
+    await again.more!.sendNext(1);
+    expect(sub.seen).toEqual([]);
     log.push(frame(6));
     untypedHub(hub).publish('session:s1', 6, 6);
     expect(sub.seen).toEqual([]);
