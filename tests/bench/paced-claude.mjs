@@ -8,7 +8,8 @@
 // (padding per assistant text, default 200). Interrupts (control_request) end the turn. The user message
 // `warm up` gets a one-line turn: a bench sends it first, so it measures running CLIs, not 20 booting ones.
 // A user message with `pad=<n>` gets a one-line turn whose text carries n bytes of padding (one huge answer);
-// one with `burst=<n>` gets n lines printed at once, unpaced (a long transcript in a moment).
+// one with `burst=<n>` gets n lines printed at once, unpaced (a long transcript in a moment), each with
+// `pad=<m>` bytes of padding when both are given.
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -39,7 +40,7 @@ function startTurn(text) {
     sent: 0,
     started: Date.now(),
     timer: undefined,
-    lines: text.includes('warm up') || padTo ? 1 : burst ? Number(burst) : lines,
+    lines: burst ? Number(burst) : text.includes('warm up') || padTo ? 1 : lines,
     padding: padTo ? 'x'.repeat(Number(padTo)) : padding,
   };
   const tick = () => {

@@ -1,8 +1,9 @@
 // Remote hosts: what the ssh hop costs. A real sshd on 127.0.0.1 plays the remote; its agent and the
 // local one run the paced fake CLI. Each figure is a remote/local ratio, and the loopback ssh forward
-// alone is its own line, so what the relay adds can be told from what ssh adds. The last one is memory:
-// how far the local agent's RSS rises while it hands over a 30 MB answer, a remote's against its own.
-import { mkdirSync } from 'node:fs';
+// alone is its own line, so what the relay adds can be told from what ssh adds. The last ones are memory:
+// how far the local agent's RSS rises while it hands over a 30 MB answer, a remote's against its own,
+// and while `ff-agent session log` reads a remote session of 30,000 events (~36 MB) through it.
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectThroughTunnel } from '../../agent/remote/remote-link.js';
 import { readAgentFile } from '../../agent/store/agent-file.js';
@@ -15,6 +16,7 @@ import { sshdMissing, startSshd } from '../helpers/sshd.js';
 import { tempDir, waitFor } from '../helpers/temp.js';
 import { type Figure, figure, median, peakRssGrowthMb, percentile } from './figure.js';
 import { fakeClaude } from './relay.bench.js';
+import { sessionLog } from './session-log.bench.js';
 
 const ROUND_TRIPS = 300;
 const LINES = 150;
@@ -22,6 +24,9 @@ const RATE = 50;
 /** One Claude line this big (a huge tool result, a file read whole): the answer of session.events holds it. */
 const BIG_ANSWER_BYTES = 30_000_000;
 const BIG_ANSWER_RUNS = 3;
+/** A remote session this many events long, each with this much text: `session log` of it through the relay. */
+const LOG_EVENTS = 30_000;
+const LOG_EVENT_BYTES = 1_000;
 const now = () => performance.timeOrigin + performance.now();
 
 /** Round trips of two calls, taken in turns so both see the same load on a busy machine. */
@@ -165,6 +170,33 @@ export async function* figures(): AsyncGenerator<Figure> {
       nearGrowth.push(await growth(nearBig));
     }
     yield figure('remote.answer_30mb.peak_rss_growth', median(farGrowth), 'MB', median(nearGrowth));
+
+    // `session log` of a long remote session through the local agent, against the same log read
+    // from the remote agent straight; the local agent's RSS against the transcript's size.
+    const long = await client.call('session.start', {
+      workspaceId: farWs.id,
+      prompt: `burst=${LOG_EVENTS} pad=${LOG_EVENT_BYTES}`,
+    });
+    await waitFor(async () => (await client.call('session.get', { sessionId: long.id })).status === 'idle', {
+      what: `the ${LOG_EVENTS}-line turn to end`,
+      timeoutMs: 300_000,
+    });
+    const transcriptMb =
+      statSync(join(sshd.remoteHome, 'transcripts', `${long.id}.jsonl`)).size / 1024 / 1024;
+    const timedLog = async (home: string) => {
+      const started = performance.now();
+      const run = await sessionLog(home, long.id);
+      if (run.code !== 0 || run.lines < LOG_EVENTS)
+        throw new Error(`session log exited ${run.code} after ${run.lines} of ${LOG_EVENTS}+ events`);
+      return (performance.now() - started) / 1000;
+    };
+    const straightSeconds = await timedLog(sshd.remoteHome);
+    let relayedSeconds = 0;
+    const logGrowth = await peakRssGrowthMb(local.proc.pid!, async () => {
+      relayedSeconds = await timedLog(localHome);
+    });
+    yield figure('remote.session_log_30k_events.seconds', relayedSeconds, 's', straightSeconds);
+    yield figure('remote.session_log_30k_events.local_rss_growth', logGrowth, 'MB', transcriptMb);
   } finally {
     for (const c of clients) c.close();
     await local.stop();

@@ -9,7 +9,7 @@ const EVENTS = 100_000;
 const SMALL = 1_000;
 
 /** Runs `ff-agent session log <id> --json` to its end, reading its output as fast as it comes; its lines and exit code. */
-function sessionLog(home: string, sessionId: string): Promise<{ code: number | null; lines: number }> {
+export function sessionLog(home: string, sessionId: string): Promise<{ code: number | null; lines: number }> {
   return new Promise((resolve) => {
     const cli = spawn(process.execPath, [cliPath, 'session', 'log', sessionId, '--json'], {
       env: { ...process.env, FF_HOME: home },
