@@ -199,7 +199,7 @@ export class RelayedTopics {
       if (kept)
         this.#deps.hub.registerTopicSource(topic, {
           lastSeq: () => created.lastSeq,
-          readFrom: (_topic, since, maxBytes) => this.#replayFrom(created, since, maxBytes),
+          readFrom: (_topic, since, maxBytes) => this.#replayFrom(created, kept, since, maxBytes),
         });
       this.#upstream.set(key, created);
       upstream = created;
@@ -290,10 +290,10 @@ export class RelayedTopics {
    */
   #replayFrom(
     upstream: Upstream,
+    kept: Kept,
     since: number,
     maxBytes: number | undefined,
   ): EventFrame[] | Promise<EventFrame[]> {
-    const kept = upstream.kept!;
     const client = this.#deps.clientOf(upstream.machine);
     if (!(kept instanceof SessionEvents) || !client || kept.covers(since, upstream.lastSeq))
       return kept.readFrom(upstream.topic, since, upstream.lastSeq);

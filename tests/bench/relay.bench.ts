@@ -185,4 +185,10 @@ export async function* figures(): AsyncGenerator<Figure> {
     'µs',
     agent.cpuUsPerLine,
   );
+  yield figure(
+    'session.relay_agent_only.50_sessions.p99',
+    percentile(fifty.samples, 99),
+    'ms',
+    percentile(agent.samples, 99),
+  );
 }

@@ -6,6 +6,8 @@ import { claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { type Figure, figure, peakRssGrowthMb } from './figure.js';
 
 const EVENTS = 100_000;
+/** The growth table's other row (docs/scaling.md): a log of 30,000 events. */
+const MID = 30_000;
 const SMALL = 1_000;
 
 /** Runs `ff-agent session log <id> --json` to its end, reading its output as fast as it comes; its lines and exit code. */
@@ -24,17 +26,22 @@ export function sessionLog(home: string, sessionId: string): Promise<{ code: num
 }
 
 /**
- * Transcripts of any size (issue 27): `ff-agent session log` of a 100,000-event, ~95 MB
- * transcript against a real agent (its time, and how far the agent's RSS rose, against the
- * goal of 100 MB), and `session.resume` of it against one of 1,000 events.
+ * Transcripts of any size (issue 27): `ff-agent session log` of a 30,000- and a 100,000-event
+ * (~95 MB) transcript against a real agent (its time, and how far the agent's RSS rose, against the
+ * goal of 100 MB), and `session.resume` of the big one against one of 1,000 events.
  */
 export async function* figures(): AsyncGenerator<Figure> {
   const w = await claudeWorld(undefined, {
     FF_CLAUDE_BIN: join(import.meta.dirname, 'synthetic-claude.mjs'),
   });
   try {
-    const sessions: Record<'warm' | 'small' | 'big', string> = { warm: '', small: '', big: '' };
-    for (const name of ['warm', 'small', 'big'] as const) {
+    const sessions: Record<'warm' | 'small' | 'mid' | 'big', string> = {
+      warm: '',
+      small: '',
+      mid: '',
+      big: '',
+    };
+    for (const name of ['warm', 'small', 'mid', 'big'] as const) {
       const workspace = await w.workspace();
       const session = await w.client.call('session.start', { workspaceId: workspace.id, prompt: 'go' });
       await waitForSession(w.client, session.id, (s) => s.turns === 1 && s.status === 'idle');
@@ -47,6 +54,7 @@ export async function* figures(): AsyncGenerator<Figure> {
     await w.agent.stop();
     const transcript = (id: string) => join(w.home, 'transcripts', `${id}.jsonl`);
     appendBusyLines(transcript(sessions.small), lastSeqs.get(sessions.small)!, SMALL);
+    appendBusyLines(transcript(sessions.mid), lastSeqs.get(sessions.mid)!, MID);
     appendBusyLines(transcript(sessions.big), lastSeqs.get(sessions.big)!, EVENTS);
     const restart = async () => {
       w.agent = await spawnAgent(w.home, { env: w.env });
@@ -76,18 +84,23 @@ export async function* figures(): AsyncGenerator<Figure> {
     const big = await resume(sessions.big);
     yield figure('session.resume_100k_events', big, 'ms', small);
 
-    let run = { code: null as number | null, lines: 0 };
-    let seconds = 0;
-    const growth = await peakRssGrowthMb(w.agent.proc.pid!, async () => {
-      const started = performance.now();
-      run = await sessionLog(w.home, sessions.big);
-      seconds = (performance.now() - started) / 1000;
-    });
-    if (run.code !== 0 || run.lines < EVENTS)
-      throw new Error(`session log exited ${run.code} after ${run.lines} of ${EVENTS}+ events`);
-    yield figure('session.log_100k_events.seconds', seconds, 's');
     // Against the goal: the agent's RSS may rise by less than 100 MB while it streams the log.
-    yield figure('session.log_100k_events.agent_rss_growth', growth, 'MB', 100);
+    for (const [id, events, name] of [
+      [sessions.mid, MID, '30k'],
+      [sessions.big, EVENTS, '100k'],
+    ] as const) {
+      let run = { code: null as number | null, lines: 0 };
+      let seconds = 0;
+      const growth = await peakRssGrowthMb(w.agent.proc.pid!, async () => {
+        const started = performance.now();
+        run = await sessionLog(w.home, id);
+        seconds = (performance.now() - started) / 1000;
+      });
+      if (run.code !== 0 || run.lines < events)
+        throw new Error(`session log exited ${run.code} after ${run.lines} of ${events}+ events`);
+      yield figure(`session.log_${name}_events.seconds`, seconds, 's');
+      yield figure(`session.log_${name}_events.agent_rss_growth`, growth, 'MB', 100);
+    }
   } finally {
     await w.close();
   }
