@@ -84,6 +84,8 @@ export class EventHub {
   /** Single topics served by their own source (a remote's session, relayed with the remote's seqs). */
   readonly #topicSources = new Map<Topic, TopicSource>();
   readonly #idleListeners: Array<(topic: Topic) => void> = [];
+  /** Sends the pages of a replay catchUp starts (the server's subscriptions, which know its sockets). */
+  #replayer: ((subscriber: Subscriber, topic: Topic, pages: ReplayPages) => void) | undefined;
   /** Subscribers still being replayed a sourced topic: live events of it wait in the source for them. */
   readonly #catchingUp = new Map<Subscriber, Map<Topic, ReplayPages>>();
 
@@ -108,6 +110,28 @@ export class EventHub {
   /** Calls `listener` with a topic whenever its last subscriber leaves (a relay can stop following it). */
   onIdle(listener: (topic: Topic) => void): void {
     this.#idleListeners.push(listener);
+  }
+
+  /** Calls `replayer` with each replay `catchUp` starts: it sends the pages as the subscriber reads them. */
+  onReplay(replayer: (subscriber: Subscriber, topic: Topic, pages: ReplayPages) => void): void {
+    this.#replayer = replayer;
+  }
+
+  /**
+   * Replays a sourced topic to each of its subscribers from `sinceSeq`, the
+   * last seq they were sent: events its source got without their being
+   * published here (a remote session's, written while the link was down)
+   * come a page at a time, and live ones after them. A subscriber with a
+   * replay under way gets them in it.
+   */
+  catchUp(topic: Topic, sinceSeq: number): void {
+    const source = this.#sourceFor(topic);
+    const replayer = this.#replayer;
+    if (!source || !replayer) return;
+    for (const subscriber of this.#subscribers.get(topic) ?? []) {
+      if (this.#catchingUp.get(subscriber)?.has(topic)) continue;
+      replayer(subscriber, topic, this.#replayPages(topic, subscriber, source, sinceSeq).pages);
+    }
   }
 
   /**
@@ -185,13 +209,13 @@ export class EventHub {
     return { seq: state.seq, replay, replayed: replay.length, gap };
   }
 
-  /** The first page of a replay (none yet when the source answers later), and the rest. */
+  /** The first page of a replay, about `pageBytes` (none yet when the source answers later, or without them), and the rest. */
   #replayPages(
     topic: Topic,
     subscriber: Subscriber,
     source: TopicSource,
     from: number,
-    pageBytes: number,
+    pageBytes?: number,
   ): { replay: EventFrame[]; pages: ReplayPages } {
     let cursor = from;
     let done = false;
@@ -229,6 +253,7 @@ export class EventHub {
       this.#catchingUp.set(subscriber, replaying);
     }
     replaying.set(topic, pages);
+    if (pageBytes === undefined) return { replay: [], pages };
     const first = source.readFrom(topic, from, pageBytes);
     if (Array.isArray(first)) return { replay: take(first), pages };
     firstRead = first;

@@ -52,6 +52,11 @@ class SessionEvents implements Kept {
     if (this.#frames.length > SESSION_RING) this.#frames.shift();
   }
 
+  /** Forgets what is kept (events are missing after it: a drop). */
+  clear(): void {
+    this.#frames = [];
+  }
+
   /** Whether every event after `since`, up to the last one relayed, is kept here. */
   covers(since: number, lastSeq: number): boolean {
     const oldest = this.#frames[0]?.seq;
@@ -98,6 +103,8 @@ interface Upstream {
   lastSeq: number;
   /** For session and terminal topics: what is kept for local replay (of a session, only its newest events). */
   kept?: Kept;
+  /** While a session is followed again after a drop: its live events, held until its catch-up is set up (#catchUp). */
+  held?: EventFrame[] | undefined;
 }
 
 export interface RelayedTopicsDeps {
@@ -148,8 +155,38 @@ export class RelayedTopics {
       const upstream = this.#upstreamOf(machine, topic);
       // A restarted agent numbers its in-memory topics anew; transcripts keep theirs.
       if (restarted && topicKind(topic) !== 'session') upstream.lastSeq = 0;
-      await this.#follow(client, upstream);
+      if (upstream.kept instanceof SessionEvents) await this.#catchUp(client, upstream, upstream.kept);
+      else await this.#follow(client, upstream);
     }
+  }
+
+  /**
+   * A session after a drop: followed live again, and what it wrote meanwhile
+   * replayed to the subscribers here from its transcript, a page at a time as
+   * they read (relayed at once, a long drop of a busy session could be more
+   * than a client may have unread). Its live events wait until that is set up.
+   */
+  async #catchUp(client: AgentClient, upstream: Upstream, kept: SessionEvents): Promise<void> {
+    const relayed = upstream.lastSeq;
+    upstream.held = [];
+    let held: EventFrame[] = [];
+    try {
+      await this.#follow(client, upstream, 'live');
+    } catch (error) {
+      // Followed again from the same place on the next connect.
+      upstream.lastSeq = relayed;
+      throw error;
+    } finally {
+      held = upstream.held;
+      upstream.held = undefined;
+    }
+    if ((held[0]?.seq ?? upstream.lastSeq + 1) > relayed + 1 && upstream.lastSeq > relayed) {
+      // Events are missing after what is kept: it no longer serves a replay from before the drop.
+      kept.clear();
+      this.#deps.hub.catchUp(upstream.topic, relayed);
+    }
+    // After the catch-up's start: subscribers replayed get them in its pages, the others now.
+    for (const frame of held) this.#keepAndPublish(kept, frame);
   }
 
   /**
@@ -180,7 +217,11 @@ export class RelayedTopics {
     const client = this.#deps.clientOf(machine);
     if (!client) return; // replayed from what was relayed; followed again on reconnect
     // A terminal from where the local client is (the remote answers with its screen); a session live.
-    await this.#follow(client, upstream, upstream.kept instanceof TerminalScreen ? sinceSeq : undefined);
+    await this.#follow(
+      client,
+      upstream,
+      upstream.kept instanceof TerminalScreen && sinceSeq !== undefined ? sinceSeq : 'live',
+    );
   }
 
   /** What this agent follows on remotes for its subscribers (for tests and diagnostics). */
@@ -211,12 +252,13 @@ export class RelayedTopics {
   async #follow(
     client: AgentClient,
     upstream: Upstream,
-    since: number | undefined = upstream.lastSeq > 0 ? upstream.lastSeq : undefined,
+    since: number | 'live' = upstream.lastSeq > 0 ? upstream.lastSeq : 'live',
   ): Promise<void> {
-    if (since !== undefined) upstream.lastSeq = since;
-    const result = await client.subscribe(upstream.topic, (frame) => this.#relay(upstream, frame), since);
+    const from = since === 'live' ? undefined : since;
+    if (from !== undefined) upstream.lastSeq = from;
+    const result = await client.subscribe(upstream.topic, (frame) => this.#relay(upstream, frame), from);
     // Live only: what comes after this seq is what a reconnect must resume from.
-    if (since === undefined) upstream.lastSeq = Math.max(upstream.lastSeq, result.seq);
+    if (from === undefined) upstream.lastSeq = Math.max(upstream.lastSeq, result.seq);
   }
 
   /** One event from a remote, checked against its topic's schema, republished here once. */
@@ -234,15 +276,18 @@ export class RelayedTopics {
       this.#unreadable.add(frame.topic);
       return;
     }
+    if (upstream.held) upstream.held.push({ ...frame, data });
+    else if (upstream.kept) this.#keepAndPublish(upstream.kept, { ...frame, data });
+    // In-memory topics are numbered here: a remote that restarts numbers its own anew. (Checked in #read:
+    // the hub cannot tie a runtime topic to its payload type.)
+    else this.#deps.hub.publish(frame.topic, data as never);
+  }
+
+  /** A relayed event of a session or terminal: kept for replays here, and published with the remote's seq. */
+  #keepAndPublish(kept: Kept, frame: EventFrame): void {
+    kept.add(frame);
     // Checked against the topic's schema in #read (the hub cannot tie a runtime topic to its payload type).
-    const checked = data as never;
-    if (upstream.kept) {
-      upstream.kept.add({ ...frame, data });
-      this.#deps.hub.publish(frame.topic, checked, frame.seq);
-      return;
-    }
-    // In-memory topics are numbered here: a remote that restarts numbers its own anew.
-    this.#deps.hub.publish(frame.topic, checked);
+    this.#deps.hub.publish(frame.topic, frame.data as never, frame.seq);
   }
 
   #read<K extends TopicKind>(kind: K, machine: string, frame: EventFrame): TopicEvent<K> | undefined {

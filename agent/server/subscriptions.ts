@@ -7,7 +7,7 @@ import {
 } from '../../shared/protocol.js';
 import type { EventHub, ReplayPages } from '../events/event-hub.js';
 import type { Logger } from '../logger.js';
-import type { Connection } from './connection.js';
+import { Connection } from './connection.js';
 import { checkResult, parseParams } from './method-checks.js';
 
 /**
@@ -43,6 +43,10 @@ export class Subscriptions {
 
   constructor(options: SubscriptionsOptions) {
     this.#options = options;
+    // A replay the hub starts by itself (a remote session catching up after a drop) is sent like any.
+    options.hub.onReplay((subscriber, topic, pages) => {
+      if (subscriber instanceof Connection) void this.#pump(subscriber, topic, pages);
+    });
   }
 
   async subscribe(connection: Connection, requestId: RequestFrame['id'], rawParams: unknown): Promise<void> {

@@ -213,4 +213,43 @@ describe.skipIf(missing)('a remote that stops answering, or answers big', () => 
       reader.close();
     }
   }, 180_000);
+
+  it('what a remote session wrote while the link was down, many pages of it, reaches a client here whole and in order once it is back', async () => {
+    const session = await client.call('session.start', {
+      workspaceId: ids.workspace,
+      prompt: 'before the drop',
+    });
+    await waitFor(
+      async () => (await client.call('session.get', { sessionId: session.id })).status === 'idle',
+      { what: 'the first turn to end', timeoutMs: 60_000 },
+    );
+    const reader = await connectClient(local);
+    const file = readAgentFile(resolveHome(sshd.remoteHome))!;
+    const remote = await connectClient({ port: file.port, token: file.token });
+    try {
+      const seqs: number[] = [];
+      await reader.subscribe(`session:${session.id}`, (frame) => seqs.push(frame.seq), 0);
+      const beforeDrop = seqs.at(-1)!;
+      sshd.cutConnections();
+      await sshd.stop();
+      await waitFor(() => box()?.state === 'unreachable', { what: 'box to drop', timeoutMs: 15_000 });
+      // Sent on the remote itself: the turn writes its transcript while nothing relays it.
+      await remote.call('session.send', { sessionId: session.id, text: `burst=${BURST}` });
+      const { lastSeq } = await waitFor(
+        async () => {
+          const now = await remote.call('session.get', { sessionId: session.id });
+          return now.turns === 2 && now.status === 'idle' ? now : undefined;
+        },
+        { what: `the ${BURST}-line turn to end on the remote`, timeoutMs: 120_000 },
+      );
+      expect(lastSeq - beforeDrop).toBeGreaterThan(BURST);
+      await sshd.restart();
+      await waitFor(() => box()?.state === 'connected', { what: 'box to come back', timeoutMs: 45_000 });
+      await waitFor(() => seqs.at(-1) === lastSeq, { what: 'the catch-up here', timeoutMs: 60_000 });
+      expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    } finally {
+      reader.close();
+      remote.close();
+    }
+  }, 240_000);
 });

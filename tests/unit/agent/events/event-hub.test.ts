@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventHub, type Subscriber } from '../../../../agent/events/event-hub.js';
+import { EventHub, type ReplayPages, type Subscriber } from '../../../../agent/events/event-hub.js';
 import type { EventFrame } from '../../../../shared/protocol.js';
 import { untypedHub } from '../../../helpers/untyped-hub.js';
 
@@ -196,6 +196,30 @@ describe('EventHub', () => {
     log.push(frame(7));
     untypedHub(hub).publish('session:s1', 7, 7);
     expect(sub.seen.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('catchUp replays what the source got unpublished to each subscriber, a page at a time, then live events once each', async () => {
+    const hub = new EventHub();
+    const log: EventFrame[] = [];
+    pagedSession(hub, log, 2);
+    const started: Array<{ pages: ReplayPages; subscriber: Subscriber }> = [];
+    hub.onReplay((subscriber, _topic, pages) => started.push({ subscriber, pages }));
+    log.push(frame(1));
+    const sub = recorder();
+    hub.subscribe('session:s1', sub);
+    untypedHub(hub).publish('session:s1', 1, 1);
+    // Written while nothing was published (a remote's, while its link was down).
+    for (let n = 2; n <= 6; n++) log.push(frame(n));
+    hub.catchUp('session:s1', 1);
+    expect(started.map((s) => s.subscriber)).toEqual([sub]);
+    // Live while the catch-up is under way: in the source, so it comes in a page.
+    log.push(frame(7));
+    untypedHub(hub).publish('session:s1', 7, 7);
+    const { pages } = started[0]!;
+    while (!pages.done) await pages.sendNext(100);
+    log.push(frame(8));
+    untypedHub(hub).publish('session:s1', 8, 8);
+    expect(sub.seen.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('a page that cannot be read fails its send, and the subscriber is not made live without it', async () => {
