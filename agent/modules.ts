@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorText } from '../shared/error-text.js';
+import { SESSION_ACTIVITY } from '../shared/session-counts.js';
 import { permissionForOutsideText } from './claude/author-trust.js';
 import { Sessions } from './claude/sessions.js';
 import { EventHub } from './events/event-hub.js';
@@ -90,7 +91,7 @@ export async function createModules(base: {
     });
   });
   const ratchet = new Ratchet({ state, hub, log, paths, github, sessions, workspaces, projects, promptsDir });
-  const boards = new Boards({ state, projects, github, hub, log });
+  const boards = new Boards({ state, projects, github, hub, log, previews: (id) => workspaces.previews(id) });
   const terminals = new Terminals({ hub, workspaces, log, env });
   const fleet = new Fleet({ state, sessions, paths });
   workspaces.onChange((projectId) => boards.changed(projectId));
@@ -135,6 +136,12 @@ export function startModules(
 ): void {
   if (schedule !== 'off') modules.ratchet.start(schedule);
   modules.workspaces.start();
+  // Ports come and go while something runs in a workspace: a terminal (the run script's too) or a session at work.
+  modules.workspaces.followPreviews(
+    () =>
+      modules.terminals.list().some((t) => t.exitCode === undefined) ||
+      state.data.sessions.some((s) => SESSION_ACTIVITY[s.status] === 'running'),
+  );
   // Tunnels come up in the background: an unreachable host never delays the local agent.
   try {
     modules.remotes.start();

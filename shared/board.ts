@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Machine, Session, Workspace } from './domain.js';
+import { Machine, Preview, Session, Workspace } from './domain.js';
 
 export const AssignedIssue = z.lazy(() =>
   z.object({
@@ -33,6 +33,8 @@ export const WorkspaceCard = z.lazy(() =>
     }),
     /** The session to open from the card: the one that needs you, else the newest. */
     focusSessionId: z.string().optional(),
+    /** The ports its processes listen on, as last found (the view's `previews`); absent: none known. */
+    previews: z.array(Preview).optional(),
   }),
 );
 export type WorkspaceCard = z.infer<typeof WorkspaceCard>;

@@ -484,7 +484,11 @@ export const WorkspaceView = z.lazy(() =>
     changes: ChangeSummary.nullable(),
     /** Disk it uses; absent until measured (measured in the background, cached). */
     disk: DiskUse.optional(),
-    /** The ports its processes listen on (`workspace.get` only: it reads /proc). */
+    /**
+     * The ports its processes listen on, as last found (one walk of /proc for every workspace,
+     * kept a few seconds; `workspace.get` walks again). Ready workspaces only; absent before the
+     * agent's first walk. `previews` events on `workspace:<id>` bring new ones.
+     */
     previews: z.array(Preview).optional(),
   }),
 );

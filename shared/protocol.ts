@@ -28,6 +28,7 @@ import {
   Machine,
   PermissionMode,
   PermissionRequest,
+  Preview,
   ProjectDetails,
   ProjectView,
   ProvisionStep,
@@ -585,6 +586,8 @@ export const WorkspaceEvent = z.lazy(() =>
     z.object({ kind: z.literal('changes'), changes: ChangeSummary.nullable() }),
     /** Its disk use, measured again in the background (the view's `disk`). */
     z.object({ kind: z.literal('disk'), disk: DiskUse }),
+    /** The ports its processes listen on, found again after they changed (the view's `previews`). */
+    z.object({ kind: z.literal('previews'), previews: z.array(Preview) }),
   ]),
 );
 export type WorkspaceEvent = z.infer<typeof WorkspaceEvent>;

@@ -1,5 +1,5 @@
 import type { AssignedIssue, Board, BoardSession, WorkspaceCard } from '../../shared/board.js';
-import type { Workspace } from '../../shared/domain.js';
+import type { Preview, Workspace } from '../../shared/domain.js';
 import { countSessions } from '../../shared/session-counts.js';
 
 /**
@@ -15,12 +15,15 @@ import { countSessions } from '../../shared/session-counts.js';
  *   neither.
  * - GitHub Issues: issues assigned to you that no (unarchived) workspace is
  *   linked to yet — never the same issue twice.
+ * - A card carries its workspace's previews, when it has some.
  */
 export function deriveBoard(input: {
   project: string;
   workspaces: readonly Workspace[];
   sessions: readonly BoardSession[];
   assignedIssues: readonly AssignedIssue[];
+  /** Each workspace's previews as last found (absent: none). */
+  previews?: (workspaceId: string) => Preview[] | undefined;
 }): Board['columns'] {
   const columns: Board['columns'] = { issues: [], working: [], waiting: [], done: [] };
   const linked = new Set<number>();
@@ -33,6 +36,7 @@ export function deriveBoard(input: {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     const { total, running, waitingForYou } = countSessions(sessions);
     const focus = sessions.find((s) => s.status === 'waiting-permission') ?? sessions[0];
+    const previews = workspace.status === 'ready' ? input.previews?.(workspace.id) : undefined;
     const card: WorkspaceCard = {
       machine: 'local',
       workspace,
@@ -43,6 +47,7 @@ export function deriveBoard(input: {
         list: sessions.map(({ id, kind, title, status, turns }) => ({ id, kind, title, status, turns })),
       },
       ...(focus ? { focusSessionId: focus.id } : {}),
+      ...(previews?.length ? { previews } : {}),
     };
     if (workspace.ratchet.state === 'MERGED') columns.done.push(card);
     else if (['provisioning', 'failed', 'missing'].includes(workspace.status) || running > 0)

@@ -1,5 +1,5 @@
 import type { AssignedIssue, Board } from '../../shared/board.js';
-import { projectSlug } from '../../shared/domain.js';
+import { type Preview, projectSlug } from '../../shared/domain.js';
 import { errorText } from '../../shared/error-text.js';
 import type { EventHub } from '../events/event-hub.js';
 import type { GitHubHosts } from '../github/hosts.js';
@@ -28,6 +28,8 @@ export class Boards {
       github: GitHubHosts;
       hub: EventHub;
       log: Logger;
+      /** A workspace's previews as last found (the card's Open link). */
+      previews?: (workspaceId: string) => Preview[] | undefined;
     },
   ) {}
 
@@ -88,6 +90,7 @@ export class Boards {
         workspaces,
         sessions: this.deps.state.data.sessions.filter((s) => ids.has(s.workspaceId)),
         assignedIssues: cached?.issues ?? [],
+        previews: this.deps.previews,
       }),
       ...(cached?.error ? { issuesError: cached.error } : {}),
       ...(cached ? { issuesFetchedAt: new Date(cached.at).toISOString() } : {}),

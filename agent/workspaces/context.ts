@@ -10,6 +10,7 @@ import type { DiskUseCache } from './disk-use.js';
 import type { IssueInput } from './new-workspace.js';
 import type { OnePerIssue } from './one-per-issue.js';
 import type { PortBlocks } from './port-block.js';
+import type { PreviewCache } from './preview-cache.js';
 import type { Projects } from './projects.js';
 import type { ProvisioningRuns } from './provision.js';
 import type { WorkspaceRecords } from './records.js';
@@ -46,6 +47,8 @@ export interface WorkspaceContext {
   changes: ChangeSummaries;
   /** Disk use per workspace, measured in the background. */
   disk: DiskUseCache;
+  /** Every workspace's previews (the ports its processes listen on), from one walk of /proc for all. */
+  previews: PreviewCache;
   prompts: {
     /** The first prompt of an issue's workspace (prompts/issue.md). */
     issue: string;

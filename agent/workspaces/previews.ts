@@ -42,9 +42,15 @@ export function socketInode(link: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** Whether a process's environment (`/proc/<pid>/environ`, NUL-separated) carries the workspace's mark. Pure. */
-export function carriesMark(environ: string, workspaceId: string): boolean {
-  return environ.split('\0').includes(`FF_WORKSPACE_ID=${workspaceId}`);
+const MARK = 'FF_WORKSPACE_ID=';
+
+/** The workspace whose mark (FF_WORKSPACE_ID) a process's environment (`/proc/<pid>/environ`, NUL-separated) carries, if any. Pure. */
+export function workspaceMark(environ: string): string | undefined {
+  const at = environ.startsWith(MARK) ? 0 : environ.indexOf(`\0${MARK}`);
+  if (at < 0) return undefined;
+  const from = at === 0 ? MARK.length : at + 1 + MARK.length;
+  const end = environ.indexOf('\0', from);
+  return environ.slice(from, end < 0 ? undefined : end) || undefined;
 }
 
 /**
@@ -88,27 +94,60 @@ export function commandLine(cmdline: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-/** The workspace's previews now (empty where /proc cannot be read). */
-export async function findPreviews(workspaceId: string, proc = '/proc'): Promise<Preview[]> {
-  if (process.platform !== 'linux') return [];
+/** A process that listens, and the workspace whose mark it carries. */
+export interface MarkedProcess {
+  workspaceId: string;
+  pid: number;
+  command: string;
+  inodes: readonly number[];
+}
+
+/** Each workspace's previews, from one read of the listeners and the marked processes. Pure. */
+export function previewsByWorkspace(
+  listeners: readonly Listener[],
+  processes: readonly MarkedProcess[],
+): Map<string, Preview[]> {
+  const byWorkspace = new Map<string, MarkedProcess[]>();
+  for (const process of processes) {
+    const list = byWorkspace.get(process.workspaceId);
+    if (list) list.push(process);
+    else byWorkspace.set(process.workspaceId, [process]);
+  }
+  const previews = new Map<string, Preview[]>();
+  for (const [id, list] of byWorkspace) {
+    const found = previewsFrom(listeners, list);
+    if (found.length > 0) previews.set(id, found);
+  }
+  return previews;
+}
+
+/**
+ * Every workspace's previews now, in one walk of /proc: the listening sockets
+ * first (none: done), then each process's environment once for its mark; only
+ * a marked process's sockets and command line are read. Workspaces with none
+ * are absent. Empty where /proc cannot be read (not Linux).
+ */
+export async function findAllPreviews(proc = '/proc'): Promise<Map<string, Preview[]>> {
+  if (process.platform !== 'linux') return new Map();
   const tables = await Promise.all(
     ['tcp', 'tcp6'].map((name) => readFile(`${proc}/net/${name}`, 'utf8').catch(() => '')),
   );
   const listeners = tables.flatMap(parseProcNetTcp);
-  if (listeners.length === 0) return [];
+  if (listeners.length === 0) return new Map();
   const pids = (await readdir(proc).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
-  const processes: Array<{ pid: number; command: string; inodes: number[] }> = [];
+  const processes: MarkedProcess[] = [];
   for (const pid of pids) {
-    // Another user's process, or one that ended meanwhile: not this workspace's to show.
+    // Another user's process, or one that ended meanwhile: no workspace's to show.
     const environ = await readFile(`${proc}/${pid}/environ`, 'latin1').catch(() => '');
-    if (!carriesMark(environ, workspaceId)) continue;
+    const workspaceId = workspaceMark(environ);
+    if (!workspaceId) continue;
     const fds = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
     const links = await Promise.all(fds.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
     const inodes = links.map(socketInode).filter((inode): inode is number => inode !== undefined);
     if (inodes.length === 0) continue;
     const cmdline = await readFile(`${proc}/${pid}/cmdline`, 'utf8').catch(() => '');
     if (isSessionClaude(cmdline)) continue;
-    processes.push({ pid: Number(pid), command: commandLine(cmdline), inodes });
+    processes.push({ workspaceId, pid: Number(pid), command: commandLine(cmdline), inodes });
   }
-  return previewsFrom(listeners, processes);
+  return previewsByWorkspace(listeners, processes);
 }

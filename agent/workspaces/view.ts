@@ -2,13 +2,14 @@ import { projectSlug, type Session, type Workspace, type WorkspaceView } from '.
 import { summarizeSessions } from '../../shared/session-counts.js';
 import type { WorkspaceContext } from './context.js';
 
-export type ViewContext = Pick<WorkspaceContext, 'projects' | 'state' | 'changes' | 'disk'>;
+export type ViewContext = Pick<WorkspaceContext, 'projects' | 'state' | 'changes' | 'disk' | 'previews'>;
 
 /**
  * A workspace as clients see it: the record, its project's name, its sessions
- * counted, its changes and disk use as last worked out. From memory only: no
- * git, no walk of the worktree (change-summaries.ts and disk-use.ts keep
- * those current in the background and publish what changes).
+ * counted, its changes, disk use and previews as last worked out. From memory
+ * only: no git, no walk of the worktree or of /proc (change-summaries.ts,
+ * disk-use.ts and preview-cache.ts keep those current in the background and
+ * publish what changes).
  */
 export function viewWorkspace(
   ctx: ViewContext,
@@ -18,10 +19,12 @@ export function viewWorkspace(
   const project = ctx.projects.get(workspace.projectId);
   // Nothing to measure yet while it is being made (a git process in the way of its making).
   const disk = project && workspace.status !== 'provisioning' ? ctx.disk.peek(workspace) : undefined;
+  const previews = workspace.status === 'ready' ? ctx.previews.of(workspace.id) : undefined;
   return {
     ...workspace,
     machine: 'local',
     ...(disk ? { disk } : {}),
+    ...(previews ? { previews } : {}),
     project: project ? projectSlug(project) : '(removed project)',
     sessions: summarizeSessions(sessions),
     changes: project && workspace.status === 'ready' ? ctx.changes.get(workspace.id) : null,

@@ -1,4 +1,5 @@
 import type {
+  Preview,
   Project,
   ProjectScripts,
   Workspace,
@@ -25,7 +26,8 @@ import type { CreateWorkspaceInput } from './new-workspace.js';
 import { type Creation, OnePerIssue } from './one-per-issue.js';
 import { orphanRefusal, orphanWorktrees, removeOrphan } from './orphans.js';
 import { PortBlocks } from './port-block.js';
-import { findPreviews } from './previews.js';
+import { PreviewCache } from './preview-cache.js';
+import { findAllPreviews } from './previews.js';
 import { readProjectScripts } from './project-scripts.js';
 import type { Projects } from './projects.js';
 import { ProvisioningRuns, retryProvisioning } from './provision.js';
@@ -99,6 +101,16 @@ export class Workspaces {
       // Its git processes would slow a burst of creates (each waited on by a user).
       yieldTo: () => provisioning.startedWithin(YIELD_TO_CREATE_MS),
     });
+    const previews = new PreviewCache({
+      walk: () => findAllPreviews(),
+      followed: () => records.all().flatMap((w) => (w.status === 'ready' ? [w.id] : [])),
+      changed: (id, found) => {
+        records.publish(id, { kind: 'previews', previews: found });
+        // Boards carry previews too (the board card's Open link, the popup's row).
+        records.changed(id);
+      },
+      log: deps.log,
+    });
     this.#cache = new WorkspaceCacheWriter(
       deps.paths.workspaceCache,
       () => ({ changes: changes.saved(), disk: disk.saved() }),
@@ -124,6 +136,7 @@ export class Workspaces {
       ),
       changes,
       disk,
+      previews,
       prompts: { issue: deps.issueTemplate, setupRunning: deps.setupRunningTemplate },
       issueLookup: deps.issueLookup,
       pullRequestLookup: deps.pullRequestLookup,
@@ -214,6 +227,7 @@ export class Workspaces {
   /** Shutdown: waits up to `graceMs` for provisioning in flight (provision.ts), then keeps what is known (workspace-cache.ts). */
   async drain(graceMs?: number): Promise<void> {
     this.#ctx.changes.stop();
+    this.#ctx.previews.stop();
     await this.#ctx.provisioning.drain(graceMs);
     await this.#cache.flush();
   }
@@ -234,15 +248,30 @@ export class Workspaces {
     return viewWorkspace(this.#ctx, workspace);
   }
 
-  /** One workspace as clients see it, with its previews (the ports its processes listen on). */
+  /** One workspace as clients see it, with its previews as they are now (a walk of /proc, or the one under way). */
   async get(id: string): Promise<WorkspaceView> {
-    const workspace = this.find(id);
-    const view = this.view(workspace);
-    return workspace.status === 'ready' ? { ...view, previews: await findPreviews(id) } : view;
+    this.find(id);
+    await this.#ctx.previews.refresh();
+    return this.view(this.find(id));
   }
 
-  list(filter?: { project?: string; includeArchived?: boolean }): WorkspaceView[] {
+  /** The workspaces as clients see them; previews as last found (preview-cache.ts: a list never waits on a walk but the first). */
+  async list(filter?: { project?: string; includeArchived?: boolean }): Promise<WorkspaceView[]> {
+    await this.#ctx.previews.fresh();
     return listWorkspaces(this.#ctx, filter);
+  }
+
+  /** Its previews as last found (for its board card); undefined before the first walk. */
+  previews(id: string): Preview[] | undefined {
+    return this.#ctx.previews.of(id);
+  }
+
+  /**
+   * Walks /proc for previews every few seconds while `active()` says something could start or
+   * stop listening (a terminal, a running session) or something listens; idle otherwise.
+   */
+  followPreviews(active: () => boolean): void {
+    this.#ctx.previews.start(active);
   }
 
   diff(id: string, maxBytes?: number): Promise<WorktreeDiff> {

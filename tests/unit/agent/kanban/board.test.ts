@@ -112,4 +112,22 @@ describe('deriveBoard', () => {
       focusSessionId: asking.id,
     });
   });
+
+  it("a card carries its ready workspace's previews, and none when there are none", () => {
+    const listening = workspace();
+    const quiet = workspace();
+    const making = workspace({ status: 'provisioning' });
+    const preview = { port: 3001, url: 'http://localhost:3001/', pid: 7, command: 'vite' };
+    const board = deriveBoard({
+      project: 'o/r',
+      workspaces: [listening, quiet, making],
+      sessions: [session(listening.id, 'idle'), session(quiet.id, 'idle'), session(making.id, 'idle')],
+      assignedIssues: [],
+      previews: (id) => (id === quiet.id ? [] : [preview]),
+    });
+    const cards = [...board.working, ...board.waiting];
+    expect(cards.find((c) => c.workspace.id === listening.id)?.previews).toEqual([preview]);
+    expect(cards.find((c) => c.workspace.id === quiet.id)).not.toHaveProperty('previews');
+    expect(cards.find((c) => c.workspace.id === making.id)).not.toHaveProperty('previews');
+  });
 });

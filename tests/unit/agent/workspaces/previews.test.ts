@@ -1,12 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
-  carriesMark,
   commandLine,
+  findAllPreviews,
   isSessionClaude,
   parseProcNetTcp,
+  previewsByWorkspace,
   previewsFrom,
   socketInode,
+  workspaceMark,
 } from '../../../../agent/workspaces/previews.js';
+import { tempDir } from '../../../helpers/temp.js';
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:4E20 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 41001 1 0000000000000000 100 0 0 10 0
@@ -46,14 +51,17 @@ describe('socketInode', () => {
   });
 });
 
-describe('carriesMark', () => {
+describe('workspaceMark', () => {
   it.each([
-    ['PATH=/bin\0FF_WORKSPACE_ID=w1\0', 'w1', true],
-    ['FF_WORKSPACE_ID=w10\0', 'w1', false],
-    ['XFF_WORKSPACE_ID=w1\0', 'w1', false],
-    ['', 'w1', false],
-  ])('%j carries w1: %s', (environ, id, marked) => {
-    expect(carriesMark(environ, id)).toBe(marked);
+    ['PATH=/bin\0FF_WORKSPACE_ID=w1\0HOME=/h\0', 'w1'],
+    ['FF_WORKSPACE_ID=w10\0', 'w10'],
+    ['PATH=/bin\0FF_WORKSPACE_ID=w2', 'w2'],
+    ['XFF_WORKSPACE_ID=w1\0', undefined],
+    ['PATH=/bin\0XFF_WORKSPACE_ID=w1\0', undefined],
+    ['FF_WORKSPACE_ID=\0', undefined],
+    ['', undefined],
+  ])('%j is marked %s', (environ, id) => {
+    expect(workspaceMark(environ)).toBe(id);
   });
 });
 
@@ -79,6 +87,82 @@ describe('previewsFrom', () => {
 
   it("a port no process of the workspace holds is not its preview (another program's database)", () => {
     expect(previewsFrom(listeners, [{ pid: 10, command: 'vim', inodes: [] }])).toEqual([]);
+  });
+});
+
+describe('previewsByWorkspace', () => {
+  const listeners = [
+    { inode: 1, port: 20000 },
+    { inode: 2, port: 20010 },
+    { inode: 3, port: 20011 },
+  ];
+
+  it("groups each workspace's ports: one listener is one workspace's, never another's", () => {
+    const found = previewsByWorkspace(listeners, [
+      { workspaceId: 'w1', pid: 10, command: 'vite', inodes: [1] },
+      { workspaceId: 'w2', pid: 20, command: 'next dev', inodes: [3] },
+      { workspaceId: 'w2', pid: 21, command: 'node api.js', inodes: [2] },
+      { workspaceId: 'w3', pid: 30, command: 'bash', inodes: [99] },
+    ]);
+    expect([...found.keys()].sort()).toEqual(['w1', 'w2']);
+    expect(found.get('w1')?.map((p) => p.port)).toEqual([20000]);
+    expect(found.get('w2')?.map((p) => [p.port, p.pid])).toEqual([
+      [20010, 21],
+      [20011, 20],
+    ]);
+  });
+
+  it('no marked process: no workspace has previews', () => {
+    expect(previewsByWorkspace(listeners, []).size).toBe(0);
+  });
+});
+
+describe('findAllPreviews', () => {
+  const dirs: Array<{ cleanup(): void }> = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) dir.cleanup();
+  });
+
+  /** A /proc of made-up processes: each with its environment, command line and socket links. */
+  function fakeProc(
+    tcp: string,
+    processes: Record<number, { environ: string; cmdline: string; sockets: number[] }>,
+  ) {
+    const dir = tempDir();
+    dirs.push(dir);
+    mkdirSync(join(dir.path, 'net'));
+    writeFileSync(join(dir.path, 'net', 'tcp'), tcp);
+    for (const [pid, p] of Object.entries(processes)) {
+      mkdirSync(join(dir.path, pid, 'fd'), { recursive: true });
+      writeFileSync(join(dir.path, pid, 'environ'), p.environ);
+      writeFileSync(join(dir.path, pid, 'cmdline'), p.cmdline);
+      for (const [fd, inode] of p.sockets.entries())
+        symlinkSync(`socket:[${inode}]`, join(dir.path, pid, 'fd', String(fd)));
+    }
+    return dir.path;
+  }
+
+  it("finds every workspace's previews in one walk, leaving out unmarked processes and a session's own claude", async () => {
+    const proc = fakeProc(TCP, {
+      100: { environ: 'FF_WORKSPACE_ID=w1\0', cmdline: 'node\0server.js\0', sockets: [41001] },
+      200: { environ: 'HOME=/h\0', cmdline: 'postgres\0', sockets: [41002] },
+      300: {
+        environ: 'FF_WORKSPACE_ID=w2\0',
+        cmdline: 'claude\0-p\0--input-format\0stream-json\0--output-format\0stream-json\0',
+        sockets: [41002],
+      },
+    });
+    const found = await findAllPreviews(proc);
+    expect(Object.fromEntries(found)).toEqual({
+      w1: [{ port: 20000, url: 'http://localhost:20000/', pid: 100, command: 'node server.js' }],
+    });
+  });
+
+  it('nothing listening: no workspace has previews, whatever its processes hold', async () => {
+    const proc = fakeProc(TCP.split('\n')[0]!, {
+      100: { environ: 'FF_WORKSPACE_ID=w1\0', cmdline: 'node\0', sockets: [41001] },
+    });
+    expect((await findAllPreviews(proc)).size).toBe(0);
   });
 });
 
