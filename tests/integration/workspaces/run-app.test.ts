@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portFree } from '../../../agent/workspaces/port-block.js';
-import type { WorkspaceView } from '../../../shared/domain.js';
+import type { Preview, WorkspaceView } from '../../../shared/domain.js';
+import { WorkspaceEvent } from '../../../shared/protocol.js';
 import { isToolResultTurn, lastUserText, type Responder } from '../../fakes/anthropic-api/server.js';
 import { runCli } from '../../helpers/agent-process.js';
 import { agentWithRepo, readyWorkspace } from '../../helpers/agent-with-repo.js';
@@ -72,6 +73,49 @@ describe('workspace run', () => {
       timeoutMs: 10_000,
     });
     expect((await f.client.call('workspace.get', { workspaceId: w.id })).previews).toEqual([]);
+  });
+
+  it('a server started in a workspace is pushed as its preview and listed by workspace.list, and goes when it stops', async () => {
+    const f = await agentWithRepo(cleanups, (repo) => {
+      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
+      repo.git(repo.clone, 'pull', '-q');
+    });
+    await f.client.call('project.add', { path: f.repo.clone });
+    const w = await readyWorkspace(f.client, 4, 'run it');
+    const port = w.ports!.first;
+    const other = await readyWorkspace(f.client, 5, 'not this one');
+    cleanups.push(() => runCli(['workspace', 'run', w.id, '--stop'], f.env));
+    const pushed: Preview[][] = [];
+    await f.client.subscribe(`workspace:${w.id}`, (frame) => {
+      const event = WorkspaceEvent.parse(frame.data);
+      if (event.kind === 'previews') pushed.push(event.previews);
+    });
+    const listed = async () => (await f.client.call('workspace.list')).find((v) => v.id === w.id)?.previews;
+
+    await f.client.call('workspace.run', { workspaceId: w.id });
+    // Nobody asks: the agent looks on its own while the run script's terminal is open, and says so.
+    await waitFor(() => pushed.at(-1)?.length === 1, {
+      what: 'a previews event with the server',
+      timeoutMs: 15_000,
+    });
+    expect(pushed.at(-1)).toEqual([
+      {
+        port,
+        url: `http://localhost:${port}/`,
+        pid: expect.any(Number),
+        command: expect.stringContaining('node -e'),
+      },
+    ]);
+    const list = await f.client.call('workspace.list');
+    expect(list.find((v) => v.id === w.id)?.previews?.map((p) => p.port)).toEqual([port]);
+    expect(list.find((v) => v.id === other.id)?.previews).toEqual([]);
+
+    await f.client.call('workspace.stopRun', { workspaceId: w.id });
+    await waitFor(() => pushed.at(-1)?.length === 0, {
+      what: 'a previews event without it',
+      timeoutMs: 15_000,
+    });
+    expect(await listed()).toEqual([]);
   });
 
   it('archive ends the running app before it returns: its server no longer answers and its port is free at once', async () => {
