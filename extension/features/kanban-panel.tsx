@@ -3,6 +3,7 @@ import type { Board, WorkspaceCard } from '../../shared/board.js';
 import { RATCHET_STATES } from '../../shared/ratchet-states.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
+import { PreviewLinks } from '../components/preview-link.js';
 import type { AgentPort } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import type { FeatureDefinition } from '../lib/feature-registry.js';
@@ -20,8 +21,8 @@ interface ListMatch {
 
 /**
  * A workspace's card: its issue (linked), Open chat (the workspace page),
- * its PR (linked) with the ratchet's state as the PR panel names it, and
- * what the ratchet waits for. One on a remote names it (and its state when
+ * its PR (linked) with the ratchet's state as the PR panel names it, an
+ * Open link per port its app listens on, and what the ratchet waits for. One on a remote names it (and its state when
  * it is out of reach).
  */
 function Card({ card, machine, agent }: { card: WorkspaceCard; machine: MachineStatus; agent: AgentPort }) {
@@ -78,6 +79,7 @@ function Card({ card, machine, agent }: { card: WorkspaceCard; machine: MachineS
             Needs you
           </span>
         )}
+        <PreviewLinks machine={machine.machine} previews={card.previews} />
       </div>
       {waiting && (
         <div class="ff-muted" data-testid="ff-card-waiting" title={w.ratchet.waiting}>

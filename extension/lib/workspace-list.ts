@@ -10,7 +10,7 @@ import { countSessions } from '../../shared/session-counts.js';
 import { groupByMachine, LOCAL, machineOf } from './machines.js';
 
 /**
- * The list after a board push: each card's state copied into its workspace.
+ * The list after a board push: each card's state (and previews) copied into its workspace.
  * `reload` when the board names a workspace the list lacks, or lacks one that
  * had sessions (archived): then only a fresh `workspace.list` is right. A
  * board is one machine's (`machine`, when the push says): the same repo's
@@ -48,6 +48,8 @@ export function applyBoard(
         project: w.project,
         // The card lists every session of the workspace: counted as workspace.list counts them (its cost stays).
         sessions: { ...w.sessions, ...countSessions(card.sessions.list) },
+        // A card without previews has none (once any are known): a stopped app's Open link goes.
+        ...(card.previews || w.previews ? { previews: card.previews ?? [] } : {}),
       };
     }),
   };

@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { MachineLabel } from '../../components/machine-label.js';
+import { PreviewLinks } from '../../components/preview-link.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { machineOf, machineStatus, showMachineHeaders } from '../../lib/machines.js';
 import { Octicon } from '../../lib/octicons.js';
@@ -138,6 +139,7 @@ function WorkspaceRow({ w, store }: { w: WorkspaceView; store: PopupStore }) {
             PR #{w.pr.number}
           </a>
         )}
+        <PreviewLinks machine={status.machine} previews={w.previews} />
       </div>
     </li>
   );

@@ -1,6 +1,7 @@
 import { formatBytes } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
-import { safeHref } from '../../lib/safe-href.js';
+import { PreviewLink, previewHref } from '../../components/preview-link.js';
+import { machineOf } from '../../lib/machines.js';
 import type { WorkspacePageStore } from './store.js';
 
 /**
@@ -38,9 +39,12 @@ export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageS
         <ul class="ff-previews">
           {(w.previews ?? []).map((preview) => (
             <li key={preview.port}>
-              <a href={safeHref(preview.url)} target="_blank" rel="noreferrer" data-testid="ff-preview-open">
-                Open :{preview.port}
-              </a>{' '}
+              {/* A remote's port is there, not here: named, not linked (preview-link.tsx). */}
+              {previewHref(machineOf(w), preview) ? (
+                <PreviewLink machine={machineOf(w)} preview={preview} />
+              ) : (
+                <code>:{preview.port}</code>
+              )}{' '}
               <span class="ff-muted" title={preview.command}>
                 {preview.command.slice(0, 80)}
               </span>
@@ -49,7 +53,9 @@ export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageS
         </ul>
       ) : (
         <p class="ff-muted">
-          {busy === 'run' ? 'Waiting for it to listen…' : 'Nothing of it listens on a port.'}
+          {busy === 'run' || running
+            ? 'Running; nothing of it listens on a port yet.'
+            : 'Nothing of it listens on a port.'}
         </p>
       )}
       {w.included && <IncludedFiles included={w.included} />}

@@ -9,9 +9,6 @@ import { shownError } from '../../lib/use-agent.js';
 import { coalesce, followWorkspaceChanges } from '../../lib/workspace-changes.js';
 
 const DIFF_LAYOUT_KEY = 'ff.diffLayout';
-/** After Run, the page asks for the workspace's previews this often until the app listens (or gives up). */
-const PREVIEW_POLL_MS = 1000;
-const PREVIEW_POLL_TRIES = 60;
 /** How often "unreachable since 4m ago" moves on. */
 const CLOCK_MS = 5000;
 /** A burst of board pushes asks for the session list once, this long after the last. */
@@ -112,6 +109,13 @@ export const WorkspacePageStore = createModel(
         changed: coalesce(() => void loadSessions(), SESSIONS_AFTER_MS),
       }),
     );
+    // Its previews as the agent finds them (it looks while something runs): Run's app shows up without asking.
+    effect(() =>
+      agent.subscribe(`workspace:${workspaceId}`, (event) => {
+        if (event.kind !== 'workspace' || event.data.kind !== 'previews' || !workspace.value) return;
+        workspace.value = { ...workspace.value, previews: event.data.previews };
+      }),
+    );
     effect(() => {
       const clock = setInterval(() => (now.value = Date.now()), CLOCK_MS);
       return () => clearInterval(clock);
@@ -159,7 +163,7 @@ export const WorkspacePageStore = createModel(
           terminals.value = [...terminals.value, terminal];
           terminalId.value = terminal.id;
         }),
-      /** Starts the run script in a terminal (shown), then looks for what it listens on until it does. */
+      /** Starts the run script in a terminal (shown); what it listens on comes as the agent finds it (a `previews` event). */
       run: async () => {
         busy.value = 'run';
         error.value = '';
@@ -168,11 +172,6 @@ export const WorkspacePageStore = createModel(
           if (!terminals.value.some((t) => t.id === terminal.id))
             terminals.value = [...terminals.value, terminal];
           terminalId.value = terminal.id;
-          for (let i = 0; i < PREVIEW_POLL_TRIES; i++) {
-            workspace.value = await agent.call('workspace.get', { workspaceId });
-            if (workspace.value.previews?.length) break;
-            await new Promise((resolve) => setTimeout(resolve, PREVIEW_POLL_MS));
-          }
         } catch (e) {
           error.value = shownError(e);
         } finally {

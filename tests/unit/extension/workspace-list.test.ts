@@ -14,7 +14,7 @@ import type { RemoteView } from '../../../shared/protocol.js';
 import { workspaceView as view } from '../../helpers/workspace-view.js';
 
 function card(w: WorkspaceView, list: WorkspaceCard['sessions']['list']): WorkspaceCard {
-  const { project: _, sessions: __, changes: ___, machine, ...workspace } = w;
+  const { project: _, sessions: __, changes: ___, previews: ____, machine, ...workspace } = w;
   return {
     machine,
     workspace,
@@ -50,6 +50,22 @@ describe('applyBoard', () => {
       { total: 1, running: 1, waitingForYou: 0, turns: 4 },
     ]);
     expect(list[0]!.project).toBe('octo/app');
+  });
+
+  it("a card's previews replace its workspace's: one that came shows, one that went is gone", () => {
+    const preview = { port: 3001, url: 'http://localhost:3001/', pid: 7, command: 'vite' };
+    const listening = view({ previews: [] });
+    const stopped = view({ previews: [preview] });
+    const unknown = view();
+    const { list } = applyBoard(
+      [listening, stopped, unknown],
+      board('octo/app', [
+        { ...card(listening, []), previews: [preview] },
+        card(stopped, []),
+        card(unknown, []),
+      ]),
+    );
+    expect(list.map((w) => w.previews)).toEqual([[preview], [], undefined]);
   });
 
   it('asks for a reload when a card is new, or a workspace with sessions left the board (archived)', () => {
