@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
@@ -45,6 +46,8 @@ let chrome: ExtensionBrowser;
 let themeFile = '';
 /** Ends the turn kept running so one workspace shows as Working. */
 let release: (() => void) | undefined;
+/** The toggle's app, listening: its Open link shows on every surface. */
+let app: ChildProcess | undefined;
 
 const ws: Record<'toggle' | 'speed' | 'typo' | 'profile', WorkspaceView> = {} as never;
 const prs: Record<'toggle' | 'speed' | 'typo', number> = {} as never;
@@ -165,6 +168,23 @@ beforeAll(async () => {
       (await world.client.call('workspace.get', { workspaceId: ws.profile.id })).sessions.running > 0,
     { what: 'a working session' },
   );
+  // The toggle's dev server, as a session's `npm run dev &` leaves it: it carries the workspace's mark.
+  app = spawn(
+    process.execPath,
+    [
+      '-e',
+      "require('http').createServer((q, s) => s.end('app')).listen(Number(process.env.FF_PORT), '127.0.0.1')",
+    ],
+    {
+      env: { ...process.env, FF_WORKSPACE_ID: ws.toggle.id, FF_PORT: String(ws.toggle.ports!.first) },
+      stdio: 'ignore',
+    },
+  );
+  await waitFor(
+    async () =>
+      (await world.client.call('workspace.list')).find((w) => w.id === ws.toggle.id)?.previews?.length === 1,
+    { what: "the toggle's app as its preview", timeoutMs: 20_000 },
+  );
 }, 240_000);
 
 afterEach(async (context) => {
@@ -175,6 +195,7 @@ afterEach(async (context) => {
 
 afterAll(async () => {
   release?.();
+  app?.kill();
   await chrome?.close();
   await site?.stop();
   await world?.close();
@@ -239,6 +260,7 @@ describe('every surface, the agent up', () => {
     const page = await openExtensionPage(`popup.html#${ws.toggle.id}`, 520, 600);
     await page.waitForSelector('[data-testid="ff-chat"] [data-testid="ff-tool"]', { timeout: 20_000 });
     await page.waitForSelector('[data-testid="ff-msg-assistant"] strong');
+    await page.waitForSelector(`[data-testid="ff-preview-open"][data-port="${ws.toggle.ports!.first}"]`);
     const shown = await text(page);
     // The Write names theme.ts relative to the worktree, not a temp path cut before the file name.
     expect(await page.$eval('[data-testid="ff-tool"] .ff-tool-summary', (el) => el.textContent)).toBe(
@@ -279,6 +301,7 @@ describe('every surface, the agent up', () => {
   it('the workspace page: chat, a light terminal in light mode, the diff without git header lines', async () => {
     const page = await openExtensionPage(`workspace.html#${ws.toggle.id}`, 1280, 860);
     await page.waitForSelector('[data-testid="ff-diff-file"][data-path="settings.ts"]', { timeout: 20_000 });
+    await page.waitForSelector('[data-testid="ff-app"] [data-testid="ff-preview-open"]');
     await page.click('[data-testid="ff-new-terminal"]');
     await page.waitForSelector('[data-testid="ff-terminal"] .xterm-rows');
     await page.click('[data-testid="ff-terminal"]');
@@ -398,6 +421,7 @@ describe('every surface, the agent up', () => {
     const page = await openGitHub(`/octo/app/pull/${prs.toggle}`);
     await waitForShadowText(page, '[data-testid="ff-ratchet-checks"]', /Failing: lint/);
     await waitForShadow(page, '[data-testid="ff-fixer-activity"]');
+    await waitForShadow(page, '[data-testid="ff-ratchet-app"] [data-testid="ff-preview-open"]');
     const panel = await text(page, 'pierce/[data-testid="ff-ratchet"]');
     expect(panel.match(/CI failing/g)).toHaveLength(1);
     expect(panel).not.toContain('next tick');
@@ -419,6 +443,10 @@ describe('every surface, the agent up', () => {
     await waitForShadow(
       page,
       `[data-testid="ff-card"][data-workspace="${ws.speed.id}"] [data-testid="ff-card-state"]`,
+    );
+    await waitForShadow(
+      page,
+      `[data-testid="ff-card"][data-workspace="${ws.toggle.id}"] [data-testid="ff-preview-open"]`,
     );
     const board = await shadowText(page, '[data-testid="ff-kanban"]');
     expect(board).not.toMatch(/\b(READY|CI_FAILED|CI_RUNNING|MERGED)\b/);
