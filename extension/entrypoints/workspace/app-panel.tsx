@@ -9,7 +9,16 @@ import type { WorkspacePageStore } from './store.js';
  * run script, an Open link per port its processes listen on, and the
  * gitignored files it got from the main clone (`.worktreeinclude`).
  */
-export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageStore }) {
+export function AppPanel({
+  w,
+  store,
+  connected,
+}: {
+  w: WorkspaceView;
+  store: WorkspacePageStore;
+  /** Away, it shows what it knew last, its buttons off (as the page's others). */
+  connected: boolean;
+}) {
   if (w.status !== 'ready') return null;
   const running = store.terminals.value.some((t) => t.run && t.exitCode === undefined);
   const busy = store.busy.value;
@@ -23,15 +32,31 @@ export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageS
           </span>
         )}
         {running ? (
-          <button type="button" data-testid="ff-stop-run" onClick={() => void store.stopRun()}>
+          <button
+            type="button"
+            data-testid="ff-stop-run"
+            disabled={!connected}
+            onClick={() => void store.stopRun()}
+          >
             Stop
           </button>
         ) : (
-          <button type="button" data-testid="ff-run" disabled={busy !== ''} onClick={() => void store.run()}>
+          <button
+            type="button"
+            data-testid="ff-run"
+            disabled={busy !== '' || !connected}
+            onClick={() => void store.run()}
+          >
             {busy === 'run' ? 'Starting…' : 'Run'}
           </button>
         )}
-        <button type="button" title="Look again for ports it listens on" onClick={() => void store.refresh()}>
+        <button
+          type="button"
+          title="Look again for ports it listens on"
+          aria-label="Look again for ports it listens on"
+          disabled={!connected}
+          onClick={() => void store.refresh()}
+        >
           ↻
         </button>
       </div>
@@ -46,7 +71,7 @@ export function AppPanel({ w, store }: { w: WorkspaceView; store: WorkspacePageS
                 <code>:{preview.port}</code>
               )}{' '}
               <span class="ff-muted" title={preview.command}>
-                {preview.command.slice(0, 80)}
+                {preview.command.length > 80 ? `${preview.command.slice(0, 79)}…` : preview.command}
               </span>
             </li>
           ))}
