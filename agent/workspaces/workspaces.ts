@@ -250,8 +250,8 @@ export class Workspaces {
 
   /** One workspace as clients see it, with its previews as they are now (a walk of /proc, or the one under way). */
   async get(id: string): Promise<WorkspaceView> {
-    this.find(id);
-    await this.#ctx.previews.refresh();
+    // Only a ready one has previews: polling one that is being made walks nothing.
+    if (this.find(id).status === 'ready') await this.#ctx.previews.refresh();
     return this.view(this.find(id));
   }
 
