@@ -4,6 +4,7 @@ import type { WorkspaceView } from '../../shared/domain.js';
 import type { QuickAction } from '../../shared/protocol.js';
 import { ConnectionBanner } from '../components/connection-banner.js';
 import { MachineLabel } from '../components/machine-label.js';
+import { PreviewLinks } from '../components/preview-link.js';
 import { RunButton } from '../components/run-button.js';
 import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors, firstMatch } from '../lib/anchors.js';
@@ -84,6 +85,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
     if (data.kind === 'progress') workspace.value = { ...w, step: data.step };
     if (data.kind === 'updated') workspace.value = { ...w, ...data.workspace };
     if (data.kind === 'ratchet') workspace.value = { ...w, ratchet: data.ratchet };
+    if (data.kind === 'previews') workspace.value = { ...w, previews: data.previews };
   });
   useTopic(agent, connected && workspace.value ? 'board' : undefined, (event) => {
     const w = workspace.value;
@@ -199,6 +201,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
             error.value = message;
           }}
         />
+        <PreviewLinks machine={machineOf(w)} previews={w.previews} />
         {w.sessions.total > 0 && (
           <span class="ff-muted">
             {w.sessions.total} session{w.sessions.total === 1 ? '' : 's'} · ${w.sessions.costUsd.toFixed(2)}

@@ -132,6 +132,11 @@ describe('Start workspace on an issue page', () => {
       expect(await waitFor(answer, { what: 'the app to answer on its port', timeoutMs: 20_000 })).toBe(
         `app of ${w!.branch}`,
       );
+      // A third click opens it: the Open link comes pushed once the agent sees the port.
+      await waitForShadow(page, `[data-testid="ff-preview-open"][data-port="${w!.ports!.first}"]`, 20_000);
+      expect(await page.$eval('pierce/[data-testid="ff-preview-open"]', (a) => a.getAttribute('href'))).toBe(
+        `http://localhost:${w!.ports!.first}/`,
+      );
       await waitForShadow(page, '[data-testid="ff-stop-run"]');
       await page.click('pierce/[data-testid="ff-stop-run"]');
       await waitForShadow(page, '[data-testid="ff-run"]');
