@@ -18,15 +18,20 @@ afterEach(async () => {
 // The app: a real HTTP server on the port ff gives it, as conductor.json would start it.
 const SERVER = `node -e "require('http').createServer((q, s) => s.end('hello from ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`;
 
+/** An agent on a repo whose conductor.json runs SERVER, and a ready workspace of it with its first port. */
+async function appWorkspace() {
+  const f = await agentWithRepo(cleanups, (repo) => {
+    repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
+    repo.git(repo.clone, 'pull', '-q');
+  });
+  await f.client.call('project.add', { path: f.repo.clone });
+  const w = await readyWorkspace(f.client, 4, 'run it');
+  return { f, w, port: w.ports!.first };
+}
+
 describe('workspace run', () => {
   it('runs the repo run script in a terminal, its server answers on FF_PORT, is listed as a preview, and --stop ends it', async () => {
-    const f = await agentWithRepo(cleanups, (repo) => {
-      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
-      repo.git(repo.clone, 'pull', '-q');
-    });
-    await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f.client, 4, 'run it');
-    const port = w.ports!.first;
+    const { f, w, port } = await appWorkspace();
     cleanups.push(() => runCli(['workspace', 'run', w.id, '--stop'], f.env));
 
     const started = await runCli(['workspace', 'run', w.id], f.env);
@@ -76,13 +81,7 @@ describe('workspace run', () => {
   });
 
   it('a server started in a workspace is pushed as its preview and listed by workspace.list, and goes when it stops', async () => {
-    const f = await agentWithRepo(cleanups, (repo) => {
-      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
-      repo.git(repo.clone, 'pull', '-q');
-    });
-    await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f.client, 4, 'run it');
-    const port = w.ports!.first;
+    const { f, w, port } = await appWorkspace();
     const other = await readyWorkspace(f.client, 5, 'not this one');
     cleanups.push(() => runCli(['workspace', 'run', w.id, '--stop'], f.env));
     const pushed: Preview[][] = [];
@@ -119,13 +118,7 @@ describe('workspace run', () => {
   });
 
   it('archive ends the running app before it returns: its server no longer answers and its port is free at once', async () => {
-    const f = await agentWithRepo(cleanups, (repo) => {
-      repo.pushToOrigin('conductor.json', JSON.stringify({ scripts: { run: SERVER } }));
-      repo.git(repo.clone, 'pull', '-q');
-    });
-    await f.client.call('project.add', { path: f.repo.clone });
-    const w = await readyWorkspace(f.client, 4, 'run it');
-    const port = w.ports!.first;
+    const { f, w, port } = await appWorkspace();
     await f.client.call('workspace.run', { workspaceId: w.id });
     await waitFor(
       async () => ((await fetch(`http://127.0.0.1:${port}/`).catch(() => undefined))?.ok ? true : undefined),
