@@ -8,10 +8,10 @@ import { safeHref } from '../lib/safe-href.js';
  *
  * REMOTE PREVIEWS GO HERE: a remote workspace's port listens on the remote
  * host, where `localhost` is not this browser's. The agent's
- * `preview.open {workspaceId, port} → {url}` will forward it through the
- * ssh link on demand; until the link calls it, a remote workspace shows no
- * Open link at all (one that opens this computer's port would open the
- * wrong app, or nothing).
+ * `preview.open {workspaceId, port} → {url}` forwards it through the ssh
+ * link on demand; until this calls it, a remote workspace shows no Open link
+ * at all (one that opens this computer's port would open the wrong app, or
+ * nothing).
  */
 export function previewHref(machine: string, preview: Preview): string | undefined {
   if (machine !== LOCAL) return undefined;
