@@ -120,14 +120,15 @@ export async function readProjectScripts(
   project: Pick<Project, 'setupScript' | 'runScript' | 'archiveScript'>,
   dir: string,
 ): Promise<ProjectScripts> {
-  const files: Array<{ file: ScriptFile; text: string }> = [];
-  for (const file of SCRIPT_FILES) {
-    try {
-      files.push({ file, text: await readFile(join(dir, file), 'utf8') });
-    } catch {
-      // Not there: the next source is asked.
-    }
-  }
+  // Read at once (most are absent; one after another they were a part of every create's time), kept in order.
+  const texts = await Promise.all(
+    SCRIPT_FILES.map((file) => readFile(join(dir, file), 'utf8').catch(() => undefined)),
+  );
+  const files = SCRIPT_FILES.flatMap((file, i) => {
+    const text = texts[i];
+    // Not there: the next source is asked.
+    return text === undefined ? [] : [{ file, text }];
+  });
   return resolveScripts(project, files);
 }
 
