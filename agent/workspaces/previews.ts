@@ -182,10 +182,11 @@ export async function findAllPreviews(proc = '/proc'): Promise<Map<string, Previ
     if (n > 0 && n % PROCESSES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const workspaceId = workspaceMark(readProc(`${proc}/${pid}/environ`, 'latin1'));
     if (!workspaceId) continue;
-    const inodes = socketsOf(`${proc}/${pid}/fd`);
-    if (inodes.length === 0) continue;
+    // A session's own claude first, by its short command line: its many descriptors are not read.
     const cmdline = readProc(`${proc}/${pid}/cmdline`, 'utf8');
     if (isSessionClaude(cmdline)) continue;
+    const inodes = socketsOf(`${proc}/${pid}/fd`);
+    if (inodes.length === 0) continue;
     processes.push({ workspaceId, pid: Number(pid), command: commandLine(cmdline), inodes });
   }
   return previewsByWorkspace(listeners, processes);

@@ -38,7 +38,7 @@ function sentAt(line: unknown): number | undefined {
  * unchanged over one WebSocket — what any cross-process relay costs on this machine right now.
  * Each message from the client is written to every CLI as a user turn.
  */
-async function bareRelay(): Promise<Run> {
+async function bareRelay(count = SESSIONS): Promise<Run> {
   const script = `
     const { spawn } = require('node:child_process');
     const { WebSocketServer } = require('ws');
@@ -46,7 +46,7 @@ async function bareRelay(): Promise<Run> {
     server.on('listening', () => console.log(server.address().port));
     server.on('connection', (ws) => {
       const children = [];
-      for (let n = 0; n < ${SESSIONS}; n++) {
+      for (let n = 0; n < ${count}; n++) {
         const child = spawn(${JSON.stringify(fakeClaude)}, [], { env: { ...process.env, ...${JSON.stringify(fakeEnv)} } });
         let pending = '';
         child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -78,7 +78,7 @@ async function bareRelay(): Promise<Run> {
     const line = JSON.parse(data.toString()) as { type?: string };
     const at = sentAt(line);
     if (measuring && at !== undefined) samples.push(received - at);
-    if (line.type === 'result' && ++results % SESSIONS === 0) turnDone();
+    if (line.type === 'result' && ++results % count === 0) turnDone();
   });
   const turn = (text: string) =>
     new Promise<void>((resolve) => {
@@ -179,6 +179,8 @@ export async function* figures(): AsyncGenerator<Figure> {
   yield figure('session.relay_agent_only.cpu_per_line', agent.cpuUsPerLine, 'µs', floor.cpuUsPerLine);
   // 50 sessions (issue 27): what a line costs the agent should not grow with how many sessions it relays.
   const fifty = await agentRelay(50);
+  // Against the bare relay of 50: 50 CLIs at 50 lines a second each fill 2 cores, whatever relays them.
+  const bareFifty = await bareRelay(50);
   yield figure(
     'session.relay_agent_only.50_sessions.cpu_per_line',
     fifty.cpuUsPerLine,
@@ -189,6 +191,6 @@ export async function* figures(): AsyncGenerator<Figure> {
     'session.relay_agent_only.50_sessions.p99',
     percentile(fifty.samples, 99),
     'ms',
-    percentile(agent.samples, 99),
+    percentile(bareFifty.samples, 99),
   );
 }
