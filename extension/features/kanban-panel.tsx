@@ -79,7 +79,7 @@ function Card({ card, machine, agent }: { card: WorkspaceCard; machine: MachineS
             Needs you
           </span>
         )}
-        <PreviewLinks machine={machine.machine} previews={card.previews} />
+        <PreviewLinks agent={agent} workspaceId={w.id} machine={machine.machine} previews={card.previews} />
       </div>
       {waiting && (
         <div class="ff-muted" data-testid="ff-card-waiting" title={w.ratchet.waiting}>

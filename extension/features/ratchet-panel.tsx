@@ -10,7 +10,7 @@ import { ConnectionBanner } from '../components/connection-banner.js';
 import { DecisionLog } from '../components/decision-log.js';
 import { InlineCode } from '../components/inline-code.js';
 import { MachineLabel } from '../components/machine-label.js';
-import { PreviewLinks, previewHref } from '../components/preview-link.js';
+import { canOpenPreview, PreviewLinks } from '../components/preview-link.js';
 import { type AgentPort, errorCode } from '../lib/agent-port.js';
 import { anchors } from '../lib/anchors.js';
 import { currentActivity, toChatItems } from '../lib/chat-model.js';
@@ -257,10 +257,10 @@ function RatchetPanel({ match, agent }: { match: PullMatch; agent: AgentPort }) 
           ))}
         </div>
       )}
-      {(w.previews ?? []).some((p) => previewHref(machine, p)) && (
+      {(w.previews ?? []).some((p) => canOpenPreview(machine, p)) && (
         <div class="ff-row ff-app" data-testid="ff-ratchet-app">
           <span class="ff-muted">App running:</span>
-          <PreviewLinks machine={machine} previews={w.previews} />
+          <PreviewLinks agent={agent} workspaceId={w.id} machine={machine} previews={w.previews} />
         </div>
       )}
       {said.reason && <div data-testid="ff-ratchet-reason">{said.reason}</div>}

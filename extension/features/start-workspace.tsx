@@ -201,7 +201,7 @@ function StartWorkspace({ match, agent }: { match: IssueMatch; agent: AgentPort 
             error.value = message;
           }}
         />
-        <PreviewLinks machine={machineOf(w)} previews={w.previews} />
+        <PreviewLinks agent={agent} workspaceId={w.id} machine={machineOf(w)} previews={w.previews} />
         {w.sessions.total > 0 && (
           <span class="ff-muted">
             {w.sessions.total} session{w.sessions.total === 1 ? '' : 's'} · ${w.sessions.costUsd.toFixed(2)}

@@ -93,6 +93,13 @@ export class AgentPort {
     };
   }
 
+  /** Opens a workspace's preview in a tab, through the agent's `preview.open` (a remote's port forwarded here). */
+  openPreview(workspaceId: string, port: number): Promise<{ url: string }> {
+    return this.#request((id) => ({ type: 'open-preview', id, workspaceId, port })) as Promise<{
+      url: string;
+    }>;
+  }
+
   /** Opens an extension page in a tab: Options, or the chat (popup.html, `#<workspace id>` selects one). */
   open(page: 'options' | 'popup' | 'workspace' | 'fleet', hash?: string, session?: string): void {
     this.#send({ type: 'open', page, ...(hash ? { hash } : {}), ...(session ? { session } : {}) });

@@ -78,6 +78,17 @@ export const PortRequest = z.discriminatedUnion('type', [
     port: z.number().int().min(1).max(65535),
     code: z.string().regex(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/),
   }),
+  /**
+   * Opens a workspace's preview in a tab: the background asks the agent for
+   * its URL here (`preview.open`: a remote's port forwarded through its ssh
+   * link) and opens only a loopback http URL. Answered with `{ url }`.
+   */
+  z.object({
+    type: z.literal('open-preview'),
+    id: z.number().int(),
+    workspaceId: z.string().min(1).max(100),
+    port: z.number().int().min(1).max(65535),
+  }),
   /** Opens an extension page in a tab (content scripts cannot). */
   z.object({
     type: z.literal('open'),

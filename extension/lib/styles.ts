@@ -36,6 +36,7 @@ export const featureStyles = `
 .ff-kept { display: block; font-size: 12px; color: var(--fgColor-muted, #59636e); }
 .ff-link { background: none; border: none; color: var(--fgColor-accent, #0969da); cursor: pointer; padding: 0; font: inherit; }
 .ff-link:hover { text-decoration: underline; }
+button.ff-preview-open { text-decoration: underline; }
 .octicon { display: inline-block; vertical-align: text-bottom; fill: currentColor; flex-shrink: 0; }
 a { color: var(--fgColor-accent, #0969da); }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: var(--bgColor-muted, #f6f8fa); padding: 1px 4px; border-radius: 4px; }

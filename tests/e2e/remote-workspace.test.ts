@@ -306,6 +306,47 @@ describe.skipIf(missing)('a workspace on a remote machine, through a real ssh tu
     });
   }, 60_000);
 
+  it("a remote workspace's app opens here: Run on its page, then Open opens its port forwarded through the ssh link", async () => {
+    await client.call('project.set', {
+      project: 'octo/app',
+      runScript: `node -e "require('http').createServer((q, s) => s.end('remote app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(0, '127.0.0.1')"`,
+    });
+    const workspacePage = await chrome.openPage(`workspace.html#${workspaceId}`);
+    pages.push(workspacePage);
+    try {
+      await workspacePage.waitForSelector('[data-testid="ff-run"]:not([disabled])', { timeout: 20_000 });
+      await workspacePage.click('[data-testid="ff-run"]');
+      const open = await workspacePage.waitForSelector('[data-testid="ff-preview-open"]', {
+        timeout: 30_000,
+      });
+      // Its port is on devbox: no link to this computer's port of that number, a button that forwards it.
+      expect(await open!.evaluate((el) => el.tagName)).toBe('BUTTON');
+      await inBothThemes(workspacePage, async (theme) => {
+        await screenshot(workspacePage, `workspace-page-remote-app-${theme}`);
+        expect(await seriousA11yViolations(workspacePage)).toEqual([]);
+      });
+      const opened = chrome.browser.waitForTarget(
+        (target) => /^http:\/\/127\.0\.0\.1:\d+\/$/.test(target.url()),
+        {
+          timeout: 30_000,
+        },
+      );
+      await open!.click();
+      const tab = await (await opened).page();
+      const { branch } = await client.call('workspace.get', { workspaceId });
+      await waitFor(
+        async () => (await tab!.evaluate(() => document.body.textContent)) === `remote app of ${branch}`,
+        {
+          what: 'the remote app through the forward',
+        },
+      );
+      await tab!.close();
+    } finally {
+      await client.call('workspace.stopRun', { workspaceId }).catch(() => {});
+      await client.call('project.set', { project: 'octo/app', runScript: '' });
+    }
+  }, 90_000);
+
   it('the fleet names each session’s machine and sorts by it', async () => {
     const fleet = await chrome.openPage('fleet.html');
     pages.push(fleet);

@@ -59,7 +59,7 @@ export function Popup({ agent, store }: { agent: AgentPort; store: PopupStore })
           the chat's subscription resumes from its last event. */}
       {(connected || hasContent) && (
         <>
-          <Workspaces store={store} />
+          <Workspaces agent={agent} store={store} />
           {selected.value && (
             <div class="ff-row ff-toolbar">
               {sessions.value.length > 0 && (

@@ -3,6 +3,7 @@ import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { PreviewLinks } from '../../components/preview-link.js';
+import type { AgentPort } from '../../lib/agent-port.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { machineOf, machineStatus, showMachineHeaders } from '../../lib/machines.js';
 import { Octicon } from '../../lib/octicons.js';
@@ -12,7 +13,7 @@ import { groupByMachineAndRepo, hasNews, scrollToShow } from '../../lib/workspac
 import type { PopupStore } from './store.js';
 
 /** The workspace list: by machine, then by repo (the current tab's first), with a filter once it is long. */
-export function Workspaces({ store }: { store: PopupStore }) {
+export function Workspaces({ agent, store }: { agent: AgentPort; store: PopupStore }) {
   const { workspaces, selected, filter, remotes, now } = store;
   const machines = groupByMachineAndRepo(workspaces.value, {
     currentRepo: store.currentRepo.value,
@@ -69,7 +70,7 @@ export function Workspaces({ store }: { store: PopupStore }) {
                   ))}
                 <ul>
                   {group.workspaces.map((w) => (
-                    <WorkspaceRow w={w} key={w.id} store={store} />
+                    <WorkspaceRow w={w} key={w.id} store={store} agent={agent} />
                   ))}
                 </ul>
               </section>
@@ -91,7 +92,7 @@ export function Workspaces({ store }: { store: PopupStore }) {
   );
 }
 
-function WorkspaceRow({ w, store }: { w: WorkspaceView; store: PopupStore }) {
+function WorkspaceRow({ w, store, agent }: { w: WorkspaceView; store: PopupStore; agent: AgentPort }) {
   const selected = store.selected.value;
   const chip = workspaceChip(w);
   const news = hasNews(w, store.seen.value, selected);
@@ -139,7 +140,7 @@ function WorkspaceRow({ w, store }: { w: WorkspaceView; store: PopupStore }) {
             PR #{w.pr.number}
           </a>
         )}
-        <PreviewLinks machine={status.machine} previews={w.previews} />
+        <PreviewLinks agent={agent} workspaceId={w.id} machine={status.machine} previews={w.previews} />
       </div>
     </li>
   );

@@ -1,6 +1,7 @@
 import { formatBytes } from '../../../shared/bytes.js';
 import type { WorkspaceView } from '../../../shared/domain.js';
-import { PreviewLink, previewHref } from '../../components/preview-link.js';
+import { canOpenPreview, PreviewLink } from '../../components/preview-link.js';
+import type { AgentPort } from '../../lib/agent-port.js';
 import { machineOf } from '../../lib/machines.js';
 import type { WorkspacePageStore } from './store.js';
 
@@ -12,10 +13,13 @@ import type { WorkspacePageStore } from './store.js';
 export function AppPanel({
   w,
   store,
+  agent,
   connected,
 }: {
   w: WorkspaceView;
   store: WorkspacePageStore;
+  /** For a remote workspace's Open: the agent forwards its port here first. */
+  agent: AgentPort;
   /** Away, it shows what it knew last, its buttons off (as the page's others). */
   connected: boolean;
 }) {
@@ -64,9 +68,8 @@ export function AppPanel({
         <ul class="ff-previews">
           {(w.previews ?? []).map((preview) => (
             <li key={preview.port}>
-              {/* A remote's port is there, not here: named, not linked (preview-link.tsx). */}
-              {previewHref(machineOf(w), preview) ? (
-                <PreviewLink machine={machineOf(w)} preview={preview} />
+              {canOpenPreview(machineOf(w), preview) ? (
+                <PreviewLink agent={agent} workspaceId={w.id} machine={machineOf(w)} preview={preview} />
               ) : (
                 <code>:{preview.port}</code>
               )}{' '}

@@ -146,7 +146,7 @@ function WorkspacePage() {
           )}
         </section>
         <div>
-          <AppPanel w={w} store={store} connected={connected} />
+          <AppPanel w={w} store={store} agent={agent} connected={connected} />
           <Terminals agent={agent} store={store} />
           <Diff agent={agent} store={store} />
           <section class="ff-panel" data-testid="ff-ratchet-section">

@@ -4,6 +4,7 @@ import { AgentError } from '../../../shared/protocol.js';
 import type { AgentConnection } from '../agent-connection.js';
 import { type AgentEvent, PORT_NAME, type PortMessage } from '../messages.js';
 import { PortRequest } from '../port-schemas.js';
+import { loopbackPreviewHref } from '../safe-href.js';
 import { workspacePagePath } from '../workspace-link.js';
 import type { SessionViewers } from './session-viewers.js';
 
@@ -86,11 +87,28 @@ function servePort(port: Port, connection: AgentConnection, viewers: SessionView
         unsubscribers.delete(request.topic);
         viewers.note(request.topic, -1);
         return;
+      case 'open-preview':
+        void answer(request.id, openPreview(connection, request.workspaceId, request.port));
+        return;
       case 'open':
         void browser.tabs.create({ url: browser.runtime.getURL(pagePath(request)) });
         return;
     }
   });
+}
+
+/** A preview in a new tab, at the URL the agent gives for it here; nothing but a loopback http URL is opened. */
+async function openPreview(
+  connection: AgentConnection,
+  workspaceId: string,
+  port: number,
+): Promise<{ url: string }> {
+  const answer = (await connection.call('preview.open', { workspaceId, port })) as { url?: unknown };
+  const url = typeof answer?.url === 'string' ? answer.url : '';
+  const href = loopbackPreviewHref(url);
+  if (!href) throw new AgentError('INTERNAL', `The agent answered a preview URL ff does not open: ${url}`);
+  await browser.tabs.create({ url: href });
+  return { url: href };
 }
 
 /**
