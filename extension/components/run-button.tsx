@@ -16,11 +16,14 @@ export function RunButton({
   agent,
   w,
   connected,
+  link = false,
   onError,
 }: {
   agent: AgentPort;
   w: Pick<WorkspaceView, 'id' | 'status'>;
   connected: boolean;
+  /** Drawn as a link, for a line of links (the popup's row); a button otherwise. */
+  link?: boolean;
   onError: (message: string) => void;
 }) {
   const running = useSignal<boolean | undefined>(undefined);
@@ -52,10 +55,11 @@ export function RunButton({
       busy.value = false;
     }
   };
+  const look = link ? 'ff-link ff-run-link' : 'ff-btn';
   return running.value ? (
     <button
       type="button"
-      class="ff-btn"
+      class={look}
       data-testid="ff-stop-run"
       title="Stop the app and what it started"
       disabled={!connected || busy.value}
@@ -66,7 +70,7 @@ export function RunButton({
   ) : (
     <button
       type="button"
-      class="ff-btn"
+      class={look}
       data-testid="ff-run"
       title="Start the project's run script in a terminal of this workspace, on its own ports"
       disabled={!connected || busy.value}

@@ -54,7 +54,7 @@ async function openLink(page: Page, port: number, scope = ''): Promise<string> {
 }
 
 describe('Open links to the app', () => {
-  it('the popup row, the PR panel and the board card show Open :port as soon as the app listens, it opens the app, and it goes when the app stops', async () => {
+  it('Run in the popup: its row, the PR panel and the board card show Open :port as soon as the app listens, it opens the app, and it goes when the app stops', async () => {
     await world.client.call('project.set', {
       project: 'octo/app',
       runScript: `node -e "require('http').createServer((q, s) => s.end('app of ' + process.env.FF_WORKSPACE_BRANCH)).listen(Number(process.env.FF_PORT), '127.0.0.1')"`,
@@ -88,9 +88,15 @@ describe('Open links to the app', () => {
     expect(await popup.$('[data-testid="ff-preview-open"]')).toBeNull();
     expect(await board.$('pierce/[data-testid="ff-preview-open"]')).toBeNull();
 
-    await world.client.call('workspace.run', { workspaceId: ws.id });
+    // Run from the popup: the selected workspace's row.
+    await popup.bringToFront();
+    await popup.click(`[data-testid="ff-workspace"][data-workspace="${ws.id}"]`);
+    await popup.waitForSelector('[data-testid="ff-run"]:not([disabled])');
+    await popup.click('[data-testid="ff-run"]');
+    await popup.waitForSelector('[data-testid="ff-stop-run"]');
     const expected = `Open :${port} http://localhost:${port}/`;
     expect(await openLink(popup, port)).toBe(expected);
+    await screenshot(popup, 'previews-popup-row');
     expect(await openLink(prPage, port, '[data-testid="ff-ratchet-app"]')).toBe(expected);
     expect(await openLink(board, port, `[data-testid="ff-card"][data-workspace="${ws.id}"]`)).toBe(expected);
     for (const page of [popup, prPage, board])
@@ -100,6 +106,8 @@ describe('Open links to the app', () => {
           a.getAttribute('rel'),
         ]),
       ).toEqual(['_blank', 'noreferrer']);
+    // A tab in the background paints no frames: the one pictured comes to the front.
+    await board.bringToFront();
     await screenshot(board, 'previews-board-card');
 
     // Following the card's link opens the app in a tab of its own.
@@ -111,7 +119,10 @@ describe('Open links to the app', () => {
     pages.push(tab!);
     expect(await tab!.evaluate(() => document.body.textContent)).toBe(`app of ${ws.branch}`);
 
-    await world.client.call('workspace.stopRun', { workspaceId: ws.id });
+    // Stop app, from the popup: the app and its links go.
+    await popup.bringToFront();
+    await popup.click('[data-testid="ff-stop-run"]');
+    await popup.waitForSelector('[data-testid="ff-run"]');
     for (const page of [popup, prPage, board])
       await waitFor(async () => (await page.$('pierce/[data-testid="ff-preview-open"]')) === null, {
         what: 'the Open link to go with the app',

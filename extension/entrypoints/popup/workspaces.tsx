@@ -3,6 +3,7 @@ import type { WorkspaceView } from '../../../shared/domain.js';
 import { Avatar } from '../../components/avatar.js';
 import { MachineLabel } from '../../components/machine-label.js';
 import { PreviewLinks } from '../../components/preview-link.js';
+import { RunButton } from '../../components/run-button.js';
 import type { AgentPort } from '../../lib/agent-port.js';
 import { ownerOf } from '../../lib/fleet-model.js';
 import { machineOf, machineStatus, showMachineHeaders } from '../../lib/machines.js';
@@ -141,6 +142,18 @@ function WorkspaceRow({ w, store, agent }: { w: WorkspaceView; store: PopupStore
           </a>
         )}
         <PreviewLinks agent={agent} workspaceId={w.id} machine={status.machine} previews={w.previews} />
+        {/* The selected workspace's app, one click from its chat. */}
+        {selected === w.id && (
+          <RunButton
+            agent={agent}
+            w={w}
+            connected={agent.connection.value?.status === 'connected'}
+            link
+            onError={(message) => {
+              store.error.value = message;
+            }}
+          />
+        )}
       </div>
     </li>
   );
