@@ -158,9 +158,10 @@ function launchFor(context: SessionsContext, id: string): SessionLaunch {
 /** The session's running process, or a new one resuming its conversation (`--resume <claudeSessionId>`). */
 export function liveOrResumed(context: SessionsContext, id: string): LiveSession {
   const session = context.sessions.find(id);
-  return (
-    context.sessions.live(id) ?? spawnClaude(context, id, claudeBinary(context.env), session.claudeSessionId)
-  );
+  const live = context.sessions.live(id);
+  // One being stopped (a stop, or a failed turn's) has closed its input: a message sent now needs a new one.
+  if (live && !live.stopRequested) return live;
+  return spawnClaude(context, id, claudeBinary(context.env), session.claudeSessionId);
 }
 
 /** What a session's status says after its process ended — pure: crashed keeps claude's last words. */
@@ -178,9 +179,16 @@ function onExit(
   code: number | null,
   signal: NodeJS.Signals | null,
 ): void {
-  sessions.endLive(id, live);
+  const current = sessions.endLive(id, live);
   // A turn the process died in was paid for, though Claude Code never said how much: its estimate counts.
   const unreported = live.turn ? live.turnCostUsd : 0;
+  if (!current) {
+    // A process that ended after a newer one of its session started (a resume after a failed turn,
+    // on a busy machine): its pid and its end are not the session's any more.
+    if (unreported > 0) sessions.patch(id, { costUsd: sessions.find(id).costUsd + unreported });
+    log.info(`Session ${id}: an earlier claude (pid ${live.process.pid}) ended after a newer one started`);
+    return;
+  }
   sessions.patch(id, {
     pid: undefined,
     ...(unreported > 0 ? { costUsd: sessions.find(id).costUsd + unreported } : {}),

@@ -112,9 +112,15 @@ export class Sessions {
     this.#live.set(id, live);
   }
 
-  /** A process ended; a newer one of the same session (a resume) stays. */
-  endLive(id: string, live: LiveSession): void {
-    if (this.#live.get(id) === live) this.#live.delete(id);
+  /**
+   * A process ended; a newer one of the same session (a resume) stays. False
+   * when a newer one runs: what the old one's end says is not the session's.
+   */
+  endLive(id: string, live: LiveSession): boolean {
+    const current = this.#live.get(id);
+    if (current !== undefined && current !== live) return false;
+    this.#live.delete(id);
+    return true;
   }
 
   /** What a session is doing now, for the fleet view: since when in its status, and the tool it waits on. */

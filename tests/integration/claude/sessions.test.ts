@@ -388,6 +388,25 @@ describe('stopping', () => {
       message: expect.stringContaining('is archived'),
     });
   });
+
+  it('a message sent while the session is being stopped goes to a new claude and is answered, not into the closing one', async () => {
+    const w = await world(scripted);
+    const workspace = await w.workspace();
+    const session = await w.client.call('session.start', { workspaceId: workspace.id, prompt: 'one' });
+    await waitForSession(w.client, session.id, (s) => s.turns === 1 && s.status === 'idle', 'turn');
+    // Not awaited: the stop is under way (its claude's input closed) when the message comes.
+    const stopping = w.client.call('session.stop', { sessionId: session.id });
+    await w.client.call('session.send', { sessionId: session.id, text: 'after the stop' });
+    await stopping;
+    await waitForSession(
+      w.client,
+      session.id,
+      (s) => s.turns === 2 && s.status === 'idle',
+      'the answered turn',
+    );
+    const events = await recordSession(w.client, session.id);
+    expect(assistantTexts(events)).toContain('You said: after the stop');
+  });
 });
 
 describe('starting from an issue', () => {
