@@ -75,7 +75,9 @@ export async function spawnAgent(
       const file = readAgentFile(resolveHome(home));
       return file?.pid === proc.pid && out.includes('listening') ? file : undefined;
     },
-    { what: 'ff-agent to listen' },
+    // Bounded, not timed: start-up fsyncs state.json before it listens, which a disk busy with a
+    // parallel suite's browsers and repos can hold for seconds (500 workspaces start in 0.3 s idle).
+    { what: 'ff-agent to listen', timeoutMs: 30_000 },
   );
   return {
     proc,
