@@ -117,7 +117,13 @@ describe('Open links to the app', () => {
     await (await board.$('pierce/[data-testid="ff-preview-open"]'))!.click();
     const tab = await (await opened).page();
     pages.push(tab!);
-    expect(await tab!.evaluate(() => document.body.textContent)).toBe(`app of ${ws.branch}`);
+    // The tab may still be loading it (its first document replaced): asked again until it shows.
+    await waitFor(
+      async () =>
+        (await tab!.evaluate(() => document.body?.textContent ?? '').catch(() => '')) ===
+        `app of ${ws.branch}`,
+      { what: 'the app in its tab' },
+    );
 
     // Stop app, from the popup: the app and its links go.
     await popup.bringToFront();

@@ -334,12 +334,11 @@ describe.skipIf(missing)('a workspace on a remote machine, through a real ssh tu
       await open!.click();
       const tab = await (await opened).page();
       const { branch } = await client.call('workspace.get', { workspaceId });
-      await waitFor(
-        async () => (await tab!.evaluate(() => document.body.textContent)) === `remote app of ${branch}`,
-        {
-          what: 'the remote app through the forward',
-        },
-      );
+      // The tab may still be loading it (its first document replaced): asked again until it shows.
+      const shown = () => tab!.evaluate(() => document.body?.textContent ?? '').catch(() => '');
+      await waitFor(async () => (await shown()) === `remote app of ${branch}`, {
+        what: 'the remote app through the forward',
+      });
       await tab!.close();
     } finally {
       await client.call('workspace.stopRun', { workspaceId }).catch(() => {});

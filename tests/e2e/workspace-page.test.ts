@@ -244,7 +244,13 @@ describe('the workspace page', () => {
       });
       await open!.click();
       const tab = await (await opened).page();
-      expect(await tab!.evaluate(() => document.body.textContent)).toBe(`app of ${workspace.branch}`);
+      // The tab may still be loading it (its first document replaced): asked again until it shows.
+      await waitFor(
+        async () =>
+          (await tab!.evaluate(() => document.body?.textContent ?? '').catch(() => '')) ===
+          `app of ${workspace.branch}`,
+        { what: 'the app in its tab' },
+      );
       await tab!.close();
       await app.click('[data-testid="ff-stop-run"]');
       await app.waitForSelector('[data-testid="ff-run"]', { timeout: 10_000 });
