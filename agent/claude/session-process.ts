@@ -182,17 +182,15 @@ function onExit(
   const current = sessions.endLive(id, live);
   // A turn the process died in was paid for, though Claude Code never said how much: its estimate counts.
   const unreported = live.turn ? live.turnCostUsd : 0;
+  const cost = unreported > 0 ? { costUsd: sessions.find(id).costUsd + unreported } : {};
   if (!current) {
     // A process that ended after a newer one of its session started (a resume after a failed turn,
     // on a busy machine): its pid and its end are not the session's any more.
-    if (unreported > 0) sessions.patch(id, { costUsd: sessions.find(id).costUsd + unreported });
+    if (unreported > 0) sessions.patch(id, cost);
     log.info(`Session ${id}: an earlier claude (pid ${live.process.pid}) ended after a newer one started`);
     return;
   }
-  sessions.patch(id, {
-    pid: undefined,
-    ...(unreported > 0 ? { costUsd: sessions.find(id).costUsd + unreported } : {}),
-  });
+  sessions.patch(id, { pid: undefined, ...cost });
   const before = sessions.find(id);
   const status = nextSessionStatus(before.status, {
     type: 'exited',
