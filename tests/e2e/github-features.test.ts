@@ -1,23 +1,22 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sessionSafety } from '../../shared/sandbox.js';
-import { FakeGitHub, type FakePullRequest } from '../fakes/github/server.js';
+import type { FakeGitHub, FakePullRequest } from '../fakes/github/server.js';
 import { spawnAgent } from '../helpers/agent-process.js';
 import { inGitHubThemes, seriousA11yViolations } from '../helpers/axe.js';
 import {
   type ExtensionBrowser,
   featureCount,
-  launchWithExtension,
-  pairExtension,
   screenshot,
   shadowText,
   waitForShadow,
   waitForShadowText,
   watchAgentCalls,
 } from '../helpers/browser.js';
-import { type ClaudeWorld, claudeWorld } from '../helpers/claude-fixture.js';
+import type { ClaudeWorld } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
-import { GitHubSite } from './github-site.js';
+import { closeGithubPagesWorld, githubPagesWorld } from './github-pages-world.js';
+import type { GitHubSite } from './github-site.js';
 
 let github: FakeGitHub;
 let world: ClaudeWorld;
@@ -28,12 +27,7 @@ const pages: Page[] = [];
 const HOSTILE_TITLE = '<img src=x onerror="window.__ffPwned=1"> Crash on <b>save</b>';
 
 beforeAll(async () => {
-  github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  world = await claudeWorld(() => ({ text: 'On it.' }), github.env());
-  site = await new GitHubSite(github).start();
-  chrome = await launchWithExtension(site.chromeArgs());
-  await pairExtension(chrome, world.agent);
+  ({ github, world, site, chrome } = await githubPagesWorld());
 }, 60_000);
 
 afterEach(async (context) => {
@@ -45,11 +39,7 @@ afterEach(async (context) => {
 });
 
 afterAll(async () => {
-  await chrome?.close();
-  await site?.stop();
-  await world?.close();
-  await github?.stop();
-  expect(github.invalid).toEqual([]);
+  await closeGithubPagesWorld({ github, world, site, chrome });
 });
 
 async function open(path: string): Promise<Page> {

@@ -1,16 +1,11 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../fakes/github/server.js';
-import {
-  type ExtensionBrowser,
-  launchWithExtension,
-  pairExtension,
-  screenshot,
-  waitForShadow,
-} from '../helpers/browser.js';
-import { type ClaudeWorld, claudeWorld, waitForSession } from '../helpers/claude-fixture.js';
+import type { FakeGitHub } from '../fakes/github/server.js';
+import { type ExtensionBrowser, screenshot, waitForShadow } from '../helpers/browser.js';
+import { type ClaudeWorld, waitForSession } from '../helpers/claude-fixture.js';
 import { waitFor } from '../helpers/temp.js';
-import { GitHubSite } from './github-site.js';
+import { closeGithubPagesWorld, githubPagesWorld } from './github-pages-world.js';
+import type { GitHubSite } from './github-site.js';
 
 let github: FakeGitHub;
 let world: ClaudeWorld;
@@ -19,12 +14,7 @@ let chrome: ExtensionBrowser;
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  github = await new FakeGitHub().start();
-  github.addRepo('octo/app');
-  world = await claudeWorld(() => ({ text: 'On it.' }), github.env());
-  site = await new GitHubSite(github).start();
-  chrome = await launchWithExtension(site.chromeArgs());
-  await pairExtension(chrome, world.agent);
+  ({ github, world, site, chrome } = await githubPagesWorld());
 }, 60_000);
 
 afterEach(async (context) => {
@@ -34,11 +24,7 @@ afterEach(async (context) => {
 });
 
 afterAll(async () => {
-  await chrome?.close();
-  await site?.stop();
-  await world?.close();
-  await github?.stop();
-  expect(github.invalid).toEqual([]);
+  await closeGithubPagesWorld({ github, world, site, chrome });
 });
 
 /** The href of a surface's Open link for `port` (inside a feature's shadow root too), once it shows. */
