@@ -72,8 +72,11 @@ async function stopped(
   deps.log.info(`Ratchet ${workspaceId}: ${reason}`);
   if (!state) return;
   const decision: RatchetDecision = { action: 'pause', state, reason, sessionId, at: now() };
-  await deps.records.update(workspaceId, (r) => applyBudgetStop(r, decision, pause, spentUsd));
+  // Applied at once, logged in the same turn, then written: whoever sees the pause on the
+  // workspace finds it in the decision log too (logged after the write, a reader could not).
+  const written = deps.records.update(workspaceId, (r) => applyBudgetStop(r, decision, pause, spentUsd));
   deps.records.logDecision(workspaceId, decision);
+  await written;
 }
 
 /**
